@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** A whole percentage from 1 to 100. */
+export function percent(description: string) {
+  return z.int().min(1).max(100).meta({ description });
+}
+
+/** A money amount as a decimal string (`"150"`, `"12.50"`); strings avoid float rounding in the API. */
+export function money(description: string) {
+  return z
+    .string()
+    .max(24)
+    .regex(/^[0-9]{1,12}(\.[0-9]{1,6})?$/, { message: 'must be a decimal amount such as 150 or 12.50' })
+    .meta({ description });
+}
+
+/** A percentage objective such as `"99.5"`: more than 0 and less than 100 (100 leaves no error budget). */
+export function objectivePercent(description: string) {
+  return z
+    .string()
+    .max(8)
+    .regex(/^[0-9]{1,2}(\.[0-9]{1,4})?$/, { message: 'must be a percentage below 100 such as 95 or 99.5' })
+    .refine((v) => Number(v) > 0, { message: 'must be more than 0' })
+    .meta({
+      description,
+      'x-kubernetes-validations': [{ rule: 'double(self) > 0.0', message: 'must be more than 0' }],
+    });
+}
+
+/** A whole, non-negative count that may exceed 2^31 (tokens). */
+export function count(description: string) {
+  return z.int().min(0).meta({ description, format: 'int64' });
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { FAILURE_OUTCOMES, FAST_BURN_ACTIONS } from './agent-slo.js';
+import { RESIDENCY_MODES } from './data-residency-policy.js';
+import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
+import { BUDGET_ACTIONS, BUDGET_PHASES } from './token-budget.js';
+
+/**
+ * The effective policy of one agent: everything its sidecars enforce, compiled by the operator
+ * from the four kinds (DESIGN.md, "Operator ↔ sidecar contract"). Served by long-poll
+ * (`GET /v1/policies/{namespace}/{agent}?after=<version>`), mirrored into a ConfigMap for
+ * fail-static start-up, and written by hand (YAML) for the standalone sidecar. Durations are
+ * milliseconds and money is micro-units here: the sidecar does arithmetic, not parsing.
+ */
+
+const limits = z.object({
+  maxTokensPerRequest: z.int().min(1).optional(),
+  maxCallsPerTrace: z.int().min(1).optional(),
+  maxChainDepth: z.int().min(1).optional(),
+});
+
+export const effectiveBudget = z.object({
+  /** `namespace/name` of the TokenBudget, quoted in 429 bodies. */
+  name: z.string().min(1),
+  phase: z.enum(BUDGET_PHASES),
+  /** Actions in force for this agent now (already resolved against criticality). */
+  actions: z.array(z.enum(BUDGET_ACTIONS)),
+  limitTokens: z.int().min(1).optional(),
+  limitCostMicros: z.int().min(1).optional(),
+  currency: z.string().default('USD'),
+  /** Usage of all selected agents when the policy was compiled; the sidecar adds its own since. */
+  usedTokens: z.int().min(0),
+  usedCostMicros: z.int().min(0).default(0),
+  periodEnd: z.iso.datetime({ offset: true }),
+  /** Model to rewrite requests to while Degrade is in force. */
+  degradeModel: z.string().optional(),
+  requestsPerMinute: z.int().min(1).optional(),
+  useCases: z.array(z.string()).default([]),
+});
+
+export const effectiveTarget = z.object({
+  name: z.string().min(1),
+  provider: z.enum(PROVIDERS),
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  model: z.string().optional(),
+  region: z.string().optional(),
+  jurisdiction: z.string().optional(),
+  apiVersion: z.string().optional(),
+  /** Where the sidecar reads the API key: a file (mounted Secret) or an environment variable of its own. */
+  credentials: z.object({ file: z.string().optional(), env: z.string().optional() }).optional(),
+  timeoutMs: z.int().min(1).optional(),
+});
+
+export const effectiveRoute = z.object({
+  name: z.string().min(1),
+  model: z.string().min(1),
+  targets: z.array(effectiveTarget).min(1),
+  perAttemptTimeoutMs: z.int().min(1).default(10_000),
+  overallTimeoutMs: z.int().min(1).default(30_000),
+  retries: z
+    .object({
+      attempts: z.int().min(0).default(2),
+      backoffBaseMs: z.int().min(1).default(250),
+      backoffMaxMs: z.int().min(1).default(5_000),
+      retryOn: z
+        .array(z.enum(RETRY_ON))
+        .default(['RateLimited', 'ServerError', 'ConnectionError', 'Timeout']),
+    })
+    .prefault({}),
+  circuitBreaker: z
+    .object({
+      failureThreshold: z.int().min(1).default(5),
+      openMs: z.int().min(1).default(30_000),
+      halfOpenRequests: z.int().min(1).default(1),
+    })
+    .prefault({}),
+  cache: z.object({ ttlMs: z.int().min(1), maxEntries: z.int().min(1), maxBytes: z.int().min(1) }).optional(),
+  staticResponse: z.string().optional(),
+  degradeTo: z.object({ model: z.string().min(1), target: z.string().optional() }).optional(),
+});
+
+export const effectiveResidency = z.object({
+  policies: z.array(
+    z.object({
+      name: z.string(),
+      mode: z.enum(RESIDENCY_MODES),
+      allowedRegions: z.array(z.string()).default([]),
+      allowedJurisdictions: z.array(z.string()).default([]),
+      unknownEndpoints: z.enum(['Deny', 'Allow']).default('Deny'),
+    }),
+  ),
+  /** Catalog additions of all applying policies. */
+  endpoints: z
+    .array(z.object({ host: z.string(), region: z.string(), jurisdiction: z.string() }))
+    .default([]),
+});
+
+export const effectiveSLO = z.object({
+  name: z.string(),
+  latencyThresholdMs: z.int().min(1).optional(),
+  countAsFailure: z.array(z.enum(FAILURE_OUTCOMES)).default(['ServerError', 'Timeout']),
+  /** Actions in force while the error budget burns fast; empty otherwise. */
+  fastBurnActions: z.array(z.enum(FAST_BURN_ACTIONS)).default([]),
+  reasoningBudgetPercent: z.int().min(1).max(100).optional(),
+});
+
+export const effectivePolicy = z.object({
+  apiVersion: z.literal('governor.agents.dev/v1alpha1'),
+  kind: z.literal('EffectivePolicy'),
+  agent: z.object({ namespace: z.string(), name: z.string(), critical: z.boolean().default(false) }),
+  /** Monotonic version; a long-poll with `after=<version>` answers when it changes. */
+  version: z.string().min(1),
+  generatedAt: z.iso.datetime({ offset: true }),
+  budgets: z.array(effectiveBudget).default([]),
+  reasoning: limits.extend({ useCases: z.record(z.string(), limits).default({}) }).prefault({}),
+  routes: z.array(effectiveRoute).default([]),
+  residency: effectiveResidency.optional(),
+  slos: z.array(effectiveSLO).default([]),
+  /** Price overrides per model, micro-units per million tokens. */
+  pricing: z
+    .record(
+      z.string(),
+      z.object({
+        inputPerMTok: z.int().min(0),
+        outputPerMTok: z.int().min(0),
+        cachedInputPerMTok: z.int().min(0).optional(),
+      }),
+    )
+    .default({}),
+  circuits: z.record(z.string(), z.enum(CIRCUIT_STATES)).optional(),
+});
+
+export type EffectivePolicy = z.infer<typeof effectivePolicy>;
+export type EffectiveRoute = z.infer<typeof effectiveRoute>;
+export type EffectiveTarget = z.infer<typeof effectiveTarget>;
+export type EffectiveBudget = z.infer<typeof effectiveBudget>;

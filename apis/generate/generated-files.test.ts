@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../testdata/repo-files.js';
+import { generatedFiles } from './generated-files.js';
+
+describe('generated CRDs', () => {
+  const files = generatedFiles();
+
+  for (const [relative, content] of files) {
+    it(`${relative} is up to date (run \`npm run generate\` when this fails)`, () => {
+      let onDisk = '';
+      try {
+        onDisk = readFileSync(join(REPO_ROOT, relative), 'utf8');
+      } catch {
+        assert.fail(`${relative} is missing`);
+      }
+      assert.ok(onDisk === content, `${relative} differs from what apis/ generates`);
+    });
+  }
+
+  it('gives every kind the governor category, short names, a status subresource and printer columns', () => {
+    for (const [relative, content] of files) {
+      if (!relative.startsWith('crds/')) continue;
+      const crd = parse(content);
+      assert.deepEqual(crd.spec.names.categories, ['governor'], relative);
+      assert.ok(crd.spec.names.shortNames.length > 0, relative);
+      const version = crd.spec.versions[0];
+      assert.deepEqual(version.subresources, { status: {} }, relative);
+      assert.ok(
+        version.additionalPrinterColumns.some((c: { name: string }) => c.name === 'Ready'),
+        relative,
+      );
+    }
+  });
+});

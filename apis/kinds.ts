@@ -1,0 +1,210 @@
+import type { z } from 'zod';
+import { agentSLOSpec, agentSLOStatus } from './agent-slo.js';
+import { dataResidencyPolicySpec, dataResidencyPolicyStatus } from './data-residency-policy.js';
+import { fallbackRouteSpec, fallbackRouteStatus } from './fallback-route.js';
+import { tokenBudgetSpec, tokenBudgetStatus } from './token-budget.js';
+
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  jsonPath: string;
+  description: string;
+  priority?: number;
+}
+
+/** Everything the CRD of one kind is generated from. */
+export interface KindDefinition {
+  kind: string;
+  plural: string;
+  singular: string;
+  shortNames: string[];
+  scope: 'Namespaced' | 'Cluster';
+  description: string;
+  spec: z.ZodType;
+  status: z.ZodType;
+  printerColumns: PrinterColumn[];
+}
+
+const ready: PrinterColumn = {
+  name: 'Ready',
+  type: 'string',
+  jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+  description: 'Whether the object is reconciled and healthy.',
+};
+const age: PrinterColumn = {
+  name: 'Age',
+  type: 'date',
+  jsonPath: '.metadata.creationTimestamp',
+  description: 'Age.',
+};
+
+export const KINDS: KindDefinition[] = [
+  {
+    kind: 'TokenBudget',
+    plural: 'tokenbudgets',
+    singular: 'tokenbudget',
+    shortNames: ['tb', 'budget'],
+    scope: 'Namespaced',
+    description:
+      'TokenBudget limits the tokens and money the selected agents spend per period, with thresholds that alert, ' +
+      'degrade to a cheaper model, throttle or suspend, and a per-request reasoning budget.',
+    spec: tokenBudgetSpec,
+    status: tokenBudgetStatus,
+    printerColumns: [
+      {
+        name: 'Used',
+        type: 'integer',
+        jsonPath: '.status.used.tokens',
+        description: 'Tokens used this period.',
+      },
+      {
+        name: 'Limit',
+        type: 'integer',
+        jsonPath: '.spec.limits.tokens',
+        description: 'Token limit per period.',
+      },
+      {
+        name: 'Cost',
+        type: 'string',
+        jsonPath: '.status.used.cost',
+        description: 'Money spent this period.',
+        priority: 1,
+      },
+      {
+        name: '%',
+        type: 'integer',
+        jsonPath: '.status.percent',
+        description: 'Usage as a percentage of the tightest limit.',
+      },
+      {
+        name: 'Phase',
+        type: 'string',
+        jsonPath: '.status.phase',
+        description: 'Active, Warning or Exhausted.',
+      },
+      { name: 'Resets', type: 'date', jsonPath: '.status.periodEnd', description: 'Next reset.' },
+      { ...ready, priority: 1 },
+      age,
+    ],
+  },
+  {
+    kind: 'AgentSLO',
+    plural: 'agentslos',
+    singular: 'agentslo',
+    shortNames: ['slo'],
+    scope: 'Namespaced',
+    description:
+      'AgentSLO sets latency and success objectives for the selected agents, tracks the error budget and its burn ' +
+      'rates, and says what to do when the budget burns fast.',
+    spec: agentSLOSpec,
+    status: agentSLOStatus,
+    printerColumns: [
+      {
+        name: 'Latency',
+        type: 'string',
+        jsonPath: '.status.latency.observed',
+        description: 'Latency at the target percentile.',
+      },
+      {
+        name: 'Percentile',
+        type: 'string',
+        jsonPath: '.spec.objectives.latency.target',
+        description: 'Target percentile of fast calls.',
+        priority: 1,
+      },
+      {
+        name: 'Target',
+        type: 'string',
+        jsonPath: '.spec.objectives.latency.threshold',
+        description: 'Latency threshold.',
+      },
+      {
+        name: 'Success',
+        type: 'string',
+        jsonPath: '.status.success.observedPercent',
+        description: 'Observed success %.',
+      },
+      {
+        name: 'Budget Left',
+        type: 'string',
+        jsonPath: '.status.errorBudgetRemainingPercent',
+        description: 'Error budget left, %.',
+      },
+      {
+        name: 'Fast Burn',
+        type: 'boolean',
+        jsonPath: '.status.fastBurn',
+        description: 'Burning 14.4x over 1h and 5m.',
+      },
+      ready,
+      age,
+    ],
+  },
+  {
+    kind: 'DataResidencyPolicy',
+    plural: 'dataresidencypolicies',
+    singular: 'dataresidencypolicy',
+    shortNames: ['drp', 'residency'],
+    scope: 'Cluster',
+    description:
+      'DataResidencyPolicy names the regions and jurisdictions agent traffic from the selected namespaces may reach; ' +
+      'workloads that would send data elsewhere are refused at admission and blocked by the sidecar.',
+    spec: dataResidencyPolicySpec,
+    status: dataResidencyPolicyStatus,
+    printerColumns: [
+      { name: 'Mode', type: 'string', jsonPath: '.spec.mode', description: 'Enforce, Warn or Audit.' },
+      {
+        name: 'Regions',
+        type: 'string',
+        jsonPath: '.spec.allowedRegions',
+        description: 'Allowed regions.',
+        priority: 1,
+      },
+      {
+        name: 'Jurisdictions',
+        type: 'string',
+        jsonPath: '.spec.allowedJurisdictions',
+        description: 'Allowed jurisdictions.',
+      },
+      {
+        name: 'Violations',
+        type: 'integer',
+        jsonPath: '.status.violationCount',
+        description: 'Violations found.',
+      },
+      ready,
+      age,
+    ],
+  },
+  {
+    kind: 'FallbackRoute',
+    plural: 'fallbackroutes',
+    singular: 'fallbackroute',
+    shortNames: ['fr', 'route'],
+    scope: 'Namespaced',
+    description:
+      'FallbackRoute gives, for one model the selected agents use, the ordered provider targets with timeouts, ' +
+      'retries, a circuit breaker, a response cache, a static last-resort answer and the cheaper model to degrade to.',
+    spec: fallbackRouteSpec,
+    status: fallbackRouteStatus,
+    printerColumns: [
+      { name: 'Model', type: 'string', jsonPath: '.spec.model', description: 'Model the route applies to.' },
+      {
+        name: 'Active Target',
+        type: 'string',
+        jsonPath: '.status.activeTarget',
+        description: 'Target answering now.',
+      },
+      { name: 'Circuit', type: 'string', jsonPath: '.status.circuit', description: 'Circuit states.' },
+      {
+        name: 'Degrade To',
+        type: 'string',
+        jsonPath: '.spec.degradeTo.model',
+        description: 'Cheaper model.',
+        priority: 1,
+      },
+      ready,
+      age,
+    ],
+  },
+];

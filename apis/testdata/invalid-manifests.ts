@@ -1,0 +1,192 @@
+import { example } from './repo-files.js';
+
+/**
+ * Manifests that must be refused, each with the field the refusal must name. The same table is
+ * judged by zod (unit tests) and by the real API server (e2e), so both stay in agreement.
+ */
+export interface InvalidManifest {
+  name: string;
+  /** Text that must appear in the error: the field path at fault. */
+  field: string;
+  manifest: Record<string, unknown>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: fixtures poke at arbitrary, deliberately wrong fields
+type Obj = Record<string, any>;
+
+const BASES: Record<string, string> = {
+  TokenBudget: 'token-budget-marketing-daily.yaml',
+  AgentSLO: 'agent-slo-support.yaml',
+  DataResidencyPolicy: 'data-residency-eu-only.yaml',
+  FallbackRoute: 'fallback-route-gpt-4o.yaml',
+};
+
+let counter = 0;
+function invalid(
+  kind: keyof typeof BASES & string,
+  name: string,
+  field: string,
+  mutate: (spec: Obj) => void,
+): InvalidManifest {
+  const manifest = example(BASES[kind]!) as Obj;
+  manifest['metadata']['name'] = `invalid-${String(++counter).padStart(2, '0')}`;
+  mutate(manifest['spec']);
+  return { name: `${kind}: ${name}`, field, manifest };
+}
+
+export const INVALID_MANIFESTS: InvalidManifest[] = [
+  // TokenBudget
+  invalid('TokenBudget', 'token limit of the wrong type', 'spec.limits.tokens', (s) => {
+    s.limits.tokens = '2M';
+  }),
+  invalid('TokenBudget', 'negative token limit', 'spec.limits.tokens', (s) => {
+    s.limits.tokens = -5;
+  }),
+  invalid('TokenBudget', 'threshold over 100 %', 'spec.thresholds[1].percent', (s) => {
+    s.thresholds[1].percent = 150;
+  }),
+  invalid('TokenBudget', 'unknown action', 'spec.thresholds[0].actions[0]', (s) => {
+    s.thresholds[0].actions = ['Explode'];
+  }),
+  invalid('TokenBudget', 'threshold without actions', 'spec.thresholds[0].actions', (s) => {
+    s.thresholds[0].actions = [];
+  }),
+  invalid('TokenBudget', 'no limit at all', 'spec.limits', (s) => {
+    s.limits = { currency: 'USD' };
+  }),
+  invalid('TokenBudget', 'zero cost limit', 'spec.limits.cost', (s) => {
+    s.limits.cost = '0';
+  }),
+  invalid('TokenBudget', 'negative cost limit', 'spec.limits.cost', (s) => {
+    s.limits.cost = '-3';
+  }),
+  invalid('TokenBudget', 'lower-case currency', 'spec.limits.currency', (s) => {
+    s.limits.currency = 'usd';
+  }),
+  invalid('TokenBudget', 'Cron reset without a schedule', 'spec.period.schedule', (s) => {
+    s.period = { reset: 'Cron', timeZone: 'UTC' };
+  }),
+  invalid('TokenBudget', 'Daily reset with a schedule (contradictory)', 'spec.period.schedule', (s) => {
+    s.period = { reset: 'Daily', timeZone: 'UTC', schedule: '0 0 * * 1' };
+  }),
+  invalid('TokenBudget', 'unknown time zone', 'spec.period.timeZone', (s) => {
+    s.period.timeZone = 'Mars/Olympus_Mons';
+  }),
+  invalid('TokenBudget', 'unknown reset period', 'spec.period.reset', (s) => {
+    s.period.reset = 'Hourly';
+  }),
+  invalid('TokenBudget', 'missing agent selector', 'spec.agentSelector', (s) => {
+    delete s.agentSelector;
+  }),
+  invalid('TokenBudget', 'In expression without values', 'spec.agentSelector.matchExpressions[0]', (s) => {
+    s.agentSelector = { matchExpressions: [{ key: 'governor.agents.dev/agent', operator: 'In' }] };
+  }),
+  invalid('TokenBudget', 'Throttle without a rate', 'spec.throttle', (s) => {
+    s.thresholds[1].actions = ['Throttle'];
+  }),
+  invalid('TokenBudget', 'two thresholds at the same percent', 'spec.thresholds[1]', (s) => {
+    s.thresholds[1].percent = 50;
+  }),
+  invalid('TokenBudget', 'alert webhook that is not http(s)', 'spec.alerts.webhooks[0].url', (s) => {
+    s.alerts.webhooks[0].url = 'ftp://alerts.example.com/hook';
+  }),
+  invalid(
+    'TokenBudget',
+    'reasoning budget of zero tokens',
+    'spec.reasoningBudget.maxTokensPerRequest',
+    (s) => {
+      s.reasoningBudget.maxTokensPerRequest = 0;
+    },
+  ),
+  // AgentSLO
+  invalid('AgentSLO', 'success target of 100 % (no error budget)', 'spec.objectives.success.target', (s) => {
+    s.objectives.success.target = '100';
+  }),
+  invalid('AgentSLO', 'latency target of 0 %', 'spec.objectives.latency.target', (s) => {
+    s.objectives.latency.target = '0';
+  }),
+  invalid(
+    'AgentSLO',
+    'latency threshold that is not a duration',
+    'spec.objectives.latency.threshold',
+    (s) => {
+      s.objectives.latency.threshold = 'fast';
+    },
+  ),
+  invalid('AgentSLO', 'window in words', 'spec.window', (s) => {
+    s.window = '28 days';
+  }),
+  invalid('AgentSLO', 'no objective', 'spec.objectives', (s) => {
+    s.objectives = {};
+  }),
+  invalid('AgentSLO', 'fast-burn without actions', 'spec.onFastBurn.actions', (s) => {
+    s.onFastBurn.actions = [];
+  }),
+  invalid('AgentSLO', 'unknown failure outcome', 'spec.objectives.success.countAsFailure[0]', (s) => {
+    s.objectives.success.countAsFailure = ['Slow'];
+  }),
+  // DataResidencyPolicy
+  invalid('DataResidencyPolicy', 'unknown mode', 'spec.mode', (s) => {
+    s.mode = 'Block';
+  }),
+  invalid('DataResidencyPolicy', 'allows nowhere', 'spec', (s) => {
+    delete s.allowedRegions;
+    delete s.allowedJurisdictions;
+  }),
+  invalid('DataResidencyPolicy', 'lower-case jurisdiction', 'spec.allowedJurisdictions[0]', (s) => {
+    s.allowedJurisdictions = ['eu'];
+  }),
+  invalid('DataResidencyPolicy', 'missing namespace selector', 'spec.namespaceSelector', (s) => {
+    delete s.namespaceSelector;
+  }),
+  invalid('DataResidencyPolicy', 'catalog host given as a URL', 'spec.endpoints[0].host', (s) => {
+    s.endpoints[0].host = 'https://llm-gateway.eu.example.com';
+  }),
+  // FallbackRoute
+  invalid('FallbackRoute', 'empty target list', 'spec.targets', (s) => {
+    s.targets = [];
+  }),
+  invalid('FallbackRoute', 'unknown provider', 'spec.targets[0].provider', (s) => {
+    s.targets[0].provider = 'Gemini';
+  }),
+  invalid('FallbackRoute', 'endpoint without a scheme', 'spec.targets[0].endpoint', (s) => {
+    s.targets[0].endpoint = 'eu.api.openai.com/v1';
+  }),
+  invalid('FallbackRoute', 'two targets with the same name', 'spec.targets[1]', (s) => {
+    s.targets[1].name = s.targets[0].name;
+  }),
+  invalid(
+    'FallbackRoute',
+    'per-attempt timeout longer than the deadline',
+    'spec.timeouts.perAttempt',
+    (s) => {
+      s.timeouts = { perAttempt: '60s', overall: '30s' };
+    },
+  ),
+  invalid('FallbackRoute', 'timeout in words', 'spec.timeouts.overall', (s) => {
+    s.timeouts.overall = '30 seconds';
+  }),
+  invalid('FallbackRoute', 'zero timeout', 'spec.targets[1].timeout', (s) => {
+    s.targets[1].timeout = '0s';
+  }),
+  invalid('FallbackRoute', 'too many retries', 'spec.retries.attempts', (s) => {
+    s.retries.attempts = 50;
+  }),
+  invalid('FallbackRoute', 'backoff base longer than its maximum', 'spec.retries.backoff.base', (s) => {
+    s.retries.backoff = { base: '10s', max: '1s' };
+  }),
+  invalid(
+    'FallbackRoute',
+    'circuit breaker that never closes',
+    'spec.circuitBreaker.failureThreshold',
+    (s) => {
+      s.circuitBreaker.failureThreshold = 0;
+    },
+  ),
+  invalid('FallbackRoute', 'degrade to an unknown target', 'spec.degradeTo.target', (s) => {
+    s.degradeTo.target = 'openai-us';
+  }),
+  invalid('FallbackRoute', 'missing model', 'spec.model', (s) => {
+    delete s.model;
+  }),
+];

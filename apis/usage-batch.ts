@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Outcomes a sidecar counts per call; SLO success ratios are built from them. */
+export const CALL_OUTCOMES = [
+  'Success',
+  'ClientError',
+  'ServerError',
+  'Timeout',
+  'StaticFallback',
+  'Rejected',
+  'CacheHit',
+] as const;
+
+/**
+ * Upper bounds (ms) of the latency histogram every sidecar reports. Fixed, so ledgers can add
+ * buckets of any sidecar and of any batch; dense below 5 s where SLO thresholds live.
+ */
+export const LATENCY_BUCKETS_MS = [
+  50, 100, 250, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000, 60000,
+] as const;
+
+export const usageEntry = z.object({
+  /** Start of the minute the calls fall in; late batches land in the period of this time. */
+  minute: z.iso.datetime({ offset: true }),
+  model: z.string().min(1),
+  target: z.string().optional(),
+  useCase: z.string().optional(),
+  requests: z.int().min(0),
+  inputTokens: z.int().min(0),
+  outputTokens: z.int().min(0),
+  cachedInputTokens: z.int().min(0).default(0),
+  /** Tokens counted with the tokenizer because the provider reported none (broken stream). */
+  estimatedTokens: z.int().min(0).default(0),
+  costMicros: z.int().min(0),
+  outcomes: z.partialRecord(z.enum(CALL_OUTCOMES), z.int().min(0)).default({}),
+  /** Counts per LATENCY_BUCKETS_MS bound plus one overflow bucket. */
+  latencyBuckets: z.array(z.int().min(0)).length(LATENCY_BUCKETS_MS.length + 1),
+});
+
+/**
+ * A batch of usage from one sidecar instance. `(instance, sequence)` makes delivery idempotent:
+ * the operator records a batch once and acknowledges again on a resend.
+ */
+export const usageBatch = z.object({
+  apiVersion: z.literal('governor.agents.dev/v1alpha1'),
+  kind: z.literal('UsageBatch'),
+  agent: z.object({ namespace: z.string().min(1), name: z.string().min(1) }),
+  /** Stable for the life of a sidecar's spool (pod UID plus container restart-safe suffix). */
+  instance: z.string().min(1).max(128),
+  /** Starts at 1 and grows by one per batch of this instance. */
+  sequence: z.int().min(1),
+  sentAt: z.iso.datetime({ offset: true }),
+  entries: z.array(usageEntry).max(10_000),
+});
+
+export const usageAck = z.object({
+  instance: z.string(),
+  /** Highest sequence durably recorded for the instance; every batch up to it may be dropped. */
+  acknowledgedSequence: z.int().min(0),
+  duplicate: z.boolean().default(false),
+});
+
+export type UsageBatch = z.infer<typeof usageBatch>;
+export type UsageEntry = z.infer<typeof usageEntry>;
+export type UsageAck = z.infer<typeof usageAck>;

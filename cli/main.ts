@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { registerClusterCommands } from './cluster-command.js';
+
+/** Builds the `agent-governor` command tree; every subcommand has `--help`. */
+export function buildProgram(): Command {
+  const program = new Command('agent-governor')
+    .description(
+      'Governs AI agents on Kubernetes: SLOs, token budgets, data residency and fallback routes.\n' +
+        'Run `agent-governor <command> --help` for the options of a command.',
+    )
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError()
+    .exitOverride();
+  registerClusterCommands(program);
+  return program;
+}
+
+/** Runs the CLI with the given argv and returns the process exit code. */
+export async function run(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    console.error(`agent-governor: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+function packageVersion(): string {
+  return process.env['npm_package_version'] ?? '0.1.0';
+}

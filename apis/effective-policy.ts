@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { FAILURE_OUTCOMES, FAST_BURN_ACTIONS } from './agent-slo.js';
 import { RESIDENCY_MODES } from './data-residency-policy.js';
 import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
-import { BUDGET_ACTIONS, BUDGET_PHASES } from './token-budget.js';
+import { isTimeZone } from './time-zone.js';
+import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS } from './token-budget.js';
 
 /**
  * The effective policy of one agent: everything its sidecars enforce, compiled by the operator
@@ -35,6 +36,24 @@ export const effectiveBudget = z.object({
   degradeModel: z.string().optional(),
   requestsPerMinute: z.int().min(1).optional(),
   useCases: z.array(z.string()).default([]),
+  /** The period, so a sidecar rolls to the next one itself (standalone, or while the operator is unreachable). */
+  period: z
+    .object({
+      reset: z.enum(RESET_PERIODS),
+      timeZone: z
+        .string()
+        .refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Berlin' }),
+      schedule: z.string().optional(),
+    })
+    .refine((p) => (p.reset === 'Cron') === (p.schedule !== undefined), {
+      message: 'schedule is required when reset is Cron, and only allowed then',
+      path: ['schedule'],
+    })
+    .optional(),
+  /** Thresholds, so a sidecar computes the phase from its own counts between policy updates. */
+  thresholds: z
+    .array(z.object({ percent: z.int().min(1).max(100), actions: z.array(z.enum(BUDGET_ACTIONS)) }))
+    .optional(),
 });
 
 export const effectiveTarget = z.object({
@@ -45,8 +64,13 @@ export const effectiveTarget = z.object({
   region: z.string().optional(),
   jurisdiction: z.string().optional(),
   apiVersion: z.string().optional(),
-  /** Where the sidecar reads the API key: a file (mounted Secret) or an environment variable of its own. */
-  credentials: z.object({ file: z.string().optional(), env: z.string().optional() }).optional(),
+  /**
+   * Where the sidecar reads the API key: a file (mounted Secret) or an environment variable of its own;
+   * `apiKey` (the key itself) only in a standalone sidecar's file, never served by the operator.
+   */
+  credentials: z
+    .object({ file: z.string().optional(), env: z.string().optional(), apiKey: z.string().optional() })
+    .optional(),
   timeoutMs: z.int().min(1).optional(),
 });
 
@@ -127,6 +151,8 @@ export const effectivePolicy = z.object({
     )
     .default({}),
   circuits: z.record(z.string(), z.enum(CIRCUIT_STATES)).optional(),
+  /** `prompts: true` puts the request's prompt in the per-request log line (off by default). */
+  logging: z.object({ prompts: z.boolean().default(false) }).optional(),
 });
 
 export type EffectivePolicy = z.infer<typeof effectivePolicy>;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './cluster-command.js';
+import { registerSidecarCommand } from './sidecar-command.js';
 
 /** Builds the `agent-governor` command tree; every subcommand has `--help`. */
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerClusterCommands(program);
+  registerSidecarCommand(program);
   return program;
 }
 

@@ -28,6 +28,13 @@ export function exampleDocuments(dir = join(REPO_ROOT, 'examples')): ExampleDocu
   return docs.sort((a, b) => a.file.localeCompare(b.file));
 }
 
+/** Examples that are Kubernetes objects (not the sidecar's standalone config files). */
+export function clusterExampleDocuments(): ExampleDocument[] {
+  return exampleDocuments().filter(
+    (d) => !String(d.object['apiVersion']).startsWith('config.governor.agents.dev/'),
+  );
+}
+
 /** The single example of `kind` in `file` (relative to examples/). */
 export function example(file: string): Record<string, unknown> {
   const found = exampleDocuments().find((d) => d.file === `examples/${file}`);

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { INVALID_MANIFESTS } from '../../apis/testdata/invalid-manifests.js';
-import { exampleDocuments, REPO_ROOT } from '../../apis/testdata/repo-files.js';
+import { clusterExampleDocuments, REPO_ROOT } from '../../apis/testdata/repo-files.js';
 import { validateResource } from '../../apis/validate.js';
 import { installCrds } from '../harness/install-crds.js';
 import { type TestCluster, testCluster } from '../harness/test-cluster.js';
 
-const governorExamples = exampleDocuments().filter((d) =>
+const governorExamples = clusterExampleDocuments().filter((d) =>
   String(d.object['apiVersion']).startsWith('governor.agents.dev/'),
 );
 
@@ -37,10 +37,10 @@ describe('CRDs on the real API server', () => {
   });
 
   it('apply every example with kubectl', async () => {
-    const { stdout } = await cluster.kubectl(['apply', '-R', '-f', join(REPO_ROOT, 'examples')], {
-      check: true,
-    });
-    for (const { object } of exampleDocuments()) {
+    const files = [...new Set(clusterExampleDocuments().map((d) => d.file))];
+    const args = ['apply', ...files.flatMap((f) => ['-f', join(REPO_ROOT, f)])];
+    const { stdout } = await cluster.kubectl(args, { check: true });
+    for (const { object } of clusterExampleDocuments()) {
       const name = (object['metadata'] as { name: string }).name;
       assert.match(
         stdout,

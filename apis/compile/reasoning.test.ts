@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { compileReasoning } from './reasoning.js';
+
+describe('compileReasoning', () => {
+  it('is empty without budgets', () => assert.deepEqual(compileReasoning([undefined]), { useCases: {} }));
+
+  it('maps use cases by name and keeps the tightest limit of several budgets', () => {
+    const reasoning = compileReasoning([
+      {
+        maxTokensPerRequest: 4096,
+        maxCallsPerTrace: 25,
+        useCases: [{ name: 'summarize', maxTokensPerRequest: 1024 }],
+      },
+      {
+        maxTokensPerRequest: 8192,
+        maxChainDepth: 3,
+        useCases: [{ name: 'summarize', maxTokensPerRequest: 512, maxCallsPerTrace: 5 }],
+      },
+    ]);
+    assert.deepEqual(reasoning, {
+      maxTokensPerRequest: 4096,
+      maxCallsPerTrace: 25,
+      maxChainDepth: 3,
+      useCases: { summarize: { maxTokensPerRequest: 512, maxCallsPerTrace: 5 } },
+    });
+  });
+});

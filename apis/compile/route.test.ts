@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fallbackRouteSpec } from '../fallback-route.js';
+import { example } from '../testdata/repo-files.js';
+import { compileRoute } from './route.js';
+
+describe('compileRoute', () => {
+  const spec = fallbackRouteSpec.parse((example('fallback-route-gpt-4o.yaml') as { spec: unknown }).spec);
+
+  it('turns the example FallbackRoute into milliseconds, base URLs and the static text', () => {
+    const route = compileRoute('gpt-4o', spec, (t) => ({
+      file: `/var/run/secrets/${t.credentialsSecretRef?.name}`,
+    }));
+    assert.equal(route.name, 'gpt-4o');
+    assert.equal(route.model, 'gpt-4o');
+    assert.equal(route.perAttemptTimeoutMs, 10_000);
+    assert.equal(route.overallTimeoutMs, 30_000);
+    assert.deepEqual(route.retries, {
+      attempts: 2,
+      backoffBaseMs: 250,
+      backoffMaxMs: 4_000,
+      retryOn: ['RateLimited', 'ServerError', 'ConnectionError', 'Timeout'],
+    });
+    assert.deepEqual(route.circuitBreaker, { failureThreshold: 5, openMs: 30_000, halfOpenRequests: 1 });
+    assert.deepEqual(route.cache, { ttlMs: 600_000, maxEntries: 2000, maxBytes: 64 * 1024 ** 2 });
+    assert.match(route.staticResponse ?? '', /busy right now/);
+    assert.deepEqual(route.degradeTo, { model: 'gpt-4o-mini', target: 'openai-eu' });
+    assert.deepEqual(route.targets[0], {
+      name: 'openai-eu',
+      provider: 'OpenAI',
+      baseUrl: 'https://eu.api.openai.com/v1',
+      model: 'gpt-4o',
+      credentials: { file: '/var/run/secrets/openai-credentials' },
+    });
+    assert.equal(route.targets[1]?.timeoutMs, 15_000);
+    assert.equal(route.targets[1]?.region, 'swedencentral');
+    assert.equal(route.targets[1]?.apiVersion, '2024-10-21');
+  });
+
+  it('leaves the cache out when it is not enabled, and trailing slashes off base URLs', () => {
+    const route = compileRoute('r', {
+      ...spec,
+      cache: { enabled: false, ttl: '1m', maxEntries: 1, maxBytes: 1024 },
+      targets: [{ name: 'a', provider: 'OpenAICompatible', endpoint: 'http://vllm.svc:8000/v1/' }],
+    });
+    assert.equal(route.cache, undefined);
+    assert.equal(route.targets[0]?.baseUrl, 'http://vllm.svc:8000/v1');
+    assert.equal(route.targets[0]?.credentials, undefined);
+  });
+
+  it('names the route and field of a duration it cannot read', () => {
+    assert.throws(
+      () => compileRoute('gpt-4o', { ...spec, timeouts: { perAttempt: 'soon', overall: '30s' } }),
+      /route gpt-4o: timeouts\.perAttempt must be a duration such as 10s, got "soon"/,
+    );
+  });
+});

@@ -1,0 +1,98 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: config files use ${VAR} interpolation, written literally here
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { effectivePolicy } from '../effective-policy.js';
+import { sidecarConfig } from '../sidecar-config.js';
+import { REPO_ROOT } from '../testdata/repo-files.js';
+import { compileSidecarConfig } from './sidecar-config.js';
+
+const raw = readFileSync(join(REPO_ROOT, 'examples', 'sidecar', 'standalone.yaml'), 'utf8')
+  .replaceAll('${UPSTREAM_BASE_URL:-https://api.openai.com/v1}', 'https://api.openai.com/v1')
+  .replaceAll('${FALLBACK_BASE_URL:-https://eu.api.openai.com/v1}', 'https://eu.api.openai.com/v1')
+  .replaceAll('${OPENAI_API_KEY}', 'sk-test');
+
+describe('compileSidecarConfig', () => {
+  const config = sidecarConfig.parse(parse(raw));
+  const now = new Date('2025-06-15T12:00:00Z');
+  const policy = compileSidecarConfig(config, { version: 'v1', now });
+
+  it('compiles the shipped example into a valid EffectivePolicy', () => {
+    const checked = effectivePolicy.safeParse(policy);
+    assert.ok(checked.success, checked.success ? '' : JSON.stringify(checked.error.issues));
+    assert.deepEqual(policy.agent, { namespace: 'default', name: 'my-agent', critical: false });
+    assert.equal(policy.version, 'v1');
+    assert.equal(policy.generatedAt, now.toISOString());
+  });
+
+  it('routes by name with inline keys, the catch-all last', () => {
+    assert.deepEqual(
+      policy.routes.map((r) => [r.name, r.model]),
+      [
+        ['gpt-4o', 'gpt-4o'],
+        ['default', '*'],
+      ],
+    );
+    assert.deepEqual(policy.routes[0]?.targets[0]?.credentials, { apiKey: 'sk-test' });
+    assert.equal(policy.routes[0]?.degradeTo?.model, 'gpt-4o-mini');
+    assert.ok(policy.routes[0]?.cache);
+    assert.equal(policy.routes[1]?.cache, undefined);
+  });
+
+  it('starts budgets empty with the period end of today in the time zone', () => {
+    const budget = policy.budgets[0];
+    assert.equal(budget?.name, 'daily');
+    assert.equal(budget?.phase, 'Active');
+    assert.equal(budget?.usedTokens, 0);
+    assert.equal(budget?.limitTokens, 2_000_000);
+    assert.equal(budget?.limitCostMicros, 10_000_000);
+    assert.equal(budget?.periodEnd, '2025-06-16T00:00:00.000Z');
+  });
+
+  it('carries reasoning limits, residency, pricing in micro-units and prompt logging', () => {
+    assert.deepEqual(policy.reasoning, {
+      maxTokensPerRequest: 4096,
+      maxCallsPerTrace: 50,
+      maxChainDepth: 5,
+      useCases: {},
+    });
+    assert.equal(policy.residency?.policies[0]?.name, 'us-and-eu');
+    assert.deepEqual(policy.residency?.policies[0]?.allowedJurisdictions, ['US', 'EU']);
+    assert.deepEqual(policy.pricing['my-fine-tuned-model'], {
+      inputPerMTok: 3_000_000,
+      outputPerMTok: 12_000_000,
+    });
+    assert.deepEqual(policy.logging, { prompts: false });
+  });
+
+  it('takes the key from a file or a variable of the sidecar when the file says so', () => {
+    const routes = [
+      {
+        model: 'm',
+        targets: [
+          { name: 'a', provider: 'OpenAI', endpoint: 'https://api.openai.com/v1', apiKeyFile: '/keys/a' },
+          {
+            name: 'b',
+            provider: 'Anthropic',
+            endpoint: 'https://api.anthropic.com',
+            apiKeyEnv: 'ANTHROPIC_API_KEY',
+          },
+        ],
+      },
+    ];
+    const compiled = compileSidecarConfig(
+      sidecarConfig.parse({
+        apiVersion: 'config.governor.agents.dev/v1alpha1',
+        kind: 'SidecarConfig',
+        routes,
+      }),
+      { version: 'v2', now },
+    );
+    assert.equal(compiled.routes[0]?.name, 'm', 'a route without a name is named for its model');
+    assert.deepEqual(compiled.routes[0]?.targets[0]?.credentials, { file: '/keys/a' });
+    assert.deepEqual(compiled.routes[0]?.targets[1]?.credentials, { env: 'ANTHROPIC_API_KEY' });
+    assert.equal(compiled.residency, undefined);
+  });
+});

@@ -1,0 +1,19 @@
+/**
+ * The HTTP protocol between sidecars and the operator (DESIGN.md, "Operator ↔ sidecar contract").
+ *
+ * - Policy: `GET {POLICY_PATH}/{namespace}/{agent}?after=<version>` with
+ *   `Authorization: Bearer <projected ServiceAccount token>` (audience `TOKEN_AUDIENCE`). Answers
+ *   200 with an `EffectivePolicy` as soon as its version differs from `after` (at once when `after`
+ *   is absent), or 304 with no body after about `LONG_POLL_SECONDS` without a change.
+ * - Usage: `POST {USAGE_PATH}` with a `UsageBatch` body. Answers 200 with a `UsageAck` only after the
+ *   batch is durably recorded; a resend of a recorded (instance, sequence) answers 200 with
+ *   `duplicate: true`.
+ * - A follower (not the leader) answers 503 with `Retry-After`; 401 / 403 when the token is missing,
+ *   invalid, or from another namespace; 400 with an OpenAI-style error body for a malformed request.
+ */
+export const POLICY_PATH = '/v1/policies';
+export const USAGE_PATH = '/v1/usage';
+export const LONG_POLL_SECONDS = 30;
+export const TOKEN_AUDIENCE = 'agent-governor';
+/** Header on policy answers: the version, so a client can log it without parsing the body. */
+export const POLICY_VERSION_HEADER = 'x-governor-policy-version';

@@ -1,0 +1,111 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { startSidecar } from '../sidecar/main.js';
+
+interface SidecarFlags {
+  host: string;
+  port: number;
+  config?: string;
+  operatorUrl?: string;
+  agent?: { namespace: string; name: string };
+  tokenFile?: string;
+  policyFile?: string;
+  spoolDir?: string;
+  maxBodyBytes?: number;
+}
+
+/** `agent-governor sidecar`: the governing proxy, standalone from a file or fed by the operator. */
+export function registerSidecarCommand(program: Command): void {
+  program
+    .command('sidecar')
+    .description(
+      'Run the governing proxy beside an agent. Point the agent at it:\n' +
+        '  OPENAI_BASE_URL=http://HOST:PORT/v1   ANTHROPIC_BASE_URL=http://HOST:PORT\n' +
+        'Standalone: --config FILE (a SidecarConfig, reloaded on change; see examples/sidecar/standalone.yaml).\n' +
+        'In a cluster: --operator-url URL --agent NAMESPACE/NAME [--token-file F] [--policy-file F].\n' +
+        'Stops gracefully on SIGTERM or SIGINT: calls in flight finish, usage is flushed.',
+    )
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .addOption(
+      new Option('--port <port>', 'port to listen on; 0 picks a free one').default(4000).argParser(port),
+    )
+    .addOption(
+      new Option('--config <file>', 'standalone policy: a SidecarConfig YAML file').conflicts('operatorUrl'),
+    )
+    .addOption(
+      new Option('--operator-url <url>', 'the operator serving policies and receiving usage').argParser(
+        httpUrl,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--agent <namespace/name>',
+        'the agent this sidecar governs (with --operator-url)',
+      ).argParser(agentRef),
+    )
+    .addOption(new Option('--token-file <file>', 'projected ServiceAccount token presented to the operator'))
+    .addOption(
+      new Option('--policy-file <file>', 'the mounted policy ConfigMap, used until the operator answers'),
+    )
+    .addOption(new Option('--spool-dir <dir>', 'where unacknowledged usage batches wait'))
+    .addOption(
+      new Option('--max-body-bytes <bytes>', 'largest request body accepted; larger get 413')
+        .default(10 * 1024 * 1024)
+        .argParser(positiveInt),
+    )
+    .action(async (flags: SidecarFlags) => {
+      if (!flags.config && !flags.operatorUrl) {
+        throw new Error(
+          'sidecar: give --config FILE (standalone) or --operator-url URL --agent NAMESPACE/NAME',
+        );
+      }
+      if (flags.operatorUrl && !flags.agent)
+        throw new Error('sidecar: --operator-url needs --agent NAMESPACE/NAME');
+      const sidecar = await startSidecar({
+        host: flags.host,
+        port: flags.port,
+        ...(flags.config ? { config: flags.config } : {}),
+        ...(flags.operatorUrl ? { operatorUrl: flags.operatorUrl } : {}),
+        ...(flags.agent ? { agent: flags.agent } : {}),
+        ...(flags.tokenFile ? { tokenFile: flags.tokenFile } : {}),
+        ...(flags.policyFile ? { policyFile: flags.policyFile } : {}),
+        ...(flags.spoolDir ? { spoolDir: flags.spoolDir } : {}),
+        ...(flags.maxBodyBytes ? { maxBodyBytes: flags.maxBodyBytes } : {}),
+      });
+      console.log(`agent-governor sidecar listening on ${sidecar.url}`);
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
+      console.error(`agent-governor sidecar: ${signal}, finishing calls in flight and flushing usage`);
+      await sidecar.close();
+    });
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || value > 65535)
+    throw new InvalidArgumentError('must be a port from 0 to 65535');
+  return value;
+}
+
+function positiveInt(text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text))
+    throw new InvalidArgumentError('must be a whole number of bytes, e.g. 10485760');
+  return Number(text);
+}
+
+function httpUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return text.replace(/\/+$/, '');
+  } catch {}
+  throw new InvalidArgumentError(
+    'must be an http(s) URL such as https://agent-governor.agent-governor.svc:8443',
+  );
+}
+
+function agentRef(text: string): { namespace: string; name: string } {
+  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(text);
+  if (!match) throw new InvalidArgumentError('must be NAMESPACE/NAME, e.g. agents/support');
+  return { namespace: match[1] as string, name: match[3] as string };
+}

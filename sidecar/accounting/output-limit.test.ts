@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ApiKind } from '../http/api-kind.js';
+import { requestedMaxOutputTokens, withMaxOutputTokens, worstCaseOutputTokens } from './output-limit.js';
+
+type Body = Record<string, unknown>;
+
+describe('requestedMaxOutputTokens and worstCaseOutputTokens', () => {
+  const cases: {
+    name: string;
+    api: ApiKind;
+    body: Body;
+    model: string;
+    requested: number | undefined;
+    worst: number;
+  }[] = [
+    {
+      name: 'chat max_tokens',
+      api: 'chat.completions',
+      body: { max_tokens: 500 },
+      model: 'gpt-4o',
+      requested: 500,
+      worst: 500,
+    },
+    {
+      name: 'chat max_completion_tokens wins over max_tokens',
+      api: 'chat.completions',
+      body: { max_completion_tokens: 300, max_tokens: 500 },
+      model: 'gpt-4o',
+      requested: 300,
+      worst: 300,
+    },
+    {
+      name: 'chat n=3 triples the worst case',
+      api: 'chat.completions',
+      body: { max_tokens: 100, n: 3 },
+      model: 'gpt-4o',
+      requested: 100,
+      worst: 300,
+    },
+    {
+      name: 'chat without a limit: the model maximum',
+      api: 'chat.completions',
+      body: {},
+      model: 'gpt-4o-2024-08-06',
+      requested: undefined,
+      worst: 16_384,
+    },
+    {
+      name: 'gpt-4.1-mini maximum output',
+      api: 'chat.completions',
+      body: {},
+      model: 'gpt-4.1-mini',
+      requested: undefined,
+      worst: 32_768,
+    },
+    {
+      name: 'an unknown model: the default',
+      api: 'chat.completions',
+      body: {},
+      model: 'llama-3-70b',
+      requested: undefined,
+      worst: 4_096,
+    },
+    {
+      name: 'completions default to 16',
+      api: 'completions',
+      body: { prompt: 'x' },
+      model: 'gpt-3.5-turbo-instruct',
+      requested: undefined,
+      worst: 16,
+    },
+    {
+      name: 'completions best_of is billed whole',
+      api: 'completions',
+      body: { max_tokens: 10, n: 2, best_of: 5 },
+      model: 'x',
+      requested: 10,
+      worst: 50,
+    },
+    {
+      name: 'responses max_output_tokens',
+      api: 'responses',
+      body: { max_output_tokens: 2000 },
+      model: 'o3',
+      requested: 2000,
+      worst: 2000,
+    },
+    {
+      name: 'responses without a limit on o3',
+      api: 'responses',
+      body: {},
+      model: 'o3-2025-04-16',
+      requested: undefined,
+      worst: 100_000,
+    },
+    {
+      name: 'messages max_tokens',
+      api: 'messages',
+      body: { max_tokens: 1024 },
+      model: 'claude-sonnet-4-5',
+      requested: 1024,
+      worst: 1024,
+    },
+    {
+      name: 'messages without max_tokens (invalid, upstream refuses)',
+      api: 'messages',
+      body: {},
+      model: 'claude-3-5-haiku-20241022',
+      requested: undefined,
+      worst: 8_192,
+    },
+    {
+      name: 'embeddings produce no output',
+      api: 'embeddings',
+      body: { input: 'x' },
+      model: 'text-embedding-3-small',
+      requested: undefined,
+      worst: 0,
+    },
+    {
+      name: 'a non-integer limit is ignored',
+      api: 'chat.completions',
+      body: { max_tokens: 'lots' },
+      model: 'gpt-4',
+      requested: undefined,
+      worst: 8_192,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.equal(requestedMaxOutputTokens(c.api, c.body), c.requested);
+      assert.equal(worstCaseOutputTokens(c.api, c.body, c.model), c.worst);
+    });
+  }
+});
+
+describe('withMaxOutputTokens', () => {
+  const cases: { name: string; api: ApiKind; body: Body; model: string; sent: Body }[] = [
+    {
+      name: 'chat keeps the field in use (max_tokens)',
+      api: 'chat.completions',
+      body: { max_tokens: 9000 },
+      model: 'gpt-4o',
+      sent: { max_tokens: 100 },
+    },
+    {
+      name: 'chat sets both fields when both are used',
+      api: 'chat.completions',
+      body: { max_tokens: 9000, max_completion_tokens: 9000 },
+      model: 'gpt-4o',
+      sent: { max_tokens: 100, max_completion_tokens: 100 },
+    },
+    {
+      name: 'chat without a limit on gpt-4o: max_tokens',
+      api: 'chat.completions',
+      body: {},
+      model: 'gpt-4o',
+      sent: { max_tokens: 100 },
+    },
+    {
+      name: 'chat without a limit on o3-mini: max_completion_tokens',
+      api: 'chat.completions',
+      body: {},
+      model: 'o3-mini',
+      sent: { max_completion_tokens: 100 },
+    },
+    {
+      name: 'chat without a limit on gpt-5: max_completion_tokens',
+      api: 'chat.completions',
+      body: {},
+      model: 'openai/gpt-5-mini',
+      sent: { max_completion_tokens: 100 },
+    },
+    {
+      name: 'responses: max_output_tokens',
+      api: 'responses',
+      body: { input: 'x' },
+      model: 'gpt-4.1',
+      sent: { input: 'x', max_output_tokens: 100 },
+    },
+    {
+      name: 'messages: max_tokens',
+      api: 'messages',
+      body: { max_tokens: 4096 },
+      model: 'claude-3-5-haiku',
+      sent: { max_tokens: 100 },
+    },
+    {
+      name: 'completions: max_tokens',
+      api: 'completions',
+      body: {},
+      model: 'gpt-3.5-turbo-instruct',
+      sent: { max_tokens: 100 },
+    },
+    {
+      name: 'embeddings: unchanged',
+      api: 'embeddings',
+      body: { input: 'x' },
+      model: 'text-embedding-3-small',
+      sent: { input: 'x' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const before = structuredClone(c.body);
+      assert.deepEqual(withMaxOutputTokens(c.api, c.body, 100, c.model), c.sent);
+      assert.deepEqual(c.body, before);
+    });
+  }
+});

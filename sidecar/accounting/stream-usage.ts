@@ -1,0 +1,182 @@
+import type { ApiKind } from '../http/api-kind.js';
+import { withoutTopLevelNullUsage } from './null-usage-field.js';
+import {
+  type AnthropicUsageFields,
+  anthropicUsage,
+  anthropicUsageFields,
+  openAiUsage,
+  responsesUsage,
+} from './provider-usage.js';
+import type { SseEvent } from './sse-parser.js';
+import type { TokenUsage } from './token-usage.js';
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** What a stream said about its usage so far. */
+export interface StreamUsageReport {
+  /** OpenAI chat/completions and Responses: the final usage object, once seen. */
+  final?: TokenUsage;
+  /** Anthropic: the latest value of each usage field (message_start, then cumulative message_delta). */
+  anthropic?: AnthropicUsageFields;
+  /** Anthropic: a message_delta with output_tokens was seen, so the output count is final. */
+  anthropicOutputFinal: boolean;
+  /** Text the model generated, to count with a tokenizer when the provider did not report usage. */
+  text: string[];
+  /** A terminal success event was seen: `[DONE]`, `response.completed`/`incomplete`, `message_stop`. */
+  completed: boolean;
+}
+
+/**
+ * Reads one API's stream, event by event: takes usage and generated text from each event and says
+ * what to forward — the event's bytes, edited bytes (a `"usage":null` removed) or nothing (the
+ * usage-only chunk the sidecar asked for).
+ */
+export class StreamUsageReader {
+  readonly report: StreamUsageReport = { anthropicOutputFinal: false, text: [], completed: false };
+
+  constructor(
+    private readonly api: ApiKind,
+    private readonly stripUsageChunk: boolean,
+  ) {}
+
+  /** The bytes to forward for `event`, or undefined to drop it. */
+  read(event: SseEvent): Buffer | undefined {
+    const data = event.data;
+    if (data === undefined) return event.raw;
+    if (data === '[DONE]') {
+      this.report.completed = true;
+      return event.raw;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return event.raw;
+    }
+    if (!isRecord(json)) return event.raw;
+    switch (this.api) {
+      case 'chat.completions':
+      case 'completions':
+      case 'embeddings':
+        return this.openAi(event, json);
+      case 'responses':
+        this.responses(typeof json['type'] === 'string' ? json['type'] : event.type, json);
+        return event.raw;
+      case 'messages':
+        this.messages(typeof json['type'] === 'string' ? json['type'] : event.type, json);
+        return event.raw;
+    }
+  }
+
+  private openAi(event: SseEvent, json: Json): Buffer | undefined {
+    const choices = list(json['choices']);
+    for (const choice of choices) {
+      if (!isRecord(choice)) continue;
+      this.add(choice['text']);
+      const delta = choice['delta'];
+      if (!isRecord(delta)) continue;
+      this.add(delta['content']);
+      this.add(delta['refusal']);
+      this.add(delta['reasoning_content']);
+      for (const call of list(delta['tool_calls'])) {
+        if (isRecord(call) && isRecord(call['function'])) {
+          this.add(call['function']['name']);
+          this.add(call['function']['arguments']);
+        }
+      }
+    }
+    const usage = openAiUsage(json['usage']);
+    if (usage) {
+      this.report.final = usage;
+      if (this.stripUsageChunk && Array.isArray(json['choices']) && choices.length === 0) return undefined;
+      return event.raw;
+    }
+    if (this.stripUsageChunk && json['usage'] === null) return withoutNullUsage(event);
+    return event.raw;
+  }
+
+  private responses(type: string, json: Json): void {
+    // Every text delta (output text, tool arguments, reasoning summaries, refusals); audio is base64, not text.
+    if (type.endsWith('.delta') && type !== 'response.audio.delta' && typeof json['delta'] === 'string') {
+      this.add(json['delta']);
+      return;
+    }
+    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+      const response = json['response'];
+      const usage = isRecord(response) ? responsesUsage(response['usage']) : undefined;
+      if (usage) this.report.final = usage;
+      if (type !== 'response.failed') this.report.completed = true;
+    }
+  }
+
+  private messages(type: string, json: Json): void {
+    if (type === 'content_block_delta') {
+      const delta = json['delta'];
+      if (isRecord(delta)) {
+        this.add(delta['text']);
+        this.add(delta['partial_json']);
+        this.add(delta['thinking']);
+      }
+    } else if (type === 'message_start') {
+      const message = json['message'];
+      this.mergeAnthropic(isRecord(message) ? message['usage'] : undefined, false);
+    } else if (type === 'message_delta') {
+      this.mergeAnthropic(json['usage'], true);
+    } else if (type === 'message_stop') {
+      this.report.completed = true;
+    }
+  }
+
+  /** message_delta counts are cumulative: each present field replaces the one before, never adds. */
+  private mergeAnthropic(usage: unknown, fromDelta: boolean): void {
+    const fields = anthropicUsageFields(usage);
+    if (!fields) return;
+    this.report.anthropic = { ...this.report.anthropic, ...fields };
+    if (fromDelta && fields.output !== undefined) this.report.anthropicOutputFinal = true;
+  }
+
+  private add(text: unknown): void {
+    if (typeof text === 'string' && text.length > 0) this.report.text.push(text);
+  }
+}
+
+/** The usage a finished (or broken) stream reported, when the provider reported it whole. */
+export function reportedStreamUsage(api: ApiKind, report: StreamUsageReport): TokenUsage | undefined {
+  if (api !== 'messages') return report.final;
+  const fields = report.anthropic;
+  return fields?.input !== undefined && report.anthropicOutputFinal ? anthropicUsage(fields) : undefined;
+}
+
+/** OpenAI's compact serialization puts `"usage":null` last: the common case, edited without a scan. */
+const LAST_NULL_USAGE = ',"usage":null}';
+const LAST_NULL_USAGE_BYTES = Buffer.from(LAST_NULL_USAGE);
+
+/** The event without its chunk's top-level `"usage":null`; as it was when that is not possible. */
+function withoutNullUsage(event: SseEvent): Buffer {
+  const data = event.data as string;
+  if (data.includes('\n')) return event.raw;
+  if (data.endsWith(LAST_NULL_USAGE)) {
+    // The member just before the closing brace of the top-level object is a top-level member.
+    const at = event.raw.lastIndexOf(LAST_NULL_USAGE_BYTES);
+    if (at !== -1) {
+      return Buffer.concat([
+        event.raw.subarray(0, at),
+        event.raw.subarray(at + LAST_NULL_USAGE_BYTES.length - 1),
+      ]);
+    }
+  }
+  const edited = withoutTopLevelNullUsage(data);
+  if (edited === undefined) return event.raw;
+  const raw = event.raw.toString('utf8');
+  const at = raw.indexOf(data);
+  if (at === -1) return event.raw;
+  return Buffer.from(raw.slice(0, at) + edited + raw.slice(at + data.length), 'utf8');
+}

@@ -1,0 +1,28 @@
+/** Response headers the sidecar adds to every governed answer (docs/sidecar.md lists them). */
+export const GOVERNOR_HEADERS = {
+  /** Target that answered, e.g. `openai-eu`. */
+  target: 'x-governor-target',
+  /** Upstream attempts made for this call (retries and fallbacks included). */
+  attempts: 'x-governor-attempts',
+  /** Route the model matched. */
+  route: 'x-governor-route',
+  /** Why the answering target is not the first: `openai-eu:Timeout,openai-eu:CircuitOpen`. */
+  fallbackReason: 'x-governor-fallback-reason',
+  /** `static` when the route's last-resort answer was served. */
+  fallback: 'x-governor-fallback',
+  /** `hit`, `miss` (cache enabled) or `bypass` (cache off for the route). */
+  cache: 'x-governor-cache',
+  /** Version of the policy that decided. */
+  policyVersion: 'x-governor-policy-version',
+  /** Governance decisions taken: `degraded:gpt-4o-mini,clamped:max_tokens=4096`. */
+  decision: 'x-governor-decision',
+  /** The trace id the call was counted under. */
+  traceId: 'x-governor-trace-id',
+} as const;
+
+/** Request headers the sidecar reads. */
+export const GOVERNOR_REQUEST_HEADERS = {
+  traceId: 'x-governor-trace-id',
+  chainDepth: 'x-governor-chain-depth',
+  useCase: 'x-governor-use-case',
+} as const;

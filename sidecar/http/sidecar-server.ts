@@ -1,0 +1,220 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { type ApiKind, apiOf } from './api-kind.js';
+import { errorBody } from './error-body.js';
+import { describeBodyProblem, parseJsonObject, readRequestBody } from './request-body.js';
+
+/** One call of a governed API, its body read and parsed. */
+export interface GovernedCall {
+  api: ApiKind;
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: Record<string, unknown>;
+  /** The bytes the agent sent, forwarded unchanged when the policy rewrites nothing. */
+  raw: Buffer;
+  /** Arrival, epoch ms (usage lands in this minute) and monotonic ms (for timings). */
+  startedAt: number;
+  startedMono: number;
+}
+
+export interface SidecarServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  maxBodyBytes: number;
+  governed(call: GovernedCall): Promise<void>;
+  /** Whether the sidecar can serve calls (a policy is in force and it is not shutting down). */
+  ready(): boolean;
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** The OpenAI model list answered on `GET /v1/models`: the models the routes accept. */
+  models(): string[];
+  /** A handler failed unexpectedly; the agent got a 500. */
+  onError(err: unknown): void;
+}
+
+export interface SidecarServer {
+  url: string;
+  port: number;
+  server: Server;
+  /** Stops accepting, lets calls in flight finish (at most `graceMs`), then closes every connection. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export const API_PATHS = [
+  '/v1/chat/completions',
+  '/v1/completions',
+  '/v1/embeddings',
+  '/v1/responses',
+  '/v1/messages',
+];
+
+/**
+ * The sidecar's HTTP front: plain node:http with keep-alive, no framework. POSTs to the five APIs
+ * go to `governed` after the body is read (size limit, JSON object, content type); `/healthz`,
+ * `/readyz`, `/metrics` and `GET /v1/models` are answered here; any other path gets a 404 naming
+ * the paths the sidecar serves (it never forwards a call it does not govern).
+ */
+export async function startSidecarServer(options: SidecarServerOptions): Promise<SidecarServer> {
+  let closing = false;
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+
+  const server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+    const startedAt = Date.now();
+    const startedMono = performance.now();
+    if (closing) res.shouldKeepAlive = false;
+    const url = req.url ?? '/';
+    const api = apiOf(url);
+    if (api === undefined) {
+      answerLocal(req, res, url, options).catch((err) => fail(res, undefined, err));
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      send(
+        res,
+        errorBody(
+          api,
+          405,
+          'method_not_allowed',
+          `${url.split('?')[0]} accepts POST only, got ${req.method}`,
+        ),
+      );
+      return;
+    }
+    inFlight++;
+    governedCall(req, res, api, startedAt, startedMono)
+      .catch((err) => fail(res, api, err))
+      .finally(() => {
+        inFlight--;
+        if (inFlight === 0) drained?.();
+      });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function governedCall(
+    req: IncomingMessage,
+    res: ServerResponse,
+    api: ApiKind,
+    startedAt: number,
+    startedMono: number,
+  ) {
+    const raw = await readRequestBody(req, options.maxBodyBytes);
+    if (!Buffer.isBuffer(raw)) {
+      const p = describeBodyProblem(raw);
+      res.shouldKeepAlive = false;
+      send(res, errorBody(api, p.status, p.code, p.message));
+      return;
+    }
+    const parsed = parseJsonObject(raw, req.headers['content-type']);
+    if (!parsed.ok) {
+      const p = describeBodyProblem(parsed.problem);
+      send(res, errorBody(api, p.status, p.code, p.message));
+      return;
+    }
+    await options.governed({ api, req, res, body: parsed.body, raw, startedAt, startedMono });
+  }
+
+  function fail(res: ServerResponse, api: ApiKind | undefined, err: unknown) {
+    options.onError(err);
+    if (!res.headersSent) {
+      send(res, errorBody(api, 500, 'internal_error', 'the sidecar failed to handle this call; see its log'));
+    } else {
+      res.destroy();
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    server,
+    async close(graceMs = 10_000) {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            drained = resolve;
+          }),
+          new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+async function answerLocal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: string,
+  options: SidecarServerOptions,
+) {
+  const path = url.split('?')[0];
+  req.resume();
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    switch (path) {
+      case '/healthz':
+        return sendText(res, 200, 'ok\n');
+      case '/readyz':
+        return options.ready() ? sendText(res, 200, 'ok\n') : sendText(res, 503, 'not ready\n');
+      case '/metrics': {
+        const metrics = await options.metrics();
+        res.writeHead(200, { 'content-type': metrics.contentType });
+        res.end(metrics.body);
+        return;
+      }
+      case '/v1/models': {
+        const data = options
+          .models()
+          .map((id) => ({ id, object: 'model', created: 0, owned_by: 'agent-governor' }));
+        return send(res, {
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ object: 'list', data }),
+        });
+      }
+    }
+  }
+  send(
+    res,
+    errorBody(
+      undefined,
+      404,
+      'unknown_path',
+      `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')} ` +
+        'and answers GET /v1/models, /healthz, /readyz and /metrics',
+    ),
+  );
+}
+
+export function send(
+  res: ServerResponse,
+  answer: { status: number; contentType: string; body: string },
+): void {
+  res.writeHead(answer.status, {
+    'content-type': answer.contentType,
+    'content-length': Buffer.byteLength(answer.body),
+  });
+  res.end(answer.body);
+}
+
+function sendText(res: ServerResponse, status: number, text: string) {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}

@@ -1,0 +1,195 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Logger, pino } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Dispatcher } from 'undici';
+import type { EffectivePolicy } from '../apis/effective-policy.js';
+import { BudgetGate } from './budget/budget-gate.js';
+import { ResponseCache } from './cache/response-cache.js';
+import type { ConfigEnv } from './config/env-interpolation.js';
+import { FilePolicySource } from './config/file-policy-source.js';
+import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
+import { startSidecarServer } from './http/sidecar-server.js';
+import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
+import type { PipelineServices } from './pipeline/pipeline-services.js';
+import { ResidencyVerdicts } from './pipeline/residency-verdicts.js';
+import { OperatorPolicySource } from './policy-source/operator-policy-source.js';
+import type { PolicySource } from './policy-source/policy-source.js';
+import { UsageRecorder } from './reporting/usage-recorder.js';
+import { UsageReporter } from './reporting/usage-reporter.js';
+import { CircuitBoard } from './routing/circuit-board.js';
+import { CATCH_ALL_MODEL } from './routing/route-for.js';
+import { RouteRunner } from './routing/route-runner.js';
+import { TargetCredentials } from './routing/target-credentials.js';
+import { SidecarMetrics } from './telemetry/sidecar-metrics.js';
+
+export interface StartSidecarOptions {
+  /** Default 127.0.0.1: the agent is in the same pod; nothing else should reach the sidecar. */
+  host?: string;
+  /** Default 4000; 0 picks a free port (see `port` of the result). */
+  port?: number;
+  /** Standalone: the SidecarConfig YAML file, reloaded when it changes. */
+  config?: string;
+  /** In a cluster: the operator's base URL, the agent, the ServiceAccount token and the mounted policy. */
+  operatorUrl?: string;
+  agent?: { namespace: string; name: string };
+  tokenFile?: string;
+  policyFile?: string;
+  /** Where unacknowledged usage batches wait (default: a directory under the system temp dir). */
+  spoolDir?: string;
+  logger?: Logger;
+  /** Largest request body accepted (default 10 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+  /** Environment for `${VAR}` in the config file and for keys read from variables (default process.env). */
+  env?: ConfigEnv;
+  /** Usage flush interval of the reporter (default 2 s). */
+  flushIntervalMs?: number;
+  /** How long close() lets calls in flight finish (default 10 s). */
+  shutdownGraceMs?: number;
+  /** For tests and embedding: a ready-made policy source, dispatcher or metrics registry. */
+  policySource?: PolicySource;
+  dispatcher?: Dispatcher;
+  registry?: Registry;
+}
+
+export interface RunningSidecar {
+  url: string;
+  port: number;
+  metrics: SidecarMetrics;
+  /** The policy in force now. */
+  policy(): EffectivePolicy;
+  gate: BudgetGate;
+  circuits: CircuitBoard;
+  /** Graceful stop: no new calls, calls in flight finish, usage is flushed (and spooled when unsent). */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a sidecar: its policy (file or operator), budget gate, cache, routes, metrics and usage
+ * reporting, then the HTTP server. Resolves once it listens; rejects with the policy's error (a
+ * ConfigError names file, line and field) when no first policy can be had. The CLI, the e2e suites,
+ * the benchmark and the operator tests all start it this way.
+ */
+export async function startSidecar(options: StartSidecarOptions = {}): Promise<RunningSidecar> {
+  const logger = options.logger ?? pino({ base: { component: 'sidecar' } });
+  const source = options.policySource ?? policySourceFor(options, logger);
+  await source.start();
+
+  const gate = new BudgetGate();
+  gate.setPolicy(source.current());
+  const unsubscribe = source.onChange((policy) => {
+    gate.setPolicy(policy);
+    logger.info({ policyVersion: policy.version }, 'policy changed');
+  });
+
+  const metrics = new SidecarMetrics(options.registry);
+  const circuits = new CircuitBoard((route, target, state) => {
+    metrics.setCircuit(route, target, state);
+    if (state !== 'Closed') logger.warn({ route, target, circuit: state }, 'circuit changed');
+  });
+  const runner = new RouteRunner({
+    board: circuits,
+    credentials: new TargetCredentials(options.env ?? process.env),
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+  });
+  const recorder = new UsageRecorder();
+  const agent = options.agent ?? source.current().agent;
+  const reporter = new UsageReporter({
+    spoolDir: options.spoolDir ?? join(tmpdir(), `agent-governor-spool-${agent.namespace}-${agent.name}`),
+    agent: { namespace: agent.namespace, name: agent.name },
+    recorder,
+    ...(options.operatorUrl ? { operatorUrl: options.operatorUrl } : {}),
+    ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
+    ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
+    onError: (err) => logger.warn({ error: err.message }, 'usage reporting'),
+  });
+  await reporter.start();
+
+  const services: PipelineServices = {
+    policy: () => source.current(),
+    gate,
+    cache: new ResponseCache(),
+    runner,
+    metrics,
+    recorder,
+    logger,
+    residency: new ResidencyVerdicts(),
+  };
+  let closing = false;
+  let server: Awaited<ReturnType<typeof startSidecarServer>>;
+  try {
+    server = await startSidecarServer({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 4000,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      governed: (call) => handleGovernedRequest(call, services),
+      ready: () => !closing,
+      metrics: async () => {
+        metrics.setBudgets(gate.snapshot());
+        return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+      },
+      models: () => [
+        ...new Set(
+          source
+            .current()
+            .routes.map((r) => r.model)
+            .filter((m) => m !== CATCH_ALL_MODEL),
+        ),
+      ],
+      onError: (err) =>
+        logger.error({ error: err instanceof Error ? err.stack : String(err) }, 'request failed'),
+    });
+  } catch (err) {
+    unsubscribe();
+    await reporter.stop();
+    await source.stop();
+    await runner.close();
+    throw err;
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: server.url,
+    port: server.port,
+    metrics,
+    policy: () => source.current(),
+    gate,
+    circuits,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        await server.close(options.shutdownGraceMs ?? 10_000);
+        unsubscribe();
+        await reporter.stop();
+        await source.stop();
+        await runner.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+function policySourceFor(options: StartSidecarOptions, logger: Logger): PolicySource {
+  const onError = (err: Error) =>
+    logger.error({ error: err.message }, 'policy update failed; the last good policy stays in force');
+  if (options.config) {
+    return new FilePolicySource({
+      file: options.config,
+      ...(options.env ? { env: options.env } : {}),
+      onError,
+    });
+  }
+  if (options.operatorUrl) {
+    if (!options.agent) throw new Error('the sidecar needs --agent NAMESPACE/NAME with --operator-url');
+    return new OperatorPolicySource({
+      operatorUrl: options.operatorUrl,
+      agent: options.agent,
+      ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
+      ...(options.policyFile ? { fallbackFile: options.policyFile } : {}),
+      onError,
+    });
+  }
+  throw new Error(
+    'the sidecar needs a policy: --config FILE (standalone) or --operator-url URL --agent NAMESPACE/NAME (in a cluster)',
+  );
+}

@@ -1,0 +1,108 @@
+import { performance } from 'node:perf_hooks';
+import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import { NO_USAGE } from '../accounting/token-usage.js';
+import { errorBody } from '../http/error-body.js';
+import type { GovernedCall } from '../http/sidecar-server.js';
+import { logRequest } from '../telemetry/request-log.js';
+import type { CallOutcome, RequestRecord } from '../telemetry/request-record.js';
+import { type GovernorFacts, setGovernorHeaders } from './answer-headers.js';
+import type { PipelineServices } from './pipeline-services.js';
+import { promptOf } from './prompt-of.js';
+
+/**
+ * What is known about one governed call as it goes: the RequestRecord (metrics, log line, usage)
+ * and the facts the x-governor-* headers tell. Every exit of the pipeline ends in `finish` (or
+ * `refuse`, which answers and finishes), so no call goes uncounted.
+ */
+export class CallRecord {
+  readonly record: RequestRecord;
+  readonly facts: GovernorFacts;
+  private readonly steps: Record<string, number> = {};
+  private mark = performance.now();
+
+  constructor(
+    private readonly call: GovernedCall,
+    policy: EffectivePolicy,
+    private readonly services: PipelineServices,
+    stream: boolean,
+    requestedModel: string,
+  ) {
+    this.facts = { policyVersion: policy.version, traceId: '', fallbackReasons: [], decisions: [] };
+    this.record = {
+      traceId: '',
+      agent: { namespace: policy.agent.namespace, name: policy.agent.name },
+      policyVersion: policy.version,
+      api: call.api,
+      requestedModel,
+      model: requestedModel,
+      stream,
+      attempts: 0,
+      fallbackReasons: this.facts.fallbackReasons,
+      outcome: 'ClientError',
+      status: 0,
+      usage: NO_USAGE,
+      costMicros: 0,
+      cache: 'bypass',
+      decisions: this.facts.decisions,
+      timings: { totalMs: 0, upstreamMs: 0, steps: this.steps },
+      startedAt: call.startedAt,
+    };
+    if (policy.logging?.prompts) this.record.prompt = promptOf(call.api, call.body);
+  }
+
+  set traceId(id: string) {
+    this.facts.traceId = id;
+    this.record.traceId = id;
+  }
+
+  set route(name: string) {
+    this.facts.route = name;
+    this.record.route = name;
+  }
+
+  set cache(state: 'hit' | 'miss' | 'bypass') {
+    this.facts.cache = state;
+    this.record.cache = state;
+  }
+
+  /** Time since the previous step, under `name` (step timings of the log line). */
+  step(name: string): void {
+    const now = performance.now();
+    this.steps[name] = now - this.mark;
+    this.mark = now;
+  }
+
+  /** Writes the governor headers; call before the answer's head is written. */
+  headers(): void {
+    setGovernorHeaders(this.call.res, this.facts);
+  }
+
+  finish(outcome: CallOutcome, status: number): void {
+    const { record, services } = this;
+    record.outcome = outcome;
+    record.status = status;
+    record.timings.totalMs = performance.now() - this.call.startedMono;
+    services.metrics.observe(record);
+    logRequest(services.logger, record);
+    services.recorder.record(record);
+  }
+
+  /** Answers an error of the sidecar's own (in the API's shape) and finishes the call. */
+  refuse(
+    status: number,
+    code: string,
+    message: string,
+    outcome: CallOutcome,
+    param: string | null = null,
+  ): void {
+    const { res } = this.call;
+    this.headers();
+    const answer = errorBody(this.call.api, status, code, message, param);
+    res.writeHead(status, {
+      'content-type': answer.contentType,
+      'content-length': Buffer.byteLength(answer.body),
+    });
+    res.end(answer.body);
+    this.finish(outcome, status);
+  }
+}

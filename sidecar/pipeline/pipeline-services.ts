@@ -1,0 +1,21 @@
+import type { Logger } from 'pino';
+import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import type { BudgetGate } from '../budget/budget-gate.js';
+import type { ResponseCache } from '../cache/response-cache.js';
+import type { UsageRecorder } from '../reporting/usage-recorder.js';
+import type { RouteRunner } from '../routing/route-runner.js';
+import type { SidecarMetrics } from '../telemetry/sidecar-metrics.js';
+import type { ResidencyVerdicts } from './residency-verdicts.js';
+
+/** Everything one governed request needs, built once by `startSidecar`. */
+export interface PipelineServices {
+  /** The policy in force now (read per request, so a reload applies to the next call). */
+  policy(): EffectivePolicy;
+  gate: BudgetGate;
+  cache: ResponseCache;
+  runner: RouteRunner;
+  metrics: SidecarMetrics;
+  recorder: UsageRecorder;
+  logger: Logger;
+  residency: ResidencyVerdicts;
+}

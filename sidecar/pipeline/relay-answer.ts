@@ -1,0 +1,121 @@
+import { performance } from 'node:perf_hooks';
+import type { EffectiveRoute } from '../../apis/effective-policy.js';
+import { usageFromBodyOrEstimate } from '../accounting/body-usage.js';
+import { createStreamTap } from '../accounting/stream-tap.js';
+import { NO_USAGE } from '../accounting/token-usage.js';
+import type { GovernedCall } from '../http/sidecar-server.js';
+import type { RouteAnswer } from '../routing/route-runner.js';
+import type { CallRecord } from './call-record.js';
+import type { PipelineServices } from './pipeline-services.js';
+import { relayStream } from './relay-stream.js';
+import type { UsageSettlement } from './usage-settlement.js';
+
+export interface AnswerContext {
+  call: GovernedCall;
+  services: PipelineServices;
+  calls: CallRecord;
+  settlement: UsageSettlement;
+  route: EffectiveRoute;
+  /** The cache key when the route caches. */
+  cacheKey: string | undefined;
+  stream: boolean;
+  /** The body as forwarded (for counting input when the provider reports none). */
+  forwardedBody: Record<string, unknown>;
+  /** The sidecar asked for a usage chunk the agent did not: the tap strips it. */
+  injectedUsageOption: boolean;
+  estimatedInputTokens: number;
+}
+
+/**
+ * Relays a target's answer to the agent and accounts for it: a provider client error as it is (no
+ * tokens); a JSON answer with the usage it reports (or counted); a stream through the usage tap,
+ * chunk by chunk. The reservation is settled with the usage, complete 200 answers are cached, and
+ * the call is finished with its outcome.
+ */
+export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<void> {
+  const { call, services, calls, settlement, route, cacheKey } = ctx;
+  const { res, api } = call;
+  const { record, facts } = calls;
+  record.model = answer.model;
+  facts.target = record.target = answer.target.name;
+  calls.headers();
+  const upstream = answer.body;
+  const limits = cacheKey !== undefined ? route.cache : undefined;
+
+  if (upstream.type === 'error') {
+    settlement.settle(NO_USAGE, answer.model);
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    res.end(upstream.bytes);
+    return calls.finish(answer.status >= 500 ? 'ServerError' : 'ClientError', answer.status);
+  }
+
+  if (upstream.type === 'json') {
+    settlement.settle(
+      usageFromBodyOrEstimate(api, upstream.json, { body: ctx.forwardedBody, model: answer.model }),
+      answer.model,
+    );
+    res.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    res.end(upstream.bytes);
+    if (limits && cacheKey !== undefined && answer.status === 200 && !ctx.stream) {
+      services.cache.set(
+        route.name,
+        cacheKey,
+        {
+          status: 200,
+          headers: { 'content-type': answer.headers['content-type'] ?? 'application/json' },
+          body: upstream.bytes,
+          usage: record.usage,
+          stream: false,
+          complete: true,
+        },
+        limits,
+      );
+    }
+    return calls.finish('Success', answer.status);
+  }
+
+  const contentType = answer.headers['content-type'] ?? 'text/event-stream';
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    'content-type': contentType,
+    'cache-control': 'no-cache',
+  });
+  const tap = createStreamTap(api, {
+    stripUsageChunk: ctx.injectedUsageOption,
+    model: answer.model,
+    estimatedInputTokens: ctx.estimatedInputTokens,
+    requestBody: ctx.forwardedBody,
+  });
+  const streamStarted = performance.now();
+  const relay = await relayStream(api, res, upstream, tap, limits ? limits.maxBytes : 0);
+  record.timings.upstreamMs += performance.now() - streamStarted;
+  if (relay.firstByteAt !== undefined) record.timings.firstByteMs = relay.firstByteAt - call.startedMono;
+  settlement.settle(tap.usage(), answer.model);
+  if (relay.agentGone) {
+    answer.breaker.release();
+    facts.decisions.push('agent-gone');
+    return calls.finish('ClientError', 499);
+  }
+  if (!relay.completed) {
+    // The target broke a stream it had started: that counts against its circuit.
+    answer.breaker.failure();
+    facts.decisions.push('stream-broken');
+    return calls.finish('ServerError', answer.status);
+  }
+  if (limits && cacheKey !== undefined && relay.bytes && answer.status === 200) {
+    services.cache.set(
+      route.name,
+      cacheKey,
+      {
+        status: 200,
+        headers: { 'content-type': contentType },
+        body: relay.bytes,
+        usage: record.usage,
+        stream: true,
+        complete: relay.completed,
+      },
+      limits,
+    );
+  }
+  return calls.finish('Success', answer.status);
+}

@@ -1,0 +1,54 @@
+import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import { costMicros } from '../accounting/cost.js';
+import { NO_USAGE, type TokenUsage } from '../accounting/token-usage.js';
+import { estimateTokens } from '../accounting/tokenizer.js';
+import type { BudgetGate, Reservation } from '../budget/budget-gate.js';
+import type { RequestRecord } from '../telemetry/request-record.js';
+
+/**
+ * Closes a call's reservation with what it really cost: usage (plus the estimated usage of 2xx
+ * answers nobody could read — a model ran for them) priced with the policy's table, settled; or
+ * released when the call produced nothing. Sets usage and cost on the record.
+ */
+export class UsageSettlement {
+  private readonly unreadable: TokenUsage;
+
+  constructor(
+    private readonly gate: BudgetGate,
+    private readonly reservation: Reservation,
+    private readonly policy: EffectivePolicy,
+    private readonly record: RequestRecord,
+    unreadableTexts: string[],
+    estimatedInputTokens: number,
+  ) {
+    this.unreadable = unreadableTexts.reduce<TokenUsage>(
+      (sum, text) => ({
+        inputTokens: sum.inputTokens + estimatedInputTokens,
+        outputTokens: sum.outputTokens + estimateTokens(text, record.model),
+        cachedInputTokens: 0,
+        estimated: true,
+      }),
+      NO_USAGE,
+    );
+  }
+
+  settle(usage: TokenUsage, model: string): void {
+    const extra = this.unreadable;
+    const total: TokenUsage =
+      extra.inputTokens + extra.outputTokens === 0
+        ? usage
+        : {
+            ...usage,
+            inputTokens: usage.inputTokens + extra.inputTokens,
+            outputTokens: usage.outputTokens + extra.outputTokens,
+            estimated: true,
+          };
+    this.record.usage = total;
+    if (total.inputTokens + total.outputTokens === 0) {
+      this.gate.release(this.reservation);
+      return;
+    }
+    this.record.costMicros = costMicros(model, total, this.policy.pricing);
+    this.gate.settle(this.reservation, { usage: total, costMicros: this.record.costMicros });
+  }
+}

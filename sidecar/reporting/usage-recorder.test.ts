@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LATENCY_BUCKETS_MS } from '../../apis/usage-batch.js';
+import { requestRecord } from '../telemetry/testdata/request-records.js';
+import { latencyBucket, UsageRecorder } from './usage-recorder.js';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('UsageRecorder', () => {
+  it('adds requests of one minute, model, target and use case into one entry', () => {
+    const recorder = new UsageRecorder();
+    recorder.record(requestRecord({ startedAt: at('2025-03-01T10:15:01Z') }));
+    recorder.record(
+      requestRecord({
+        startedAt: at('2025-03-01T10:15:59.999Z'),
+        usage: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 4, estimated: true },
+        costMicros: 40.4,
+        outcome: 'StaticFallback',
+        timings: { totalMs: 1200, upstreamMs: 1100 },
+      }),
+    );
+    const [entry, ...rest] = recorder.drain();
+    assert.equal(rest.length, 0);
+    assert.deepEqual(entry, {
+      minute: '2025-03-01T10:15:00.000Z',
+      model: 'gpt-4o',
+      target: 'openai-eu',
+      requests: 2,
+      inputTokens: 130,
+      outputTokens: 35,
+      cachedInputTokens: 4,
+      estimatedTokens: 15,
+      costMicros: 640,
+      outcomes: { Success: 1, StaticFallback: 1 },
+      latencyBuckets: [0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+    });
+  });
+
+  it('keeps minutes, models, targets and use cases apart, oldest minute first', () => {
+    const recorder = new UsageRecorder();
+    recorder.record(requestRecord({ startedAt: at('2025-03-01T10:16:00Z') }));
+    recorder.record(requestRecord({ startedAt: at('2025-03-01T10:15:00Z') }));
+    recorder.record(requestRecord({ startedAt: at('2025-03-01T10:15:00Z'), model: 'gpt-4o-mini' }));
+    recorder.record(requestRecord({ startedAt: at('2025-03-01T10:15:00Z'), target: 'openai-us' }));
+    recorder.record(requestRecord({ startedAt: at('2025-03-01T10:15:00Z'), useCase: 'triage' }));
+    recorder.record(
+      requestRecord({
+        startedAt: at('2025-03-01T10:15:00Z'),
+        target: undefined,
+        route: undefined,
+        outcome: 'Rejected',
+      }),
+    );
+    const entries = recorder.drain();
+    assert.equal(entries.length, 6);
+    assert.equal(entries[0]!.minute, '2025-03-01T10:15:00.000Z');
+    assert.equal(entries.at(-1)!.minute, '2025-03-01T10:16:00.000Z');
+    assert.ok(entries.some((e) => e.useCase === 'triage'));
+    assert.ok(entries.some((e) => e.target === undefined && e.outcomes.Rejected === 1 && !('target' in e)));
+  });
+
+  it('hands each request over once: a drain empties it', () => {
+    const recorder = new UsageRecorder();
+    recorder.record(requestRecord());
+    assert.equal(recorder.drain().length, 1);
+    assert.deepEqual(recorder.drain(), []);
+    assert.equal(recorder.size, 0);
+  });
+});
+
+describe('latencyBucket', () => {
+  const cases: [number, number][] = [
+    [0, 0],
+    [50, 0],
+    [50.1, 1],
+    [999, 5],
+    [1000, 5],
+    [1000.5, 6],
+    [60_000, LATENCY_BUCKETS_MS.length - 1],
+    [60_001, LATENCY_BUCKETS_MS.length],
+  ];
+  for (const [ms, index] of cases) {
+    it(`puts ${ms} ms in bucket ${index}`, () => assert.equal(latencyBucket(ms), index));
+  }
+});

@@ -1,0 +1,67 @@
+import { LATENCY_BUCKETS_MS, type UsageEntry } from '../../apis/usage-batch.js';
+import type { RequestRecord } from '../telemetry/request-record.js';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Adds finished requests into per-minute usage entries, one per (minute, model, target, use
+ * case), with outcome counts and the fixed latency buckets of the usage report. A request lands in
+ * the minute it arrived in, so a late batch still counts in the right budget period. `drain` hands
+ * over everything recorded since the last drain; memory is bounded by the minutes between drains.
+ */
+export class UsageRecorder {
+  private entries = new Map<string, UsageEntry>();
+
+  record(record: RequestRecord): void {
+    const minute = new Date(Math.floor(record.startedAt / MINUTE_MS) * MINUTE_MS).toISOString();
+    const key = `${minute}\u0000${record.model}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = {
+        minute,
+        model: record.model,
+        ...(record.target === undefined ? {} : { target: record.target }),
+        ...(record.useCase === undefined ? {} : { useCase: record.useCase }),
+        requests: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cachedInputTokens: 0,
+        estimatedTokens: 0,
+        costMicros: 0,
+        outcomes: {},
+        latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
+      };
+      this.entries.set(key, entry);
+    }
+    const { usage } = record;
+    entry.requests += 1;
+    entry.inputTokens += usage.inputTokens;
+    entry.outputTokens += usage.outputTokens;
+    entry.cachedInputTokens += usage.cachedInputTokens;
+    if (usage.estimated) entry.estimatedTokens += usage.inputTokens + usage.outputTokens;
+    entry.costMicros += Math.round(record.costMicros);
+    entry.outcomes[record.outcome] = (entry.outcomes[record.outcome] ?? 0) + 1;
+    const bucket = latencyBucket(record.timings.totalMs);
+    entry.latencyBuckets[bucket] = (entry.latencyBuckets[bucket] ?? 0) + 1;
+  }
+
+  /** Everything recorded since the last drain, oldest minute first; the recorder starts empty again. */
+  drain(): UsageEntry[] {
+    const drained = [...this.entries.values()];
+    this.entries = new Map();
+    return drained.sort((a, b) => (a.minute < b.minute ? -1 : a.minute > b.minute ? 1 : 0));
+  }
+
+  /** Entries waiting for the next drain. */
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** Index of the first bound the latency is at or under; the last index is the overflow bucket. */
+export function latencyBucket(ms: number): number {
+  for (let i = 0; i < LATENCY_BUCKETS_MS.length; i++) {
+    if (ms <= LATENCY_BUCKETS_MS[i]!) return i;
+  }
+  return LATENCY_BUCKETS_MS.length;
+}

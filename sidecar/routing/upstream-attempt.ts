@@ -1,0 +1,169 @@
+import { type Dispatcher, request } from 'undici';
+import { type AttemptFailure, failureOfError, failureOfStatus } from './attempt-failure.js';
+import { retryAfterMs } from './backoff.js';
+import { relayedResponseHeaders } from './upstream-headers.js';
+
+/** A 2xx stream: the first chunk has arrived; `rest` yields the others. */
+export interface UpstreamStream {
+  type: 'stream';
+  first: Buffer;
+  rest: AsyncIterator<Buffer>;
+  /** Stops reading and closes the upstream connection (the agent left). */
+  cancel(): void;
+}
+
+export type UpstreamBody =
+  | { type: 'json'; bytes: Buffer; json: unknown }
+  | UpstreamStream
+  /** A client error of the provider (400, 401, 404, ...), relayed to the agent as it is. */
+  | { type: 'error'; bytes: Buffer };
+
+export interface LastFailure {
+  target: string;
+  failure: AttemptFailure;
+  message: string;
+  /** The provider's HTTP answer, when there was one (429, 5xx). */
+  status?: number;
+  headers?: Record<string, string>;
+  bytes?: Buffer;
+}
+
+/** The agent went away while the sidecar was still trying; nothing is to be answered. */
+export class AgentGoneError extends Error {
+  override readonly name = 'AgentGoneError';
+}
+
+export type AttemptResult =
+  | { ok: true; status: number; headers: Record<string, string>; body: UpstreamBody }
+  | ({ ok: false; retryAfter?: number; unreadable?: string } & Omit<LastFailure, 'target'>);
+
+const ERROR_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * One attempt at one target: the request with its timeout (the whole JSON answer, or until the first
+ * chunk of a stream), read into what the runner decides on. Throws AgentGoneError when the agent left.
+ */
+export async function attemptUpstream(
+  dispatcher: Dispatcher,
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer,
+  req: { stream: boolean; signal: AbortSignal },
+  timeoutMs: number,
+  now: () => number,
+): Promise<AttemptResult> {
+  const controller = new AbortController();
+  const onAgentGone = () => controller.abort();
+  req.signal.addEventListener('abort', onAgentGone, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, timeoutMs);
+  let handedOver = false;
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: controller.signal,
+      dispatcher: dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const relayed = relayedResponseHeaders(res.headers);
+    const contentType = String(res.headers['content-type'] ?? '');
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      if (req.stream && contentType.includes('text/event-stream')) {
+        const rest = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+        const first = await rest.next();
+        if (first.done) {
+          return {
+            ok: false,
+            failure: 'BadResponse',
+            status: res.statusCode,
+            message: `${url} ended the stream before its first event`,
+          };
+        }
+        handedOver = true;
+        clearTimeout(timer);
+        req.signal.removeEventListener('abort', onAgentGone);
+        return {
+          ok: true,
+          status: res.statusCode,
+          headers: relayed,
+          body: { type: 'stream', first: first.value as Buffer, rest, cancel: () => controller.abort() },
+        };
+      }
+      const bytes = Buffer.from(await res.body.arrayBuffer());
+      try {
+        return {
+          ok: true,
+          status: res.statusCode,
+          headers: relayed,
+          body: { type: 'json', bytes, json: JSON.parse(bytes.toString('utf8')) },
+        };
+      } catch {
+        const text = bytes.toString('utf8');
+        return {
+          ok: false,
+          failure: 'BadResponse',
+          status: res.statusCode,
+          unreadable: text,
+          message: `answered ${res.statusCode} with a body that is not JSON (${contentType || 'no content type'}): ${JSON.stringify(text.slice(0, 80))}`,
+        };
+      }
+    }
+    const bytes = await readBounded(res.body, ERROR_BODY_LIMIT);
+    const failure = failureOfStatus(res.statusCode);
+    if (failure === undefined)
+      return { ok: true, status: res.statusCode, headers: relayed, body: { type: 'error', bytes } };
+    const retryAfter = retryAfterMs(res.headers['retry-after'], now());
+    return {
+      ok: false,
+      failure,
+      status: res.statusCode,
+      headers: relayed,
+      bytes,
+      message: `answered ${res.statusCode}`,
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
+    };
+  } catch (err) {
+    if (req.signal.aborted) throw new AgentGoneError('the agent closed the connection');
+    const failure = timedOut ? 'Timeout' : failureOfError(err);
+    return {
+      ok: false,
+      failure,
+      message: timedOut ? `no answer within ${timeoutMs} ms` : `${(err as Error).message}`,
+    };
+  } finally {
+    if (!handedOver) {
+      clearTimeout(timer);
+      req.signal.removeEventListener('abort', onAgentGone);
+    }
+  }
+}
+
+export function withoutRetryAfter(
+  result: Extract<AttemptResult, { ok: false }>,
+): Omit<LastFailure, 'target'> {
+  const { retryAfter: _r, unreadable: _u, ok: _o, ...rest } = result;
+  return rest;
+}
+
+async function readBounded(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  limit: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,51 @@
+import type { CALL_OUTCOMES } from '../../apis/usage-batch.js';
+import type { TokenUsage } from '../accounting/token-usage.js';
+import type { ApiKind } from '../http/api-kind.js';
+
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/**
+ * Everything known about one governed request when it ends. The pipeline builds it; metrics,
+ * the request log line and usage reporting each read what they need from it.
+ */
+export interface RequestRecord {
+  /** W3C trace id (from traceparent or x-governor-trace-id) or a generated one. */
+  traceId: string;
+  agent: { namespace: string; name: string };
+  policyVersion: string;
+  api: ApiKind;
+  /** Model the agent asked for. */
+  requestedModel: string;
+  /** Model actually called (after Degrade or a target's model). */
+  model: string;
+  useCase?: string;
+  stream: boolean;
+  route?: string;
+  target?: string;
+  /** Upstream attempts made (0 for a cache hit or a refusal). */
+  attempts: number;
+  /** Why the answering target is not the first one: e.g. `openai-eu:Timeout,openai-eu:CircuitOpen`. */
+  fallbackReasons: string[];
+  outcome: CallOutcome;
+  /** HTTP status returned to the agent. */
+  status: number;
+  usage: TokenUsage;
+  costMicros: number;
+  cache: 'hit' | 'miss' | 'bypass';
+  /** The governance decisions taken, e.g. `degraded:gpt-4o-mini`, `clamped:max_tokens=4096`, `refused:budget`. */
+  decisions: string[];
+  timings: {
+    /** Arrival to last byte sent to the agent. */
+    totalMs: number;
+    /** Time spent waiting on upstreams, all attempts. */
+    upstreamMs: number;
+    /** Arrival to first byte sent to the agent (streams). */
+    firstByteMs?: number;
+    /** Optional per-step time (ms) spent in the sidecar, e.g. `{ residency: 0.01, budget: 0.02, cache: 0.01 }`. */
+    steps?: Record<string, number>;
+  };
+  /** When the request arrived (epoch ms); usage lands in the minute of this time. */
+  startedAt: number;
+  /** The prompt, only when the policy asks for prompt logging. */
+  prompt?: unknown;
+}

@@ -7,3 +7,4 @@ export * from './group-version.js';
 export * from './kinds.js';
 export * from './token-budget.js';
 export * from './usage-batch.js';
+export * from './usage-ledger.js';

@@ -3,6 +3,7 @@ import { agentSLOSpec, agentSLOStatus } from './agent-slo.js';
 import { dataResidencyPolicySpec, dataResidencyPolicyStatus } from './data-residency-policy.js';
 import { fallbackRouteSpec, fallbackRouteStatus } from './fallback-route.js';
 import { tokenBudgetSpec, tokenBudgetStatus } from './token-budget.js';
+import { usageLedgerSpec } from './usage-ledger.js';
 
 export interface PrinterColumn {
   name: string;
@@ -21,7 +22,10 @@ export interface KindDefinition {
   scope: 'Namespaced' | 'Cluster';
   description: string;
   spec: z.ZodType;
-  status: z.ZodType;
+  /** Absent for a record without a status subresource (the usage ledger). */
+  status?: z.ZodType;
+  /** Default: the `governor` category, so `kubectl get governor` lists the kind. */
+  categories?: string[];
   printerColumns: PrinterColumn[];
 }
 
@@ -204,6 +208,42 @@ export const KINDS: KindDefinition[] = [
         priority: 1,
       },
       ready,
+      age,
+    ],
+  },
+  {
+    kind: 'AgentUsageLedger',
+    plural: 'agentusageledgers',
+    singular: 'agentusageledger',
+    shortNames: ['ledger'],
+    scope: 'Namespaced',
+    description:
+      'AgentUsageLedger records the usage of one agent (period counters, latency and outcome buckets, the last ' +
+      'batch per sidecar instance). Written by the operator; budgets and SLOs read it. Not in the governor ' +
+      'category: it is bookkeeping, not policy.',
+    spec: usageLedgerSpec,
+    categories: [],
+    printerColumns: [
+      { name: 'Agent', type: 'string', jsonPath: '.spec.agent', description: 'Agent the usage belongs to.' },
+      {
+        name: 'Requests',
+        type: 'integer',
+        jsonPath: '.spec.totals.requests',
+        description: 'Calls recorded since the ledger was created.',
+      },
+      {
+        name: 'Output Tokens',
+        type: 'integer',
+        jsonPath: '.spec.totals.outputTokens',
+        description: 'Output tokens recorded since the ledger was created.',
+        priority: 1,
+      },
+      {
+        name: 'Updated',
+        type: 'date',
+        jsonPath: '.spec.updatedAt',
+        description: 'When the last usage batch was recorded.',
+      },
       age,
     ],
   },

@@ -5,7 +5,8 @@ import { type SchemaNode, toStructuralSchema, undescribedFields } from './openap
 /** The apiextensions.k8s.io/v1 CustomResourceDefinition of one kind. */
 export function crdManifest(def: KindDefinition): SchemaNode {
   const spec = toStructuralSchema(def.spec, `${def.kind}.spec`);
-  const status = toStructuralSchema(def.status, `${def.kind}.status`);
+  const status = def.status ? toStructuralSchema(def.status, `${def.kind}.status`) : undefined;
+  const categories = def.categories ?? [CATEGORY];
   const openAPIV3Schema: SchemaNode = {
     description: def.description,
     type: 'object',
@@ -21,12 +22,12 @@ export function crdManifest(def: KindDefinition): SchemaNode {
       },
       metadata: { type: 'object' },
       spec,
-      status,
+      ...(status ? { status } : {}),
     },
   };
   const missing = [
     ...undescribedFields(spec, `${def.kind}.spec`),
-    ...undescribedFields(status, `${def.kind}.status`),
+    ...(status ? undescribedFields(status, `${def.kind}.status`) : []),
   ];
   if (missing.length > 0)
     throw new Error(`fields without a description (kubectl explain would be empty): ${missing.join(', ')}`);
@@ -45,7 +46,7 @@ export function crdManifest(def: KindDefinition): SchemaNode {
         plural: def.plural,
         singular: def.singular,
         shortNames: def.shortNames,
-        categories: [CATEGORY],
+        ...(categories.length > 0 ? { categories } : {}),
       },
       scope: def.scope,
       versions: [
@@ -53,7 +54,7 @@ export function crdManifest(def: KindDefinition): SchemaNode {
           name: VERSION,
           served: true,
           storage: true,
-          subresources: { status: {} },
+          ...(status ? { subresources: { status: {} } } : {}),
           additionalPrinterColumns: def.printerColumns,
           schema: { openAPIV3Schema },
         },

@@ -21,10 +21,11 @@ describe('generated CRDs', () => {
     });
   }
 
-  it('gives every kind the governor category, short names, a status subresource and printer columns', () => {
+  it('gives every policy kind the governor category, short names, a status subresource and printer columns', () => {
     for (const [relative, content] of files) {
       if (!relative.startsWith('crds/')) continue;
       const crd = parse(content);
+      if (crd.spec.names.kind === 'AgentUsageLedger') continue;
       assert.deepEqual(crd.spec.names.categories, ['governor'], relative);
       assert.ok(crd.spec.names.shortNames.length > 0, relative);
       const version = crd.spec.versions[0];
@@ -34,5 +35,13 @@ describe('generated CRDs', () => {
         relative,
       );
     }
+  });
+
+  it('keeps the usage ledger out of `kubectl get governor`: no category, no status subresource', () => {
+    const crd = parse(files.get('crds/governor.agents.dev_agentusageledgers.yaml') ?? '');
+    assert.equal(crd.spec.names.kind, 'AgentUsageLedger');
+    assert.equal(crd.spec.names.categories, undefined);
+    assert.equal(crd.spec.versions[0].subresources, undefined);
+    assert.equal(crd.spec.scope, 'Namespaced');
   });
 });

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { count } from './amounts.js';
+import { API_VERSION } from './group-version.js';
+import { objectMeta } from './resource.js';
+import { RESET_PERIODS } from './token-budget.js';
+import { CALL_OUTCOMES, LATENCY_BUCKETS_MS } from './usage-batch.js';
+
+/**
+ * `AgentUsageLedger`: one per agent, written only by the operator's usage ingest (DESIGN.md,
+ * "Where usage lives"). Budgets and SLOs read ledgers; a budget selecting many agents is a sum.
+ * Every list is bounded, so a ledger stays far below the API server's object size limit whatever
+ * the traffic (docs/adr/0004-usage-ledger.md). The data lives in `spec` and there is no status
+ * subresource: the ledger is a record, like a Lease, and one PUT with a resourceVersion records a
+ * batch (create included) atomically.
+ */
+
+/** Latency slots per bucket: one per LATENCY_BUCKETS_MS bound plus the overflow slot. */
+export const LATENCY_SLOTS = LATENCY_BUCKETS_MS.length + 1;
+/** Minute buckets cover at least the last hour (exact 5m / 30m / 1h windows). */
+export const MINUTE_TIER_MS = 60 * 60_000;
+/** Five-minute buckets cover at least the last 6 hours (2h and 6h windows). */
+export const FIVE_MINUTE_TIER_MS = 6 * 3_600_000;
+/** Hour buckets cover at least the last 3 days (1d and 3d windows). */
+export const HOUR_TIER_MS = 3 * 86_400_000;
+/** Day buckets (UTC days) reach this far back: the longest SLO window a ledger can answer. */
+export const LEDGER_RETENTION_DAYS = 92;
+/** Budget periods one ledger tracks at once (distinct reset / time zone / schedule). */
+export const MAX_TRACKED_PERIODS = 8;
+/** Period usage lines (model × use case) kept per period; the rest fold into OTHER_LINE. */
+export const MAX_PERIOD_LINES = 32;
+/** Model and use case of the line that takes usage beyond MAX_PERIOD_LINES. */
+export const OTHER_LINE = '(other)';
+/** Sidecar instances remembered for de-duplication; the least recently seen go first. */
+export const MAX_INSTANCES = 256;
+/** Instances not seen for this long are forgotten. */
+export const INSTANCE_RETENTION_DAYS = 7;
+/** A period no budget wants any more is kept this long before it is dropped. */
+export const PERIOD_RETENTION_DAYS = 7;
+
+const instant = (description: string) => z.string().max(32).meta({ description, format: 'date-time' });
+
+const outcomeCounts = z
+  .object(
+    Object.fromEntries(
+      CALL_OUTCOMES.map((outcome) => [outcome, count(`Calls with outcome ${outcome}.`).optional()]),
+    ) as Record<(typeof CALL_OUTCOMES)[number], z.ZodOptional<z.ZodInt>>,
+  )
+  .meta({ description: 'Calls by outcome; absent outcomes are 0.' });
+
+const counters = {
+  requests: count('Calls.'),
+  inputTokens: count('Input (prompt) tokens.'),
+  outputTokens: count('Output (completion) tokens.'),
+  cachedInputTokens: count('Input tokens served from the provider prompt cache (part of inputTokens).'),
+  estimatedTokens: count('Tokens counted by a tokenizer because the provider reported none.'),
+  costMicros: count('Cost in micro-units of the pricing currency.'),
+};
+
+export const usageTotals = z.object(counters).meta({ description: 'Usage counters.' });
+
+export const periodLine = z
+  .object({
+    model: z.string().min(1).max(256).meta({ description: 'Model called.' }),
+    useCase: z.string().max(63).optional().meta({ description: 'x-governor-use-case of the calls.' }),
+    ...counters,
+    outcomes: outcomeCounts,
+  })
+  .meta({ description: 'Usage of one model and use case in the period.' });
+
+export const periodUsage = z
+  .object({
+    start: instant('Start of the period (inclusive).'),
+    end: instant('End of the period (exclusive).'),
+    lines: z
+      .array(periodLine)
+      .max(MAX_PERIOD_LINES + 1)
+      .meta({ description: 'Usage by model and use case.' }),
+  })
+  .meta({ description: 'Usage counted in one budget period.' });
+
+export const trackedPeriod = z
+  .object({
+    reset: z.enum(RESET_PERIODS).meta({ description: 'Daily, Weekly, Monthly or Cron.' }),
+    timeZone: z.string().max(64).meta({ description: 'IANA time zone of the period boundaries.' }),
+    schedule: z.string().max(128).optional().meta({ description: 'Cron expression for reset Cron.' }),
+    trackedSince: instant(
+      'When counting started, if after the start of the current period (a budget created mid-period).',
+    ).optional(),
+    lastWanted: instant('When a budget last asked for this period; unwanted periods are dropped.'),
+    current: periodUsage,
+    previous: periodUsage.optional(),
+  })
+  .meta({ description: 'A budget period the ledger counts usage in, with its current and previous period.' });
+
+export const latencyBucket = z
+  .object({
+    start: instant('Start of the bucket.'),
+    latency: z
+      .array(z.int().min(0))
+      .length(LATENCY_SLOTS)
+      .meta({ description: 'Calls per latency bucket (upper bounds in LATENCY_BUCKETS_MS, then overflow).' }),
+    outcomes: outcomeCounts,
+  })
+  .meta({ description: 'Latency histogram and outcomes of the calls that started in one time bucket.' });
+
+const bucketList = (description: string, max: number) =>
+  z.array(latencyBucket).max(max).meta({ description });
+
+export const ledgerBuckets = z
+  .object({
+    minutes: bucketList('One-minute buckets of the last hour or so.', 80),
+    fiveMinutes: bucketList('Five-minute buckets of the last 6 hours or so.', 96),
+    hours: bucketList('Hour buckets of the last 3 days or so.', 120),
+    days: bucketList(`UTC day buckets of the last ${LEDGER_RETENTION_DAYS} days.`, LEDGER_RETENTION_DAYS + 8),
+  })
+  .meta({
+    description: 'Latency and outcome buckets, finer for recent time; older buckets merge into coarser ones.',
+  });
+
+export const instanceSequence = z
+  .object({
+    id: z.string().min(1).max(128).meta({ description: 'Sidecar instance id.' }),
+    sequence: z.int().min(0).meta({ description: 'Highest batch sequence recorded for the instance.' }),
+    lastSeen: instant('When the instance last delivered a batch.'),
+  })
+  .meta({ description: 'The last batch recorded from one sidecar instance.' });
+
+export const usageLedgerSpec = z
+  .object({
+    agent: z
+      .string()
+      .min(1)
+      .max(63)
+      .meta({ description: 'Agent name (value of the governor.agents.dev/agent label).' }),
+    updatedAt: instant('When the last batch was recorded.').optional(),
+    totals: usageTotals.meta({ description: 'Usage since the ledger was created.' }),
+    periods: z
+      .array(trackedPeriod)
+      .max(MAX_TRACKED_PERIODS)
+      .meta({ description: 'Budget periods usage is counted in.' }),
+    buckets: ledgerBuckets,
+    instances: z
+      .array(instanceSequence)
+      .max(MAX_INSTANCES)
+      .meta({ description: 'Last sequence per sidecar instance: a batch at or below it is a duplicate.' }),
+  })
+  .meta({ description: 'Usage of one agent, written by the operator from sidecar usage batches.' });
+
+/** The full object: no status, see above. */
+export const agentUsageLedger = z.object({
+  apiVersion: z.literal(API_VERSION),
+  kind: z.literal('AgentUsageLedger'),
+  metadata: objectMeta,
+  spec: usageLedgerSpec,
+});
+
+export type AgentUsageLedger = z.infer<typeof agentUsageLedger>;
+export type UsageLedgerSpec = z.infer<typeof usageLedgerSpec>;
+export type TrackedPeriod = z.infer<typeof trackedPeriod>;
+export type PeriodUsage = z.infer<typeof periodUsage>;
+export type PeriodLine = z.infer<typeof periodLine>;
+export type LatencyBucket = z.infer<typeof latencyBucket>;
+export type LedgerBuckets = z.infer<typeof ledgerBuckets>;
+export type UsageTotals = z.infer<typeof usageTotals>;
+export type OutcomeCounts = z.infer<typeof outcomeCounts>;

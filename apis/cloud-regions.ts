@@ -1,6 +1,6 @@
 /**
- * The jurisdiction of each AWS and Google Cloud region that hosts LLM endpoints (Bedrock,
- * Vertex AI). Jurisdictions are ISO 3166 alpha-2 codes, except `EU` for the member states of the
+ * The jurisdiction of each AWS, Google Cloud and Azure region that hosts LLM endpoints (Bedrock,
+ * Vertex AI, Azure OpenAI). Jurisdictions are ISO 3166 alpha-2 codes, except `EU` for the member states of the
  * European Union: Zurich is `CH` and London is `GB`, neither is `EU`.
  */
 
@@ -85,7 +85,41 @@ export const GCP_REGIONS: Readonly<Record<string, string>> = {
   'australia-southeast2': 'AU',
 };
 
-/** The jurisdiction of a cloud region id, when it is a known AWS or Google Cloud region. */
+/**
+ * Azure regions that offer Azure OpenAI. An Azure OpenAI endpoint (`<resource>.openai.azure.com`)
+ * does not name its region, so a route target states it (`region: swedencentral`); this table
+ * gives that region its jurisdiction.
+ */
+export const AZURE_REGIONS: Readonly<Record<string, string>> = {
+  eastus: 'US',
+  eastus2: 'US',
+  northcentralus: 'US',
+  southcentralus: 'US',
+  westus: 'US',
+  westus3: 'US',
+  canadaeast: 'CA',
+  brazilsouth: 'BR',
+  swedencentral: 'EU',
+  francecentral: 'EU',
+  germanywestcentral: 'EU',
+  westeurope: 'EU',
+  northeurope: 'EU',
+  italynorth: 'EU',
+  spaincentral: 'EU',
+  polandcentral: 'EU',
+  switzerlandnorth: 'CH',
+  switzerlandwest: 'CH',
+  norwayeast: 'NO',
+  uksouth: 'GB',
+  uaenorth: 'AE',
+  southindia: 'IN',
+  japaneast: 'JP',
+  koreacentral: 'KR',
+  australiaeast: 'AU',
+  southafricanorth: 'ZA',
+};
+
+/** The jurisdiction of a cloud region id, when it is a known AWS, Google Cloud or Azure region. */
 export function jurisdictionOfRegion(region: string): string | undefined {
-  return AWS_REGIONS[region] ?? GCP_REGIONS[region];
+  return AWS_REGIONS[region] ?? GCP_REGIONS[region] ?? AZURE_REGIONS[region];
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './cluster-command.js';
+import { registerOperatorCommand } from './operator-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
 
 /** Builds the `agent-governor` command tree; every subcommand has `--help`. */
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerClusterCommands(program);
   registerSidecarCommand(program);
+  registerOperatorCommand(program);
   return program;
 }
 

@@ -1,0 +1,237 @@
+import { readFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Level, pino } from 'pino';
+import { resolveConnection } from '../operator/kube/kube-connection.js';
+import {
+  policyStore,
+  registeredControllers,
+  registeredServices,
+} from '../operator/registered-controllers.js';
+import { type Operator, startOperator } from '../operator/runtime/operator-runtime.js';
+import type { OperatorService } from '../operator/runtime/operator-service.js';
+import type { SidecarServicesTls } from '../operator/sidecar-services/sidecar-services.js';
+import { sidecarServicesService } from '../operator/sidecar-services/sidecar-services-service.js';
+
+interface OperatorFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  metricsPort: number;
+  healthPort: number;
+  bindAddress: string;
+  leaderElect: boolean;
+  leaseName: string;
+  identity?: string;
+  shutdownTimeout: number;
+  logLevel: Level;
+  sidecarServices: boolean;
+  sidecarServicesPort: number;
+  sidecarServicesTlsCert?: string;
+  sidecarServicesTlsKey?: string;
+}
+
+/** `agent-governor operator`: the controller process (leader-elected), in a pod or from a laptop. */
+export function registerOperatorCommand(program: Command): void {
+  program
+    .command('operator')
+    .summary('run the operator: controllers, leader election, /healthz, /readyz, /metrics')
+    .description(
+      'Run the agent-governor operator.\n\n' +
+        'Reaches the API server with --kubeconfig FILE; without it, in a pod, with its ServiceAccount ' +
+        '(KUBERNETES_SERVICE_HOST is set); else with $KUBECONFIG or ~/.kube/config.\n\n' +
+        'Replicas elect a leader on a coordination.k8s.io Lease: only the leader reconciles; a standby ' +
+        'takes over within about 15 s, at once when the leader shuts down gracefully.\n\n' +
+        'Stops gracefully on SIGTERM or SIGINT: no new work, running reconciles finish, the Lease is released.',
+    )
+    .addOption(new Option('--kubeconfig <file>', 'kubeconfig to reach the API server with'))
+    .addOption(new Option('--context <name>', 'kubeconfig context (default: its current-context)'))
+    .addOption(
+      new Option(
+        '--namespace <namespace>',
+        "the operator's own namespace, where the leader Lease lives (default: $POD_NAMESPACE, the pod's namespace, or the kubeconfig context's)",
+      ).argParser(dnsLabel),
+    )
+    .addOption(new Option('--metrics-port <port>', 'port of /metrics').default(8080).argParser(port))
+    .addOption(
+      new Option('--health-port <port>', 'port of /healthz and /readyz').default(8081).argParser(port),
+    )
+    .addOption(
+      new Option(
+        '--bind-address <host>',
+        'address the metrics, probe and sidecar-services ports listen on',
+      ).default('0.0.0.0'),
+    )
+    .addOption(
+      new Option('--leader-elect [enabled]', 'elect a leader among replicas (true|false)')
+        .default(true)
+        .argParser(boolean),
+    )
+    .addOption(new Option('--no-leader-elect', 'run as the only replica, leading from the start'))
+    .addOption(
+      new Option('--lease-name <name>', 'name of the leader Lease')
+        .default('agent-governor-leader')
+        .argParser(dnsLabel),
+    )
+    .addOption(
+      new Option('--identity <id>', 'holder identity in the Lease (default: pod name, else hostname-pid)'),
+    )
+    .addOption(
+      new Option('--shutdown-timeout <seconds>', 'how long shutdown waits for running reconciles')
+        .default(30)
+        .argParser(seconds),
+    )
+    .addOption(
+      new Option(
+        '--sidecar-services-port <port>',
+        'port of the policy long-poll and usage ingest the sidecars call (on --bind-address)',
+      )
+        .default(8443)
+        .argParser(port),
+    )
+    .addOption(
+      new Option(
+        '--sidecar-services-tls-cert <file>',
+        'PEM certificate of the sidecar services (HTTPS; with the key)',
+      ),
+    )
+    .addOption(new Option('--sidecar-services-tls-key <file>', 'PEM private key of the sidecar services'))
+    .addOption(new Option('--no-sidecar-services', 'do not serve sidecars (policies, usage)'))
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['trace', 'debug', 'info', 'warn', 'error'])
+        .default('info'),
+    )
+    .action(async (flags: OperatorFlags) => {
+      const log = pino({ level: flags.logLevel, base: { component: 'operator' } });
+      const connection = await resolveConnection({
+        ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+        ...(flags.context ? { context: flags.context } : {}),
+      });
+      const namespace = flags.namespace ?? (process.env['POD_NAMESPACE'] || connection.namespace);
+      const listen = (port: number) => ({ host: flags.bindAddress, port });
+      let sidecarServicesUrl: string | undefined;
+      const services: OperatorService[] = [...registeredServices];
+      if (flags.sidecarServices) {
+        const tls = readTls(flags.sidecarServicesTlsCert, flags.sidecarServicesTlsKey);
+        services.push(
+          sidecarServicesService({
+            host: flags.bindAddress,
+            port: flags.sidecarServicesPort,
+            ...(tls ? { tls } : {}),
+            store: policyStore,
+            onListening: (listening) => {
+              sidecarServicesUrl = listening.url;
+            },
+          }),
+        );
+      }
+      const operator = await startOperator({
+        connection,
+        namespace,
+        ...(flags.identity ? { identity: flags.identity } : {}),
+        controllers: registeredControllers,
+        services,
+        leaderElection: flags.leaderElect ? { leaseName: flags.leaseName } : false,
+        metrics: listen(flags.metricsPort),
+        health: listen(flags.healthPort),
+        log,
+        shutdownTimeoutMs: flags.shutdownTimeout * 1000,
+      });
+      // The services start listening right after start-up; wait briefly so the line can name them.
+      for (let i = 0; i < 50 && flags.sidecarServices && !sidecarServicesUrl; i++) {
+        const outcome = await Promise.race([operator.stopped, new Promise((r) => setTimeout(r, 100))]);
+        if (outcome) break;
+      }
+      console.log(startupLine(operator, connection.source, namespace, sidecarServicesUrl));
+      const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
+      const ended = await Promise.race([stopSignal, operator.stopped]);
+      if (typeof ended === 'object') {
+        // Stopped on its own: a service failed.
+        throw ended.failure ?? new Error(`the operator stopped: ${ended.reason}`);
+      }
+      // A second signal while shutting down means "now".
+      const force = () => {
+        console.error('agent-governor operator: second signal, exiting without finishing the shutdown');
+        process.exit(1);
+      };
+      process.once('SIGTERM', force);
+      process.once('SIGINT', force);
+      await operator.stop(ended);
+      const outcome = await operator.stopped;
+      if (outcome.failure) throw outcome.failure;
+      console.log(`agent-governor operator stopped (${ended})`);
+    });
+}
+
+export function startupLine(
+  operator: Operator,
+  source: string,
+  namespace: string,
+  sidecarServicesUrl?: string,
+): string {
+  const controllers =
+    operator.controllers.length > 0 ? operator.controllers.join(', ') : 'none registered yet';
+  const services = operator.services.length > 0 ? `; services: ${operator.services.join(', ')}` : '';
+  const election = operator.lease
+    ? `leader election on Lease ${operator.lease}`
+    : 'leader election off (leading from the start)';
+  const endpoints = [
+    operator.metricsUrl ? `metrics ${operator.metricsUrl}/metrics` : undefined,
+    operator.healthUrl ? `probes ${operator.healthUrl}/healthz ${operator.healthUrl}/readyz` : undefined,
+    sidecarServicesUrl ? `sidecar services ${sidecarServicesUrl}` : undefined,
+  ].filter(Boolean);
+  return (
+    `agent-governor operator started as ${operator.identity}: API server via ${source}; namespace ${namespace}; ` +
+    `${election}; controllers: ${controllers}${services}; ${endpoints.join('; ')}`
+  );
+}
+
+function readTls(cert: string | undefined, key: string | undefined): SidecarServicesTls | undefined {
+  if (!cert && !key) return undefined;
+  if (!cert || !key) {
+    throw new Error(
+      'give both --sidecar-services-tls-cert and --sidecar-services-tls-key, or neither (plain HTTP)',
+    );
+  }
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read the sidecar services TLS ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read(cert, 'certificate'), key: read(key, 'key') };
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || value > 65535)
+    throw new InvalidArgumentError('must be a port from 0 to 65535');
+  return value;
+}
+
+function seconds(text: string): number {
+  const value = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || value <= 0) {
+    throw new InvalidArgumentError('must be a number of seconds above 0, e.g. 30');
+  }
+  return value;
+}
+
+function boolean(text: string): boolean {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new InvalidArgumentError('must be true or false');
+}
+
+function dnsLabel(text: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(text)) {
+    throw new InvalidArgumentError(
+      'must be a DNS label: lower-case letters, digits and -, at most 63 characters',
+    );
+  }
+  return text;
+}

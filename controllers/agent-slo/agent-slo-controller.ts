@@ -1,0 +1,53 @@
+// The AgentSLO controller as a plug-in of the operator runtime. Watches SLOs, agent workloads (for
+// the selection) and usage ledgers (each recorded batch requeues the SLOs of its namespace at once),
+// and evaluates every SLO again every `periodMs` (burn-rate windows slide with time).
+import {
+  type ControllerFactory,
+  defineController,
+  watch,
+} from '../../operator/controller/controller-definition.js';
+import { agentSLOs } from '../../operator/kube/resources.js';
+import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
+import { NamespaceIndex } from '../workload-actions/namespace-index.js';
+import { isAgentWorkload, workloadResources } from '../workload-actions/workload-resources.js';
+import { reconcileAgentSLO } from './agent-slo-reconciler.js';
+import { PrometheusRuleSync } from './prometheus-rule-sync.js';
+import { sloMetrics } from './slo-metrics.js';
+
+export interface AgentSLOControllerOptions {
+  /** Evaluate every SLO again this often without a change; default 30 s. */
+  periodMs?: number;
+  /** How long "the PrometheusRule CRD is not installed" is believed before asking again; default 60 s. */
+  crdRecheckMs?: number;
+  /** SLOs reconciled at once; default 4. */
+  concurrency?: number;
+}
+
+export function agentSLOController(options: AgentSLOControllerOptions = {}): ControllerFactory {
+  return (environment) => {
+    const index = new NamespaceIndex();
+    const metrics = sloMetrics(environment.registry);
+    const rules = new PrometheusRuleSync(options.crdRecheckMs);
+    const toSLOs = (object: Parameters<NamespaceIndex['keysBeside']>[0]) => index.keysBeside(object);
+    return defineController({
+      name: 'agent-slo',
+      concurrency: options.concurrency ?? 4,
+      watches: [
+        watch({ resource: agentSLOs, mapToKeys: (slo) => index.note(slo) }),
+        ...Object.values(workloadResources).map((resource) =>
+          watch({ resource, filter: isAgentWorkload, mapToKeys: toSLOs }),
+        ),
+        watch({ resource: agentUsageLedgers, mapToKeys: toSLOs }),
+      ],
+      async reconcile(key, context) {
+        const result = await reconcileAgentSLO(key, context, {
+          metrics,
+          rules,
+          periodMs: options.periodMs ?? 30_000,
+        });
+        if (!context.cache(agentSLOs).get(key)) index.forget(key);
+        return result;
+      },
+    });
+  };
+}

@@ -1,0 +1,144 @@
+// Reconciles one AgentSLO: the ledgers of the selected agents summed, evaluated by E's SLO math
+// (SLIs, error budget, burn rates over 5m … 3d, fast burn with hysteresis from the last status),
+// the status written only when it changed, the PrometheusRule kept when its CRD exists, and the
+// gauges. Requeues periodically: burn rates move with time even without new usage.
+import { isDeepStrictEqual } from 'node:util';
+import type { AgentSLO } from '../../apis/agent-slo.js';
+import { ledgerName } from '../../apis/ledger/ledger-name.js';
+import { sumLedgers } from '../../apis/ledger/sum-ledgers.js';
+import type { UsageLedgerSpec } from '../../apis/usage-ledger.js';
+import type { ReconcileContext } from '../../operator/controller/controller-definition.js';
+import { done, type ReconcileResult, requeueAfter } from '../../operator/controller/reconcile-result.js';
+import type { KubeObject, ObjectKey } from '../../operator/kube/kube-object.js';
+import { agentSLOs } from '../../operator/kube/resources.js';
+import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
+import { type ConditionDecision, nextConditions } from '../kstatus/conditions.js';
+import { prometheusRule } from '../slo/prometheus-rule.js';
+import { evaluateSLO } from '../slo/slo-evaluation.js';
+import { type AgentSLOStatus, sloStatus } from '../slo/slo-status.js';
+import { agentNames, selectedWorkloads } from '../workload-actions/selected-agents.js';
+import { workloadResources } from '../workload-actions/workload-resources.js';
+import type { PrometheusRuleSync } from './prometheus-rule-sync.js';
+import type { SLOMetrics } from './slo-metrics.js';
+
+/** Condition type telling whether the SLO's PrometheusRule is in place. */
+export const RULES_CONDITION = 'PrometheusRuleReady';
+
+export interface SLOReconcilerOptions {
+  metrics: SLOMetrics;
+  rules: PrometheusRuleSync;
+  /** How often an SLO is evaluated again without a change. */
+  periodMs: number;
+}
+
+export async function reconcileAgentSLO(
+  key: ObjectKey,
+  context: ReconcileContext,
+  options: SLOReconcilerOptions,
+): Promise<ReconcileResult> {
+  const slo = context.cache(agentSLOs).get(key);
+  if (!slo || slo.metadata.deletionTimestamp) {
+    options.metrics.forget(key);
+    return done;
+  }
+  const namespace = key.namespace ?? '';
+  const now = context.now();
+  const objects: KubeObject[] = Object.entries(workloadResources).flatMap(([kind, resource]) =>
+    context
+      .cache(resource)
+      .list(namespace)
+      .map((object) => ({ ...object, kind })),
+  );
+  const agents = agentNames(selectedWorkloads(objects, namespace, slo.spec.agentSelector));
+  const ledgers = agents
+    .map((agent) => context.cache(agentUsageLedgers).get({ namespace, name: ledgerName(agent) })?.spec)
+    .filter((ledger): ledger is UsageLedgerSpec => ledger !== undefined);
+  const evaluation = evaluateSLO(slo.spec, sumLedgers(ledgers, now), now, slo.status?.fastBurn === true);
+  const status = sloStatus({
+    spec: slo.spec,
+    ...(slo.metadata.generation !== undefined ? { generation: slo.metadata.generation } : {}),
+    evaluation,
+    agents: agents.length,
+    ...(slo.status ? { previous: slo.status as AgentSLOStatus } : {}),
+    now,
+  });
+  const rules = await syncRules(slo, agents, context, options.rules);
+  status.conditions = [
+    ...(status.conditions ?? []),
+    ...nextConditions(slo.status?.conditions, [rules], slo.metadata.generation, now),
+  ];
+  if (!isDeepStrictEqual(plain(slo.status), plain(status))) {
+    await context.client.patchStatus(agentSLOs, key, {
+      type: 'json',
+      body: [{ op: 'add', path: '/status', value: status }],
+    });
+    if (status.fastBurn !== (slo.status?.fastBurn === true)) {
+      const note = status.conditions.find((c) => c.type === 'FastBurn')?.message ?? '';
+      if (status.fastBurn) context.events.warning(slo, 'FastBurn', note, 'FastBurn');
+      else context.events.normal(slo, 'FastBurnCleared', note, 'FastBurn');
+    }
+  }
+  if (evaluation.ok) {
+    options.metrics.observe(key, {
+      errorBudgetRemaining: evaluation.errorBudgetRemaining,
+      burnRates: evaluation.burnRates,
+    });
+  } else {
+    options.metrics.forget(key);
+  }
+  return requeueAfter(options.periodMs);
+}
+
+async function syncRules(
+  slo: AgentSLO,
+  agents: readonly string[],
+  context: ReconcileContext,
+  sync: PrometheusRuleSync,
+): Promise<ConditionDecision> {
+  const type = RULES_CONDITION;
+  if (slo.spec.prometheusRule?.enabled === false) {
+    return {
+      type,
+      status: 'False',
+      reason: 'Disabled',
+      message: 'spec.prometheusRule.enabled is false: no rules generated.',
+    };
+  }
+  let rule: ReturnType<typeof prometheusRule>;
+  try {
+    rule = prometheusRule({
+      slo: {
+        metadata: {
+          name: slo.metadata.name ?? '',
+          namespace: slo.metadata.namespace ?? '',
+          uid: slo.metadata.uid ?? '',
+        },
+        spec: slo.spec,
+      },
+      agents,
+    });
+  } catch (err) {
+    return { type, status: 'False', reason: 'InvalidObjective', message: (err as Error).message };
+  }
+  const outcome = await sync.sync(context.client, rule);
+  if (outcome === 'no-crd') {
+    return {
+      type,
+      status: 'False',
+      reason: 'CRDNotInstalled',
+      message:
+        'The prometheusrules.monitoring.coreos.com CRD is not installed, so no PrometheusRule was generated; ' +
+        'install the Prometheus Operator CRDs to get recording rules and burn-rate alerts.',
+    };
+  }
+  return {
+    type,
+    status: 'True',
+    reason: 'RulesInPlace',
+    message: `PrometheusRule ${rule.metadata.name} holds the recording rules and burn-rate alerts for ${agents.length} agent(s).`,
+  };
+}
+
+function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}

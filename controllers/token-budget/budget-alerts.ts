@@ -1,0 +1,149 @@
+// The Alert action: on reaching a threshold that alerts, once per threshold per period, a Kubernetes
+// Event always and a POST to every webhook of spec.alerts. What was alerted is remembered in the
+// budget's `governor.agents.dev/alerts-sent` annotation (controllers/budget/alert-dedup.ts), written
+// after the deliveries, so a restarted operator does not alert again; a crash between a delivery and
+// that write can repeat an alert, which receivers drop by its id (`X-Governor-Alert-Id`).
+import type { TokenBudget } from '../../apis/token-budget.js';
+import type { EventRecorder } from '../../operator/events/event-recorder.js';
+import type { KubeClient } from '../../operator/kube/kube-client.js';
+import { resourceType } from '../../operator/kube/resource-type.js';
+import { tokenBudgets } from '../../operator/kube/resources.js';
+import {
+  ALERTS_SENT_ANNOTATION,
+  alertedThresholds,
+  alertKey,
+  alertsDue,
+  recordAlerts,
+} from '../budget/alert-dedup.js';
+import { alertBody, alertSummary, type BudgetAlert } from '../budget/alert-payload.js';
+import type { BudgetPhaseDecision } from '../budget/budget-phase.js';
+import type { BudgetUsage } from '../budget/budget-usage.js';
+import { type DeliveryOutcome, deliverAlert } from './alert-delivery.js';
+
+interface Secret {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+  data?: Record<string, string>;
+}
+
+export const secrets = resourceType<Secret>({
+  group: '',
+  version: 'v1',
+  plural: 'secrets',
+  kind: 'Secret',
+  namespaced: true,
+});
+
+export interface AlertContext {
+  client: KubeClient;
+  events: EventRecorder;
+  now: () => Date;
+  signal: AbortSignal;
+  /** Delivery tuning (tests shorten the backoff). */
+  delivery?: { attempts?: number; firstBackoffMs?: number; timeoutMs?: number };
+}
+
+/** Sends the alerts due now; returns the thresholds alerted (empty when none were due). */
+export async function sendDueAlerts(
+  budget: TokenBudget,
+  decision: BudgetPhaseDecision,
+  usage: BudgetUsage,
+  context: AlertContext,
+): Promise<number[]> {
+  const namespace = budget.metadata.namespace ?? '';
+  const name = budget.metadata.name ?? '';
+  const cachedAlerted = alertedThresholds(
+    budget.metadata.annotations?.[ALERTS_SENT_ANNOTATION],
+    decision.period.start,
+  );
+  if (alertsDue(decision.crossed, cachedAlerted).length === 0) return [];
+  // The cache may not hold this process's last annotation write yet: decide on the stored budget.
+  const stored = await context.client.get(tokenBudgets, { namespace, name });
+  if (!stored) return [];
+  const alerted = alertedThresholds(
+    stored.metadata.annotations?.[ALERTS_SENT_ANNOTATION],
+    decision.period.start,
+  );
+  const due = alertsDue(decision.crossed, alerted);
+  if (due.length === 0) return [];
+  const firedAt = context.now();
+  for (const threshold of due) {
+    const alert: BudgetAlert = {
+      id: alertKey({ namespace, name }, threshold, decision.period.start),
+      budget: { namespace, name },
+      threshold,
+      spec: budget.spec,
+      decision,
+      usage,
+      firedAt,
+    };
+    const summary = alertSummary(alert);
+    context.events.warning(
+      budget,
+      threshold >= 100 ? 'BudgetExhausted' : 'ThresholdReached',
+      summary,
+      'Alert',
+    );
+    for (const webhook of budget.spec.alerts?.webhooks ?? []) {
+      const outcome = await deliver(webhook, alert, namespace, context);
+      if (!outcome.delivered) {
+        context.events.warning(
+          budget,
+          'AlertNotDelivered',
+          `Alert ${alert.id} to webhook ${webhook.name} (${webhook.url}) failed after ${outcome.attempts} attempt(s): ` +
+            `${outcome.problem}; it is not retried this period`,
+          'Alert',
+        );
+      }
+    }
+  }
+  await context.client.patch(
+    tokenBudgets,
+    { namespace, name },
+    {
+      type: 'merge',
+      body: {
+        metadata: {
+          annotations: { [ALERTS_SENT_ANNOTATION]: recordAlerts(alerted, due, decision.period.start) },
+        },
+      },
+    },
+  );
+  return due;
+}
+
+type Webhook = NonNullable<TokenBudget['spec']['alerts']>['webhooks'][number];
+
+async function deliver(
+  webhook: Webhook,
+  alert: BudgetAlert,
+  namespace: string,
+  context: AlertContext,
+): Promise<DeliveryOutcome> {
+  let secret: string | undefined;
+  if (webhook.signingSecretRef) {
+    const ref = webhook.signingSecretRef;
+    const found = await context.client.get(secrets, { namespace, name: ref.name });
+    const value = found?.data?.[ref.key];
+    if (value === undefined) {
+      return {
+        delivered: false,
+        attempts: 0,
+        problem:
+          `spec.alerts.webhooks[${webhook.name}].signingSecretRef: Secret ${namespace}/${ref.name} ` +
+          `${found ? `has no key "${ref.key}"` : 'does not exist'}; create it so alerts can be signed`,
+      };
+    }
+    secret = Buffer.from(value, 'base64').toString('utf8');
+  }
+  return deliverAlert({
+    url: webhook.url,
+    body: alertBody(alert, webhook.format ?? 'Generic'),
+    id: alert.id,
+    ...(secret !== undefined ? { secret } : {}),
+    now: context.now,
+    signal: context.signal,
+    ...context.delivery,
+  });
+}

@@ -1,0 +1,54 @@
+// The budget gauges on the operator's /metrics registry, by namespace and name. The phase gauge is
+// one series per phase (1 for the current one), the usual Prometheus enum pattern.
+import { Gauge, type Registry } from 'prom-client';
+import { BUDGET_PHASES } from '../../apis/token-budget.js';
+import type { ObjectKey } from '../../operator/kube/kube-object.js';
+
+export interface BudgetMetrics {
+  observe(
+    key: ObjectKey,
+    values: { tokens: number; percent: number; phase: (typeof BUDGET_PHASES)[number] },
+  ): void;
+  forget(key: ObjectKey): void;
+}
+
+function gauge(registry: Registry, name: string, help: string, labelNames: string[]): Gauge {
+  const existing = registry.getSingleMetric(name);
+  if (existing) return existing as Gauge;
+  return new Gauge({ name, help, labelNames, registers: [registry] });
+}
+
+export function budgetMetrics(registry: Registry): BudgetMetrics {
+  const used = gauge(
+    registry,
+    'governor_operator_budget_used_tokens',
+    'Tokens a TokenBudget counted this period.',
+    ['namespace', 'name'],
+  );
+  const percent = gauge(
+    registry,
+    'governor_operator_budget_percent',
+    'Usage of a TokenBudget as a percentage of its tightest limit.',
+    ['namespace', 'name'],
+  );
+  const phase = gauge(
+    registry,
+    'governor_operator_budget_phase',
+    'Phase of a TokenBudget: 1 for the current phase.',
+    ['namespace', 'name', 'phase'],
+  );
+  return {
+    observe(key, values) {
+      const labels = { namespace: key.namespace ?? '', name: key.name };
+      used.set(labels, values.tokens);
+      percent.set(labels, values.percent);
+      for (const p of BUDGET_PHASES) phase.set({ ...labels, phase: p }, p === values.phase ? 1 : 0);
+    },
+    forget(key) {
+      const labels = { namespace: key.namespace ?? '', name: key.name };
+      used.remove(labels);
+      percent.remove(labels);
+      for (const p of BUDGET_PHASES) phase.remove({ ...labels, phase: p });
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// The TokenBudget controller as a plug-in of the operator runtime. It watches budgets, the agent
+// workloads (a budget selects them by pod-template labels) and the usage ledgers: usage ingest
+// writes a ledger for every recorded batch, and that write's watch event requeues the budgets of the
+// namespace at once — after the cache holds the new counts (docs/adr/0008-budgets-and-slos-requeue-on-ledger-watch.md).
+import {
+  type ControllerFactory,
+  defineController,
+  watch,
+} from '../../operator/controller/controller-definition.js';
+import { done } from '../../operator/controller/reconcile-result.js';
+import { isNotFound } from '../../operator/kube/api-error.js';
+import { tokenBudgets } from '../../operator/kube/resources.js';
+import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
+import { NamespaceIndex } from '../workload-actions/namespace-index.js';
+import { isAgentWorkload, workloadResources } from '../workload-actions/workload-resources.js';
+import type { AlertContext } from './budget-alerts.js';
+import { budgetMetrics } from './budget-metrics.js';
+import { reconcileTokenBudget } from './token-budget-reconciler.js';
+
+export interface TokenBudgetControllerOptions {
+  /** Longest wait before looking again without a change; default 5 minutes. */
+  maxRequeueMs?: number;
+  /** Alert webhook delivery tuning. */
+  delivery?: AlertContext['delivery'];
+  /** Budgets reconciled at once; default 4. */
+  concurrency?: number;
+}
+
+export function tokenBudgetController(options: TokenBudgetControllerOptions = {}): ControllerFactory {
+  return (environment) => {
+    const index = new NamespaceIndex();
+    const metrics = budgetMetrics(environment.registry);
+    const toBudgets = (object: Parameters<NamespaceIndex['keysBeside']>[0]) => index.keysBeside(object);
+    return defineController({
+      name: 'token-budget',
+      concurrency: options.concurrency ?? 4,
+      watches: [
+        watch({ resource: tokenBudgets, mapToKeys: (budget) => index.note(budget) }),
+        ...Object.values(workloadResources).map((resource) =>
+          watch({ resource, filter: isAgentWorkload, mapToKeys: toBudgets }),
+        ),
+        watch({ resource: agentUsageLedgers, mapToKeys: toBudgets }),
+      ],
+      async reconcile(key, context) {
+        try {
+          return await reconcileTokenBudget(key, context, {
+            metrics,
+            maxRequeueMs: options.maxRequeueMs ?? 300_000,
+            ...(options.delivery ? { delivery: options.delivery } : {}),
+          });
+        } catch (err) {
+          // Read from a cache one event behind: the budget was deleted meanwhile; nothing to do.
+          if (isNotFound(err) && !(await context.client.get(tokenBudgets, key))) return done;
+          throw err;
+        } finally {
+          if (!context.cache(tokenBudgets).get(key)) index.forget(key);
+        }
+      },
+    });
+  };
+}

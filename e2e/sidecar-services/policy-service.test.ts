@@ -1,0 +1,204 @@
+// The policy long-poll and its ConfigMap mirror against the real API server: a publish reaches
+// waiting sidecars within a second; an unchanged policy is held and answered 304; the mirror
+// ConfigMap appears, matches what is served and follows changes; a restarted operator restores
+// from the mirrors and keeps versions monotonic; a follower answers 503.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import { configMaps } from '../../operator/kube/resources.js';
+import { PolicyStore } from '../../operator/sidecar-services/policy-store.js';
+import { policyFor } from '../../operator/sidecar-services/testdata/policies.js';
+import {
+  agentToken,
+  call,
+  eventually,
+  metricValue,
+  type ServicesEnv,
+  type StartedServices,
+  servicesEnv,
+  startServices,
+  uniqueNamespace,
+} from './services-fixture.js';
+
+let env: ServicesEnv;
+let services: StartedServices;
+const namespace = uniqueNamespace('policy');
+let token: string;
+
+before(async () => {
+  env = await servicesEnv();
+  token = await agentToken(env.cluster, namespace);
+  services = await startServices(env, { longPollMs: 600 });
+});
+after(async () => {
+  await services?.close();
+  await env?.cluster.kubectl(['delete', 'namespace', namespace, '--wait=false']);
+});
+
+const policyUrl = (s: StartedServices, agent: string, after?: string) =>
+  `${s.url}/v1/policies/${namespace}/${agent}${after === undefined ? '' : `?after=${after}`}`;
+
+async function mirrorOf(agent: string) {
+  return env.client.get(configMaps, { namespace, name: `governor-policy-${agent}` });
+}
+
+describe('policy long-poll', () => {
+  it('answers every waiting sidecar within one second of a publish', async () => {
+    const { version } = services.store.publish(namespace, 'support', policyFor(namespace, 'support'));
+    const waiting = Array.from({ length: 20 }, () => {
+      const asked = call(policyUrl(services, 'support', version), { token });
+      return asked.then((answer) => ({ answer, at: performance.now() }));
+    });
+    await eventually(
+      async () => services.metrics.policyWaiters.get().then((m) => m.values[0]?.value ?? 0),
+      (count) => count === 20,
+      'twenty polls to wait',
+    );
+    const publishedAt = performance.now();
+    const next = services.store.publish(
+      namespace,
+      'support',
+      policyFor(namespace, 'support', { maxTokensPerRequest: 123 }),
+    );
+    const answers = await Promise.all(waiting);
+    for (const { answer, at } of answers) {
+      assert.equal(answer.status, 200);
+      assert.equal(answer.headers['x-governor-policy-version'], next.version);
+      assert.equal(answer.json<EffectivePolicy>().reasoning.maxTokensPerRequest, 123);
+      assert.ok(at - publishedAt < 1_000, `answered ${Math.round(at - publishedAt)} ms after the publish`);
+    }
+  });
+
+  it('holds a poll of the current version and answers 304 without a body when nothing changes', async () => {
+    const current = services.store.get(namespace, 'support');
+    const began = performance.now();
+    const answer = await call(policyUrl(services, 'support', current?.version), { token });
+    assert.equal(answer.status, 304);
+    assert.equal(answer.body, '');
+    assert.ok(performance.now() - began >= 500);
+  });
+
+  it('answers 404 naming the agent when no policy was compiled for it', async () => {
+    const answer = await call(policyUrl(services, 'nobody'), { token });
+    assert.equal(answer.status, 404);
+    assert.match(answer.body, new RegExp(`agent ${namespace}/nobody`));
+  });
+
+  it('answers 503 with Retry-After while not the leader', async () => {
+    services.leader.value = false;
+    try {
+      const answer = await call(policyUrl(services, 'support'), { token });
+      assert.equal(answer.status, 503);
+      assert.equal(answer.headers['retry-after'], '1');
+    } finally {
+      services.leader.value = true;
+    }
+  });
+});
+
+describe('policy ConfigMap mirror', () => {
+  it('mirrors the served policy into governor-policy-<agent>, labelled, and follows changes', async () => {
+    services.store.publish(namespace, 'billing', policyFor(namespace, 'billing'));
+    const served = () =>
+      call(policyUrl(services, 'billing'), { token }).then((a) => a.json<EffectivePolicy>());
+    let first = await served();
+    const mirror = await eventually(
+      () => mirrorOf('billing'),
+      (cm) => cm !== undefined,
+      'the mirror ConfigMap',
+    );
+    assert.deepEqual(mirror?.metadata?.labels, {
+      'app.kubernetes.io/managed-by': 'agent-governor',
+      'governor.agents.dev/agent': 'billing',
+    });
+    assert.deepEqual(JSON.parse(mirror?.data?.['policy.json'] ?? ''), first);
+
+    services.store.publish(namespace, 'billing', policyFor(namespace, 'billing', { maxTokensPerRequest: 9 }));
+    first = await served();
+    const changed = await eventually(
+      () => mirrorOf('billing'),
+      (cm) => JSON.parse(cm?.data?.['policy.json'] ?? '{}').version === first.version,
+      'the mirror to follow the change',
+    );
+    assert.deepEqual(JSON.parse(changed?.data?.['policy.json'] ?? ''), first);
+  });
+
+  it('does not rewrite the mirror when a publish changes nothing', async () => {
+    await services.flushMirror();
+    const before = await mirrorOf('billing');
+    const writes = await metricValue(services, 'governor_operator_policy_mirror_writes_total');
+    const again = services.store.publish(
+      namespace,
+      'billing',
+      policyFor(namespace, 'billing', { maxTokensPerRequest: 9 }),
+    );
+    assert.equal(again.changed, false);
+    await services.flushMirror();
+    assert.equal((await mirrorOf('billing'))?.metadata?.resourceVersion, before?.metadata?.resourceVersion);
+    assert.equal(await metricValue(services, 'governor_operator_policy_mirror_writes_total'), writes);
+  });
+
+  it('never overwrites a ConfigMap of that name the operator does not manage', async () => {
+    await env.cluster.kubectl(
+      ['create', 'configmap', 'governor-policy-handmade', '-n', namespace, '--from-literal=policy.json={}'],
+      {
+        check: true,
+      },
+    );
+    services.store.publish(namespace, 'handmade', policyFor(namespace, 'handmade'));
+    await services.flushMirror();
+    await eventually(
+      () => metricValue(services, 'governor_operator_policy_mirror_writes_total', { result: 'skipped' }),
+      (skipped) => skipped >= 1,
+      'the write to be skipped',
+    );
+    assert.equal((await mirrorOf('handmade'))?.data?.['policy.json'], '{}');
+  });
+
+  it('deletes the mirror of a removed agent', async () => {
+    services.store.publish(namespace, 'retired', policyFor(namespace, 'retired'));
+    await eventually(
+      () => mirrorOf('retired'),
+      (cm) => cm !== undefined,
+      'the mirror of retired',
+    );
+    services.store.remove(namespace, 'retired');
+    await eventually(
+      () => mirrorOf('retired'),
+      (cm) => cm === undefined,
+      'the mirror of retired to go',
+    );
+  });
+
+  it('restores a restarted operator from the mirrors, keeping versions monotonic', async () => {
+    await services.flushMirror();
+    const before = services.store.get(namespace, 'billing');
+    assert.ok(before);
+    const restarted = await startServices(env, { store: new PolicyStore(), longPollMs: 600 });
+    try {
+      const restored = await eventually(
+        async () => restarted.store.get(namespace, 'billing'),
+        (p) => p !== undefined,
+        'the restore',
+      );
+      assert.equal(restored?.version, before.version);
+      assert.equal(restored?.origin, 'restored');
+      // A sidecar holding the restored version waits; one holding a newer version is not sent the older one.
+      assert.equal((await call(policyUrl(restarted, 'billing', before.version), { token })).status, 304);
+      const newer = String(before.versionNumber + 1_000_000);
+      assert.equal((await call(policyUrl(restarted, 'billing', newer), { token })).status, 304);
+      // The next publish goes above every version a sidecar ever held.
+      const next = restarted.store.publish(
+        namespace,
+        'billing',
+        policyFor(namespace, 'billing', { maxTokensPerRequest: 11 }),
+      );
+      assert.ok(Number(next.version) > Number(newer));
+      const answer = await call(policyUrl(restarted, 'billing', newer), { token });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.json<EffectivePolicy>().version, next.version);
+    } finally {
+      await restarted.close();
+    }
+  });
+});

@@ -1,0 +1,125 @@
+// The resources the operator lists, watches and changes, with their object types as they travel
+// on the wire (JSON: timestamps are strings, not the Date objects client-node's models declare).
+import type {
+  EventsV1Event,
+  V1ConfigMap,
+  V1CronJob,
+  V1Deployment,
+  V1Job,
+  V1Lease,
+  V1Namespace,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import type { AgentSLO } from '../../apis/agent-slo.js';
+import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import type { FallbackRoute } from '../../apis/fallback-route.js';
+import { GROUP, VERSION } from '../../apis/group-version.js';
+import type { TokenBudget } from '../../apis/token-budget.js';
+import { resourceType } from './resource-type.js';
+
+/** A client-node model type as JSON carries it: every Date (and MicroTime) is an RFC 3339 string. */
+export type Wire<T> = T extends Date
+  ? string
+  : T extends (infer Item)[]
+    ? Wire<Item>[]
+    : T extends object
+      ? { [Field in keyof T]: Wire<T[Field]> }
+      : T;
+
+export type Deployment = Wire<V1Deployment>;
+export type StatefulSet = Wire<V1StatefulSet>;
+export type Job = Wire<V1Job>;
+export type CronJob = Wire<V1CronJob>;
+export type ConfigMap = Wire<V1ConfigMap>;
+export type Lease = Wire<V1Lease>;
+export type Namespace = Wire<V1Namespace>;
+export type KubeEvent = Wire<EventsV1Event>;
+
+export const tokenBudgets = resourceType<TokenBudget>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'tokenbudgets',
+  kind: 'TokenBudget',
+  namespaced: true,
+});
+export const agentSLOs = resourceType<AgentSLO>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'agentslos',
+  kind: 'AgentSLO',
+  namespaced: true,
+});
+export const dataResidencyPolicies = resourceType<DataResidencyPolicy>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'dataresidencypolicies',
+  kind: 'DataResidencyPolicy',
+  namespaced: false,
+});
+export const fallbackRoutes = resourceType<FallbackRoute>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'fallbackroutes',
+  kind: 'FallbackRoute',
+  namespaced: true,
+});
+
+export const deployments = resourceType<Deployment>({
+  group: 'apps',
+  version: 'v1',
+  plural: 'deployments',
+  kind: 'Deployment',
+  namespaced: true,
+});
+export const statefulSets = resourceType<StatefulSet>({
+  group: 'apps',
+  version: 'v1',
+  plural: 'statefulsets',
+  kind: 'StatefulSet',
+  namespaced: true,
+});
+export const jobs = resourceType<Job>({
+  group: 'batch',
+  version: 'v1',
+  plural: 'jobs',
+  kind: 'Job',
+  namespaced: true,
+});
+export const cronJobs = resourceType<CronJob>({
+  group: 'batch',
+  version: 'v1',
+  plural: 'cronjobs',
+  kind: 'CronJob',
+  namespaced: true,
+});
+export const configMaps = resourceType<ConfigMap>({
+  group: '',
+  version: 'v1',
+  plural: 'configmaps',
+  kind: 'ConfigMap',
+  namespaced: true,
+});
+export const namespaces = resourceType<Namespace>({
+  group: '',
+  version: 'v1',
+  plural: 'namespaces',
+  kind: 'Namespace',
+  namespaced: false,
+});
+export const leases = resourceType<Lease>({
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  plural: 'leases',
+  kind: 'Lease',
+  namespaced: true,
+});
+export const events = resourceType<KubeEvent>({
+  group: 'events.k8s.io',
+  version: 'v1',
+  plural: 'events',
+  kind: 'Event',
+  namespaced: true,
+});
+
+/** The agent workloads: pod controllers whose pod template may carry the agent label. */
+export const agentWorkloadResources = [deployments, statefulSets, jobs, cronJobs] as const;

@@ -1,0 +1,111 @@
+// The long-poll on a real loopback HTTP server (without authentication, which the services add in
+// front of it): immediate answers, holds, 304 at the end of the hold, wake-up on publish, the
+// bound on waiters and the shutdown.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { PolicyLongPoll } from './policy-long-poll.js';
+import { PolicyStore } from './policy-store.js';
+import { policyFor } from './testdata/policies.js';
+
+let server: Server;
+let base: string;
+let store: PolicyStore;
+let longPoll: PolicyLongPoll;
+
+before(async () => {
+  store = new PolicyStore();
+  longPoll = new PolicyLongPoll({ store, longPollMs: 300, maxWaiters: 3 });
+  server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://x');
+    const [namespace, agent] = url.pathname.slice(1).split('/') as [string, string];
+    longPoll.serve(response, namespace, agent, url.searchParams.get('after') ?? undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(async () => {
+  longPoll.endAll();
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('PolicyLongPoll', () => {
+  it('answers 404 naming the agent when there is no policy and no version is held', async () => {
+    const response = await fetch(`${base}/team-a/nobody`);
+    assert.equal(response.status, 404);
+    assert.match(
+      ((await response.json()) as { error: { message: string } }).error.message,
+      /agent team-a\/nobody/,
+    );
+  });
+
+  it('answers at once with the policy and its version header', async () => {
+    const { version } = store.publish('team-a', 'support', policyFor('team-a', 'support'));
+    const response = await fetch(`${base}/team-a/support?after=1`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('x-governor-policy-version'), version);
+    assert.equal(((await response.json()) as { version: string }).version, version);
+  });
+
+  it('holds a poll of the current version and answers 304 when the hold ends', async () => {
+    const { version } = store.publish('team-a', 'support', policyFor('team-a', 'support'));
+    const began = performance.now();
+    const response = await fetch(`${base}/team-a/support?after=${version}`);
+    assert.equal(response.status, 304);
+    assert.ok(performance.now() - began >= 250, 'held for about the long-poll time');
+    assert.equal(longPoll.waiting, 0);
+  });
+
+  it('answers a held poll when the policy changes', async () => {
+    const { version } = store.publish('team-a', 'support', policyFor('team-a', 'support'));
+    const pending = fetch(`${base}/team-a/support?after=${version}`);
+    while (longPoll.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const next = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 77 }),
+    );
+    const response = await pending;
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { version: string; reasoning: { maxTokensPerRequest: number } };
+    assert.equal(body.version, next.version);
+    assert.equal(body.reasoning.maxTokensPerRequest, 77);
+  });
+
+  it('refuses polls beyond the bound with 503 and Retry-After, and ends held polls on shutdown', async () => {
+    const { version } = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 5 }),
+    );
+    const held = [1, 2, 3].map(() => fetch(`${base}/team-a/support?after=${version}`));
+    while (longPoll.waiting < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    const refused = await fetch(`${base}/team-a/support?after=${version}`);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '1');
+    longPoll.endAll();
+    const statuses = (await Promise.all(held)).map((r) => r.status);
+    assert.deepEqual(statuses, [304, 304, 304]);
+    assert.equal(longPoll.waiting, 0);
+  });
+
+  it('forgets a poll whose client went away', async () => {
+    const { version } = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 6 }),
+    );
+    const abort = new AbortController();
+    const pending = fetch(`${base}/team-a/support?after=${version}`, { signal: abort.signal }).catch(
+      () => 'aborted',
+    );
+    while (longPoll.waiting === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    abort.abort();
+    assert.equal(await pending, 'aborted');
+    for (let i = 0; i < 100 && longPoll.waiting > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(longPoll.waiting, 0);
+  });
+});

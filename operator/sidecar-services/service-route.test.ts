@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { serviceRoute } from './service-route.js';
+
+describe('serviceRoute', () => {
+  it('reads namespace, agent and after of a policy poll', () =>
+    assert.deepEqual(serviceRoute('GET', '/v1/policies/team-a/support?after=17'), {
+      service: 'policy',
+      namespace: 'team-a',
+      agent: 'support',
+      after: '17',
+    }));
+  it('decodes percent-encoded names', () =>
+    assert.deepEqual(serviceRoute('GET', '/v1/policies/team-a/support%2Fbot'), {
+      service: 'policy',
+      namespace: 'team-a',
+      agent: 'support/bot',
+      after: undefined,
+    }));
+  it('routes usage posts', () => assert.deepEqual(serviceRoute('POST', '/v1/usage'), { service: 'usage' }));
+
+  const refused: [string, string, number, RegExp][] = [
+    ['GET', '/v1/usage', 405, /send usage with POST/],
+    ['POST', '/v1/policies/team-a/support', 405, /read policies with GET/],
+    ['GET', '/v1/policies/team-a', 404, /\/v1\/policies\/\{namespace\}\/\{agent\}/],
+    ['GET', '/v1/policies/team-a/support/extra', 404, /no such path/],
+    ['GET', '/v1/policies/team-a/%E0%A4%A', 404, /no such path/],
+    ['GET', '/metrics', 404, /the services are GET \/v1\/policies/],
+  ];
+  for (const [method, path, status, message] of refused) {
+    it(`answers ${method} ${path} with ${status}`, () => {
+      const route = serviceRoute(method, path);
+      assert.equal(route.service, 'none');
+      if (route.service === 'none') {
+        assert.equal(route.error.status, status);
+        assert.match(route.error.message, message);
+        if (status === 405) assert.ok(route.error.headers?.['allow']);
+      }
+    });
+  }
+});

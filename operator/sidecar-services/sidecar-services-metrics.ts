@@ -1,0 +1,102 @@
+// Metrics of the services sidecars use, named governor_operator_sidecar_* (and ledger / policy
+// mirror writes), on the operator's registry when given one; started twice on one registry, the services share them.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+const prefix = 'governor_operator_';
+
+export interface SidecarServicesMetrics {
+  requests: Counter<'service' | 'code'>;
+  policyWaiters: Gauge;
+  usageBatches: Counter<'result'>;
+  usageDuration: Histogram;
+  ledgerWrites: Counter<'result'>;
+  tokenReviews: Counter<'result'>;
+  mirrorWrites: Counter<'result'>;
+}
+
+/** The metric already on the registry (services started again in one process), else a new one. */
+function once<T>(registry: Registry, name: string, create: (name: string) => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create(name);
+}
+
+export function createSidecarServicesMetrics(registry: Registry): SidecarServicesMetrics {
+  const registers = [registry];
+  return {
+    requests: once(
+      registry,
+      `${prefix}sidecar_requests_total`,
+      (name) =>
+        new Counter({
+          name,
+          help: 'Requests of sidecars by service (policy, usage, none) and HTTP status code.',
+          labelNames: ['service', 'code'],
+          registers,
+        }),
+    ),
+    policyWaiters: once(
+      registry,
+      `${prefix}sidecar_policy_waiters`,
+      (name) =>
+        new Gauge({
+          name,
+          help: 'Policy long-polls waiting for a change now.',
+          registers,
+        }),
+    ),
+    usageBatches: once(
+      registry,
+      `${prefix}sidecar_usage_batches_total`,
+      (name) =>
+        new Counter({
+          name,
+          help: 'Usage batches by result: recorded, duplicate (recorded before), refused (4xx), failed (5xx, retried by the sidecar).',
+          labelNames: ['result'],
+          registers,
+        }),
+    ),
+    usageDuration: once(
+      registry,
+      `${prefix}sidecar_usage_ingest_seconds`,
+      (name) =>
+        new Histogram({
+          name,
+          help: 'From a usage post to its answer (the ledger write included).',
+          buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+          registers,
+        }),
+    ),
+    ledgerWrites: once(
+      registry,
+      `${prefix}ledger_writes_total`,
+      (name) =>
+        new Counter({
+          name,
+          help: 'AgentUsageLedger writes by result: written, conflict (retried), refused (422), failed.',
+          labelNames: ['result'],
+          registers,
+        }),
+    ),
+    tokenReviews: once(
+      registry,
+      `${prefix}sidecar_token_reviews_total`,
+      (name) =>
+        new Counter({
+          name,
+          help: 'Sidecar token checks by result: cached, authenticated, rejected, failed (the TokenReview got no answer).',
+          labelNames: ['result'],
+          registers,
+        }),
+    ),
+    mirrorWrites: once(
+      registry,
+      `${prefix}policy_mirror_writes_total`,
+      (name) =>
+        new Counter({
+          name,
+          help: 'Policy ConfigMap mirror writes by result: created, updated, unchanged, deleted, skipped, failed.',
+          labelNames: ['result'],
+          registers,
+        }),
+    ),
+  };
+}

@@ -78,7 +78,9 @@ export async function startExamplesEnvironment(identity: string): Promise<Exampl
   const client = createKubeClient(transport);
 
   await client.create(namespaces, {
-    metadata: { name: ns, labels: { ...example('namespace.yaml').metadata.labels, [zoneLabel]: 'eu' } },
+    // Not the example's data-zone label: the example residency policy, applied by other suites on
+    // the shared cluster, selects it and would apply here too.
+    metadata: { name: ns, labels: { 'governor.agents.dev/inject': 'true', [zoneLabel]: 'eu' } },
   });
   const residency = example('data-residency-eu-only.yaml');
   residency.metadata.name = policyName;

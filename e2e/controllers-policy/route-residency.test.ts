@@ -23,7 +23,8 @@ describe('route status and residency audit', { timeout: 240_000 }, () => {
   it('reports the example route Ready with its resolved targets and agents', async () => {
     const status = await env.routeStatus(
       'gpt-4o',
-      (s) => s.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
+      // Both agents' workloads may reach the cache one after the other: wait for the whole picture.
+      (s) => s.agents === 2 && s.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
     );
     assert.equal(status.agents, 2);
     assert.deepEqual(

@@ -26,5 +26,7 @@ COPY --from=build /src/dist dist
 COPY bin bin
 COPY crds crds
 USER 65532:65532
+# `agent-governor sidecar` re-executes itself with its V8 flags (cli/sidecar-node-flags.ts,
+# docs/adr/0009-sidecar-v8-flags.md); the operator runs with Node's defaults. No NODE_OPTIONS needed.
 ENTRYPOINT ["node", "/app/bin/agent-governor.mjs"]
 CMD ["--help"]

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BudgetPeriodSpec, currentPeriod } from './budget-period.js';
+import { type BudgetPeriodSpec, currentPeriod, localDate } from './budget-period.js';
 
 describe('currentPeriod', () => {
   const cases: { name: string; period: BudgetPeriodSpec; now: string; start: string; end: string }[] = [
@@ -191,4 +191,13 @@ describe('currentPeriod', () => {
   for (const r of refusals) {
     it(`refuses ${r.name}`, () => assert.throws(() => currentPeriod(r.period, new Date()), r.message));
   }
+});
+
+describe('localDate in UTC', () => {
+  it('reads UTC off the date itself, as Intl reads it (Etc/UTC goes through Intl)', () => {
+    for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2026, 0, 1); t += 7 * 3_600_000 + 123_457) {
+      const instant = new Date(t);
+      assert.deepEqual(localDate(instant, 'UTC'), localDate(instant, 'Etc/UTC'), instant.toISOString());
+    }
+  });
 });

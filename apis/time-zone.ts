@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 /** True when `zone` is an IANA time zone name this runtime knows (`Europe/Berlin`, `UTC`). */
 export function isTimeZone(zone: string): boolean {
+  // The default zone, answered without Intl (which loads ICU's locale and zone data).
+  if (zone === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

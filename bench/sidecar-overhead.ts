@@ -7,13 +7,14 @@
 // Each party runs in a process of its own; the load generator is this process.
 //
 //   npm run bench:sidecar [-- --calls 3000 --seconds 5 --connections 32]
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { freePorts } from '../e2e/cluster/free-port.js';
 import {
   type BenchProcess,
   forkEntry,
   startPortkey,
+  startSidecarCli,
   watchResidentMemory,
 } from './sidecar-overhead/bench-processes.js';
 import { type LatencySummary, summarize } from './sidecar-overhead/latency-summary.js';
@@ -41,9 +42,10 @@ const connections = positive('connections', values.connections);
 const running: BenchProcess[] = [];
 try {
   const started = performance.now();
+  const loadAtStart = loadavg()[0]!;
   const mock = await forkEntry('./mock-upstream-process.js', []);
   running.push(mock);
-  const sidecar = await forkEntry('./sidecar-process.js', [mock.message.baseUrl!]);
+  const sidecar = await startSidecarCli(mock.message.baseUrl!);
   running.push(sidecar);
   const bare = await forkEntry('./bare-proxy-process.js', [mock.url]);
   running.push(bare);
@@ -124,6 +126,7 @@ try {
     firstByte,
     portkeyStreams,
     elapsedS: (performance.now() - started) / 1000,
+    load: [loadAtStart, loadavg()[0]!],
   });
 } finally {
   await Promise.all(running.reverse().map((child) => child.stop()));
@@ -136,6 +139,8 @@ interface Report {
   firstByte: Map<string, LatencySummary>;
   portkeyStreams: boolean;
   elapsedS: number;
+  /** 1-minute load average at the start and at the end. */
+  load: [number, number];
 }
 
 function printReport(report: Report): void {
@@ -177,7 +182,7 @@ function printReport(report: Report): void {
   const cpu = cpus();
   console.log(
     `\n## Sidecar overhead — node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
-      `${report.elapsedS.toFixed(0)} s\n`,
+      `${report.elapsedS.toFixed(0)} s, load average ${report.load[0].toFixed(1)} → ${report.load[1].toFixed(1)}\n`,
   );
   console.log(rows.join('\n'));
   console.log(

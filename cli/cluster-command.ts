@@ -1,7 +1,13 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, CommanderError, Option } from 'commander';
-import { clusterDown, clusterStatus, clusterUp } from '../e2e/cluster/cluster.js';
+
+/**
+ * The control-plane code (certificates, process supervision, ...) is imported when a cluster
+ * command runs, not when the CLI starts: `agent-governor sidecar` shares this entry point and
+ * should not carry it in memory.
+ */
+const clusterModule = () => import('../e2e/cluster/cluster.js');
 
 /** Where `cluster up|down|status` work without --dir: one cluster per user, next to the binaries. */
 export function defaultClusterDir(): string {
@@ -42,6 +48,7 @@ export function registerClusterCommands(program: Command): void {
     .action(async ({ dir }: { dir: string }) => {
       const stop = stopOnInterrupt(resolve(dir));
       try {
+        const { clusterUp } = await clusterModule();
         const info = await clusterUp({ dir, log: (line) => console.error(line) });
         console.log(
           [
@@ -72,6 +79,7 @@ export function registerClusterCommands(program: Command): void {
     )
     .addOption(dirOption())
     .action(async ({ dir }: { dir: string }) => {
+      const { clusterDown } = await clusterModule();
       console.log((await clusterDown({ dir })).message);
     });
 
@@ -84,6 +92,7 @@ export function registerClusterCommands(program: Command): void {
     )
     .addOption(dirOption())
     .action(async ({ dir }: { dir: string }) => {
+      const { clusterStatus } = await clusterModule();
       const status = await clusterStatus({ dir });
       const lines = [status.message];
       if (status.server) lines.push(`  API server  ${status.server}`, `  kubeconfig  ${status.kubeconfig}`);
@@ -107,18 +116,20 @@ function stopOnInterrupt(dir: string): { dispose(): void } {
   const signals = ['SIGINT', 'SIGTERM'] as const;
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`\n${signal}: stopping what \`cluster up\` started in ${dir}`);
-    clusterDown({ dir }).then(
-      (outcome) => {
-        console.error(outcome.message);
-        process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-      },
-      (err: unknown) => {
-        console.error(
-          `could not stop the cluster in ${dir}: ${err instanceof Error ? err.message : String(err)}`,
-        );
-        process.exit(1);
-      },
-    );
+    clusterModule()
+      .then(({ clusterDown }) => clusterDown({ dir }))
+      .then(
+        (outcome) => {
+          console.error(outcome.message);
+          process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+        },
+        (err: unknown) => {
+          console.error(
+            `could not stop the cluster in ${dir}: ${err instanceof Error ? err.message : String(err)}`,
+          );
+          process.exit(1);
+        },
+      );
   };
   for (const signal of signals) process.once(signal, onSignal);
   return {

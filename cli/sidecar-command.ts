@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { startSidecar } from '../sidecar/main.js';
+import { hasSemiSpaceFlag, relaunchWithSidecarNodeFlags, SIDECAR_NODE_FLAGS } from './sidecar-node-flags.js';
 
 interface SidecarFlags {
   host: string;
@@ -53,6 +53,13 @@ export function registerSidecarCommand(program: Command): void {
         .argParser(positiveInt),
     )
     .action(async (flags: SidecarFlags) => {
+      // Become the same command with the sidecar's V8 flags (replaces this process; see the ADR).
+      if (!hasSemiSpaceFlag() && !relaunchWithSidecarNodeFlags()) {
+        console.error(
+          `agent-governor sidecar: Node ${process.version} cannot re-exec itself with ${SIDECAR_NODE_FLAGS.join(' ')}; ` +
+            `running without them (start it as \`node ${SIDECAR_NODE_FLAGS.join(' ')} agent-governor.mjs sidecar …\` to apply them)`,
+        );
+      }
       if (!flags.config && !flags.operatorUrl) {
         throw new Error(
           'sidecar: give --config FILE (standalone) or --operator-url URL --agent NAMESPACE/NAME',
@@ -60,6 +67,8 @@ export function registerSidecarCommand(program: Command): void {
       }
       if (flags.operatorUrl && !flags.agent)
         throw new Error('sidecar: --operator-url needs --agent NAMESPACE/NAME');
+      // Imported here so that other commands (and --help) do not load the data plane.
+      const { startSidecar } = await import('../sidecar/main.js');
       const sidecar = await startSidecar({
         host: flags.host,
         port: flags.port,

@@ -7,13 +7,11 @@ import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { BudgetGate } from './budget/budget-gate.js';
 import { ResponseCache } from './cache/response-cache.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
-import { FilePolicySource } from './config/file-policy-source.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
 import { startSidecarServer } from './http/sidecar-server.js';
 import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
 import { ResidencyVerdicts } from './pipeline/residency-verdicts.js';
-import { OperatorPolicySource } from './policy-source/operator-policy-source.js';
 import type { PolicySource } from './policy-source/policy-source.js';
 import { UsageRecorder } from './reporting/usage-recorder.js';
 import { UsageReporter } from './reporting/usage-reporter.js';
@@ -21,6 +19,7 @@ import { CircuitBoard } from './routing/circuit-board.js';
 import { CATCH_ALL_MODEL } from './routing/route-for.js';
 import { RouteRunner } from './routing/route-runner.js';
 import { TargetCredentials } from './routing/target-credentials.js';
+import { turnBatchedStdout } from './telemetry/log-destination.js';
 import { SidecarMetrics } from './telemetry/sidecar-metrics.js';
 
 export interface StartSidecarOptions {
@@ -71,8 +70,9 @@ export interface RunningSidecar {
  * the benchmark and the operator tests all start it this way.
  */
 export async function startSidecar(options: StartSidecarOptions = {}): Promise<RunningSidecar> {
-  const logger = options.logger ?? pino({ base: { component: 'sidecar' } });
-  const source = options.policySource ?? policySourceFor(options, logger);
+  const ownLogger = options.logger === undefined;
+  const logger = options.logger ?? pino({ base: { component: 'sidecar' } }, turnBatchedStdout());
+  const source = options.policySource ?? (await policySourceFor(options, logger));
   await source.start();
 
   const gate = new BudgetGate();
@@ -163,16 +163,22 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         await reporter.stop();
         await source.stop();
         await runner.close();
+        if (ownLogger) await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();
       return closed;
     },
   };
 }
 
-function policySourceFor(options: StartSidecarOptions, logger: Logger): PolicySource {
+/**
+ * The policy source of the mode the sidecar runs in, imported only then: the file mode's YAML parser
+ * and config compiler cost memory a sidecar fed by the operator never needs, and the other way round.
+ */
+async function policySourceFor(options: StartSidecarOptions, logger: Logger): Promise<PolicySource> {
   const onError = (err: Error) =>
     logger.error({ error: err.message }, 'policy update failed; the last good policy stays in force');
   if (options.config) {
+    const { FilePolicySource } = await import('./config/file-policy-source.js');
     return new FilePolicySource({
       file: options.config,
       ...(options.env ? { env: options.env } : {}),
@@ -181,6 +187,7 @@ function policySourceFor(options: StartSidecarOptions, logger: Logger): PolicySo
   }
   if (options.operatorUrl) {
     if (!options.agent) throw new Error('the sidecar needs --agent NAMESPACE/NAME with --operator-url');
+    const { OperatorPolicySource } = await import('./policy-source/operator-policy-source.js');
     return new OperatorPolicySource({
       operatorUrl: options.operatorUrl,
       agent: options.agent,

@@ -1,8 +1,12 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { SIDECAR_NODE_FLAGS, sidecarEnvironment } from '../../cli/sidecar-node-flags.js';
+import { freePorts } from '../../e2e/cluster/free-port.js';
 
 /** A process the benchmark started, with its address; `stop` ends it. */
 export interface BenchProcess {
@@ -42,6 +46,90 @@ export async function forkEntry(
   return { pid: child.pid!, url: message.url!, message, stop: () => stopChild(child) };
 }
 
+/** The repository's `agent-governor` command, from dist/bench/sidecar-overhead/. */
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'agent-governor.mjs');
+
+/**
+ * The sidecar as shipped: `agent-governor sidecar --config FILE` in a process of its own (its RSS is
+ * the sidecar's alone), with the V8 flags and environment the command gives itself (on Node without
+ * `process.execve` it cannot, so they are passed here, from the same constants). The
+ * policy is a realistic one — a budget, a reasoning budget, a residency rule — without a cache,
+ * which would answer without the upstream and flatter the sidecar. One log line per request goes to
+ * stdout as in production (discarded here).
+ */
+export async function startSidecarCli(upstreamBaseUrl: string): Promise<BenchProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sidecar-'));
+  const config = join(dir, 'sidecar.yaml');
+  writeFileSync(config, benchPolicy(upstreamBaseUrl));
+  const [port] = await freePorts(1);
+  const child = spawn(
+    process.execPath,
+    [
+      ...SIDECAR_NODE_FLAGS,
+      BIN,
+      'sidecar',
+      '--config',
+      config,
+      '--port',
+      String(port),
+      '--spool-dir',
+      join(dir, 'spool'),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: sidecarEnvironment() },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await answering(`${url}/readyz`, child, () => `the sidecar did not start: ${stderr}`);
+  return { pid: child.pid!, url, stop: () => stopChild(child) };
+}
+
+function benchPolicy(upstreamBaseUrl: string): string {
+  return `apiVersion: config.governor.agents.dev/v1alpha1
+kind: SidecarConfig
+agent: { name: bench-agent, namespace: bench }
+routes:
+  - name: default
+    model: "*"
+    targets:
+      - name: mock
+        provider: OpenAI
+        endpoint: ${upstreamBaseUrl}
+        apiKey: sk-bench-not-a-real-key
+budgets:
+  - name: daily
+    limits: { tokens: 100000000000 }
+    thresholds:
+      - percent: 80
+        actions: [Alert]
+reasoning:
+  maxTokensPerRequest: 4096
+  maxCallsPerTrace: 50
+residency:
+  - name: us-and-eu
+    mode: Enforce
+    allowedJurisdictions: [US, EU]
+`;
+}
+
+/** Waits until `url` answers HTTP (any status) or the child exits (then throws `why()`). */
+async function answering(url: string, child: ChildProcess, why: () => string): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    try {
+      const response = await request(url, { method: 'GET' });
+      await response.body.dump();
+      return;
+    } catch {
+      if (child.exitCode !== null) throw new Error(why());
+      if (performance.now() > deadline) throw new Error(`${why()} (no answer within 30 s)`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 /** Starts @portkey-ai/gateway headless on `port` and waits until it answers HTTP. */
 export async function startPortkey(port: number): Promise<BenchProcess> {
   const require = createRequire(import.meta.url);
@@ -54,18 +142,7 @@ export async function startPortkey(port: number): Promise<BenchProcess> {
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    try {
-      const response = await request(url, { method: 'GET' });
-      await response.body.dump();
-      break;
-    } catch {
-      if (child.exitCode !== null) throw new Error(`Portkey exited with ${child.exitCode}`);
-      if (performance.now() > deadline) throw new Error('Portkey did not answer within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  await answering(url, child, () => `Portkey exited with ${child.exitCode}`);
   return { pid: child.pid!, url, stop: () => stopChild(child) };
 }
 

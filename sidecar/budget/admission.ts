@@ -7,6 +7,8 @@ export interface AdmissionRequest {
   model: string;
   useCase?: string;
   traceId: string;
+  /** The sidecar generated the trace id (the agent named none): calls per trace are not counted for it. */
+  traceGenerated?: boolean;
   chainDepth?: number;
   /** The max output tokens the request asks for, per choice (`requestedMaxOutputTokens`). */
   requestedMaxOutputTokens?: number;

@@ -463,6 +463,24 @@ describe('BudgetGate: reasoning budget and SLO actions', () => {
     admitted(gate.admit(ask()));
   });
 
+  it('never counts calls under a trace id the sidecar generated (each is new), nor remembers it', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(policy({ budgets: [], reasoning }));
+    for (let i = 0; i < 5; i++) admitted(gate.admit(ask({ traceId: 'generated-1', traceGenerated: true })));
+    // The agent's own traces are still counted: three calls, then the fourth is refused.
+    for (let i = 0; i < 3; i++) admitted(gate.admit(ask({ traceId: 'trace-b' })));
+    refused(gate.admit(ask({ traceId: 'trace-b' })));
+  });
+
+  it('applies a changed policy to the next call (limits are worked out per policy, not kept)', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(policy({ budgets: [], reasoning }));
+    for (let i = 0; i < 3; i++) admitted(gate.admit(ask({ traceId: 'trace-c' })));
+    refused(gate.admit(ask({ traceId: 'trace-c' })));
+    gate.setPolicy(policy({ budgets: [], reasoning: { ...reasoning, maxCallsPerTrace: 10 } }));
+    admitted(gate.admit(ask({ traceId: 'trace-c' })));
+  });
+
   it('forgets traces after their time to live', () => {
     const clock = { now: T0 };
     const gate = new BudgetGate({ now: () => clock.now, traceTtlMs: 60_000 });

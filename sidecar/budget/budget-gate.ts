@@ -13,7 +13,7 @@ import {
 import { BudgetLedger } from './budget-ledger.js';
 import { type BudgetUse, budgetPhase } from './budget-phase.js';
 import { type EvaluatedBudget, phaseVerdict } from './phase-verdict.js';
-import { fastBurn, type ReasoningLimits, reasoningLimits } from './reasoning-limits.js';
+import { type FastBurn, fastBurn, type ReasoningLimits, reasoningLimits } from './reasoning-limits.js';
 import {
   callsPerTraceMessage,
   chainDepthMessage,
@@ -27,6 +27,14 @@ export type { Admission, AdmissionRequest, BudgetSnapshot, Reservation } from '.
 
 /** Seconds a caller refused for lack of room should wait when calls in flight may free it. */
 const IN_FLIGHT_RETRY_SECONDS = 2;
+/** Use cases whose applicable budgets are remembered between policy changes. */
+const MAX_REMEMBERED_USE_CASES = 1_000;
+
+function tokenCount(field: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new TypeError(`BudgetGate.admit: ${field} must be a non-negative number of tokens, got ${value}`);
+  }
+}
 
 /**
  * Decides, before a call is forwarded, whether the agent may make it and how: budget phases and
@@ -46,6 +54,13 @@ export class BudgetGate {
   private nextId = 1;
   private readonly traces: TraceCalls;
   private readonly now: () => number;
+  /**
+   * What a policy says the same way for every call, worked out once per policy (and use case) rather
+   * than per call: the SLO fast-burn actions, the reasoning limits and the budgets that apply.
+   */
+  private burn: FastBurn = {};
+  private readonly limitsByUseCase = new Map<string | undefined, ReasoningLimits>();
+  private readonly ledgersByUseCase = new Map<string | undefined, BudgetLedger[]>();
 
   constructor(options: { now?: () => number; maxTraces?: number; traceTtlMs?: number } = {}) {
     this.now = options.now ?? Date.now;
@@ -58,6 +73,9 @@ export class BudgetGate {
 
   setPolicy(policy: EffectivePolicy): void {
     this.policy = policy;
+    this.burn = fastBurn(policy);
+    this.limitsByUseCase.clear();
+    this.ledgersByUseCase.clear();
     const now = this.now();
     const names = new Set<string>();
     for (const budget of policy.budgets) {
@@ -70,27 +88,26 @@ export class BudgetGate {
   }
 
   admit(request: AdmissionRequest): Admission {
-    for (const field of ['estimatedInputTokens', 'worstCaseOutputTokens'] as const) {
-      const value = request[field];
-      if (!Number.isFinite(value) || value < 0) {
-        throw new TypeError(
-          `BudgetGate.admit: ${field} must be a non-negative number of tokens, got ${value}`,
-        );
-      }
-    }
+    tokenCount('estimatedInputTokens', request.estimatedInputTokens);
+    tokenCount('worstCaseOutputTokens', request.worstCaseOutputTokens);
     const policy = this.policy;
     const decisions: string[] = [];
     if (!policy) return this.commit(request, request.model, request.worstCaseOutputTokens, 0, [], decisions);
     const now = this.now();
     const critical = policy.agent.critical;
-    const burn = fastBurn(policy);
+    const burn = this.burn;
     if (burn.shedBy !== undefined && !critical) {
       return refuse(decisions, 503, 'shed_non_critical', shedMessage(burn.shedBy, policy.agent), {
         retryAfterSeconds: 30,
       });
     }
 
-    const limits = reasoningLimits(policy, request.useCase, burn);
+    let limits = this.limitsByUseCase.get(request.useCase);
+    if (limits === undefined) {
+      limits = reasoningLimits(policy, request.useCase, burn);
+      if (this.limitsByUseCase.size >= MAX_REMEMBERED_USE_CASES) this.limitsByUseCase.clear();
+      this.limitsByUseCase.set(request.useCase, limits);
+    }
     const reasoning = this.checkReasoning(request, limits, decisions);
     if (reasoning) return reasoning;
     const clamp = clampTo(request, limits);
@@ -119,11 +136,22 @@ export class BudgetGate {
       degradeTried = true;
       model = this.degrade(budget, request, critical, decisions);
     };
-    const worst = (m: string): WorstCase => ({
-      inputTokens: request.estimatedInputTokens,
-      outputTokens,
-      costMicros: costMicros(m, estimatedUsage(request.estimatedInputTokens, outputTokens), policy.pricing),
-    });
+    // Priced once per model (the model changes only when a budget degrades the call).
+    let priced: { model: string; worst: WorstCase } | undefined;
+    const worst = (m: string): WorstCase => {
+      if (priced?.model !== m) {
+        const usage = estimatedUsage(request.estimatedInputTokens, outputTokens);
+        priced = {
+          model: m,
+          worst: {
+            inputTokens: request.estimatedInputTokens,
+            outputTokens,
+            costMicros: costMicros(m, usage, policy.pricing),
+          },
+        };
+      }
+      return priced.worst;
+    };
     if (degradeFor) degradeOnce(degradeFor);
     for (const { ledger, used } of evaluated) {
       if (ledger.budget.limitTokens === undefined && ledger.budget.limitCostMicros === undefined) continue;
@@ -196,10 +224,19 @@ export class BudgetGate {
     });
   }
 
+  /** The ledgers of the budgets that count a call of `useCase` (the set changes only with the policy). */
   private applicable(useCase: string | undefined): BudgetLedger[] {
-    return [...this.ledgers.values()].filter(
-      (l) => l.budget.useCases.length === 0 || (useCase !== undefined && l.budget.useCases.includes(useCase)),
-    );
+    let ledgers = this.ledgersByUseCase.get(useCase);
+    if (ledgers === undefined) {
+      ledgers = [...this.ledgers.values()].filter(
+        (l) =>
+          l.budget.useCases.length === 0 || (useCase !== undefined && l.budget.useCases.includes(useCase)),
+      );
+      // Use cases come from a request header: remember a bounded number of them.
+      if (this.ledgersByUseCase.size >= MAX_REMEMBERED_USE_CASES) this.ledgersByUseCase.clear();
+      this.ledgersByUseCase.set(useCase, ledgers);
+    }
+    return ledgers;
   }
 
   private checkReasoning(
@@ -211,7 +248,8 @@ export class BudgetGate {
     if (limits.maxChainDepth !== undefined && depth > limits.maxChainDepth) {
       return refuse(decisions, 429, 'reasoning_budget_exceeded', chainDepthMessage(depth, limits), {});
     }
-    const calls = this.traces.count(request.traceId);
+    // A trace id the sidecar made up is new: no earlier call can have used it.
+    const calls = request.traceGenerated ? 0 : this.traces.count(request.traceId);
     if (limits.maxCallsPerTrace !== undefined && calls >= limits.maxCallsPerTrace) {
       return refuse(
         decisions,
@@ -266,7 +304,7 @@ export class BudgetGate {
       holds: ledgers.map((l) => ({ budget: l.budget.name, epoch: l.epoch })),
     };
     this.open.add(reservation.id);
-    this.traces.add(request.traceId);
+    if (!request.traceGenerated) this.traces.add(request.traceId);
     const admission: Admission = { kind: 'admit', reservation, model, decisions };
     if (maxOutputTokens !== undefined) admission.maxOutputTokens = maxOutputTokens;
     return admission;

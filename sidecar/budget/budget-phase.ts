@@ -22,10 +22,10 @@ export interface PhaseDecision {
 
 /** Share of the tightest limit `use` amounts to, in percent; 0 for a budget without limits. */
 export function usedPercent(budget: EffectiveBudget, use: BudgetUse): number {
-  const shares = [0];
-  if (budget.limitTokens) shares.push((use.tokens / budget.limitTokens) * 100);
-  if (budget.limitCostMicros) shares.push((use.costMicros / budget.limitCostMicros) * 100);
-  return Math.max(...shares);
+  let percent = 0;
+  if (budget.limitTokens) percent = Math.max(percent, (use.tokens / budget.limitTokens) * 100);
+  if (budget.limitCostMicros) percent = Math.max(percent, (use.costMicros / budget.limitCostMicros) * 100);
+  return percent;
 }
 
 /**
@@ -44,17 +44,21 @@ export function budgetPhase(
 ): PhaseDecision {
   const percent = usedPercent(budget, use);
   let phase: BudgetPhase = percent >= 100 ? 'Exhausted' : 'Active';
-  const actions = new Set<BudgetAction>();
+  // Actions in first-seen order, each once (a handful at most: an array beats a Set here, per call).
+  const actions: BudgetAction[] = [];
+  const add = (action: BudgetAction) => {
+    if (options.critical && action !== 'Alert' && action !== 'Degrade') return;
+    if (!actions.includes(action)) actions.push(action);
+  };
   for (const threshold of budget.thresholds ?? []) {
     if (percent < threshold.percent) continue;
-    for (const action of threshold.actions) actions.add(action);
+    for (const action of threshold.actions) add(action);
     const reached: BudgetPhase = threshold.percent >= 100 ? 'Exhausted' : 'Warning';
     if (RANK[reached] > RANK[phase]) phase = reached;
   }
   if (options.operatorCurrent) {
     if (RANK[budget.phase] > RANK[phase]) phase = budget.phase;
-    for (const action of budget.actions) actions.add(action);
+    for (const action of budget.actions) add(action);
   }
-  const inForce = [...actions].filter((a) => !options.critical || a === 'Alert' || a === 'Degrade');
-  return { phase, actions: inForce, percent };
+  return { phase, actions, percent };
 }

@@ -14,23 +14,37 @@ export interface GovernorFacts {
   decisions: string[];
 }
 
-/** Sets the governor headers on `res` (before its head is written). Values are ASCII by construction. */
-export function setGovernorHeaders(res: ServerResponse, facts: GovernorFacts): void {
-  res.setHeader(GOVERNOR_HEADERS.policyVersion, facts.policyVersion);
-  res.setHeader(GOVERNOR_HEADERS.traceId, facts.traceId);
-  if (facts.route !== undefined) res.setHeader(GOVERNOR_HEADERS.route, headerSafe(facts.route));
-  if (facts.target !== undefined) res.setHeader(GOVERNOR_HEADERS.target, headerSafe(facts.target));
-  if (facts.attempts !== undefined) res.setHeader(GOVERNOR_HEADERS.attempts, String(facts.attempts));
+/**
+ * Writes the head of an answer: `status`, the answer's own `headers` and the governor headers, in one
+ * `writeHead` with a flat name/value list (no per-header `setHeader` bookkeeping on the hot path).
+ * Headers set on `res` before (e.g. `retry-after`) are kept. Values are ASCII by construction.
+ */
+export function writeGovernedHead(
+  res: ServerResponse,
+  status: number,
+  facts: GovernorFacts,
+  headers: Readonly<Record<string, string | number>>,
+): void {
+  const raw: (string | number)[] = [];
+  for (const name in headers) raw.push(name, headers[name] as string | number);
+  raw.push(GOVERNOR_HEADERS.policyVersion, facts.policyVersion, GOVERNOR_HEADERS.traceId, facts.traceId);
+  if (facts.route !== undefined) raw.push(GOVERNOR_HEADERS.route, headerSafe(facts.route));
+  if (facts.target !== undefined) raw.push(GOVERNOR_HEADERS.target, headerSafe(facts.target));
+  if (facts.attempts !== undefined) raw.push(GOVERNOR_HEADERS.attempts, String(facts.attempts));
   if (facts.fallbackReasons.length > 0) {
-    res.setHeader(GOVERNOR_HEADERS.fallbackReason, headerSafe(facts.fallbackReasons.join(',')));
+    raw.push(GOVERNOR_HEADERS.fallbackReason, headerSafe(facts.fallbackReasons.join(',')));
   }
-  if (facts.staticFallback) res.setHeader(GOVERNOR_HEADERS.fallback, 'static');
-  if (facts.cache !== undefined) res.setHeader(GOVERNOR_HEADERS.cache, facts.cache);
-  if (facts.decisions.length > 0)
-    res.setHeader(GOVERNOR_HEADERS.decision, headerSafe(facts.decisions.join(',')));
+  if (facts.staticFallback) raw.push(GOVERNOR_HEADERS.fallback, 'static');
+  if (facts.cache !== undefined) raw.push(GOVERNOR_HEADERS.cache, facts.cache);
+  if (facts.decisions.length > 0) raw.push(GOVERNOR_HEADERS.decision, headerSafe(facts.decisions.join(',')));
+  res.writeHead(status, raw);
 }
+
+const UNSAFE = /[^\x20-\x7e]/;
+const UNSAFE_ALL = /[^\x20-\x7e]/g;
 
 /** Header values must be visible ASCII; a model name from the agent could be anything. */
 function headerSafe(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 1024);
+  const safe = UNSAFE.test(value) ? value.replace(UNSAFE_ALL, '?') : value;
+  return safe.length > 1024 ? safe.slice(0, 1024) : safe;
 }

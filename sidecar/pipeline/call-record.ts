@@ -5,7 +5,7 @@ import { errorBody } from '../http/error-body.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import { logRequest } from '../telemetry/request-log.js';
 import type { CallOutcome, RequestRecord } from '../telemetry/request-record.js';
-import { type GovernorFacts, setGovernorHeaders } from './answer-headers.js';
+import { type GovernorFacts, writeGovernedHead } from './answer-headers.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { promptOf } from './prompt-of.js';
 
@@ -72,9 +72,9 @@ export class CallRecord {
     this.mark = now;
   }
 
-  /** Writes the governor headers; call before the answer's head is written. */
-  headers(): void {
-    setGovernorHeaders(this.call.res, this.facts);
+  /** Writes the answer's head: `status`, its own `headers` and the governor headers. */
+  writeHead(status: number, headers: Readonly<Record<string, string | number>>): void {
+    writeGovernedHead(this.call.res, status, this.facts, headers);
   }
 
   finish(outcome: CallOutcome, status: number): void {
@@ -95,14 +95,12 @@ export class CallRecord {
     outcome: CallOutcome,
     param: string | null = null,
   ): void {
-    const { res } = this.call;
-    this.headers();
     const answer = errorBody(this.call.api, status, code, message, param);
-    res.writeHead(status, {
+    this.writeHead(status, {
       'content-type': answer.contentType,
       'content-length': Buffer.byteLength(answer.body),
     });
-    res.end(answer.body);
+    this.call.res.end(answer.body);
     this.finish(outcome, status);
   }
 }

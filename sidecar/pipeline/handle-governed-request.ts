@@ -12,6 +12,7 @@ import type { Reservation } from '../budget/budget-gate.js';
 import { cacheKey } from '../cache/cache-key.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import { attemptPlan } from '../routing/attempt-plan.js';
+import { OneShotAbort } from '../routing/call-signal.js';
 import { describeRoutes, routeFor } from '../routing/route-for.js';
 import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/route-runner.js';
 import { staticAnswer } from '../routing/static-answer.js';
@@ -114,6 +115,7 @@ async function governCall(
     api,
     model: requestedModel,
     traceId: context.traceId,
+    ...(context.traceFromClient ? {} : { traceGenerated: true }),
     estimatedInputTokens: estimatedInput,
     worstCaseOutputTokens: worstCaseOutputTokens(api, body, requestedModel),
     choices: outputChoices(api, body),
@@ -154,15 +156,14 @@ async function governCall(
     if (hit && hit.stream === stream) {
       services.gate.release(reservation);
       calls.cache = 'hit';
-      calls.headers();
-      res.writeHead(hit.status, { ...hit.headers, 'content-length': hit.body.length });
+      calls.writeHead(hit.status, { ...hit.headers, 'content-length': hit.body.length });
       res.end(hit.body);
       return calls.finish('CacheHit', hit.status);
     }
   }
 
   const prepared = prepareRequestForUsage(api, body);
-  const agentGone = new AbortController();
+  const agentGone = new OneShotAbort();
   const onClose = () => {
     if (!res.writableFinished) agentGone.abort();
   };
@@ -178,7 +179,7 @@ async function governCall(
       stream,
       headers: req.headers,
       startedAt: call.startedAt,
-      signal: agentGone.signal,
+      signal: agentGone,
     });
   } catch (err) {
     services.gate.release(reservation);
@@ -226,14 +227,12 @@ async function governCall(
   const fallback = text !== undefined ? staticAnswer(api, record.model, text, stream) : undefined;
   if (fallback) {
     facts.staticFallback = true;
-    calls.headers();
-    res.writeHead(200, { 'content-type': fallback.contentType, 'content-length': fallback.body.length });
+    calls.writeHead(200, { 'content-type': fallback.contentType, 'content-length': fallback.body.length });
     res.end(fallback.body);
     return calls.finish('StaticFallback', 200);
   }
   const failure = failedRouteAnswer(api, route.name, result);
-  calls.headers();
-  res.writeHead(failure.status, failure.headers);
+  calls.writeHead(failure.status, failure.headers);
   res.end(failure.body);
   return calls.finish(failure.outcome, failure.status);
 }

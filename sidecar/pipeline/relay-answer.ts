@@ -38,13 +38,12 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
   const { record, facts } = calls;
   record.model = answer.model;
   facts.target = record.target = answer.target.name;
-  calls.headers();
   const upstream = answer.body;
   const limits = cacheKey !== undefined ? route.cache : undefined;
 
   if (upstream.type === 'error') {
     settlement.settle(NO_USAGE, answer.model);
-    res.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
     res.end(upstream.bytes);
     return calls.finish(answer.status >= 500 ? 'ServerError' : 'ClientError', answer.status);
   }
@@ -54,7 +53,7 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
       usageFromBodyOrEstimate(api, upstream.json, { body: ctx.forwardedBody, model: answer.model }),
       answer.model,
     );
-    res.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
     res.end(upstream.bytes);
     if (limits && cacheKey !== undefined && answer.status === 200 && !ctx.stream) {
       services.cache.set(
@@ -75,7 +74,7 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
   }
 
   const contentType = answer.headers['content-type'] ?? 'text/event-stream';
-  res.writeHead(answer.status, {
+  calls.writeHead(answer.status, {
     ...answer.headers,
     'content-type': contentType,
     'cache-control': 'no-cache',

@@ -11,9 +11,17 @@ const MINUTE_MS = 60_000;
  */
 export class UsageRecorder {
   private entries = new Map<string, UsageEntry>();
+  /** The minute of the last call, as number and ISO text: calls come in order, so it is mostly the same. */
+  private lastMinute = Number.NaN;
+  private lastMinuteText = '';
 
   record(record: RequestRecord): void {
-    const minute = new Date(Math.floor(record.startedAt / MINUTE_MS) * MINUTE_MS).toISOString();
+    const start = Math.floor(record.startedAt / MINUTE_MS) * MINUTE_MS;
+    if (start !== this.lastMinute) {
+      this.lastMinute = start;
+      this.lastMinuteText = new Date(start).toISOString();
+    }
+    const minute = this.lastMinuteText;
     const key = `${minute}\u0000${record.model}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}`;
     let entry = this.entries.get(key);
     if (!entry) {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
 import type { EffectiveRoute, EffectiveTarget } from '../../apis/effective-policy.js';
 import type { ApiKind } from '../http/api-kind.js';
@@ -7,6 +7,7 @@ import { isAnthropic } from '../http/api-kind.js';
 import { countsAgainstCircuit } from './attempt-failure.js';
 import type { PlannedTarget } from './attempt-plan.js';
 import { backoffDelay } from './backoff.js';
+import { type CallSignal, pause } from './call-signal.js';
 import type { CircuitBoard } from './circuit-board.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import { adapterFor } from './provider-adapter.js';
@@ -19,6 +20,7 @@ import {
   type UpstreamBody,
   withoutRetryAfter,
 } from './upstream-attempt.js';
+import { upstreamEndpoint } from './upstream-endpoint.js';
 import { upstreamHeaders } from './upstream-headers.js';
 
 export {
@@ -40,8 +42,8 @@ export interface RouteRequest {
   headers: IncomingHttpHeaders;
   /** When the agent's request arrived (epoch ms): the overall deadline counts from it. */
   startedAt: number;
-  /** Aborts when the agent goes away: no further attempts, no waiting. */
-  signal: AbortSignal;
+  /** Aborts when the agent goes away: no further attempts, no waiting (an AbortSignal will do). */
+  signal: CallSignal;
 }
 
 export interface RouteAnswer {
@@ -160,15 +162,23 @@ export class RouteRunner {
         }
         attempts++;
         const timeoutMs = Math.min(target.timeoutMs ?? route.perAttemptTimeoutMs, remaining);
-        const began = this.now();
+        const began = performance.now();
         let result: AttemptResult;
         try {
-          result = await attemptUpstream(this.dispatcher, url, headers, body, req, timeoutMs, this.now);
+          result = await attemptUpstream(
+            this.dispatcher,
+            upstreamEndpoint(url),
+            headers,
+            body,
+            req,
+            timeoutMs,
+            this.now,
+          );
         } catch (err) {
           breaker.release();
           throw err;
         }
-        upstreamMs += this.now() - began;
+        upstreamMs += performance.now() - began;
         if (result.ok) {
           breaker.success();
           return {
@@ -197,11 +207,7 @@ export class RouteRunner {
           backoffDelay(retry, route.retries.backoffBaseMs, route.retries.backoffMaxMs, this.random);
         // A wait that would outlast the deadline is pointless here: try the next target instead.
         if (this.now() + wait >= deadline) break;
-        try {
-          await sleep(wait, undefined, { signal: req.signal });
-        } catch {
-          throw new AgentGoneError('the agent closed the connection');
-        }
+        if (await pause(wait, req.signal)) throw new AgentGoneError('the agent closed the connection');
       }
     }
     return {

@@ -1,6 +1,9 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { type AttemptFailure, failureOfError, failureOfStatus } from './attempt-failure.js';
 import { retryAfterMs } from './backoff.js';
+import type { CallSignal } from './call-signal.js';
+import type { UpstreamEndpoint } from './upstream-endpoint.js';
+import { abortError, UpstreamExchange } from './upstream-exchange.js';
 import { relayedResponseHeaders } from './upstream-headers.js';
 
 /** A 2xx stream: the first chunk has arrived; `rest` yields the others. */
@@ -45,43 +48,45 @@ const ERROR_BODY_LIMIT = 1024 * 1024;
  */
 export async function attemptUpstream(
   dispatcher: Dispatcher,
-  url: string,
+  endpoint: UpstreamEndpoint,
   headers: Record<string, string>,
   body: Buffer,
-  req: { stream: boolean; signal: AbortSignal },
+  req: { stream: boolean; signal: CallSignal },
   timeoutMs: number,
   now: () => number,
 ): Promise<AttemptResult> {
-  const controller = new AbortController();
-  const onAgentGone = () => controller.abort();
+  const url = endpoint.url;
+  const exchange = new UpstreamExchange();
+  const onAgentGone = () => exchange.abort(abortError('the agent closed the connection'));
   req.signal.addEventListener('abort', onAgentGone, { once: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort();
+    exchange.abort(abortError(`no answer within ${timeoutMs} ms`));
   }, timeoutMs);
   let handedOver = false;
   try {
-    const res = await request(url, {
+    // The dispatcher's own dispatch (no URL parsing, no body stream per call); the endpoint was split once.
+    exchange.start(dispatcher, {
+      origin: endpoint.origin,
+      path: endpoint.path,
       method: 'POST',
       headers,
       body,
-      signal: controller.signal,
-      dispatcher: dispatcher,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
+    const res = await exchange.head;
     const relayed = relayedResponseHeaders(res.headers);
     const contentType = String(res.headers['content-type'] ?? '');
-    if (res.statusCode >= 200 && res.statusCode < 300) {
+    if (res.status >= 200 && res.status < 300) {
       if (req.stream && contentType.includes('text/event-stream')) {
-        const rest = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-        const first = await rest.next();
-        if (first.done) {
+        const first = await exchange.next();
+        if (first === undefined) {
           return {
             ok: false,
             failure: 'BadResponse',
-            status: res.statusCode,
+            status: res.status,
             message: `${url} ended the stream before its first event`,
           };
         }
@@ -90,16 +95,21 @@ export async function attemptUpstream(
         req.signal.removeEventListener('abort', onAgentGone);
         return {
           ok: true,
-          status: res.statusCode,
+          status: res.status,
           headers: relayed,
-          body: { type: 'stream', first: first.value as Buffer, rest, cancel: () => controller.abort() },
+          body: {
+            type: 'stream',
+            first,
+            rest: exchange.iterator(),
+            cancel: () => exchange.abort(abortError('the agent closed the connection')),
+          },
         };
       }
-      const bytes = Buffer.from(await res.body.arrayBuffer());
+      const bytes = await exchange.whole();
       try {
         return {
           ok: true,
-          status: res.statusCode,
+          status: res.status,
           headers: relayed,
           body: { type: 'json', bytes, json: JSON.parse(bytes.toString('utf8')) },
         };
@@ -108,24 +118,24 @@ export async function attemptUpstream(
         return {
           ok: false,
           failure: 'BadResponse',
-          status: res.statusCode,
+          status: res.status,
           unreadable: text,
-          message: `answered ${res.statusCode} with a body that is not JSON (${contentType || 'no content type'}): ${JSON.stringify(text.slice(0, 80))}`,
+          message: `answered ${res.status} with a body that is not JSON (${contentType || 'no content type'}): ${JSON.stringify(text.slice(0, 80))}`,
         };
       }
     }
-    const bytes = await readBounded(res.body, ERROR_BODY_LIMIT);
-    const failure = failureOfStatus(res.statusCode);
+    const bytes = await exchange.whole(ERROR_BODY_LIMIT);
+    const failure = failureOfStatus(res.status);
     if (failure === undefined)
-      return { ok: true, status: res.statusCode, headers: relayed, body: { type: 'error', bytes } };
+      return { ok: true, status: res.status, headers: relayed, body: { type: 'error', bytes } };
     const retryAfter = retryAfterMs(res.headers['retry-after'], now());
     return {
       ok: false,
       failure,
-      status: res.statusCode,
+      status: res.status,
       headers: relayed,
       bytes,
-      message: `answered ${res.statusCode}`,
+      message: `answered ${res.status}`,
       ...(retryAfter !== undefined ? { retryAfter } : {}),
     };
   } catch (err) {
@@ -149,21 +159,4 @@ export function withoutRetryAfter(
 ): Omit<LastFailure, 'target'> {
   const { retryAfter: _r, unreadable: _u, ok: _o, ...rest } = result;
   return rest;
-}
-
-async function readBounded(
-  body: AsyncIterable<Buffer> & { destroy(): void },
-  limit: number,
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (size >= limit) {
-      body.destroy();
-      break;
-    }
-  }
-  return Buffer.concat(chunks);
 }

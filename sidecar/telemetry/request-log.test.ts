@@ -90,6 +90,25 @@ describe('logRequest', () => {
     assert.equal(logged[0]!.content, 'Summarise the ticket. My key is [REDACTED]');
   });
 
+  it('builds no line (and redacts nothing) when the level drops it', () => {
+    const chunks: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (chunk: string) => void chunks.push(chunk) });
+    const record = requestRecord({ outcome: 'Success', status: 200 });
+    let read = 0;
+    // A getter counts whether the line was built: a silent level must not touch the record's fields.
+    Object.defineProperty(record, 'requestedModel', {
+      get: () => {
+        read++;
+        return 'gpt-4o';
+      },
+    });
+    logRequest(logger, record);
+    assert.equal(chunks.length, 0);
+    assert.equal(read, 0);
+    logRequest(logger, requestRecord({ outcome: 'Timeout', status: 504 }));
+    assert.equal(chunks.length, 1);
+  });
+
   it('logs failures that the agent notices at warn level and the rest at info', () => {
     const log = capture();
     logRequest(log.logger, requestRecord({ outcome: 'Timeout', status: 504 }));

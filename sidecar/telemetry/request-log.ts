@@ -11,6 +11,9 @@ const WARN_OUTCOMES = new Set(['ServerError', 'Timeout', 'StaticFallback']);
  * logged only when the record carries it (the policy asked for prompt logging).
  */
 export function logRequest(logger: Logger, record: RequestRecord): void {
+  const warn = WARN_OUTCOMES.has(record.outcome);
+  // A line the level drops is neither built nor redacted.
+  if (!logger.isLevelEnabled(warn ? 'warn' : 'info')) return;
   const line: Record<string, unknown> = {
     traceId: redactCredentials(record.traceId),
     agent: `${record.agent.namespace}/${record.agent.name}`,
@@ -45,7 +48,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
   if (record.useCase !== undefined) line.useCase = redactCredentials(record.useCase);
   if (record.fallbackReasons.length > 0) line.fallbackReasons = record.fallbackReasons.map(redactCredentials);
   if (record.prompt !== undefined) line.prompt = redactValue(record.prompt);
-  if (WARN_OUTCOMES.has(record.outcome)) logger.warn(line, 'request');
+  if (warn) logger.warn(line, 'request');
   else logger.info(line, 'request');
 }
 
@@ -56,6 +59,6 @@ function round(ms: number): number {
 
 function roundedSteps(steps: Record<string, number>): Record<string, number> {
   const result: Record<string, number> = {};
-  for (const [step, ms] of Object.entries(steps)) result[step] = round(ms);
+  for (const step in steps) result[step] = round(steps[step] as number);
   return result;
 }

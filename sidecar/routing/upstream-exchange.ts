@@ -1,0 +1,162 @@
+import { type Dispatcher, util } from 'undici';
+
+/** The status and headers of an upstream answer (header names lower case, repeated ones as a list). */
+export interface UpstreamHead {
+  status: number;
+  headers: Record<string, string | string[]>;
+}
+
+/** Chunks the upstream may send ahead of the agent before the socket is paused. */
+const AHEAD_CHUNKS = 16;
+
+/**
+ * One HTTP exchange with an upstream, driven through undici's dispatch handler interface — the layer
+ * under `undici.request`, without its per-call AsyncResource, body stream and promise chain. The
+ * caller awaits `head`, then either `whole()` (a JSON answer or a provider error, read into one
+ * buffer) or `next()` chunk by chunk (a stream, paused while the agent is `AHEAD_CHUNKS` behind).
+ * `abort()` ends it at any point: what is pending rejects with the reason (or undici's error).
+ */
+export class UpstreamExchange implements Dispatcher.DispatchHandler {
+  /** Resolves with the status and headers; rejects when the exchange fails before them. */
+  readonly head: Promise<UpstreamHead>;
+  private settleHead!: { resolve(head: UpstreamHead): void; reject(err: Error): void };
+  private cancel: ((reason?: Error) => void) | undefined;
+  private abortReason: Error | undefined;
+  private resumeSocket: (() => void) | undefined;
+  private paused = false;
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  /** Bytes `whole()` keeps; more ends the exchange (what arrived so far is the answer). */
+  private limit = Number.POSITIVE_INFINITY;
+  private cutAtLimit = false;
+  /** Read chunk by chunk: the socket pauses while the reader is behind. */
+  private streaming = false;
+  private ended = false;
+  private error: Error | undefined;
+  private waiter: { resolve(): void; reject(err: Error): void } | undefined;
+
+  constructor() {
+    this.head = new Promise((resolve, reject) => {
+      this.settleHead = { resolve, reject };
+    });
+    // A failure before the caller awaits the head must not surface as an unhandled rejection.
+    this.head.catch(() => {});
+  }
+
+  /** Starts the exchange on `dispatcher` (a keep-alive pool per origin). */
+  start(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions): this {
+    dispatcher.dispatch(options, this);
+    return this;
+  }
+
+  abort(reason: Error): void {
+    if (this.ended || this.error) return;
+    this.abortReason ??= reason;
+    this.cancel?.(reason);
+  }
+
+  /** The whole body, at most `limit` bytes of it (a longer one is cut there and the exchange ended). */
+  async whole(limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
+    this.limit = limit;
+    if (this.size >= limit) this.stopAtLimit();
+    while (!this.ended && !this.error) await this.wait();
+    if (this.error && !this.cutAtLimit) throw this.error;
+    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
+  }
+
+  /** The next chunk of the body, or undefined at its end. */
+  async next(): Promise<Buffer | undefined> {
+    this.streaming = true;
+    for (;;) {
+      const chunk = this.chunks.shift();
+      if (chunk !== undefined) {
+        this.size -= chunk.length;
+        if (this.paused && this.chunks.length < AHEAD_CHUNKS / 2) {
+          this.paused = false;
+          this.resumeSocket?.();
+        }
+        return chunk;
+      }
+      if (this.error) throw this.error;
+      if (this.ended) return undefined;
+      await this.wait();
+    }
+  }
+
+  /** The rest of the body as an async iterator (what the stream relay reads). */
+  iterator(): AsyncIterator<Buffer> {
+    return {
+      next: async () => {
+        const chunk = await this.next();
+        return chunk === undefined ? { done: true, value: undefined } : { done: false, value: chunk };
+      },
+    };
+  }
+
+  private stopAtLimit(): void {
+    this.cutAtLimit = true;
+    this.abort(abortError('the upstream answer is longer than the sidecar reads'));
+  }
+
+  private wait(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  private wake(): void {
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    if (!waiter) return;
+    if (this.error && !this.cutAtLimit) waiter.reject(this.error);
+    else waiter.resolve();
+  }
+
+  // undici's handler interface
+
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.abortReason) abort(this.abortReason);
+    else this.cancel = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true; // 1xx: the answer is still to come
+    this.resumeSocket = resume;
+    this.settleHead.resolve({
+      status,
+      headers: util.parseHeaders(rawHeaders) as Record<string, string | string[]>,
+    });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.cutAtLimit) return true;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size >= this.limit) this.stopAtLimit();
+    this.wake();
+    if (this.streaming && this.chunks.length >= AHEAD_CHUNKS) {
+      this.paused = true;
+      return false;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.ended = true;
+    this.wake();
+  }
+
+  onError(err: Error): void {
+    this.error = this.abortReason ?? err;
+    this.settleHead.reject(this.error);
+    this.wake();
+  }
+}
+
+/** The error an exchange ends with when the sidecar ends it (a timeout, the agent gone, a cut). */
+export function abortError(message: string): Error {
+  const err = new Error(message);
+  err.name = 'AbortError';
+  return err;
+}

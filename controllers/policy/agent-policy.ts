@@ -10,6 +10,7 @@ import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { EffectivePolicy, EffectiveRoute } from '../../apis/effective-policy.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import { API_VERSION } from '../../apis/group-version.js';
+import { matchesSelector } from '../../apis/label-selector-match.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import { agentBudget } from './agent-budget.js';
 import type { Agent } from './agent-discovery.js';
@@ -17,7 +18,6 @@ import { agentSLOPolicy } from './agent-slo-policy.js';
 import { credentialsFile } from './credentials-mount.js';
 import { type ResidencyScope, residencyPoliciesFor } from './residency-scope.js';
 import { type RouteConflict, selectRoutes } from './route-selection.js';
-import { matchesSelector } from './selector-match.js';
 import { placeTarget } from './target-placement.js';
 
 export interface AgentPolicyInputs {

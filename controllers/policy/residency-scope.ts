@@ -2,7 +2,7 @@
 // namespace's labels, except in the operator's own namespace and kube-system, which are exempt so
 // the cluster can never lock itself out (DESIGN.md, "Data residency"). Pure.
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
-import { matchesSelector } from './selector-match.js';
+import { matchesSelector } from '../../apis/label-selector-match.js';
 
 export interface ResidencyScope {
   /** The operator's own namespace (exempt). */

@@ -3,8 +3,8 @@
 // model for the same agent, the oldest (then the first by name) is used and the conflict is
 // reported, so the FallbackRoute controller can mark the others Stalled (ConflictingRoutes). Pure.
 import type { FallbackRoute } from '../../apis/fallback-route.js';
+import { matchesSelector } from '../../apis/label-selector-match.js';
 import type { Agent } from './agent-discovery.js';
-import { matchesSelector } from './selector-match.js';
 
 export interface RouteConflict {
   agent: string;

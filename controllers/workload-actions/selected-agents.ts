@@ -1,9 +1,9 @@
 // Which agent workloads a policy (TokenBudget, AgentSLO) selects: those in its namespace whose pod
 // template labels satisfy its agentSelector. Pure: it reads the objects it is given.
 import type { LabelSelector } from '../../apis/label-selector.js';
+import { matchesSelector } from '../../apis/label-selector-match.js';
 import type { KubeObject } from '../../operator/kube/kube-object.js';
 import { type AgentWorkload, agentWorkload } from '../budget/agent-workload.js';
-import { selectorMatches } from './label-selector-match.js';
 import { templateLabels } from './workload-resources.js';
 
 export interface SelectedWorkload {
@@ -30,7 +30,7 @@ export function selectedWorkloads(
   selector: LabelSelector | undefined,
 ): SelectedWorkload[] {
   return agentWorkloadsIn(objects, namespace).filter((w) =>
-    selectorMatches(selector, templateLabels(w.object)),
+    matchesSelector(selector, templateLabels(w.object)),
   );
 }
 

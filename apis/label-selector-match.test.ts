@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LabelSelector } from '../../apis/label-selector.js';
-import { matchesSelector } from './selector-match.js';
+import type { LabelSelector } from './label-selector.js';
+import { matchesSelector } from './label-selector-match.js';
 
 const agent = 'governor.agents.dev/agent';
 

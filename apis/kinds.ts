@@ -86,7 +86,12 @@ export const KINDS: KindDefinition[] = [
         jsonPath: '.status.phase',
         description: 'Active, Warning or Exhausted.',
       },
-      { name: 'Resets', type: 'string', jsonPath: '.status.periodEnd', description: 'Next reset (RFC 3339).' },
+      {
+        name: 'Resets',
+        type: 'string',
+        jsonPath: '.status.periodEnd',
+        description: 'Next reset (RFC 3339).',
+      },
       { ...ready, priority: 1 },
       age,
     ],

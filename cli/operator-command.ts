@@ -1,16 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type Level, pino } from 'pino';
-import { resolveConnection } from '../operator/kube/kube-connection.js';
-import {
-  policyStore,
-  registeredControllers,
-  registeredServices,
-} from '../operator/registered-controllers.js';
-import { type Operator, startOperator } from '../operator/runtime/operator-runtime.js';
+import type { Operator } from '../operator/runtime/operator-runtime.js';
 import type { OperatorService } from '../operator/runtime/operator-service.js';
 import type { SidecarServicesTls } from '../operator/sidecar-services/sidecar-services.js';
-import { sidecarServicesService } from '../operator/sidecar-services/sidecar-services-service.js';
+
+/**
+ * The operator (runtime, controllers, services) is imported when `agent-governor operator` runs,
+ * not when the CLI starts: `--help` and the other commands should not load it.
+ */
+async function operatorModules() {
+  const [{ resolveConnection }, registered, { startOperator }, { sidecarServicesService }] =
+    await Promise.all([
+      import('../operator/kube/kube-connection.js'),
+      import('../operator/registered-controllers.js'),
+      import('../operator/runtime/operator-runtime.js'),
+      import('../operator/sidecar-services/sidecar-services-service.js'),
+    ]);
+  return { resolveConnection, ...registered, startOperator, sidecarServicesService };
+}
 
 interface OperatorFlags {
   kubeconfig?: string;
@@ -103,6 +111,14 @@ export function registerOperatorCommand(program: Command): void {
     )
     .action(async (flags: OperatorFlags) => {
       const log = pino({ level: flags.logLevel, base: { component: 'operator' } });
+      const {
+        resolveConnection,
+        policyStore,
+        registeredControllers,
+        registeredServices,
+        startOperator,
+        sidecarServicesService,
+      } = await operatorModules();
       const connection = await resolveConnection({
         ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
         ...(flags.context ? { context: flags.context } : {}),

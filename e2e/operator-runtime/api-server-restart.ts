@@ -19,33 +19,43 @@ export async function restartApiServer(clusterDir: string, extraArgs: string[] =
   process.kill(record.pid, 'SIGKILL');
   for (let i = 0; i < 100 && isProcessRunning(record); i++) await sleep(100);
   if (isProcessRunning(record)) throw new Error(`kube-apiserver pid ${record.pid} survived SIGKILL`);
-  const started = startProcess({
-    name: 'kube-apiserver',
-    executable: record.executable,
-    args: [...apiServerArgs(layout, state.ports), ...extraArgs],
-    logPath: logFile(layout, 'kube-apiserver'),
-    cwd: layout.dir,
-  });
-  writeClusterState(layout, {
-    ...state,
-    processes: state.processes.map((p) =>
-      p.name === 'kube-apiserver' ? { name: p.name, pid: started.pid, executable: started.executable } : p,
-    ),
-  });
   const pki = pkiFiles(layout);
   const tls = {
     ca: readFileSync(pki.caCertificate, 'utf8'),
     cert: readFileSync(pki.adminCertificate, 'utf8'),
     key: readFileSync(pki.adminKey, 'utf8'),
   };
-  await waitUntil(
-    'the restarted kube-apiserver to be ready',
-    async () => {
-      const answer = await httpGet(`${state.server}/readyz`, tls);
-      return answer.status === 200 ? true : `${answer.status} ${answer.body.slice(0, 200)}`;
-    },
-    { timeoutMs: 60_000, intervalMs: 200, abandon: () => started.exitStatus() },
-  );
+  // Right after a SIGKILL the port or etcd lease may not be free yet and the new process exits at
+  // once: start it again, a few times, as a supervisor would.
+  for (let attempt = 1; ; attempt++) {
+    const started = startProcess({
+      name: 'kube-apiserver',
+      executable: record.executable,
+      args: [...apiServerArgs(layout, state.ports), ...extraArgs],
+      logPath: logFile(layout, 'kube-apiserver'),
+      cwd: layout.dir,
+    });
+    writeClusterState(layout, {
+      ...state,
+      processes: state.processes.map((p) =>
+        p.name === 'kube-apiserver' ? { name: p.name, pid: started.pid, executable: started.executable } : p,
+      ),
+    });
+    try {
+      await waitUntil(
+        'the restarted kube-apiserver to be ready',
+        async () => {
+          const answer = await httpGet(`${state.server}/readyz`, tls);
+          return answer.status === 200 ? true : `${answer.status} ${answer.body.slice(0, 200)}`;
+        },
+        { timeoutMs: 60_000, intervalMs: 200, abandon: () => started.exitStatus() },
+      );
+      return;
+    } catch (err) {
+      if (attempt >= 5 || started.exitStatus() === undefined) throw err;
+      await sleep(1_000);
+    }
+  }
 }
 
 /**

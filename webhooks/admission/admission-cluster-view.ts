@@ -1,0 +1,24 @@
+// What the admission handlers may read of the cluster, and nothing more: the webhook server builds
+// it from the operator's shared informers (warm caches), with ConfigMaps read on demand. Handlers
+// stay pure functions of (request, view) and are table-tested with a view built from plain objects.
+import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import type { FallbackRoute } from '../../apis/fallback-route.js';
+import type { TokenBudget } from '../../apis/token-budget.js';
+
+export interface NamespaceFacts {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface AdmissionClusterView {
+  /** The namespace's labels; undefined when the cache does not know it (treat as no labels). */
+  namespace(name: string): NamespaceFacts | undefined;
+  /** A ConfigMap's `data`; undefined when it does not exist. May call the API server. */
+  configMapData(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  /** Every DataResidencyPolicy (cluster-scoped). */
+  residencyPolicies(): DataResidencyPolicy[];
+  fallbackRoutes(namespace: string): FallbackRoute[];
+  tokenBudgets(namespace: string): TokenBudget[];
+  /** Namespaces never judged by residency (the operator's own, kube-system). */
+  exemptNamespaces: ReadonlySet<string>;
+}

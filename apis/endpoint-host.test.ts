@@ -114,6 +114,7 @@ describe('expandVarReferences', () => {
   for (const [text, expected] of cases) {
     it(`expands ${JSON.stringify(text)} to ${JSON.stringify(expected)}`, () => {
       assert.equal(expandVarReferences(text, env), expected);
+      assert.equal(expandVarReferences(text, new Map(Object.entries(env))), expected, 'from a Map too');
     });
   }
 });

@@ -30,10 +30,15 @@ const VAR_REFERENCE = /\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g;
  * args: a defined variable is replaced by its value, an undefined one stays as written, and `$$`
  * is an escaped `$`.
  */
-export function expandVarReferences(text: string, env: Readonly<Record<string, string | undefined>>): string {
+export function expandVarReferences(
+  text: string,
+  env: Readonly<Record<string, string | undefined>> | ReadonlyMap<string, string>,
+): string {
+  if (!text.includes('$')) return text;
   return text.replace(VAR_REFERENCE, (match, name: string | undefined) => {
     if (name === undefined) return '$';
-    const value = env[name];
+    const value =
+      env instanceof Map ? env.get(name) : (env as Readonly<Record<string, string | undefined>>)[name];
     return value === undefined ? match : value;
   });
 }

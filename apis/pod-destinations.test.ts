@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { compileResidency } from './compile/residency.js';
 import {
   type ContainerLike,
+  destinationMemo,
   isLlmEndpointSetting,
   judgeDestination,
   type PodDestinationInputs,
@@ -247,6 +248,28 @@ const cases: Array<[string, PodDestinationInputs, string[]]> = [
     },
     ['a|env HOST|api.openai.com|api.openai.com|us|other'],
   ],
+  [
+    'an IPv6 literal with no path keeps its closing bracket',
+    { spec: agent({ env: [{ name: 'OPENAI_BASE_URL', value: 'https://[2001:db8::1]' }] }) },
+    ['agent|env OPENAI_BASE_URL|https://[2001:db8::1]|2001:db8::1|-|llm'],
+  ],
+  [
+    'sentence punctuation after a URL is not part of it',
+    { spec: agent({ command: ['sh', '-c', 'echo "(see https://api.x.ai/v1)." && run'] }) },
+    ['agent|command 2|https://api.x.ai/v1|api.x.ai|us|other'],
+  ],
+  [
+    'a backslash before userinfo is read both ways: WHATWG and RFC 3986 clients reach different hosts',
+    {
+      spec: agent({
+        env: [{ name: 'OPENAI_BASE_URL', value: 'https://eu.api.openai.com\\@api.openai.com/v1' }],
+      }),
+    },
+    [
+      'agent|env OPENAI_BASE_URL|https://eu.api.openai.com\\@api.openai.com/v1|eu.api.openai.com|eu|llm',
+      'agent|env OPENAI_BASE_URL|https://eu.api.openai.com%5C@api.openai.com/v1|api.openai.com|us|llm',
+    ],
+  ],
   ['no spec, no destinations', { spec: undefined }, []],
 ];
 
@@ -259,6 +282,50 @@ describe('podDestinations', () => {
   for (const [what, inputs, want] of cases) {
     it(what, () => assert.deepEqual(podDestinations(inputs).map(show), want));
   }
+});
+
+describe('destinationMemo', () => {
+  const additions = [{ host: 'gw.example.eu', region: 'eu-west-1', jurisdiction: 'EU' }];
+  const spec = agent({
+    env: [
+      { name: 'OPENAI_BASE_URL', value: 'https://gw.example.eu/v1' },
+      { name: 'BACKUP', value: 'https://api.openai.com/v1' },
+    ],
+  });
+  it('finds the same destinations with and without the memo, on every call', () => {
+    const memo = destinationMemo(additions);
+    const plain = podDestinations({ spec, additions }).map(show);
+    assert.deepEqual(podDestinations({ spec, additions, memo }).map(show), plain);
+    assert.deepEqual(podDestinations({ spec, additions, memo }).map(show), plain);
+    assert.equal(memo.named.llm.size + memo.named.other.size, 2);
+  });
+  it('is ignored for other catalog additions (placement depends on them)', () => {
+    const memo = destinationMemo(additions);
+    podDestinations({ spec, additions, memo });
+    assert.deepEqual(
+      podDestinations({ spec, additions: [], memo }).map((d) => d.region ?? '-'),
+      ['-', 'us'],
+    );
+  });
+  it('keeps at most maxEntries values, dropping the oldest', () => {
+    const memo = destinationMemo(additions, 2);
+    podDestinations({
+      spec: agent({ env: ['a', 'b', 'c'].map((h) => ({ name: 'U', value: `https://${h}.example` })) }),
+      additions,
+      memo,
+    });
+    assert.deepEqual([...memo.named.other.keys()], ['https://b.example', 'https://c.example']);
+  });
+  it('does not keep values over 1 KiB', () => {
+    const memo = destinationMemo(additions);
+    const long = `https://api.openai.com/v1?${'x'.repeat(2000)}`;
+    const found = podDestinations({ spec: agent({ env: [{ name: 'U', value: long }] }), additions, memo });
+    assert.deepEqual(
+      found.map((d) => d.host),
+      ['api.openai.com'],
+    );
+    assert.equal(memo.named.other.size, 0);
+  });
 });
 
 describe('isLlmEndpointSetting', () => {

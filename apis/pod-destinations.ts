@@ -67,9 +67,43 @@ export interface PodDestinationInputs {
   configMaps?: Readonly<Record<string, Readonly<Record<string, string>> | undefined>>;
   /** Catalog additions of the residency policies that apply. */
   additions?: readonly CatalogAddition[];
+  /** Remembers what each value names across calls; used only when made for the same `additions`. */
+  memo?: DestinationMemo;
+}
+
+/**
+ * What each value (and setting name) was found to name, kept across calls by a caller that judges
+ * the same values again and again — the admission webhook sees one pod template as a Deployment,
+ * a ReplicaSet and each Pod. Bound to one list of catalog additions (placement depends on it);
+ * bounded (values over 1 KiB are not kept), the oldest entry goes first.
+ */
+export interface DestinationMemo {
+  readonly additions: readonly CatalogAddition[];
+  /** By value, for values of LLM-endpoint settings and for the others. */
+  readonly named: {
+    llm: Map<string, readonly NamedDestination[]>;
+    other: Map<string, readonly NamedDestination[]>;
+  };
+  readonly settings: Map<string, boolean>;
+  readonly maxEntries: number;
+}
+
+/** A destination a value names: the text as found, where it connects and where that is. */
+export interface NamedDestination {
+  text: string;
+  host: string;
+  region?: string;
+  jurisdiction?: string;
+}
+
+export function destinationMemo(additions: readonly CatalogAddition[], maxEntries = 20_000): DestinationMemo {
+  return { additions, named: { llm: new Map(), other: new Map() }, settings: new Map(), maxEntries };
 }
 
 const LLM_SETTING = /(^|_)(BASE_URL|ENDPOINT|API_BASE)$/;
+const NONE: readonly NamedDestination[] = Object.freeze([]);
+/** Longer values are not kept in a memo (an object may be megabytes; the memo stays small). */
+const MEMO_MAX_TEXT = 1024;
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/[^\s"'<>,;]+/gi;
 const FLAG_PREFIX = /^-{1,2}[A-Za-z0-9_.-]+=/;
 
@@ -95,65 +129,76 @@ export function referencedConfigMaps(spec: PodSpecLike | undefined): string[] {
 export function podDestinations(inputs: PodDestinationInputs): PodDestination[] {
   const found: PodDestination[] = [];
   const seen = new Set<string>();
-  const add = (container: string | undefined, source: string, text: string, llmSetting: boolean) => {
-    for (const candidate of candidates(text, llmSetting)) {
-      // Text that names no host a client could connect to (an unresolved $(VAR), a path) is no destination.
-      if (!endpointHost(candidate.text)) continue;
-      const placement = placeEndpoint(candidate.text, inputs.additions ?? []);
-      if (placement.internal) continue;
-      // Outside LLM settings only URLs (scheme://) count; a bare word is rarely a host.
-      if (!llmSetting && !candidate.url && placement.region === undefined) continue;
-      const key = `${container ?? ''}\n${source}\n${candidate.text}`;
+  const additions = inputs.additions ?? [];
+  const memo = inputs.memo?.additions === additions ? inputs.memo : undefined;
+  // `source` is `${what} ${which}`, put together only for a value that names a destination (few do).
+  const add = (
+    container: string | undefined,
+    text: string,
+    llmSetting: boolean,
+    what: string,
+    which: string | number,
+  ) => {
+    const names = namedDestinations(text, llmSetting, additions, memo);
+    if (names.length === 0) return;
+    const source = `${what} ${which}`;
+    for (const named of names) {
+      const key = `${container ?? ''}\n${source}\n${named.text}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      found.push({
-        ...(container !== undefined ? { container } : {}),
-        source,
-        endpoint: candidate.text,
-        host: placement.host,
-        ...(placement.region !== undefined ? { region: placement.region } : {}),
-        ...(placement.jurisdiction !== undefined ? { jurisdiction: placement.jurisdiction } : {}),
-        llmSetting,
-      });
+      // Built property by property: spreading optional parts is several times slower on this path.
+      const destination: PodDestination = { source, endpoint: named.text, host: named.host, llmSetting };
+      if (container !== undefined) destination.container = container;
+      if (named.region !== undefined) destination.region = named.region;
+      if (named.jurisdiction !== undefined) destination.jurisdiction = named.jurisdiction;
+      found.push(destination);
     }
   };
+  const llm = (name: string) => llmEndpointSetting(name, memo);
 
   for (const container of allContainers(inputs.spec)) {
-    const env: Record<string, string> = {};
+    const env = new Map<string, string>();
     // envFrom first: the kubelet sets those, then env (which wins on a clash) in list order.
     for (const from of container.envFrom ?? []) {
       const name = from.configMapRef?.name;
       if (!name) continue;
       for (const [key, value] of Object.entries(inputs.configMaps?.[name] ?? {})) {
         const variable = `${from.prefix ?? ''}${key}`;
-        env[variable] = value;
-        add(container.name, `configmap ${name}/${key}`, value, isLlmEndpointSetting(variable));
+        env.set(variable, value);
+        add(container.name, value, llm(variable), 'configmap', `${name}/${key}`);
       }
     }
     for (const variable of container.env ?? []) {
-      let value: string | undefined;
-      let source = `env ${variable.name}`;
       if (variable.value !== undefined) {
-        value = expandVarReferences(variable.value, env);
+        const value = expandVarReferences(variable.value, env);
+        env.set(variable.name, value);
+        add(container.name, value, llm(variable.name), 'env', variable.name);
       } else if (variable.valueFrom?.configMapKeyRef) {
         const ref = variable.valueFrom.configMapKeyRef;
-        value = inputs.configMaps?.[ref.name]?.[ref.key];
-        source = `env ${variable.name} (configmap ${ref.name}/${ref.key})`;
+        const value = inputs.configMaps?.[ref.name]?.[ref.key];
+        if (value === undefined) continue;
+        env.set(variable.name, value);
+        add(
+          container.name,
+          value,
+          llm(variable.name),
+          'env',
+          `${variable.name} (configmap ${ref.name}/${ref.key})`,
+        );
       }
-      if (value === undefined) continue;
-      env[variable.name] = value;
-      add(container.name, source, value, isLlmEndpointSetting(variable.name));
     }
-    for (const [i, text] of (container.command ?? []).entries()) {
-      add(container.name, `command ${i}`, expandVarReferences(text, env), false);
+    const command = container.command ?? [];
+    for (let i = 0; i < command.length; i++) {
+      add(container.name, expandVarReferences(command[i] as string, env), false, 'command', i);
     }
-    for (const [i, text] of (container.args ?? []).entries()) {
-      add(container.name, `arg ${i}`, expandVarReferences(text, env), false);
+    const args = container.args ?? [];
+    for (let i = 0; i < args.length; i++) {
+      add(container.name, expandVarReferences(args[i] as string, env), false, 'arg', i);
     }
   }
 
   const egress = inputs.annotations?.[EGRESS_ANNOTATION];
-  if (egress) add(undefined, `annotation ${EGRESS_ANNOTATION}`, egress, true);
+  if (egress) add(undefined, egress, true, 'annotation', EGRESS_ANNOTATION);
   return found;
 }
 
@@ -173,13 +218,76 @@ function allContainers(spec: PodSpecLike | undefined): ContainerLike[] {
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? []), ...(spec?.ephemeralContainers ?? [])];
 }
 
+function llmEndpointSetting(name: string, memo: DestinationMemo | undefined): boolean {
+  if (!memo) return isLlmEndpointSetting(name);
+  let llm = memo.settings.get(name);
+  if (llm === undefined) {
+    llm = isLlmEndpointSetting(name);
+    remember(memo.settings, name, llm, memo.maxEntries);
+  }
+  return llm;
+}
+
+function namedDestinations(
+  text: string,
+  llmSetting: boolean,
+  additions: readonly CatalogAddition[],
+  memo: DestinationMemo | undefined,
+): readonly NamedDestination[] {
+  if (!memo || text.length > MEMO_MAX_TEXT) return nameDestinations(text, llmSetting, additions);
+  const map = llmSetting ? memo.named.llm : memo.named.other;
+  let named = map.get(text);
+  if (named === undefined) {
+    named = nameDestinations(text, llmSetting, additions);
+    remember(map, text, named, memo.maxEntries);
+  }
+  return named;
+}
+
+function remember<T>(map: Map<string, T>, key: string, value: T, maxEntries: number): void {
+  if (map.size >= maxEntries) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+  map.set(key, value);
+}
+
+/** The egress destinations `text` names: cluster-internal hosts and, outside LLM settings, unplaced bare words left out. */
+function nameDestinations(
+  text: string,
+  llmSetting: boolean,
+  additions: readonly CatalogAddition[],
+): readonly NamedDestination[] {
+  const named: NamedDestination[] = [];
+  for (const candidate of candidates(text, llmSetting)) {
+    // Text that names no host a client could connect to (an unresolved $(VAR), a path) is no destination.
+    if (!endpointHost(candidate.text)) continue;
+    const placement = placeEndpoint(candidate.text, additions);
+    if (placement.internal) continue;
+    // Outside LLM settings only URLs (scheme://) count; a bare word is rarely a host.
+    if (!llmSetting && !candidate.url && placement.region === undefined) continue;
+    named.push({
+      text: candidate.text,
+      host: placement.host,
+      ...(placement.region !== undefined ? { region: placement.region } : {}),
+      ...(placement.jurisdiction !== undefined ? { jurisdiction: placement.jurisdiction } : {}),
+    });
+  }
+  return named.length > 0 ? named : NONE;
+}
+
 /** Pieces of a value that may name a destination: its whitespace/comma-separated words, URLs taken out of them. */
 function candidates(text: string, llmSetting: boolean): Array<{ text: string; url: boolean }> {
   const found: Array<{ text: string; url: boolean }> = [];
   for (const raw of text.split(/[\s,;]+/)) {
     const urls = raw.match(URL_IN_TEXT);
     if (urls) {
-      for (const u of urls) found.push({ text: u.replace(/[).\]]+$/, ''), url: true });
+      for (const u of urls) {
+        const url = trimTrailingPunctuation(u);
+        found.push({ text: url, url: true });
+        const other = authorityReadUpToSlash(url);
+        if (other !== undefined) found.push({ text: other, url: true });
+      }
       continue;
     }
     const word = raw.replace(FLAG_PREFIX, '').replace(/^["']|["']$/g, '');
@@ -187,4 +295,43 @@ function candidates(text: string, llmSetting: boolean): Array<{ text: string; ur
     if (word !== '' && (llmSetting || word.includes('.'))) found.push({ text: word, url: false });
   }
   return found;
+}
+
+/**
+ * Sentence punctuation after a URL (`see https://x.example/v1.`, `(https://x.example)`) is not part
+ * of it; a closing bracket that closes one of the URL's own (an IPv6 literal) is.
+ */
+function trimTrailingPunctuation(url: string): string {
+  let end = url.length;
+  while (end > 0) {
+    const last = url[end - 1];
+    const kept = url.slice(0, end);
+    if (last === '.') end--;
+    else if (last === ')' && count(kept, ')') > count(kept, '(')) end--;
+    else if (last === ']' && count(kept, ']') > count(kept, '[')) end--;
+    else break;
+  }
+  return url.slice(0, end);
+}
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (const c of text) if (c === char) n++;
+  return n;
+}
+
+/**
+ * The same URL as an RFC 3986 parser (Python's urllib and requests, Go's net/url, curl) reads it,
+ * when that differs from the WHATWG reading: those end the authority at the first `/`, `?` or `#`
+ * only, so in `https://eu.example\@api.openai.com/` everything before the `@` — backslash included
+ * — is userinfo and the host is api.openai.com, while WHATWG reads the backslash as a path
+ * separator. Returned with the backslashes percent-encoded, so endpointHost reads it that way too.
+ */
+function authorityReadUpToSlash(url: string): string | undefined {
+  const start = url.indexOf('://') + 3;
+  const rest = url.slice(start);
+  const end = rest.search(/[/?#]/);
+  const authority = end === -1 ? rest : rest.slice(0, end);
+  if (!authority.includes('\\') || !authority.includes('@')) return undefined;
+  return `${url.slice(0, start)}${authority.replaceAll('\\', '%5C')}${end === -1 ? '' : rest.slice(end)}`;
 }

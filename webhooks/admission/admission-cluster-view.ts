@@ -13,6 +13,8 @@ export interface NamespaceFacts {
 export interface AdmissionClusterView {
   /** The namespace's labels; undefined when the cache does not know it (treat as no labels). */
   namespace(name: string): NamespaceFacts | undefined;
+  /** Every namespace the cache knows (a DataResidencyPolicy's check looks at the routes of those it selects). */
+  namespaces(): NamespaceFacts[];
   /** A ConfigMap's `data`; undefined when it does not exist. May call the API server. */
   configMapData(namespace: string, name: string): Promise<Record<string, string> | undefined>;
   /** Every DataResidencyPolicy (cluster-scoped). */

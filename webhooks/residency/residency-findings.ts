@@ -1,0 +1,121 @@
+// What residency objects to in one admitted workload (pure): every destination its pod template
+// carries (apis/pod-destinations.ts — env values and `$(VAR)` references, configMapKeyRef and
+// envFrom ConfigMaps, command, args, the egress annotation) and every target of the FallbackRoutes
+// its agent uses (controllers/policy/route-selection.ts, the choice the policy compiler makes), each
+// judged against the policies of the namespace; the strictest objecting policy answers for each.
+
+import type { FallbackRoute } from '../../apis/fallback-route.js';
+import { AGENT_LABEL } from '../../apis/group-version.js';
+import {
+  EGRESS_ANNOTATION,
+  judgeDestination,
+  type PodDestination,
+  podDestinations,
+} from '../../apis/pod-destinations.js';
+import type { ResidencyMode } from '../../apis/residency-decision.js';
+import type { Agent, AgentWorkloadKind } from '../../controllers/policy/agent-discovery.js';
+import { selectRoutes } from '../../controllers/policy/route-selection.js';
+import { placeTarget } from '../../controllers/policy/target-placement.js';
+import type { AdmittedWorkload } from './admitted-workload.js';
+import { type NamespaceResidency, rememberedDecision } from './namespace-residency.js';
+
+/**
+ * One destination a policy objects to: where it was found (container absent for the egress
+ * annotation and route targets; source `FallbackRoute <name> target <target>` for a route), the
+ * strictest objecting policy, and whether the host is unknown (no catalog entry, no declared region).
+ */
+export type ResidencyFinding = Omit<PodDestination, 'llmSetting'> & {
+  policy: string;
+  mode: ResidencyMode;
+  unknown: boolean;
+};
+
+export interface FindingInputs {
+  workload: AdmittedWorkload;
+  judged: NamespaceResidency;
+  /** Data of the ConfigMaps the pod spec references, by name (undefined: does not exist). */
+  configMaps: Readonly<Record<string, Readonly<Record<string, string>> | undefined>>;
+  /** FallbackRoutes of the workload's namespace. */
+  routes: readonly FallbackRoute[];
+}
+
+export function residencyFindings(inputs: FindingInputs): ResidencyFinding[] {
+  const { workload, judged } = inputs;
+  const findings: ResidencyFinding[] = [];
+  const destinations = podDestinations({
+    spec: workload.spec,
+    annotations: egressAnnotations(workload),
+    configMaps: inputs.configMaps,
+    additions: judged.memo.additions,
+    memo: judged.memo,
+  });
+  for (const destination of destinations) {
+    const decisions = destination.llmSetting ? judged.decisions.llm : judged.decisions.other;
+    const decision = rememberedDecision(decisions, destination.endpoint, () =>
+      judgeDestination(destination, judged.residency),
+    );
+    if (decision.allowed) continue;
+    findings.push(destinationFinding(destination, decision.policy, decision.mode));
+  }
+  for (const route of agentRoutes(workload, inputs.routes)) {
+    for (const target of route.spec.targets) {
+      const placed = placeTarget(target, judged.residency);
+      if (placed.decision.allowed) continue;
+      findings.push({
+        source: `FallbackRoute ${route.metadata?.name ?? ''} target ${target.name}`,
+        endpoint: target.endpoint,
+        host: placed.host,
+        ...(placed.region !== undefined ? { region: placed.region } : {}),
+        ...(placed.jurisdiction !== undefined ? { jurisdiction: placed.jurisdiction } : {}),
+        policy: placed.decision.policy,
+        mode: placed.decision.mode,
+        unknown: placed.region === undefined,
+      });
+    }
+  }
+  return findings;
+}
+
+/** The identity of a finding across two versions of an object (UPDATE). */
+export function findingKey(finding: ResidencyFinding): string {
+  return `${finding.container ?? ''}\n${finding.source}\n${finding.endpoint}`;
+}
+
+function destinationFinding(d: PodDestination, policy: string, mode: ResidencyMode): ResidencyFinding {
+  const { llmSetting: _llmSetting, ...where } = d;
+  return { ...where, policy, mode, unknown: d.region === undefined };
+}
+
+/**
+ * The routes the workload's agent uses: none unless the pod template carries the agent label.
+ * Route selection reads only the template labels, so a Pod, DaemonSet or ReplicaSet of an agent
+ * gets the same routes as the Deployment that made it.
+ */
+function agentRoutes(workload: AdmittedWorkload, routes: readonly FallbackRoute[]): FallbackRoute[] {
+  const agentName = workload.labels[AGENT_LABEL];
+  if (!agentName || routes.length === 0) return [];
+  const agent: Agent = {
+    namespace: workload.namespace,
+    name: agentName,
+    critical: false,
+    workloads: [
+      {
+        kind: workload.kind as AgentWorkloadKind,
+        namespace: workload.namespace,
+        name: workload.name,
+        labels: workload.labels,
+        critical: false,
+        template: { metadata: { labels: { ...workload.labels } }, spec: workload.spec },
+        annotations: workload.workloadAnnotations,
+      },
+    ],
+  };
+  return selectRoutes(agent, routes).routes;
+}
+
+/** The template's annotations, with the workload's egress annotation when the template has none (as the audit reads them). */
+function egressAnnotations(workload: AdmittedWorkload): Readonly<Record<string, string>> {
+  const own = workload.workloadAnnotations[EGRESS_ANNOTATION];
+  if (own === undefined || workload.annotations[EGRESS_ANNOTATION] !== undefined) return workload.annotations;
+  return { ...workload.annotations, [EGRESS_ANNOTATION]: own };
+}

@@ -1,0 +1,91 @@
+// The residency validating webhook (`/validate/residency`): Pods (the pods/ephemeralcontainers
+// subresource included) and the pod templates of Deployments, StatefulSets, DaemonSets,
+// ReplicaSets, Jobs and CronJobs, on CREATE and UPDATE. Reads the namespace's labels, the residency
+// policies, the namespace's FallbackRoutes and the ConfigMaps the spec references (the only await,
+// all at once); everything else is pure (residency-findings.ts, residency-verdict.ts). Never writes:
+// dry-run requests need nothing special, and Audit findings go into an audit annotation, which the
+// DataResidencyPolicy controller's periodic audit turns into status for agent workloads.
+import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
+import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
+import type { AdmissionHandler, AdmissionRequest, AdmissionVerdict } from '../admission/admission-review.js';
+import { RESIDENCY_WEBHOOK } from '../registration/webhook-names.js';
+import { admittedWorkload, isResidencyKind } from './admitted-workload.js';
+import { namespaceResidencies } from './namespace-residency.js';
+import { findingKey, residencyFindings } from './residency-findings.js';
+import { residencyVerdict } from './residency-verdict.js';
+
+const ALLOWED: AdmissionVerdict = { allowed: true };
+const NOTHING_BEFORE: ReadonlySet<string> = new Set();
+
+export function residencyValidationHandler(view: AdmissionClusterView): AdmissionHandler {
+  const residencyOf = namespaceResidencies();
+  return {
+    name: 'residency',
+    path: RESIDENCY_WEBHOOK.path,
+    async handle(request: AdmissionRequest): Promise<AdmissionVerdict> {
+      if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') return ALLOWED;
+      const kind = request.kind.kind;
+      if (!isResidencyKind(kind)) return ALLOWED;
+      // Of the subresources only pods/ephemeralcontainers adds destinations (status, scale do not).
+      if (request.subResource && !(kind === 'Pod' && request.subResource === 'ephemeralcontainers')) {
+        return ALLOWED;
+      }
+      const namespace = request.namespace ?? namespaceOf(request.object);
+      if (!namespace || view.exemptNamespaces.has(namespace)) return ALLOWED;
+      const judged = residencyOf(view, namespace);
+      if (!judged) return ALLOWED;
+      const workload = admittedWorkload(kind, request.object, namespace);
+      if (!workload) {
+        return {
+          allowed: false,
+          code: 400,
+          reason: 'BadRequest',
+          message: `the AdmissionReview for ${kind} ${namespace}/${request.name ?? ''} carries no object to judge`,
+        };
+      }
+      // Removing the last finalizer of an object being deleted is an UPDATE; it is leaving anyway.
+      if (workload.deleting) return ALLOWED;
+
+      const routes = view.fallbackRoutes(namespace);
+      const configMaps = await readConfigMaps(view, namespace, workload.spec);
+      const findings = residencyFindings({ workload, judged, configMaps, routes });
+      if (findings.length === 0) return ALLOWED;
+
+      // An UPDATE is refused only for what it adds (docs/adr/0012-A-residency-admission-ratchets-updates.md).
+      let preexisting = NOTHING_BEFORE;
+      const old =
+        request.operation === 'UPDATE' ? admittedWorkload(kind, request.oldObject, namespace) : undefined;
+      if (old && findings.some((f) => f.mode === 'Enforce')) {
+        const oldConfigMaps = {
+          ...(await readConfigMaps(view, namespace, old.spec, configMaps)),
+          ...configMaps,
+        };
+        const before = residencyFindings({ workload: old, judged, configMaps: oldConfigMaps, routes });
+        preexisting = new Set(before.map(findingKey));
+      }
+      return residencyVerdict({ workload, findings, preexisting, policies: judged.policies });
+    },
+  };
+}
+
+/**
+ * The data of every ConfigMap the spec reads env from, read concurrently. A missing one is
+ * undefined: optional ones are fine to miss, and with a required one missing the kubelet does not
+ * start the container, so neither names a destination.
+ */
+async function readConfigMaps(
+  view: AdmissionClusterView,
+  namespace: string,
+  spec: PodSpecLike | undefined,
+  alreadyRead: Readonly<Record<string, unknown>> = {},
+): Promise<Record<string, Record<string, string> | undefined>> {
+  const names = referencedConfigMaps(spec).filter((name) => !(name in alreadyRead));
+  if (names.length === 0) return {};
+  const data = await Promise.all(names.map((name) => view.configMapData(namespace, name)));
+  return Object.fromEntries(names.map((name, i) => [name, data[i]]));
+}
+
+function namespaceOf(object: unknown): string | undefined {
+  const namespace = (object as { metadata?: { namespace?: unknown } } | undefined)?.metadata?.namespace;
+  return typeof namespace === 'string' && namespace !== '' ? namespace : undefined;
+}

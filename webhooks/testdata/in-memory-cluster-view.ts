@@ -1,0 +1,75 @@
+// An AdmissionClusterView over plain objects, for table tests of the admission handlers (and for the
+// e2e suites that want to compare a handler's answer with the real API server's). The four kinds are
+// given as manifests and parsed with their schemas, so defaults apply as the API server would apply
+// them (mode Enforce, unknownEndpoints Deny, …); a manifest the schema refuses throws, naming it.
+
+import type { z } from 'zod';
+import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
+import { type TokenBudget, tokenBudget } from '../../apis/token-budget.js';
+import type { AdmissionClusterView, NamespaceFacts } from '../admission/admission-cluster-view.js';
+
+/** A ConfigMap as a manifest carries it (only what the view reads). */
+export interface ConfigMapManifest {
+  metadata: { name: string; namespace: string };
+  data?: Record<string, string>;
+}
+
+export interface ClusterObjects {
+  /** Namespace name → labels. */
+  namespaces?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  configMaps?: readonly ConfigMapManifest[];
+  residencyPolicies?: readonly unknown[];
+  fallbackRoutes?: readonly unknown[];
+  tokenBudgets?: readonly unknown[];
+  /** Default: agent-governor-system and kube-system. */
+  exemptNamespaces?: readonly string[];
+}
+
+export interface InMemoryClusterView extends AdmissionClusterView {
+  /** `namespace/name` of every configMapData call, in order (to check what a handler read). */
+  readonly configMapReads: string[];
+}
+
+export const DEFAULT_EXEMPT_NAMESPACES = ['agent-governor-system', 'kube-system'] as const;
+
+export function inMemoryClusterView(objects: ClusterObjects = {}): InMemoryClusterView {
+  const namespaces = Object.entries(objects.namespaces ?? {}).map(
+    ([name, labels]): NamespaceFacts => ({ name, labels: { ...labels } }),
+  );
+  const policies = (objects.residencyPolicies ?? []).map(
+    (m) => parsed(dataResidencyPolicy, m, 'DataResidencyPolicy') as DataResidencyPolicy,
+  );
+  const routes = (objects.fallbackRoutes ?? []).map(
+    (m) => parsed(fallbackRoute, m, 'FallbackRoute') as FallbackRoute,
+  );
+  const budgets = (objects.tokenBudgets ?? []).map(
+    (m) => parsed(tokenBudget, m, 'TokenBudget') as TokenBudget,
+  );
+  const configMaps = new Map(
+    (objects.configMaps ?? []).map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c.data ?? {}]),
+  );
+  const configMapReads: string[] = [];
+  return {
+    configMapReads,
+    exemptNamespaces: new Set(objects.exemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES),
+    namespace: (name) => namespaces.find((n) => n.name === name),
+    namespaces: () => namespaces,
+    async configMapData(namespace, name) {
+      configMapReads.push(`${namespace}/${name}`);
+      const data = configMaps.get(`${namespace}/${name}`);
+      return data === undefined ? undefined : { ...data };
+    },
+    residencyPolicies: () => policies,
+    fallbackRoutes: (namespace) => routes.filter((r) => r.metadata?.namespace === namespace),
+    tokenBudgets: (namespace) => budgets.filter((b) => b.metadata?.namespace === namespace),
+  };
+}
+
+function parsed(schema: z.ZodType, manifest: unknown, kind: string): unknown {
+  const result = schema.safeParse(manifest);
+  if (result.success) return result.data;
+  const name = (manifest as { metadata?: { name?: string } } | undefined)?.metadata?.name ?? '(unnamed)';
+  const issues = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new Error(`test ${kind} ${name} is not valid: ${issues}`);
+}

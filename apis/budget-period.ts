@@ -24,6 +24,24 @@ export interface PeriodBounds {
  * the gap. Throws an error naming the field when the period cannot be computed.
  */
 export function currentPeriod(period: BudgetPeriodSpec, now: Date): PeriodBounds {
+  // The period containing `now` is the one found last for this spec while `now` is still inside it:
+  // operators compile it for every agent and sidecars for every call, and working it out in a time
+  // zone takes several Intl calls.
+  const key = `${period.reset}|${period.timeZone}|${period.schedule ?? ''}`;
+  const t = now.getTime();
+  const found = lastPeriods.get(key);
+  if (found && t >= found.start && t < found.end)
+    return { start: new Date(found.start), end: new Date(found.end) };
+  const bounds = computePeriod(period, now);
+  if (lastPeriods.size >= MAX_REMEMBERED_PERIODS) lastPeriods.clear();
+  lastPeriods.set(key, { start: bounds.start.getTime(), end: bounds.end.getTime() });
+  return bounds;
+}
+
+const lastPeriods = new Map<string, { start: number; end: number }>();
+const MAX_REMEMBERED_PERIODS = 256;
+
+function computePeriod(period: BudgetPeriodSpec, now: Date): PeriodBounds {
   if (!isTimeZone(period.timeZone)) {
     throw new Error(
       `budget period: timeZone "${period.timeZone}" is not an IANA time zone; expected a name such as UTC or Europe/Berlin`,

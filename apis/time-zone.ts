@@ -1,15 +1,26 @@
 import { z } from 'zod';
 
+/** Answers already worked out: building an Intl.DateTimeFormat costs tens of microseconds. */
+const known = new Map<string, boolean>();
+/** Bounds the memo against a stream of made-up names (a bad file reloaded, a fuzzer). */
+const MAX_REMEMBERED = 1_000;
+
 /** True when `zone` is an IANA time zone name this runtime knows (`Europe/Berlin`, `UTC`). */
 export function isTimeZone(zone: string): boolean {
   // The default zone, answered without Intl (which loads ICU's locale and zone data).
   if (zone === 'UTC') return true;
+  const remembered = known.get(zone);
+  if (remembered !== undefined) return remembered;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (known.size >= MAX_REMEMBERED) known.clear();
+  known.set(zone, valid);
+  return valid;
 }
 
 /**

@@ -1,11 +1,17 @@
-// The controllers `agent-governor operator` runs. Add a controller's factory here (one line) when
-// it is ready; see operator/README.md for the plug-in API.
+// The controllers, services and admission handlers `agent-governor operator` runs. Add a
+// controller's factory here (one line) when it is ready; see operator/README.md for the plug-in API.
 
 import { agentSLOController } from '../controllers/agent-slo/agent-slo-controller.js';
 import { policyCompilerController } from '../controllers/policy/policy-compiler-controller.js';
 import { dataResidencyController } from '../controllers/residency/data-residency-controller.js';
 import { fallbackRouteController } from '../controllers/route/fallback-route-controller.js';
 import { tokenBudgetController } from '../controllers/token-budget/token-budget-controller.js';
+import type { AdmissionClusterView } from '../webhooks/admission/admission-cluster-view.js';
+import type { AdmissionHandler } from '../webhooks/admission/admission-review.js';
+import { governorObjectsHandler } from '../webhooks/cross-object/governor-objects-handler.js';
+import type { SidecarInjectionOptions } from '../webhooks/injection/injection-options.js';
+import { sidecarInjectionHandler } from '../webhooks/injection/sidecar-injection-handler.js';
+import { residencyValidationHandler } from '../webhooks/residency/residency-validation-handler.js';
 import type { ControllerFactory } from './controller/controller-definition.js';
 import type { OperatorService } from './runtime/operator-service.js';
 import { PolicyStore } from './sidecar-services/policy-store.js';
@@ -21,5 +27,20 @@ export const registeredControllers: ControllerFactory[] = [
   dataResidencyController,
 ];
 
-/** Services (policy long-poll, usage ingest, admission webhooks) the operator process runs. */
+/**
+ * Services the operator process always runs. The sidecar services and the admission webhooks are
+ * added by the CLI (cli/operator-command.ts), which knows their flags.
+ */
 export const registeredServices: OperatorService[] = [];
+
+/** The admission webhooks the webhook server answers (webhooks/README.md), over the cluster view. */
+export function registeredAdmissionHandlers(
+  view: AdmissionClusterView,
+  injection: SidecarInjectionOptions,
+): AdmissionHandler[] {
+  return [
+    residencyValidationHandler(view),
+    governorObjectsHandler(view),
+    sidecarInjectionHandler(view, injection),
+  ];
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { example } from '../testdata/repo-files.js';
 import { tokenBudgetSpec } from '../token-budget.js';
-import { budgetState, compileBudget } from './budget.js';
+import { agentBudgetActions, budgetState, compileBudget } from './budget.js';
 
 const spec = tokenBudgetSpec.parse((example('token-budget-marketing-daily.yaml') as { spec: unknown }).spec);
 
@@ -32,6 +32,28 @@ describe('budgetState', () => {
     });
   }
 
+  it('a critical agent at a threshold that throttles is degraded instead, never throttled', () => {
+    const throttling = {
+      limits: { tokens: 1000, currency: 'USD' },
+      thresholds: [
+        { percent: 50, actions: ['Alert', 'Throttle'] as const },
+        { percent: 100, actions: ['Suspend'] as const },
+      ],
+    } as Parameters<typeof budgetState>[0];
+    assert.deepEqual(budgetState(throttling, { usedTokens: 600, usedCostMicros: 0 }, false).actions, [
+      'Alert',
+      'Throttle',
+    ]);
+    assert.deepEqual(budgetState(throttling, { usedTokens: 600, usedCostMicros: 0 }, true).actions, [
+      'Alert',
+      'Degrade',
+    ]);
+    assert.deepEqual(budgetState(throttling, { usedTokens: 1200, usedCostMicros: 0 }, true).actions, [
+      'Alert',
+      'Degrade',
+    ]);
+  });
+
   it('is exhausted at 100 % even with no threshold listed', () => {
     const state = budgetState(
       { limits: { tokens: 10, currency: 'USD' } },
@@ -60,4 +82,16 @@ describe('compileBudget', () => {
     assert.equal(budget.thresholds?.length, 3);
     assert.equal(budget.degradeModel, undefined, 'the route decides the degrade model');
   });
+});
+
+describe('agentBudgetActions (shared by the operator, the standalone compiler and the sidecar)', () => {
+  const cases: Array<[string, Parameters<typeof agentBudgetActions>, string[]]> = [
+    ['non-critical keeps every action', [['Suspend', 'Alert'], 'Exhausted', false], ['Alert', 'Suspend']],
+    ['critical: Suspend becomes Degrade', [['Alert', 'Suspend'], 'Exhausted', true], ['Alert', 'Degrade']],
+    ['critical: Throttle becomes Degrade', [['Throttle'], 'Warning', true], ['Degrade']],
+    ['critical and exhausted with no actions listed: Degrade', [[], 'Exhausted', true], ['Degrade']],
+    ['critical and active: nothing', [[], 'Active', true], []],
+    ['critical keeps Alert only', [['Alert'], 'Warning', true], ['Alert']],
+  ];
+  for (const [name, args, want] of cases) it(name, () => assert.deepEqual(agentBudgetActions(...args), want));
 });

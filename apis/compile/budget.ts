@@ -16,11 +16,34 @@ export interface BudgetUsage {
   usedCostMicros: number;
 }
 
+const ACTION_ORDER: readonly BudgetAction[] = ['Alert', 'Degrade', 'Throttle', 'Suspend'];
+/** Actions that take capacity away from an agent; a critical agent is degraded instead. */
+const WITHHELD_FROM_CRITICAL: ReadonlySet<BudgetAction> = new Set(['Suspend', 'Throttle']);
+
+/**
+ * The actions in force for one agent, given its budget's actions and phase — the one rule the
+ * operator's policy compiler, the standalone compiler and the sidecar's gate share. A critical agent
+ * is never suspended or throttled (so never refused by a budget): it is degraded instead, whenever
+ * an action was withheld from it or the budget is exhausted (DESIGN.md, "Budgets, actions, reset").
+ */
+export function agentBudgetActions(
+  actions: readonly BudgetAction[],
+  phase: BudgetPhase,
+  critical: boolean,
+): BudgetAction[] {
+  const result = new Set(actions);
+  if (critical) {
+    const withheld = actions.some((a) => WITHHELD_FROM_CRITICAL.has(a));
+    for (const action of WITHHELD_FROM_CRITICAL) result.delete(action);
+    if (withheld || phase === 'Exhausted') result.add('Degrade');
+  }
+  return ACTION_ORDER.filter((a) => result.has(a));
+}
+
 /**
  * Phase and actions of a budget at a given usage: Exhausted at 100 % of any limit, Warning when a
- * threshold below 100 % is crossed, Active otherwise; the actions of every crossed threshold apply.
- * Critical agents are never suspended: Suspend is dropped for them, and an exhausted budget degrades
- * them instead of refusing (DESIGN.md, "Budgets, actions, reset").
+ * threshold below 100 % is crossed, Active otherwise; the actions of every crossed threshold apply,
+ * as `agentBudgetActions` resolves them for the agent.
  */
 export function budgetState(
   spec: Pick<BudgetSpec, 'limits' | 'thresholds'>,
@@ -32,15 +55,14 @@ export function budgetState(
   if (spec.limits.cost !== undefined) shares.push(usage.usedCostMicros / moneyToMicros(spec.limits.cost));
   const percent = Math.max(0, ...shares) * 100;
   const crossed = (spec.thresholds ?? []).filter((t) => percent >= t.percent);
-  const actions = new Set<BudgetAction>(crossed.flatMap((t) => t.actions));
   const phase: BudgetPhase =
     percent >= 100 ? 'Exhausted' : crossed.some((t) => t.percent < 100) ? 'Warning' : 'Active';
-  if (critical) {
-    actions.delete('Suspend');
-    if (phase === 'Exhausted') actions.add('Degrade');
-  }
-  const order: BudgetAction[] = ['Alert', 'Degrade', 'Throttle', 'Suspend'];
-  return { phase, actions: order.filter((a) => actions.has(a)), percent };
+  const actions = agentBudgetActions(
+    crossed.flatMap((t) => t.actions),
+    phase,
+    critical,
+  );
+  return { phase, actions, percent };
 }
 
 /**

@@ -1,5 +1,5 @@
 // The AgentSLO controller as a plug-in of the operator runtime. Watches SLOs, agent workloads (for
-// the selection) and usage ledgers (each recorded batch requeues the SLOs of its namespace at once),
+// the selection) and usage ledgers (each recorded batch requeues the SLOs selecting its agent at once),
 // and evaluates every SLO again every `periodMs` (burn-rate windows slide with time).
 import {
   type ControllerFactory,
@@ -8,7 +8,10 @@ import {
 } from '../../operator/controller/controller-definition.js';
 import { agentSLOs } from '../../operator/kube/resources.js';
 import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import { NamespaceIndex } from '../workload-actions/namespace-index.js';
+import {
+  policiesSelectingLedger,
+  policiesSelectingWorkload,
+} from '../workload-actions/selecting-policies.js';
 import { isAgentWorkload, workloadResources } from '../workload-actions/workload-resources.js';
 import { reconcileAgentSLO } from './agent-slo-reconciler.js';
 import { PrometheusRuleSync } from './prometheus-rule-sync.js';
@@ -25,19 +28,24 @@ export interface AgentSLOControllerOptions {
 
 export function agentSLOController(options: AgentSLOControllerOptions = {}): ControllerFactory {
   return (environment) => {
-    const index = new NamespaceIndex();
     const metrics = sloMetrics(environment.registry);
     const rules = new PrometheusRuleSync(options.crdRecheckMs);
-    const toSLOs = (object: Parameters<NamespaceIndex['keysBeside']>[0]) => index.keysBeside(object);
     return defineController({
       name: 'agent-slo',
       concurrency: options.concurrency ?? 4,
       watches: [
-        watch({ resource: agentSLOs, mapToKeys: (slo) => index.note(slo) }),
+        watch({ resource: agentSLOs }),
         ...Object.values(workloadResources).map((resource) =>
-          watch({ resource, filter: isAgentWorkload, mapToKeys: toSLOs }),
+          watch({
+            resource,
+            filter: isAgentWorkload,
+            mapToKeys: (workload, cache) => policiesSelectingWorkload(workload, agentSLOs, cache),
+          }),
         ),
-        watch({ resource: agentUsageLedgers, mapToKeys: toSLOs }),
+        watch({
+          resource: agentUsageLedgers,
+          mapToKeys: (ledger, cache) => policiesSelectingLedger(ledger, agentSLOs, cache),
+        }),
       ],
       async reconcile(key, context) {
         const result = await reconcileAgentSLO(key, context, {
@@ -45,7 +53,6 @@ export function agentSLOController(options: AgentSLOControllerOptions = {}): Con
           rules,
           periodMs: options.periodMs ?? 30_000,
         });
-        if (!context.cache(agentSLOs).get(key)) index.forget(key);
         return result;
       },
     });

@@ -1,32 +1,14 @@
 // One TokenBudget as one agent enforces it. The budget's phase, usage and actions are what the
 // TokenBudget controller wrote into its status (it aggregates usage of all selected agents); a
 // budget without status yet counts as Active with nothing used. Actions are then resolved for the
-// agent: a critical agent is never suspended, throttled or shed — it is degraded instead. Pure.
+// agent (agentBudgetActions, shared with the sidecar): a critical agent is never suspended,
+// throttled or shed — it is degraded instead. Pure.
 import { currentPeriod } from '../../apis/budget-period.js';
-import { type BudgetAction, compileBudget } from '../../apis/compile/budget.js';
+import { agentBudgetActions, compileBudget } from '../../apis/compile/budget.js';
 import { moneyToMicros } from '../../apis/compile/money.js';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
-
-const ACTION_ORDER: BudgetAction[] = ['Alert', 'Degrade', 'Throttle', 'Suspend'];
-/** Actions that take capacity away from an agent; a critical agent gets Degrade instead. */
-const WITHHELD_FROM_CRITICAL: ReadonlySet<BudgetAction> = new Set(['Suspend', 'Throttle']);
-
-/** The actions in force for one agent, given the budget's actions and phase. */
-export function agentBudgetActions(
-  actions: readonly BudgetAction[],
-  phase: EffectiveBudget['phase'],
-  critical: boolean,
-): BudgetAction[] {
-  const result = new Set(actions);
-  if (critical) {
-    const withheld = [...result].some((a) => WITHHELD_FROM_CRITICAL.has(a));
-    for (const action of WITHHELD_FROM_CRITICAL) result.delete(action);
-    if (withheld || phase === 'Exhausted') result.add('Degrade');
-  }
-  return ACTION_ORDER.filter((a) => result.has(a));
-}
 
 /**
  * The effective budget of `budget` for one agent. `routes` are the routes of the budget's namespace,

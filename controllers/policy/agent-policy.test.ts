@@ -7,7 +7,6 @@ import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-r
 import { effectivePolicy } from '../../apis/effective-policy.js';
 import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
 import { type TokenBudget, tokenBudget } from '../../apis/token-budget.js';
-import { agentBudgetActions } from './agent-budget.js';
 import { discoverAgents, type WorkloadObject } from './agent-discovery.js';
 import { compileAgentPolicy } from './agent-policy.js';
 
@@ -175,16 +174,4 @@ describe('compileAgentPolicy on the examples', () => {
     assert.equal(policy.residency, undefined);
     assert.equal(policy.routes[0]?.targets[0]?.region, 'eu', 'targets are still placed by the catalog');
   });
-});
-
-describe('agentBudgetActions', () => {
-  const cases: Array<[string, Parameters<typeof agentBudgetActions>, string[]]> = [
-    ['non-critical keeps every action', [['Suspend', 'Alert'], 'Exhausted', false], ['Alert', 'Suspend']],
-    ['critical: Suspend becomes Degrade', [['Alert', 'Suspend'], 'Exhausted', true], ['Alert', 'Degrade']],
-    ['critical: Throttle becomes Degrade', [['Throttle'], 'Warning', true], ['Degrade']],
-    ['critical and exhausted with no actions listed: Degrade', [[], 'Exhausted', true], ['Degrade']],
-    ['critical and active: nothing', [[], 'Active', true], []],
-    ['critical keeps Alert only', [['Alert'], 'Warning', true], ['Alert']],
-  ];
-  for (const [name, args, want] of cases) it(name, () => assert.deepEqual(agentBudgetActions(...args), want));
 });

@@ -1,10 +1,11 @@
 // Reading agent workloads from the runtime's caches: the four workload kinds with the kind each
 // cache holds (listed objects carry no `kind`), and the filter every controller watching them
-// shares (one function, so the informer set shares one informer per kind).
+// shares (one function, so the informer set shares one informer per kind across all controllers).
 import type { ObjectCache } from '../../operator/informer/object-store.js';
 import type { KubeObject } from '../../operator/kube/kube-object.js';
 import type { ResourceType } from '../../operator/kube/resource-type.js';
 import { cronJobs, deployments, jobs, statefulSets } from '../../operator/kube/resources.js';
+import { isAgentWorkload as hasAgentLabel } from '../workload-actions/workload-resources.js';
 import {
   type Agent,
   type AgentWorkloadKind,
@@ -23,16 +24,13 @@ export const agentWorkloadKinds: ReadonlyArray<{
   { kind: 'CronJob', resource: cronJobs as ResourceType<KubeObject> },
 ];
 
-const filters = new Map<AgentWorkloadKind, (object: KubeObject) => boolean>(
-  agentWorkloadKinds.map(({ kind }) => [
-    kind,
-    (object: KubeObject) => agentNameOf(kind, object as WorkloadObject) !== undefined,
-  ]),
-);
-
-/** "The pod template carries the agent label", for one kind (the same function every time). */
-export function isAgentWorkload(kind: AgentWorkloadKind): (object: KubeObject) => boolean {
-  return filters.get(kind) as (object: KubeObject) => boolean;
+/**
+ * "The pod template carries the agent label", for one kind: the one function the TokenBudget and
+ * AgentSLO controllers filter with too, so every controller shares one informer (one cache) per
+ * workload kind. A workload with an empty agent label is cached but discovered as no agent.
+ */
+export function isAgentWorkload(_kind: AgentWorkloadKind): (object: KubeObject) => boolean {
+  return hasAgentLabel;
 }
 
 /** The agents of a namespace (or all namespaces), from the workload caches. */
@@ -46,4 +44,20 @@ export function agentsInCaches(
       objects: cache(resource).list(namespace) as WorkloadObject[],
     })),
   );
+}
+
+/** One agent from the workload caches — only its own workloads are read into it — or undefined. */
+export function agentInCaches(
+  cache: <T extends KubeObject>(resource: ResourceType<T>) => ObjectCache<T>,
+  namespace: string,
+  name: string,
+): Agent | undefined {
+  return discoverAgents(
+    agentWorkloadKinds.map(({ kind, resource }) => ({
+      kind,
+      objects: (cache(resource).list(namespace) as WorkloadObject[]).filter(
+        (o) => agentNameOf(kind, o) === name,
+      ),
+    })),
+  ).get(`${namespace}/${name}`);
 }

@@ -3,16 +3,16 @@
 // answers the sidecars and whose mirror writes the fail-static ConfigMap. Only a changed content is
 // published (compared without version and generatedAt); the policy of an agent whose workloads are
 // all gone is removed. Changes to routes, budgets (their status included: the TokenBudget and
-// AgentSLO controllers write phase and fast burn there), SLOs, residency policies, namespaces and
-// workloads are mapped to the agent keys they concern.
+// AgentSLO controllers write phase and fast burn there) and SLOs are mapped to the agents they
+// select; residency policies and namespaces to every agent they may concern; workloads to their agent.
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import {
+  type CacheReader,
   type ControllerFactory,
   defineController,
   watch,
 } from '../../operator/controller/controller-definition.js';
 import { done, terminal } from '../../operator/controller/reconcile-result.js';
-import type { KubeObject } from '../../operator/kube/kube-object.js';
 import {
   agentSLOs,
   dataResidencyPolicies,
@@ -23,8 +23,14 @@ import {
 import type { PolicyStore } from '../../operator/sidecar-services/policy-store.js';
 import { agentNameOf, type WorkloadObject } from './agent-discovery.js';
 import { compileAgentPolicy } from './agent-policy.js';
-import { agentsInCaches, agentWorkloadKinds, isAgentWorkload } from './agent-workload-watches.js';
+import { agentInCaches, agentWorkloadKinds, isAgentWorkload } from './agent-workload-watches.js';
 import { KeyIndex } from './key-index.js';
+import {
+  budgetChangedForPolicy,
+  routeChangedForPolicy,
+  sloChangedForPolicy,
+} from './policy-input-changes.js';
+import { agentKeysSelectedBy, type SelectingPolicy } from './selected-agent-keys.js';
 
 export const POLICY_COMPILER = 'policy-compiler';
 
@@ -49,7 +55,9 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
   return (environment) => {
     const agents = new KeyIndex();
     const published = new Map<string, string>();
-    const namespaced = (object: KubeObject) => agents.inNamespace(object.metadata?.namespace ?? '');
+    /** The agents a route, budget or SLO selects (not the whole namespace: see selected-agent-keys.ts). */
+    const selected = (policy: SelectingPolicy, cache: CacheReader) =>
+      agentKeysSelectedBy(policy, cache).map((key) => agents.note(key.namespace ?? '', key.name));
 
     return defineController({
       name: POLICY_COMPILER,
@@ -66,16 +74,16 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
             },
           }),
         ),
-        watch({ resource: fallbackRoutes, mapToKeys: namespaced }),
-        watch({ resource: tokenBudgets, mapToKeys: namespaced }),
-        watch({ resource: agentSLOs, mapToKeys: namespaced }),
+        watch({ resource: fallbackRoutes, mapToKeys: selected, changed: routeChangedForPolicy }),
+        watch({ resource: tokenBudgets, mapToKeys: selected, changed: budgetChangedForPolicy }),
+        watch({ resource: agentSLOs, mapToKeys: selected, changed: sloChangedForPolicy }),
         watch({ resource: dataResidencyPolicies, mapToKeys: () => agents.all() }),
         watch({ resource: namespaces, mapToKeys: (ns) => agents.inNamespace(ns.metadata?.name ?? '') }),
       ],
       async reconcile(key, context) {
         const namespace = key.namespace ?? '';
         const id = `${namespace}/${key.name}`;
-        const agent = agentsInCaches(context.cache, namespace).get(id);
+        const agent = agentInCaches(context.cache, namespace, key.name);
         if (!agent) {
           agents.forget(namespace, key.name);
           published.delete(id);

@@ -17,6 +17,7 @@ import { dataResidencyPolicies, fallbackRoutes, namespaces } from '../../operato
 import { nextConditions } from '../kstatus/conditions.js';
 import { agentsInCaches, agentWorkloadKinds, isAgentWorkload } from '../policy/agent-workload-watches.js';
 import { KeyIndex } from '../policy/key-index.js';
+import { workloadLabelsChanged } from '../policy/policy-input-changes.js';
 import { residencyPoliciesFor } from '../policy/residency-scope.js';
 import { routeVerdict } from './route-status.js';
 
@@ -42,7 +43,13 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         mapToKeys: (route) => [routes.note(route.metadata?.namespace ?? '', route.metadata?.name ?? '')],
       }),
       ...agentWorkloadKinds.map(({ kind, resource }) =>
-        watch({ resource, filter: isAgentWorkload(kind), mapToKeys: namespaced }),
+        watch({
+          resource,
+          filter: isAgentWorkload(kind),
+          mapToKeys: namespaced,
+          // Which routes select an agent depends on its labels, not on a scale-down or a suspend.
+          changed: workloadLabelsChanged,
+        }),
       ),
       watch({ resource: dataResidencyPolicies, mapToKeys: () => routes.all() }),
       watch({ resource: namespaces, mapToKeys: (ns) => routes.inNamespace(ns.metadata?.name ?? '') }),

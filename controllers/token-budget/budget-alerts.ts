@@ -6,8 +6,7 @@
 import type { TokenBudget } from '../../apis/token-budget.js';
 import type { EventRecorder } from '../../operator/events/event-recorder.js';
 import type { KubeClient } from '../../operator/kube/kube-client.js';
-import { resourceType } from '../../operator/kube/resource-type.js';
-import { tokenBudgets } from '../../operator/kube/resources.js';
+import { secrets, tokenBudgets } from '../../operator/kube/resources.js';
 import {
   ALERTS_SENT_ANNOTATION,
   alertedThresholds,
@@ -20,20 +19,7 @@ import type { BudgetPhaseDecision } from '../budget/budget-phase.js';
 import type { BudgetUsage } from '../budget/budget-usage.js';
 import { type DeliveryOutcome, deliverAlert } from './alert-delivery.js';
 
-interface Secret {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { name?: string; namespace?: string };
-  data?: Record<string, string>;
-}
-
-export const secrets = resourceType<Secret>({
-  group: '',
-  version: 'v1',
-  plural: 'secrets',
-  kind: 'Secret',
-  namespaced: true,
-});
+export { secrets } from '../../operator/kube/resources.js';
 
 export interface AlertContext {
   client: KubeClient;

@@ -22,11 +22,12 @@ export async function trackBudgetPeriod(options: {
   period: BudgetPeriodSpec;
   now: Date;
 }): Promise<number> {
-  let written = 0;
-  for (const agent of options.agents) {
+  // The ledgers are independent objects: registered together, not one round trip after another
+  // (a budget selecting many agents would otherwise take that many round trips to reconcile).
+  const writes = options.agents.map(async (agent) => {
     const key = { namespace: options.namespace, name: ledgerName(agent) };
     const found = options.ledgers.get(key);
-    if (found && !periodTrackingDue(found.spec, options.period, options.now)) continue;
+    if (found && !periodTrackingDue(found.spec, options.period, options.now)) return 0;
     if (!found) {
       const spec = trackPeriods(emptyLedger(agent), [options.period], options.now);
       try {
@@ -49,7 +50,8 @@ export async function trackBudgetPeriod(options: {
         spec: trackPeriods(found.spec, [options.period], options.now),
       });
     }
-    written++;
-  }
+    return 1;
+  });
+  const written = (await Promise.all(writes)).reduce<number>((sum, n) => sum + n, 0);
   return written;
 }

@@ -1,7 +1,7 @@
 // The TokenBudget controller as a plug-in of the operator runtime. It watches budgets, the agent
 // workloads (a budget selects them by pod-template labels) and the usage ledgers: usage ingest
-// writes a ledger for every recorded batch, and that write's watch event requeues the budgets of the
-// namespace at once — after the cache holds the new counts (docs/adr/0008-budgets-and-slos-requeue-on-ledger-watch.md).
+// writes a ledger for every recorded batch, and that write's watch event requeues the budgets that
+// select its agent at once — after the cache holds the new counts (docs/adr/0008-budgets-and-slos-requeue-on-ledger-watch.md).
 import {
   type ControllerFactory,
   defineController,
@@ -11,7 +11,10 @@ import { done } from '../../operator/controller/reconcile-result.js';
 import { isNotFound } from '../../operator/kube/api-error.js';
 import { tokenBudgets } from '../../operator/kube/resources.js';
 import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import { NamespaceIndex } from '../workload-actions/namespace-index.js';
+import {
+  policiesSelectingLedger,
+  policiesSelectingWorkload,
+} from '../workload-actions/selecting-policies.js';
 import { isAgentWorkload, workloadResources } from '../workload-actions/workload-resources.js';
 import type { AlertContext } from './budget-alerts.js';
 import { budgetMetrics } from './budget-metrics.js';
@@ -28,18 +31,23 @@ export interface TokenBudgetControllerOptions {
 
 export function tokenBudgetController(options: TokenBudgetControllerOptions = {}): ControllerFactory {
   return (environment) => {
-    const index = new NamespaceIndex();
     const metrics = budgetMetrics(environment.registry);
-    const toBudgets = (object: Parameters<NamespaceIndex['keysBeside']>[0]) => index.keysBeside(object);
     return defineController({
       name: 'token-budget',
       concurrency: options.concurrency ?? 4,
       watches: [
-        watch({ resource: tokenBudgets, mapToKeys: (budget) => index.note(budget) }),
+        watch({ resource: tokenBudgets }),
         ...Object.values(workloadResources).map((resource) =>
-          watch({ resource, filter: isAgentWorkload, mapToKeys: toBudgets }),
+          watch({
+            resource,
+            filter: isAgentWorkload,
+            mapToKeys: (workload, cache) => policiesSelectingWorkload(workload, tokenBudgets, cache),
+          }),
         ),
-        watch({ resource: agentUsageLedgers, mapToKeys: toBudgets }),
+        watch({
+          resource: agentUsageLedgers,
+          mapToKeys: (ledger, cache) => policiesSelectingLedger(ledger, tokenBudgets, cache),
+        }),
       ],
       async reconcile(key, context) {
         try {
@@ -52,8 +60,6 @@ export function tokenBudgetController(options: TokenBudgetControllerOptions = {}
           // Read from a cache one event behind: the budget was deleted meanwhile; nothing to do.
           if (isNotFound(err) && !(await context.client.get(tokenBudgets, key))) return done;
           throw err;
-        } finally {
-          if (!context.cache(tokenBudgets).get(key)) index.forget(key);
         }
       },
     });

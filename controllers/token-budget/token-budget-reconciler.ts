@@ -9,9 +9,11 @@ import { done, type ReconcileResult, requeueAfter } from '../../operator/control
 import type { KubeObject, ObjectKey } from '../../operator/kube/kube-object.js';
 import { tokenBudgets } from '../../operator/kube/resources.js';
 import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import { type BudgetPhaseDecision, budgetPhase } from '../budget/budget-phase.js';
+import { ALERTS_SENT_ANNOTATION, alertedThresholds, alertsDue } from '../budget/alert-dedup.js';
+import { type BudgetPhaseDecision, budgetPhase, wholePercent } from '../budget/budget-phase.js';
 import { budgetStatus } from '../budget/budget-status.js';
 import { budgetUsage } from '../budget/budget-usage.js';
+import type { SuspendedWorkload } from '../budget/suspend-plan.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { applyWorkloadChanges } from '../workload-actions/apply-workload-changes.js';
 import { agentNames, agentWorkloadsIn, selectedWorkloads } from '../workload-actions/selected-agents.js';
@@ -112,6 +114,44 @@ export async function reconcileTokenBudget(
       ? `the budget is at ${Math.floor(decision.percent)} % until ${decision.period.end.toISOString()}`
       : `Suspend is no longer in force (phase ${decision.phase})`,
   });
+  const statusOf = (
+    suspended: readonly SuspendedWorkload[],
+    previous: TokenBudgetStatus | undefined,
+    health?: Health,
+  ) =>
+    budgetStatus({
+      spec: budget.spec,
+      ...(budget.metadata.generation !== undefined ? { generation: budget.metadata.generation } : {}),
+      decision,
+      usage,
+      suspended,
+      ...(previous ? { previous } : {}),
+      ...(health ? { health } : {}),
+      now,
+    });
+
+  // A crossing reaches the sidecars through the status (the policy compiler reads it), so it is
+  // written before the slower actions — scaling workloads, alert deliveries with their retries —
+  // and not after them: enforcement must follow within a second (DESIGN.md). Loosening (the reset,
+  // a raised limit) is written once, after the restore: sidecars roll their period by themselves.
+  let written = budget.status;
+  const slowerActions =
+    plan.changes.length > 0 ||
+    alertsDue(
+      decision.crossed,
+      alertedThresholds(budget.metadata.annotations?.[ALERTS_SENT_ANNOTATION], decision.period.start),
+    ).length > 0;
+  if (slowerActions && tightened(budget.status, decision)) {
+    written = statusOf(heldBefore(budget.status), budget.status, {
+      state: 'Reconciling',
+      reason: 'ApplyingActions',
+      message: `${decision.phase} at ${wholePercent(decision.percent)} %: ${
+        decision.actions.length > 0 ? decision.actions.join(', ') : 'no action'
+      } in force; acting on workloads and alerts`,
+    });
+    await writeStatus(context, budget, written);
+  }
+
   const applied = await applyWorkloadChanges(plan.changes, {
     client: context.client,
     events: context.events,
@@ -134,17 +174,8 @@ export async function reconcileTokenBudget(
         message: `${applied.conflicts.map((c) => `${c.kind} ${c.name}`).join(', ')} changed while being acted on; acting again`,
       }
     : undefined;
-  const status = budgetStatus({
-    spec: budget.spec,
-    ...(budget.metadata.generation !== undefined ? { generation: budget.metadata.generation } : {}),
-    decision,
-    usage,
-    suspended: plan.held,
-    ...(budget.status ? { previous: budget.status } : {}),
-    ...(health ? { health } : {}),
-    now,
-  });
-  await writeStatus(context, budget, status);
+  const status = statusOf(plan.held, written, health);
+  await writeStatus(context, { ...budget, ...(written ? { status: written } : {}) }, status);
   options.metrics.observe(key, {
     tokens: usage.total.tokens,
     percent: decision.percent,
@@ -154,6 +185,24 @@ export async function reconcileTokenBudget(
   if (unsettled) return requeueAfter(CONFLICT_REQUEUE_MS);
   const untilReset = decision.period.end.getTime() - now.getTime();
   return requeueAfter(Math.max(0, Math.min(untilReset, options.maxRequeueMs)));
+}
+
+const PHASE_RANK = { Active: 0, Warning: 1, Exhausted: 2 } as const;
+
+/** A more severe phase, or an action in force the status does not list: sidecars must hear of it. */
+function tightened(status: TokenBudgetStatus | undefined, decision: BudgetPhaseDecision): boolean {
+  if (PHASE_RANK[decision.phase] > PHASE_RANK[status?.phase ?? 'Active']) return true;
+  const listed = new Set(status?.activeActions ?? []);
+  return decision.actions.some((action) => !listed.has(action));
+}
+
+/** The workloads the status lists as held: what is held until this reconcile's actions land. */
+function heldBefore(status: TokenBudgetStatus | undefined): SuspendedWorkload[] {
+  return (status?.suspendedWorkloads ?? []).map((w) => ({
+    kind: w.kind,
+    name: w.name,
+    ...(w.previousReplicas !== undefined ? { previousReplicas: w.previousReplicas } : {}),
+  }));
 }
 
 function namespaceWorkloads(context: ReconcileContext, namespace: string): KubeObject[] {

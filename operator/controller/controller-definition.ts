@@ -12,6 +12,9 @@ import type { ResourceType } from '../kube/resource-type.js';
 import type { RateLimiterOptions } from '../queue/rate-limiter.js';
 import type { ReconcileResult } from './reconcile-result.js';
 
+/** The cache of a resource the controller watches (the first watch of it); throws for others. */
+export type CacheReader = <T extends KubeObject>(resource: ResourceType<T>) => ObjectCache<T>;
+
 /** What a reconcile gets: read from caches, write through the client, tell people with events. */
 export interface ReconcileContext {
   /** Writes to the API server; refuses (and aborts in-flight requests) once leadership is lost. */
@@ -33,9 +36,18 @@ export interface Watch<T extends KubeObject> extends Selection {
   filter?: (object: T) => boolean;
   /**
    * The keys of this controller's objects that a change to `object` concerns (e.g. the budgets that
-   * select a changed Deployment). Default: the object's own key. Return [] to only cache.
+   * select a changed Deployment). Default: the object's own key. Return [] to only cache. `cache`
+   * reads the caches of this controller's watches, as in a reconcile, so the mapping can be narrow
+   * (the budgets whose selector matches, not every budget of the namespace). On an update it is
+   * called for the new object and for the old one, so a key the change moves out of is queued too.
    */
-  mapToKeys?: (object: T) => ObjectKey[];
+  mapToKeys?: (object: T, cache: CacheReader) => ObjectKey[];
+  /**
+   * Whether an update concerns this controller; when false it queues nothing (a status write of
+   * another controller that this one does not read, a replica count it does not look at). Adds and
+   * deletes always do. Default: every update does.
+   */
+  changed?: (old: T, current: T) => boolean;
 }
 
 export interface ControllerDefinition {

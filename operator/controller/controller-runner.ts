@@ -13,7 +13,7 @@ import { type ResourceType, resourceName } from '../kube/resource-type.js';
 import type { OperatorMetrics } from '../metrics/operator-metrics.js';
 import { KeyRateLimiter } from '../queue/rate-limiter.js';
 import { WorkQueue } from '../queue/work-queue.js';
-import type { ControllerDefinition, ReconcileContext, Watch } from './controller-definition.js';
+import type { CacheReader, ControllerDefinition, ReconcileContext, Watch } from './controller-definition.js';
 import { decide, type ReconcileDecision } from './reconcile-result.js';
 
 export interface ControllerRunnerOptions {
@@ -96,6 +96,7 @@ export class ControllerRunner {
         informer.on({
           add: enqueue,
           update: (old, object) => {
+            if (watch.changed && !watch.changed(old, object)) return;
             enqueue(object);
             // A change can move an object out of one key's concern into another's (a label edit).
             if (watch.mapToKeys && old !== object) enqueue(old);
@@ -155,7 +156,7 @@ export class ControllerRunner {
     if (this.term !== term) return;
     let keys: ObjectKey[];
     try {
-      keys = watch.mapToKeys ? watch.mapToKeys(object) : [keyOf(object)];
+      keys = watch.mapToKeys ? watch.mapToKeys(object, this.cacheReader) : [keyOf(object)];
     } catch (err) {
       this.log.error(
         { err: (err as Error).message, resource: resourceName(watch.resource) },
@@ -190,7 +191,7 @@ export class ControllerRunner {
     const log = this.log.child({ key });
     const context: ReconcileContext = {
       client: this.options.client.withSignal(term.signal),
-      cache: <T extends KubeObject>(resource: ResourceType<T>) => this.cacheOf(resource),
+      cache: this.cacheReader,
       events: term.events,
       log,
       signal: term.signal,
@@ -239,6 +240,8 @@ export class ControllerRunner {
         break;
     }
   }
+
+  private readonly cacheReader: CacheReader = (resource) => this.cacheOf(resource);
 
   private cacheOf<T extends KubeObject>(resource: ResourceType<T>) {
     const found = this.watched.find(

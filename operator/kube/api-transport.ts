@@ -1,6 +1,7 @@
 // HTTP to the API server over undici with the connection's TLS and credentials: JSON requests with
 // a deadline, and long-lived streams (watches) with an idle timeout. Every failure is an ApiError
 // that names the request; an aborted request rejects with the abort reason.
+import { createSecureContext } from 'node:tls';
 import { Agent, type Dispatcher, request } from 'undici';
 import { ApiError, isStatus } from './api-error.js';
 import type { KubeConnection } from './kube-connection.js';
@@ -31,13 +32,27 @@ export interface StreamRequest extends Omit<ApiRequest, 'timeoutMs' | 'body' | '
 
 export const defaultRequestTimeoutMs = 30_000;
 
+/**
+ * Connections at most for requests (watches have their own, one each): a burst of writes — every
+ * agent's policy mirror at a cold start — queues here instead of opening a TLS connection apiece.
+ */
+export const defaultMaxRequestConnections = 64;
+
+interface Dispatchers {
+  cert: string | undefined;
+  /** JSON requests, on a bounded pool. */
+  requests: Dispatcher;
+  /** Watches: a connection each for as long as they stream, so never queued behind requests. */
+  streams: Dispatcher;
+}
+
 export class ApiTransport {
-  private dispatcher: Dispatcher | undefined;
-  private dispatcherCert: string | undefined;
+  private dispatchers: Dispatchers | undefined;
 
   constructor(
     readonly connection: KubeConnection,
     private readonly userAgent = 'agent-governor-operator',
+    private readonly maxRequestConnections = defaultMaxRequestConnections,
   ) {}
 
   /** Sends one request and returns the parsed JSON answer; throws ApiError for non-2xx answers. */
@@ -49,6 +64,7 @@ export class ApiTransport {
       const response = await this.send(apiRequest, abort, describe, {
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
+        purpose: 'requests',
       });
       let text: string;
       try {
@@ -82,6 +98,7 @@ export class ApiTransport {
       response = await this.send(streamRequest, abort, describe, {
         headersTimeout: defaultRequestTimeoutMs,
         bodyTimeout: streamRequest.idleTimeoutMs,
+        purpose: 'streams',
       });
       if (response.statusCode >= 300) {
         const text = await response.body.text().catch(() => '');
@@ -108,16 +125,22 @@ export class ApiTransport {
   }
 
   async close(): Promise<void> {
-    const dispatcher = this.dispatcher;
-    this.dispatcher = undefined;
-    await dispatcher?.destroy().catch(() => {});
+    const dispatchers = this.dispatchers;
+    this.dispatchers = undefined;
+    await Promise.all([
+      dispatchers?.requests.destroy().catch(() => {}),
+      dispatchers?.streams.destroy().catch(() => {}),
+    ]);
   }
 
   private async send(
     apiRequest: Omit<ApiRequest, 'timeoutMs'>,
     abort: RequestAbort,
     describe: string,
-    timeouts: { headersTimeout: number; bodyTimeout: number },
+    {
+      purpose,
+      ...timeouts
+    }: { headersTimeout: number; bodyTimeout: number; purpose: 'requests' | 'streams' },
   ): Promise<Dispatcher.ResponseData> {
     const signal = abort.signal;
     if (signal.aborted) throw this.failure(describe, signal.reason, abort, timeouts.headersTimeout);
@@ -142,7 +165,7 @@ export class ApiTransport {
         headers,
         body,
         signal,
-        dispatcher: this.dispatcherFor(credentials.cert, credentials.key),
+        dispatcher: this.dispatchersFor(credentials.cert, credentials.key)[purpose],
         ...timeouts,
       });
     } catch (err) {
@@ -150,25 +173,27 @@ export class ApiTransport {
     }
   }
 
-  /** One keep-alive pool per client certificate (exec plugins may rotate it). */
-  private dispatcherFor(cert: string | undefined, key: string | undefined): Dispatcher {
+  /** Keep-alive pools per client certificate (exec plugins may rotate it). */
+  private dispatchersFor(cert: string | undefined, key: string | undefined): Dispatchers {
     const tls = this.connection.tls;
     const effectiveCert = cert ?? tls.cert;
-    if (this.dispatcher && this.dispatcherCert === effectiveCert) return this.dispatcher;
-    const previous = this.dispatcher;
-    this.dispatcher = new Agent({
-      connect: {
-        ca: tls.ca,
-        cert: effectiveCert,
-        key: key ?? tls.key,
-        rejectUnauthorized: tls.rejectUnauthorized,
-        ...(tls.servername ? { servername: tls.servername } : {}),
-      },
-      keepAliveTimeout: 30_000,
-    });
-    this.dispatcherCert = effectiveCert;
-    void previous?.close().catch(() => {});
-    return this.dispatcher;
+    if (this.dispatchers && this.dispatchers.cert === effectiveCert) return this.dispatchers;
+    const previous = this.dispatchers;
+    const connect = {
+      // One TLS context for every connection: left to tls.connect, each new connection would parse
+      // the CA, certificate and key again (milliseconds of CPU per connection).
+      secureContext: createSecureContext({ ca: tls.ca, cert: effectiveCert, key: key ?? tls.key }),
+      rejectUnauthorized: tls.rejectUnauthorized,
+      ...(tls.servername ? { servername: tls.servername } : {}),
+    };
+    this.dispatchers = {
+      cert: effectiveCert,
+      requests: new Agent({ connect, keepAliveTimeout: 30_000, connections: this.maxRequestConnections }),
+      streams: new Agent({ connect, keepAliveTimeout: 30_000 }),
+    };
+    void previous?.requests.close().catch(() => {});
+    void previous?.streams.close().catch(() => {});
+    return this.dispatchers;
   }
 
   private failure(describe: string, err: unknown, abort: RequestAbort, timeoutMs: number) {

@@ -3,6 +3,14 @@
 // AbortSignal.any() on Node 20 keeps every combined signal reachable from a long-lived source
 // signal — about 60 bytes leaked per API request of a leader that runs for weeks.
 
+import { setMaxListeners } from 'node:events';
+
+/**
+ * Caller signals (a leadership term, shutdown) carry a listener per request in flight — dozens at a
+ * cold start, by design; Node would warn of a leak past ten.
+ */
+const manyListeners = new WeakSet<AbortSignal>();
+
 export class RequestTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
@@ -23,6 +31,10 @@ export class RequestAbort {
       if (source.aborted) {
         this.controller.abort(source.reason);
         break;
+      }
+      if (!manyListeners.has(source)) {
+        setMaxListeners(0, source);
+        manyListeners.add(source);
       }
       source.addEventListener('abort', this.onAbort, { once: true });
     }

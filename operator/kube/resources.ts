@@ -8,6 +8,7 @@ import type {
   V1Job,
   V1Lease,
   V1Namespace,
+  V1Secret,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { AgentSLO } from '../../apis/agent-slo.js';
@@ -34,6 +35,7 @@ export type ConfigMap = Wire<V1ConfigMap>;
 export type Lease = Wire<V1Lease>;
 export type Namespace = Wire<V1Namespace>;
 export type KubeEvent = Wire<EventsV1Event>;
+export type Secret = Wire<V1Secret>;
 
 export const tokenBudgets = resourceType<TokenBudget>({
   group: GROUP,
@@ -97,6 +99,14 @@ export const configMaps = resourceType<ConfigMap>({
   version: 'v1',
   plural: 'configmaps',
   kind: 'ConfigMap',
+  namespaced: true,
+});
+/** Alert webhook signing keys (budget alerts), the webhook server's own TLS Secret. */
+export const secrets = resourceType<Secret>({
+  group: '',
+  version: 'v1',
+  plural: 'secrets',
+  kind: 'Secret',
   namespaced: true,
 });
 export const namespaces = resourceType<Namespace>({

@@ -148,10 +148,15 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
 
   let elector: LeaderElector | undefined;
   let soloTerm: AbortController | undefined;
+  // The Lease is renewed over a connection of its own: a burst of controller writes queued on the
+  // shared pool must never delay a renewal past the renew deadline (lost leadership restarts every
+  // controller, which makes the next burst).
+  let leaseTransport: ApiTransport | undefined;
   if (options.leaderElection) {
     const leaseName = options.leaderElection.leaseName;
+    leaseTransport = new ApiTransport(options.connection, 'agent-governor-operator', 1);
     elector = new LeaderElector({
-      client,
+      client: createKubeClient(leaseTransport, { fieldManager: options.fieldManager ?? 'agent-governor' }),
       namespace: options.namespace,
       name: leaseName,
       identity,
@@ -213,6 +218,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   } catch (err) {
     await Promise.all(servers.map((server) => server.close()));
     await transport.close();
+    await leaseTransport?.close();
     throw err;
   }
 
@@ -253,6 +259,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       await informers.stop();
       await Promise.all(servers.map((server) => server.close()));
       await transport.close();
+      await leaseTransport?.close();
       log.info('stopped');
       resolveStopped(failure ? { reason, failure } : { reason });
     })();

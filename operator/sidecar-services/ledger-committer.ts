@@ -2,8 +2,10 @@
 // with the resourceVersion read carries the counts and the instance's sequence together, so a
 // batch is recorded atomically and a resend — to this process, another replica or after a restart —
 // finds its sequence and changes nothing (apis/ledger/apply-batch.ts). Batches that wait for the
-// same ledger are committed together (group commit): one read and one write for many batches.
+// same ledger are committed together (group commit): one read and one write for many batches — and
+// no read when the ledger is as this process last wrote it (the write's resourceVersion proves it).
 // A 409 means someone wrote in between: read again, apply again, after a jittered pause.
+import { LRUCache } from 'lru-cache';
 import { AGENT_LABEL, API_VERSION } from '../../apis/group-version.js';
 import { applyBatch } from '../../apis/ledger/apply-batch.js';
 import { emptyLedger, ledgerName } from '../../apis/ledger/ledger-name.js';
@@ -53,6 +55,8 @@ export function conflictDelayMs(attempt: number, random: () => number = Math.ran
 
 export class LedgerCommitter {
   private readonly queues = new Map<string, LedgerQueue>();
+  /** Each ledger as this process last wrote it (the next batch's base, instead of a read). */
+  private readonly written = new LRUCache<string, AgentUsageLedger>({ max: 4_096 });
   private readonly now: () => Date;
   private readonly random: () => number;
 
@@ -106,13 +110,21 @@ export class LedgerCommitter {
     const key = { namespace: queue.namespace, name: ledgerName(queue.agent) };
     const where = `AgentUsageLedger ${key.namespace}/${key.name}`;
     const attempts = this.options.maxAttempts ?? 10;
+    const memoKey = `${key.namespace}/${key.name}`;
     let lastError: unknown;
+    let readAtOnce = false;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) await sleep(conflictDelayMs(attempt, this.random));
-      const current = await client.get(agentUsageLedgers, key).catch((err) => {
-        lastError = err;
-        return null;
-      });
+      if (attempt > 0 && !readAtOnce) await sleep(conflictDelayMs(attempt, this.random));
+      // The ledger as this process last wrote it saves a read per batch; if anyone wrote since, the
+      // write is refused (409) and the next attempt reads it.
+      const remembered = attempt === 0 ? this.written.get(memoKey) : undefined;
+      readAtOnce = false;
+      const current =
+        remembered ??
+        (await client.get(agentUsageLedgers, key).catch((err) => {
+          lastError = err;
+          return null;
+        }));
       if (current === null) continue;
       const spec = current ? ledgerSpecOf(current, where) : emptyLedger(queue.agent);
       if ('error' in spec) return batches.map(() => ({ ok: false, error: spec.error }));
@@ -129,11 +141,23 @@ export class LedgerCommitter {
           duplicate: applied.duplicate,
         });
       }
-      if (acks.every((ack) => ack.duplicate)) return acks.map((ack) => ({ ok: true, ack }));
+      if (acks.every((ack) => ack.duplicate)) {
+        // Only the ledger as stored now may say "recorded before" (it may have been recreated).
+        if (remembered) {
+          this.written.delete(memoKey);
+          readAtOnce = true;
+          continue;
+        }
+        return acks.map((ack) => ({ ok: true, ack }));
+      }
       try {
-        if (current) await client.update(agentUsageLedgers, { ...current, spec: ledger });
-        else await client.create(agentUsageLedgers, newLedger(key.namespace, key.name, queue.agent, ledger));
+        const written = current
+          ? await client.update(agentUsageLedgers, { ...current, spec: ledger })
+          : await client.create(agentUsageLedgers, newLedger(key.namespace, key.name, queue.agent, ledger));
+        this.written.set(memoKey, withoutManagedFields(written));
       } catch (err) {
+        this.written.delete(memoKey);
+        readAtOnce = remembered !== undefined && (isConflict(err) || isNotFound(err));
         lastError = err;
         // Conflict / AlreadyExists: another writer was first. NotFound: deleted in between. Again.
         if (isConflict(err) || isNotFound(err)) {
@@ -189,6 +213,13 @@ function ledgerSpecOf(ledger: AgentUsageLedger, where: string): UsageLedgerSpec 
         'it is written only by the operator: restore it from a backup or fix the field',
     },
   };
+}
+
+/** managedFields only cost memory here; a PUT without them leaves them as they are. */
+function withoutManagedFields(ledger: AgentUsageLedger): AgentUsageLedger {
+  if (!ledger.metadata?.managedFields) return ledger;
+  const { managedFields: _dropped, ...metadata } = ledger.metadata;
+  return { ...ledger, metadata };
 }
 
 function newLedger(namespace: string, name: string, agent: string, spec: UsageLedgerSpec): AgentUsageLedger {

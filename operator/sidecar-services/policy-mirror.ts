@@ -1,11 +1,13 @@
 // Writes every published policy into its agent's ConfigMap mirror (policy-config-map.ts): at most
-// once per debounce interval per agent, the latest version only, and only when the content
+// once per debounce interval per agent — usage counters alone only every countersDebounceMs
+// (mirror-pacing.ts) — a bounded number at once, the latest version only, and only when the content
 // differs. It never overwrites a newer version (a standby that briefly thought it led) nor a
 // ConfigMap the operator does not manage, and deletes the mirror of a removed agent.
 import type { Logger } from 'pino';
 import { isAlreadyExists, isConflict } from '../kube/api-error.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { type ConfigMap, configMaps } from '../kube/resources.js';
+import { defaultMirrorPacing, type MirrorPacing, mirrorDelay, promptContent } from './mirror-pacing.js';
 import {
   MANAGED_BY,
   MANAGED_BY_LABEL,
@@ -27,10 +29,19 @@ export interface PolicyMirrorOptions {
   logger: Logger;
   /** Least time between two writes of one agent's mirror; default 200 ms. */
   debounceMs?: number;
+  /** Delay of a write that only moves usage counters (mirror-pacing.ts); default 30 s. */
+  countersDebounceMs?: number;
   /** Attempts of one write before waiting `retryLaterMs`; default 5. */
   attempts?: number;
   /** Pause after a write failed every attempt; default 30 s. */
   retryLaterMs?: number;
+  /**
+   * Mirrors written at once; default 4. A cold start publishes every agent's policy together: a
+   * write each at once would open as many connections to the API server (a thousand agents, a
+   * thousand TLS connections) and starve the operator's other requests — among them the budget
+   * status a crossing's sidecars wait for.
+   */
+  concurrency?: number;
   onWrite?: (result: MirrorWrite) => void;
 }
 
@@ -38,16 +49,32 @@ interface AgentState {
   namespace: string;
   agent: string;
   timer: NodeJS.Timeout | undefined;
+  /** performance.now() the timer fires at. */
+  dueAt: number;
   running: Promise<void> | undefined;
   dirty: boolean;
+  /** Due, waiting for a free write slot. */
+  queued: boolean;
 }
 
 export class PolicyMirror {
   private readonly agents = new Map<string, AgentState>();
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
+  private writing = 0;
+  private readonly waiting: AgentState[] = [];
+  /** promptContent of what each agent's mirror holds, as far as this process wrote or read it. */
+  private readonly written = new Map<string, string>();
+  /** Each mirror as this process last wrote it: the next write's base, instead of a read (a 409 makes it read). */
+  private readonly lastWrites = new Map<string, ConfigMap>();
+  private readonly pacing: MirrorPacing;
 
-  constructor(private readonly options: PolicyMirrorOptions) {}
+  constructor(private readonly options: PolicyMirrorOptions) {
+    this.pacing = {
+      promptMs: options.debounceMs ?? defaultMirrorPacing.promptMs,
+      countersMs: options.countersDebounceMs ?? defaultMirrorPacing.countersMs,
+    };
+  }
 
   /** Follows the store; policies published before start are written too. */
   start(): void {
@@ -72,7 +99,8 @@ export class PolicyMirror {
         }
       }
       const running = [...this.agents.values()].flatMap((s) => (s.running ? [s.running] : []));
-      if (running.length === 0) return;
+      // Waiting writes start as running ones finish.
+      if (running.length === 0 && this.waiting.length === 0) return;
       await Promise.race([Promise.all(running), sleep(deadline - performance.now())]);
     }
   }
@@ -85,24 +113,47 @@ export class PolicyMirror {
     for (const state of this.agents.values()) clearTimeout(state.timer);
   }
 
-  private schedule(namespace: string, agent: string, delayMs = this.options.debounceMs ?? 200): void {
+  private schedule(namespace: string, agent: string, delayMs?: number): void {
     if (this.stopped) return;
     const key = `${namespace}/${agent}`;
     let state = this.agents.get(key);
     if (!state) {
-      state = { namespace, agent, timer: undefined, running: undefined, dirty: false };
+      state = {
+        namespace,
+        agent,
+        timer: undefined,
+        dueAt: 0,
+        running: undefined,
+        dirty: false,
+        queued: false,
+      };
       this.agents.set(key, state);
     }
     if (state.running) {
       state.dirty = true;
       return;
     }
-    if (state.timer) return;
+    if (state.queued) return;
+    const delay =
+      delayMs ??
+      mirrorDelay(
+        this.written.get(key),
+        this.options.store.get(namespace, agent)?.policy,
+        this.pacing,
+        Math.random(),
+      );
+    const dueAt = performance.now() + delay;
+    if (state.timer) {
+      // A write of counters only waits; a change that matters does not wait behind it.
+      if (dueAt >= state.dueAt) return;
+      clearTimeout(state.timer);
+    }
     const target = state;
+    target.dueAt = dueAt;
     target.timer = setTimeout(() => {
       target.timer = undefined;
       this.run(target);
-    }, delayMs);
+    }, delay);
     target.timer.unref();
   }
 
@@ -111,12 +162,29 @@ export class PolicyMirror {
       state.dirty = true;
       return;
     }
+    if (this.writing >= (this.options.concurrency ?? 4)) {
+      if (!state.queued) this.waiting.push(state);
+      state.queued = true;
+      return;
+    }
+    state.queued = false;
     state.dirty = false;
+    this.writing++;
     state.running = this.write(state).finally(() => {
+      this.writing--;
       state.running = undefined;
       if (state.dirty) this.schedule(state.namespace, state.agent);
-      else if (!state.timer) this.agents.delete(`${state.namespace}/${state.agent}`);
+      else if (!state.timer && !state.queued) this.agents.delete(`${state.namespace}/${state.agent}`);
+      this.startWaiting();
     });
+  }
+
+  private startWaiting(): void {
+    while (!this.stopped && this.waiting.length > 0 && this.writing < (this.options.concurrency ?? 4)) {
+      const next = this.waiting.shift() as AgentState;
+      next.queued = false;
+      this.run(next);
+    }
   }
 
   private async write(state: AgentState): Promise<void> {
@@ -126,9 +194,12 @@ export class PolicyMirror {
     for (let attempt = 0; attempt < attempts && !this.stopped; attempt++) {
       if (!this.options.isLeader()) return this.report('skipped');
       try {
-        return this.report(await this.writeOnce(state.namespace, state.agent));
+        const result = await this.writeOnce(state.namespace, state.agent);
+        this.notePacing(state, result);
+        return this.report(result);
       } catch (err) {
         lastError = err;
+        this.lastWrites.delete(`${state.namespace}/${state.agent}`);
         // Someone wrote in between: read again at once. Anything else: back off a little.
         if (!isConflict(err) && !isAlreadyExists(err)) await sleep(Math.min(2_000, 100 * 2 ** attempt));
       }
@@ -150,9 +221,11 @@ export class PolicyMirror {
   private async writeOnce(namespace: string, agent: string): Promise<MirrorWrite> {
     const { client, store, logger } = this.options;
     const name = policyConfigMapName(agent);
-    const existing = await client.get(configMaps, { namespace, name });
+    const memoKey = `${namespace}/${agent}`;
+    const existing = this.lastWrites.get(memoKey) ?? (await client.get(configMaps, { namespace, name }));
     const managed = existing?.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY;
     const stored = store.get(namespace, agent);
+    if (!stored || !managed) this.lastWrites.delete(memoKey);
     if (!stored) {
       if (!existing || !managed) return 'unchanged';
       const rv = existing.metadata?.resourceVersion;
@@ -166,7 +239,7 @@ export class PolicyMirror {
     if (stored.origin === 'restored') return 'unchanged';
     const desired = policyConfigMap(stored.policy);
     if (!existing) {
-      await client.create(configMaps, desired);
+      this.remember(memoKey, await client.create(configMaps, desired));
       return 'created';
     }
     if (!managed) {
@@ -185,6 +258,7 @@ export class PolicyMirror {
     const mirrored = policyInConfigMap(existing);
     if (mirrored.ok && (parsePolicyVersion(mirrored.policy.version) ?? 0) > stored.versionNumber) {
       // Written by a newer leader: keep it, and make sure our next version goes above it.
+      this.lastWrites.delete(memoKey);
       store.restore(mirrored.policy);
       return 'skipped';
     }
@@ -196,8 +270,28 @@ export class PolicyMirror {
       },
       data: { ...existing.data, ...desired.data },
     };
-    await client.update(configMaps, updated);
+    this.remember(memoKey, await client.update(configMaps, updated));
     return 'updated';
+  }
+
+  /** The mirror as written (managedFields only cost memory), the base of the next write. */
+  private remember(memoKey: string, written: ConfigMap): void {
+    if (written.metadata?.managedFields) {
+      const { managedFields: _dropped, ...metadata } = written.metadata;
+      this.lastWrites.set(memoKey, { ...written, metadata });
+    } else {
+      this.lastWrites.set(memoKey, written);
+    }
+  }
+
+  /** What the mirror holds now, for pacing the next write. */
+  private notePacing(state: AgentState, result: MirrorWrite): void {
+    const key = `${state.namespace}/${state.agent}`;
+    const stored = this.options.store.get(state.namespace, state.agent);
+    if (result === 'deleted' || !stored) this.written.delete(key);
+    else if (result === 'created' || result === 'updated' || result === 'unchanged') {
+      if (stored.origin === 'published') this.written.set(key, promptContent(stored.policy));
+    }
   }
 
   private report(result: MirrorWrite): void {

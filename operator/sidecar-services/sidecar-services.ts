@@ -63,6 +63,8 @@ export interface SidecarServicesOptions {
   tokenCacheMs?: number;
   /** Least time between two writes of one agent's policy mirror; default 200 ms. */
   mirrorDebounceMs?: number;
+  /** Delay of a mirror write that only moves usage counters; default 30 s (mirror-pacing.ts). */
+  mirrorCountersDebounceMs?: number;
   /** Clock of the ledgers (periods and buckets); default the wall clock. */
   now?: () => Date;
   /** Restore the store from the policy mirrors on start; default true. */
@@ -115,6 +117,9 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     isLeader: options.isLeader,
     logger,
     ...(options.mirrorDebounceMs !== undefined ? { debounceMs: options.mirrorDebounceMs } : {}),
+    ...(options.mirrorCountersDebounceMs !== undefined
+      ? { countersDebounceMs: options.mirrorCountersDebounceMs }
+      : {}),
     onWrite: (result) => metrics.mirrorWrites.inc({ result }),
   });
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;

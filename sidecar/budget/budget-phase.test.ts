@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { budgetState, compileBudget } from '../../apis/compile/budget.js';
 import { effectiveBudget } from '../../apis/effective-policy.js';
+import { tokenBudgetSpec } from '../../apis/token-budget.js';
 import { type BudgetAction, type BudgetPhase, budgetPhase } from './budget-phase.js';
 import { budget } from './testdata/policies.js';
 
@@ -80,6 +82,14 @@ describe('budgetPhase', () => {
       actions: ['Degrade'],
     },
     {
+      name: 'a critical agent at a Throttle threshold is degraded instead, as the operator resolves it',
+      budget: budget({ thresholds: [{ percent: 50, actions: ['Throttle'] }] } as never),
+      tokens: 600,
+      critical: true,
+      phase: 'Warning',
+      actions: ['Degrade'],
+    },
+    {
       name: "the operator's word from a past period is ignored",
       budget: budget({ phase: 'Exhausted', actions: ['Suspend'] }),
       tokens: 10,
@@ -121,5 +131,36 @@ describe('budgetPhase', () => {
       assert.equal(decision.phase, c.phase);
       assert.deepEqual([...decision.actions].sort(), [...c.actions].sort());
     });
+  }
+});
+
+describe('budgetPhase agrees with the compilers (apis/compile/budget.ts)', () => {
+  // The standalone sidecar compiles its file with no usage and counts locally; the operator resolves
+  // the budget's status with the same rule. Either way an agent must see the same phase and actions.
+  const spec = tokenBudgetSpec.parse({
+    agentSelector: {},
+    period: { reset: 'Daily', timeZone: 'UTC' },
+    limits: { tokens: 1000, currency: 'USD' },
+    thresholds,
+    throttle: { requestsPerMinute: 5 },
+  });
+  for (const critical of [false, true]) {
+    for (const tokens of [0, 500, 750, 920, 1000, 1200]) {
+      it(`${critical ? 'critical' : 'non-critical'} agent at ${tokens} of 1000 tokens`, () => {
+        const compiled = compileBudget('team-a/daily', spec, {
+          usedTokens: 0,
+          usedCostMicros: 0,
+          critical,
+          periodEnd: new Date(Date.now() + 3_600_000),
+        });
+        const sidecar = budgetPhase(compiled, { tokens, costMicros: 0 }, { operatorCurrent: true, critical });
+        const compiler = budgetState(spec, { usedTokens: tokens, usedCostMicros: 0 }, critical);
+        assert.equal(sidecar.phase, compiler.phase);
+        assert.deepEqual([...sidecar.actions].sort(), [...compiler.actions].sort());
+        if (critical) {
+          assert.ok(!sidecar.actions.includes('Throttle') && !sidecar.actions.includes('Suspend'));
+        }
+      });
+    }
   }
 });

@@ -1,3 +1,4 @@
+import { agentBudgetActions } from '../../apis/compile/budget.js';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { BUDGET_ACTIONS, BUDGET_PHASES } from '../../apis/token-budget.js';
 
@@ -35,7 +36,8 @@ export function usedPercent(budget: EffectiveBudget, use: BudgetUse): number {
  * (`operatorCurrent`: same period as the policy), its `phase` and `actions` count too and the more
  * severe phase wins, so local counts can only tighten what the operator decided.
  *
- * A critical agent is never suspended or throttled, only degraded: its actions keep Alert and Degrade.
+ * A critical agent is never suspended or throttled, only degraded: its actions are resolved by
+ * `agentBudgetActions` (apis/compile/budget.ts), the rule the operator and the standalone compiler use.
  */
 export function budgetPhase(
   budget: EffectiveBudget,
@@ -47,7 +49,6 @@ export function budgetPhase(
   // Actions in first-seen order, each once (a handful at most: an array beats a Set here, per call).
   const actions: BudgetAction[] = [];
   const add = (action: BudgetAction) => {
-    if (options.critical && action !== 'Alert' && action !== 'Degrade') return;
     if (!actions.includes(action)) actions.push(action);
   };
   for (const threshold of budget.thresholds ?? []) {
@@ -60,5 +61,6 @@ export function budgetPhase(
     if (RANK[budget.phase] > RANK[phase]) phase = budget.phase;
     for (const action of budget.actions) add(action);
   }
+  if (options.critical) return { phase, actions: agentBudgetActions(actions, phase, true), percent };
   return { phase, actions, percent };
 }

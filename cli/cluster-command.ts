@@ -1,4 +1,4 @@
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, CommanderError, Option } from 'commander';
 
@@ -11,8 +11,22 @@ const clusterModule = () => import('../e2e/cluster/cluster.js');
 
 /** Where `cluster up|down|status` work without --dir: one cluster per user, next to the binaries. */
 export function defaultClusterDir(): string {
-  const cacheRoot = process.env['AGENT_GOVERNOR_CACHE'] ?? join(homedir(), '.cache', 'agent-governor');
-  return join(cacheRoot, 'clusters', 'default');
+  return join(cacheRoot(), 'clusters', 'default');
+}
+
+/**
+ * $AGENT_GOVERNOR_CACHE, else ~/.cache/agent-governor. A user with neither $HOME nor a passwd entry
+ * (an image run as an arbitrary uid) gets one under the temp directory instead of a crash: every
+ * command computes this default, `sidecar` and `operator` included.
+ */
+function cacheRoot(): string {
+  const configured = process.env['AGENT_GOVERNOR_CACHE'];
+  if (configured) return configured;
+  try {
+    return join(homedir(), '.cache', 'agent-governor');
+  } catch {
+    return join(tmpdir(), 'agent-governor');
+  }
 }
 
 /** Exit code of `cluster status` when no ready cluster runs (as LSB init scripts do for "not running"). */

@@ -14,7 +14,7 @@ function parsed(args: string[]) {
 }
 
 describe('agent-governor operator flags', () => {
-  it('default to leader election, the usual ports and the sidecar services', () => {
+  it('default to leader election, the usual ports, the sidecar services and the webhooks’ settings', () => {
     assert.deepEqual(
       {
         ...parsed([]),
@@ -29,6 +29,22 @@ describe('agent-governor operator flags', () => {
         sidecarServicesPort: 8443,
         sidecarServices: true,
         logLevel: 'info',
+        webhooks: true,
+        webhookPort: 9443,
+        webhookCertMode: 'self-signed',
+        webhookCertDir: '/var/run/agent-governor/webhook-tls',
+        webhookCertPollInterval: 10_000,
+        webhookCertLifetime: 90 * 86_400_000,
+        webhookCaLifetime: 1825 * 86_400_000,
+        webhookFailurePolicy: 'Fail',
+        webhookCleanupOnExit: false,
+        webhookService: 'agent-governor-webhook',
+        sidecarImagePullPolicy: 'IfNotPresent',
+        sidecarPort: 4000,
+        nativeSidecar: true,
+        sidecarCpuRequest: '50m',
+        sidecarMemoryRequest: '64Mi',
+        sidecarMemoryLimit: '192Mi',
       },
     );
   });
@@ -45,6 +61,23 @@ describe('agent-governor operator flags', () => {
     ],
     [['--shutdown-timeout', '2.5'], { shutdownTimeout: 2.5 }],
     [['--no-sidecar-services'], { sidecarServices: false }],
+    [
+      ['--webhook-host', '127.0.0.1', '--webhook-port', '0', '--webhook-failure-policy', 'Ignore'],
+      { webhookHost: '127.0.0.1', webhookPort: 0, webhookFailurePolicy: 'Ignore' },
+    ],
+    [
+      ['--webhook-cert-lifetime', '10s', '--webhook-ca-lifetime', '1m'],
+      { webhookCertLifetime: 10_000, webhookCaLifetime: 60_000 },
+    ],
+    [
+      ['--webhook-cert-mode', 'cert-manager', '--webhook-cert-dir', '/certs'],
+      { webhookCertMode: 'cert-manager', webhookCertDir: '/certs' },
+    ],
+    [['--no-webhooks', '--no-native-sidecar'], { webhooks: false, nativeSidecar: false }],
+    [
+      ['--sidecar-operator-url', 'https://ops.example:8443/'],
+      { sidecarOperatorUrl: 'https://ops.example:8443' },
+    ],
   ];
   for (const [args, expected] of cases) {
     it(`reads ${args.join(' ')}`, () => {
@@ -58,6 +91,10 @@ describe('agent-governor operator flags', () => {
     [['--leader-elect=maybe'], /must be true or false/],
     [['--namespace', 'Agent_Governor'], /must be a DNS label/],
     [['--shutdown-timeout', '0'], /must be a number of seconds above 0/],
+    [['--webhook-cert-mode', 'vault'], /Allowed choices are self-signed, cert-manager, files/],
+    [['--webhook-failure-policy', 'fail'], /Allowed choices are Fail, Ignore/],
+    [['--webhook-cert-lifetime', '500ms'], /must be a duration of at least 1s/],
+    [['--sidecar-operator-url', 'agent-governor:8443'], /must be an http\(s\) URL/],
   ];
   for (const [args, message] of refused) {
     it(`refuses ${args.join(' ')}`, () => assert.throws(() => parsed(args), message));

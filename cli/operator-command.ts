@@ -1,26 +1,52 @@
 import { readFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { type Level, pino } from 'pino';
 import type { Operator } from '../operator/runtime/operator-runtime.js';
 import type { OperatorService } from '../operator/runtime/operator-service.js';
 import type { SidecarServicesTls } from '../operator/sidecar-services/sidecar-services.js';
+import { boolean, dnsLabel, port, seconds } from './option-values.js';
+import {
+  addWebhookOptions,
+  injectionOptions,
+  type WebhookFlags,
+  webhookServiceOptions,
+  webhooksWanted,
+} from './webhook-flags.js';
 
 /**
  * The operator (runtime, controllers, services) is imported when `agent-governor operator` runs,
  * not when the CLI starts: `--help` and the other commands should not load it.
  */
 async function operatorModules() {
-  const [{ resolveConnection }, registered, { startOperator }, { sidecarServicesService }] =
-    await Promise.all([
-      import('../operator/kube/kube-connection.js'),
-      import('../operator/registered-controllers.js'),
-      import('../operator/runtime/operator-runtime.js'),
-      import('../operator/sidecar-services/sidecar-services-service.js'),
-    ]);
-  return { resolveConnection, ...registered, startOperator, sidecarServicesService };
+  const [
+    { resolveConnection },
+    registered,
+    { startOperator },
+    { sidecarServicesService },
+    { admissionWebhookService },
+    { defaultInjectionOptions },
+    { removeWebhookConfigurations },
+  ] = await Promise.all([
+    import('../operator/kube/kube-connection.js'),
+    import('../operator/registered-controllers.js'),
+    import('../operator/runtime/operator-runtime.js'),
+    import('../operator/sidecar-services/sidecar-services-service.js'),
+    import('../webhooks/server/admission-webhook-service.js'),
+    import('../webhooks/injection/injection-options.js'),
+    import('../webhooks/registration/webhook-registration.js'),
+  ]);
+  return {
+    resolveConnection,
+    ...registered,
+    startOperator,
+    sidecarServicesService,
+    admissionWebhookService,
+    defaultInjectionOptions,
+    removeWebhookConfigurations,
+  };
 }
 
-interface OperatorFlags {
+interface OperatorFlags extends WebhookFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -40,7 +66,7 @@ interface OperatorFlags {
 
 /** `agent-governor operator`: the controller process (leader-elected), in a pod or from a laptop. */
 export function registerOperatorCommand(program: Command): void {
-  program
+  const command = program
     .command('operator')
     .summary('run the operator: controllers, leader election, /healthz, /readyz, /metrics')
     .description(
@@ -49,7 +75,9 @@ export function registerOperatorCommand(program: Command): void {
         '(KUBERNETES_SERVICE_HOST is set); else with $KUBECONFIG or ~/.kube/config.\n\n' +
         'Replicas elect a leader on a coordination.k8s.io Lease: only the leader reconciles; a standby ' +
         'takes over within about 15 s, at once when the leader shuts down gracefully.\n\n' +
-        'Stops gracefully on SIGTERM or SIGINT: no new work, running reconciles finish, the Lease is released.',
+        'Stops gracefully on SIGTERM or SIGINT: no new work, running reconciles finish, the Lease is released.\n\n' +
+        'Admission webhooks (residency, governor objects, sidecar injection) are served in a pod on ' +
+        '--webhook-port; out of cluster give --webhook-host 127.0.0.1 and they are registered pointing here.',
     )
     .addOption(new Option('--kubeconfig <file>', 'kubeconfig to reach the API server with'))
     .addOption(new Option('--context <name>', 'kubeconfig context (default: its current-context)'))
@@ -108,85 +136,116 @@ export function registerOperatorCommand(program: Command): void {
       new Option('--log-level <level>', 'log level')
         .choices(['trace', 'debug', 'info', 'warn', 'error'])
         .default('info'),
-    )
-    .action(async (flags: OperatorFlags) => {
-      const log = pino({ level: flags.logLevel, base: { component: 'operator' } });
-      const {
-        resolveConnection,
-        policyStore,
-        registeredControllers,
-        registeredServices,
-        startOperator,
-        sidecarServicesService,
-      } = await operatorModules();
-      const connection = await resolveConnection({
-        ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-        ...(flags.context ? { context: flags.context } : {}),
-      });
-      const namespace = flags.namespace ?? (process.env['POD_NAMESPACE'] || connection.namespace);
-      const listen = (port: number) => ({ host: flags.bindAddress, port });
-      let sidecarServicesUrl: string | undefined;
-      const services: OperatorService[] = [...registeredServices];
-      if (flags.sidecarServices) {
-        const tls = readTls(flags.sidecarServicesTlsCert, flags.sidecarServicesTlsKey);
-        services.push(
-          sidecarServicesService({
-            host: flags.bindAddress,
-            port: flags.sidecarServicesPort,
-            ...(tls ? { tls } : {}),
-            store: policyStore,
-            onListening: (listening) => {
-              sidecarServicesUrl = listening.url;
-            },
-          }),
-        );
-      }
-      const operator = await startOperator({
-        connection,
-        namespace,
-        ...(flags.identity ? { identity: flags.identity } : {}),
-        controllers: registeredControllers,
-        services,
-        leaderElection: flags.leaderElect ? { leaseName: flags.leaseName } : false,
-        metrics: listen(flags.metricsPort),
-        health: listen(flags.healthPort),
-        log,
-        shutdownTimeoutMs: flags.shutdownTimeout * 1000,
-      });
-      // The services start listening right after start-up; wait briefly so the line can name them.
-      for (let i = 0; i < 50 && flags.sidecarServices && !sidecarServicesUrl; i++) {
-        const outcome = await Promise.race([operator.stopped, new Promise((r) => setTimeout(r, 100))]);
-        if (outcome) break;
-      }
-      console.log(startupLine(operator, connection.source, namespace, sidecarServicesUrl));
-      const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-        process.once('SIGINT', () => resolve('SIGINT'));
-      });
-      const ended = await Promise.race([stopSignal, operator.stopped]);
-      if (typeof ended === 'object') {
-        // Stopped on its own: a service failed.
-        throw ended.failure ?? new Error(`the operator stopped: ${ended.reason}`);
-      }
-      // A second signal while shutting down means "now".
-      const force = () => {
-        console.error('agent-governor operator: second signal, exiting without finishing the shutdown');
-        process.exit(1);
-      };
-      process.once('SIGTERM', force);
-      process.once('SIGINT', force);
-      await operator.stop(ended);
-      const outcome = await operator.stopped;
-      if (outcome.failure) throw outcome.failure;
-      console.log(`agent-governor operator stopped (${ended})`);
+    );
+  addWebhookOptions(command).action(async (flags: OperatorFlags) => {
+    const log = pino({ level: flags.logLevel, base: { component: 'operator' } });
+    const {
+      resolveConnection,
+      policyStore,
+      registeredControllers,
+      registeredServices,
+      startOperator,
+      sidecarServicesService,
+      admissionWebhookService,
+      defaultInjectionOptions,
+      registeredAdmissionHandlers,
+      removeWebhookConfigurations,
+    } = await operatorModules();
+    const connection = await resolveConnection({
+      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+      ...(flags.context ? { context: flags.context } : {}),
     });
+    const namespace = flags.namespace ?? (process.env['POD_NAMESPACE'] || connection.namespace);
+    const listen = (port: number) => ({ host: flags.bindAddress, port });
+    let sidecarServicesUrl: string | undefined;
+    const services: OperatorService[] = [...registeredServices];
+    if (flags.sidecarServices) {
+      const tls = readTls(flags.sidecarServicesTlsCert, flags.sidecarServicesTlsKey);
+      services.push(
+        sidecarServicesService({
+          host: flags.bindAddress,
+          port: flags.sidecarServicesPort,
+          ...(tls ? { tls } : {}),
+          store: policyStore,
+          onListening: (listening) => {
+            sidecarServicesUrl = listening.url;
+          },
+        }),
+      );
+    }
+    const serveWebhooks = webhooksWanted(flags, connection.source.startsWith('in-cluster'));
+    let webhooksUrl: string | undefined;
+    if (serveWebhooks) {
+      const injection = injectionOptions(flags, defaultInjectionOptions(namespace));
+      services.push(
+        admissionWebhookService({
+          ...webhookServiceOptions(flags, flags.bindAddress),
+          handlers: (view) => registeredAdmissionHandlers(view, injection),
+          onListening: (listening) => {
+            webhooksUrl = listening.url;
+          },
+        }),
+      );
+    }
+    const operator = await startOperator({
+      connection,
+      namespace,
+      ...(flags.identity ? { identity: flags.identity } : {}),
+      controllers: registeredControllers,
+      services,
+      leaderElection: flags.leaderElect ? { leaseName: flags.leaseName } : false,
+      metrics: listen(flags.metricsPort),
+      health: listen(flags.healthPort),
+      log,
+      shutdownTimeoutMs: flags.shutdownTimeout * 1000,
+    });
+    // The services start listening right after start-up (the webhooks once their caches listed and a
+    // certificate is at hand); wait briefly so the line can name them.
+    const waiting = () => (flags.sidecarServices && !sidecarServicesUrl) || (serveWebhooks && !webhooksUrl);
+    for (let i = 0; i < 150 && waiting(); i++) {
+      const outcome = await Promise.race([operator.stopped, new Promise((r) => setTimeout(r, 100))]);
+      if (outcome) break;
+    }
+    console.log(
+      startupLine(operator, connection.source, namespace, {
+        ...(sidecarServicesUrl ? { sidecarServices: sidecarServicesUrl } : {}),
+        ...(webhooksUrl ? { webhooks: webhooksUrl } : {}),
+      }),
+    );
+    const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    const ended = await Promise.race([stopSignal, operator.stopped]);
+    if (typeof ended === 'object') {
+      // Stopped on its own: a service failed.
+      throw ended.failure ?? new Error(`the operator stopped: ${ended.reason}`);
+    }
+    // A second signal while shutting down means "now".
+    const force = () => {
+      console.error('agent-governor operator: second signal, exiting without finishing the shutdown');
+      process.exit(1);
+    };
+    process.once('SIGTERM', force);
+    process.once('SIGINT', force);
+    if (serveWebhooks && flags.webhookCleanupOnExit && webhooksUrl) {
+      // Before the server stops, while the client may still act: no call goes to a dead URL.
+      await removeWebhookConfigurations(operator.client, log).catch((err: unknown) =>
+        log.error({ err: (err as Error).message }, 'could not remove the webhook configurations'),
+      );
+    }
+    await operator.stop(ended);
+    const outcome = await operator.stopped;
+    if (outcome.failure) throw outcome.failure;
+    console.log(`agent-governor operator stopped (${ended})`);
+  });
 }
 
 export function startupLine(
   operator: Operator,
   source: string,
   namespace: string,
-  sidecarServicesUrl?: string,
+  urls: { sidecarServices?: string; webhooks?: string } = {},
 ): string {
   const controllers =
     operator.controllers.length > 0 ? operator.controllers.join(', ') : 'none registered yet';
@@ -197,7 +256,8 @@ export function startupLine(
   const endpoints = [
     operator.metricsUrl ? `metrics ${operator.metricsUrl}/metrics` : undefined,
     operator.healthUrl ? `probes ${operator.healthUrl}/healthz ${operator.healthUrl}/readyz` : undefined,
-    sidecarServicesUrl ? `sidecar services ${sidecarServicesUrl}` : undefined,
+    urls.sidecarServices ? `sidecar services ${urls.sidecarServices}` : undefined,
+    urls.webhooks ? `admission webhooks ${urls.webhooks}` : undefined,
   ].filter(Boolean);
   return (
     `agent-governor operator started as ${operator.identity}: API server via ${source}; namespace ${namespace}; ` +
@@ -220,34 +280,4 @@ function readTls(cert: string | undefined, key: string | undefined): SidecarServ
     }
   };
   return { cert: read(cert, 'certificate'), key: read(key, 'key') };
-}
-
-function port(text: string): number {
-  const value = Number(text);
-  if (!/^[0-9]+$/.test(text) || value > 65535)
-    throw new InvalidArgumentError('must be a port from 0 to 65535');
-  return value;
-}
-
-function seconds(text: string): number {
-  const value = Number(text);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || value <= 0) {
-    throw new InvalidArgumentError('must be a number of seconds above 0, e.g. 30');
-  }
-  return value;
-}
-
-function boolean(text: string): boolean {
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw new InvalidArgumentError('must be true or false');
-}
-
-function dnsLabel(text: string): string {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(text)) {
-    throw new InvalidArgumentError(
-      'must be a DNS label: lower-case letters, digits and -, at most 63 characters',
-    );
-  }
-  return text;
 }

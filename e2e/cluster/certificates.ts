@@ -1,23 +1,18 @@
 // The PKI of a local control plane: one CA, the API server's serving certificate, client
 // certificates for the admin and the controller manager, and the ServiceAccount token key pair.
-// ECDSA P-256 keys from Node's WebCrypto: generating all of them takes a few milliseconds.
-import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+// The issuing itself (ECDSA P-256, a few milliseconds for all of them) is shared with the
+// webhook's own TLS: webhooks/tls/certificate-issuer.ts.
+import {
+  type CertifiedKey,
+  createCertificateAuthority,
+  createSigningKeyPair,
+  issueCertificate,
+} from '../../webhooks/tls/certificate-issuer.js';
 import { adminUser, controllerManagerUser, frontProxyClientName } from './identities.js';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+export type { CertifiedKey };
 
-type KeyPair = webcrypto.CryptoKeyPair;
-
-const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const hourMs = 60 * 60 * 1000;
-
-/** A certificate and its private key, both PEM (the key as PKCS#8). */
-export interface CertifiedKey {
-  certificate: string;
-  privateKey: string;
-}
 
 export interface ClusterCertificates {
   ca: CertifiedKey;
@@ -66,74 +61,20 @@ export async function createClusterCertificates(
     notBefore: new Date(Date.now() - hourMs),
     notAfter: new Date(Date.now() + options.validForMs),
   };
-  const caKeys = await generateKeys();
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    name: `CN=${options.clusterName}-ca`,
-    keys: caKeys,
-    signingAlgorithm: algorithm,
-    ...validity,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
-        true,
-      ),
-      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
-    ],
-  });
-  const issue = async (subject: string, usage: x509.ExtendedKeyUsage, extra: x509.Extension[] = []) => {
-    const keys = await generateKeys();
-    const certificate = await x509.X509CertificateGenerator.create({
-      subject,
-      issuer: ca.subject,
-      publicKey: keys.publicKey,
-      signingKey: caKeys.privateKey,
-      signingAlgorithm: algorithm,
-      ...validity,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([usage]),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-        await x509.AuthorityKeyIdentifierExtension.create(ca),
-        ...extra,
-      ],
-    });
-    return { certificate: certificate.toString('pem'), privateKey: await privateKeyPem(keys) };
-  };
-  const serverNames = [
-    ...options.serverIps.map((value) => ({ type: 'ip' as const, value })),
-    ...options.serverNames.map((value) => ({ type: 'dns' as const, value })),
-  ];
-  const serviceAccountKeys = await generateKeys();
+  const ca = await createCertificateAuthority(`${options.clusterName}-ca`, validity);
+  const client = (subject: string) => issueCertificate(ca, { subject, usage: 'clientAuth', validity });
   return {
-    ca: { certificate: ca.toString('pem'), privateKey: await privateKeyPem(caKeys) },
-    apiServer: await issue('CN=kube-apiserver', x509.ExtendedKeyUsage.serverAuth, [
-      new x509.SubjectAlternativeNameExtension(serverNames),
-    ]),
-    admin: await issue(
-      `O=${adminUser.organization}, CN=${adminUser.commonName}`,
-      x509.ExtendedKeyUsage.clientAuth,
-    ),
-    controllerManager: await issue(
-      `CN=${controllerManagerUser.commonName}`,
-      x509.ExtendedKeyUsage.clientAuth,
-    ),
-    frontProxyClient: await issue(`CN=${frontProxyClientName}`, x509.ExtendedKeyUsage.clientAuth),
-    serviceAccount: {
-      publicKey: x509.PemConverter.encode(
-        await webcrypto.subtle.exportKey('spki', serviceAccountKeys.publicKey),
-        'PUBLIC KEY',
-      ),
-      privateKey: await privateKeyPem(serviceAccountKeys),
-    },
+    ca,
+    apiServer: await issueCertificate(ca, {
+      subject: 'CN=kube-apiserver',
+      usage: 'serverAuth',
+      ipAddresses: options.serverIps,
+      dnsNames: options.serverNames,
+      validity,
+    }),
+    admin: await client(`O=${adminUser.organization}, CN=${adminUser.commonName}`),
+    controllerManager: await client(`CN=${controllerManagerUser.commonName}`),
+    frontProxyClient: await client(`CN=${frontProxyClientName}`),
+    serviceAccount: await createSigningKeyPair(),
   };
-}
-
-function generateKeys(): Promise<KeyPair> {
-  return webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']) as Promise<KeyPair>;
-}
-
-async function privateKeyPem(keys: KeyPair): Promise<string> {
-  return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
 }

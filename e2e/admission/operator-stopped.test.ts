@@ -1,0 +1,148 @@
+// What a stopped operator means for admission, through the real API server: the webhook
+// configurations stay (out of cluster, by default) and their failurePolicy decides — Fail refuses
+// workloads in every namespace that is not exempt, while the operator's own namespace and kube-system
+// keep working and the governor objects (Ignore) stay editable; a restart takes over with the same CA;
+// `--webhook-failure-policy Ignore` admits while away; `--webhook-cleanup-on-exit` removes them.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { KubeClient } from '../../operator/kube/kube-client.js';
+import { validatingWebhookConfigurations } from '../../webhooks/registration/webhook-configuration-resources.js';
+import { VALIDATING_CONFIGURATION } from '../../webhooks/registration/webhook-names.js';
+import { installCrds } from '../harness/install-crds.js';
+import { type TestCluster, testCluster } from '../harness/test-cluster.js';
+import { eventually } from '../operator-runtime/eventually.js';
+import {
+  type AdmissionOperator,
+  adminClient,
+  cleanUpAdmission,
+  createNamespace,
+  startAdmissionOperator,
+  uniqueName,
+  webhooksRegistered,
+} from './admission-operator.js';
+
+const INJECT = 'governor.agents.dev/inject';
+
+function pod(name: string, labels: Record<string, string> = { app: name }) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels },
+    spec: { containers: [{ name: 'app', image: 'registry.example/app:1' }] },
+  };
+}
+
+describe('admission while the operator is stopped (real API server)', { timeout: 300_000 }, () => {
+  let cluster: TestCluster;
+  let client: KubeClient;
+  let close: () => Promise<void>;
+  let operator: AdmissionOperator | undefined;
+  const operatorNamespace = uniqueName('adm-stop-op');
+  const workloads = uniqueName('adm-stop');
+
+  const create = (manifest: unknown, namespace: string, dryRun = false) =>
+    cluster.kubectl(['create', ...(dryRun ? ['--dry-run=server'] : []), '-n', namespace, '-f', '-'], {
+      input: JSON.stringify(manifest),
+    });
+  const caBundle = async () =>
+    (await client.get(validatingWebhookConfigurations, { name: VALIDATING_CONFIGURATION }))?.webhooks?.[0]
+      ?.clientConfig?.caBundle;
+
+  async function start(extra: string[] = []): Promise<AdmissionOperator> {
+    operator = await startAdmissionOperator(cluster, operatorNamespace, extra);
+    // Serving once an agent pod's dry-run comes back injected.
+    await eventually(
+      'the webhooks answering',
+      async () => {
+        const result = await cluster.kubectl(
+          ['create', '--dry-run=server', '-o', 'json', '-n', workloads, '-f', '-'],
+          {
+            input: JSON.stringify(pod('probe', { 'governor.agents.dev/agent': 'probe' })),
+          },
+        );
+        return result.code === 0 && result.stdout.includes('agent-governor-sidecar') ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    return operator;
+  }
+
+  async function stop(): Promise<void> {
+    const code = await operator?.process.stop('SIGTERM');
+    assert.equal(code, 0, `the operator did not stop cleanly:\n${operator?.process.output()}`);
+    operator = undefined;
+  }
+
+  before(async () => {
+    cluster = await testCluster();
+    await installCrds(cluster);
+    ({ client, close } = adminClient(cluster));
+    await createNamespace(client, operatorNamespace);
+    await createNamespace(client, workloads, { [INJECT]: 'true' });
+  });
+
+  after(async () => {
+    await operator?.process.stop();
+    if (client) await cleanUpAdmission(client, { namespaces: [operatorNamespace, workloads] });
+    await close?.();
+  });
+
+  it('keeps its configurations after a stop: failurePolicy Fail refuses workloads outside the exempt namespaces', async () => {
+    await start();
+    const bundle = await caBundle();
+    assert.ok(bundle, 'no caBundle registered');
+    await stop();
+    assert.ok(await webhooksRegistered(client), 'the configurations were removed on stop');
+
+    const refused = await create(pod('web'), workloads);
+    assert.notEqual(refused.code, 0, 'a pod was admitted with no webhook answering');
+    assert.match(refused.stderr, /failed calling webhook "residency\.governor\.agents\.dev"/);
+    const agent = await create(pod('agent', { 'governor.agents.dev/agent': 'a' }), workloads);
+    assert.match(agent.stderr, /failed calling webhook "sidecar-injection\.governor\.agents\.dev"/);
+
+    // The operator's own namespace and kube-system are never sent to the webhooks.
+    const own = await create(pod('own'), operatorNamespace);
+    assert.equal(own.code, 0, own.stderr);
+    const system = await create(pod('system'), 'kube-system', true);
+    assert.equal(system.code, 0, system.stderr);
+
+    // Governor objects are checked with failurePolicy Ignore: still editable, e.g. to fix a policy.
+    const route = await create(
+      {
+        apiVersion: 'governor.agents.dev/v1alpha1',
+        kind: 'FallbackRoute',
+        metadata: { name: 'while-away' },
+        spec: {
+          agentSelector: { matchLabels: { app: 'x' } },
+          model: 'gpt-4o',
+          targets: [{ name: 'eu', provider: 'OpenAI', endpoint: 'https://eu.api.openai.com/v1' }],
+        },
+      },
+      workloads,
+    );
+    assert.equal(route.code, 0, route.stderr);
+
+    // Started again, it serves with the CA it kept in its Secret: the registered bundle is unchanged.
+    await start();
+    assert.equal(await caBundle(), bundle);
+    const admitted = await create(pod('web'), workloads);
+    assert.equal(admitted.code, 0, admitted.stderr);
+    await stop();
+  });
+
+  it('admits while away with --webhook-failure-policy Ignore', async () => {
+    await start(['--webhook-failure-policy', 'Ignore']);
+    await stop();
+    const admitted = await create(pod('ignored'), workloads);
+    assert.equal(admitted.code, 0, admitted.stderr);
+  });
+
+  it('removes its configurations on a graceful stop with --webhook-cleanup-on-exit', async () => {
+    await start(['--webhook-cleanup-on-exit']);
+    assert.ok(await webhooksRegistered(client));
+    await stop();
+    assert.equal(await webhooksRegistered(client), false);
+    const admitted = await create(pod('after-cleanup'), workloads);
+    assert.equal(admitted.code, 0, admitted.stderr);
+  });
+});

@@ -1,0 +1,89 @@
+// The AdmissionClusterView the webhook server hands its handlers: Namespaces, DataResidencyPolicies,
+// FallbackRoutes and TokenBudgets from the operator's shared informers (the controllers watch the
+// same resources, so the caches are the same ones, warm on every replica), and ConfigMaps read from
+// the API server on demand — they are many and rarely needed — behind a small cache with a short
+// lifetime, so a burst of pods referencing one ConfigMap costs one GET.
+import { LRUCache } from 'lru-cache';
+import type { InformerSet } from '../../operator/informer/informer-set.js';
+import type { KubeClient } from '../../operator/kube/kube-client.js';
+import {
+  configMaps,
+  dataResidencyPolicies,
+  fallbackRoutes,
+  namespaces,
+  tokenBudgets,
+} from '../../operator/kube/resources.js';
+import type { AdmissionClusterView } from './admission-cluster-view.js';
+
+export interface InformerClusterViewOptions {
+  informers: InformerSet;
+  client: KubeClient;
+  exemptNamespaces: Iterable<string>;
+  /** How long a ConfigMap read is reused; default 5 s. */
+  configMapTtlMs?: number;
+  /** ConfigMaps kept; default 1,000. */
+  configMapCacheSize?: number;
+  /** Longest a ConfigMap read may take before the review fails; default 2 s (the API server waits 5). */
+  configMapTimeoutMs?: number;
+}
+
+export interface InformerClusterView extends AdmissionClusterView {
+  /** Every cache the view reads has listed once (serve only then: an empty cache would allow anything). */
+  waitForSync(signal?: AbortSignal): Promise<void>;
+}
+
+type ConfigMapData = Record<string, string>;
+/** `null`: the ConfigMap does not exist (cached too: a missing optional ConfigMap is common). */
+type Cached = { data: ConfigMapData | null };
+
+export function informerClusterView(options: InformerClusterViewOptions): InformerClusterView {
+  const { informers, client } = options;
+  const caches = {
+    namespaces: informers.informer({ resource: namespaces }),
+    policies: informers.informer({ resource: dataResidencyPolicies }),
+    routes: informers.informer({ resource: fallbackRoutes }),
+    budgets: informers.informer({ resource: tokenBudgets }),
+  };
+  const timeoutMs = options.configMapTimeoutMs ?? 2_000;
+  const configMapCache = new LRUCache<string, Cached>({
+    max: options.configMapCacheSize ?? 1_000,
+    ttl: options.configMapTtlMs ?? 5_000,
+    fetchMethod: async (key, _stale, { signal }) => {
+      const [namespace, name] = JSON.parse(key) as [string, string];
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const bound = client.withSignal(signal).withSignal(timeout);
+      try {
+        const configMap = await bound.get(configMaps, { namespace, name });
+        return { data: configMap ? { ...(configMap.data ?? {}) } : null };
+      } catch (err) {
+        if (timeout.aborted) {
+          throw new Error(`reading ConfigMap ${namespace}/${name} took longer than ${timeoutMs} ms`);
+        }
+        throw new Error(`cannot read ConfigMap ${namespace}/${name}: ${(err as Error).message}`);
+      }
+    },
+  });
+
+  return {
+    exemptNamespaces: new Set(options.exemptNamespaces),
+    namespace(name) {
+      const namespace = caches.namespaces.cache.get({ name });
+      // Not copied: handlers only read (the contract), and this runs for every review.
+      return namespace ? { name, labels: namespace.metadata?.labels ?? {} } : undefined;
+    },
+    namespaces: () =>
+      caches.namespaces.cache
+        .list()
+        .map((n) => ({ name: n.metadata?.name ?? '', labels: n.metadata?.labels ?? {} })),
+    async configMapData(namespace, name) {
+      const cached = await configMapCache.fetch(JSON.stringify([namespace, name]));
+      return cached?.data ?? undefined;
+    },
+    residencyPolicies: () => caches.policies.cache.list(),
+    fallbackRoutes: (namespace) => caches.routes.cache.list(namespace),
+    tokenBudgets: (namespace) => caches.budgets.cache.list(namespace),
+    async waitForSync(signal) {
+      await Promise.all(Object.values(caches).map((informer) => informer.waitForSync(signal)));
+    },
+  };
+}

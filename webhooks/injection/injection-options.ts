@@ -1,0 +1,58 @@
+// What the injected sidecar looks like beyond the pod it joins: image, the operator it talks to, its
+// port and resources, native sidecar or not. From the operator's `--sidecar-*` flags.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SidecarResources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu?: string; memory: string };
+}
+
+export interface SidecarInjectionOptions {
+  image: string;
+  imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+  /** The operator's sidecar services (policy long-poll, usage), as the pods reach them. */
+  operatorUrl: string;
+  /** Loopback port of the proxy; the agent's SDKs are pointed at it. */
+  port: number;
+  /**
+   * An init container with `restartPolicy: Always` (Kubernetes ≥ 1.29): started before the agent,
+   * stopped after it. false: a regular container (no ordering; for older clusters).
+   */
+  nativeSidecar: boolean;
+  resources: SidecarResources;
+  /** Recorded in the injected annotation; default the package version. */
+  version: string;
+}
+
+export const SIDECAR_IMAGE_REPOSITORY = 'ghcr.io/agent-governor/agent-governor';
+export const DEFAULT_SIDECAR_PORT = 4000;
+
+/** The version of this build, from package.json beside dist/ (the image ships it too). */
+export function packageVersion(): string {
+  try {
+    const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'package.json');
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** `http://agent-governor.<namespace>.svc:8443`: the chart's Service in front of the sidecar services. */
+export function inClusterOperatorUrl(namespace: string): string {
+  return `http://agent-governor.${namespace}.svc:8443`;
+}
+
+export function defaultInjectionOptions(operatorNamespace: string): SidecarInjectionOptions {
+  const version = packageVersion();
+  return {
+    image: `${SIDECAR_IMAGE_REPOSITORY}:${version}`,
+    imagePullPolicy: 'IfNotPresent',
+    operatorUrl: inClusterOperatorUrl(operatorNamespace),
+    port: DEFAULT_SIDECAR_PORT,
+    nativeSidecar: true,
+    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '192Mi' } },
+    version,
+  };
+}

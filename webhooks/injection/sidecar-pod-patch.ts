@@ -1,0 +1,110 @@
+// The JSON Patch that injects the sidecar into a pod, computed against what the pod already has, so
+// that a second pass (the API server reinvoking us after another mutating webhook, or a pod copied
+// from an injected one) adds only what is missing — usually nothing. Pure.
+//
+// The SDK environment goes into every app container (regular and init) that does not set the
+// variable itself: an explicit `env` entry is the workload's own choice and is kept, with a warning
+// (residency still judges the URL it names). Values from `envFrom` are overridden — Kubernetes lets
+// `env` win over `envFrom` — so a ConfigMap-wide base URL does not bypass the sidecar silently.
+import type { V1Container, V1EnvVar, V1Volume } from '@kubernetes/client-node';
+import type { JsonPatchOperation } from '../admission/admission-review.js';
+import { INJECTED_ANNOTATION } from './injection-labels.js';
+import type { SidecarInjectionOptions } from './injection-options.js';
+import { SIDECAR_CONTAINER, type SidecarPlan, sdkEnvironment } from './sidecar-container.js';
+
+export interface PodShape {
+  metadata?: { name?: string; generateName?: string; annotations?: Record<string, string> };
+  spec?: {
+    containers?: V1Container[];
+    initContainers?: V1Container[];
+    volumes?: V1Volume[];
+  };
+}
+
+export interface PodPatch {
+  patch: JsonPatchOperation[];
+  warnings: string[];
+}
+
+/** The record of an injection (annotation `governor.agents.dev/injected`). */
+export function injectedRecord(options: SidecarInjectionOptions): string {
+  return JSON.stringify({
+    version: options.version,
+    image: options.image,
+    mode: options.nativeSidecar ? 'native-sidecar' : 'container',
+  });
+}
+
+export function sidecarPodPatch(
+  pod: PodShape,
+  plan: SidecarPlan,
+  options: SidecarInjectionOptions,
+): PodPatch {
+  const patch: JsonPatchOperation[] = [];
+  const warnings: string[] = [];
+  const spec = pod.spec ?? {};
+  const containers = spec.containers ?? [];
+  const initContainers = spec.initContainers ?? [];
+  const hasSidecar = [...containers, ...initContainers].some((c) => c.name === SIDECAR_CONTAINER);
+
+  // Environment first: its paths use the indices as they are before the sidecar is inserted.
+  const environment = sdkEnvironment(options.port);
+  const addEnv = (list: 'containers' | 'initContainers', container: V1Container, index: number) => {
+    if (container.name === SIDECAR_CONTAINER) return;
+    const own = container.env ?? [];
+    const missing: V1EnvVar[] = [];
+    for (const variable of environment) {
+      const explicit = own.find((e) => e.name === variable.name);
+      if (!explicit) missing.push(variable);
+      else if (explicit.value !== variable.value) {
+        warnings.push(
+          `container ${container.name} sets ${variable.name} itself: its calls bypass the agent-governor sidecar`,
+        );
+      }
+    }
+    if (missing.length === 0) return;
+    const base = `/spec/${list}/${index}/env`;
+    if (!container.env) patch.push({ op: 'add', path: base, value: missing });
+    else for (const variable of missing) patch.push({ op: 'add', path: `${base}/-`, value: variable });
+  };
+  for (const [i, c] of containers.entries()) addEnv('containers', c, i);
+  for (const [i, c] of initContainers.entries()) addEnv('initContainers', c, i);
+
+  const haveVolumes = new Set((spec.volumes ?? []).map((v) => v.name));
+  const newVolumes = plan.volumes.filter((v) => !haveVolumes.has(v.name));
+  if (newVolumes.length > 0) {
+    if (!spec.volumes) patch.push({ op: 'add', path: '/spec/volumes', value: newVolumes });
+    else for (const volume of newVolumes) patch.push({ op: 'add', path: '/spec/volumes/-', value: volume });
+  }
+
+  if (!hasSidecar) {
+    if (options.nativeSidecar) {
+      // First of the init containers: it runs before the others, which may call models too.
+      if (!spec.initContainers)
+        patch.push({ op: 'add', path: '/spec/initContainers', value: [plan.container] });
+      else patch.push({ op: 'add', path: '/spec/initContainers/0', value: plan.container });
+    } else {
+      patch.push({ op: 'add', path: '/spec/containers/-', value: plan.container });
+    }
+  }
+
+  // The record says what this webhook injected; a sidecar already there keeps the record it came with.
+  const record = injectedRecord(options);
+  const annotations = pod.metadata?.annotations;
+  const current = annotations?.[INJECTED_ANNOTATION];
+  if (!annotations) {
+    patch.push({ op: 'add', path: '/metadata/annotations', value: { [INJECTED_ANNOTATION]: record } });
+  } else if (hasSidecar ? current === undefined : current !== record) {
+    patch.push({
+      op: 'add',
+      path: `/metadata/annotations/${escapePointer(INJECTED_ANNOTATION)}`,
+      value: record,
+    });
+  }
+  return { patch, warnings };
+}
+
+/** RFC 6901: `~` and `/` in a key. */
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}

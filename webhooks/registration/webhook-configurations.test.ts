@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { caBundlePatch } from './ca-bundle-patch.js';
+import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from './webhook-configurations.js';
+
+const options = {
+  baseUrl: 'https://127.0.0.1:9443/',
+  caBundle: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+  failurePolicy: 'Fail' as const,
+  exemptNamespaces: ['agent-governor-system', 'kube-system'],
+};
+
+describe('validatingWebhookConfiguration', () => {
+  const configuration = validatingWebhookConfiguration(options);
+  const [residency, objects] = configuration.webhooks;
+
+  it('has the names the chart uses, pointing at this process', () => {
+    assert.equal(configuration.metadata.name, 'agent-governor-validating');
+    assert.equal(residency?.name, 'residency.governor.agents.dev');
+    assert.equal(residency?.clientConfig.url, 'https://127.0.0.1:9443/validate/residency');
+    assert.equal(objects?.name, 'governor-objects.governor.agents.dev');
+    assert.equal(objects?.clientConfig.url, 'https://127.0.0.1:9443/validate/governor-objects');
+    assert.equal(residency?.clientConfig.caBundle, Buffer.from(options.caBundle).toString('base64'));
+  });
+
+  it('judges pods, ephemeral containers and every pod template on CREATE and UPDATE', () => {
+    const resources = residency?.rules.flatMap((r) =>
+      r.apiGroups.flatMap((g) => r.resources.map((x) => `${g}/${x}`)),
+    );
+    assert.deepEqual(resources, [
+      '/pods',
+      '/pods/ephemeralcontainers',
+      'apps/deployments',
+      'apps/statefulsets',
+      'apps/daemonsets',
+      'apps/replicasets',
+      'batch/jobs',
+      'batch/cronjobs',
+    ]);
+    for (const rule of residency?.rules ?? []) assert.deepEqual(rule.operations, ['CREATE', 'UPDATE']);
+  });
+
+  it('fails closed for residency as configured, open for the governor objects', () => {
+    assert.equal(residency?.failurePolicy, 'Fail');
+    assert.equal(objects?.failurePolicy, 'Ignore');
+    assert.equal(
+      validatingWebhookConfiguration({ ...options, failurePolicy: 'Ignore' }).webhooks[0]?.failurePolicy,
+      'Ignore',
+    );
+  });
+
+  it('checks the four kinds, cluster-scoped DataResidencyPolicy included', () => {
+    assert.deepEqual(objects?.rules, [
+      {
+        apiGroups: ['governor.agents.dev'],
+        apiVersions: ['v1alpha1'],
+        resources: ['tokenbudgets', 'agentslos', 'dataresidencypolicies', 'fallbackroutes'],
+        operations: ['CREATE', 'UPDATE'],
+        scope: '*',
+      },
+    ]);
+  });
+
+  it('exempts the operator’s namespace and kube-system, has no side effects, v1 only, 5 s', () => {
+    for (const webhook of configuration.webhooks) {
+      assert.deepEqual(webhook.namespaceSelector.matchExpressions, [
+        {
+          key: 'kubernetes.io/metadata.name',
+          operator: 'NotIn',
+          values: ['agent-governor-system', 'kube-system'],
+        },
+      ]);
+      assert.equal(webhook.sideEffects, 'None');
+      assert.deepEqual(webhook.admissionReviewVersions, ['v1']);
+      assert.equal(webhook.timeoutSeconds, 5);
+    }
+  });
+});
+
+describe('mutatingWebhookConfiguration', () => {
+  const configuration = mutatingWebhookConfiguration(options);
+  const [injection] = configuration.webhooks;
+
+  it('injects into agent pods on CREATE, reinvoked when a later webhook adds containers', () => {
+    assert.equal(configuration.metadata.name, 'agent-governor-sidecar-injector');
+    assert.equal(injection?.name, 'sidecar-injection.governor.agents.dev');
+    assert.equal(injection?.clientConfig.url, 'https://127.0.0.1:9443/mutate/sidecar-injection');
+    assert.deepEqual(injection?.rules, [
+      {
+        apiGroups: [''],
+        apiVersions: ['v1'],
+        resources: ['pods'],
+        operations: ['CREATE'],
+        scope: 'Namespaced',
+      },
+    ]);
+    assert.equal(injection?.reinvocationPolicy, 'IfNeeded');
+    assert.equal(injection?.failurePolicy, 'Fail');
+    assert.deepEqual(injection?.objectSelector.matchExpressions, [
+      { key: 'governor.agents.dev/agent', operator: 'Exists' },
+      { key: 'governor.agents.dev/inject', operator: 'NotIn', values: ['false'] },
+    ]);
+  });
+
+  it('leaves caBundle out when there is none to publish', () => {
+    const { caBundle: _none, ...rest } = options;
+    assert.equal('caBundle' in (mutatingWebhookConfiguration(rest).webhooks[0]?.clientConfig ?? {}), false);
+  });
+});
+
+describe('caBundlePatch', () => {
+  const pem = '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n';
+  const encoded = Buffer.from(pem).toString('base64');
+
+  it('sets the bundle in every webhook that lacks it, each guarded by a test of its name', () => {
+    const configuration = {
+      webhooks: [
+        { name: 'a.governor.agents.dev', clientConfig: { service: { name: 's', namespace: 'n' } } },
+        { name: 'b.governor.agents.dev', clientConfig: { caBundle: encoded } },
+        { name: 'c.governor.agents.dev', clientConfig: { caBundle: 'b2xk' } },
+      ],
+    };
+    assert.deepEqual(caBundlePatch(configuration as never, pem), [
+      { op: 'test', path: '/webhooks/0/name', value: 'a.governor.agents.dev' },
+      { op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: encoded },
+      { op: 'test', path: '/webhooks/2/name', value: 'c.governor.agents.dev' },
+      { op: 'add', path: '/webhooks/2/clientConfig/caBundle', value: encoded },
+    ]);
+  });
+
+  it('is empty when every webhook has the bundle already', () => {
+    assert.deepEqual(
+      caBundlePatch({ webhooks: [{ name: 'a', clientConfig: { caBundle: encoded } }] } as never, pem),
+      [],
+    );
+  });
+});

@@ -1,0 +1,133 @@
+// The two webhook configurations, as the operator registers them out of cluster (`--webhook-registration
+// self`) and as the chart renders them in cluster: what the API server sends where, and what it does
+// when the operator does not answer. Pure. Why these choices: docs/adr/0013-B-webhook-registration.md.
+//
+// - residency (validating): every Pod (and pods/ephemeralcontainers) and every pod template, on
+//   CREATE and UPDATE; failurePolicy Fail by default — a workload nobody judged must not start.
+// - governor-objects (validating): the four kinds; failurePolicy Ignore — with the operator down one
+//   must still be able to fix a policy (raise a budget); the controllers report conflicts in status too.
+// - sidecar-injection (mutating): Pods of agents (the agent label; the label `inject: "false"` opts
+//   out) on CREATE; the handler decides on the namespace's or the pod's opt-in. Same failurePolicy as
+//   residency: with Fail an agent pod never starts ungoverned. reinvocationPolicy IfNeeded, so
+//   containers another mutating webhook adds after us still get the SDK environment.
+// All: the operator's namespace and kube-system exempt (a stopped operator never locks the cluster
+// out of itself), sideEffects None (the handlers never write; dry-run is safe), v1 reviews, 5 s.
+import { AGENT_LABEL, GROUP, VERSION } from '../../apis/group-version.js';
+import { INJECT_LABEL } from '../injection/injection-labels.js';
+import {
+  GOVERNOR_OBJECTS_WEBHOOK,
+  MUTATING_CONFIGURATION,
+  RESIDENCY_WEBHOOK,
+  SIDECAR_INJECTION_WEBHOOK,
+  VALIDATING_CONFIGURATION,
+  type WebhookName,
+} from './webhook-names.js';
+
+export type FailurePolicy = 'Fail' | 'Ignore';
+
+export interface WebhookConfigurationOptions {
+  /** Out of cluster: `https://127.0.0.1:9443`, to which each webhook's path is appended. */
+  baseUrl: string;
+  /** PEM bundle of the CAs the API server must trust; omitted: the API server's system roots. */
+  caBundle?: string;
+  /** Of residency and sidecar injection; governor-objects is always Ignore. */
+  failurePolicy: FailurePolicy;
+  /** Namespaces no webhook is called for (the operator's own, kube-system). */
+  exemptNamespaces: readonly string[];
+  timeoutSeconds?: number;
+}
+
+const MANAGED = {
+  'app.kubernetes.io/managed-by': 'agent-governor',
+  'app.kubernetes.io/component': 'webhook',
+};
+const CREATE_UPDATE = ['CREATE', 'UPDATE'];
+
+export function validatingWebhookConfiguration(options: WebhookConfigurationOptions) {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: VALIDATING_CONFIGURATION, labels: MANAGED },
+    webhooks: [
+      {
+        ...common(RESIDENCY_WEBHOOK, options),
+        failurePolicy: options.failurePolicy,
+        rules: [
+          rule('', 'v1', ['pods', 'pods/ephemeralcontainers'], CREATE_UPDATE, 'Namespaced'),
+          rule(
+            'apps',
+            'v1',
+            ['deployments', 'statefulsets', 'daemonsets', 'replicasets'],
+            CREATE_UPDATE,
+            'Namespaced',
+          ),
+          rule('batch', 'v1', ['jobs', 'cronjobs'], CREATE_UPDATE, 'Namespaced'),
+        ],
+      },
+      {
+        ...common(GOVERNOR_OBJECTS_WEBHOOK, options),
+        failurePolicy: 'Ignore' as FailurePolicy,
+        rules: [
+          rule(
+            GROUP,
+            VERSION,
+            ['tokenbudgets', 'agentslos', 'dataresidencypolicies', 'fallbackroutes'],
+            CREATE_UPDATE,
+            '*',
+          ),
+        ],
+      },
+    ],
+  };
+}
+
+export function mutatingWebhookConfiguration(options: WebhookConfigurationOptions) {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'MutatingWebhookConfiguration',
+    metadata: { name: MUTATING_CONFIGURATION, labels: MANAGED },
+    webhooks: [
+      {
+        ...common(SIDECAR_INJECTION_WEBHOOK, options),
+        failurePolicy: options.failurePolicy,
+        reinvocationPolicy: 'IfNeeded',
+        objectSelector: {
+          matchExpressions: [
+            { key: AGENT_LABEL, operator: 'Exists' },
+            { key: INJECT_LABEL, operator: 'NotIn', values: ['false'] },
+          ],
+        },
+        rules: [rule('', 'v1', ['pods'], ['CREATE'], 'Namespaced')],
+      },
+    ],
+  };
+}
+
+function common(webhook: WebhookName, options: WebhookConfigurationOptions) {
+  return {
+    name: webhook.name,
+    admissionReviewVersions: ['v1'],
+    sideEffects: 'None',
+    timeoutSeconds: options.timeoutSeconds ?? 5,
+    matchPolicy: 'Equivalent',
+    clientConfig: {
+      url: `${options.baseUrl.replace(/\/+$/, '')}${webhook.path}`,
+      ...(options.caBundle ? { caBundle: Buffer.from(options.caBundle).toString('base64') } : {}),
+    },
+    namespaceSelector: {
+      matchExpressions: [
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...options.exemptNamespaces] },
+      ],
+    },
+  };
+}
+
+function rule(
+  apiGroup: string,
+  apiVersion: string,
+  resources: string[],
+  operations: string[],
+  scope: string,
+) {
+  return { apiGroups: [apiGroup], apiVersions: [apiVersion], resources, operations, scope };
+}

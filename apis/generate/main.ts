@@ -1,4 +1,4 @@
-// `npm run generate`: writes the CRDs (crds/ and the Helm chart) from the zod schemas in apis/.
+// `npm run generate`: writes the CRDs (crds/ and the Helm chart's files/crds/) from the zod schemas in apis/.
 // With --check, writes nothing and exits 1 when a generated file is stale.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

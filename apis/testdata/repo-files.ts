@@ -28,10 +28,15 @@ export function exampleDocuments(dir = join(REPO_ROOT, 'examples')): ExampleDocu
   return docs.sort((a, b) => a.file.localeCompare(b.file));
 }
 
-/** Examples that are Kubernetes objects (not the sidecar's standalone config files). */
+/**
+ * Examples that are Kubernetes objects of this cluster (not the sidecar's standalone config files,
+ * nor examples/gitops/, which are objects of Argo CD and Flux, applied where they run).
+ */
 export function clusterExampleDocuments(): ExampleDocument[] {
   return exampleDocuments().filter(
-    (d) => !String(d.object['apiVersion']).startsWith('config.governor.agents.dev/'),
+    (d) =>
+      !String(d.object['apiVersion']).startsWith('config.governor.agents.dev/') &&
+      !d.file.startsWith('examples/gitops/'),
   );
 }
 

@@ -1,0 +1,101 @@
+{{/*
+Base name of every object. Fixed: the operator finds the webhook TLS Secret and the webhook
+configurations by these names (webhooks/README.md).
+*/}}
+{{- define "agent-governor.fullname" -}}
+agent-governor
+{{- end -}}
+
+{{- define "agent-governor.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "agent-governor.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels on every object. */}}
+{{- define "agent-governor.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "agent-governor.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: agent-governor
+{{- end -}}
+
+{{/* Labels that select the operator pods (never change them: Deployment selectors are immutable). */}}
+{{- define "agent-governor.selectorLabels" -}}
+app.kubernetes.io/name: agent-governor
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: operator
+{{- end -}}
+
+{{- define "agent-governor.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "agent-governor.webhookServiceName" -}}
+{{- printf "%s-webhook" (include "agent-governor.fullname" .) -}}
+{{- end -}}
+
+{{- define "agent-governor.webhookSecretName" -}}
+{{- printf "%s-webhook-tls" (include "agent-governor.fullname" .) -}}
+{{- end -}}
+
+{{- define "agent-governor.validatingWebhookName" -}}
+{{- printf "%s-validating" (include "agent-governor.fullname" .) -}}
+{{- end -}}
+
+{{- define "agent-governor.mutatingWebhookName" -}}
+{{- printf "%s-sidecar-injector" (include "agent-governor.fullname" .) -}}
+{{- end -}}
+
+{{/* cert-manager Certificate name, for the cert-manager.io/inject-ca-from annotation. */}}
+{{- define "agent-governor.webhookCertificateName" -}}
+{{- printf "%s-webhook" (include "agent-governor.fullname" .) -}}
+{{- end -}}
+
+{{/*
+Where the API server reaches a webhook: the webhook Service, or webhook.url (an operator outside
+the cluster). Call with (dict "root" $ "path" "/validate/residency").
+*/}}
+{{- define "agent-governor.webhookClientConfig" -}}
+{{- $root := .root -}}
+{{- if $root.Values.webhook.url }}
+url: {{ printf "%s%s" (trimSuffix "/" $root.Values.webhook.url) .path | quote }}
+{{- else }}
+service:
+  name: {{ include "agent-governor.webhookServiceName" $root }}
+  namespace: {{ $root.Release.Namespace }}
+  path: {{ .path | quote }}
+  port: 443
+{{- end }}
+{{- end -}}
+
+{{/*
+namespaceSelector of every webhook: never the release namespace or kube-system (the cluster can
+never lock itself out), plus webhook.namespaceSelectorExpressions.
+*/}}
+{{- define "agent-governor.webhookNamespaceSelector" -}}
+matchExpressions:
+  - key: kubernetes.io/metadata.name
+    operator: NotIn
+    values:
+      - {{ .Release.Namespace }}
+      - kube-system
+{{- with .Values.webhook.namespaceSelectorExpressions }}
+{{ toYaml . | indent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/* Annotations of the webhook configurations: cert-manager's CA injection when it issues the certificate. */}}
+{{- define "agent-governor.webhookAnnotations" -}}
+{{- if .Values.webhook.certManager.enabled }}
+annotations:
+  cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "agent-governor.webhookCertificateName" .) }}
+{{- end }}
+{{- end -}}

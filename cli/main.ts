@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerClusterCommands } from './cluster-command.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerOperatorCommand } from './operator-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerClusterCommands(program);
   registerSidecarCommand(program);
   registerOperatorCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

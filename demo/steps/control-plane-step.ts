@@ -1,0 +1,39 @@
+// Step 1: the local control plane — `agent-governor cluster up`'s code, in the demo's directory.
+// Without --keep the cluster gets an owner watch: should the demo die without tearing down
+// (SIGKILL), the watch stops the cluster and every process the demo recorded in it.
+import { mkdirSync } from 'node:fs';
+import { clusterUp } from '../../e2e/cluster/cluster.js';
+import { kubectlFor } from '../../e2e/harness/kubectl.js';
+import { ApiTransport } from '../../operator/kube/api-transport.js';
+import { createKubeClient } from '../../operator/kube/kube-client.js';
+import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
+import type { DemoStep } from '../demo-step.js';
+
+export function controlPlaneStep(options: { keep: boolean }): DemoStep {
+  return {
+    title:
+      'Start the local control plane (etcd, kube-apiserver, kube-controller-manager; no scheduler, no kubelet)',
+    checks: [{ step: 'control plane', expected: 'etcd, kube-apiserver and kube-controller-manager ready' }],
+    required: true,
+    async run(context, observe) {
+      const { layout, narrator } = context;
+      const info = await clusterUp({
+        dir: layout.dir,
+        ...(options.keep ? {} : { ownerPid: process.pid }),
+        log: (line) => {
+          narrator.info(line);
+          // build.sh says so when the binaries are not cached yet.
+          if (line.startsWith('building Kubernetes')) {
+            narrator.info('the first build takes about 7 minutes on 2 cores; later runs reuse the cache');
+          }
+        },
+      });
+      mkdirSync(layout.work, { recursive: true });
+      context.cluster = info;
+      context.kubectl = kubectlFor(info.kubectl, info.kubeconfig);
+      context.transport = new ApiTransport(kubeconfigConnection(info.kubeconfig));
+      context.kube = createKubeClient(context.transport, { fieldManager: 'agent-governor-demo' });
+      observe(`ready in ${(info.startupMs / 1000).toFixed(1)} s, API server ${info.server}`, true);
+    },
+  };
+}

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import type { KubeClient } from '../../operator/kube/kube-client.js';
 import { configMaps } from '../../operator/kube/resources.js';
 import { PolicyStore } from '../../operator/sidecar-services/policy-store.js';
 import { policyFor } from '../../operator/sidecar-services/testdata/policies.js';
@@ -121,6 +122,57 @@ describe('policy ConfigMap mirror', () => {
       'the mirror to follow the change',
     );
     assert.deepEqual(JSON.parse(changed?.data?.['policy.json'] ?? ''), first);
+  });
+
+  it('writes a change published while the previous write was in flight promptly, not as a counters-only change', async () => {
+    // The API server's answer to the first create is held until the next publish has happened.
+    let created!: () => void;
+    const firstCreated = new Promise<void>((resolve) => {
+      created = resolve;
+    });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const real = env.client;
+    const holdingCreate: KubeClient = {
+      get: (resource, key) => real.get(resource, key),
+      list: (resource, options) => real.list(resource, options),
+      create: async (resource, object) => {
+        const answer = await real.create(resource, object);
+        created();
+        await released;
+        return answer;
+      },
+      update: (resource, object) => real.update(resource, object),
+      updateStatus: (resource, object) => real.updateStatus(resource, object),
+      patch: (resource, key, patch) => real.patch(resource, key, patch),
+      patchStatus: (resource, key, patch) => real.patchStatus(resource, key, patch),
+      delete: (resource, key, options) => real.delete(resource, key, options),
+      withSignal: (signal) => real.withSignal(signal),
+    };
+    const held = await startServices(env, { kube: holdingCreate });
+    try {
+      held.store.publish(namespace, 'ledger', policyFor(namespace, 'ledger'));
+      await firstCreated;
+      const next = held.store.publish(
+        namespace,
+        'ledger',
+        policyFor(namespace, 'ledger', { maxTokensPerRequest: 7 }),
+      );
+      release();
+      // A counters-only change would wait 15–45 s; a change of what sidecars enforce is prompt.
+      const mirror = await eventually(
+        () => mirrorOf('ledger'),
+        (cm) => JSON.parse(cm?.data?.['policy.json'] ?? '{}').version === next.version,
+        'the mirror to hold the change published during the first write',
+        3_000,
+      );
+      assert.equal(JSON.parse(mirror?.data?.['policy.json'] ?? '{}').reasoning.maxTokensPerRequest, 7);
+    } finally {
+      release();
+      await held.close();
+    }
   });
 
   it('does not rewrite the mirror when a publish changes nothing', async () => {

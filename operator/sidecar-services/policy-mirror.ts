@@ -4,6 +4,7 @@
 // differs. It never overwrites a newer version (a standby that briefly thought it led) nor a
 // ConfigMap the operator does not manage, and deletes the mirror of a removed agent.
 import type { Logger } from 'pino';
+import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { isAlreadyExists, isConflict } from '../kube/api-error.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import { type ConfigMap, configMaps } from '../kube/resources.js';
@@ -194,8 +195,8 @@ export class PolicyMirror {
     for (let attempt = 0; attempt < attempts && !this.stopped; attempt++) {
       if (!this.options.isLeader()) return this.report('skipped');
       try {
-        const result = await this.writeOnce(state.namespace, state.agent);
-        this.notePacing(state, result);
+        const { result, holds } = await this.writeOnce(state.namespace, state.agent);
+        this.notePacing(state, result, holds);
         return this.report(result);
       } catch (err) {
         lastError = err;
@@ -218,7 +219,16 @@ export class PolicyMirror {
     retry.unref();
   }
 
-  private async writeOnce(namespace: string, agent: string): Promise<MirrorWrite> {
+  /**
+   * One write of an agent's mirror, and the policy the mirror holds after it (what was read, when
+   * it was left alone). That is the policy of this write, not the store's latest: a publish while
+   * the write was in flight must still count as a change, or its prompt write would wait as if it
+   * only moved counters.
+   */
+  private async writeOnce(
+    namespace: string,
+    agent: string,
+  ): Promise<{ result: MirrorWrite; holds?: EffectivePolicy }> {
     const { client, store, logger } = this.options;
     const name = policyConfigMapName(agent);
     const memoKey = `${namespace}/${agent}`;
@@ -227,20 +237,20 @@ export class PolicyMirror {
     const stored = store.get(namespace, agent);
     if (!stored || !managed) this.lastWrites.delete(memoKey);
     if (!stored) {
-      if (!existing || !managed) return 'unchanged';
+      if (!existing || !managed) return { result: 'unchanged' };
       const rv = existing.metadata?.resourceVersion;
       await client.delete(
         configMaps,
         { namespace, name },
         rv ? { preconditions: { resourceVersion: rv } } : {},
       );
-      return 'deleted';
+      return { result: 'deleted' };
     }
-    if (stored.origin === 'restored') return 'unchanged';
+    if (stored.origin === 'restored') return { result: 'unchanged' };
     const desired = policyConfigMap(stored.policy);
     if (!existing) {
       this.remember(memoKey, await client.create(configMaps, desired));
-      return 'created';
+      return { result: 'created', holds: stored.policy };
     }
     if (!managed) {
       logger.error(
@@ -248,19 +258,21 @@ export class PolicyMirror {
         `ConfigMap ${namespace}/${name} exists but is not labelled ${MANAGED_BY_LABEL}=${MANAGED_BY}; ` +
           'the policy mirror does not overwrite it: delete or rename it',
       );
-      return 'skipped';
+      return { result: 'skipped' };
     }
     const desiredText = desired.data?.[POLICY_FILE_KEY];
     const labelsMatch = Object.entries(desired.metadata?.labels ?? {}).every(
       ([label, value]) => existing.metadata?.labels?.[label] === value,
     );
-    if (existing.data?.[POLICY_FILE_KEY] === desiredText && labelsMatch) return 'unchanged';
+    if (existing.data?.[POLICY_FILE_KEY] === desiredText && labelsMatch) {
+      return { result: 'unchanged', holds: stored.policy };
+    }
     const mirrored = policyInConfigMap(existing);
     if (mirrored.ok && (parsePolicyVersion(mirrored.policy.version) ?? 0) > stored.versionNumber) {
       // Written by a newer leader: keep it, and make sure our next version goes above it.
       this.lastWrites.delete(memoKey);
       store.restore(mirrored.policy);
-      return 'skipped';
+      return { result: 'skipped' };
     }
     const updated: ConfigMap = {
       ...existing,
@@ -271,7 +283,7 @@ export class PolicyMirror {
       data: { ...existing.data, ...desired.data },
     };
     this.remember(memoKey, await client.update(configMaps, updated));
-    return 'updated';
+    return { result: 'updated', holds: stored.policy };
   }
 
   /** The mirror as written (managedFields only cost memory), the base of the next write. */
@@ -284,14 +296,13 @@ export class PolicyMirror {
     }
   }
 
-  /** What the mirror holds now, for pacing the next write. */
-  private notePacing(state: AgentState, result: MirrorWrite): void {
+  /** What the mirror holds now (`holds`, as written or found), for pacing the next write. */
+  private notePacing(state: AgentState, result: MirrorWrite, holds: EffectivePolicy | undefined): void {
     const key = `${state.namespace}/${state.agent}`;
-    const stored = this.options.store.get(state.namespace, state.agent);
-    if (result === 'deleted' || !stored) this.written.delete(key);
-    else if (result === 'created' || result === 'updated' || result === 'unchanged') {
-      if (stored.origin === 'published') this.written.set(key, promptContent(stored.policy));
-    }
+    // Forgetting only makes the next write prompt, the safe side.
+    if (result === 'deleted' || !this.options.store.get(state.namespace, state.agent))
+      this.written.delete(key);
+    else if (holds) this.written.set(key, promptContent(holds));
   }
 
   private report(result: MirrorWrite): void {

@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { hasSemiSpaceFlag, relaunchWithSidecarNodeFlags, SIDECAR_NODE_FLAGS } from './sidecar-node-flags.js';
+import { hasSemiSpaceFlag, relaunchWithNodeFlags, SIDECAR_NODE_FLAGS } from './node-flags.js';
 
 interface SidecarFlags {
   host: string;
@@ -54,7 +54,7 @@ export function registerSidecarCommand(program: Command): void {
     )
     .action(async (flags: SidecarFlags) => {
       // Become the same command with the sidecar's V8 flags (replaces this process; see the ADR).
-      if (!hasSemiSpaceFlag() && !relaunchWithSidecarNodeFlags()) {
+      if (!hasSemiSpaceFlag() && !relaunchWithNodeFlags(SIDECAR_NODE_FLAGS)) {
         console.error(
           `agent-governor sidecar: Node ${process.version} cannot re-exec itself with ${SIDECAR_NODE_FLAGS.join(' ')}; ` +
             `running without them (start it as \`node ${SIDECAR_NODE_FLAGS.join(' ')} agent-governor.mjs sidecar …\` to apply them)`,

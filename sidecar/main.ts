@@ -9,6 +9,7 @@ import { ResponseCache } from './cache/response-cache.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
 import { startSidecarServer } from './http/sidecar-server.js';
+import { FinishedCalls } from './pipeline/finished-calls.js';
 import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
 import { ResidencyVerdicts } from './pipeline/residency-verdicts.js';
@@ -59,6 +60,11 @@ export interface RunningSidecar {
   policy(): EffectivePolicy;
   gate: BudgetGate;
   circuits: CircuitBoard;
+  /**
+   * Accounts finished calls now — metrics, log lines, usage records — instead of within the next
+   * 50 ms (see FinishedCalls); for tests and embedders that read the log right after an answer.
+   */
+  flushFinishedCalls(): void;
   /** Graceful stop: no new calls, calls in flight finish, usage is flushed (and spooled when unsent). */
   close(): Promise<void>;
 }
@@ -92,7 +98,9 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     credentials: new TargetCredentials(options.env ?? process.env),
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
-  const recorder = new UsageRecorder();
+  // The usage reporter drains the recorder: calls still held by `finished` go in first.
+  const recorder = new UsageRecorder(() => finished.flush());
+  const finished = new FinishedCalls({ metrics, logger, recorder });
   const agent = options.agent ?? source.current().agent;
   const reporter = new UsageReporter({
     spoolDir: options.spoolDir ?? join(tmpdir(), `agent-governor-spool-${agent.namespace}-${agent.name}`),
@@ -110,8 +118,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     gate,
     cache: new ResponseCache(),
     runner,
-    metrics,
-    recorder,
+    finished,
     logger,
     residency: new ResidencyVerdicts(),
   };
@@ -125,6 +132,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
       governed: (call) => handleGovernedRequest(call, services),
       ready: () => !closing,
       metrics: async () => {
+        finished.flush();
         metrics.setBudgets(gate.snapshot());
         return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
       },
@@ -155,10 +163,12 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     policy: () => source.current(),
     gate,
     circuits,
+    flushFinishedCalls: () => finished.flush(),
     close() {
       closed ??= (async () => {
         closing = true;
         await server.close(options.shutdownGraceMs ?? 10_000);
+        finished.flush();
         unsubscribe();
         await reporter.stop();
         await source.stop();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { SIDECAR_NODE_FLAGS, sidecarEnvironment } from '../../cli/sidecar-node-flags.js';
+import { leanProcessEnvironment, SIDECAR_NODE_FLAGS } from '../../cli/node-flags.js';
 import { freePorts } from '../../e2e/cluster/free-port.js';
 
 /** A process the benchmark started, with its address; `stop` ends it. */
@@ -19,11 +19,12 @@ export interface BenchProcess {
 export async function forkEntry(
   entry: string,
   args: string[],
-  options: { execPath?: string } = {},
+  options: { execPath?: string; execArgv?: string[] } = {},
 ): Promise<BenchProcess & { message: Record<string, string> }> {
   const child = fork(new URL(entry, import.meta.url), args, {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     ...(options.execPath ? { execPath: options.execPath } : {}),
+    ...(options.execArgv ? { execArgv: options.execArgv } : {}),
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -75,7 +76,7 @@ export async function startSidecarCli(upstreamBaseUrl: string): Promise<BenchPro
       '--spool-dir',
       join(dir, 'spool'),
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: sidecarEnvironment() },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: leanProcessEnvironment() },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

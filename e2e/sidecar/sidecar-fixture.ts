@@ -97,7 +97,11 @@ export async function startSidecarFixture(
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const requests = () => lines.filter((l) => l['msg'] === 'request') as unknown as LoggedRequest[];
+  // Finished calls are accounted in batches: account the ones held before reading the log.
+  const requests = () => {
+    sidecar.flushFinishedCalls();
+    return lines.filter((l) => l['msg'] === 'request') as unknown as LoggedRequest[];
+  };
   return {
     sidecar,
     url: sidecar.url,

@@ -234,6 +234,37 @@ describe('createStreamTap when the stream breaks off', () => {
     });
   });
 
+  for (const [api, event] of [
+    [
+      'chat.completions',
+      (t: string) => `data: {"choices":[{"index":0,"delta":{"content":${JSON.stringify(t)}}}]}\n\n`,
+    ],
+    [
+      'responses',
+      (t: string) =>
+        `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":${JSON.stringify(t)}}\n\n`,
+    ],
+    [
+      'messages',
+      (t: string) =>
+        `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":${JSON.stringify(t)}}}\n\n`,
+    ],
+  ] as const) {
+    it(`${api}: a long stream broken off without usage is estimated from all of its text`, () => {
+      const tap = createStreamTap(api, { stripUsageChunk: false, model: 'gpt-4o', estimatedInputTokens: 1 });
+      const words: string[] = [];
+      // About 3 MiB of events: more than the reader holds unread at a time.
+      for (let i = 0; i < 30_000; i++) {
+        const word = ` word${i % 97}`;
+        words.push(word);
+        tap.push(Buffer.from(event(word)));
+      }
+      tap.end();
+      assert.equal(tap.completed, false);
+      assert.equal(tap.usage().outputTokens, estimateTokens(words.join(''), 'gpt-4o'));
+    });
+  }
+
   it('garbage from the upstream is forwarded untouched and counts nothing', () => {
     const tap = createStreamTap('messages', {
       stripUsageChunk: false,

@@ -81,7 +81,7 @@ export function createStreamTap(api: ApiKind, options: StreamTapOptions): Stream
     usage(): TokenUsage {
       const reported = reportedStreamUsage(api, reader.report);
       if (reported) return reported;
-      const output = estimateTokens(reader.report.text.join(''), options.model);
+      const output = estimateTokens(reader.text().join(''), options.model);
       const anthropic = reader.report.anthropic;
       if (anthropic?.input !== undefined) {
         // Input is exact from message_start; output was cut off before message_delta.
@@ -94,7 +94,7 @@ export function createStreamTap(api: ApiKind, options: StreamTapOptions): Stream
       return { inputTokens: input, outputTokens: output, cachedInputTokens: 0, estimated: true };
     },
     get completed(): boolean {
-      return reader.report.completed;
+      return reader.completed;
     },
   };
 }

@@ -3,7 +3,6 @@ import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import { errorBody } from '../http/error-body.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
-import { logRequest } from '../telemetry/request-log.js';
 import type { CallOutcome, RequestRecord } from '../telemetry/request-record.js';
 import { type GovernorFacts, writeGovernedHead } from './answer-headers.js';
 import type { PipelineServices } from './pipeline-services.js';
@@ -82,9 +81,7 @@ export class CallRecord {
     record.outcome = outcome;
     record.status = status;
     record.timings.totalMs = performance.now() - this.call.startedMono;
-    services.metrics.observe(record);
-    logRequest(services.logger, record);
-    services.recorder.record(record);
+    services.finished.add(record);
   }
 
   /** Answers an error of the sidecar's own (in the API's shape) and finishes the call. */

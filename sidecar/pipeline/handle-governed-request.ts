@@ -18,6 +18,7 @@ import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/
 import { staticAnswer } from '../routing/static-answer.js';
 import { CallRecord } from './call-record.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
+import { forwardedBytes } from './forwarded-body.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { relayAnswer } from './relay-answer.js';
 import { callContext } from './trace-context.js';
@@ -175,7 +176,7 @@ async function governCall(
       route,
       plan: plan.targets,
       body: prepared.body,
-      rawBody: prepared.body === call.body ? call.raw : undefined,
+      rawBody: forwardedBytes(call.body, call.raw, prepared.body),
       stream,
       headers: req.headers,
       startedAt: call.startedAt,

@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import type { BudgetGate } from '../budget/budget-gate.js';
 import type { ResponseCache } from '../cache/response-cache.js';
-import type { UsageRecorder } from '../reporting/usage-recorder.js';
 import type { RouteRunner } from '../routing/route-runner.js';
-import type { SidecarMetrics } from '../telemetry/sidecar-metrics.js';
+import type { FinishedCalls } from './finished-calls.js';
 import type { ResidencyVerdicts } from './residency-verdicts.js';
 
 /** Everything one governed request needs, built once by `startSidecar`. */
@@ -14,8 +13,9 @@ export interface PipelineServices {
   gate: BudgetGate;
   cache: ResponseCache;
   runner: RouteRunner;
-  metrics: SidecarMetrics;
-  recorder: UsageRecorder;
+  /** Metrics, log line and usage record of every finished call. */
+  finished: FinishedCalls;
+  /** For what goes wrong in the pipeline itself. */
   logger: Logger;
   residency: ResidencyVerdicts;
 }

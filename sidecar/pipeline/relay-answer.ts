@@ -41,20 +41,22 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
   const upstream = answer.body;
   const limits = cacheKey !== undefined ? route.cache : undefined;
 
+  // The answer goes to the agent first; usage, cost and settlement are worked out after it left (the
+  // headers say nothing that depends on them), so they cost the agent no time.
   if (upstream.type === 'error') {
-    settlement.settle(NO_USAGE, answer.model);
     calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
     res.end(upstream.bytes);
+    settlement.settle(NO_USAGE, answer.model);
     return calls.finish(answer.status >= 500 ? 'ServerError' : 'ClientError', answer.status);
   }
 
   if (upstream.type === 'json') {
+    calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    res.end(upstream.bytes);
     settlement.settle(
       usageFromBodyOrEstimate(api, upstream.json, { body: ctx.forwardedBody, model: answer.model }),
       answer.model,
     );
-    calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
-    res.end(upstream.bytes);
     if (limits && cacheKey !== undefined && answer.status === 200 && !ctx.stream) {
       services.cache.set(
         route.name,

@@ -35,15 +35,19 @@ export async function relayStream(
   const relay: StreamRelay = { completed: false, agentGone: false };
   const kept: Buffer[] = [];
   let keptBytes = 0;
-  const forward = async (bytes: Buffer) => {
-    if (bytes.length === 0) return;
+  /** Writes `bytes` to the agent; false when its socket is full (wait for drain before the next). */
+  const write = (bytes: Buffer): boolean => {
+    if (bytes.length === 0) return true;
     if (keep > 0 && keptBytes <= keep) {
       kept.push(bytes);
       keptBytes += bytes.length;
     }
     relay.firstByteAt ??= performance.now();
-    if (!res.write(bytes)) await drainOrClose(res);
+    return res.write(bytes);
   };
+  // Awaits only when the agent is behind: a chunk costs no extra promise otherwise.
+  const forward = (bytes: Buffer): Promise<void> | undefined =>
+    write(bytes) ? undefined : drainOrClose(res);
   const onClose = () => {
     if (!res.writableFinished) {
       relay.agentGone = true;
@@ -52,12 +56,14 @@ export async function relayStream(
   };
   res.once('close', onClose);
   try {
-    await forward(tap.push(upstream.first));
+    const full = forward(tap.push(upstream.first));
+    if (full) await full;
     for (;;) {
       if (relay.agentGone) break;
-      const next = await upstream.rest.next();
-      if (next.done) break;
-      await forward(tap.push(next.value));
+      const chunk = await upstream.next();
+      if (chunk === undefined) break;
+      const behind = forward(tap.push(chunk));
+      if (behind) await behind;
     }
   } catch (err) {
     if (!relay.agentGone) relay.broken = `the upstream stream failed: ${(err as Error).message}`;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'undici';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { LONG_POLL_SECONDS, POLICY_PATH } from '../../apis/sidecar-protocol.js';
+import { Agent, request } from '../http/undici-parts.js';
 import { backoffDelay, retryAfterMs } from '../routing/backoff.js';
 import { policyFromFile, policyFromJson } from './policy-document.js';
 import type { PolicySource } from './policy-source.js';

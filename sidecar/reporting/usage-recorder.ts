@@ -10,6 +10,9 @@ const MINUTE_MS = 60_000;
  * over everything recorded since the last drain; memory is bounded by the minutes between drains.
  */
 export class UsageRecorder {
+  /** `beforeDrain`: called first by `drain`, to hand over records still held elsewhere. */
+  constructor(private readonly beforeDrain?: () => void) {}
+
   private entries = new Map<string, UsageEntry>();
   /** The minute of the last call, as number and ISO text: calls come in order, so it is mostly the same. */
   private lastMinute = Number.NaN;
@@ -55,6 +58,7 @@ export class UsageRecorder {
 
   /** Everything recorded since the last drain, oldest minute first; the recorder starts empty again. */
   drain(): UsageEntry[] {
+    this.beforeDrain?.();
     const drained = [...this.entries.values()];
     this.entries = new Map();
     return drained.sort((a, b) => (a.minute < b.minute ? -1 : a.minute > b.minute ? 1 : 0));

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Agent, request } from 'undici';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch, UsageEntry } from '../../apis/usage-batch.js';
+import { Agent, request } from '../http/undici-parts.js';
 import { backoffDelay } from '../routing/backoff.js';
 import { type DeliveryOutcome, deliveryOutcome } from './delivery-outcome.js';
 import type { UsageRecorder } from './usage-recorder.js';
@@ -210,12 +210,14 @@ export class UsageReporter {
       }
     }
     const timeout = this.options.requestTimeoutMs ?? 10_000;
+    const agent = this.agent;
+    if (!agent) return { kind: 'retry', reason: 'the usage reporter is not started' };
     try {
       const response = await request(`${this.options.operatorUrl!.replace(/\/+$/, '')}${USAGE_PATH}`, {
         method: 'POST',
         headers,
         body: JSON.stringify(batch),
-        dispatcher: this.agent,
+        dispatcher: agent,
         headersTimeout: timeout,
         bodyTimeout: timeout,
         signal: this.abort.signal,

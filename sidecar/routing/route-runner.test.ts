@@ -169,8 +169,8 @@ describe('RouteRunner', () => {
     assert.equal(result.body.type, 'stream');
     if (result.body.type !== 'stream') return;
     const chunks = [result.body.first];
-    for (let next = await result.body.rest.next(); !next.done; next = await result.body.rest.next())
-      chunks.push(next.value);
+    for (let next = await result.body.next(); next !== undefined; next = await result.body.next())
+      chunks.push(next);
     assert.match(Buffer.concat(chunks).toString(), /data: \[DONE\]/);
   });
 

@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { EffectiveRoute, EffectiveTarget } from '../../apis/effective-policy.js';
 import type { ApiKind } from '../http/api-kind.js';
 import { isAnthropic } from '../http/api-kind.js';
+import { Agent } from '../http/undici-parts.js';
 import { countsAgainstCircuit } from './attempt-failure.js';
 import type { PlannedTarget } from './attempt-plan.js';
 import { backoffDelay } from './backoff.js';

@@ -6,11 +6,12 @@ import type { UpstreamEndpoint } from './upstream-endpoint.js';
 import { abortError, UpstreamExchange } from './upstream-exchange.js';
 import { relayedResponseHeaders } from './upstream-headers.js';
 
-/** A 2xx stream: the first chunk has arrived; `rest` yields the others. */
+/** A 2xx stream: the first chunk has arrived; `next` reads the others. */
 export interface UpstreamStream {
   type: 'stream';
   first: Buffer;
-  rest: AsyncIterator<Buffer>;
+  /** The next chunk, or undefined at the end of the stream. */
+  next(): Promise<Buffer | undefined>;
   /** Stops reading and closes the upstream connection (the agent left). */
   cancel(): void;
 }
@@ -100,7 +101,7 @@ export async function attemptUpstream(
           body: {
             type: 'stream',
             first,
-            rest: exchange.iterator(),
+            next: () => exchange.next(),
             cancel: () => exchange.abort(abortError('the agent closed the connection')),
           },
         };

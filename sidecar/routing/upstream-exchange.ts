@@ -1,4 +1,5 @@
-import { type Dispatcher, util } from 'undici';
+import type { Dispatcher } from 'undici';
+import { parseHeaders } from '../http/undici-parts.js';
 
 /** The status and headers of an upstream answer (header names lower case, repeated ones as a list). */
 export interface UpstreamHead {
@@ -83,16 +84,6 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     }
   }
 
-  /** The rest of the body as an async iterator (what the stream relay reads). */
-  iterator(): AsyncIterator<Buffer> {
-    return {
-      next: async () => {
-        const chunk = await this.next();
-        return chunk === undefined ? { done: true, value: undefined } : { done: false, value: chunk };
-      },
-    };
-  }
-
   private stopAtLimit(): void {
     this.cutAtLimit = true;
     this.abort(abortError('the upstream answer is longer than the sidecar reads'));
@@ -124,7 +115,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     this.resumeSocket = resume;
     this.settleHead.resolve({
       status,
-      headers: util.parseHeaders(rawHeaders) as Record<string, string | string[]>,
+      headers: parseHeaders(rawHeaders) as Record<string, string | string[]>,
     });
     return true;
   }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { redactCredentials, redactValue } from './credential-redaction.js';
+import { jsonLineWriter } from './json-line-writer.js';
 import type { RequestRecord } from './request-record.js';
 
 const WARN_OUTCOMES = new Set(['ServerError', 'Timeout', 'StaticFallback']);
@@ -35,7 +36,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
     },
     costMicros: record.costMicros,
     cache: record.cache,
-    decisions: record.decisions.map(redactCredentials),
+    decisions: redactAll(record.decisions),
     timings: {
       totalMs: round(record.timings.totalMs),
       upstreamMs: round(record.timings.upstreamMs),
@@ -43,13 +44,41 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
       ...(record.timings.firstByteMs === undefined ? {} : { firstByteMs: round(record.timings.firstByteMs) }),
       ...(record.timings.steps ? { steps: roundedSteps(record.timings.steps) } : {}),
     },
-    startedAt: new Date(record.startedAt).toISOString(),
+    startedAt: isoTime(record.startedAt),
   };
   if (record.useCase !== undefined) line.useCase = redactCredentials(record.useCase);
-  if (record.fallbackReasons.length > 0) line.fallbackReasons = record.fallbackReasons.map(redactCredentials);
+  if (record.fallbackReasons.length > 0) line.fallbackReasons = redactAll(record.fallbackReasons);
   if (record.prompt !== undefined) line.prompt = redactValue(record.prompt);
-  if (warn) logger.warn(line, 'request');
+  const write = jsonLineWriter(logger);
+  // The line may be written a moment after the call ended (calls are accounted in batches): its
+  // time is when the call ended.
+  if (write) {
+    write(warn ? 'warn' : 'info', JSON.stringify(line), 'request', record.startedAt + record.timings.totalMs);
+  } else if (warn) logger.warn(line, 'request');
   else logger.info(line, 'request');
+}
+
+/** The list with credentials masked; the same list when none needed masking (the usual case). */
+function redactAll(texts: string[]): string[] {
+  for (let i = 0; i < texts.length; i++) {
+    if (redactCredentials(texts[i]!) !== texts[i]) return texts.map(redactCredentials);
+  }
+  return texts;
+}
+
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/** `new Date(ms).toISOString()`, with the part up to the second formatted once per second. */
+function isoTime(at: number): string {
+  const ms = Math.floor(at);
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const millis = ms - second * 1000;
+  return `${isoPrefix}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
 
 /** Milliseconds to three decimals: microsecond detail without float noise in the log. */

@@ -1,5 +1,11 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { LATENCY_BUCKETS_MS } from '../../apis/usage-batch.js';
+import {
+  type CounterSeries,
+  type HistogramSeries,
+  LabelledCounter,
+  LabelledHistogram,
+} from './labelled-series.js';
 import type { RequestRecord } from './request-record.js';
 
 /** What `BudgetGate.snapshot()` returns; declared here so telemetry does not import the budget. */
@@ -23,90 +29,101 @@ const PHASES = ['Active', 'Warning', 'Exhausted'] as const;
 /** Label value for a dimension a request did not have (no route for a refusal, no target for a hit). */
 const NONE = 'none';
 
+/** The series one kind of call touches, found with one map lookup per call. */
+interface CallSeries {
+  requests: CounterSeries;
+  duration: HistogramSeries;
+  upstream?: HistogramSeries;
+  firstByte?: HistogramSeries;
+  input?: CounterSeries;
+  output?: CounterSeries;
+  cachedInput?: CounterSeries;
+  cost?: CounterSeries;
+  cacheHits?: CounterSeries;
+  cacheMisses?: CounterSeries;
+}
+
+/** Kinds of call remembered; past this the shortcut starts over (the series themselves stay). */
+const MAX_CALL_KINDS = 10_000;
+
 /**
  * The sidecar's Prometheus metrics, on a registry of its own (`/metrics` serves it). `observe`
  * turns one finished request into every series it touches; circuit and budget gauges are set by
- * their owners when they change.
+ * their owners when they change. The per-request series are LabelledCounter / LabelledHistogram
+ * (labelled-series.ts): a request finds its series with one map lookup by its kind (agent, API,
+ * route, target, model, outcome, status) and updates plain fields.
  */
 export class SidecarMetrics {
   readonly registry: Registry;
-  private readonly tokens: Counter<'agent' | 'model' | 'kind' | 'estimated'>;
-  private readonly cost: Counter<'agent' | 'model'>;
-  private readonly requests: Counter<'agent' | 'api' | 'outcome' | 'route' | 'target' | 'status'>;
-  private readonly duration: Histogram<'agent' | 'api' | 'route'>;
-  private readonly upstream: Histogram<'route' | 'target'>;
-  private readonly firstByte: Histogram<'api' | 'route'>;
-  private readonly cacheHits: Counter<'route'>;
-  private readonly cacheMisses: Counter<'route'>;
-  private readonly fallbacks: Counter<'route' | 'target' | 'reason'>;
+  private readonly tokens: LabelledCounter;
+  private readonly cost: LabelledCounter;
+  private readonly requests: LabelledCounter;
+  private readonly duration: LabelledHistogram;
+  private readonly upstream: LabelledHistogram;
+  private readonly firstByte: LabelledHistogram;
+  private readonly cacheHits: LabelledCounter;
+  private readonly cacheMisses: LabelledCounter;
+  private readonly fallbacks: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly budgetRemaining: Gauge<'budget'>;
   private readonly budgetUsed: Gauge<'budget'>;
   private readonly budgetReserved: Gauge<'budget'>;
   private readonly budgetPhase: Gauge<'budget' | 'phase'>;
   private budgetNames = new Set<string>();
+  private readonly calls = new Map<string, CallSeries>();
 
   constructor(registry: Registry = new Registry(), options: { processMetrics?: boolean } = {}) {
     this.registry = registry;
     const registers = [registry];
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
-    this.tokens = new Counter({
-      name: `${PREFIX}tokens_total`,
-      help: 'Tokens used, by agent, model, kind (input, output, cached_input) and whether a tokenizer estimated them.',
-      labelNames: ['agent', 'model', 'kind', 'estimated'],
-      registers,
-    });
-    this.cost = new Counter({
-      name: `${PREFIX}cost_micro_usd_total`,
-      help: 'Cost of the tokens used, in micro-USD (millionths of a US dollar).',
-      labelNames: ['agent', 'model'],
-      registers,
-    });
-    this.requests = new Counter({
-      name: `${PREFIX}requests_total`,
-      help: 'Governed requests, by outcome, route, answering target and HTTP status returned to the agent.',
-      labelNames: ['agent', 'api', 'outcome', 'route', 'target', 'status'],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: `${PREFIX}request_duration_seconds`,
-      help: 'End-to-end time of a request, arrival to last byte sent to the agent.',
-      labelNames: ['agent', 'api', 'route'],
-      buckets: LATENCY_BUCKETS_SECONDS,
-      registers,
-    });
-    this.upstream = new Histogram({
-      name: `${PREFIX}upstream_duration_seconds`,
-      help: 'Time spent waiting on upstream providers for a request, all attempts.',
-      labelNames: ['route', 'target'],
-      buckets: LATENCY_BUCKETS_SECONDS,
-      registers,
-    });
-    this.firstByte = new Histogram({
-      name: `${PREFIX}time_to_first_byte_seconds`,
-      help: 'Arrival to the first byte sent to the agent, for streamed answers (time to first token).',
-      labelNames: ['api', 'route'],
-      buckets: LATENCY_BUCKETS_SECONDS,
-      registers,
-    });
-    this.cacheHits = new Counter({
-      name: `${PREFIX}cache_hits_total`,
-      help: 'Requests answered from the response cache.',
-      labelNames: ['route'],
-      registers,
-    });
-    this.cacheMisses = new Counter({
-      name: `${PREFIX}cache_misses_total`,
-      help: 'Cacheable requests the response cache could not answer.',
-      labelNames: ['route'],
-      registers,
-    });
-    this.fallbacks = new Counter({
-      name: `${PREFIX}fallbacks_total`,
-      help: 'Targets passed over, by route, the target passed over and why (Timeout, ServerError, CircuitOpen, ...).',
-      labelNames: ['route', 'target', 'reason'],
-      registers,
-    });
+    this.tokens = new LabelledCounter(
+      `${PREFIX}tokens_total`,
+      'Tokens used, by agent, model, kind (input, output, cached_input) and whether a tokenizer estimated them.',
+      registry,
+    );
+    this.cost = new LabelledCounter(
+      `${PREFIX}cost_micro_usd_total`,
+      'Cost of the tokens used, in micro-USD (millionths of a US dollar).',
+      registry,
+    );
+    this.requests = new LabelledCounter(
+      `${PREFIX}requests_total`,
+      'Governed requests, by outcome, route, answering target and HTTP status returned to the agent.',
+      registry,
+    );
+    this.duration = new LabelledHistogram(
+      `${PREFIX}request_duration_seconds`,
+      'End-to-end time of a request, arrival to last byte sent to the agent.',
+      registry,
+      LATENCY_BUCKETS_SECONDS,
+    );
+    this.upstream = new LabelledHistogram(
+      `${PREFIX}upstream_duration_seconds`,
+      'Time spent waiting on upstream providers for a request, all attempts.',
+      registry,
+      LATENCY_BUCKETS_SECONDS,
+    );
+    this.firstByte = new LabelledHistogram(
+      `${PREFIX}time_to_first_byte_seconds`,
+      'Arrival to the first byte sent to the agent, for streamed answers (time to first token).',
+      registry,
+      LATENCY_BUCKETS_SECONDS,
+    );
+    this.cacheHits = new LabelledCounter(
+      `${PREFIX}cache_hits_total`,
+      'Requests answered from the response cache.',
+      registry,
+    );
+    this.cacheMisses = new LabelledCounter(
+      `${PREFIX}cache_misses_total`,
+      'Cacheable requests the response cache could not answer.',
+      registry,
+    );
+    this.fallbacks = new LabelledCounter(
+      `${PREFIX}fallbacks_total`,
+      'Targets passed over, by route, the target passed over and why (Timeout, ServerError, CircuitOpen, ...).',
+      registry,
+    );
     this.circuit = new Gauge({
       name: `${PREFIX}circuit_state`,
       help: 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.',
@@ -144,34 +161,59 @@ export class SidecarMetrics {
     const route = record.route ?? NONE;
     const target = record.target ?? NONE;
     const estimated = record.usage.estimated ? 'true' : 'false';
+    const { api, model, outcome, status } = record;
+    const kind = `${agent}\u0000${api}\u0000${route}\u0000${target}\u0000${model}\u0000${outcome}\u0000${status}\u0000${estimated}`;
+    let series = this.calls.get(kind);
+    if (series === undefined) {
+      if (this.calls.size >= MAX_CALL_KINDS) this.calls.clear();
+      series = {
+        requests: this.requests.series({ agent, api, outcome, route, target, status }),
+        duration: this.duration.series({ agent, api, route }),
+      };
+      this.calls.set(kind, series);
+    }
     const { inputTokens, outputTokens, cachedInputTokens } = record.usage;
-    if (inputTokens > 0)
-      this.tokens.inc({ agent, model: record.model, kind: 'input', estimated }, inputTokens);
-    if (outputTokens > 0)
-      this.tokens.inc({ agent, model: record.model, kind: 'output', estimated }, outputTokens);
+    if (inputTokens > 0) {
+      series.input ??= this.tokens.series({ agent, model, kind: 'input', estimated });
+      series.input.value += inputTokens;
+    }
+    if (outputTokens > 0) {
+      series.output ??= this.tokens.series({ agent, model, kind: 'output', estimated });
+      series.output.value += outputTokens;
+    }
     if (cachedInputTokens > 0) {
-      this.tokens.inc({ agent, model: record.model, kind: 'cached_input', estimated }, cachedInputTokens);
+      series.cachedInput ??= this.tokens.series({ agent, model, kind: 'cached_input', estimated });
+      series.cachedInput.value += cachedInputTokens;
     }
-    if (record.costMicros > 0) this.cost.inc({ agent, model: record.model }, record.costMicros);
-    this.requests.inc({
-      agent,
-      api: record.api,
-      outcome: record.outcome,
-      route,
-      target,
-      status: record.status,
-    });
-    this.duration.observe({ agent, api: record.api, route }, record.timings.totalMs / 1000);
-    if (record.attempts > 0) this.upstream.observe({ route, target }, record.timings.upstreamMs / 1000);
+    if (record.costMicros > 0) {
+      series.cost ??= this.cost.series({ agent, model });
+      series.cost.value += record.costMicros;
+    }
+    series.requests.value += 1;
+    series.duration.observe(record.timings.totalMs / 1000);
+    if (record.attempts > 0) {
+      series.upstream ??= this.upstream.series({ route, target });
+      series.upstream.observe(record.timings.upstreamMs / 1000);
+    }
     if (record.timings.firstByteMs !== undefined) {
-      this.firstByte.observe({ api: record.api, route }, record.timings.firstByteMs / 1000);
+      series.firstByte ??= this.firstByte.series({ api, route });
+      series.firstByte.observe(record.timings.firstByteMs / 1000);
     }
-    if (record.cache === 'hit') this.cacheHits.inc({ route });
-    else if (record.cache === 'miss') this.cacheMisses.inc({ route });
+    if (record.cache === 'hit') {
+      series.cacheHits ??= this.cacheHits.series({ route });
+      series.cacheHits.value += 1;
+    } else if (record.cache === 'miss') {
+      series.cacheMisses ??= this.cacheMisses.series({ route });
+      series.cacheMisses.value += 1;
+    }
     for (const passed of record.fallbackReasons) {
       const colon = passed.lastIndexOf(':');
       const reason = colon === -1 ? passed : passed.slice(colon + 1);
-      this.fallbacks.inc({ route, target: colon === -1 ? NONE : passed.slice(0, colon), reason });
+      this.fallbacks.series({
+        route,
+        target: colon === -1 ? NONE : passed.slice(0, colon),
+        reason,
+      }).value += 1;
     }
   }
 

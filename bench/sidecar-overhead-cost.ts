@@ -1,0 +1,77 @@
+// What one call costs the sidecar itself, measured in the sidecar's own process (not wall clock,
+// which moves with whatever else the shared machine runs): CPU time per sequential call, CPU per
+// call and peak RSS at 32 connections, and the heap after the load. For judging a change to the
+// hot path; `sidecar-overhead.ts` gives the latency table.
+//
+//   node dist/bench/sidecar-overhead-cost.js [--calls 4000] [--seconds 5] [--connections 32]
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import {
+  type BenchProcess,
+  forkEntry,
+  startSidecarCli,
+  watchResidentMemory,
+} from './sidecar-overhead/bench-processes.js';
+import {
+  type CallPath,
+  CHAT_BODY,
+  interleavedLatencies,
+  STREAM_BODY,
+  throughput,
+} from './sidecar-overhead/load-generator.js';
+
+const { values } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '4000' },
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '32' },
+  },
+});
+const calls = Number(values.calls);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const running: BenchProcess[] = [];
+try {
+  const load = loadavg()[0]!;
+  const mock = await forkEntry('./mock-upstream-process.js', []);
+  running.push(mock);
+  const sidecar = await startSidecarCli(mock.message.baseUrl!);
+  running.push(sidecar);
+  const path: CallPath = { name: 'sidecar', origin: sidecar.url, path: '/v1/chat/completions', headers: {} };
+
+  await interleavedLatencies([path], { calls: 1_500, rounds: 1, body: CHAT_BODY, measure: 'total' });
+  let before = cpuMs(sidecar.pid);
+  await interleavedLatencies([path], { calls, rounds: 1, body: CHAT_BODY, measure: 'total' });
+  const sequentialUs = ((cpuMs(sidecar.pid) - before) / calls) * 1000;
+
+  await interleavedLatencies([path], { calls: 300, rounds: 1, body: STREAM_BODY, measure: 'firstByte' });
+  before = cpuMs(sidecar.pid);
+  await interleavedLatencies([path], { calls, rounds: 1, body: STREAM_BODY, measure: 'firstByte' });
+  const streamUs = ((cpuMs(sidecar.pid) - before) / calls) * 1000;
+
+  const peak = watchResidentMemory(sidecar.pid);
+  before = cpuMs(sidecar.pid);
+  const loaded = await throughput(path, { connections, seconds, body: CHAT_BODY });
+  const loadedUs = ((cpuMs(sidecar.pid) - before) / loaded.calls) * 1000;
+  const rss = peak();
+
+  const row = {
+    'CPU/sequential call (µs)': Math.round(sequentialUs),
+    'CPU/streamed call (µs)': Math.round(streamUs),
+    [`CPU/call at ${connections} conns (µs)`]: Math.round(loadedUs),
+    'calls/s': Math.round(loaded.perSecond),
+    'peak RSS (MB)': Number(rss.toFixed(1)),
+    'load avg': `${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+  };
+  process.stdout.write(`${JSON.stringify(row)}\n`);
+} finally {
+  await Promise.all(running.reverse().map((child) => child.stop()));
+}

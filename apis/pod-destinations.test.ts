@@ -382,3 +382,48 @@ describe('judgeDestination', () => {
   it('allows an unknown URL elsewhere', () =>
     assert.equal(judge('DATABASE_URL', 'postgres://db.example.org/app').allowed, true));
 });
+
+describe('<service>.<namespace> hosts', () => {
+  const spec = agent({
+    env: [
+      { name: 'AZURE_OPENAI_ENDPOINT', value: 'http://llm-gateway.observability:8080' },
+      { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'HTTP://Otel-Collector.Observability.:4318' },
+      { name: 'OPENAI_BASE_URL', value: 'http://api.openai:8080/v1' },
+    ],
+  });
+  const hosts = (found: ReturnType<typeof podDestinations>) => found.map((d) => d.host);
+
+  it('are Services, not egress, when the namespace exists; judged as unknown hosts otherwise', () => {
+    const isClusterNamespace = (name: string) => name === 'observability';
+    assert.deepEqual(hosts(podDestinations({ spec, isClusterNamespace })), ['api.openai']);
+    assert.deepEqual(hosts(podDestinations({ spec })), [
+      'llm-gateway.observability',
+      'otel-collector.observability',
+      'api.openai',
+    ]);
+  });
+  it('follow the namespaces as they come and go, through a memo', () => {
+    const memo = destinationMemo([]);
+    const namespaces = new Set<string>();
+    const isClusterNamespace = (name: string) => namespaces.has(name);
+    const judge = () => hosts(podDestinations({ spec, additions: [], memo, isClusterNamespace }));
+    assert.equal(judge().length, 3);
+    namespaces.add('observability');
+    assert.deepEqual(judge(), ['api.openai']);
+    namespaces.add('openai');
+    assert.deepEqual(judge(), []);
+    namespaces.clear();
+    assert.equal(judge().length, 3);
+  });
+  it('placed by the catalog are judged even when the last label is a namespace', () => {
+    const additions = [{ host: 'llm.corp', region: 'us-east-1', jurisdiction: 'US' }];
+    const found = podDestinations({
+      spec: agent({ env: [{ name: 'OPENAI_BASE_URL', value: 'https://llm.corp/v1' }] }),
+      additions,
+      isClusterNamespace: () => true,
+    });
+    assert.deepEqual(found.map(show), [
+      'agent|env OPENAI_BASE_URL|https://llm.corp/v1|llm.corp|us-east-1|llm',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { serviceNamespaceOf } from './cluster-internal-host.js';
 import type { EffectivePolicy } from './effective-policy.js';
 import { endpointHost, expandVarReferences } from './endpoint-host.js';
 import { type CatalogAddition, placeEndpoint } from './region-catalog.js';
@@ -33,6 +34,11 @@ export interface PodDestination {
   jurisdiction?: string;
   /** Found in an LLM-endpoint setting: an unknown region counts against it. */
   llmSetting: boolean;
+  /**
+   * For an unplaced `<service>.<namespace>` host whose namespace does not exist (set only when the
+   * caller gives isClusterNamespace): that namespace, so a message can say why it is not a Service.
+   */
+  serviceNamespace?: string;
 }
 
 /** The parts of a container spec destinations hide in. */
@@ -69,6 +75,12 @@ export interface PodDestinationInputs {
   additions?: readonly CatalogAddition[];
   /** Remembers what each value names across calls; used only when made for the same `additions`. */
   memo?: DestinationMemo;
+  /**
+   * Whether a namespace exists in the cluster: a host `<service>.<namespace>` the catalog cannot
+   * place then names a Service there (the pod's DNS search path), not egress. Without it such a host
+   * is judged like any other.
+   */
+  isClusterNamespace?: (name: string) => boolean;
 }
 
 /**
@@ -94,6 +106,11 @@ export interface NamedDestination {
   host: string;
   region?: string;
   jurisdiction?: string;
+  /**
+   * For an unplaced two-label host `<service>.<namespace>`: the namespace. Whether it exists is asked
+   * per call (namespaces come and go; the memo must not keep the answer).
+   */
+  serviceNamespace?: string;
 }
 
 export function destinationMemo(additions: readonly CatalogAddition[], maxEntries = 20_000): DestinationMemo {
@@ -131,6 +148,7 @@ export function podDestinations(inputs: PodDestinationInputs): PodDestination[] 
   const seen = new Set<string>();
   const additions = inputs.additions ?? [];
   const memo = inputs.memo?.additions === additions ? inputs.memo : undefined;
+  const isClusterNamespace = inputs.isClusterNamespace;
   // `source` is `${what} ${which}`, put together only for a value that names a destination (few do).
   const add = (
     container: string | undefined,
@@ -143,6 +161,7 @@ export function podDestinations(inputs: PodDestinationInputs): PodDestination[] 
     if (names.length === 0) return;
     const source = `${what} ${which}`;
     for (const named of names) {
+      if (named.serviceNamespace !== undefined && isClusterNamespace?.(named.serviceNamespace)) continue;
       const key = `${container ?? ''}\n${source}\n${named.text}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -151,33 +170,37 @@ export function podDestinations(inputs: PodDestinationInputs): PodDestination[] 
       if (container !== undefined) destination.container = container;
       if (named.region !== undefined) destination.region = named.region;
       if (named.jurisdiction !== undefined) destination.jurisdiction = named.jurisdiction;
+      // Said only by a caller that knows the namespaces (then this one does not exist).
+      if (named.serviceNamespace !== undefined && isClusterNamespace)
+        destination.serviceNamespace = named.serviceNamespace;
       found.push(destination);
     }
   };
   const llm = (name: string) => llmEndpointSetting(name, memo);
 
   for (const container of allContainers(inputs.spec)) {
-    const env = new Map<string, string>();
+    // The variables `$(VAR)` may name; kept only when the container writes a `$` somewhere (few do).
+    const env = expandsReferences(container) ? new Map<string, string>() : NO_ENV;
     // envFrom first: the kubelet sets those, then env (which wins on a clash) in list order.
     for (const from of container.envFrom ?? []) {
       const name = from.configMapRef?.name;
       if (!name) continue;
       for (const [key, value] of Object.entries(inputs.configMaps?.[name] ?? {})) {
         const variable = `${from.prefix ?? ''}${key}`;
-        env.set(variable, value);
+        if (env !== NO_ENV) env.set(variable, value);
         add(container.name, value, llm(variable), 'configmap', `${name}/${key}`);
       }
     }
     for (const variable of container.env ?? []) {
       if (variable.value !== undefined) {
-        const value = expandVarReferences(variable.value, env);
-        env.set(variable.name, value);
+        const value = env === NO_ENV ? variable.value : expandVarReferences(variable.value, env);
+        if (env !== NO_ENV) env.set(variable.name, value);
         add(container.name, value, llm(variable.name), 'env', variable.name);
       } else if (variable.valueFrom?.configMapKeyRef) {
         const ref = variable.valueFrom.configMapKeyRef;
         const value = inputs.configMaps?.[ref.name]?.[ref.key];
         if (value === undefined) continue;
-        env.set(variable.name, value);
+        if (env !== NO_ENV) env.set(variable.name, value);
         add(
           container.name,
           value,
@@ -214,8 +237,27 @@ export function judgeDestination(
   return residencyDecision(residency, { baseUrl: destination.endpoint });
 }
 
-function allContainers(spec: PodSpecLike | undefined): ContainerLike[] {
-  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? []), ...(spec?.ephemeralContainers ?? [])];
+const NO_CONTAINERS: readonly ContainerLike[] = Object.freeze([]);
+/** Stands for an empty env where no `$(VAR)` can be expanded: never written to. */
+const NO_ENV: Map<string, string> = new Map();
+
+function allContainers(spec: PodSpecLike | undefined): readonly ContainerLike[] {
+  if (!spec) return NO_CONTAINERS;
+  // Most pods have regular containers only: no copy then (this runs for every review).
+  if (!spec.initContainers?.length && !spec.ephemeralContainers?.length)
+    return spec.containers ?? NO_CONTAINERS;
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+}
+
+/**
+ * Whether any env value, command or arg of the container holds a `$` (a `$(VAR)` reference or a
+ * `$$` escape). ConfigMap values are set, never expanded: only references written in the spec count.
+ */
+function expandsReferences(container: ContainerLike): boolean {
+  for (const variable of container.env ?? []) if (variable.value?.includes('$')) return true;
+  for (const part of container.command ?? []) if (part.includes('$')) return true;
+  for (const part of container.args ?? []) if (part.includes('$')) return true;
+  return false;
 }
 
 function llmEndpointSetting(name: string, memo: DestinationMemo | undefined): boolean {
@@ -261,16 +303,20 @@ function nameDestinations(
   const named: NamedDestination[] = [];
   for (const candidate of candidates(text, llmSetting)) {
     // Text that names no host a client could connect to (an unresolved $(VAR), a path) is no destination.
-    if (!endpointHost(candidate.text)) continue;
+    const endpoint = endpointHost(candidate.text);
+    if (!endpoint) continue;
     const placement = placeEndpoint(candidate.text, additions);
     if (placement.internal) continue;
     // Outside LLM settings only URLs (scheme://) count; a bare word is rarely a host.
     if (!llmSetting && !candidate.url && placement.region === undefined) continue;
+    // A catalog-placed host is judged even when its last label is a namespace's name.
+    const serviceNamespace = placement.region === undefined ? serviceNamespaceOf(endpoint) : undefined;
     named.push({
       text: candidate.text,
       host: placement.host,
       ...(placement.region !== undefined ? { region: placement.region } : {}),
       ...(placement.jurisdiction !== undefined ? { jurisdiction: placement.jurisdiction } : {}),
+      ...(serviceNamespace !== undefined ? { serviceNamespace } : {}),
     });
   }
   return named.length > 0 ? named : NONE;

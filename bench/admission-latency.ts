@@ -4,11 +4,12 @@
 // containers of twenty env vars each. The server runs in a process of its own; this process is the
 // load generator (undici Pool, one connection per caller, keep-alive, as the API server calls).
 //
-//   npm run bench:admission [-- --seconds 5 --levels 1,16,100]
+//   npm run bench:admission [-- --seconds 5 --levels 1,16,100 --profile DIR]
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { admissionReviewBody } from './admission/admission-review-body.js';
+import { processCpuMs } from './admission/process-cpu.js';
 import { forkEntry } from './sidecar-overhead/bench-processes.js';
 import { type LatencySummary, summarize } from './sidecar-overhead/latency-summary.js';
 
@@ -18,6 +19,8 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '5' },
     levels: { type: 'string', default: '1,16,100' },
+    // A directory for the server process's CPU profile (`--cpu-prof`), written when it exits.
+    profile: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -31,11 +34,17 @@ interface Run {
   concurrency: number;
   latency: LatencySummary;
   perSecond: number;
+  /** Server CPU (user + system) per answered review, µs; undefined without /proc. */
+  serverCpuUs: number | undefined;
   errors: number;
 }
 
 const body = admissionReviewBody();
-const server = await forkEntry('../admission/admission-server-process.js', []);
+const server = await forkEntry(
+  '../admission/admission-server-process.js',
+  [],
+  values.profile ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', values.profile] } : {},
+);
 const loadAtStart = loadavg()[0] as number;
 const started = performance.now();
 const runs: Run[] = [];
@@ -43,7 +52,9 @@ try {
   const ca = server.message['ca'] as string;
   for (const path of ['/validate/residency', '/mutate/sidecar-injection']) {
     await check(server.url, ca, path);
-    for (const concurrency of levels) runs.push(await measure(server.url, ca, path, concurrency));
+    for (const concurrency of levels) {
+      runs.push(await measure(server.url, ca, path, concurrency, server.pid));
+    }
   }
 } finally {
   await server.stop();
@@ -74,7 +85,13 @@ async function check(origin: string, ca: string, path: string): Promise<void> {
 }
 
 /** `concurrency` callers, each with one review in flight on its own connection; a second of warm-up first. */
-async function measure(origin: string, ca: string, path: string, concurrency: number): Promise<Run> {
+async function measure(
+  origin: string,
+  ca: string,
+  path: string,
+  concurrency: number,
+  serverPid: number,
+): Promise<Run> {
   const pool = new Pool(origin, { connections: concurrency, pipelining: 1, connect: { ca } });
   const samples: number[] = [];
   let errors = 0;
@@ -95,10 +112,23 @@ async function measure(origin: string, ca: string, path: string, concurrency: nu
   try {
     await Promise.all(Array.from({ length: concurrency }, () => caller(performance.now() + 1_000)));
     recording = true;
+    const cpuFrom = processCpuMs(serverPid);
     const from = performance.now();
     await Promise.all(Array.from({ length: concurrency }, () => caller(from + seconds * 1000)));
     const elapsed = (performance.now() - from) / 1000;
-    return { path, concurrency, latency: summarize(samples), perSecond: samples.length / elapsed, errors };
+    const cpuTo = processCpuMs(serverPid);
+    const serverCpuUs =
+      cpuFrom === undefined || cpuTo === undefined || samples.length === 0
+        ? undefined
+        : ((cpuTo - cpuFrom) * 1000) / samples.length;
+    return {
+      path,
+      concurrency,
+      latency: summarize(samples),
+      perSecond: samples.length / elapsed,
+      serverCpuUs,
+      errors,
+    };
   } finally {
     await pool.close();
   }
@@ -111,8 +141,10 @@ function print(results: Run[], elapsedS: number, load: [number, number]): void {
     `\n## Admission latency — node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
       `${elapsedS.toFixed(0)} s, load average ${load[0].toFixed(1)} → ${load[1].toFixed(1)}\n`,
   );
-  console.log('| webhook | concurrent | p50 (ms) | p99 (ms) | mean (ms) | reviews/s | errors | target |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  console.log(
+    '| webhook | concurrent | p50 (ms) | p99 (ms) | mean (ms) | reviews/s | server CPU (µs/review) | errors | target |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const run of results) {
     const targeted = run.path === '/validate/residency' && run.concurrency === 100;
     const target = targeted
@@ -120,12 +152,14 @@ function print(results: Run[], elapsedS: number, load: [number, number]): void {
       : '—';
     console.log(
       `| ${run.path} | ${run.concurrency} | ${ms(run.latency.median)} | ${ms(run.latency.p99)} | ` +
-        `${ms(run.latency.mean)} | ${Math.round(run.perSecond)} | ${run.errors} | ${target} |`,
+        `${ms(run.latency.mean)} | ${Math.round(run.perSecond)} | ${run.serverCpuUs?.toFixed(0) ?? '—'} | ` +
+        `${run.errors} | ${target} |`,
     );
   }
   console.log(
     `\nOne AdmissionReview of ${(Buffer.byteLength(body) / 1024).toFixed(1)} KiB: a Pod of 10 containers × 20 env vars ` +
       '(LLM endpoints, cluster-internal URLs, plain settings) under an EU-only Enforce policy, admitted. ' +
-      `${seconds} s per level after 1 s of warm-up; latency from request to the last byte of the answer, client side.`,
+      `${seconds} s per level after 1 s of warm-up; latency from request to the last byte of the answer, client side; ` +
+      'server CPU from /proc/<pid>/stat (10 ms ticks) over the measured seconds, divided by the reviews answered.',
   );
 }

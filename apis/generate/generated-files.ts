@@ -5,7 +5,7 @@ import { crdManifest } from './crd-manifest.js';
 /**
  * Relative path → content of every file `npm run generate` writes: `crds/` for `kubectl apply`, and
  * the same files in the chart's `files/crds/`, which its template `templates/crds.yaml` renders so
- * that `helm upgrade` upgrades them (docs/adr/0012-C-crds-as-chart-templates.md).
+ * that `helm upgrade` upgrades them (docs/adr/0019-crds-as-chart-templates.md).
  */
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();

@@ -8,7 +8,8 @@ export const BENCH_NAMESPACE = 'agents';
 export const EU_POLICY = {
   apiVersion: API_VERSION,
   kind: 'DataResidencyPolicy',
-  metadata: { name: 'eu-only' },
+  // As the operator's informer cache holds it: compilations are keyed by uid and resourceVersion.
+  metadata: { name: 'eu-only', uid: 'c0d6b1b2-0000-4000-8000-000000000001', resourceVersion: '1' },
   spec: {
     mode: 'Enforce',
     namespaceSelector: { matchLabels: { 'data-zone': 'eu' } },

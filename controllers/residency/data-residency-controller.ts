@@ -73,6 +73,7 @@ export const dataResidencyController: ControllerFactory = (environment) =>
         agents,
         configMaps: (namespace) => configMaps.get(namespace) ?? {},
         routes: (namespace) => context.cache(fallbackRoutes).list(namespace),
+        isClusterNamespace: (name) => context.cache(namespaces).get(name) !== undefined,
       });
 
       const health = {

@@ -27,6 +27,8 @@ export interface AuditInputs {
   configMaps: (namespace: string) => Readonly<Record<string, Readonly<Record<string, string>> | undefined>>;
   /** FallbackRoutes of a namespace. */
   routes: (namespace: string) => readonly FallbackRoute[];
+  /** Whether a namespace exists: `<service>.<namespace>` then names a Service, not egress (as at admission). */
+  isClusterNamespace?: (name: string) => boolean;
 }
 
 export interface AuditResult {
@@ -60,6 +62,7 @@ export function auditResidency(inputs: AuditInputs): AuditResult {
         annotations: egressAnnotations(workload.annotations, workload.template.metadata?.annotations),
         configMaps: inputs.configMaps(workload.namespace),
         additions,
+        ...(inputs.isClusterNamespace ? { isClusterNamespace: inputs.isClusterNamespace } : {}),
       });
       for (const destination of destinations) {
         const decision = judgeDestination(destination, residency);

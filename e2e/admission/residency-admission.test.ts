@@ -1,7 +1,8 @@
 // Residency validation through the real API server: workloads of every kind created with kubectl
 // and refused or admitted; the residency table (webhooks/residency/testdata) replayed row by row
 // with server-side dry-runs, each in a namespace of its own; an ephemeral container added with
-// `kubectl debug` refused; a pre-existing violation warned about, not refused, on update; Warn-mode
+// `kubectl debug` refused; an LLM endpoint at `<service>.<namespace>` admitted once the namespace
+// exists; a pre-existing violation warned about, not refused, on update; Warn-mode
 // warnings printed by kubectl; and a dry-run that changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -171,6 +172,37 @@ describe('residency validation (validating webhook, real API server)', { timeout
       `${unbuildable.length} rows could not be set up:\n${unbuildable.join('\n')}`,
     );
     assert.deepEqual(failures, []);
+  });
+
+  it('admits an LLM endpoint naming a Service as <service>.<namespace> once that namespace exists', async () => {
+    await usePolicies([policy('eu-only')]);
+    const namespace = await namespaceFor({ namespaceLabels: { 'residency-case': 'eu' } });
+    const gateways = uniqueName('adm-res-gw');
+    const manifest = workload(
+      'Deployment',
+      'gateway-user',
+      agentEnv({
+        AZURE_OPENAI_ENDPOINT: `http://llm-gateway.${gateways}:8080`,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `HTTP://Otel-Collector.${gateways.toUpperCase()}.:4318`,
+      }),
+    );
+    // No such namespace yet: an unknown two-label host, refused like any other.
+    const refused = await apply(['create', '--dry-run=server', '-n', namespace], manifest);
+    assert.notEqual(refused.code, 0, 'admitted before the namespace existed');
+    assert.match(refused.stderr, new RegExp(DENIED_BY));
+    assert.ok(
+      refused.stderr.includes(
+        `llm-gateway.${gateways}, region unknown (not a Service: no namespace ${gateways})`,
+      ),
+      refused.stderr,
+    );
+    made.push(gateways);
+    await createNamespace(client, gateways);
+    const created = await eventually('admitted once the namespace exists', async () => {
+      const answer = await apply(['create', '-n', namespace], manifest);
+      return answer.code === 0 ? answer : undefined;
+    });
+    assert.doesNotMatch(created.stderr, /Warning:/);
   });
 
   it('refuses an ephemeral container added with kubectl debug, naming it', async () => {

@@ -1,6 +1,6 @@
 // The two webhook configurations, as the operator registers them out of cluster (`--webhook-registration
 // self`) and as the chart renders them in cluster: what the API server sends where, and what it does
-// when the operator does not answer. Pure. Why these choices: docs/adr/0013-B-webhook-registration.md.
+// when the operator does not answer. Pure. Why these choices: docs/adr/0022-webhook-registration.md.
 //
 // - residency (validating): every Pod (and pods/ephemeralcontainers) and every pod template, on
 //   CREATE and UPDATE; failurePolicy Fail by default — a workload nobody judged must not start.

@@ -6,7 +6,7 @@
 // - `self` (out of cluster): the operator applies both configurations whole (server-side apply),
 //   pointing at its own URL, and again when the bundle changes. On exit they stay, unless the CLI
 //   is asked to remove them (`--webhook-cleanup-on-exit`: removeWebhookConfigurations, called
-//   before the shutdown, while the client may still act); docs/adr/0013-B-webhook-registration.md.
+//   before the shutdown, while the client may still act); docs/adr/0022-webhook-registration.md.
 import type { Logger } from 'pino';
 import type { InformerSet } from '../../operator/informer/informer-set.js';
 import { isNotFound } from '../../operator/kube/api-error.js';

@@ -7,6 +7,7 @@ import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { type DestinationMemo, destinationMemo } from '../../apis/pod-destinations.js';
 import type { ResidencyDecision } from '../../apis/residency-decision.js';
 import { residencyPoliciesFor } from '../../controllers/policy/residency-scope.js';
+import type { TargetPlacement } from '../../controllers/policy/target-placement.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 
 export interface NamespaceResidency {
@@ -17,6 +18,8 @@ export interface NamespaceResidency {
   memo: DestinationMemo;
   /** Verdicts by endpoint (an LLM setting's and any other's apart: they are judged differently). */
   decisions: { llm: Map<string, ResidencyDecision>; other: Map<string, ResidencyDecision> };
+  /** FallbackRoute targets placed and judged, by declared region and endpoint. */
+  targets: Map<string, TargetPlacement>;
 }
 
 /** Exemption comes from the view's exemptNamespaces, not from an operator namespace: no namespace is named ''. */
@@ -64,6 +67,7 @@ export function namespaceResidencies(
       residency,
       memo: destinationMemo(residency.endpoints ?? []),
       decisions: { llm: new Map(), other: new Map() },
+      targets: new Map(),
     };
     if (compiled.size >= maxCompilations) compiled.delete(compiled.keys().next().value as string);
     compiled.set(key, fresh);
@@ -71,12 +75,8 @@ export function namespaceResidencies(
   };
 }
 
-/** A decision from the memo, computed and kept when missing. */
-export function rememberedDecision(
-  decisions: Map<string, ResidencyDecision>,
-  endpoint: string,
-  decide: () => ResidencyDecision,
-): ResidencyDecision {
+/** A decision (or a target's placement) from the memo, computed and kept when missing. */
+export function rememberedDecision<T>(decisions: Map<string, T>, endpoint: string, decide: () => T): T {
   if (endpoint.length > MAX_REMEMBERED_ENDPOINT) return decide();
   let decision = decisions.get(endpoint);
   if (decision === undefined) {

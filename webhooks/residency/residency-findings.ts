@@ -37,6 +37,8 @@ export interface FindingInputs {
   configMaps: Readonly<Record<string, Readonly<Record<string, string>> | undefined>>;
   /** FallbackRoutes of the workload's namespace. */
   routes: readonly FallbackRoute[];
+  /** Whether a namespace exists (`<service>.<namespace>` then names a Service, not egress); default none. */
+  isClusterNamespace?: (name: string) => boolean;
 }
 
 export function residencyFindings(inputs: FindingInputs): ResidencyFinding[] {
@@ -48,6 +50,7 @@ export function residencyFindings(inputs: FindingInputs): ResidencyFinding[] {
     configMaps: inputs.configMaps,
     additions: judged.memo.additions,
     memo: judged.memo,
+    ...(inputs.isClusterNamespace ? { isClusterNamespace: inputs.isClusterNamespace } : {}),
   });
   for (const destination of destinations) {
     const decisions = destination.llmSetting ? judged.decisions.llm : judged.decisions.other;
@@ -59,7 +62,9 @@ export function residencyFindings(inputs: FindingInputs): ResidencyFinding[] {
   }
   for (const route of agentRoutes(workload, inputs.routes)) {
     for (const target of route.spec.targets) {
-      const placed = placeTarget(target, judged.residency);
+      // Placement depends on the endpoint and the declared region only (and the policies: judged's).
+      const key = `${target.region ?? ''}\n${target.endpoint}`;
+      const placed = rememberedDecision(judged.targets, key, () => placeTarget(target, judged.residency));
       if (placed.decision.allowed) continue;
       findings.push({
         source: `FallbackRoute ${route.metadata?.name ?? ''} target ${target.name}`,

@@ -111,6 +111,7 @@ describe('residency table, against the DataResidencyPolicy audit', () => {
         agents: [...discoverAgents([{ kind: row.kind as 'Deployment', objects: [object] }]).values()],
         configMaps: () => configMaps,
         routes: (namespace) => view.fallbackRoutes(namespace) as FallbackRoute[],
+        isClusterNamespace: (name) => view.namespace(name) !== undefined,
       });
       assert.equal(audit.violationCount > 0, row.expect !== 'allowed', JSON.stringify(audit.violations));
     });

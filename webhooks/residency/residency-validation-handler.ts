@@ -19,6 +19,8 @@ const NOTHING_BEFORE: ReadonlySet<string> = new Set();
 
 export function residencyValidationHandler(view: AdmissionClusterView): AdmissionHandler {
   const residencyOf = namespaceResidencies();
+  // `<service>.<namespace>` names a Service when the namespace exists (the view's namespace cache).
+  const isClusterNamespace = (name: string) => view.namespace(name) !== undefined;
   return {
     name: 'residency',
     path: RESIDENCY_WEBHOOK.path,
@@ -48,10 +50,10 @@ export function residencyValidationHandler(view: AdmissionClusterView): Admissio
 
       const routes = view.fallbackRoutes(namespace);
       const configMaps = await readConfigMaps(view, namespace, workload.spec);
-      const findings = residencyFindings({ workload, judged, configMaps, routes });
+      const findings = residencyFindings({ workload, judged, configMaps, routes, isClusterNamespace });
       if (findings.length === 0) return ALLOWED;
 
-      // An UPDATE is refused only for what it adds (docs/adr/0012-A-residency-admission-ratchets-updates.md).
+      // An UPDATE is refused only for what it adds (docs/adr/0017-residency-admission-ratchets-updates.md).
       let preexisting = NOTHING_BEFORE;
       const old =
         request.operation === 'UPDATE' ? admittedWorkload(kind, request.oldObject, namespace) : undefined;
@@ -60,7 +62,13 @@ export function residencyValidationHandler(view: AdmissionClusterView): Admissio
           ...(await readConfigMaps(view, namespace, old.spec, configMaps)),
           ...configMaps,
         };
-        const before = residencyFindings({ workload: old, judged, configMaps: oldConfigMaps, routes });
+        const before = residencyFindings({
+          workload: old,
+          judged,
+          configMaps: oldConfigMaps,
+          routes,
+          isClusterNamespace,
+        });
         preexisting = new Set(before.map(findingKey));
       }
       return residencyVerdict({ workload, findings, preexisting, policies: judged.policies });

@@ -3,7 +3,7 @@
 // endpoint, host, region and policy — all of them, the list capped with "and N more"; Warn findings
 // become admission warnings (kubectl prints them); Audit findings an audit annotation. An Enforce
 // finding the object already had before an UPDATE is warned about, not denied (see
-// docs/adr/0012-A-residency-admission-ratchets-updates.md).
+// docs/adr/0017-residency-admission-ratchets-updates.md).
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { AdmissionVerdict } from '../admission/admission-review.js';
 import type { AdmittedWorkload } from './admitted-workload.js';
@@ -116,9 +116,17 @@ function where(finding: ResidencyFinding): string {
     : `container ${finding.container}, ${finding.source}`;
 }
 
-/** `api.openai.com, region us (US)` or `llm.example.com, region unknown`. */
+/**
+ * `api.openai.com, region us (US)`, `llm.example.com, region unknown`, or for a two-label host
+ * `otel-collector.observability, region unknown (not a Service: no namespace observability)`.
+ */
 function placement(finding: ResidencyFinding): string {
-  if (finding.region === undefined) return `${finding.host}, region unknown`;
+  if (finding.region === undefined) {
+    const namespace = finding.serviceNamespace;
+    return namespace === undefined
+      ? `${finding.host}, region unknown`
+      : `${finding.host}, region unknown (not a Service: no namespace ${namespace})`;
+  }
   return `${finding.host}, region ${finding.region}${finding.jurisdiction ? ` (${finding.jurisdiction})` : ''}`;
 }
 

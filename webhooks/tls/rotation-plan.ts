@@ -2,7 +2,7 @@
 // time. Pure: the keeper (webhook-certificate-keeper.ts) reads the Secret, asks, carries the steps
 // out and writes the Secret back.
 //
-// Rotation never fails an admission (docs/adr/0012-B-webhook-certificate-rotation.md):
+// Rotation never fails an admission (docs/adr/0018-webhook-certificate-rotation.md):
 // - the serving certificate is renewed at 2/3 of its life, signed by the CA that signs now, which
 //   the API server already trusts;
 // - a CA is replaced in two steps: at 2/3 of its life a next CA is *staged* — published in the

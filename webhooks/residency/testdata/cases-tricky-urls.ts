@@ -149,6 +149,37 @@ export const TRICKY_URL_CASES: ResidencyCase[] = [
     'allowed',
   ),
   row('a Service by its short name', { OPENAI_BASE_URL: 'http://llm-proxy:8080/v1' }, 'allowed'),
+  row(
+    'a Service as <service>.<namespace> of an existing namespace',
+    {
+      AZURE_OPENAI_ENDPOINT: 'http://llm-gateway.default:8080',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.kube-public:4318',
+    },
+    'allowed',
+  ),
+  row(
+    '<service>.<namespace> in upper case, with a trailing dot, bare or with .svc',
+    {
+      OPENAI_BASE_URL: 'HTTP://LLM-Gateway.Default.:8080/v1',
+      ANTHROPIC_BASE_URL: 'llm-gateway.DEFAULT.svc.:8443',
+    },
+    'allowed',
+  ),
+  row(
+    '<service>.<namespace> of a namespace the cluster does not have is an unknown host',
+    { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability:4318' },
+    'denied',
+    [
+      'env OTEL_EXPORTER_OTLP_ENDPOINT',
+      'otel-collector.observability, region unknown (not a Service: no namespace observability)',
+    ],
+  ),
+  row(
+    'a two-label look-alike (api.openai) is not a Service: openai is no namespace',
+    { OPENAI_BASE_URL: 'http://api.openai:8080/v1' },
+    'denied',
+    ['api.openai, region unknown'],
+  ),
   row('the sidecar on localhost', { OPENAI_BASE_URL: 'http://127.0.0.1:4000/v1' }, 'allowed'),
   row(
     'an unknown host in an LLM setting is refused',

@@ -222,14 +222,18 @@ export function admissionRequestOf(row: ResidencyCase, uid = 'case'): AdmissionR
   };
 }
 
-/** The cluster around a row, for inMemoryClusterView. */
+/** Namespaces every cluster has (the e2e replay's real cluster too): rows may name Services in them. */
+export const BUILT_IN_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'] as const;
+
+/** The cluster around a row, for inMemoryClusterView: its namespace besides the built-in ones. */
 export function clusterObjectsOf(row: ResidencyCase): ClusterObjects {
   const inNamespace = <T extends { metadata: object }>(m: T): T => ({
     ...m,
     metadata: { ...m.metadata, namespace: row.namespace },
   });
+  const builtIn = Object.fromEntries(BUILT_IN_NAMESPACES.map((name) => [name, {}]));
   return {
-    namespaces: { [row.namespace]: row.namespaceLabels },
+    namespaces: { ...builtIn, [row.namespace]: row.namespaceLabels },
     residencyPolicies: row.policies,
     fallbackRoutes: (row.routes ?? []).map((r) => inNamespace(r as { metadata: object })),
     configMaps: (row.configMaps ?? []).map((c) => ({

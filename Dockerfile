@@ -37,7 +37,8 @@ COPY --from=build /src/dist/cli dist/cli
 COPY bin bin
 # The distroless "nonroot" uid: no shell account, owns nothing in the image (all files stay root's).
 USER 65532:65532
-# `agent-governor sidecar` re-executes itself with its V8 flags (cli/sidecar-node-flags.ts,
-# docs/adr/0009-sidecar-v8-flags.md); the operator runs with Node's defaults.
+# `agent-governor sidecar` and `agent-governor operator` re-execute themselves with their own V8
+# flags and glibc malloc settings (cli/node-flags.ts, docs/adr/0009-sidecar-v8-flags.md and
+# docs/adr/0027-operator-v8-flags.md); the image's Node 24 has process.execve.
 ENTRYPOINT ["node", "/app/bin/agent-governor.mjs"]
 CMD ["--help"]

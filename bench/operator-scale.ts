@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { leanProcessEnvironment, OPERATOR_NODE_FLAGS } from '../cli/node-flags.js';
 import { servicesEnv } from '../e2e/sidecar-services/services-fixture.js';
 import { namespaces } from '../operator/kube/resources.js';
 import { type ColdStart, coldStart } from './operator/cold-start.js';
@@ -36,8 +37,11 @@ const { values } = parseArgs({
     trials: { type: 'string', default: '30' },
     /** A CPU profile of the operator (.cpuprofile) and its metrics after the cold start, into this directory. */
     profile: { type: 'string' },
-    /** Flags for the operator's Node (space-separated), e.g. "--max-semi-space-size=4". */
-    'node-flags': { type: 'string', default: '' },
+    /**
+     * Flags for the operator's Node (space-separated). Default: those `agent-governor operator`
+     * re-executes itself with (cli/node-flags.ts; Node 20 cannot, so they are passed); "" for Node's own.
+     */
+    'node-flags': { type: 'string', default: OPERATOR_NODE_FLAGS.join(' ') },
   },
 });
 const agents = positive('agents', values.agents);
@@ -55,6 +59,13 @@ if (trials + senders > teams) {
   );
 }
 
+// With V8 flags, the malloc settings the command re-executes itself with too (as it runs in the
+// image); a value given in the environment wins. `--node-flags ""` measures Node's defaults.
+if (values['node-flags']) Object.assign(process.env, leanProcessEnvironment(process.env));
+const mallocSettings = Object.entries(process.env)
+  .filter(([name]) => name.startsWith('MALLOC_'))
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ');
 const dir = mkdtempSync(join(tmpdir(), 'bench-operator-'));
 if (values.profile) mkdirSync(values.profile, { recursive: true });
 const loadAtStart = loadavg()[0] ?? 0;
@@ -82,6 +93,8 @@ try {
     operatorNamespace,
     population,
     deadlineMs: 180_000,
+    // A profile run keeps the operator's info log (publishes, phases, actions) to line up with the trials.
+    ...(values.profile ? { logLevel: 'info' } : {}),
     nodeArgs: [
       ...(values['node-flags'] ?? '').split(/\s+/).filter(Boolean),
       ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
@@ -114,6 +127,15 @@ try {
     budgetTokens: BUDGET_TOKENS,
   });
   const peakMb = run.stopRunSampling();
+  if (values.profile) {
+    writeFileSync(
+      join(values.profile, 'enforcement-timeline.json'),
+      JSON.stringify(enforcement.timeline, null, 1),
+    );
+    writeFileSync(join(values.profile, 'operator-output.log'), run.operator.output());
+    const metrics = await (await fetch(`${run.operator.metricsUrl}/metrics`)).text();
+    writeFileSync(join(values.profile, 'operator-metrics-at-the-end.txt'), metrics);
+  }
 
   const fromAck = summarize(enforcement.fromAckMs);
   const fromPost = summarize(enforcement.fromPostMs);
@@ -177,7 +199,7 @@ try {
     `\n## Operator at scale (${agents} agents in ${namespaceCount} namespaces, ${teams} budgets / routes / SLOs)\n`,
   );
   console.log(
-    `Node ${process.version}${values['node-flags'] ? ` (operator: ${values['node-flags']})` : ''}, ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at start, ` +
+    `Node ${process.version}${` (operator: ${values['node-flags'] || "Node's defaults"}${mallocSettings ? `, ${mallocSettings}` : ''})`}, ${cpus().length} cores, load average ${loadAtStart.toFixed(2)} at start, ` +
       `${(loadavg()[0] ?? 0).toFixed(2)} at the end; population created in ${populateSeconds.toFixed(1)} s\n`,
   );
   console.log('| measure | value | target |');

@@ -30,9 +30,15 @@ describe('the V8 flags of the long-running commands', () => {
     assert.equal(hasSemiSpaceFlag(['--max-old-space-size=64'], '--inspect'), false);
   });
 
-  it('limit malloc arenas unless the environment says otherwise', () => {
-    assert.equal(leanProcessEnvironment({ PATH: '/bin' })['MALLOC_ARENA_MAX'], '2');
-    assert.equal(leanProcessEnvironment({ PATH: '/bin' })['PATH'], '/bin');
-    assert.equal(leanProcessEnvironment({ MALLOC_ARENA_MAX: '4' })['MALLOC_ARENA_MAX'], '4');
+  it('limit malloc arenas and map large blocks unless the environment says otherwise', () => {
+    const lean = leanProcessEnvironment({ PATH: '/bin' });
+    assert.equal(lean['MALLOC_ARENA_MAX'], '2');
+    assert.equal(lean['MALLOC_MMAP_THRESHOLD_'], '131072');
+    assert.equal(lean['MALLOC_TRIM_THRESHOLD_'], '131072');
+    assert.equal(lean['PATH'], '/bin');
+    const chosen = leanProcessEnvironment({ MALLOC_ARENA_MAX: '4', MALLOC_MMAP_THRESHOLD_: '65536' });
+    assert.equal(chosen['MALLOC_ARENA_MAX'], '4');
+    assert.equal(chosen['MALLOC_MMAP_THRESHOLD_'], '65536');
+    assert.equal(chosen['MALLOC_TRIM_THRESHOLD_'], '131072');
   });
 });

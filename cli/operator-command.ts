@@ -4,6 +4,7 @@ import { type Level, pino } from 'pino';
 import type { Operator } from '../operator/runtime/operator-runtime.js';
 import type { OperatorService } from '../operator/runtime/operator-service.js';
 import type { SidecarServicesTls } from '../operator/sidecar-services/sidecar-services.js';
+import { hasSemiSpaceFlag, OPERATOR_NODE_FLAGS, relaunchWithNodeFlags } from './node-flags.js';
 import { boolean, dnsLabel, port, seconds } from './option-values.js';
 import {
   addWebhookOptions,
@@ -138,7 +139,16 @@ export function registerOperatorCommand(program: Command): void {
         .default('info'),
     );
   addWebhookOptions(command).action(async (flags: OperatorFlags) => {
+    // Become the same command with the operator's V8 flags (replaces this process; ADR 0027).
+    // Node before 22.15 cannot.
+    const flagged = hasSemiSpaceFlag() || relaunchWithNodeFlags(OPERATOR_NODE_FLAGS);
     const log = pino({ level: flags.logLevel, base: { component: 'operator' } });
+    if (!flagged) {
+      log.info(
+        `Node ${process.version} cannot re-exec itself with ${OPERATOR_NODE_FLAGS.join(' ')}: running with Node's ` +
+          `default heap sizing (start it as \`node ${OPERATOR_NODE_FLAGS.join(' ')} agent-governor.mjs operator …\` to apply them)`,
+      );
+    }
     const {
       resolveConnection,
       policyStore,

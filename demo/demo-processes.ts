@@ -2,7 +2,7 @@
 // way `cluster up` starts the control plane (detached, output in DIR/logs/<name>.log) and recorded
 // in the cluster's state.json beside etcd and the API server. So one `agent-governor cluster down
 // --dir DIR` stops a kept demo whole, and the owner watch of a demo run without --keep stops them
-// too when the demo process dies without cleaning up (SIGKILL). See docs/adr/0012-F-demo-processes-in-cluster-state.md.
+// too when the demo process dies without cleaning up (SIGKILL). See docs/adr/0021-demo-processes-in-cluster-state.md.
 import { clusterLayout, logFile } from '../e2e/cluster/cluster-layout.js';
 import { type ProcessRecord, readClusterState, writeClusterState } from '../e2e/cluster/cluster-state.js';
 import { type StartedProcess, startProcess } from '../e2e/cluster/start-process.js';

@@ -37,6 +37,8 @@ export async function coldStart(options: {
   deadlineMs: number;
   /** Flags for the operator's Node, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** The operator's log level; default warn. */
+  logLevel?: string;
 }): Promise<ColdStart> {
   const { client, population } = options;
   const spawnedAt = performance.now();
@@ -44,7 +46,7 @@ export async function coldStart(options: {
   const operator = await startOperatorCli(options.kubeconfig, options.operatorNamespace, {
     identity: 'bench-operator',
     lease: 'agent-governor-leader',
-    extra: ['--log-level', 'warn'],
+    extra: ['--log-level', options.logLevel ?? 'warn'],
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
   });
   const startupLineMs = since();

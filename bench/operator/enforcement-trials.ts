@@ -16,6 +16,8 @@ export interface EnforcementSamples {
   fromPostMs: number[];
   /** Trials whose crossing did not reach the client within the timeout. */
   missed: number;
+  /** Each trial on the wall clock (epoch ms), to line up with the operator's log (`--profile`). */
+  timeline: { team: string; agent: string; postedAt: number; ackedAt: number; seenAt?: number }[];
 }
 
 export async function enforcementTrials(options: {
@@ -28,7 +30,8 @@ export async function enforcementTrials(options: {
   pauseMs?: number;
 }): Promise<EnforcementSamples> {
   const client = new SidecarProtocolClient(options.servicesUrl, options.tokenFiles, 4);
-  const samples: EnforcementSamples = { fromAckMs: [], fromPostMs: [], missed: 0 };
+  const samples: EnforcementSamples = { fromAckMs: [], fromPostMs: [], missed: 0, timeline: [] };
+  const epoch = (at: number) => Math.round(performance.timeOrigin + at);
   for (const [index, team] of options.teams.entries()) {
     if (index > 0) await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 1_000));
     const [, watched, spender] = team.agents;
@@ -61,6 +64,13 @@ export async function enforcementTrials(options: {
         setTimeout(resolve, options.timeoutMs ?? 10_000, undefined).unref(),
       );
       const seenAt = await Promise.race([seen, timeout]);
+      samples.timeline.push({
+        team: team.name,
+        agent: `${team.namespace}/${watched}`,
+        postedAt: epoch(postedAt),
+        ackedAt: epoch(ackedAt),
+        ...(seenAt === undefined ? {} : { seenAt: epoch(seenAt) }),
+      });
       if (seenAt === undefined) {
         samples.missed++;
         continue;

@@ -7,12 +7,7 @@ import {
   watch,
 } from '../../operator/controller/controller-definition.js';
 import { agentSLOs } from '../../operator/kube/resources.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import {
-  policiesSelectingLedger,
-  policiesSelectingWorkload,
-} from '../workload-actions/selecting-policies.js';
-import { isAgentWorkload, workloadResources } from '../workload-actions/workload-resources.js';
+import { selectedAgentWatches } from '../workload-actions/selected-agent-watches.js';
 import { reconcileAgentSLO } from './agent-slo-reconciler.js';
 import { PrometheusRuleSync } from './prometheus-rule-sync.js';
 import { sloMetrics } from './slo-metrics.js';
@@ -33,20 +28,7 @@ export function agentSLOController(options: AgentSLOControllerOptions = {}): Con
     return defineController({
       name: 'agent-slo',
       concurrency: options.concurrency ?? 4,
-      watches: [
-        watch({ resource: agentSLOs }),
-        ...Object.values(workloadResources).map((resource) =>
-          watch({
-            resource,
-            filter: isAgentWorkload,
-            mapToKeys: (workload, cache) => policiesSelectingWorkload(workload, agentSLOs, cache),
-          }),
-        ),
-        watch({
-          resource: agentUsageLedgers,
-          mapToKeys: (ledger, cache) => policiesSelectingLedger(ledger, agentSLOs, cache),
-        }),
-      ],
+      watches: [watch({ resource: agentSLOs }), ...selectedAgentWatches(agentSLOs)],
       async reconcile(key, context) {
         const result = await reconcileAgentSLO(key, context, {
           metrics,

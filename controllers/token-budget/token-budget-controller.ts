@@ -10,12 +10,8 @@ import {
 import { done } from '../../operator/controller/reconcile-result.js';
 import { isNotFound } from '../../operator/kube/api-error.js';
 import { tokenBudgets } from '../../operator/kube/resources.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import {
-  policiesSelectingLedger,
-  policiesSelectingWorkload,
-} from '../workload-actions/selecting-policies.js';
-import { isAgentWorkload, workloadResources } from '../workload-actions/workload-resources.js';
+import { DEFAULT_COUNTERS_PACE_MS } from '../budget/status-counters-pace.js';
+import { selectedAgentWatches } from '../workload-actions/selected-agent-watches.js';
 import type { AlertContext } from './budget-alerts.js';
 import { budgetMetrics } from './budget-metrics.js';
 import { reconcileTokenBudget } from './token-budget-reconciler.js';
@@ -25,35 +21,30 @@ export interface TokenBudgetControllerOptions {
   maxRequeueMs?: number;
   /** Alert webhook delivery tuning. */
   delivery?: AlertContext['delivery'];
-  /** Budgets reconciled at once; default 4. */
+  /**
+   * Budgets reconciled at once; default 16. A reconcile mostly waits for the API server, and a
+   * crossing queued behind every budget a burst of usage touched would reach sidecars late.
+   */
   concurrency?: number;
+  /** Least time between two status writes that only move usage counters; default 3 s. */
+  countersPaceMs?: number;
 }
 
 export function tokenBudgetController(options: TokenBudgetControllerOptions = {}): ControllerFactory {
   return (environment) => {
     const metrics = budgetMetrics(environment.registry);
+    const lastStatusWrites = new Map<string, number>();
     return defineController({
       name: 'token-budget',
-      concurrency: options.concurrency ?? 4,
-      watches: [
-        watch({ resource: tokenBudgets }),
-        ...Object.values(workloadResources).map((resource) =>
-          watch({
-            resource,
-            filter: isAgentWorkload,
-            mapToKeys: (workload, cache) => policiesSelectingWorkload(workload, tokenBudgets, cache),
-          }),
-        ),
-        watch({
-          resource: agentUsageLedgers,
-          mapToKeys: (ledger, cache) => policiesSelectingLedger(ledger, tokenBudgets, cache),
-        }),
-      ],
+      concurrency: options.concurrency ?? 16,
+      watches: [watch({ resource: tokenBudgets }), ...selectedAgentWatches(tokenBudgets)],
       async reconcile(key, context) {
         try {
           return await reconcileTokenBudget(key, context, {
             metrics,
             maxRequeueMs: options.maxRequeueMs ?? 300_000,
+            countersPaceMs: options.countersPaceMs ?? DEFAULT_COUNTERS_PACE_MS,
+            lastStatusWrites,
             ...(options.delivery ? { delivery: options.delivery } : {}),
           });
         } catch (err) {

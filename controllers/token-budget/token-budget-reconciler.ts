@@ -13,6 +13,7 @@ import { ALERTS_SENT_ANNOTATION, alertedThresholds, alertsDue } from '../budget/
 import { type BudgetPhaseDecision, budgetPhase, wholePercent } from '../budget/budget-phase.js';
 import { budgetStatus } from '../budget/budget-status.js';
 import { budgetUsage } from '../budget/budget-usage.js';
+import { statusWriteWait } from '../budget/status-counters-pace.js';
 import type { SuspendedWorkload } from '../budget/suspend-plan.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { applyWorkloadChanges } from '../workload-actions/apply-workload-changes.js';
@@ -29,6 +30,10 @@ export interface BudgetReconcilerOptions {
   /** Longest wait before looking again without a change; default 5 minutes. */
   maxRequeueMs: number;
   delivery?: AlertContext['delivery'];
+  /** Least time between two status writes that only move counters (budget/status-counters-pace.ts). */
+  countersPaceMs: number;
+  /** When this process last wrote each budget's status (performance.now(), by namespace/name). */
+  lastStatusWrites: Map<string, number>;
 }
 
 /** After a conflicting write: look again soon, on the fresh view the watch brings. */
@@ -40,8 +45,10 @@ export async function reconcileTokenBudget(
   options: BudgetReconcilerOptions,
 ): Promise<ReconcileResult> {
   const cached = context.cache(tokenBudgets).get(key);
+  const id = `${key.namespace ?? ''}/${key.name}`;
   if (!cached) {
     options.metrics.forget(key);
+    options.lastStatusWrites.delete(id);
     return done;
   }
   const namespace = key.namespace ?? '';
@@ -149,7 +156,7 @@ export async function reconcileTokenBudget(
         decision.actions.length > 0 ? decision.actions.join(', ') : 'no action'
       } in force; acting on workloads and alerts`,
     });
-    await writeStatus(context, budget, written);
+    if (await writeStatus(context, budget, written)) options.lastStatusWrites.set(id, performance.now());
   }
 
   const applied = await applyWorkloadChanges(plan.changes, {
@@ -175,15 +182,28 @@ export async function reconcileTokenBudget(
       }
     : undefined;
   const status = statusOf(plan.held, written, health);
-  await writeStatus(context, { ...budget, ...(written ? { status: written } : {}) }, status);
   options.metrics.observe(key, {
     tokens: usage.total.tokens,
     percent: decision.percent,
     phase: decision.phase,
   });
+  const untilReset = decision.period.end.getTime() - now.getTime();
+  // Counters alone wait for the pace (the requeue writes them); a crossing is written now.
+  const paced = unsettled
+    ? 0
+    : statusWriteWait({
+        current: written,
+        next: status,
+        lastWriteAt: options.lastStatusWrites.get(id),
+        at: performance.now(),
+        paceMs: options.countersPaceMs,
+      });
+  if (paced > 0) return requeueAfter(Math.max(0, Math.min(untilReset, paced)));
+  if (await writeStatus(context, { ...budget, ...(written ? { status: written } : {}) }, status)) {
+    options.lastStatusWrites.set(id, performance.now());
+  }
 
   if (unsettled) return requeueAfter(CONFLICT_REQUEUE_MS);
-  const untilReset = decision.period.end.getTime() - now.getTime();
   return requeueAfter(Math.max(0, Math.min(untilReset, options.maxRequeueMs)));
 }
 
@@ -228,19 +248,20 @@ function stalledStatus(budget: TokenBudget, message: string, now: Date): TokenBu
   };
 }
 
-/** Writes the status only when it differs from what the budget carries. */
+/** Writes the status only when it differs from what the budget carries; true when it wrote. */
 async function writeStatus(
   context: ReconcileContext,
   budget: TokenBudget,
   status: TokenBudgetStatus,
-): Promise<void> {
-  if (isDeepStrictEqual(stripUndefined(budget.status), stripUndefined(status))) return;
+): Promise<boolean> {
+  if (isDeepStrictEqual(stripUndefined(budget.status), stripUndefined(status))) return false;
   // The client's error names the budget and the API server's answer.
   await context.client.patchStatus(
     tokenBudgets,
     { namespace: budget.metadata.namespace ?? '', name: budget.metadata.name ?? '' },
     { type: 'json', body: [{ op: 'add', path: '/status', value: status }] },
   );
+  return true;
 }
 
 function stripUndefined(value: unknown): unknown {

@@ -12,7 +12,8 @@ import type { KubeObject, ObjectKey } from '../../operator/kube/kube-object.js';
 import type { ResourceType } from '../../operator/kube/resource-type.js';
 import { templateLabels, workloadResources } from './workload-resources.js';
 
-type SelectingPolicy = KubeObject & { spec?: { agentSelector?: LabelSelector } };
+/** A budget or SLO: a namespaced policy that selects agents by pod-template labels. */
+export type SelectingPolicy = KubeObject & { spec?: { agentSelector?: LabelSelector } };
 
 function matching(
   namespace: string | undefined,

@@ -18,6 +18,7 @@ import {
   VALIDATING_CONFIGURATION,
 } from '../../webhooks/registration/webhook-names.js';
 import { removeWebhookConfigurations } from '../../webhooks/registration/webhook-registration.js';
+import { operatorCommandLine } from '../harness/operator-command-line.js';
 import type { TestCluster } from '../harness/test-cluster.js';
 import { type CliProcess, startCliProcess } from '../operator-scenarios/cli-process.js';
 
@@ -37,27 +38,13 @@ export async function startAdmissionOperator(
   extra: string[] = [],
 ): Promise<AdmissionOperator> {
   const process = await startCliProcess(
-    [
-      'operator',
-      '--kubeconfig',
-      cluster.kubeconfig,
-      '--namespace',
+    operatorCommandLine({
+      kubeconfig: cluster.kubeconfig,
       namespace,
-      '--bind-address',
-      '127.0.0.1',
-      '--metrics-port',
-      '0',
-      '--health-port',
-      '0',
-      '--sidecar-services-port',
-      '0',
-      '--no-leader-elect',
-      '--webhook-host',
-      '127.0.0.1',
-      '--webhook-port',
-      '0',
-      ...extra,
-    ],
+      leaderElect: false,
+      webhooks: { host: '127.0.0.1' },
+      extra,
+    }),
     /agent-governor operator started .*metrics (http:\/\/[^/]+)\/metrics.*admission webhooks (https:\/\/[0-9.:]+)/,
     { timeoutMs: 60_000 },
   );

@@ -2,7 +2,7 @@
 // CRDs, which the shared cluster's other suites depend on): every rendering passes a server-side
 // dry run; deploy/install.yaml applies with kubectl and deletes cleanly; `helm install` creates the
 // CRDs and the operator; `helm upgrade` with a new optional CRD field makes the API server accept it
-// (CRDs are templates: docs/adr/0012-C-crds-as-chart-templates.md); `helm uninstall` keeps the CRDs
+// (CRDs are templates: docs/adr/0019-crds-as-chart-templates.md); `helm uninstall` keeps the CRDs
 // and every TokenBudget, a new install adopts them, and with crds.keep=false they go.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,20 +2,9 @@
 // container's own arguments from the rendered Deployment, the chart's ServiceAccount as its only
 // identity (serviceAccountKubeconfig), and loopback ports instead of the pod's. Anything the chart's
 // RBAC does not allow shows as a 403 in its log, which `forbidden()` finds.
+import { operatorCommandLine } from '../harness/operator-command-line.js';
 import { type CliProcess, startCliProcess } from '../operator-scenarios/cli-process.js';
 import { findObject, type RenderOptions, renderChart } from './chart-rendering.js';
-
-/** Every port of `agent-governor operator` on a free loopback port (outside a pod). */
-export const LOOPBACK_PORTS = [
-  '--bind-address',
-  '127.0.0.1',
-  '--metrics-port',
-  '0',
-  '--health-port',
-  '0',
-  '--sidecar-services-port',
-  '0',
-] as const;
 
 export interface ChartOperator extends CliProcess {
   metricsUrl: string;
@@ -50,18 +39,14 @@ export async function startChartOperator(options: ChartOperatorOptions): Promise
   const webhooks = !args.includes('--no-webhooks');
   // The chart's flags first; then what differs outside a pod (later flags win).
   const cli = await startCliProcess(
-    [
-      ...args,
-      '--kubeconfig',
-      options.kubeconfig,
-      '--namespace',
-      options.render.namespace,
-      '--identity',
-      options.identity,
-      ...LOOPBACK_PORTS,
-      ...(webhooks ? ['--webhook-port', String(options.webhookPort ?? 0)] : []),
-      ...(options.extra ?? []),
-    ],
+    operatorCommandLine({
+      command: args,
+      kubeconfig: options.kubeconfig,
+      namespace: options.render.namespace,
+      identity: options.identity,
+      ...(webhooks ? { webhooks: { port: options.webhookPort ?? 0 } } : {}),
+      extra: options.extra ?? [],
+    }),
     webhooks
       ? /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (http:\S+); admission webhooks (https:\S+)/
       : /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (http:\S+)/,

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT } from '../../apis/testdata/repo-files.js';
-import { LOOPBACK_PORTS } from '../chart/chart-operator.js';
 import { gitopsTools, runTool } from '../chart/gitops-tools.js';
+import { LOOPBACK_PORTS } from '../harness/operator-command-line.js';
 import { type TestCluster, testCluster } from '../harness/test-cluster.js';
 import { type ImageRun, type Instruction, parseDockerfile, runStage, stagesOf } from './dockerfile-steps.js';
 

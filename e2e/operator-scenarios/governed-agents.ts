@@ -17,6 +17,7 @@ import {
   createWorkloads,
   uniqueNamespace,
 } from '../controllers-budget/budget-fixture.js';
+import { operatorCommandLine } from '../harness/operator-command-line.js';
 import type { TestCluster } from '../harness/test-cluster.js';
 import { eventually } from '../operator-runtime/eventually.js';
 import { agentToken, servicesEnv } from '../sidecar-services/services-fixture.js';
@@ -185,26 +186,14 @@ export async function startOperatorCli(
   },
 ): Promise<OperatorCli> {
   const cli = await startCliProcess(
-    [
-      'operator',
-      '--kubeconfig',
+    operatorCommandLine({
       kubeconfig,
-      '--namespace',
       namespace,
-      '--bind-address',
-      '127.0.0.1',
-      '--metrics-port',
-      '0',
-      '--health-port',
-      '0',
-      '--sidecar-services-port',
-      String(options.servicesPort ?? 0),
-      '--identity',
-      options.identity,
-      '--lease-name',
-      options.lease,
-      ...(options.extra ?? []),
-    ],
+      identity: options.identity,
+      leaseName: options.lease,
+      sidecarServicesPort: options.servicesPort ?? 0,
+      extra: options.extra ?? [],
+    }),
     /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (http:\/\/127\.0\.0\.1:(\d+))/,
     options.nodeArgs ? { nodeArgs: options.nodeArgs } : {},
   );

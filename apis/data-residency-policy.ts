@@ -53,7 +53,9 @@ export const dataResidencyPolicySpec = withRules(
     unknownEndpoints: z.enum(['Deny', 'Allow']).default('Deny').meta({
       description: 'What to do with an LLM endpoint the catalog cannot place: Deny (per mode) or Allow.',
     }),
-    auditInterval: duration('How often existing agent workloads are re-audited.').default('10m'),
+    auditInterval: duration(
+      'How often the existing workloads of the selected namespaces are re-audited (an admitted finding also starts an audit within seconds).',
+    ).default('10m'),
   }),
   'Where the selected namespaces agent traffic may go.',
   [

@@ -41,6 +41,7 @@ describe('agent-governor operator flags', () => {
         webhookService: 'agent-governor-webhook',
         sidecarImagePullPolicy: 'IfNotPresent',
         sidecarPort: 4000,
+        sidecarMetricsPort: 9464,
         nativeSidecar: true,
         sidecarCpuRequest: '50m',
         sidecarMemoryRequest: '64Mi',
@@ -95,6 +96,7 @@ describe('agent-governor operator flags', () => {
     [['--webhook-failure-policy', 'fail'], /Allowed choices are Fail, Ignore/],
     [['--webhook-cert-lifetime', '500ms'], /must be a duration of at least 1s/],
     [['--sidecar-operator-url', 'agent-governor:8443'], /must be an http\(s\) URL/],
+    [['--sidecar-metrics-port', 'nine'], /--sidecar-metrics-port <port>.*must be a port from 0 to 65535/],
   ];
   for (const [args, message] of refused) {
     it(`refuses ${args.join(' ')}`, () => assert.throws(() => parsed(args), message));

@@ -4,6 +4,8 @@ import { hasSemiSpaceFlag, relaunchWithNodeFlags, SIDECAR_NODE_FLAGS } from './n
 interface SidecarFlags {
   host: string;
   port: number;
+  metricsPort?: number;
+  metricsHost: string;
   config?: string;
   operatorUrl?: string;
   agent?: { namespace: string; name: string };
@@ -27,6 +29,15 @@ export function registerSidecarCommand(program: Command): void {
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .addOption(
       new Option('--port <port>', 'port to listen on; 0 picks a free one').default(4000).argParser(port),
+    )
+    .addOption(
+      new Option(
+        '--metrics-port <port>',
+        'also serve GET /metrics (only) on this port, for Prometheus; 0 picks a free one (default: off)',
+      ).argParser(port),
+    )
+    .addOption(
+      new Option('--metrics-host <host>', 'address of the --metrics-port listener').default('0.0.0.0'),
     )
     .addOption(
       new Option('--config <file>', 'standalone policy: a SidecarConfig YAML file').conflicts('operatorUrl'),
@@ -72,6 +83,9 @@ export function registerSidecarCommand(program: Command): void {
       const sidecar = await startSidecar({
         host: flags.host,
         port: flags.port,
+        ...(flags.metricsPort !== undefined
+          ? { metricsPort: flags.metricsPort, metricsHost: flags.metricsHost }
+          : {}),
         ...(flags.config ? { config: flags.config } : {}),
         ...(flags.operatorUrl ? { operatorUrl: flags.operatorUrl } : {}),
         ...(flags.agent ? { agent: flags.agent } : {}),
@@ -81,6 +95,7 @@ export function registerSidecarCommand(program: Command): void {
         ...(flags.maxBodyBytes ? { maxBodyBytes: flags.maxBodyBytes } : {}),
       });
       console.log(`agent-governor sidecar listening on ${sidecar.url}`);
+      if (sidecar.metricsUrl) console.log(`agent-governor sidecar metrics on ${sidecar.metricsUrl}/metrics`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Command } from 'commander';
-import { defaultInjectionOptions } from '../webhooks/injection/injection-options.js';
+import {
+  DEFAULT_SIDECAR_METRICS_PORT,
+  defaultInjectionOptions,
+} from '../webhooks/injection/injection-options.js';
 import { registerOperatorCommand } from './operator-command.js';
 import {
   injectionOptions,
@@ -86,6 +89,17 @@ describe('injectionOptions', () => {
       requests: { cpu: '50m', memory: '64Mi' },
       limits: { memory: '192Mi', cpu: '500m' },
     });
+  });
+
+  it('injects the metrics listener on 9464 unless --sidecar-metrics-port 0 turns it off', () => {
+    assert.equal(defaults.sidecarMetricsPort, DEFAULT_SIDECAR_METRICS_PORT);
+    assert.equal(injectionOptions(defaults, defaultInjectionOptions('gov')).metricsPort, 9464);
+    const off = injectionOptions({ ...defaults, sidecarMetricsPort: 0 }, defaultInjectionOptions('gov'));
+    assert.equal(off.metricsPort, 0);
+    assert.throws(
+      () => injectionOptions({ ...defaults, sidecarMetricsPort: 4000 }, defaultInjectionOptions('gov')),
+      /--sidecar-metrics-port 4000 must differ from --sidecar-port/,
+    );
   });
 
   it('defaults the image to this version', () => {

@@ -24,6 +24,7 @@ export interface WebhookFlags {
   sidecarImagePullPolicy: SidecarInjectionOptions['imagePullPolicy'];
   sidecarOperatorUrl?: string;
   sidecarPort: number;
+  sidecarMetricsPort: number;
   nativeSidecar: boolean;
   sidecarCpuRequest: string;
   sidecarMemoryRequest: string;
@@ -146,6 +147,15 @@ export function addWebhookOptions(command: Command): Command {
     )
     .addOption(
       new Option(
+        '--sidecar-metrics-port <port>',
+        "port of the injected sidecar's metrics listener on the pod IP (GET /metrics only; container port " +
+          "gov-metrics, scraped by the chart's PodMonitor); 0: none",
+      )
+        .default(9464)
+        .argParser(port),
+    )
+    .addOption(
+      new Option(
         '--no-native-sidecar',
         'inject a regular container instead of a native sidecar (Kubernetes < 1.29)',
       ),
@@ -204,12 +214,18 @@ export function injectionOptions(
   flags: WebhookFlags,
   defaults: SidecarInjectionOptions,
 ): SidecarInjectionOptions {
+  if (flags.sidecarMetricsPort !== 0 && flags.sidecarMetricsPort === flags.sidecarPort) {
+    throw new Error(
+      `--sidecar-metrics-port ${flags.sidecarMetricsPort} must differ from --sidecar-port: the proxy listens there already`,
+    );
+  }
   return {
     ...defaults,
     ...(flags.sidecarImage ? { image: flags.sidecarImage } : {}),
     ...(flags.sidecarOperatorUrl ? { operatorUrl: flags.sidecarOperatorUrl } : {}),
     imagePullPolicy: flags.sidecarImagePullPolicy,
     port: flags.sidecarPort,
+    metricsPort: flags.sidecarMetricsPort,
     nativeSidecar: flags.nativeSidecar,
     resources: {
       requests: { cpu: flags.sidecarCpuRequest, memory: flags.sidecarMemoryRequest },

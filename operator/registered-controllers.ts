@@ -3,7 +3,8 @@
 
 import { agentSLOController } from '../controllers/agent-slo/agent-slo-controller.js';
 import { policyCompilerController } from '../controllers/policy/policy-compiler-controller.js';
-import { dataResidencyController } from '../controllers/residency/data-residency-controller.js';
+import { dataResidencyControllerWith } from '../controllers/residency/data-residency-controller.js';
+import { ResidencyAuditRequests } from '../controllers/residency/residency-audit-requests.js';
 import { fallbackRouteController } from '../controllers/route/fallback-route-controller.js';
 import { tokenBudgetController } from '../controllers/token-budget/token-budget-controller.js';
 import type { AdmissionClusterView } from '../webhooks/admission/admission-cluster-view.js';
@@ -19,12 +20,18 @@ import { PolicyStore } from './sidecar-services/policy-store.js';
 /** The effective policies: the policy compiler publishes, the sidecar services serve and mirror them. */
 export const policyStore = new PolicyStore();
 
+/**
+ * Audits the residency webhook asks for when it admits a workload a policy objects to; the
+ * DataResidencyPolicy controller runs them (only while this process leads).
+ */
+export const residencyAuditRequests = new ResidencyAuditRequests();
+
 export const registeredControllers: ControllerFactory[] = [
   tokenBudgetController(),
   agentSLOController(),
   policyCompilerController({ store: policyStore }),
   fallbackRouteController,
-  dataResidencyController,
+  dataResidencyControllerWith({ auditRequests: residencyAuditRequests }),
 ];
 
 /**
@@ -39,7 +46,7 @@ export function registeredAdmissionHandlers(
   injection: SidecarInjectionOptions,
 ): AdmissionHandler[] {
   return [
-    residencyValidationHandler(view),
+    residencyValidationHandler(view, { onAuditFinding: (policy) => residencyAuditRequests.request(policy) }),
     governorObjectsHandler(view),
     sidecarInjectionHandler(view, injection),
   ];

@@ -7,6 +7,7 @@ import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { BudgetGate } from './budget/budget-gate.js';
 import { ResponseCache } from './cache/response-cache.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
+import { type MetricsListener, startMetricsListener } from './http/metrics-listener.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
 import { startSidecarServer } from './http/sidecar-server.js';
 import { FinishedCalls } from './pipeline/finished-calls.js';
@@ -28,6 +29,13 @@ export interface StartSidecarOptions {
   host?: string;
   /** Default 4000; 0 picks a free port (see `port` of the result). */
   port?: number;
+  /**
+   * A second listener answering only `GET /metrics`, for Prometheus (the proxy stays on `host`).
+   * Default: none. 0 picks a free port (see `metricsUrl` of the result).
+   */
+  metricsPort?: number;
+  /** Address of the metrics listener; default 0.0.0.0 (the pod IP, where Prometheus scrapes). */
+  metricsHost?: string;
   /** Standalone: the SidecarConfig YAML file, reloaded when it changes. */
   config?: string;
   /** In a cluster: the operator's base URL, the agent, the ServiceAccount token and the mounted policy. */
@@ -55,6 +63,8 @@ export interface StartSidecarOptions {
 export interface RunningSidecar {
   url: string;
   port: number;
+  /** Where the metrics listener answers, when `metricsPort` was given. */
+  metricsUrl?: string;
   metrics: SidecarMetrics;
   /** The policy in force now. */
   policy(): EffectivePolicy;
@@ -123,7 +133,16 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     residency: new ResidencyVerdicts(),
   };
   let closing = false;
-  let server: Awaited<ReturnType<typeof startSidecarServer>>;
+  // One scrape for both listeners: the batched finished calls first, then the budgets, then the text.
+  const scrape = async () => {
+    finished.flush();
+    metrics.setBudgets(gate.snapshot());
+    return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+  };
+  const onError = (err: unknown) =>
+    logger.error({ error: err instanceof Error ? err.stack : String(err) }, 'request failed');
+  let server: Awaited<ReturnType<typeof startSidecarServer>> | undefined;
+  let metricsListener: MetricsListener | undefined;
   try {
     server = await startSidecarServer({
       host: options.host ?? '127.0.0.1',
@@ -131,11 +150,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       governed: (call) => handleGovernedRequest(call, services),
       ready: () => !closing,
-      metrics: async () => {
-        finished.flush();
-        metrics.setBudgets(gate.snapshot());
-        return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
-      },
+      metrics: scrape,
       models: () => [
         ...new Set(
           source
@@ -144,10 +159,18 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
             .filter((m) => m !== CATCH_ALL_MODEL),
         ),
       ],
-      onError: (err) =>
-        logger.error({ error: err instanceof Error ? err.stack : String(err) }, 'request failed'),
+      onError,
     });
+    if (options.metricsPort !== undefined) {
+      metricsListener = await startMetricsListener({
+        host: options.metricsHost ?? '0.0.0.0',
+        port: options.metricsPort,
+        metrics: scrape,
+        onError,
+      });
+    }
   } catch (err) {
+    await server?.close(0);
     unsubscribe();
     await reporter.stop();
     await source.stop();
@@ -155,10 +178,12 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     throw err;
   }
 
+  const proxy = server;
   let closed: Promise<void> | undefined;
   return {
-    url: server.url,
-    port: server.port,
+    url: proxy.url,
+    port: proxy.port,
+    ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
     metrics,
     policy: () => source.current(),
     gate,
@@ -167,7 +192,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     close() {
       closed ??= (async () => {
         closing = true;
-        await server.close(options.shutdownGraceMs ?? 10_000);
+        await Promise.all([proxy.close(options.shutdownGraceMs ?? 10_000), metricsListener?.close()]);
         finished.flush();
         unsubscribe();
         await reporter.stop();

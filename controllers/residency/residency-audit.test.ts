@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
 import { discoverAgents } from '../policy/agent-discovery.js';
+import { auditedWorkloadsOf } from './audited-workloads.js';
 import { auditResidency, MAX_LISTED_VIOLATIONS } from './residency-audit.js';
 
 const agentLabel = 'governor.agents.dev/agent';
@@ -120,5 +121,35 @@ describe('auditResidency', () => {
     assert.equal(result.violationCount, 120);
     assert.equal(result.violations.length, MAX_LISTED_VIOLATIONS);
     assert.equal(result.violations[0]?.name, 'a000');
+  });
+
+  it('audits the other workloads too: a bare Pod and a DaemonSet without the agent label', () => {
+    const env = [{ name: 'OPENAI_BASE_URL', value: 'https://api.openai.com/v1' }];
+    const workloads = [
+      ...auditedWorkloadsOf('Pod', [
+        { metadata: { name: 'debug', namespace: 'tools' }, spec: { containers: [{ name: 'shell', env }] } },
+      ]),
+      ...auditedWorkloadsOf('DaemonSet', [
+        {
+          metadata: { name: 'collector', namespace: 'tools' },
+          spec: { template: { metadata: {}, spec: { containers: [{ name: 'ship', env }] } } },
+        },
+      ]),
+    ];
+    const result = auditResidency({
+      policy,
+      agents: [],
+      workloads,
+      configMaps: () => ({}),
+      routes: () => [],
+    });
+    assert.equal(result.workloads, 2);
+    assert.deepEqual(
+      result.violations.map((v) => [v.kind, v.name, v.container, v.source, v.endpoint, v.region]),
+      [
+        ['DaemonSet', 'collector', 'ship', 'env OPENAI_BASE_URL', 'https://api.openai.com/v1', 'us'],
+        ['Pod', 'debug', 'shell', 'env OPENAI_BASE_URL', 'https://api.openai.com/v1', 'us'],
+      ],
+    );
   });
 });

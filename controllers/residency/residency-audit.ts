@@ -1,6 +1,7 @@
-// The audit of one DataResidencyPolicy (pure): every agent workload in the namespaces it applies
-// to, each destination its pod template carries (apis/pod-destinations.ts) and each target of the
-// FallbackRoutes the agent uses, judged against this policy alone. The result is the status list:
+// The audit of one DataResidencyPolicy (pure): every workload in the namespaces it applies to —
+// the agents (with each target of the FallbackRoutes they use) and the other workloads with a pod
+// template (audited-workloads.ts) — each destination its pod template carries
+// (apis/pod-destinations.ts), judged against this policy alone. The result is the status list:
 // sorted, de-duplicated, the first 100 kept and all counted.
 import { compileResidency } from '../../apis/compile/residency.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
@@ -14,6 +15,7 @@ import {
 import type { Agent } from '../policy/agent-discovery.js';
 import { selectRoutes } from '../policy/route-selection.js';
 import { placeTarget } from '../policy/target-placement.js';
+import type { AuditedWorkload } from './audited-workloads.js';
 
 export type Violation = NonNullable<NonNullable<DataResidencyPolicy['status']>['violations']>[number];
 
@@ -23,6 +25,8 @@ export interface AuditInputs {
   policy: DataResidencyPolicy;
   /** Agents of the namespaces the policy applies to (exempt namespaces already left out). */
   agents: readonly Agent[];
+  /** The other workloads of those namespaces (no agent label, or not an agent kind); default none. */
+  workloads?: readonly AuditedWorkload[];
   /** ConfigMap data of a namespace by name (what the pod templates reference). */
   configMaps: (namespace: string) => Readonly<Record<string, Readonly<Record<string, string>> | undefined>>;
   /** FallbackRoutes of a namespace. */
@@ -54,33 +58,35 @@ export function auditResidency(inputs: AuditInputs): AuditResult {
     if (!found.has(key)) found.set(key, { ...v, message });
   };
   let workloads = 0;
-  for (const agent of inputs.agents) {
-    for (const workload of agent.workloads) {
-      workloads++;
-      const destinations = podDestinations({
-        spec: workload.template.spec as PodSpecLike | undefined,
-        annotations: egressAnnotations(workload.annotations, workload.template.metadata?.annotations),
-        configMaps: inputs.configMaps(workload.namespace),
-        additions,
-        ...(inputs.isClusterNamespace ? { isClusterNamespace: inputs.isClusterNamespace } : {}),
-      });
-      for (const destination of destinations) {
-        const decision = judgeDestination(destination, residency);
-        if (decision.allowed) continue;
-        note(
-          {
-            namespace: workload.namespace,
-            kind: workload.kind,
-            name: workload.name,
-            ...(destination.container !== undefined ? { container: destination.container } : {}),
-            source: destination.source,
-            endpoint: destination.endpoint.slice(0, 2048),
-            ...(destination.region !== undefined ? { region: destination.region } : {}),
-          },
-          `${workload.kind} ${workload.namespace}/${workload.name}${destination.container ? ` container ${destination.container}` : ''} ${destination.source}: ${decision.message}`,
-        );
-      }
+  const inspect = (workload: AuditedWorkload) => {
+    workloads++;
+    const destinations = podDestinations({
+      spec: workload.template.spec as PodSpecLike | undefined,
+      annotations: egressAnnotations(workload.annotations, workload.template.metadata?.annotations),
+      configMaps: inputs.configMaps(workload.namespace),
+      additions,
+      ...(inputs.isClusterNamespace ? { isClusterNamespace: inputs.isClusterNamespace } : {}),
+    });
+    for (const destination of destinations) {
+      const decision = judgeDestination(destination, residency);
+      if (decision.allowed) continue;
+      note(
+        {
+          namespace: workload.namespace,
+          kind: workload.kind,
+          name: workload.name,
+          ...(destination.container !== undefined ? { container: destination.container } : {}),
+          source: destination.source,
+          endpoint: destination.endpoint.slice(0, 2048),
+          ...(destination.region !== undefined ? { region: destination.region } : {}),
+        },
+        `${workload.kind} ${workload.namespace}/${workload.name}${destination.container ? ` container ${destination.container}` : ''} ${destination.source}: ${decision.message}`,
+      );
     }
+  };
+  for (const workload of inputs.workloads ?? []) inspect(workload);
+  for (const agent of inputs.agents) {
+    for (const workload of agent.workloads) inspect(workload);
     for (const route of selectRoutes(agent, inputs.routes(agent.namespace)).routes) {
       for (const target of route.spec.targets) {
         const placed = placeTarget(target, residency);

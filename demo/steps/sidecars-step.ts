@@ -104,6 +104,9 @@ async function startAgentSidecar(context: DemoContext, agent: AgentName, port: n
     '--token-file': join(dir, 'token'),
     '--policy-file': join(dir, POLICY_FILE_KEY),
     '--spool-dir': join(dir, 'spool'),
+    // The pod's metrics listener (0.0.0.0:9464) made local: loopback, a free port per sidecar.
+    '--metrics-port': '0',
+    '--metrics-host': '127.0.0.1',
   });
   narrator.info(
     `${agent}: agent-governor ${args.join(' ')}` +

@@ -8,8 +8,12 @@ import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../../operator/kube/kube-client.js';
 import { resourceType } from '../../operator/kube/resource-type.js';
 import { deployments, type Wire } from '../../operator/kube/resources.js';
-import { INJECTED_ANNOTATION } from '../../webhooks/injection/injection-labels.js';
-import { SIDECAR_CONTAINER } from '../../webhooks/injection/sidecar-container.js';
+import {
+  INJECTED_ANNOTATION,
+  SIDECAR_LABEL,
+  SIDECAR_LABEL_VALUE,
+} from '../../webhooks/injection/injection-labels.js';
+import { METRICS_PORT_NAME, SIDECAR_CONTAINER } from '../../webhooks/injection/sidecar-container.js';
 import { installCrds } from '../harness/install-crds.js';
 import { type TestCluster, testCluster } from '../harness/test-cluster.js';
 import { eventually, metricValue } from '../operator-runtime/eventually.js';
@@ -131,6 +135,13 @@ describe('sidecar injection (mutating webhook, real API server)', { timeout: 240
         assert.ok(volumes.includes(name), `${name} missing from ${volumes.join(', ')}`);
       }
       assert.match(pod.metadata?.annotations?.[INJECTED_ANNOTATION] ?? '', /"mode":"native-sidecar"/);
+      // What the chart's PodMonitor selects: the label, and the metrics port of the sidecar.
+      assert.equal(pod.metadata?.labels?.[SIDECAR_LABEL], SIDECAR_LABEL_VALUE);
+      assert.equal(pod.metadata?.labels?.['app'], 'support', 'the template labels stay');
+      assert.deepEqual(
+        sidecar?.ports?.map((p) => [p.name, p.containerPort]),
+        [[METRICS_PORT_NAME, 9464]],
+      );
     }
     // The Deployment itself is stored as written: pods are injected, templates are not.
     const deployment = await client.get(deployments, { namespace: agents, name: 'support' });
@@ -163,6 +174,7 @@ describe('sidecar injection (mutating webhook, real API server)', { timeout: 240
       source.spec?.volumes?.map((v) => v.name),
     );
     assert.deepEqual(created.spec?.containers, source.spec?.containers);
+    assert.deepEqual(created.metadata?.labels, source.metadata?.labels);
     assert.equal(
       created.metadata?.annotations?.[INJECTED_ANNOTATION],
       source.metadata?.annotations?.[INJECTED_ANNOTATION],

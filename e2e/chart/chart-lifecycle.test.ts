@@ -86,6 +86,7 @@ describe('chart lifecycle: dry run, kubectl apply, helm install, upgrade, uninst
   it('passes a server-side dry run for the defaults and every ci/ values file', async () => {
     const foreign = [
       foreignCrd('monitoring.coreos.com', 'ServiceMonitor', 'servicemonitors'),
+      foreignCrd('monitoring.coreos.com', 'PodMonitor', 'podmonitors'),
       foreignCrd('monitoring.coreos.com', 'PrometheusRule', 'prometheusrules'),
       foreignCrd('cert-manager.io', 'Certificate', 'certificates'),
       foreignCrd('cert-manager.io', 'Issuer', 'issuers'),

@@ -301,7 +301,7 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
   });
 
   it('keeps optional parts off by default and renders them when asked', async () => {
-    const optional = ['ServiceMonitor', 'PrometheusRule', 'ConfigMap', 'Certificate', 'Issuer'];
+    const optional = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'ConfigMap', 'Certificate', 'Issuer'];
     assert.deepEqual(
       defaults.filter((o) => optional.includes(o['kind'])),
       [],

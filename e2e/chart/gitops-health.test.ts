@@ -39,6 +39,8 @@ const releaseNs = `gov-gitops-${suffix}`;
 const ns = `agents-gitops-${suffix}`;
 const zoneLabel = `e2e.governor.agents.dev/gitops-${suffix}`;
 const policyName = `eu-only-gitops-${suffix}`;
+/** A policy allowing only a misspelt region: Stalled (it selects no namespace, so it refuses nothing). */
+const typoPolicyName = `typo-gitops-${suffix}`;
 const values = { crds: { install: false }, webhook: { enabled: false } };
 const render = { namespace: releaseNs, values };
 
@@ -50,10 +52,11 @@ async function judge(cluster: TestCluster, tool: string, args: string[]): Promis
     ['get', 'tokenbudgets,agentslos,fallbackroutes', '-n', ns, '-o', 'json'],
     { check: true },
   );
-  const policy = await cluster.kubectl(['get', 'dataresidencypolicy', policyName, '-o', 'json'], {
-    check: true,
-  });
-  const items = [...JSON.parse(listed.stdout).items, JSON.parse(policy.stdout)];
+  const policies = await cluster.kubectl(
+    ['get', 'dataresidencypolicy', policyName, typoPolicyName, '-o', 'json'],
+    { check: true },
+  );
+  const items = [...JSON.parse(listed.stdout).items, ...JSON.parse(policies.stdout).items];
   const judged = await runTool(tool, args, { input: JSON.stringify(items), check: true });
   const verdicts: Verdicts = {};
   for (const line of judged.stdout.trim().split('\n')) {
@@ -131,6 +134,16 @@ describe('GitOps health of the four kinds (kstatus, Argo CD Lua)', { timeout: 30
         auditInterval: '2s',
       },
     } as never);
+    await client.create(dataResidencyPolicies, {
+      apiVersion: 'governor.agents.dev/v1alpha1',
+      kind: 'DataResidencyPolicy',
+      metadata: { name: typoPolicyName },
+      spec: {
+        mode: 'Audit',
+        namespaceSelector: { matchLabels: { [zoneLabel]: 'nowhere' } },
+        allowedRegions: ['eu-west1'],
+      },
+    } as never);
     const governed = (kind: string, name: string, spec: Record<string, unknown>) =>
       ({
         apiVersion: 'governor.agents.dev/v1alpha1',
@@ -181,6 +194,7 @@ describe('GitOps health of the four kinds (kstatus, Argo CD Lua)', { timeout: 30
   after(async () => {
     await operator?.stop();
     await client?.delete(dataResidencyPolicies, { name: policyName }).catch(() => undefined);
+    await client?.delete(dataResidencyPolicies, { name: typoPolicyName }).catch(() => undefined);
     await client?.delete(namespaces, { name: ns }).catch(() => undefined);
     if (installed)
       await helm(['uninstall', 'agent-governor', '--namespace', releaseNs, '--wait', '--timeout', '2m']);
@@ -204,8 +218,13 @@ describe('GitOps health of the four kinds (kstatus, Argo CD Lua)', { timeout: 30
         'TokenBudget/bad-period': 'Failed',
         'AgentSLO/unmeasurable': 'Failed',
         'FallbackRoute/us': 'Failed',
+        [`DataResidencyPolicy/${typoPolicyName}`]: 'Failed',
       },
       'kstatus verdicts',
+    );
+    assert.match(
+      verdicts[`DataResidencyPolicy/${typoPolicyName}`]?.message ?? '',
+      /spec\.allowedRegions\[0\]: eu-west1 is no region/,
     );
     assert.match(verdicts['TokenBudget/bad-period']?.message ?? '', /spec\.period/);
     assert.match(verdicts['AgentSLO/unmeasurable']?.message ?? '', /spec\.objectives\.latency\.threshold/);
@@ -226,9 +245,11 @@ describe('GitOps health of the four kinds (kstatus, Argo CD Lua)', { timeout: 30
         'AgentSLO/unmeasurable': 'Degraded',
         'FallbackRoute/us': 'Degraded',
         'TokenBudget/tight': 'Degraded',
+        [`DataResidencyPolicy/${typoPolicyName}`]: 'Degraded',
       },
       'Argo CD health',
     );
+    assert.match(verdicts[`DataResidencyPolicy/${typoPolicyName}`]?.message ?? '', /^UnknownRegion: /);
     assert.match(verdicts['TokenBudget/bad-period']?.message ?? '', /^InvalidPeriod: spec\.period/);
     assert.match(verdicts['AgentSLO/unmeasurable']?.message ?? '', /^ThresholdNotMeasurable: /);
     assert.match(verdicts['FallbackRoute/us']?.message ?? '', /^TargetRegionForbidden: /);

@@ -1,7 +1,8 @@
 // The chart's monitoring parts, judged by what reads them: promtool (Debian's prometheus package)
 // accepts the PrometheusRule and every PromQL query of the Grafana dashboard, and every metric they
 // name is one the operator, the webhooks or the sidecars really export (their own registries), so
-// no panel or alert stays silently empty.
+// no panel or alert stays silently empty; the PodMonitor selects the pods and port the sidecar
+// injection produces with the chart's own operator flags.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,12 @@ import { budgetMetrics } from '../../controllers/token-budget/budget-metrics.js'
 import { createOperatorMetrics } from '../../operator/metrics/operator-metrics.js';
 import { createSidecarServicesMetrics } from '../../operator/sidecar-services/sidecar-services-metrics.js';
 import { SidecarMetrics } from '../../sidecar/telemetry/sidecar-metrics.js';
+import { defaultInjectionOptions } from '../../webhooks/injection/injection-options.js';
+import { sidecarPlan } from '../../webhooks/injection/sidecar-container.js';
+import { sidecarPodPatch } from '../../webhooks/injection/sidecar-pod-patch.js';
+import { applyJsonPatch } from '../../webhooks/injection/testdata/apply-json-patch.js';
 import { createAdmissionMetrics } from '../../webhooks/server/admission-metrics.js';
-import { CHART_DIR, findObject, type Manifest, renderChart } from './chart-rendering.js';
+import { CHART_DIR, findObject, type Manifest, renderChart, renderChartText } from './chart-rendering.js';
 import { runTool } from './gitops-tools.js';
 
 interface Panel {
@@ -146,5 +151,54 @@ describe('monitoring: PrometheusRule and Grafana dashboard', () => {
     const configMap = findObject(objects, 'ConfigMap', 'agent-governor-dashboard');
     assert.equal(configMap['metadata'].labels.grafana_dashboard, '1');
     assert.equal(JSON.parse(configMap['data']['agent-governor.json']).uid, dashboard.uid);
+  });
+});
+
+describe("monitoring: the sidecars' PodMonitor", () => {
+  /** A pod as the webhook injects it, with the sidecar options the rendered operator flags give. */
+  function injectedPod(objects: Manifest[]) {
+    const args: string[] = findObject(objects, 'Deployment').spec.template.spec.containers[0].args;
+    const flag = (name: string) => Number(args.find((a) => a.startsWith(`${name}=`))?.split('=')[1]);
+    const options = {
+      ...defaultInjectionOptions('agent-governor'),
+      port: flag('--sidecar-port'),
+      metricsPort: flag('--sidecar-metrics-port'),
+    };
+    const pod = {
+      metadata: { labels: { 'governor.agents.dev/agent': 'support' } },
+      spec: { containers: [{ name: 'app', image: 'agent:1' }] },
+    };
+    const plan = sidecarPlan({ namespace: 'agents', name: 'support' }, [], options);
+    return applyJsonPatch(pod, sidecarPodPatch(pod, plan, options).patch) as Manifest;
+  }
+
+  it('selects injected pods in every namespace, on the port the injection declares', async () => {
+    const objects = await renderChart({ valuesFiles: ['ci/all-features-values.yaml'] });
+    const monitor = findObject(objects, 'PodMonitor');
+    assert.deepEqual(monitor['spec'].namespaceSelector, { any: true });
+    assert.equal(monitor['metadata'].labels.release, 'prometheus');
+    const [endpoint, ...more] = monitor['spec'].podMetricsEndpoints;
+    assert.deepEqual(more, []);
+    assert.equal(endpoint.path, '/metrics');
+    assert.equal(endpoint.interval, '15s');
+    const pod = injectedPod(objects);
+    for (const [key, value] of Object.entries(monitor['spec'].selector.matchLabels))
+      assert.equal(pod['metadata'].labels[key], value, `the injected pod carries ${key}`);
+    const sidecar = pod['spec'].initContainers[0];
+    const port = sidecar.ports.find((p: Manifest) => p.name === endpoint.port);
+    assert.equal(port?.containerPort, 9464, `the sidecar declares port ${endpoint.port}`);
+    assert.equal(sidecar.args[sidecar.args.indexOf('--metrics-port') + 1], '9464');
+  });
+
+  it('follows sidecar.metricsPort, 0 turning the listener off, and refuses the proxy port', async () => {
+    const moved = injectedPod(await renderChart({ values: { sidecar: { metricsPort: 9100 } } }));
+    assert.equal(moved['spec'].initContainers[0].ports[0].containerPort, 9100);
+    const off = injectedPod(await renderChart({ values: { sidecar: { metricsPort: 0 } } }));
+    assert.equal(off['spec'].initContainers[0].ports, undefined);
+    assert.equal(off['spec'].initContainers[0].args.includes('--metrics-port'), false);
+    await assert.rejects(
+      renderChartText({ values: { sidecar: { metricsPort: 4000 } } }),
+      /sidecar\.metricsPort \(4000\) must differ from sidecar\.port/,
+    );
   });
 });

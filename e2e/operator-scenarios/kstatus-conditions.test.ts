@@ -2,8 +2,8 @@
 // shipped (`agent-governor operator`): Current once reconciled (Ready=True for the current
 // generation, also after a spec change), Failed while it cannot progress without a person's change
 // (Stalled=True, with a message naming the field or object at fault), and Current again once the
-// person fixed it. A DataResidencyPolicy's spec is wholly checked by the API server (schema, CEL)
-// and nothing outside it can stop its audit, so it has no Stalled state: it is checked for Current.
+// person fixed it. A DataResidencyPolicy is Failed while it allows a region no endpoint can be in
+// (a misspelt region: the API server's schema cannot know the catalog).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type AgentSLO, agentSLOSpec } from '../../apis/agent-slo.js';
@@ -203,7 +203,7 @@ describe('kstatus of every kind, reconciled by `agent-governor operator`', { tim
     await reads(agentSLOs, 'chat-instant', 'Current');
   });
 
-  it('DataResidencyPolicy: Current after its audit, and again after a spec change', async () => {
+  it('DataResidencyPolicy: Current after its audit, again after a spec change, Failed on a misspelt region, Current once fixed', async () => {
     await env.client.create(dataResidencyPolicies, {
       apiVersion: 'governor.agents.dev/v1alpha1',
       kind: 'DataResidencyPolicy',
@@ -227,6 +227,31 @@ describe('kstatus of every kind, reconciled by `agent-governor operator`', { tim
     );
     const changed = await reads(dataResidencyPolicies, residencyName(), 'Current', false);
     assert.ok((changed.metadata.generation ?? 0) > (current.metadata.generation ?? 0));
+
+    await env.client.patch(
+      dataResidencyPolicies,
+      { name: residencyName() },
+      { type: 'merge', body: { spec: { allowedRegions: ['eu-west1'] } } },
+    );
+    const failed = await reads(dataResidencyPolicies, residencyName(), 'Failed', false);
+    const stalled = stalledMessage(failed);
+    assert.equal(stalled.reason, 'UnknownRegion');
+    assert.match(
+      stalled.message,
+      /^spec\.allowedRegions\[0\]: eu-west1 is no region the endpoint catalog knows \(did you mean [^)]*eu-west-1/,
+    );
+    assert.equal(failed.status?.violationCount, 0, 'still audited');
+    await env.cluster.kubectl(
+      ['wait', '--for=condition=Stalled', '--timeout=30s', `dataresidencypolicy/${residencyName()}`],
+      { check: true },
+    );
+
+    await env.client.patch(
+      dataResidencyPolicies,
+      { name: residencyName() },
+      { type: 'merge', body: { spec: { allowedRegions: ['eu-west-1'] } } },
+    );
+    await reads(dataResidencyPolicies, residencyName(), 'Current', false);
   });
 
   it('`kubectl get governor` lists every kind with its columns', async () => {

@@ -1,7 +1,7 @@
 // The file mode end to end: hot reload of the config (and a bad edit that keeps the last good
 // policy), start-up errors naming file, line and field, and the real CLI
 // (`node bin/agent-governor.mjs sidecar --config examples/sidecar/standalone.yaml`) serving the
-// OpenAI SDK as shipped, stopping gracefully on SIGTERM.
+// OpenAI SDK as shipped, stopping gracefully on SIGTERM, and its --metrics-port listener.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -154,6 +154,57 @@ describe('config file and CLI', () => {
     });
   });
 
+  describe('the CLI with --metrics-port', () => {
+    let child: ChildProcess;
+    let stdout = '';
+    before(async () => {
+      child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'sidecar',
+          '--config',
+          EXAMPLE,
+          '--port',
+          '0',
+          '--metrics-port',
+          '0',
+          '--metrics-host',
+          '127.0.0.1',
+        ],
+        {
+          env: { ...process.env, UPSTREAM_BASE_URL: a.baseUrl, OPENAI_API_KEY: 'sk-example-key' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stdout?.on('data', (d) => {
+        stdout += d.toString();
+      });
+      for (let i = 0; i < 200 && !/metrics on http:\S+/.test(stdout); i++) await sleep(25);
+    });
+    after(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+
+    it('prints both addresses; the metrics port serves the scrape and refuses the proxy paths', async () => {
+      const proxy = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      const metrics = /metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(stdout)?.[1];
+      assert.ok(proxy && metrics, `both addresses in: ${stdout}`);
+      assert.notEqual(metrics, proxy);
+      const openai = new OpenAI({ baseURL: `${proxy}/v1`, apiKey: 'agent', maxRetries: 0 });
+      await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      const served = a.served.length;
+      const scrape = await (await fetch(`${metrics}/metrics`)).text();
+      assert.match(scrape, /^governor_sidecar_requests_total\{.*route="gpt-4o".*\} 1$/m);
+      const refused = new OpenAI({ baseURL: `${metrics}/v1`, apiKey: 'agent', maxRetries: 0 });
+      await assert.rejects(
+        refused.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'spend' }] }),
+        (err: { status?: number }) => err.status === 404,
+      );
+      assert.equal(a.served.length, served, 'nothing reached the provider through the metrics port');
+    });
+  });
+
   const runCli = (args: string[], env: NodeJS.ProcessEnv) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [BIN, 'sidecar', ...args], {
@@ -189,5 +240,8 @@ describe('config file and CLI', () => {
     const port = await runCli(['--config', EXAMPLE, '--port', 'eighty'], process.env);
     assert.notEqual(port.code, 0);
     assert.match(port.stderr, /must be a port from 0 to 65535/);
+    const metricsPort = await runCli(['--config', EXAMPLE, '--metrics-port', '70000'], process.env);
+    assert.notEqual(metricsPort.code, 0);
+    assert.match(metricsPort.stderr, /--metrics-port <port>.*must be a port from 0 to 65535/);
   });
 });

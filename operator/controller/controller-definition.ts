@@ -50,11 +50,26 @@ export interface Watch<T extends KubeObject> extends Selection {
   changed?: (old: T, current: T) => boolean;
 }
 
+/** Queues a key of the controller, now or after `delayMs` (when it already waits, the earlier time wins). */
+export type EnqueueKey = (key: ObjectKey, delayMs?: number) => void;
+
+/**
+ * Keys from outside the API server's watches (controller-runtime's channel source): e.g. the
+ * admission webhook asking for a residency audit. The runner subscribes while it leads — one term at
+ * a time — and unsubscribes when the term ends; with no subscriber (a standby) the source drops what
+ * it is given.
+ */
+export interface KeySource {
+  subscribe(enqueue: EnqueueKey): () => void;
+}
+
 export interface ControllerDefinition {
   /** Short, kebab-case, unique: metric label, log field and Event reportingController suffix. */
   name: string;
   /** Use `watch({...})` for each entry, so that mapToKeys and filter are typed for their resource. */
   watches: readonly Watch<KubeObject>[];
+  /** Keys queued from outside the watches (see KeySource); default none. */
+  sources?: readonly KeySource[];
   reconcile(key: ObjectKey, context: ReconcileContext): Promise<ReconcileResult>;
   /** Keys reconciled at the same time (never the same key twice); default 1. */
   concurrency?: number;

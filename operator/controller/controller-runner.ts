@@ -1,8 +1,9 @@
 // Runs one controller. Its informers are created at once (shared, running on leader and standby
 // alike); its work happens only during a leadership term: `lead(signal)` subscribes to the
-// informers, waits for their caches, queues every existing object's keys and reconciles with up to
-// `concurrency` workers; `stop()` takes no new work and waits for running reconciles. Every
-// reconcile is timed and counted, and its result decides what happens to the key.
+// informers and the definition's key sources, waits for the caches, queues every existing object's
+// keys and reconciles with up to `concurrency` workers; `stop()` takes no new work and waits for
+// running reconciles. Every reconcile is timed and counted, and its result decides what happens to
+// the key.
 import type { Logger } from 'pino';
 import { createEventRecorder, type EventRecorder } from '../events/event-recorder.js';
 import type { Informer } from '../informer/informer.js';
@@ -102,6 +103,13 @@ export class ControllerRunner {
             if (watch.mapToKeys && old !== object) enqueue(old);
           },
           delete: enqueue,
+        }),
+      );
+    }
+    for (const source of this.definition.sources ?? []) {
+      term.unsubscribe.push(
+        source.subscribe((key, delayMs = 0) => {
+          if (this.term === term) term.queue.addAfter(formatKey(key), delayMs);
         }),
       );
     }

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type ApiKind, apiOf } from './api-kind.js';
 import { errorBody } from './error-body.js';
+import { listenOn } from './listen-on.js';
 import { describeBodyProblem, parseJsonObject, readRequestBody } from './request-body.js';
 
 /** One call of a governed API, its body read and parsed. */
@@ -125,18 +125,10 @@ export async function startSidecarServer(options: SidecarServerOptions): Promise
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const listening = await listenOn(server, options.port, options.host);
   return {
-    url: `http://${host}:${address.port}`,
-    port: address.port,
+    url: listening.url,
+    port: listening.port,
     server,
     async close(graceMs = 10_000) {
       closing = true;
@@ -170,12 +162,8 @@ async function answerLocal(
         return sendText(res, 200, 'ok\n');
       case '/readyz':
         return options.ready() ? sendText(res, 200, 'ok\n') : sendText(res, 503, 'not ready\n');
-      case '/metrics': {
-        const metrics = await options.metrics();
-        res.writeHead(200, { 'content-type': metrics.contentType });
-        res.end(metrics.body);
-        return;
-      }
+      case '/metrics':
+        return sendMetrics(res, await options.metrics());
       case '/v1/models': {
         const data = options
           .models()
@@ -188,16 +176,16 @@ async function answerLocal(
       }
     }
   }
-  send(
+  sendNotServed(
     res,
-    errorBody(
-      undefined,
-      404,
-      'unknown_path',
-      `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')} ` +
-        'and answers GET /v1/models, /healthz, /readyz and /metrics',
-    ),
+    `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')} ` +
+      'and answers GET /v1/models, /healthz, /readyz and /metrics',
   );
+}
+
+/** 404 `unknown_path` in OpenAI's error shape, saying what the listener serves instead. */
+export function sendNotServed(res: ServerResponse, message: string): void {
+  send(res, errorBody(undefined, 404, 'unknown_path', message));
 }
 
 export function send(
@@ -209,6 +197,11 @@ export function send(
     'content-length': Buffer.byteLength(answer.body),
   });
   res.end(answer.body);
+}
+
+/** A scrape: the registry's text as prom-client renders it (the proxy's and the metrics listener's). */
+export function sendMetrics(res: ServerResponse, metrics: { contentType: string; body: string }): void {
+  send(res, { status: 200, ...metrics });
 }
 
 function sendText(res: ServerResponse, status: number, text: string) {

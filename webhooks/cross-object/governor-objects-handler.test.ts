@@ -287,6 +287,18 @@ const rows: Row[] = [
     ],
   },
   {
+    name: 'DataResidencyPolicy: an allowed region no endpoint can be in (misspelt) is warned about',
+    cluster: { namespaces: { [NS]: EU_LABELS }, fallbackRoutes: [] },
+    object: {
+      ...(EU_ONLY as Manifest),
+      spec: { ...(EU_ONLY as Manifest).spec, allowedRegions: ['eu-west1'] },
+    },
+    expect: 'warned',
+    mentions: [
+      'DataResidencyPolicy residency-case-eu-only: spec.allowedRegions[0]: eu-west1 is no region the endpoint catalog knows (did you mean',
+    ],
+  },
+  {
     name: 'DataResidencyPolicy: routes in its namespaces all allowed',
     cluster: {
       namespaces: { [NS]: EU_LABELS },

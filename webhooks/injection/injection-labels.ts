@@ -8,3 +8,6 @@ export const INJECT_LABEL = `${GROUP}/inject`;
 export const INJECT_ANNOTATION = INJECT_LABEL;
 /** What was injected: JSON `{"version","image","mode"}`. */
 export const INJECTED_ANNOTATION = `${GROUP}/injected`;
+/** `"injected"` on every pod that got the sidecar: the chart's PodMonitor selects on it. */
+export const SIDECAR_LABEL = `${GROUP}/sidecar`;
+export const SIDECAR_LABEL_VALUE = 'injected';

@@ -17,6 +17,11 @@ export interface SidecarInjectionOptions {
   /** Loopback port of the proxy; the agent's SDKs are pointed at it. */
   port: number;
   /**
+   * Port of the sidecar's metrics listener on the pod IP (`GET /metrics` only, for the chart's
+   * PodMonitor); 0: none.
+   */
+  metricsPort: number;
+  /**
    * An init container with `restartPolicy: Always` (Kubernetes ≥ 1.29): started before the agent,
    * stopped after it. false: a regular container (no ordering; for older clusters).
    */
@@ -28,6 +33,8 @@ export interface SidecarInjectionOptions {
 
 export const SIDECAR_IMAGE_REPOSITORY = 'ghcr.io/agent-governor/agent-governor';
 export const DEFAULT_SIDECAR_PORT = 4000;
+/** The OpenTelemetry Prometheus exporter's customary port; named `gov-metrics` in the pod. */
+export const DEFAULT_SIDECAR_METRICS_PORT = 9464;
 
 /** The version of this build, from package.json beside dist/ (the image ships it too). */
 export function packageVersion(): string {
@@ -51,6 +58,7 @@ export function defaultInjectionOptions(operatorNamespace: string): SidecarInjec
     imagePullPolicy: 'IfNotPresent',
     operatorUrl: inClusterOperatorUrl(operatorNamespace),
     port: DEFAULT_SIDECAR_PORT,
+    metricsPort: DEFAULT_SIDECAR_METRICS_PORT,
     nativeSidecar: true,
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '192Mi' } },
     version,

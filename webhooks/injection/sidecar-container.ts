@@ -2,8 +2,10 @@
 //
 // - `agent-governor sidecar` in operator mode, with the flags cli/sidecar-command.ts defines: the
 //   operator URL, the agent (`namespace/name`), the projected token, the mounted policy mirror
-//   (fail-static start), the spool directory; listening on loopback only — nothing outside the pod
-//   may use the agent's budget and keys.
+//   (fail-static start), the spool directory. The proxy listens on loopback only — nothing outside
+//   the pod may use the agent's budget and keys. Its metrics are also served on the pod IP, on a
+//   listener of their own (`--metrics-port`, container port `gov-metrics`) that answers
+//   `GET /metrics` and nothing else: read-only counters for the chart's PodMonitor, no keys, no calls.
 // - Volumes: a projected ServiceAccount token with audience `agent-governor` (the operator's
 //   TokenReview), the policy ConfigMap `governor-policy-<agent>` (optional: a new agent has none
 //   yet), an emptyDir spool, and one read-only Secret volume per provider credential the agent's
@@ -20,6 +22,8 @@ import { POLICY_FILE_KEY, policyConfigMapName } from '../../operator/sidecar-ser
 import type { SidecarInjectionOptions } from './injection-options.js';
 
 export const SIDECAR_CONTAINER = 'agent-governor-sidecar';
+/** The container port Prometheus scrapes (the chart's PodMonitor names it); at most 15 characters. */
+export const METRICS_PORT_NAME = 'gov-metrics';
 /** Volumes the injection adds are named with this prefix (reserved: a pod's own volume must not use it). */
 export const VOLUME_PREFIX = 'agent-governor-';
 
@@ -92,7 +96,11 @@ export function sidecarPlan(
       `${POLICY_DIR}/${POLICY_FILE_KEY}`,
       '--spool-dir',
       SPOOL_DIR,
+      ...(options.metricsPort > 0 ? ['--metrics-port', String(options.metricsPort)] : []),
     ],
+    ...(options.metricsPort > 0
+      ? { ports: [{ name: METRICS_PORT_NAME, containerPort: options.metricsPort, protocol: 'TCP' }] }
+      : {}),
     ...(options.nativeSidecar ? { restartPolicy: 'Always' } : {}),
     resources: {
       requests: { ...options.resources.requests },

@@ -8,12 +8,17 @@
 // `env` win over `envFrom` — so a ConfigMap-wide base URL does not bypass the sidecar silently.
 import type { V1Container, V1EnvVar, V1Volume } from '@kubernetes/client-node';
 import type { JsonPatchOperation } from '../admission/admission-review.js';
-import { INJECTED_ANNOTATION } from './injection-labels.js';
+import { INJECTED_ANNOTATION, SIDECAR_LABEL, SIDECAR_LABEL_VALUE } from './injection-labels.js';
 import type { SidecarInjectionOptions } from './injection-options.js';
 import { SIDECAR_CONTAINER, type SidecarPlan, sdkEnvironment } from './sidecar-container.js';
 
 export interface PodShape {
-  metadata?: { name?: string; generateName?: string; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    generateName?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: {
     containers?: V1Container[];
     initContainers?: V1Container[];
@@ -99,6 +104,17 @@ export function sidecarPodPatch(
       op: 'add',
       path: `/metadata/annotations/${escapePointer(INJECTED_ANNOTATION)}`,
       value: record,
+    });
+  }
+  // The label says the pod has a sidecar (the PodMonitor selects on it), whoever injected it.
+  const labels = pod.metadata?.labels;
+  if (!labels) {
+    patch.push({ op: 'add', path: '/metadata/labels', value: { [SIDECAR_LABEL]: SIDECAR_LABEL_VALUE } });
+  } else if (labels[SIDECAR_LABEL] !== SIDECAR_LABEL_VALUE) {
+    patch.push({
+      op: 'add',
+      path: `/metadata/labels/${escapePointer(SIDECAR_LABEL)}`,
+      value: SIDECAR_LABEL_VALUE,
     });
   }
   return { patch, warnings };

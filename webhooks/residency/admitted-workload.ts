@@ -3,17 +3,11 @@
 // ephemeral containers), a Deployment, StatefulSet, DaemonSet, ReplicaSet or Job (spec.template),
 // a CronJob (spec.jobTemplate.spec.template). Pure.
 import type { PodSpecLike } from '../../apis/pod-destinations.js';
+import { AUDITED_KINDS, type AuditedKind } from '../../controllers/residency/audited-workloads.js';
 
-export const RESIDENCY_KINDS = [
-  'Pod',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Job',
-  'CronJob',
-] as const;
-export type ResidencyKind = (typeof RESIDENCY_KINDS)[number];
+/** The kinds residency judges: the same the DataResidencyPolicy audit reads (one list). */
+export const RESIDENCY_KINDS = AUDITED_KINDS;
+export type ResidencyKind = AuditedKind;
 
 /** What residency reads of one admitted object. */
 export interface AdmittedWorkload {

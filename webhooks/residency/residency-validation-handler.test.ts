@@ -205,7 +205,7 @@ describe('residencyValidationHandler', () => {
     assert.deepEqual(unselected.configMapReads, []);
   });
 
-  it('judges a dry run the same way (it has no side effects to skip)', async () => {
+  it('judges a dry run the same way (only the audit request, a side effect, is skipped)', async () => {
     const view = inMemoryClusterView(clusterObjectsOf(row));
     const handler = residencyValidationHandler(view);
     const wet = await handler.handle(admissionRequestOf(row));
@@ -254,4 +254,28 @@ describe('residencyValidationHandler', () => {
     policy.metadata = { ...policy.metadata, resourceVersion: '2' };
     assert.deepEqual(await handler.handle(admissionRequestOf(row)), { allowed: true });
   });
+});
+
+describe('residencyValidationHandler asks for audits of what it admits with findings', () => {
+  const policyName = (p: unknown) => (p as { metadata: { name: string } }).metadata.name;
+  for (const row of RESIDENCY_CASES) {
+    it(`${row.expect}: ${row.name}`, async () => {
+      const asked: string[] = [];
+      const handler = residencyValidationHandler(inMemoryClusterView(clusterObjectsOf(row)), {
+        onAuditFinding: (policy) => asked.push(policy),
+      });
+      const request = admissionRequestOf(row);
+      const verdict = await handler.handle({ ...request, dryRun: true });
+      assert.deepEqual(asked, [], 'a dry run stores nothing, so it asks for no audit');
+      assert.deepEqual(await handler.handle(request), verdict);
+      if (row.expect === 'warned' || row.expect === 'audited') {
+        assert.ok(asked.length > 0, `an audit is asked for: ${JSON.stringify(verdict)}`);
+        const policies = new Set(row.policies.map(policyName));
+        for (const name of asked) assert.ok(policies.has(name), `${name} is one of the row's policies`);
+      } else {
+        // Refused: nothing is stored. Allowed without findings: nothing to record.
+        assert.deepEqual(asked, []);
+      }
+    });
+  }
 });

@@ -3,8 +3,10 @@
 // ReplicaSets, Jobs and CronJobs, on CREATE and UPDATE. Reads the namespace's labels, the residency
 // policies, the namespace's FallbackRoutes and the ConfigMaps the spec references (the only await,
 // all at once); everything else is pure (residency-findings.ts, residency-verdict.ts). Never writes:
-// dry-run requests need nothing special, and Audit findings go into an audit annotation, which the
-// DataResidencyPolicy controller's periodic audit turns into status for agent workloads.
+// Audit findings go into an audit annotation, and a workload admitted with findings (Audit, Warn, or
+// an Enforce finding an UPDATE already had) asks, through `onAuditFinding`, for an audit of the
+// policies concerned, so that the DataResidencyPolicy controller lists it in their status within
+// seconds (controllers/residency/residency-audit-requests.ts). Not for a dry-run: nothing is stored.
 import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import type { AdmissionHandler, AdmissionRequest, AdmissionVerdict } from '../admission/admission-review.js';
@@ -17,7 +19,20 @@ import { residencyVerdict } from './residency-verdict.js';
 const ALLOWED: AdmissionVerdict = { allowed: true };
 const NOTHING_BEFORE: ReadonlySet<string> = new Set();
 
-export function residencyValidationHandler(view: AdmissionClusterView): AdmissionHandler {
+export interface ResidencyHandlerOptions {
+  /**
+   * A workload was admitted (not a dry-run) although `policy` applies and something in it is
+   * outside what a policy allows: its audit should run soon. Called for every applying policy but
+   * the Enforce ones no finding names (a finding names only the strictest objecting policy, so a
+   * Warn or Audit policy objecting too is not named). Must not throw or block.
+   */
+  onAuditFinding?: (policy: string) => void;
+}
+
+export function residencyValidationHandler(
+  view: AdmissionClusterView,
+  options: ResidencyHandlerOptions = {},
+): AdmissionHandler {
   const residencyOf = namespaceResidencies();
   // `<service>.<namespace>` names a Service when the namespace exists (the view's namespace cache).
   const isClusterNamespace = (name: string) => view.namespace(name) !== undefined;
@@ -71,7 +86,15 @@ export function residencyValidationHandler(view: AdmissionClusterView): Admissio
         });
         preexisting = new Set(before.map(findingKey));
       }
-      return residencyVerdict({ workload, findings, preexisting, policies: judged.policies });
+      const verdict = residencyVerdict({ workload, findings, preexisting, policies: judged.policies });
+      if (verdict.allowed && request.dryRun !== true && options.onAuditFinding) {
+        const named = new Set(findings.map((f) => f.policy));
+        for (const policy of judged.policies) {
+          const name = policy.metadata?.name ?? '';
+          if (policy.spec.mode !== 'Enforce' || named.has(name)) options.onAuditFinding(name);
+        }
+      }
+      return verdict;
     },
   };
 }

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultInjectionOptions } from './injection-options.js';
+import { METRICS_PORT_NAME, sidecarPlan } from './sidecar-container.js';
+
+const agent = { namespace: 'agents', name: 'support' };
+const options = defaultInjectionOptions('agent-governor-system');
+const flagValue = (args: string[] | undefined, flag: string) => {
+  const at = (args ?? []).indexOf(flag);
+  return at === -1 ? undefined : args?.[at + 1];
+};
+
+describe('sidecarPlan: the metrics listener', () => {
+  it('serves metrics on 9464 of the pod IP, named gov-metrics, while the proxy stays on loopback', () => {
+    const { container } = sidecarPlan(agent, [], options);
+    assert.equal(flagValue(container.args, '--metrics-port'), '9464');
+    assert.equal(flagValue(container.args, '--metrics-host'), undefined, 'the default, 0.0.0.0');
+    assert.equal(flagValue(container.args, '--host'), '127.0.0.1');
+    assert.deepEqual(container.ports, [{ name: METRICS_PORT_NAME, containerPort: 9464, protocol: 'TCP' }]);
+    assert.equal(
+      container.ports?.some((p) => p.containerPort === options.port),
+      false,
+      'the proxy port is not declared: nothing outside the pod should call it',
+    );
+  });
+
+  it('names the port as the API server accepts it (IANA_SVC_NAME: at most 15 characters)', () => {
+    assert.ok(METRICS_PORT_NAME.length <= 15, METRICS_PORT_NAME);
+    assert.match(METRICS_PORT_NAME, /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
+    assert.match(METRICS_PORT_NAME, /[a-z]/);
+    assert.doesNotMatch(METRICS_PORT_NAME, /--/);
+  });
+
+  it('follows a configured port, and serves none with 0', () => {
+    const moved = sidecarPlan(agent, [], { ...options, metricsPort: 9999 }).container;
+    assert.equal(flagValue(moved.args, '--metrics-port'), '9999');
+    assert.equal(moved.ports?.[0]?.containerPort, 9999);
+    const off = sidecarPlan(agent, [], { ...options, metricsPort: 0 }).container;
+    assert.equal(off.args?.includes('--metrics-port'), false);
+    assert.equal(off.ports, undefined);
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { exampleDocuments } from '../testing/repo-files.js';
 import { INVALID_MANIFESTS } from './testdata/invalid-manifests.js';
-import { exampleDocuments } from './testdata/repo-files.js';
 import { fieldPath, validateResource } from './validate.js';
 
 const governorExamples = exampleDocuments().filter((d) =>

@@ -9,7 +9,7 @@
 //   npm run bench:sidecar [-- --calls 3000 --seconds 5 --connections 32]
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { freePorts } from '../e2e/cluster/free-port.js';
+import { freePorts } from '../local-cluster/free-port.js';
 import {
   type BenchProcess,
   forkEntry,

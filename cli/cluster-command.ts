@@ -7,7 +7,7 @@ import { type Command, CommanderError, Option } from 'commander';
  * command runs, not when the CLI starts: `agent-governor sidecar` shares this entry point and
  * should not carry it in memory.
  */
-const clusterModule = () => import('../e2e/cluster/cluster.js');
+const clusterModule = () => import('../local-cluster/cluster.js');
 
 /** Where `cluster up|down|status` work without --dir: one cluster per user, next to the binaries. */
 export function defaultClusterDir(): string {
@@ -39,7 +39,7 @@ export function registerClusterCommands(program: Command): void {
     .summary('start and stop a local Kubernetes control plane for development and tests')
     .description(
       'Start and stop a local Kubernetes control plane: etcd, kube-apiserver and kube-controller-manager, ' +
-        'built from Go modules (e2e/controlplane/build.sh) and cached in ~/.cache/agent-governor. ' +
+        'built from Go modules (local-cluster/controlplane/build.sh) and cached in ~/.cache/agent-governor. ' +
         'There is no scheduler or kubelet, so Pods are created but stay Pending.',
     );
   const dirOption = () =>

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Command } from 'commander';
-import { REPO_ROOT } from '../apis/testdata/repo-files.js';
+import { REPO_ROOT } from '../testing/repo-files.js';
 import { buildProgram } from './main.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'agent-governor.mjs');

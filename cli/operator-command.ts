@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type Level, pino } from 'pino';
-import type { Operator } from '../operator/runtime/operator-runtime.js';
-import type { OperatorService } from '../operator/runtime/operator-service.js';
-import type { SidecarServicesTls } from '../operator/sidecar-services/sidecar-services.js';
+import type { Operator } from '../runtime/manager/operator-runtime.js';
+import type { OperatorService } from '../runtime/manager/operator-service.js';
+import type { SidecarServicesTls } from '../sidecar-services/sidecar-services.js';
 import { hasSemiSpaceFlag, OPERATOR_NODE_FLAGS, relaunchWithNodeFlags } from './node-flags.js';
 import { boolean, dnsLabel, port, seconds } from './option-values.js';
 import {
@@ -28,10 +28,10 @@ async function operatorModules() {
     { defaultInjectionOptions },
     { removeWebhookConfigurations },
   ] = await Promise.all([
-    import('../operator/kube/kube-connection.js'),
+    import('../runtime/kube/kube-connection.js'),
     import('../operator/registered-controllers.js'),
-    import('../operator/runtime/operator-runtime.js'),
-    import('../operator/sidecar-services/sidecar-services-service.js'),
+    import('../runtime/manager/operator-runtime.js'),
+    import('../sidecar-services/sidecar-services-service.js'),
     import('../webhooks/server/admission-webhook-service.js'),
     import('../webhooks/injection/injection-options.js'),
     import('../webhooks/registration/webhook-registration.js'),

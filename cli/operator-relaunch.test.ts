@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { REPO_ROOT } from '../apis/testdata/repo-files.js';
+import { REPO_ROOT } from '../testing/repo-files.js';
 import { OPERATOR_NODE_FLAGS } from './node-flags.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'operator-relaunch-'));

@@ -1,11 +1,11 @@
 // What the demo's steps share: where it runs, how it narrates, what it has started so far (so that
 // the teardown knows what to stop whatever step failed), and the names the manifests use.
-import type { ClusterInfo } from '../e2e/cluster/cluster.js';
-import { logTail } from '../e2e/cluster/log-tail.js';
-import { waitUntil } from '../e2e/cluster/readiness.js';
-import type { Kubectl } from '../e2e/harness/kubectl.js';
-import type { ApiTransport } from '../operator/kube/api-transport.js';
-import type { KubeClient } from '../operator/kube/kube-client.js';
+import type { ClusterInfo } from '../local-cluster/cluster.js';
+import { logTail } from '../local-cluster/log-tail.js';
+import { waitUntil } from '../local-cluster/readiness.js';
+import type { ApiTransport } from '../runtime/kube/api-transport.js';
+import type { KubeClient } from '../runtime/kube/kube-client.js';
+import type { Kubectl } from '../testing/kubectl.js';
 import type { DemoLayout } from './demo-layout.js';
 import type { DemoProcess } from './demo-processes.js';
 import type { Narrator } from './narration.js';

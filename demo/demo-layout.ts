@@ -5,7 +5,7 @@
 // `cluster up` empties DIR/logs; `cluster down` keeps it for a post-mortem.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clusterLayout } from '../e2e/cluster/cluster-layout.js';
+import { clusterLayout } from '../local-cluster/cluster-layout.js';
 
 export interface DemoLayout {
   /** The cluster directory the demo runs in. */

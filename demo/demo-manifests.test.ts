@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { REPO_ROOT } from '../apis/testdata/repo-files.js';
 import { validateResource } from '../apis/validate.js';
+import { REPO_ROOT } from '../testing/repo-files.js';
 import { DEMO } from './demo-context.js';
 import { REFUSED_MANIFEST, readDemoManifests, withTargetEndpoints } from './demo-manifests.js';
 import { readManifest } from './install-manifest.js';

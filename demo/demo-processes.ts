@@ -3,10 +3,10 @@
 // in the cluster's state.json beside etcd and the API server. So one `agent-governor cluster down
 // --dir DIR` stops a kept demo whole, and the owner watch of a demo run without --keep stops them
 // too when the demo process dies without cleaning up (SIGKILL). See docs/adr/0021-demo-processes-in-cluster-state.md.
-import { clusterLayout, logFile } from '../e2e/cluster/cluster-layout.js';
-import { type ProcessRecord, readClusterState, writeClusterState } from '../e2e/cluster/cluster-state.js';
-import { type StartedProcess, startProcess } from '../e2e/cluster/start-process.js';
-import { type StoppedProcess, stopProcesses } from '../e2e/cluster/stop-processes.js';
+import { clusterLayout, logFile } from '../local-cluster/cluster-layout.js';
+import { type ProcessRecord, readClusterState, writeClusterState } from '../local-cluster/cluster-state.js';
+import { type StartedProcess, startProcess } from '../local-cluster/start-process.js';
+import { type StoppedProcess, stopProcesses } from '../local-cluster/stop-processes.js';
 import type { DemoLayout } from './demo-layout.js';
 
 export interface DemoProcess extends StartedProcess {

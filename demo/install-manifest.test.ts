@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { REPO_ROOT } from '../apis/testdata/repo-files.js';
+import { REPO_ROOT } from '../testing/repo-files.js';
 import { findInstallManifest, localInstall, readManifest } from './install-manifest.js';
 
 describe('the local install', () => {

@@ -1,10 +1,10 @@
 // A local stand-in for an LLM provider, as a process of its own so that the demo can take it down
 // (an outage) and bring it back on the same port, and so that it outlives the demo with --keep:
 //   node mock-provider-main.js NAME PORT [LATENCY_MS]
-// It speaks the OpenAI and Azure OpenAI APIs (e2e/harness/mock-llm.ts), answers every call after
+// It speaks the OpenAI and Azure OpenAI APIs (testing/mock-llm.ts), answers every call after
 // LATENCY_MS, and logs one JSON line per call it served: the model it was asked for and the tokens.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startMockLlm } from '../e2e/harness/mock-llm.js';
+import { startMockLlm } from '../testing/mock-llm.js';
 
 /** About a hundred tokens, so that every call moves a small demo budget visibly. */
 const MOCK_REPLY =

@@ -2,8 +2,8 @@
 // `azure-sweden` (Azure OpenAI API, 300 ms slower), each a mock-provider-main.js process that the
 // outage step stops and starts again on the same port.
 import { fileURLToPath } from 'node:url';
-import { freePorts } from '../e2e/cluster/free-port.js';
-import { httpGet } from '../e2e/cluster/readiness.js';
+import { freePorts } from '../local-cluster/free-port.js';
+import { httpGet } from '../local-cluster/readiness.js';
 import { DEMO, type DemoContext, type MockProvider, waitFor } from './demo-context.js';
 import { startDemoProcess, stopDemoProcesses } from './demo-processes.js';
 

@@ -3,7 +3,7 @@
 // first stops the story and tears down; a second exits at once and leaves the rest to the cluster's
 // owner watch). Returns the exit code: 0 only when every check held.
 import { resolve } from 'node:path';
-import { clusterDown } from '../e2e/cluster/cluster.js';
+import { clusterDown } from '../local-cluster/cluster.js';
 import { DEMO, type DemoContext, type OperatorCapabilities } from './demo-context.js';
 import { demoLayout } from './demo-layout.js';
 import { stopDemoProcesses } from './demo-processes.js';

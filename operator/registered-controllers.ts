@@ -2,20 +2,20 @@
 // controller's factory here (one line) when it is ready; see operator/README.md for the plug-in API.
 
 import { agentSLOController } from '../controllers/agent-slo/agent-slo-controller.js';
-import { policyCompilerController } from '../controllers/policy/policy-compiler-controller.js';
-import { dataResidencyControllerWith } from '../controllers/residency/data-residency-controller.js';
-import { ResidencyAuditRequests } from '../controllers/residency/residency-audit-requests.js';
-import { fallbackRouteController } from '../controllers/route/fallback-route-controller.js';
+import { dataResidencyControllerWith } from '../controllers/data-residency/data-residency-controller.js';
+import { ResidencyAuditRequests } from '../controllers/data-residency/residency-audit-requests.js';
+import { fallbackRouteController } from '../controllers/fallback-route/fallback-route-controller.js';
+import { policyCompilerController } from '../controllers/policy-compiler/policy-compiler-controller.js';
 import { tokenBudgetController } from '../controllers/token-budget/token-budget-controller.js';
+import type { ControllerFactory } from '../runtime/controller/controller-definition.js';
+import type { OperatorService } from '../runtime/manager/operator-service.js';
+import { PolicyStore } from '../sidecar-services/policy-store.js';
 import type { AdmissionClusterView } from '../webhooks/admission/admission-cluster-view.js';
 import type { AdmissionHandler } from '../webhooks/admission/admission-review.js';
 import { governorObjectsHandler } from '../webhooks/cross-object/governor-objects-handler.js';
 import type { SidecarInjectionOptions } from '../webhooks/injection/injection-options.js';
 import { sidecarInjectionHandler } from '../webhooks/injection/sidecar-injection-handler.js';
 import { residencyValidationHandler } from '../webhooks/residency/residency-validation-handler.js';
-import type { ControllerFactory } from './controller/controller-definition.js';
-import type { OperatorService } from './runtime/operator-service.js';
-import { PolicyStore } from './sidecar-services/policy-store.js';
 
 /** The effective policies: the policy compiler publishes, the sidecar services serve and mirror them. */
 export const policyStore = new PolicyStore();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { example } from '../testdata/repo-files.js';
+import { example } from '../../testing/repo-files.js';
 import { tokenBudgetSpec } from '../token-budget.js';
 import { agentBudgetActions, budgetState, compileBudget } from './budget.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { example } from '../../testing/repo-files.js';
 import { fallbackRouteSpec } from '../fallback-route.js';
-import { example } from '../testdata/repo-files.js';
 import { compileRoute } from './route.js';
 
 describe('compileRoute', () => {

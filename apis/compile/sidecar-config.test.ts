@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { REPO_ROOT } from '../../testing/repo-files.js';
 import { effectivePolicy } from '../effective-policy.js';
 import { sidecarConfig } from '../sidecar-config.js';
-import { REPO_ROOT } from '../testdata/repo-files.js';
 import { compileSidecarConfig } from './sidecar-config.js';
 
 const raw = readFileSync(join(REPO_ROOT, 'examples', 'sidecar', 'standalone.yaml'), 'utf8')

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../testdata/repo-files.js';
+import { REPO_ROOT } from '../../testing/repo-files.js';
 import { generatedFiles } from './generated-files.js';
 
 describe('generated CRDs', () => {

@@ -1,4 +1,4 @@
-import { example } from './repo-files.js';
+import { example } from '../../testing/repo-files.js';
 
 /**
  * Manifests that must be refused, each with the field the refusal must name. The same table is

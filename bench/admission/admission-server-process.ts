@@ -4,12 +4,12 @@
 // informer caches): an EU namespace under an EU-only Enforce policy, with a route for the agent.
 // Sends `{ url, ca }` to the parent once it listens.
 import { pino } from 'pino';
+import { createCertificateAuthority, issueCertificate } from '../../runtime/tls/certificate-issuer.js';
 import { defaultInjectionOptions } from '../../webhooks/injection/injection-options.js';
 import { sidecarInjectionHandler } from '../../webhooks/injection/sidecar-injection-handler.js';
 import { residencyValidationHandler } from '../../webhooks/residency/residency-validation-handler.js';
 import { startAdmissionServer } from '../../webhooks/server/admission-server.js';
 import { inMemoryClusterView } from '../../webhooks/testdata/in-memory-cluster-view.js';
-import { createCertificateAuthority, issueCertificate } from '../../webhooks/tls/certificate-issuer.js';
 import { BENCH_NAMESPACE, benchRoute, EU_POLICY } from './admission-review-body.js';
 
 const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 24 * 3600_000) };

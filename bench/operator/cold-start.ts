@@ -4,11 +4,11 @@
 // complete (one budget, one route, one SLO) by the sidecar services — read the way a sidecar reads
 // it, with its ServiceAccount token.
 
-import { type OperatorCli, startOperatorCli } from '../../e2e/operator-scenarios/governed-agents.js';
-import { kstatusOf, type StatusCarrier } from '../../e2e/operator-scenarios/kstatus-reading.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import type { ResourceType } from '../../operator/kube/resource-type.js';
-import { agentSLOs, fallbackRoutes, tokenBudgets } from '../../operator/kube/resources.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import type { ResourceType } from '../../runtime/kube/resource-type.js';
+import { agentSLOs, fallbackRoutes, tokenBudgets } from '../../runtime/kube/resources.js';
+import { type OperatorCli, startOperatorCli } from '../../testing/governed-agents.js';
+import { kstatusOf, type StatusCarrier } from '../../testing/kstatus-reading.js';
 import { watchResidentMemory } from '../sidecar-overhead/bench-processes.js';
 import { inBatches, type Population } from './scale-population.js';
 import { SidecarProtocolClient } from './sidecar-protocol-client.js';

@@ -4,8 +4,9 @@
 // Measured from the batch's acknowledgement (the ledger write that crossed is durable) and from the
 // post, to the moment the client holds a policy saying Exhausted. One crossing a second: each meets
 // an operator done with the last one's actions (scaling the team down, Events, alerts).
-import { usageBatchOf } from '../../e2e/sidecar-services/services-fixture.js';
+
 import { OperatorPolicySource } from '../../sidecar/policy-source/operator-policy-source.js';
+import { usageBatchOf } from '../../testing/services-fixture.js';
 import type { Team } from './scale-population.js';
 import { SidecarProtocolClient } from './sidecar-protocol-client.js';
 

@@ -10,11 +10,11 @@ import { agentSLOSpec } from '../../apis/agent-slo.js';
 import { fallbackRouteSpec } from '../../apis/fallback-route.js';
 import { AGENT_LABEL, CRITICALITY_LABEL } from '../../apis/group-version.js';
 import { tokenBudgetSpec } from '../../apis/token-budget.js';
-import type { TestCluster } from '../../e2e/harness/test-cluster.js';
-import { agentToken } from '../../e2e/sidecar-services/services-fixture.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import type { KubeObject } from '../../operator/kube/kube-object.js';
-import { agentSLOs, deployments, fallbackRoutes, tokenBudgets } from '../../operator/kube/resources.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
+import { agentSLOs, deployments, fallbackRoutes, tokenBudgets } from '../../runtime/kube/resources.js';
+import { agentToken } from '../../testing/services-fixture.js';
+import type { TestCluster } from '../../testing/test-cluster.js';
 
 export interface PopulationShape {
   namespaces: number;

@@ -4,7 +4,7 @@
 // after the agent's AgentUsageLedger was written. A refused batch (503, 409 retried as 5xx) is sent
 // again with the same sequence, as a sidecar would.
 import { randomBytes } from 'node:crypto';
-import { usageBatchOf } from '../../e2e/sidecar-services/services-fixture.js';
+import { usageBatchOf } from '../../testing/services-fixture.js';
 import { type LatencySummary, summarize } from '../sidecar-overhead/latency-summary.js';
 import { SidecarProtocolClient } from './sidecar-protocol-client.js';
 

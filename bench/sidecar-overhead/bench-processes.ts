@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { leanProcessEnvironment, SIDECAR_NODE_FLAGS } from '../../cli/node-flags.js';
-import { freePorts } from '../../e2e/cluster/free-port.js';
+import { freePorts } from '../../local-cluster/free-port.js';
 
 /** A process the benchmark started, with its address; `stop` ends it. */
 export interface BenchProcess {

@@ -1,13 +1,14 @@
 // The AgentSLO controller as a plug-in of the operator runtime. Watches SLOs, agent workloads (for
 // the selection) and usage ledgers (each recorded batch requeues the SLOs selecting its agent at once),
 // and evaluates every SLO again every `periodMs` (burn-rate windows slide with time).
+
+import { selectedAgentWatches } from '../../agents/selected-agent-watches.js';
 import {
   type ControllerFactory,
   defineController,
   watch,
-} from '../../operator/controller/controller-definition.js';
-import { agentSLOs } from '../../operator/kube/resources.js';
-import { selectedAgentWatches } from '../workload-actions/selected-agent-watches.js';
+} from '../../runtime/controller/controller-definition.js';
+import { agentSLOs } from '../../runtime/kube/resources.js';
 import { reconcileAgentSLO } from './agent-slo-reconciler.js';
 import { PrometheusRuleSync } from './prometheus-rule-sync.js';
 import { sloMetrics } from './slo-metrics.js';

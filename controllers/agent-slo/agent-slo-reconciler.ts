@@ -3,23 +3,23 @@
 // the status written only when it changed, the PrometheusRule kept when its CRD exists, and the
 // gauges. Requeues periodically: burn rates move with time even without new usage.
 import { isDeepStrictEqual } from 'node:util';
+import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { agentNames, selectedWorkloads } from '../../agents/selected-agents.js';
+import { workloadResources } from '../../agents/workload-resources.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import { sumLedgers } from '../../apis/ledger/sum-ledgers.js';
 import type { UsageLedgerSpec } from '../../apis/usage-ledger.js';
-import type { ReconcileContext } from '../../operator/controller/controller-definition.js';
-import { done, type ReconcileResult, requeueAfter } from '../../operator/controller/reconcile-result.js';
-import type { KubeObject, ObjectKey } from '../../operator/kube/kube-object.js';
-import { agentSLOs } from '../../operator/kube/resources.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
+import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
+import { done, type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
+import type { KubeObject, ObjectKey } from '../../runtime/kube/kube-object.js';
+import { agentSLOs } from '../../runtime/kube/resources.js';
 import { type ConditionDecision, nextConditions } from '../kstatus/conditions.js';
-import { prometheusRule } from '../slo/prometheus-rule.js';
-import { evaluateSLO } from '../slo/slo-evaluation.js';
-import { type AgentSLOStatus, sloStatus } from '../slo/slo-status.js';
-import { agentNames, selectedWorkloads } from '../workload-actions/selected-agents.js';
-import { workloadResources } from '../workload-actions/workload-resources.js';
+import { prometheusRule } from './prometheus-rule.js';
 import type { PrometheusRuleSync } from './prometheus-rule-sync.js';
+import { evaluateSLO } from './slo-evaluation.js';
 import type { SLOMetrics } from './slo-metrics.js';
+import { type AgentSLOStatus, sloStatus } from './slo-status.js';
 
 /** Condition type telling whether the SLO's PrometheusRule is in place. */
 export const RULES_CONDITION = 'PrometheusRuleReady';

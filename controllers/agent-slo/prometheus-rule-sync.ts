@@ -1,12 +1,12 @@
-// Keeps the PrometheusRule of an AgentSLO (built by controllers/slo/prometheus-rule.ts) in the
+// Keeps the PrometheusRule of an AgentSLO (built by controllers/agent-slo/prometheus-rule.ts) in the
 // cluster when the prometheusrules.monitoring.coreos.com CRD is installed; skips it otherwise. The
 // CRD's presence is learnt from the API (a list of the resource answers 404 without it) and
 // remembered for a minute, so a CRD installed later is picked up.
 import { isDeepStrictEqual } from 'node:util';
-import { isNotFound } from '../../operator/kube/api-error.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import { resourceType } from '../../operator/kube/resource-type.js';
-import type { PrometheusRule } from '../slo/prometheus-rule.js';
+import { isNotFound } from '../../runtime/kube/api-error.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import { resourceType } from '../../runtime/kube/resource-type.js';
+import type { PrometheusRule } from './prometheus-rule.js';
 
 export const prometheusRules = resourceType<PrometheusRule>({
   group: 'monitoring.coreos.com',

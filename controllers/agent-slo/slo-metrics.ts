@@ -2,7 +2,7 @@
 // burn rate by window, by namespace and name.
 import { Gauge, type Registry } from 'prom-client';
 import { BURN_RATE_WINDOWS } from '../../apis/agent-slo.js';
-import type { ObjectKey } from '../../operator/kube/kube-object.js';
+import type { ObjectKey } from '../../runtime/kube/kube-object.js';
 
 export interface SLOMetrics {
   observe(key: ObjectKey, values: { errorBudgetRemaining: number; burnRates: Record<string, number> }): void;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { verifyAlertSignature } from '../budget/alert-signature.js';
 import { deliverAlert } from './alert-delivery.js';
+import { verifyAlertSignature } from './alert-signature.js';
 
 describe('deliverAlert (against a receiver on 127.0.0.1)', () => {
   /** Status codes the receiver answers, in order; 200 once they run out. */

@@ -4,7 +4,7 @@
 // than those is final (the receiver refuses the alert as such).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
-import { alertHeaders } from '../budget/alert-signature.js';
+import { alertHeaders } from './alert-signature.js';
 
 export interface AlertDelivery {
   url: string;

@@ -1,25 +1,25 @@
 // The Alert action: on reaching a threshold that alerts, once per threshold per period, a Kubernetes
 // Event always and a POST to every webhook of spec.alerts. What was alerted is remembered in the
-// budget's `governor.agents.dev/alerts-sent` annotation (controllers/budget/alert-dedup.ts), written
+// budget's `governor.agents.dev/alerts-sent` annotation (controllers/token-budget/alert-dedup.ts), written
 // after the deliveries, so a restarted operator does not alert again; a crash between a delivery and
 // that write can repeat an alert, which receivers drop by its id (`X-Governor-Alert-Id`).
 import type { TokenBudget } from '../../apis/token-budget.js';
-import type { EventRecorder } from '../../operator/events/event-recorder.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import { secrets, tokenBudgets } from '../../operator/kube/resources.js';
+import type { EventRecorder } from '../../runtime/events/event-recorder.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import { secrets, tokenBudgets } from '../../runtime/kube/resources.js';
 import {
   ALERTS_SENT_ANNOTATION,
   alertedThresholds,
   alertKey,
   alertsDue,
   recordAlerts,
-} from '../budget/alert-dedup.js';
-import { alertBody, alertSummary, type BudgetAlert } from '../budget/alert-payload.js';
-import type { BudgetPhaseDecision } from '../budget/budget-phase.js';
-import type { BudgetUsage } from '../budget/budget-usage.js';
+} from './alert-dedup.js';
 import { type DeliveryOutcome, deliverAlert } from './alert-delivery.js';
+import { alertBody, alertSummary, type BudgetAlert } from './alert-payload.js';
+import type { BudgetPhaseDecision } from './budget-phase.js';
+import type { BudgetUsage } from './budget-usage.js';
 
-export { secrets } from '../../operator/kube/resources.js';
+export { secrets } from '../../runtime/kube/resources.js';
 
 export interface AlertContext {
   client: KubeClient;

@@ -2,7 +2,7 @@
 // one series per phase (1 for the current one), the usual Prometheus enum pattern.
 import { Gauge, type Registry } from 'prom-client';
 import { BUDGET_PHASES } from '../../apis/token-budget.js';
-import type { ObjectKey } from '../../operator/kube/kube-object.js';
+import type { ObjectKey } from '../../runtime/kube/kube-object.js';
 
 export interface BudgetMetrics {
   observe(

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AgentWorkload } from '../budget/agent-workload.js';
-import { SUSPENDED_BY_ANNOTATION, SUSPENDED_REPLICAS_ANNOTATION } from '../budget/suspend-plan.js';
-import type { SelectedWorkload } from '../workload-actions/selected-agents.js';
+import type { AgentWorkload } from '../../agents/budget-workload.js';
+import type { SelectedWorkload } from '../../agents/selected-agents.js';
 import { budgetWorkloadPlan } from './budget-workloads.js';
+import { SUSPENDED_BY_ANNOTATION, SUSPENDED_REPLICAS_ANNOTATION } from './suspend-plan.js';
 
 const w = (workload: Partial<AgentWorkload> & Pick<AgentWorkload, 'kind' | 'name'>): SelectedWorkload => ({
   workload: { namespace: 'agents', agent: workload.name, critical: false, annotations: {}, ...workload },

@@ -2,9 +2,10 @@
 // plan: while Suspend is in force, hold every selected non-critical workload suspended; otherwise
 // (Active / Warning, after the reset, after the limit was raised) let go of all of them. Workloads
 // the budget no longer selects (a label or selector edit) are let go too.
-import type { BudgetAction } from '../budget/budget-phase.js';
-import { restorePlan, type SuspensionPlan, suspendPlan } from '../budget/suspend-plan.js';
-import type { SelectedWorkload } from '../workload-actions/selected-agents.js';
+
+import type { SelectedWorkload } from '../../agents/selected-agents.js';
+import type { BudgetAction } from './budget-phase.js';
+import { restorePlan, type SuspensionPlan, suspendPlan } from './suspend-plan.js';
 
 export function budgetWorkloadPlan(input: {
   budget: string;

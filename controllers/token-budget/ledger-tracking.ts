@@ -3,15 +3,15 @@
 // the ledger when the agent has none yet, exactly as usage ingest would, and writes with the
 // resourceVersion read (a 409 means ingest wrote in between: the reconcile retries).
 
+import { agentUsageLedgers } from '../../agents/ledger-resource.js';
 import type { BudgetPeriodSpec } from '../../apis/budget-period.js';
 import { AGENT_LABEL, API_VERSION } from '../../apis/group-version.js';
 import { emptyLedger, ledgerName } from '../../apis/ledger/ledger-name.js';
 import { periodTrackingDue, trackPeriods } from '../../apis/ledger/tracked-periods.js';
 import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
-import type { ObjectCache } from '../../operator/informer/object-store.js';
-import { isAlreadyExists } from '../../operator/kube/api-error.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
+import type { ObjectCache } from '../../runtime/informer/object-store.js';
+import { isAlreadyExists } from '../../runtime/kube/api-error.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
 
 /** Ledgers written (created or updated) so they track `period`; 0 when all did already. */
 export async function trackBudgetPeriod(options: {

@@ -4,8 +4,8 @@
 
 import { GROUP } from '../../apis/group-version.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import { tokenBudgets } from '../../operator/kube/resources.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import { tokenBudgets } from '../../runtime/kube/resources.js';
 
 export const RESTORE_FINALIZER = `${GROUP}/restore-workloads`;
 

@@ -2,18 +2,19 @@
 // workloads (a budget selects them by pod-template labels) and the usage ledgers: usage ingest
 // writes a ledger for every recorded batch, and that write's watch event requeues the budgets that
 // select its agent at once — after the cache holds the new counts (docs/adr/0008-budgets-and-slos-requeue-on-ledger-watch.md).
+
+import { selectedAgentWatches } from '../../agents/selected-agent-watches.js';
 import {
   type ControllerFactory,
   defineController,
   watch,
-} from '../../operator/controller/controller-definition.js';
-import { done } from '../../operator/controller/reconcile-result.js';
-import { isNotFound } from '../../operator/kube/api-error.js';
-import { tokenBudgets } from '../../operator/kube/resources.js';
-import { DEFAULT_COUNTERS_PACE_MS } from '../budget/status-counters-pace.js';
-import { selectedAgentWatches } from '../workload-actions/selected-agent-watches.js';
+} from '../../runtime/controller/controller-definition.js';
+import { done } from '../../runtime/controller/reconcile-result.js';
+import { isNotFound } from '../../runtime/kube/api-error.js';
+import { tokenBudgets } from '../../runtime/kube/resources.js';
 import type { AlertContext } from './budget-alerts.js';
 import { budgetMetrics } from './budget-metrics.js';
+import { DEFAULT_COUNTERS_PACE_MS } from './status-counters-pace.js';
 import { reconcileTokenBudget } from './token-budget-reconciler.js';
 
 export interface TokenBudgetControllerOptions {

@@ -2,28 +2,28 @@
 // (E's pure functions), the Suspend action on workloads, alerts, and the status — written only when
 // it changed. Requeues at the period end, when the reset restores what was suspended.
 import { isDeepStrictEqual } from 'node:util';
+import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { agentNames, agentWorkloadsIn, selectedWorkloads } from '../../agents/selected-agents.js';
+import { workloadResources } from '../../agents/workload-resources.js';
 import { emptyLedger, ledgerName } from '../../apis/ledger/ledger-name.js';
 import type { TokenBudget, TokenBudgetStatus } from '../../apis/token-budget.js';
-import type { ReconcileContext } from '../../operator/controller/controller-definition.js';
-import { done, type ReconcileResult, requeueAfter } from '../../operator/controller/reconcile-result.js';
-import type { KubeObject, ObjectKey } from '../../operator/kube/kube-object.js';
-import { tokenBudgets } from '../../operator/kube/resources.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import { ALERTS_SENT_ANNOTATION, alertedThresholds, alertsDue } from '../budget/alert-dedup.js';
-import { type BudgetPhaseDecision, budgetPhase, wholePercent } from '../budget/budget-phase.js';
-import { budgetStatus } from '../budget/budget-status.js';
-import { budgetUsage } from '../budget/budget-usage.js';
-import { statusWriteWait } from '../budget/status-counters-pace.js';
-import type { SuspendedWorkload } from '../budget/suspend-plan.js';
+import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
+import { done, type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
+import type { KubeObject, ObjectKey } from '../../runtime/kube/kube-object.js';
+import { tokenBudgets } from '../../runtime/kube/resources.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { applyWorkloadChanges } from '../workload-actions/apply-workload-changes.js';
-import { agentNames, agentWorkloadsIn, selectedWorkloads } from '../workload-actions/selected-agents.js';
-import { workloadResources } from '../workload-actions/workload-resources.js';
+import { ALERTS_SENT_ANNOTATION, alertedThresholds, alertsDue } from './alert-dedup.js';
 import { type AlertContext, sendDueAlerts } from './budget-alerts.js';
 import type { BudgetMetrics } from './budget-metrics.js';
+import { type BudgetPhaseDecision, budgetPhase, wholePercent } from './budget-phase.js';
+import { budgetStatus } from './budget-status.js';
+import { budgetUsage } from './budget-usage.js';
 import { budgetWorkloadPlan } from './budget-workloads.js';
 import { trackBudgetPeriod } from './ledger-tracking.js';
 import { RESTORE_FINALIZER, releaseFinalizer, withFinalizer } from './restore-finalizer.js';
+import { statusWriteWait } from './status-counters-pace.js';
+import type { SuspendedWorkload } from './suspend-plan.js';
 
 export interface BudgetReconcilerOptions {
   metrics: BudgetMetrics;

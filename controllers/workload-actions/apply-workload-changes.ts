@@ -1,15 +1,15 @@
-// Carries out planned workload changes (controllers/budget/suspend-plan.ts). Each is a JSON merge
+// Carries out planned workload changes (controllers/token-budget/suspend-plan.ts). Each is a JSON merge
 // patch that carries the resourceVersion the plan was made from, so the API server refuses it (409)
 // when the workload changed since: the caller retries the reconcile on a fresh view instead of
 // acting on a stale one. Every change that lands is told twice: an Event on the workload (related:
 // the budget) and one on the budget.
 
-import type { EventRecorder } from '../../operator/events/event-recorder.js';
-import { isConflict, isNotFound } from '../../operator/kube/api-error.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import type { KubeObject } from '../../operator/kube/kube-object.js';
-import type { WorkloadChange } from '../budget/suspend-plan.js';
-import { workloadResources } from './workload-resources.js';
+import { workloadResources } from '../../agents/workload-resources.js';
+import type { EventRecorder } from '../../runtime/events/event-recorder.js';
+import { isConflict, isNotFound } from '../../runtime/kube/api-error.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
+import type { WorkloadChange } from '../token-budget/suspend-plan.js';
 
 export interface AppliedChanges {
   applied: WorkloadChange[];

@@ -2,7 +2,7 @@
 // https://api.openai.com/v1 (placed in the US by the endpoint catalog) is refused by the API server
 // on the webhook's word; the demo prints the message a person running kubectl sees.
 import { join } from 'node:path';
-import { deployments } from '../../operator/kube/resources.js';
+import { deployments } from '../../runtime/kube/resources.js';
 import { connected, DEMO, servesWebhooks } from '../demo-context.js';
 import { REFUSED_MANIFEST } from '../demo-manifests.js';
 import type { DemoStep } from '../demo-step.js';

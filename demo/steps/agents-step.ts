@@ -3,8 +3,8 @@
 // so with the governor sidecar when the webhooks run. No kubelet runs, so they stay Pending.
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { resourceType } from '../../operator/kube/resource-type.js';
-import type { Wire } from '../../operator/kube/resources.js';
+import { resourceType } from '../../runtime/kube/resource-type.js';
+import type { Wire } from '../../runtime/kube/resources.js';
 import {
   type AgentName,
   connected,

@@ -2,11 +2,11 @@
 // Without --keep the cluster gets an owner watch: should the demo die without tearing down
 // (SIGKILL), the watch stops the cluster and every process the demo recorded in it.
 import { mkdirSync } from 'node:fs';
-import { clusterUp } from '../../e2e/cluster/cluster.js';
-import { kubectlFor } from '../../e2e/harness/kubectl.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
+import { clusterUp } from '../../local-cluster/cluster.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { kubectlFor } from '../../testing/kubectl.js';
 import type { DemoStep } from '../demo-step.js';
 
 export function controlPlaneStep(options: { keep: boolean }): DemoStep {

@@ -6,8 +6,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { freePorts } from '../../e2e/cluster/free-port.js';
-import { httpGet } from '../../e2e/cluster/readiness.js';
+import { freePorts } from '../../local-cluster/free-port.js';
+import { httpGet } from '../../local-cluster/readiness.js';
 import { connected, type DemoContext, servesWebhooks, waitFor } from '../demo-context.js';
 import { startDemoProcess } from '../demo-processes.js';
 import type { DemoStep } from '../demo-step.js';

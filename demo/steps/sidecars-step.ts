@@ -5,14 +5,10 @@
 // would mount (fail-static).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts } from '../../e2e/cluster/free-port.js';
-import { httpGet } from '../../e2e/cluster/readiness.js';
-import { configMaps } from '../../operator/kube/resources.js';
-import {
-  POLICY_FILE_KEY,
-  policyConfigMapName,
-  policyInConfigMap,
-} from '../../operator/sidecar-services/policy-config-map.js';
+import { POLICY_FILE_KEY, policyConfigMapName, policyInConfigMap } from '../../agents/policy-config-map.js';
+import { freePorts } from '../../local-cluster/free-port.js';
+import { httpGet } from '../../local-cluster/readiness.js';
+import { configMaps } from '../../runtime/kube/resources.js';
 import { type AgentName, connected, DEMO, type DemoContext, waitFor } from '../demo-context.js';
 import { startDemoProcess } from '../demo-processes.js';
 import type { DemoStep } from '../demo-step.js';

@@ -2,7 +2,7 @@
 // latency at the 95th percentile, success, the error budget left and the burn rate per window. The
 // outage's calls answered by the slower Swedish target count as slow, so the latency budget burns.
 import type { AgentSLO } from '../../apis/agent-slo.js';
-import { agentSLOs } from '../../operator/kube/resources.js';
+import { agentSLOs } from '../../runtime/kube/resources.js';
 import { connected, DEMO, waitFor } from '../demo-context.js';
 import type { DemoStep } from '../demo-step.js';
 

@@ -5,10 +5,13 @@
 // residency policies it leaves (the cluster is shared with the other suites).
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:tls';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { dataResidencyPolicies, namespaces } from '../../operator/kube/resources.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { dataResidencyPolicies, namespaces } from '../../runtime/kube/resources.js';
+import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
+import { operatorCommandLine } from '../../testing/operator-command-line.js';
+import type { TestCluster } from '../../testing/test-cluster.js';
 import {
   mutatingWebhookConfigurations,
   validatingWebhookConfigurations,
@@ -18,9 +21,6 @@ import {
   VALIDATING_CONFIGURATION,
 } from '../../webhooks/registration/webhook-names.js';
 import { removeWebhookConfigurations } from '../../webhooks/registration/webhook-registration.js';
-import { operatorCommandLine } from '../harness/operator-command-line.js';
-import type { TestCluster } from '../harness/test-cluster.js';
-import { type CliProcess, startCliProcess } from '../operator-scenarios/cli-process.js';
 
 export interface AdmissionOperator {
   process: CliProcess;

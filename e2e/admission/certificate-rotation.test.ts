@@ -6,19 +6,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { InformerSet } from '../../operator/informer/informer-set.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
+import { InformerSet } from '../../runtime/informer/informer-set.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { eventually, metricValue } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import { validatingWebhookConfigurations } from '../../webhooks/registration/webhook-configuration-resources.js';
 import { VALIDATING_CONFIGURATION } from '../../webhooks/registration/webhook-names.js';
 import { splitPemBundle } from '../../webhooks/tls/certificate-facts.js';
 import { defaultCertificatePolicy } from '../../webhooks/tls/rotation-plan.js';
 import { WebhookCertificateKeeper } from '../../webhooks/tls/webhook-certificate-keeper.js';
 import { readTlsSecret, secrets, WEBHOOK_TLS_SECRET } from '../../webhooks/tls/webhook-tls-secret.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually, metricValue } from '../operator-runtime/eventually.js';
 import {
   type AdmissionOperator,
   adminClient,

@@ -8,7 +8,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
+import { freePorts } from '../../local-cluster/free-port.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import {
+  type CertifiedKey,
+  createCertificateAuthority,
+  issueCertificate,
+} from '../../runtime/tls/certificate-issuer.js';
+import { eventually } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import {
   mutatingWebhookConfigurations,
   validatingWebhookConfigurations,
@@ -22,15 +31,6 @@ import {
   VALIDATING_CONFIGURATION,
 } from '../../webhooks/registration/webhook-names.js';
 import { certificateFacts } from '../../webhooks/tls/certificate-facts.js';
-import {
-  type CertifiedKey,
-  createCertificateAuthority,
-  issueCertificate,
-} from '../../webhooks/tls/certificate-issuer.js';
-import { freePorts } from '../cluster/free-port.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from '../operator-runtime/eventually.js';
 import {
   type AdmissionOperator,
   adminClient,

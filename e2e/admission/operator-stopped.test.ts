@@ -5,12 +5,12 @@
 // `--webhook-failure-policy Ignore` admits while away; `--webhook-cleanup-on-exit` removes them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import { eventually } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import { validatingWebhookConfigurations } from '../../webhooks/registration/webhook-configuration-resources.js';
 import { VALIDATING_CONFIGURATION } from '../../webhooks/registration/webhook-names.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from '../operator-runtime/eventually.js';
 import {
   type AdmissionOperator,
   adminClient,

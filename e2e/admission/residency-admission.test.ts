@@ -6,16 +6,16 @@
 // warnings printed by kubectl; and a dry-run that changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import { dataResidencyPolicies, deployments, namespaces } from '../../operator/kube/resources.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import { dataResidencyPolicies, deployments, namespaces } from '../../runtime/kube/resources.js';
+import { eventually } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import type { KubectlResult } from '../../testing/kubectl.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import { WORKLOAD_KIND_CASES } from '../../webhooks/residency/testdata/cases-workload-kinds.js';
 import { agentEnv, policy, workload } from '../../webhooks/residency/testdata/residency-case.js';
 import { RESIDENCY_CASES, type ResidencyCase } from '../../webhooks/residency/testdata/residency-cases.js';
 import { DEFAULT_EXEMPT_NAMESPACES } from '../../webhooks/testdata/in-memory-cluster-view.js';
-import { installCrds } from '../harness/install-crds.js';
-import type { KubectlResult } from '../harness/kubectl.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from '../operator-runtime/eventually.js';
 import {
   type AdmissionOperator,
   adminClient,

@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import type { KubeObject } from '../../operator/kube/kube-object.js';
-import { resourceType } from '../../operator/kube/resource-type.js';
-import { dataResidencyPolicies, deployments, namespaces } from '../../operator/kube/resources.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from '../operator-runtime/eventually.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
+import { resourceType } from '../../runtime/kube/resource-type.js';
+import { dataResidencyPolicies, deployments, namespaces } from '../../runtime/kube/resources.js';
+import { eventually } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import {
   type AdmissionOperator,
   adminClient,

@@ -5,18 +5,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import { resourceType } from '../../operator/kube/resource-type.js';
-import { deployments, type Wire } from '../../operator/kube/resources.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import { resourceType } from '../../runtime/kube/resource-type.js';
+import { deployments, type Wire } from '../../runtime/kube/resources.js';
+import { eventually, metricValue } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import {
   INJECTED_ANNOTATION,
   SIDECAR_LABEL,
   SIDECAR_LABEL_VALUE,
 } from '../../webhooks/injection/injection-labels.js';
 import { METRICS_PORT_NAME, SIDECAR_CONTAINER } from '../../webhooks/injection/sidecar-container.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually, metricValue } from '../operator-runtime/eventually.js';
 import {
   type AdmissionOperator,
   adminClient,

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { INVALID_MANIFESTS } from '../../apis/testdata/invalid-manifests.js';
-import { clusterExampleDocuments, REPO_ROOT } from '../../apis/testdata/repo-files.js';
 import { validateResource } from '../../apis/validate.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { clusterExampleDocuments, REPO_ROOT } from '../../testing/repo-files.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 const governorExamples = clusterExampleDocuments().filter((d) =>
   String(d.object['apiVersion']).startsWith('governor.agents.dev/'),

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { type ClusterInfo, clusterDown, clusterUp } from '../cluster/cluster.js';
-import { type Kubectl, kubectlFor } from '../harness/kubectl.js';
+import { type ClusterInfo, clusterDown, clusterUp } from '../../local-cluster/cluster.js';
+import { type Kubectl, kubectlFor } from '../../testing/kubectl.js';
+import { CHART_DIR, renderChartText } from '../../tools/chart-rendering.js';
+import { INSTALL_MANIFEST, INSTALL_NAMESPACE } from '../../tools/install-manifest.js';
 import { type Helm, helmFor, installRelease, upgradeRelease } from './chart-release.js';
-import { CHART_DIR, renderChartText } from './chart-rendering.js';
-import { INSTALL_MANIFEST, INSTALL_NAMESPACE } from './install-manifest.js';
 
 const RELEASE_NAMESPACE = 'governor-system';
 const GOVERNOR_CRDS = [

@@ -2,9 +2,10 @@
 // container's own arguments from the rendered Deployment, the chart's ServiceAccount as its only
 // identity (serviceAccountKubeconfig), and loopback ports instead of the pod's. Anything the chart's
 // RBAC does not allow shows as a 403 in its log, which `forbidden()` finds.
-import { operatorCommandLine } from '../harness/operator-command-line.js';
-import { type CliProcess, startCliProcess } from '../operator-scenarios/cli-process.js';
-import { findObject, type RenderOptions, renderChart } from './chart-rendering.js';
+
+import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
+import { operatorCommandLine } from '../../testing/operator-command-line.js';
+import { findObject, type RenderOptions, renderChart } from '../../tools/chart-rendering.js';
 
 export interface ChartOperator extends CliProcess {
   metricsUrl: string;

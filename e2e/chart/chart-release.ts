@@ -4,10 +4,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import type { Kubectl } from '../harness/kubectl.js';
-import { CHART_DIR } from './chart-rendering.js';
-import { gitopsTools, runTool, type ToolResult } from './gitops-tools.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import type { Kubectl } from '../../testing/kubectl.js';
+import { CHART_DIR } from '../../tools/chart-rendering.js';
+import { gitopsTools, runTool, type ToolResult } from '../../tools/gitops-tools.js';
 
 export type Helm = (args: string[], options?: { input?: string; check?: boolean }) => Promise<ToolResult>;
 

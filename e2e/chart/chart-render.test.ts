@@ -10,7 +10,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../apis/testdata/repo-files.js';
+import { REPO_ROOT } from '../../testing/repo-files.js';
+import {
+  CHART_DIR,
+  findObject,
+  type Manifest,
+  renderChart,
+  renderChartText,
+} from '../../tools/chart-rendering.js';
+import { gitopsTools, runTool } from '../../tools/gitops-tools.js';
 import {
   mutatingWebhookConfiguration,
   validatingWebhookConfiguration,
@@ -26,8 +34,6 @@ import {
   WEBHOOK_SERVICE_PORT,
 } from '../../webhooks/registration/webhook-names.js';
 import { WEBHOOK_TLS_SECRET } from '../../webhooks/tls/webhook-tls-secret.js';
-import { CHART_DIR, findObject, type Manifest, renderChart, renderChartText } from './chart-rendering.js';
-import { gitopsTools, runTool } from './gitops-tools.js';
 
 const NS = 'governor-render';
 const CI_VALUES = readdirSync(join(CHART_DIR, 'ci')).map((f) => `ci/${f}`);

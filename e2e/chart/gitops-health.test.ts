@@ -11,10 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
-import { REPO_ROOT } from '../../apis/testdata/repo-files.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
 import {
   agentSLOs,
   dataResidencyPolicies,
@@ -22,15 +21,16 @@ import {
   fallbackRoutes,
   namespaces,
   tokenBudgets,
-} from '../../operator/kube/resources.js';
-import { agentDeployment } from '../controllers-budget/budget-fixture.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from '../operator-runtime/eventually.js';
-import { agentToken, call, usageBatchOf } from '../sidecar-services/services-fixture.js';
+} from '../../runtime/kube/resources.js';
+import { agentDeployment } from '../../testing/budget-fixture.js';
+import { eventually } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { REPO_ROOT } from '../../testing/repo-files.js';
+import { agentToken, call, usageBatchOf } from '../../testing/services-fixture.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
+import { gitopsTools, runTool } from '../../tools/gitops-tools.js';
 import { type ChartOperator, startChartOperator } from './chart-operator.js';
 import { type Helm, helmFor, installRelease, serviceAccountKubeconfig } from './chart-release.js';
-import { gitopsTools, runTool } from './gitops-tools.js';
 import { usEndpointDeployment } from './us-endpoint-workload.js';
 
 const ARGOCD_CM = join(REPO_ROOT, 'examples', 'gitops', 'argocd', 'argocd-cm-health.yaml');

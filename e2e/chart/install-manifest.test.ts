@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { manifestObjects } from './chart-rendering.js';
-import { INSTALL_MANIFEST, INSTALL_NAMESPACE, installManifest } from './install-manifest.js';
+import { manifestObjects } from '../../tools/chart-rendering.js';
+import { INSTALL_MANIFEST, INSTALL_NAMESPACE, installManifest } from '../../tools/install-manifest.js';
 
 describe('deploy/install.yaml', () => {
   it('is up to date with the chart (run `npm run generate:install` when this fails)', async () => {

@@ -12,16 +12,22 @@ import { Registry } from 'prom-client';
 import { stringify } from 'yaml';
 import { sloMetrics } from '../../controllers/agent-slo/slo-metrics.js';
 import { budgetMetrics } from '../../controllers/token-budget/budget-metrics.js';
-import { createOperatorMetrics } from '../../operator/metrics/operator-metrics.js';
-import { createSidecarServicesMetrics } from '../../operator/sidecar-services/sidecar-services-metrics.js';
+import { createOperatorMetrics } from '../../runtime/metrics/operator-metrics.js';
 import { SidecarMetrics } from '../../sidecar/telemetry/sidecar-metrics.js';
+import { createSidecarServicesMetrics } from '../../sidecar-services/sidecar-services-metrics.js';
+import {
+  CHART_DIR,
+  findObject,
+  type Manifest,
+  renderChart,
+  renderChartText,
+} from '../../tools/chart-rendering.js';
+import { runTool } from '../../tools/gitops-tools.js';
 import { defaultInjectionOptions } from '../../webhooks/injection/injection-options.js';
 import { sidecarPlan } from '../../webhooks/injection/sidecar-container.js';
 import { sidecarPodPatch } from '../../webhooks/injection/sidecar-pod-patch.js';
 import { applyJsonPatch } from '../../webhooks/injection/testdata/apply-json-patch.js';
 import { createAdmissionMetrics } from '../../webhooks/server/admission-metrics.js';
-import { CHART_DIR, findObject, type Manifest, renderChart, renderChartText } from './chart-rendering.js';
-import { runTool } from './gitops-tools.js';
 
 interface Panel {
   id: number;

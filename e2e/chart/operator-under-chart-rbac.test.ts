@@ -20,10 +20,11 @@ import type { TokenBudget } from '../../apis/token-budget.js';
 import {
   SUSPENDED_BY_ANNOTATION,
   SUSPENDED_REPLICAS_ANNOTATION,
-} from '../../controllers/budget/suspend-plan.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
+} from '../../controllers/token-budget/suspend-plan.js';
+import { freePorts } from '../../local-cluster/free-port.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
 import {
   configMaps,
   cronJobs,
@@ -32,7 +33,17 @@ import {
   namespaces,
   secrets,
   tokenBudgets,
-} from '../../operator/kube/resources.js';
+} from '../../runtime/kube/resources.js';
+import {
+  agentCronJob,
+  agentDeployment,
+  createWorkloads,
+  startAlertReceiver,
+} from '../../testing/budget-fixture.js';
+import { eventually } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { agentToken, call, usageBatchOf } from '../../testing/services-fixture.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import { SIDECAR_CONTAINER } from '../../webhooks/injection/sidecar-container.js';
 import {
   mutatingWebhookConfigurations,
@@ -43,17 +54,6 @@ import {
   VALIDATING_CONFIGURATION,
 } from '../../webhooks/registration/webhook-names.js';
 import { WEBHOOK_TLS_SECRET } from '../../webhooks/tls/webhook-tls-secret.js';
-import { freePorts } from '../cluster/free-port.js';
-import {
-  agentCronJob,
-  agentDeployment,
-  createWorkloads,
-  startAlertReceiver,
-} from '../controllers-budget/budget-fixture.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from '../operator-runtime/eventually.js';
-import { agentToken, call, usageBatchOf } from '../sidecar-services/services-fixture.js';
 import { type ChartOperator, startChartOperator } from './chart-operator.js';
 import { type Helm, helmFor, installRelease, serviceAccountKubeconfig } from './chart-release.js';
 import { usEndpointDeployment } from './us-endpoint-workload.js';

@@ -1,6 +1,6 @@
 // An agent Deployment whose container points its OpenAI SDK at api.openai.com (region us): what an
 // EU-only DataResidencyPolicy refuses at admission and lists as a violation in its audit.
-import type { KubeObject } from '../../operator/kube/kube-object.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
 
 export const US_ENDPOINT = 'https://api.openai.com/v1';
 

@@ -7,14 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import type { AgentSLO } from '../../apis/agent-slo.js';
 import { RULES_CONDITION } from '../../controllers/agent-slo/agent-slo-reconciler.js';
 import { prometheusRules } from '../../controllers/agent-slo/prometheus-rule-sync.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { agentSLOs, namespaces } from '../../operator/kube/resources.js';
-import type { Operator } from '../../operator/runtime/operator-runtime.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually, metricValue } from '../operator-runtime/eventually.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { agentSLOs, namespaces } from '../../runtime/kube/resources.js';
+import type { Operator } from '../../runtime/manager/operator-runtime.js';
 import {
   agentDeployment,
   createWorkloads,
@@ -23,7 +20,10 @@ import {
   TestClock,
   uniqueNamespace,
   usageEntry,
-} from './budget-fixture.js';
+} from '../../testing/budget-fixture.js';
+import { eventually, metricValue } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 const PROMETHEUS_RULE_CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition

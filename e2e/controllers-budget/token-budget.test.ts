@@ -7,22 +7,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TokenBudget } from '../../apis/token-budget.js';
-import { ALERTS_SENT_ANNOTATION } from '../../controllers/budget/alert-dedup.js';
-import { verifyAlertSignature } from '../../controllers/budget/alert-signature.js';
+import { ALERTS_SENT_ANNOTATION } from '../../controllers/token-budget/alert-dedup.js';
+import { verifyAlertSignature } from '../../controllers/token-budget/alert-signature.js';
+import { secrets } from '../../controllers/token-budget/budget-alerts.js';
+import { RESTORE_FINALIZER } from '../../controllers/token-budget/restore-finalizer.js';
 import {
   SUSPENDED_BY_ANNOTATION,
   SUSPENDED_REPLICAS_ANNOTATION,
-} from '../../controllers/budget/suspend-plan.js';
-import { secrets } from '../../controllers/token-budget/budget-alerts.js';
-import { RESTORE_FINALIZER } from '../../controllers/token-budget/restore-finalizer.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { cronJobs, deployments, events, namespaces, tokenBudgets } from '../../operator/kube/resources.js';
-import type { Operator } from '../../operator/runtime/operator-runtime.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually, metricValue } from '../operator-runtime/eventually.js';
+} from '../../controllers/token-budget/suspend-plan.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { cronJobs, deployments, events, namespaces, tokenBudgets } from '../../runtime/kube/resources.js';
+import type { Operator } from '../../runtime/manager/operator-runtime.js';
 import {
   agentCronJob,
   agentDeployment,
@@ -33,7 +30,10 @@ import {
   TestClock,
   uniqueNamespace,
   usageEntry,
-} from './budget-fixture.js';
+} from '../../testing/budget-fixture.js';
+import { eventually, metricValue } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 const SECRET = 'alert-signing-secret';
 

@@ -8,17 +8,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { parse } from 'yaml';
+import { policyInConfigMap } from '../../agents/policy-config-map.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
-import { REPO_ROOT } from '../../apis/testdata/repo-files.js';
-import { policyCompilerController } from '../../controllers/policy/policy-compiler-controller.js';
-import { dataResidencyController } from '../../controllers/residency/data-residency-controller.js';
-import { fallbackRouteController } from '../../controllers/route/fallback-route-controller.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import type { KubeObject } from '../../operator/kube/kube-object.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
+import { dataResidencyController } from '../../controllers/data-residency/data-residency-controller.js';
+import { fallbackRouteController } from '../../controllers/fallback-route/fallback-route-controller.js';
+import { policyCompilerController } from '../../controllers/policy-compiler/policy-compiler-controller.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
 import {
   agentSLOs,
   configMaps,
@@ -28,14 +28,14 @@ import {
   fallbackRoutes,
   namespaces,
   tokenBudgets,
-} from '../../operator/kube/resources.js';
-import { type Operator, startOperator } from '../../operator/runtime/operator-runtime.js';
-import { policyInConfigMap } from '../../operator/sidecar-services/policy-config-map.js';
-import { PolicyStore } from '../../operator/sidecar-services/policy-store.js';
-import { sidecarServicesService } from '../../operator/sidecar-services/sidecar-services-service.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from '../operator-runtime/eventually.js';
+} from '../../runtime/kube/resources.js';
+import { type Operator, startOperator } from '../../runtime/manager/operator-runtime.js';
+import { PolicyStore } from '../../sidecar-services/policy-store.js';
+import { sidecarServicesService } from '../../sidecar-services/sidecar-services-service.js';
+import { eventually } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { REPO_ROOT } from '../../testing/repo-files.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: example documents are edited as plain JSON.
 export type Doc = Record<string, any>;

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
-import type { KubeObject } from '../../operator/kube/kube-object.js';
-import { deployments, events, fallbackRoutes } from '../../operator/kube/resources.js';
-import { eventually } from '../operator-runtime/eventually.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
+import { deployments, events, fallbackRoutes } from '../../runtime/kube/resources.js';
+import { eventually } from '../../testing/eventually.js';
 import { type ExamplesEnvironment, startExamplesEnvironment } from './examples-environment.js';
 
 describe('route status and residency audit', { timeout: 240_000 }, () => {

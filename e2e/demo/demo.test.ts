@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REPO_ROOT } from '../../apis/testdata/repo-files.js';
+import { REPO_ROOT } from '../../testing/repo-files.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'agent-governor.mjs');
 const scratch = mkdtempSync(join(tmpdir(), 'agent-governor-demo-e2e-'));

@@ -1,5 +1,5 @@
 // The Dockerfile without a Docker engine: BuildKit's own checks (`docker build --check`, built from
-// Go modules by e2e/helm/build.sh) find nothing; the image is multi-stage, non-root, with an exec-form
+// Go modules by tools/helm/build.sh) find nothing; the image is multi-stage, non-root, with an exec-form
 // entry point; and the runtime stage's steps, carried out in a clean copy (production dependencies
 // only, the compiled code it copies and nothing else), give a command that works as uid 65532 —
 // `--help` everywhere, the operator started against the real API server, the sidecar serving.
@@ -10,10 +10,10 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../../apis/testdata/repo-files.js';
-import { gitopsTools, runTool } from '../chart/gitops-tools.js';
-import { LOOPBACK_PORTS } from '../harness/operator-command-line.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
+import { LOOPBACK_PORTS } from '../../testing/operator-command-line.js';
+import { REPO_ROOT } from '../../testing/repo-files.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
+import { gitopsTools, runTool } from '../../tools/gitops-tools.js';
 import { type ImageRun, type Instruction, parseDockerfile, runStage, stagesOf } from './dockerfile-steps.js';
 
 const DOCKERFILE = join(REPO_ROOT, 'Dockerfile');

@@ -4,12 +4,12 @@
 
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clusterLayout, logFile, pkiFiles } from '../cluster/cluster-layout.js';
-import { readClusterState, writeClusterState } from '../cluster/cluster-state.js';
-import { apiServerArgs } from '../cluster/component-flags.js';
-import { isProcessRunning } from '../cluster/process-liveness.js';
-import { httpGet, waitUntil } from '../cluster/readiness.js';
-import { startProcess } from '../cluster/start-process.js';
+import { clusterLayout, logFile, pkiFiles } from '../../local-cluster/cluster-layout.js';
+import { readClusterState, writeClusterState } from '../../local-cluster/cluster-state.js';
+import { apiServerArgs } from '../../local-cluster/component-flags.js';
+import { isProcessRunning } from '../../local-cluster/process-liveness.js';
+import { httpGet, waitUntil } from '../../local-cluster/readiness.js';
+import { startProcess } from '../../local-cluster/start-process.js';
 
 export async function restartApiServer(clusterDir: string, extraArgs: string[] = []): Promise<void> {
   const layout = clusterLayout(clusterDir);

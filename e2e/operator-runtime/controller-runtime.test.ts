@@ -8,17 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
-import { defineController, watch } from '../../operator/controller/controller-definition.js';
-import { done, requeueAfter, retry, terminal } from '../../operator/controller/reconcile-result.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { formatKey } from '../../operator/kube/kube-object.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { microTime } from '../../operator/kube/micro-time.js';
-import { configMaps, events, leases, namespaces } from '../../operator/kube/resources.js';
-import { type Operator, startOperator } from '../../operator/runtime/operator-runtime.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually, metricValue } from './eventually.js';
+import { defineController, watch } from '../../runtime/controller/controller-definition.js';
+import { done, requeueAfter, retry, terminal } from '../../runtime/controller/reconcile-result.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { formatKey } from '../../runtime/kube/kube-object.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { microTime } from '../../runtime/kube/micro-time.js';
+import { configMaps, events, leases, namespaces } from '../../runtime/kube/resources.js';
+import { type Operator, startOperator } from '../../runtime/manager/operator-runtime.js';
+import { eventually, metricValue } from '../../testing/eventually.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 const log = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 

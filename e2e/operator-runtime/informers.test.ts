@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { isAgentWorkload } from '../../operator/informer/agent-workload.js';
-import { Informer } from '../../operator/informer/informer.js';
-import { InformerSet } from '../../operator/informer/informer-set.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import type { KubeObject } from '../../operator/kube/kube-object.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
+import { isAgentWorkload } from '../../agents/agent-workload.js';
+import { Informer } from '../../runtime/informer/informer.js';
+import { InformerSet } from '../../runtime/informer/informer-set.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
 import {
   type CronJob,
   configMaps,
@@ -20,10 +20,10 @@ import {
   deployments,
   namespaces,
   tokenBudgets,
-} from '../../operator/kube/resources.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from './eventually.js';
+} from '../../runtime/kube/resources.js';
+import { eventually } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 const log = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 

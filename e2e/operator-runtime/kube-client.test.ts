@@ -4,13 +4,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { isAlreadyExists, isConflict, isNotFound } from '../../operator/kube/api-error.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { type ConfigMap, configMaps, namespaces, tokenBudgets } from '../../operator/kube/resources.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
+import { isAlreadyExists, isConflict, isNotFound } from '../../runtime/kube/api-error.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { type ConfigMap, configMaps, namespaces, tokenBudgets } from '../../runtime/kube/resources.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 describe('the kube client on the real API server', { timeout: 120_000 }, () => {
   let cluster: TestCluster;

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { configMaps, leases, namespaces } from '../../operator/kube/resources.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually, metricValue } from './eventually.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { configMaps, leases, namespaces } from '../../runtime/kube/resources.js';
+import { eventually, metricValue } from '../../testing/eventually.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import { type OperatorProcess, scrape, startOperatorProcess } from './operator-process.js';
 import { stampPrefix } from './stamp-controller.js';
 

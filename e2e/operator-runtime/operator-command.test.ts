@@ -8,14 +8,14 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { REPO_ROOT } from '../../apis/testdata/repo-files.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient, type KubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { leases, namespaces } from '../../operator/kube/resources.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually, metricValue } from './eventually.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { leases, namespaces } from '../../runtime/kube/resources.js';
+import { eventually, metricValue } from '../../testing/eventually.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { REPO_ROOT } from '../../testing/repo-files.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'agent-governor.mjs');
 

@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient } from '../../operator/kube/kube-client.js';
-import { resolveConnection } from '../../operator/kube/kube-connection.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { configMaps, leases } from '../../operator/kube/resources.js';
-import { type Operator, startOperator } from '../../operator/runtime/operator-runtime.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
-import { eventually } from './eventually.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient } from '../../runtime/kube/kube-client.js';
+import { resolveConnection } from '../../runtime/kube/kube-connection.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { configMaps, leases } from '../../runtime/kube/resources.js';
+import { type Operator, startOperator } from '../../runtime/manager/operator-runtime.js';
+import { eventually } from '../../testing/eventually.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 describe('running as a ServiceAccount, as in a pod', { timeout: 60_000 }, () => {
   let cluster: TestCluster;

@@ -6,9 +6,9 @@ import {
   type ControllerDefinition,
   defineController,
   watch,
-} from '../../operator/controller/controller-definition.js';
-import { done } from '../../operator/controller/reconcile-result.js';
-import { configMaps } from '../../operator/kube/resources.js';
+} from '../../runtime/controller/controller-definition.js';
+import { done } from '../../runtime/controller/reconcile-result.js';
+import { configMaps } from '../../runtime/kube/resources.js';
 
 export const stampPrefix = 'stamped-by-';
 

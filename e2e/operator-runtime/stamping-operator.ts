@@ -4,8 +4,8 @@
 // Prints one JSON line {identity, metricsUrl, healthUrl} once listening; SIGTERM stops it
 // gracefully (exit 0, once every watch and server is closed). It exits by itself when its parent (the test) is gone.
 import { pino } from 'pino';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { startOperator } from '../../operator/runtime/operator-runtime.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { startOperator } from '../../runtime/manager/operator-runtime.js';
 import { stampController } from './stamp-controller.js';
 
 const [kubeconfig, namespace, identity, flag] = process.argv.slice(2);

@@ -3,7 +3,7 @@
 // headers, the error the SDK raised, and the model the mock LLM was really asked for.
 import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
-import type { MockLlm } from '../harness/mock-llm.js';
+import type { MockLlm } from '../../testing/mock-llm.js';
 
 export interface AgentAnswer {
   status: number;

@@ -13,11 +13,9 @@ import type { TokenBudget } from '../../apis/token-budget.js';
 import {
   SUSPENDED_BY_ANNOTATION,
   SUSPENDED_REPLICAS_ANNOTATION,
-} from '../../controllers/budget/suspend-plan.js';
-import { cronJobs, deployments, events, tokenBudgets } from '../../operator/kube/resources.js';
-import { type MockLlm, startMockLlm } from '../harness/mock-llm.js';
-import { eventually } from '../operator-runtime/eventually.js';
-import { Agent, type AgentAnswer, servedTokens } from './agent-calls.js';
+} from '../../controllers/token-budget/suspend-plan.js';
+import { cronJobs, deployments, events, tokenBudgets } from '../../runtime/kube/resources.js';
+import { eventually } from '../../testing/eventually.js';
 import {
   createMarketingAgents,
   createRouteAndBudget,
@@ -30,7 +28,9 @@ import {
   startOperatorCli,
   startSidecarCli,
   teamBudget,
-} from './governed-agents.js';
+} from '../../testing/governed-agents.js';
+import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
+import { Agent, type AgentAnswer, servedTokens } from './agent-calls.js';
 
 const LIMIT = 20_000;
 /** Generous for a loaded CI machine; the benchmark measures the 1 s target. */

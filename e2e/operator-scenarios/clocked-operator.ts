@@ -7,14 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { agentSLOController } from '../../controllers/agent-slo/agent-slo-controller.js';
-import { policyCompilerController } from '../../controllers/policy/policy-compiler-controller.js';
-import { dataResidencyController } from '../../controllers/residency/data-residency-controller.js';
-import { fallbackRouteController } from '../../controllers/route/fallback-route-controller.js';
+import { dataResidencyController } from '../../controllers/data-residency/data-residency-controller.js';
+import { fallbackRouteController } from '../../controllers/fallback-route/fallback-route-controller.js';
+import { policyCompilerController } from '../../controllers/policy-compiler/policy-compiler-controller.js';
 import { tokenBudgetController } from '../../controllers/token-budget/token-budget-controller.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { startOperator } from '../../operator/runtime/operator-runtime.js';
-import { PolicyStore } from '../../operator/sidecar-services/policy-store.js';
-import { sidecarServicesService } from '../../operator/sidecar-services/sidecar-services-service.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { startOperator } from '../../runtime/manager/operator-runtime.js';
+import { PolicyStore } from '../../sidecar-services/policy-store.js';
+import { sidecarServicesService } from '../../sidecar-services/sidecar-services-service.js';
 
 /** Lease timings short enough for a suite: a killed leader is replaced about 6 s later. */
 const SHORT_LEASE = { leaseDurationMs: 6_000, renewDeadlineMs: 4_000, retryPeriodMs: 500 };

@@ -3,7 +3,7 @@
 // operator at a known point: workloads acted on, the alert sent, its acknowledgement not yet read.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ALERT_ID_HEADER } from '../../controllers/budget/alert-signature.js';
+import { ALERT_ID_HEADER } from '../../controllers/token-budget/alert-signature.js';
 
 export interface AlertDelivery {
   id: string;

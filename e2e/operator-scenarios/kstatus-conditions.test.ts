@@ -9,16 +9,16 @@ import { after, before, describe, it } from 'node:test';
 import { type AgentSLO, agentSLOSpec } from '../../apis/agent-slo.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
-import type { ResourceType } from '../../operator/kube/resource-type.js';
+import type { ResourceType } from '../../runtime/kube/resource-type.js';
 import {
   agentSLOs,
   dataResidencyPolicies,
   fallbackRoutes,
   namespaces,
   tokenBudgets,
-} from '../../operator/kube/resources.js';
-import { agentDeployment, createWorkloads } from '../controllers-budget/budget-fixture.js';
-import { eventually } from '../operator-runtime/eventually.js';
+} from '../../runtime/kube/resources.js';
+import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
+import { eventually } from '../../testing/eventually.js';
 import {
   type GovernedAgents,
   governedAgents,
@@ -26,8 +26,8 @@ import {
   type OperatorCli,
   startOperatorCli,
   teamBudget,
-} from './governed-agents.js';
-import { type KstatusVerdict, kstatusOf, type StatusCarrier } from './kstatus-reading.js';
+} from '../../testing/governed-agents.js';
+import { type KstatusVerdict, kstatusOf, type StatusCarrier } from '../../testing/kstatus-reading.js';
 
 describe('kstatus of every kind, reconciled by `agent-governor operator`', { timeout: 240_000 }, () => {
   let env: GovernedAgents;

@@ -14,17 +14,22 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { TokenBudget } from '../../apis/token-budget.js';
-import { ALERTS_SENT_ANNOTATION } from '../../controllers/budget/alert-dedup.js';
+import { ALERTS_SENT_ANNOTATION } from '../../controllers/token-budget/alert-dedup.js';
 import {
   SUSPENDED_BY_ANNOTATION,
   SUSPENDED_REPLICAS_ANNOTATION,
-} from '../../controllers/budget/suspend-plan.js';
-import { cronJobs, deployments, events, leases, tokenBudgets } from '../../operator/kube/resources.js';
-import { recordUsage, TestClock, usageEntry } from '../controllers-budget/budget-fixture.js';
-import { eventually, metricValue } from '../operator-runtime/eventually.js';
+} from '../../controllers/token-budget/suspend-plan.js';
+import { cronJobs, deployments, events, leases, tokenBudgets } from '../../runtime/kube/resources.js';
+import { recordUsage, TestClock, usageEntry } from '../../testing/budget-fixture.js';
+import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
+import { eventually, metricValue } from '../../testing/eventually.js';
+import {
+  createMarketingAgents,
+  type GovernedAgents,
+  governedAgents,
+  teamBudget,
+} from '../../testing/governed-agents.js';
 import { scrape } from '../operator-runtime/operator-process.js';
-import { type CliProcess, startCliProcess } from './cli-process.js';
-import { createMarketingAgents, type GovernedAgents, governedAgents, teamBudget } from './governed-agents.js';
 import { type HoldingAlertReceiver, startHoldingAlertReceiver } from './holding-alert-receiver.js';
 
 const script = fileURLToPath(new URL('./clocked-operator.js', import.meta.url));

@@ -7,13 +7,11 @@
 // LLM served.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { agentUsageLedgers } from '../../agents/ledger-resource.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
-import { tokenBudgets } from '../../operator/kube/resources.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import { agentDeployment, createWorkloads } from '../controllers-budget/budget-fixture.js';
-import { type MockLlm, startMockLlm } from '../harness/mock-llm.js';
-import { eventually } from '../operator-runtime/eventually.js';
-import { Agent, servedTokens } from './agent-calls.js';
+import { tokenBudgets } from '../../runtime/kube/resources.js';
+import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
+import { eventually } from '../../testing/eventually.js';
 import {
   createRouteAndBudget,
   type GovernedAgents,
@@ -25,7 +23,9 @@ import {
   startOperatorCli,
   startSidecarCli,
   teamBudget,
-} from './governed-agents.js';
+} from '../../testing/governed-agents.js';
+import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
+import { Agent, servedTokens } from './agent-calls.js';
 
 describe('usage in flight while the operator is killed and restarted', { timeout: 300_000 }, () => {
   let env: GovernedAgents;

@@ -10,13 +10,13 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { type AgentSLO, agentSLO } from '../../apis/agent-slo.js';
-import { example } from '../../apis/testdata/repo-files.js';
 import {
   type AlertingRule,
   prometheusRule,
   type RuleGroup,
   ruleGroups,
-} from '../../controllers/slo/prometheus-rule.js';
+} from '../../controllers/agent-slo/prometheus-rule.js';
+import { example } from '../../testing/repo-files.js';
 
 const run = promisify(execFile);
 const MINUTES = 3 * 24 * 60;

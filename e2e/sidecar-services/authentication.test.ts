@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
+import { agentUsageLedgers } from '../../agents/ledger-resource.js';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import { policyFor } from '../../operator/sidecar-services/testdata/policies.js';
-import { createClusterCertificates } from '../cluster/certificates.js';
+import { createClusterCertificates } from '../../local-cluster/certificates.js';
+import { policyFor } from '../../sidecar-services/testdata/policies.js';
 import {
   agentToken,
   call,
@@ -21,7 +21,7 @@ import {
   startServices,
   uniqueNamespace,
   usageBatchOf,
-} from './services-fixture.js';
+} from '../../testing/services-fixture.js';
 
 let env: ServicesEnv;
 let services: StartedServices;

@@ -5,12 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck } from '../../apis/usage-batch.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { type Operator, startOperator } from '../../operator/runtime/operator-runtime.js';
-import { PolicyStore } from '../../operator/sidecar-services/policy-store.js';
-import type { SidecarServices } from '../../operator/sidecar-services/sidecar-services.js';
-import { sidecarServicesService } from '../../operator/sidecar-services/sidecar-services-service.js';
-import { policyFor } from '../../operator/sidecar-services/testdata/policies.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { type Operator, startOperator } from '../../runtime/manager/operator-runtime.js';
+import { PolicyStore } from '../../sidecar-services/policy-store.js';
+import type { SidecarServices } from '../../sidecar-services/sidecar-services.js';
+import { sidecarServicesService } from '../../sidecar-services/sidecar-services-service.js';
+import { policyFor } from '../../sidecar-services/testdata/policies.js';
 import {
   agentToken,
   call,
@@ -19,7 +19,7 @@ import {
   servicesEnv,
   uniqueNamespace,
   usageBatchOf,
-} from './services-fixture.js';
+} from '../../testing/services-fixture.js';
 
 let env: ServicesEnv;
 const namespace = uniqueNamespace('plugged');

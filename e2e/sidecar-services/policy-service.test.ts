@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import { configMaps } from '../../operator/kube/resources.js';
-import { PolicyStore } from '../../operator/sidecar-services/policy-store.js';
-import { policyFor } from '../../operator/sidecar-services/testdata/policies.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import { configMaps } from '../../runtime/kube/resources.js';
+import { PolicyStore } from '../../sidecar-services/policy-store.js';
+import { policyFor } from '../../sidecar-services/testdata/policies.js';
 import {
   agentToken,
   call,
@@ -19,7 +19,7 @@ import {
   servicesEnv,
   startServices,
   uniqueNamespace,
-} from './services-fixture.js';
+} from '../../testing/services-fixture.js';
 
 let env: ServicesEnv;
 let services: StartedServices;

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
-import { ApiTransport } from '../../operator/kube/api-transport.js';
-import { createKubeClient } from '../../operator/kube/kube-client.js';
-import { kubeconfigConnection } from '../../operator/kube/kubeconfig-file.js';
-import { PolicyStore } from '../../operator/sidecar-services/policy-store.js';
-import { startSidecarServices } from '../../operator/sidecar-services/sidecar-services.js';
+import { ApiTransport } from '../../runtime/kube/api-transport.js';
+import { createKubeClient } from '../../runtime/kube/kube-client.js';
+import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { PolicyStore } from '../../sidecar-services/policy-store.js';
+import { startSidecarServices } from '../../sidecar-services/sidecar-services.js';
 
 const [kubeconfig, port, policyFile] = process.argv.slice(2);
 if (!kubeconfig || port === undefined) {

@@ -12,12 +12,12 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { agentUsageLedgers } from '../../agents/ledger-resource.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
-import { configMaps } from '../../operator/kube/resources.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
-import { policyFor } from '../../operator/sidecar-services/testdata/policies.js';
+import { configMaps } from '../../runtime/kube/resources.js';
 import { type RunningSidecar, startSidecar } from '../../sidecar/main.js';
-import { type MockLlm, startMockLlm } from '../harness/mock-llm.js';
+import { policyFor } from '../../sidecar-services/testdata/policies.js';
+import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
 import {
   agentToken,
   eventually,
@@ -25,7 +25,7 @@ import {
   servicesEnv,
   startServices,
   uniqueNamespace,
-} from './services-fixture.js';
+} from '../../testing/services-fixture.js';
 
 const processScript = fileURLToPath(new URL('./services-process.js', import.meta.url));
 const namespace = uniqueNamespace('e2e');

@@ -4,9 +4,9 @@
 // counts once. Bad batches get a 400 naming the field; a follower answers 503.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { agentUsageLedgers } from '../../agents/ledger-resource.js';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck } from '../../apis/usage-batch.js';
-import { agentUsageLedgers } from '../../operator/sidecar-services/ledger-resource.js';
 import {
   agentToken,
   call,
@@ -18,7 +18,7 @@ import {
   startServices,
   uniqueNamespace,
   usageBatchOf,
-} from './services-fixture.js';
+} from '../../testing/services-fixture.js';
 
 let env: ServicesEnv;
 let services: StartedServices;

@@ -6,8 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { type MockLlm, startMockLlm } from '../harness/mock-llm.js';
-import { metricValue, openAIRoute, type SidecarFixture, startSidecarFixture } from './sidecar-fixture.js';
+import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
+import {
+  metricValue,
+  openAIRoute,
+  type SidecarFixture,
+  startSidecarFixture,
+} from '../../testing/sidecar-fixture.js';
 
 describe('cache and residency through the sidecar', () => {
   let mock: MockLlm;

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
-import { REPO_ROOT } from '../../apis/testdata/repo-files.js';
 import { startSidecar } from '../../sidecar/main.js';
-import { type MockLlm, startMockLlm } from '../harness/mock-llm.js';
-import { openAIRoute, type SidecarFixture, startSidecarFixture } from './sidecar-fixture.js';
+import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
+import { REPO_ROOT } from '../../testing/repo-files.js';
+import { openAIRoute, type SidecarFixture, startSidecarFixture } from '../../testing/sidecar-fixture.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'agent-governor.mjs');
 const EXAMPLE = join(REPO_ROOT, 'examples', 'sidecar', 'standalone.yaml');

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { type MockLlm, startMockLlm } from '../harness/mock-llm.js';
-import { metricValue, type SidecarFixture, startSidecarFixture } from './sidecar-fixture.js';
+import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
+import { metricValue, type SidecarFixture, startSidecarFixture } from '../../testing/sidecar-fixture.js';
 
 const STATIC_TEXT = 'The assistant is busy; your request was noted.';
 

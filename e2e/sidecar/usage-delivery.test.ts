@@ -7,7 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type GovernorServicesPeer, startGovernorServicesPeer } from '../harness/governor-services-peer.js';
+import {
+  type GovernorServicesPeer,
+  startGovernorServicesPeer,
+} from '../../testing/governor-services-peer.js';
 
 const processScript = fileURLToPath(new URL('./usage-reporter-process.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'usage-delivery-'));

@@ -10,8 +10,8 @@ import { batch, entry } from '../../apis/ledger/testdata/batches.js';
 import { trackPeriods } from '../../apis/ledger/tracked-periods.js';
 import { CALL_OUTCOMES } from '../../apis/usage-batch.js';
 import type { UsageLedgerSpec } from '../../apis/usage-ledger.js';
-import { installCrds } from '../harness/install-crds.js';
-import { type TestCluster, testCluster } from '../harness/test-cluster.js';
+import { installCrds } from '../../testing/install-crds.js';
+import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 
 const namespace = `ledger-crd-${process.pid}`;
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TokenUsage } from '../accounting/token-usage.js';
-import type { Admission, AdmissionRequest, Reservation } from './admission.js';
 import { BudgetGate } from './budget-gate.js';
+import type { Admission, AdmissionRequest, Reservation } from './gate-request.js';
 import { budget, NEXT_MIDNIGHT, policy, T0 } from './testdata/policies.js';
 
 function gateAt(start = T0) {

@@ -1,6 +1,7 @@
 import type { EffectiveBudget, EffectivePolicy } from '../../apis/effective-policy.js';
 import { costMicros } from '../accounting/cost.js';
 import type { TokenUsage } from '../accounting/token-usage.js';
+import { BudgetLedger } from './budget-ledger.js';
 import {
   type Admission,
   type AdmissionRequest,
@@ -9,9 +10,8 @@ import {
   type Reservation,
   refuse,
   secondsUntil,
-} from './admission.js';
-import { BudgetLedger } from './budget-ledger.js';
-import { type BudgetUse, budgetPhase } from './budget-phase.js';
+} from './gate-request.js';
+import { type BudgetUse, budgetPhase } from './local-phase.js';
 import { type EvaluatedBudget, phaseVerdict } from './phase-verdict.js';
 import { type FastBurn, fastBurn, type ReasoningLimits, reasoningLimits } from './reasoning-limits.js';
 import {
@@ -23,7 +23,7 @@ import {
 import { TraceCalls } from './trace-calls.js';
 import { clampTo, estimatedUsage, fits, reservedOutput, type WorstCase } from './worst-case.js';
 
-export type { Admission, AdmissionRequest, BudgetSnapshot, Reservation } from './admission.js';
+export type { Admission, AdmissionRequest, BudgetSnapshot, Reservation } from './gate-request.js';
 
 /** Seconds a caller refused for lack of room should wait when calls in flight may free it. */
 const IN_FLIGHT_RETRY_SECONDS = 2;

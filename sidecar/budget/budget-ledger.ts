@@ -1,7 +1,7 @@
 import { type BudgetPeriodSpec, currentPeriod } from '../../apis/budget-period.js';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
-import type { BudgetUse } from './budget-phase.js';
-import { TokenBucket } from './token-bucket.js';
+import type { BudgetUse } from './local-phase.js';
+import { TokenBucket } from './throttle-bucket.js';
 
 /** The TokenBudget default, for rolling a budget whose policy carries no `period`. */
 const DEFAULT_PERIOD: BudgetPeriodSpec = { reset: 'Daily', timeZone: 'UTC' };

@@ -1,9 +1,9 @@
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
-import { type Refusal, refuse, secondsUntil } from './admission.js';
 import type { BudgetLedger } from './budget-ledger.js';
-import type { BudgetUse, PhaseDecision } from './budget-phase.js';
+import { type Refusal, refuse, secondsUntil } from './gate-request.js';
+import type { BudgetUse, PhaseDecision } from './local-phase.js';
 import { exhaustedMessage, throttledMessage } from './refusal-messages.js';
-import type { TokenBucket } from './token-bucket.js';
+import type { TokenBucket } from './throttle-bucket.js';
 
 /** A budget that applies to a request, with its use and phase at admission. */
 export interface EvaluatedBudget {

@@ -1,5 +1,5 @@
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
-import type { BudgetUse } from './budget-phase.js';
+import type { BudgetUse } from './local-phase.js';
 import type { ReasoningLimits } from './reasoning-limits.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { effectiveBudget } from '../../apis/effective-policy.js';
-import type { AdmissionRequest } from './admission.js';
+import type { AdmissionRequest } from './gate-request.js';
 import { budget } from './testdata/policies.js';
 import { clampTo, fits, reservedOutput } from './worst-case.js';
 

@@ -1,7 +1,7 @@
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { TokenUsage } from '../accounting/token-usage.js';
-import type { AdmissionRequest } from './admission.js';
-import type { BudgetUse } from './budget-phase.js';
+import type { AdmissionRequest } from './gate-request.js';
+import type { BudgetUse } from './local-phase.js';
 import type { ReasoningLimits } from './reasoning-limits.js';
 
 /** The most a call can cost: what is reserved for it until it settles. */

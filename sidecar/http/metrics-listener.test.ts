@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type MockLlm, startMockLlm } from '../../e2e/harness/mock-llm.js';
+import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
 import {
   metricValue,
   openAIRoute,
   type SidecarFixture,
   startSidecarFixture,
-} from '../../e2e/sidecar/sidecar-fixture.js';
+} from '../../testing/sidecar-fixture.js';
 import { startMetricsListener } from './metrics-listener.js';
 
 describe('the sidecar with --metrics-port', () => {

@@ -7,7 +7,7 @@ import { type EffectivePolicy, effectivePolicy } from '../../apis/effective-poli
 import {
   type GovernorServicesPeer,
   startGovernorServicesPeer,
-} from '../../e2e/harness/governor-services-peer.js';
+} from '../../testing/governor-services-peer.js';
 import { OperatorPolicySource, type OperatorPolicySourceOptions } from './operator-policy-source.js';
 
 const root = mkdtempSync(join(tmpdir(), 'operator-policy-source-test-'));

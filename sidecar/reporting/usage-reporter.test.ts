@@ -6,7 +6,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import {
   type GovernorServicesPeer,
   startGovernorServicesPeer,
-} from '../../e2e/harness/governor-services-peer.js';
+} from '../../testing/governor-services-peer.js';
 import { requestRecord } from '../telemetry/testdata/request-records.js';
 import { UsageRecorder } from './usage-recorder.js';
 import { UsageReporter, type UsageReporterOptions } from './usage-reporter.js';

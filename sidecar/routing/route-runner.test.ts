@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EffectiveRoute } from '../../apis/effective-policy.js';
-import { type MockLlm, startMockLlm } from '../../e2e/harness/mock-llm.js';
+import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
 import { attemptPlan } from './attempt-plan.js';
 import { CircuitBoard } from './circuit-board.js';
 import type { CircuitState } from './circuit-breaker.js';

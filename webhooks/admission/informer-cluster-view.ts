@@ -4,15 +4,15 @@
 // the API server on demand — they are many and rarely needed — behind a small cache with a short
 // lifetime, so a burst of pods referencing one ConfigMap costs one GET.
 import { LRUCache } from 'lru-cache';
-import type { InformerSet } from '../../operator/informer/informer-set.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
+import type { InformerSet } from '../../runtime/informer/informer-set.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import {
   configMaps,
   dataResidencyPolicies,
   fallbackRoutes,
   namespaces,
   tokenBudgets,
-} from '../../operator/kube/resources.js';
+} from '../../runtime/kube/resources.js';
 import type { AdmissionClusterView } from './admission-cluster-view.js';
 
 export interface InformerClusterViewOptions {

@@ -11,7 +11,7 @@
 import { compileResidency } from '../../apis/compile/residency.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import type { LabelSelector } from '../../apis/label-selector.js';
-import { placeTarget } from '../../controllers/policy/target-placement.js';
+import { placeTarget } from '../../residency/target-placement.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import { policiesSelecting } from '../residency/namespace-residency.js';
 import { type ObjectFinding, objectName } from './object-findings.js';

@@ -6,8 +6,8 @@
 // is warned about too; the controller reports it as Stalled.
 import { compileResidency } from '../../apis/compile/residency.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
-import { placeTarget } from '../../controllers/policy/target-placement.js';
-import { unknownRegionsProblem } from '../../controllers/residency/unknown-regions.js';
+import { placeTarget } from '../../residency/target-placement.js';
+import { unknownRegionsProblem } from '../../residency/unknown-regions.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import { policiesSelecting } from '../residency/namespace-residency.js';
 import { type ObjectFinding, objectName } from './object-findings.js';

@@ -10,15 +10,15 @@
 //   TokenReview), the policy ConfigMap `governor-policy-<agent>` (optional: a new agent has none
 //   yet), an emptyDir spool, and one read-only Secret volume per provider credential the agent's
 //   routes reference, at /var/run/agent-governor/credentials/<secret>/ (the path the policy names,
-//   controllers/policy/credentials-mount.ts) — into this container only, never the agent's.
+//   agents/credentials-mount.ts) — into this container only, never the agent's.
 // - Probes: the proxy answers /readyz on loopback only, which the kubelet's httpGet cannot reach
 //   (it dials the pod IP), so they exec Node's fetch inside the container. The startup probe is
 //   what holds the agent containers until the proxy listens (native sidecar ordering).
 import { createHash } from 'node:crypto';
 import type { V1Container, V1Volume } from '@kubernetes/client-node';
+import { CREDENTIALS_MOUNT_ROOT } from '../../agents/credentials-mount.js';
+import { POLICY_FILE_KEY, policyConfigMapName } from '../../agents/policy-config-map.js';
 import { TOKEN_AUDIENCE } from '../../apis/sidecar-protocol.js';
-import { CREDENTIALS_MOUNT_ROOT } from '../../controllers/policy/credentials-mount.js';
-import { POLICY_FILE_KEY, policyConfigMapName } from '../../operator/sidecar-services/policy-config-map.js';
 import type { SidecarInjectionOptions } from './injection-options.js';
 
 export const SIDECAR_CONTAINER = 'agent-governor-sidecar';

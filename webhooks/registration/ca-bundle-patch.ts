@@ -2,7 +2,7 @@
 // chart renders the configurations without one; `helm upgrade` may reset it). Each change is
 // guarded by a `test` of the webhook's name at that index, so a configuration that changed under us
 // is refused (422) rather than patched in the wrong place — the next watch event tries again. Pure.
-import type { JsonPatchOperation } from '../../operator/kube/kube-client.js';
+import type { JsonPatchOperation } from '../../runtime/kube/kube-client.js';
 import type { WebhookConfiguration } from './webhook-configuration-resources.js';
 
 export function caBundlePatch(

@@ -4,8 +4,8 @@ import type {
   V1MutatingWebhookConfiguration,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
-import { resourceType } from '../../operator/kube/resource-type.js';
-import type { Wire } from '../../operator/kube/resources.js';
+import { resourceType } from '../../runtime/kube/resource-type.js';
+import type { Wire } from '../../runtime/kube/resources.js';
 
 export type ValidatingWebhookConfiguration = Wire<V1ValidatingWebhookConfiguration>;
 export type MutatingWebhookConfiguration = Wire<V1MutatingWebhookConfiguration>;

@@ -8,10 +8,10 @@
 //   is asked to remove them (`--webhook-cleanup-on-exit`: removeWebhookConfigurations, called
 //   before the shutdown, while the client may still act); docs/adr/0022-webhook-registration.md.
 import type { Logger } from 'pino';
-import type { InformerSet } from '../../operator/informer/informer-set.js';
-import { isNotFound } from '../../operator/kube/api-error.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
-import type { ResourceType } from '../../operator/kube/resource-type.js';
+import type { InformerSet } from '../../runtime/informer/informer-set.js';
+import { isNotFound } from '../../runtime/kube/api-error.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import type { ResourceType } from '../../runtime/kube/resource-type.js';
 import { caBundlePatch } from './ca-bundle-patch.js';
 import {
   mutatingWebhookConfigurations,

@@ -3,7 +3,7 @@
 // ephemeral containers), a Deployment, StatefulSet, DaemonSet, ReplicaSet or Job (spec.template),
 // a CronJob (spec.jobTemplate.spec.template). Pure.
 import type { PodSpecLike } from '../../apis/pod-destinations.js';
-import { AUDITED_KINDS, type AuditedKind } from '../../controllers/residency/audited-workloads.js';
+import { AUDITED_KINDS, type AuditedKind } from '../../residency/audited-workloads.js';
 
 /** The kinds residency judges: the same the DataResidencyPolicy audit reads (one list). */
 export const RESIDENCY_KINDS = AUDITED_KINDS;

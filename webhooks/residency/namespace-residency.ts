@@ -6,8 +6,8 @@ import { compileResidency, type EffectiveResidency } from '../../apis/compile/re
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { type DestinationMemo, destinationMemo } from '../../apis/pod-destinations.js';
 import type { ResidencyDecision } from '../../apis/residency-decision.js';
-import { residencyPoliciesFor } from '../../controllers/policy/residency-scope.js';
-import type { TargetPlacement } from '../../controllers/policy/target-placement.js';
+import { residencyPoliciesFor } from '../../residency/residency-scope.js';
+import type { TargetPlacement } from '../../residency/target-placement.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 
 export interface NamespaceResidency {

@@ -1,9 +1,11 @@
 // What residency objects to in one admitted workload (pure): every destination its pod template
 // carries (apis/pod-destinations.ts — env values and `$(VAR)` references, configMapKeyRef and
 // envFrom ConfigMaps, command, args, the egress annotation) and every target of the FallbackRoutes
-// its agent uses (controllers/policy/route-selection.ts, the choice the policy compiler makes), each
+// its agent uses (agents/route-selection.ts, the choice the policy compiler makes), each
 // judged against the policies of the namespace; the strictest objecting policy answers for each.
 
+import type { Agent, AgentWorkloadKind } from '../../agents/agent-discovery.js';
+import { selectRoutes } from '../../agents/route-selection.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import { AGENT_LABEL } from '../../apis/group-version.js';
 import {
@@ -13,9 +15,7 @@ import {
   podDestinations,
 } from '../../apis/pod-destinations.js';
 import type { ResidencyMode } from '../../apis/residency-decision.js';
-import type { Agent, AgentWorkloadKind } from '../../controllers/policy/agent-discovery.js';
-import { selectRoutes } from '../../controllers/policy/route-selection.js';
-import { placeTarget } from '../../controllers/policy/target-placement.js';
+import { placeTarget } from '../../residency/target-placement.js';
 import type { AdmittedWorkload } from './admitted-workload.js';
 import { type NamespaceResidency, rememberedDecision } from './namespace-residency.js';
 

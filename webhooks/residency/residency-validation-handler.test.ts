@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { discoverAgents } from '../../agents/agent-discovery.js';
 import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
-import { discoverAgents } from '../../controllers/policy/agent-discovery.js';
-import { residencyPoliciesFor } from '../../controllers/policy/residency-scope.js';
-import { auditResidency } from '../../controllers/residency/residency-audit.js';
+import { auditResidency } from '../../controllers/data-residency/residency-audit.js';
+import { residencyPoliciesFor } from '../../residency/residency-scope.js';
 import type { AdmissionVerdict } from '../admission/admission-review.js';
 import { inMemoryClusterView } from '../testdata/in-memory-cluster-view.js';
 import { residencyValidationHandler } from './residency-validation-handler.js';
@@ -79,7 +79,7 @@ describe('residency table', () => {
 });
 
 describe('residency table, against the DataResidencyPolicy audit', () => {
-  // The periodic audit (controllers/residency) records what Audit-mode admission lets through; for
+  // The periodic audit (controllers/data-residency) records what Audit-mode admission lets through; for
   // the agent workloads it reads, both must find the same rows objectionable.
   const agentKinds = new Set(['Deployment', 'StatefulSet', 'Job', 'CronJob']);
   const rows = RESIDENCY_CASES.filter(

@@ -6,7 +6,7 @@
 // Audit findings go into an audit annotation, and a workload admitted with findings (Audit, Warn, or
 // an Enforce finding an UPDATE already had) asks, through `onAuditFinding`, for an audit of the
 // policies concerned, so that the DataResidencyPolicy controller lists it in their status within
-// seconds (controllers/residency/residency-audit-requests.ts). Not for a dry-run: nothing is stored.
+// seconds (controllers/data-residency/residency-audit-requests.ts). Not for a dry-run: nothing is stored.
 import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import type { AdmissionHandler, AdmissionRequest, AdmissionVerdict } from '../admission/admission-review.js';

@@ -7,16 +7,16 @@ import { after, before, describe, it } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import {
+  type CertifiedKey,
+  createCertificateAuthority,
+  issueCertificate,
+} from '../../runtime/tls/certificate-issuer.js';
 import type { AdmissionHandler, AdmissionReview } from '../admission/admission-review.js';
 import { defaultInjectionOptions } from '../injection/injection-options.js';
 import { sidecarInjectionHandler } from '../injection/sidecar-injection-handler.js';
 import { inMemoryClusterView } from '../testdata/in-memory-cluster-view.js';
 import { certificateFacts } from '../tls/certificate-facts.js';
-import {
-  type CertifiedKey,
-  createCertificateAuthority,
-  issueCertificate,
-} from '../tls/certificate-issuer.js';
 import { type AdmissionServer, startAdmissionServer } from './admission-server.js';
 
 interface Answer {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { readRequestBody } from '../../operator/sidecar-services/request-body.js';
+import { readRequestBody } from '../../runtime/http/request-body.js';
 import type { AdmissionHandler, AdmissionReview } from '../admission/admission-review.js';
 import type { ServingTls } from '../tls/serving-tls.js';
 import { answerReview, failedReview, outcomeOf } from './admission-answer.js';

@@ -1,10 +1,10 @@
-// The admission webhooks as a service of the operator runtime (operator/runtime/operator-service.ts):
+// The admission webhooks as a service of the operator runtime (runtime/manager/operator-service.ts):
 // on every replica, not only the leader — the API server calls whichever replica the Service picks.
 // Start-up order: the caches the handlers read have listed (an empty cache would allow anything),
 // a serving certificate is at hand, the server listens, then the API server is told (caBundle or
 // whole configurations). A rotation swaps the certificate in place and republishes the bundle.
 import { isIP } from 'node:net';
-import type { OperatorService } from '../../operator/runtime/operator-service.js';
+import type { OperatorService } from '../../runtime/manager/operator-service.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import type { AdmissionHandler } from '../admission/admission-review.js';
 import { informerClusterView } from '../admission/informer-cluster-view.js';

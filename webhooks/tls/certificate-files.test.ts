@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
+import { createCertificateAuthority, issueCertificate } from '../../runtime/tls/certificate-issuer.js';
 import { CertificateFiles } from './certificate-files.js';
-import { createCertificateAuthority, issueCertificate } from './certificate-issuer.js';
 
 const log = pino({ level: 'silent' });
 const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 3600_000) };

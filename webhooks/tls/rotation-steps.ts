@@ -1,8 +1,12 @@
 // Carrying out a rotation plan's steps on the Secret's material: new CAs, promotions, a new serving
 // certificate. The decisions are made in rotation-plan.ts; this only issues what they ask for.
 
+import {
+  type CertifiedKey,
+  createCertificateAuthority,
+  issueCertificate,
+} from '../../runtime/tls/certificate-issuer.js';
 import { certificateFacts } from './certificate-facts.js';
-import { type CertifiedKey, createCertificateAuthority, issueCertificate } from './certificate-issuer.js';
 import {
   type CertificatePolicy,
   planRotation,

@@ -5,9 +5,9 @@
 // them watch the Secret and serve what it holds, so a rotation reaches every replica within a watch
 // event. Decisions: rotation-plan.ts; layout: webhook-tls-secret.ts.
 import type { Logger } from 'pino';
-import type { InformerSet } from '../../operator/informer/informer-set.js';
-import { isAlreadyExists, isConflict } from '../../operator/kube/api-error.js';
-import type { KubeClient } from '../../operator/kube/kube-client.js';
+import type { InformerSet } from '../../runtime/informer/informer-set.js';
+import { isAlreadyExists, isConflict } from '../../runtime/kube/api-error.js';
+import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import { certificateFacts } from './certificate-facts.js';
 import type { CertificatePolicy } from './rotation-plan.js';
 import { secretTurn } from './rotation-steps.js';

@@ -8,9 +8,9 @@
 //   previous-ca.crt            the CA that signed before the last rotation (trusted until it expires)
 //   ca-bundle.crt              what goes into the webhook configurations' caBundle
 //   annotation governor.agents.dev/next-ca-published-at: when the staged CA entered the bundle
-import { type Secret, secrets } from '../../operator/kube/resources.js';
+import { type Secret, secrets } from '../../runtime/kube/resources.js';
+import type { CertifiedKey } from '../../runtime/tls/certificate-issuer.js';
 import { certificateFacts, isSignedBy, keyMatches } from './certificate-facts.js';
-import type { CertifiedKey } from './certificate-issuer.js';
 import { type TlsState, trustedCaRoles } from './rotation-plan.js';
 
 export { type Secret, secrets };

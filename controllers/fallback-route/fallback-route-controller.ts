@@ -1,0 +1,109 @@
+// The FallbackRoute controller: resolves each target's region and checks it against the residency
+// policies of the route's namespace, counts the agents the route is compiled into, detects routes
+// claiming the same model for one agent, and writes status (route-status.ts decides it). The
+// effective policies themselves are compiled by the policy compiler; this controller only reports.
+import { isDeepStrictEqual } from 'node:util';
+import { agentsInCaches, agentWorkloadKinds, isAgentWorkload } from '../../agents/agent-workload-watches.js';
+import { compileResidency } from '../../apis/compile/residency.js';
+import type { Condition } from '../../apis/condition.js';
+import type { FallbackRoute } from '../../apis/fallback-route.js';
+import { residencyPoliciesFor } from '../../residency/residency-scope.js';
+import {
+  type ControllerFactory,
+  defineController,
+  watch,
+} from '../../runtime/controller/controller-definition.js';
+import { KeyIndex } from '../../runtime/controller/key-index.js';
+import { done } from '../../runtime/controller/reconcile-result.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
+import { dataResidencyPolicies, fallbackRoutes, namespaces } from '../../runtime/kube/resources.js';
+import { nextConditions } from '../kstatus/conditions.js';
+import { workloadLabelsChanged } from '../policy-compiler/policy-input-changes.js';
+import { routeVerdict } from './route-status.js';
+
+export const FALLBACK_ROUTE_CONTROLLER = 'fallback-route';
+
+/** `Ready`, or `Stalled/<reason>`: what a transition Event is about. */
+function stateOf(conditions: readonly Condition[] | undefined): string | undefined {
+  const stalled = conditions?.find((c) => c.type === 'Stalled' && c.status === 'True');
+  if (stalled) return `Stalled/${stalled.reason}`;
+  const ready = conditions?.find((c) => c.type === 'Ready');
+  return ready?.status === 'True' ? 'Ready' : undefined;
+}
+
+export const fallbackRouteController: ControllerFactory = (environment) => {
+  const routes = new KeyIndex();
+  const namespaced = (object: KubeObject) => routes.inNamespace(object.metadata?.namespace ?? '');
+  return defineController({
+    name: FALLBACK_ROUTE_CONTROLLER,
+    concurrency: 2,
+    watches: [
+      watch({
+        resource: fallbackRoutes,
+        mapToKeys: (route) => [routes.note(route.metadata?.namespace ?? '', route.metadata?.name ?? '')],
+      }),
+      ...agentWorkloadKinds.map(({ kind, resource }) =>
+        watch({
+          resource,
+          filter: isAgentWorkload(kind),
+          mapToKeys: namespaced,
+          // Which routes select an agent depends on its labels, not on a scale-down or a suspend.
+          changed: workloadLabelsChanged,
+        }),
+      ),
+      watch({ resource: dataResidencyPolicies, mapToKeys: () => routes.all() }),
+      watch({ resource: namespaces, mapToKeys: (ns) => routes.inNamespace(ns.metadata?.name ?? '') }),
+    ],
+    async reconcile(key, context) {
+      const namespace = key.namespace ?? '';
+      const route = context.cache(fallbackRoutes).get(key);
+      if (!route) {
+        routes.forget(namespace, key.name);
+        return done;
+      }
+      routes.note(namespace, key.name);
+      const policies = residencyPoliciesFor(
+        namespace,
+        context.cache(namespaces).get(namespace)?.metadata?.labels,
+        context.cache(dataResidencyPolicies).list(),
+        { operatorNamespace: environment.namespace },
+      );
+      const verdict = routeVerdict({
+        route,
+        residency: compileResidency(policies.map((p) => ({ name: p.metadata?.name ?? '', spec: p.spec }))),
+        agents: [...agentsInCaches(context.cache, namespace).values()],
+        routes: context.cache(fallbackRoutes).list(namespace),
+      });
+      const previous = route.status;
+      const generation = route.metadata?.generation;
+      const conditions = nextConditions(previous?.conditions, verdict.conditions, generation, context.now());
+      const desired = {
+        resolvedTargets: verdict.resolvedTargets,
+        agents: verdict.agents,
+        conditions,
+        ...(generation !== undefined ? { observedGeneration: generation } : {}),
+      };
+      const current = {
+        resolvedTargets: previous?.resolvedTargets,
+        agents: previous?.agents,
+        conditions: previous?.conditions,
+        ...(previous?.observedGeneration !== undefined
+          ? { observedGeneration: previous.observedGeneration }
+          : {}),
+      };
+      if (isDeepStrictEqual(desired, current)) return done;
+      await context.client.patchStatus<FallbackRoute>(fallbackRoutes, key, {
+        type: 'merge',
+        body: { status: desired },
+      });
+      const before = stateOf(previous?.conditions);
+      const after = stateOf(conditions);
+      if (before !== after) {
+        const { state, reason, message } = verdict.health;
+        if (state === 'Stalled') context.events.warning(route, reason, message, 'Resolve');
+        else context.events.normal(route, reason, message, 'Resolve');
+      }
+      return done;
+    },
+  });
+};

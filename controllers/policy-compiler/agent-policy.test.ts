@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { discoverAgents, type WorkloadObject } from '../../agents/agent-discovery.js';
+import { type AgentSLO, agentSLO } from '../../apis/agent-slo.js';
+import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import { effectivePolicy } from '../../apis/effective-policy.js';
+import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
+import { type TokenBudget, tokenBudget } from '../../apis/token-budget.js';
+import { compileAgentPolicy } from './agent-policy.js';
+
+// Tests run from dist/controllers/policy-compiler; the examples live at the repository root.
+const example = (file: string) =>
+  parse(readFileSync(new URL(`../../../examples/${file}`, import.meta.url), 'utf8'));
+const route = fallbackRoute.parse(example('fallback-route-gpt-4o.yaml')) as FallbackRoute;
+const budget = tokenBudget.parse(example('token-budget-marketing-daily.yaml')) as TokenBudget;
+const slo = agentSLO.parse(example('agent-slo-support.yaml')) as AgentSLO;
+const euOnly = dataResidencyPolicy.parse(example('data-residency-eu-only.yaml')) as DataResidencyPolicy;
+const namespaceLabels = example('namespace.yaml').metadata.labels as Record<string, string>;
+const agents = discoverAgents([
+  {
+    kind: 'Deployment',
+    objects: [
+      example('agents/marketing-agent-deployment.yaml') as WorkloadObject,
+      example('agents/support-agent-deployment.yaml') as WorkloadObject,
+    ],
+  },
+  { kind: 'CronJob', objects: [example('agents/report-cronjob.yaml') as WorkloadObject] },
+]);
+const now = new Date('2026-03-10T12:00:00Z');
+const scope = { operatorNamespace: 'agent-governor' };
+
+const compile = (
+  name: string,
+  overrides: {
+    budgets?: TokenBudget[];
+    slos?: AgentSLO[];
+    routes?: FallbackRoute[];
+    namespaceLabels?: Record<string, string>;
+  } = {},
+) => {
+  const agent = agents.get(`agents/${name}`);
+  assert.ok(agent, `agent ${name} discovered`);
+  return compileAgentPolicy({
+    agent,
+    namespaceLabels: overrides.namespaceLabels ?? namespaceLabels,
+    routes: overrides.routes ?? [route],
+    budgets: overrides.budgets ?? [budget],
+    slos: overrides.slos ?? [slo],
+    residencyPolicies: [euOnly],
+    scope,
+    now,
+  });
+};
+
+const withStatus = (status: TokenBudget['status']): TokenBudget => ({ ...budget, status });
+
+describe('compileAgentPolicy on the examples', () => {
+  it('compiles the marketing agent: route with placed targets and mounted credentials, budget, residency', () => {
+    const { policy, conflicts } = compile('marketing');
+    assert.deepEqual(conflicts, []);
+    assert.ok(effectivePolicy.safeParse(policy).success, 'a valid EffectivePolicy');
+    assert.deepEqual(policy.agent, { namespace: 'agents', name: 'marketing', critical: false });
+    assert.equal(policy.routes.length, 1);
+    const [eu, azure] = policy.routes[0]?.targets ?? [];
+    assert.equal(eu?.baseUrl, 'https://eu.api.openai.com/v1');
+    assert.equal(eu?.region, 'eu');
+    assert.equal(eu?.jurisdiction, 'EU');
+    assert.deepEqual(eu?.credentials, {
+      file: '/var/run/agent-governor/credentials/openai-credentials/api-key',
+    });
+    assert.equal(azure?.region, 'swedencentral', 'a host the catalog cannot place keeps its declared region');
+    assert.equal(policy.budgets.length, 1);
+    assert.equal(policy.budgets[0]?.name, 'agents/marketing-daily');
+    assert.equal(policy.budgets[0]?.phase, 'Active', 'no status yet: Active');
+    assert.equal(policy.budgets[0]?.usedTokens, 0);
+    assert.equal(policy.budgets[0]?.degradeModel, 'gpt-4o-mini', 'from the route the budget names');
+    assert.equal(policy.budgets[0]?.periodEnd, '2026-03-10T23:00:00.000Z', 'midnight in Berlin');
+    assert.equal(policy.reasoning.maxTokensPerRequest, 4096);
+    assert.equal(policy.reasoning.useCases['campaign-brainstorm']?.maxTokensPerRequest, 8192);
+    assert.equal(policy.slos.length, 0, 'the SLO selects support only');
+    assert.deepEqual(
+      policy.residency?.policies.map((p) => [p.name, p.mode]),
+      [['eu-only', 'Enforce']],
+    );
+    assert.deepEqual(
+      policy.residency?.endpoints.map((e) => e.host),
+      ['llm-gateway.eu.example.com'],
+    );
+  });
+
+  it('compiles the support agent as critical with its SLO', () => {
+    const { policy } = compile('support');
+    assert.equal(policy.agent.critical, true);
+    assert.equal(policy.budgets.length, 0, 'the budget selects marketing only');
+    assert.deepEqual(
+      policy.slos.map((s) => [s.name, s.latencyThresholdMs, s.fastBurnActions]),
+      [['agents/support-latency-success', 1000, []]],
+    );
+    assert.deepEqual(policy.slos[0]?.countAsFailure, ['ServerError', 'Timeout', 'StaticFallback']);
+  });
+
+  it('takes phase, usage, actions and period end from the budget status', () => {
+    const { policy } = compile('marketing', {
+      budgets: [
+        withStatus({
+          phase: 'Warning',
+          used: { tokens: 1_600_000, cost: '12.5' },
+          percent: 80,
+          activeActions: ['Alert', 'Degrade'],
+          periodEnd: '2026-03-11T23:00:00Z',
+        }),
+      ],
+    });
+    const b = policy.budgets[0];
+    assert.deepEqual(
+      [b?.phase, b?.usedTokens, b?.usedCostMicros, b?.actions],
+      ['Warning', 1_600_000, 12_500_000, ['Alert', 'Degrade']],
+    );
+    assert.equal(b?.periodEnd, '2026-03-11T23:00:00.000Z');
+  });
+
+  it('degrades a critical agent instead of suspending it', () => {
+    const criticalBudget: TokenBudget = {
+      ...withStatus({ phase: 'Exhausted', used: { tokens: 2_000_000 }, activeActions: ['Alert', 'Suspend'] }),
+      spec: { ...budget.spec, agentSelector: { matchLabels: { 'governor.agents.dev/agent': 'support' } } },
+    };
+    const { policy } = compile('support', { budgets: [criticalBudget] });
+    assert.deepEqual(policy.budgets[0]?.actions, ['Alert', 'Degrade']);
+    const { policy: marketing } = compile('marketing', {
+      budgets: [
+        withStatus({ phase: 'Exhausted', used: { tokens: 2_000_000 }, activeActions: ['Alert', 'Suspend'] }),
+      ],
+    });
+    assert.deepEqual(marketing.budgets[0]?.actions, ['Alert', 'Suspend']);
+  });
+
+  it('applies fast-burn actions while the SLO reports a fast burn, never shedding a critical agent', () => {
+    const burning: AgentSLO = {
+      ...slo,
+      spec: {
+        ...slo.spec,
+        onFastBurn: { actions: ['ShedNonCritical', 'LowerReasoningBudget'], reasoningBudgetPercent: 40 },
+      },
+      status: { fastBurn: true },
+    };
+    const { policy } = compile('support', { slos: [burning] });
+    assert.deepEqual(policy.slos[0]?.fastBurnActions, ['LowerReasoningBudget']);
+    assert.equal(policy.slos[0]?.reasoningBudgetPercent, 40);
+  });
+
+  it('reports two routes claiming one model and compiles the older one only', () => {
+    const older = {
+      ...route,
+      metadata: { ...route.metadata, name: 'a-newer-name', creationTimestamp: '2026-01-01T00:00:00Z' },
+    };
+    const newer = {
+      ...route,
+      metadata: { ...route.metadata, name: 'gpt-4o', creationTimestamp: '2026-02-01T00:00:00Z' },
+    };
+    const { policy, conflicts } = compile('marketing', { routes: [newer, older] });
+    assert.deepEqual(
+      policy.routes.map((r) => r.name),
+      ['a-newer-name'],
+    );
+    assert.deepEqual(conflicts, [
+      { agent: 'marketing', model: 'gpt-4o', winner: 'a-newer-name', losers: ['gpt-4o'] },
+    ]);
+  });
+
+  it('leaves residency out when no policy selects the namespace', () => {
+    const { policy } = compile('marketing', { namespaceLabels: { team: 'growth' } });
+    assert.equal(policy.residency, undefined);
+    assert.equal(policy.routes[0]?.targets[0]?.region, 'eu', 'targets are still placed by the catalog');
+  });
+});

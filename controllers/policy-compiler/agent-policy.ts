@@ -1,0 +1,102 @@
+// The effective policy of one agent, compiled from the four kinds (DESIGN.md, "Operator ↔ sidecar
+// contract"): the FallbackRoutes, TokenBudgets and AgentSLOs of its namespace that select it, and
+// the DataResidencyPolicies whose namespaceSelector matches its namespace. The version is left to
+// the PolicyStore, which numbers each change. Pure: every input is passed in.
+
+import type { Agent } from '../../agents/agent-discovery.js';
+import { credentialsFile } from '../../agents/credentials-mount.js';
+import { type RouteConflict, selectRoutes } from '../../agents/route-selection.js';
+import type { AgentSLO } from '../../apis/agent-slo.js';
+import { compileReasoning } from '../../apis/compile/reasoning.js';
+import { compileResidency } from '../../apis/compile/residency.js';
+import { compileRoute } from '../../apis/compile/route.js';
+import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import type { EffectivePolicy, EffectiveRoute } from '../../apis/effective-policy.js';
+import type { FallbackRoute } from '../../apis/fallback-route.js';
+import { API_VERSION } from '../../apis/group-version.js';
+import { matchesSelector } from '../../apis/label-selector-match.js';
+import type { TokenBudget } from '../../apis/token-budget.js';
+import { type ResidencyScope, residencyPoliciesFor } from '../../residency/residency-scope.js';
+import { placeTarget } from '../../residency/target-placement.js';
+import { agentBudget } from './agent-budget.js';
+import { agentSLOPolicy } from './agent-slo-policy.js';
+
+export interface AgentPolicyInputs {
+  agent: Agent;
+  namespaceLabels: Readonly<Record<string, string>> | undefined;
+  /** FallbackRoutes, TokenBudgets and AgentSLOs of the agent's namespace. */
+  routes: readonly FallbackRoute[];
+  budgets: readonly TokenBudget[];
+  slos: readonly AgentSLO[];
+  /** Every DataResidencyPolicy (cluster-scoped). */
+  residencyPolicies: readonly DataResidencyPolicy[];
+  scope: ResidencyScope;
+  now: Date;
+}
+
+export interface CompiledAgentPolicy {
+  policy: EffectivePolicy;
+  /** Routes claiming the same model for this agent (only the first is compiled in). */
+  conflicts: RouteConflict[];
+}
+
+/** Whether a budget or SLO selects the agent: same namespace, selector matches one of its workloads. */
+export function selectsAgent(
+  object: { metadata?: { namespace?: string; deletionTimestamp?: string }; spec: { agentSelector: unknown } },
+  agent: Agent,
+): boolean {
+  if (object.metadata?.namespace !== agent.namespace || object.metadata?.deletionTimestamp) return false;
+  const selector = object.spec.agentSelector as Parameters<typeof matchesSelector>[0];
+  return agent.workloads.some((w) => matchesSelector(selector, w.labels));
+}
+
+export function compileAgentPolicy(inputs: AgentPolicyInputs): CompiledAgentPolicy {
+  const { agent, now } = inputs;
+  const policies = residencyPoliciesFor(
+    agent.namespace,
+    inputs.namespaceLabels,
+    inputs.residencyPolicies,
+    inputs.scope,
+  );
+  const residency = compileResidency(policies.map((p) => ({ name: p.metadata?.name ?? '', spec: p.spec })));
+  const { routes, conflicts } = selectRoutes(agent, inputs.routes);
+  const budgets = inputs.budgets.filter((b) => selectsAgent(b, agent)).sort(byName);
+  const slos = inputs.slos.filter((s) => selectsAgent(s, agent)).sort(byName);
+
+  const policy: EffectivePolicy = {
+    apiVersion: API_VERSION as 'governor.agents.dev/v1alpha1',
+    kind: 'EffectivePolicy',
+    agent: { namespace: agent.namespace, name: agent.name, critical: agent.critical },
+    version: '0',
+    generatedAt: now.toISOString(),
+    budgets: budgets.map((b) => agentBudget(b, agent.critical, inputs.routes, now)),
+    reasoning: compileReasoning(budgets.map((b) => b.spec.reasoningBudget)),
+    routes: routes.map((r) => effectiveRoute(r, residency)),
+    slos: slos.map((s) => agentSLOPolicy(s, agent.critical)),
+    pricing: {},
+  };
+  if (residency) policy.residency = residency;
+  return { policy, conflicts };
+}
+
+function effectiveRoute(route: FallbackRoute, residency: EffectivePolicy['residency']): EffectiveRoute {
+  const name = route.metadata?.name ?? '';
+  const compiled = compileRoute(name, route.spec, (target) =>
+    target.credentialsSecretRef ? { file: credentialsFile(target.credentialsSecretRef) } : undefined,
+  );
+  compiled.targets = compiled.targets.map((target, i) => {
+    const spec = route.spec.targets[i];
+    if (!spec) return target;
+    const placed = placeTarget(spec, residency);
+    return {
+      ...target,
+      ...(placed.region !== undefined ? { region: placed.region } : {}),
+      ...(placed.jurisdiction !== undefined ? { jurisdiction: placed.jurisdiction } : {}),
+    };
+  });
+  return compiled;
+}
+
+function byName(a: { metadata?: { name?: string } }, b: { metadata?: { name?: string } }): number {
+  return (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+}

@@ -1,0 +1,61 @@
+// Which service a request is for, from its method and URL (apis/sidecar-protocol.ts). Pure.
+import { POLICY_PATH, USAGE_PATH } from '../apis/sidecar-protocol.js';
+import type { ServiceError } from './service-answer.js';
+
+export type ServiceRoute =
+  | { service: 'policy'; namespace: string; agent: string; after: string | undefined }
+  | { service: 'usage' }
+  | { service: 'none'; error: ServiceError };
+
+export function serviceRoute(method: string | undefined, rawUrl: string | undefined): ServiceRoute {
+  let url: URL;
+  try {
+    url = new URL(rawUrl ?? '/', 'http://governor');
+  } catch {
+    return none(400, 'invalid_request', `the request URL ${JSON.stringify(rawUrl)} cannot be parsed`);
+  }
+  const path = url.pathname;
+  if (path === USAGE_PATH) {
+    return method === 'POST'
+      ? { service: 'usage' }
+      : none(405, 'method_not_allowed', `${method} ${path} is not served; send usage with POST`, 'POST');
+  }
+  if (path.startsWith(`${POLICY_PATH}/`)) {
+    if (method !== 'GET') {
+      return none(
+        405,
+        'method_not_allowed',
+        `${method} ${path} is not served; read policies with GET`,
+        'GET',
+      );
+    }
+    const segments = path.slice(POLICY_PATH.length + 1).split('/');
+    const [namespace, agent] = segments.map(decodeSegment);
+    if (segments.length !== 2 || !namespace || !agent) {
+      return none(
+        404,
+        'not_found',
+        `no such path ${path}: a policy is read at ${POLICY_PATH}/{namespace}/{agent}`,
+      );
+    }
+    const after = url.searchParams.get('after');
+    return { service: 'policy', namespace, agent, after: after ?? undefined };
+  }
+  return none(
+    404,
+    'not_found',
+    `no such path ${method} ${path}: the services are GET ${POLICY_PATH}/{namespace}/{agent} and POST ${USAGE_PATH}`,
+  );
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function none(status: number, code: ServiceError['code'], message: string, allow?: string): ServiceRoute {
+  return { service: 'none', error: { status, code, message, ...(allow ? { headers: { allow } } : {}) } };
+}

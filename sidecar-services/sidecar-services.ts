@@ -1,0 +1,264 @@
+// The services sidecars use (apis/sidecar-protocol.ts), on their own HTTP(S) port: the policy
+// long-poll and usage ingest. Every request is from a sidecar authenticated by its projected
+// ServiceAccount token and acts only for agents of the token's namespace; only the leader serves
+// (a follower answers 503 with Retry-After, and the sidecar retries). The policy store is filled by
+// the controllers, restored from the ConfigMap mirrors on start and mirrored back into them.
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { LONG_POLL_SECONDS } from '../apis/sidecar-protocol.js';
+import type { KubeClient } from '../runtime/kube/kube-client.js';
+import { LedgerCommitter } from './ledger-committer.js';
+import { PolicyLongPoll } from './policy-long-poll.js';
+import { PolicyMirror } from './policy-mirror.js';
+import { restorePoliciesInBackground } from './policy-restore.js';
+import type { PolicyStore } from './policy-store.js';
+import { type ServiceError, sendError } from './service-answer.js';
+import { serviceRoute } from './service-route.js';
+import { createSidecarServicesMetrics, type SidecarServicesMetrics } from './sidecar-services-metrics.js';
+import { namespaceMismatch, TokenAuthenticator, tokenReviewer } from './token-authenticator.js';
+import { ingestUsage } from './usage-ingest.js';
+
+/** PEM serving certificate (chain) and key; with them the services speak HTTPS. */
+export interface SidecarServicesTls {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
+export interface SidecarServicesOptions {
+  /**
+   * Sends the TokenReviews, writes ledgers and policy ConfigMaps. A client bound to a signal
+   * (ServiceContext.client) stops with it: writes in flight then fail and sidecars resend.
+   */
+  kube: KubeClient;
+  /** Address to listen on; default all interfaces. */
+  host?: string;
+  /** 0 picks a free port (see `port` of the result). */
+  port: number;
+  tls?: SidecarServicesTls;
+  /** Whether this process leads now; a follower answers 503. */
+  isLeader: () => boolean;
+  store: PolicyStore;
+  /** After usage of an agent was recorded, so its budgets and SLOs can be recomputed at once. */
+  onUsageRecorded?: (namespace: string, agent: string) => void;
+  logger: Logger;
+  /** Registry for the services' metrics (the operator's /metrics); default a private one. */
+  registry?: Registry;
+  /** Hold time of a long-poll without a change; default LONG_POLL_SECONDS. */
+  longPollMs?: number;
+  /** Long-polls held at once; default 10,000. */
+  maxPolicyWaiters?: number;
+  /** Largest usage post; default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Retry-After of a follower's 503; default 1 s. */
+  followerRetryAfterSeconds?: number;
+  /** How long a positive TokenReview is trusted; default 30 s. */
+  tokenCacheMs?: number;
+  /** Least time between two writes of one agent's policy mirror; default 200 ms. */
+  mirrorDebounceMs?: number;
+  /** Delay of a mirror write that only moves usage counters; default 30 s (mirror-pacing.ts). */
+  mirrorCountersDebounceMs?: number;
+  /** Clock of the ledgers (periods and buckets); default the wall clock. */
+  now?: () => Date;
+  /** Restore the store from the policy mirrors on start; default true. */
+  restore?: boolean;
+}
+
+export interface SidecarServices {
+  /** `http(s)://host:port`. */
+  url: string;
+  port: number;
+  registry: Registry;
+  metrics: SidecarServicesMetrics;
+  /** Writes pending policy mirrors now and waits for them (bounded). */
+  flushMirror(): Promise<void>;
+  /** Swaps the serving certificate (rotation) without a restart; HTTPS only. */
+  setTls(tls: SidecarServicesTls): void;
+  /**
+   * Stops: no new requests, waiting long-polls answered 304, usage posts in flight finish (up to
+   * `graceMs`, default 5 s; a cut one is resent by its sidecar), pending mirrors written.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts the services; resolves once they listen. */
+export async function startSidecarServices(options: SidecarServicesOptions): Promise<SidecarServices> {
+  const { logger, store, kube } = options;
+  const registry = options.registry ?? new Registry();
+  const metrics = createSidecarServicesMetrics(registry);
+  const stopping = new AbortController();
+  const authenticator = new TokenAuthenticator({
+    review: tokenReviewer(kube),
+    ...(options.tokenCacheMs !== undefined ? { cacheMs: options.tokenCacheMs } : {}),
+    onReviewError: (err) => logger.warn({ error: err.message }, 'TokenReview failed'),
+  });
+  const committer = new LedgerCommitter({
+    client: kube,
+    ...(options.now ? { now: options.now } : {}),
+    onWrite: (result) => metrics.ledgerWrites.inc({ result }),
+    onCommitted: (namespace, agent) => options.onUsageRecorded?.(namespace, agent),
+  });
+  const longPoll = new PolicyLongPoll({
+    store,
+    longPollMs: options.longPollMs ?? LONG_POLL_SECONDS * 1000,
+    maxWaiters: options.maxPolicyWaiters ?? 10_000,
+    onWaitersChange: (waiting) => metrics.policyWaiters.set(waiting),
+  });
+  const mirror = new PolicyMirror({
+    client: kube,
+    store,
+    isLeader: options.isLeader,
+    logger,
+    ...(options.mirrorDebounceMs !== undefined ? { debounceMs: options.mirrorDebounceMs } : {}),
+    ...(options.mirrorCountersDebounceMs !== undefined
+      ? { countersDebounceMs: options.mirrorCountersDebounceMs }
+      : {}),
+    onWrite: (result) => metrics.mirrorWrites.inc({ result }),
+  });
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
+  const retryAfter = options.followerRetryAfterSeconds ?? 1;
+  let closing = false;
+  let usageInFlight = 0;
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const route = serviceRoute(request.method, request.url);
+    response.once('finish', () =>
+      metrics.requests.inc({ service: route.service, code: String(response.statusCode) }),
+    );
+    const refuse = (error: ServiceError) => {
+      request.resume();
+      sendError(response, error);
+    };
+    if (route.service === 'none') return refuse(route.error);
+    if (closing) {
+      return refuse({
+        status: 503,
+        code: 'unavailable',
+        message: 'the operator is shutting down; retry',
+        retryAfterSeconds: retryAfter,
+        headers: { connection: 'close' },
+      });
+    }
+    if (!options.isLeader()) {
+      return refuse({
+        status: 503,
+        code: 'not_leader',
+        message: 'this operator replica is not the leader; retry (the Service routes to the leader)',
+        retryAfterSeconds: retryAfter,
+      });
+    }
+    const authentication = await authenticator.authenticate(request.headers.authorization);
+    if (!authentication.ok) {
+      metrics.tokenReviews.inc({ result: authentication.review });
+      return refuse(authentication.error);
+    }
+    metrics.tokenReviews.inc({ result: authentication.cached ? 'cached' : 'authenticated' });
+    const identity = authentication.identity;
+
+    if (route.service === 'policy') {
+      request.resume();
+      if (identity.namespace !== route.namespace) {
+        return refuse(
+          namespaceMismatch(
+            identity,
+            `read the policy of agent ${route.namespace}/${route.agent}`,
+            route.namespace,
+          ),
+        );
+      }
+      return longPoll.serve(response, route.namespace, route.agent, route.after);
+    }
+
+    usageInFlight++;
+    try {
+      await ingestUsage(request, response, identity, { committer, metrics, logger, maxBodyBytes });
+    } finally {
+      usageInFlight--;
+    }
+  };
+
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
+    handle(request, response).catch((err: unknown) => {
+      logger.error(
+        { error: err instanceof Error ? err.stack : String(err) },
+        'sidecar services request failed',
+      );
+      sendError(response, {
+        status: 500,
+        code: 'internal_error',
+        message: `the operator failed to answer: ${(err as Error)?.message ?? String(err)}`,
+      });
+    });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : createHttpServer(listener);
+  // Sidecars keep one connection open for their long-polls; keep it between two polls.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  if (options.restore ?? true) {
+    await restorePoliciesInBackground(kube, store, logger, stopping.signal);
+  }
+  mirror.start();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: options.port, ...(options.host ? { host: options.host } : {}) }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    stopping.abort();
+    await mirror.stop(0);
+    throw new Error(
+      `the sidecar services cannot listen on ${options.host ?? '*'}:${options.port}: ${(err as Error).message}`,
+    );
+  }
+  const port = (server.address() as AddressInfo).port;
+  const host =
+    !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, tls: Boolean(options.tls) }, 'sidecar services listening');
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    registry,
+    metrics,
+    flushMirror: () => mirror.flush(),
+    setTls(tls) {
+      if (!options.tls)
+        throw new Error('the sidecar services were started without TLS; restart them with tls');
+      (server as unknown as { setSecureContext(o: SidecarServicesTls): void }).setSecureContext(tls);
+    },
+    close(graceMs = 5_000) {
+      closed ??= (async () => {
+        closing = true;
+        stopping.abort();
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        longPoll.endAll();
+        server.closeIdleConnections();
+        const deadline = performance.now() + graceMs;
+        while (usageInFlight > 0 && performance.now() < deadline) await sleep(10);
+        server.closeAllConnections();
+        await serverClosed;
+        await mirror.stop();
+      })();
+      return closed;
+    },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

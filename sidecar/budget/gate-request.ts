@@ -1,0 +1,78 @@
+import type { ApiKind } from '../http/api-kind.js';
+import type { BudgetAction, BudgetPhase } from './local-phase.js';
+
+/** What the budget gate is asked about one call, before it is forwarded. */
+export interface AdmissionRequest {
+  api: ApiKind;
+  model: string;
+  useCase?: string;
+  traceId: string;
+  /** The sidecar generated the trace id (the agent named none): calls per trace are not counted for it. */
+  traceGenerated?: boolean;
+  chainDepth?: number;
+  /** The max output tokens the request asks for, per choice (`requestedMaxOutputTokens`). */
+  requestedMaxOutputTokens?: number;
+  estimatedInputTokens: number;
+  worstCaseOutputTokens: number;
+  /** Answers asked for (`outputChoices`), so a clamp scales the reserved output right; default derived. */
+  choices?: number;
+  /** The matched route's cheaper model, used by Degrade when the budget names none. */
+  routeDegradeModel?: string;
+}
+
+/** Worst-case tokens and cost held for one admitted call until it settles or is released. */
+export interface Reservation {
+  readonly id: number;
+  readonly traceId: string;
+  readonly model: string;
+  readonly tokens: number;
+  readonly costMicros: number;
+  readonly holds: readonly { readonly budget: string; readonly epoch: number }[];
+}
+
+export type Admission =
+  | { kind: 'admit'; reservation: Reservation; model: string; maxOutputTokens?: number; decisions: string[] }
+  | {
+      kind: 'refuse';
+      status: number;
+      code: string;
+      message: string;
+      budget?: string;
+      resetsAt?: string;
+      retryAfterSeconds?: number;
+      decisions: string[];
+    };
+
+export interface BudgetSnapshot {
+  name: string;
+  phase: BudgetPhase;
+  actions: BudgetAction[];
+  usedTokens: number;
+  reservedTokens: number;
+  limitTokens?: number;
+  /** limitTokens − usedTokens, never below 0 (reservations not subtracted). */
+  remainingTokens?: number;
+  usedCostMicros: number;
+  reservedCostMicros: number;
+  limitCostMicros?: number;
+  resetsAt: string;
+}
+
+export type Refusal = Extract<Admission, { kind: 'refuse' }>;
+
+/** Seconds from `now` until `end` (epoch ms), at least 1: a Retry-After value. */
+export function secondsUntil(end: number, now: number): number {
+  return Math.max(1, Math.ceil((end - now) / 1000));
+}
+
+/** A refusal, with `refused:<code>[:<budget>]` added to the decisions taken so far. */
+export function refuse(
+  decisions: string[],
+  status: number,
+  code: string,
+  message: string,
+  extra: { budget?: string; resetsAt?: string; retryAfterSeconds?: number },
+): Refusal {
+  decisions.push(extra.budget ? `refused:${code}:${extra.budget}` : `refused:${code}`);
+  return { kind: 'refuse', status, code, message, ...extra, decisions };
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { agentNameOf, discoverAgents, type WorkloadObject } from './agent-discovery.js';
+import { discoverAgents, type WorkloadObject } from './agent-discovery.js';
+import { agentNameOf } from './agent-workload.js';
 
 const template = (labels: Record<string, string>) => ({ metadata: { labels }, spec: { containers: [] } });
 const deployment = (name: string, labels: Record<string, string>, namespace = 'agents'): WorkloadObject => ({
@@ -64,7 +65,7 @@ describe('discoverAgents', () => {
   });
 
   it('reads the CronJob label from its job template, not spec.template', () => {
-    assert.equal(agentNameOf('CronJob', cronJob('r', { [agent]: 'reports' })), 'reports');
-    assert.equal(agentNameOf('Deployment', cronJob('r', { [agent]: 'reports' })), undefined);
+    assert.equal(agentNameOf(cronJob('r', { [agent]: 'reports' })), 'reports');
+    assert.equal(agentNameOf(cronJob('r', { [agent]: '' })), undefined);
   });
 });

@@ -1,10 +1,8 @@
-// Which agents exist (DESIGN.md: an agent is a Deployment, StatefulSet, Job or CronJob whose pod
+// Which agents exist (agent-workload.ts: an agent is a Deployment, StatefulSet, Job or CronJob whose pod
 // template carries governor.agents.dev/agent), read from workload objects as the caches hold them.
 // Listed objects carry no `kind`, so the caller says which kind each list is. Pure.
 import { AGENT_LABEL, CRITICALITY_LABEL } from '../apis/group-version.js';
-
-export const AGENT_WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job', 'CronJob'] as const;
-export type AgentWorkloadKind = (typeof AGENT_WORKLOAD_KINDS)[number];
+import type { WorkloadKind } from './agent-workload.js';
 
 /** A pod template as the workload kinds carry it (only what discovery and audits read). */
 export interface PodTemplate {
@@ -22,7 +20,7 @@ export interface WorkloadObject {
 }
 
 export interface AgentWorkloadRef {
-  kind: AgentWorkloadKind;
+  kind: WorkloadKind;
   namespace: string;
   name: string;
   /** Labels of the pod template: what agentSelectors match. */
@@ -44,15 +42,12 @@ export interface Agent {
 }
 
 /** The pod template of a workload: `spec.template`, or `spec.jobTemplate.spec.template` for a CronJob. */
-export function podTemplateOf(kind: AgentWorkloadKind, object: WorkloadObject): PodTemplate | undefined {
+export function podTemplateOf(kind: WorkloadKind, object: WorkloadObject): PodTemplate | undefined {
   return kind === 'CronJob' ? object.spec?.jobTemplate?.spec?.template : object.spec?.template;
 }
 
 /** The agent workload an object is, or undefined when its pod template carries no agent label. */
-export function agentWorkloadOf(
-  kind: AgentWorkloadKind,
-  object: WorkloadObject,
-): AgentWorkloadRef | undefined {
+export function agentWorkloadOf(kind: WorkloadKind, object: WorkloadObject): AgentWorkloadRef | undefined {
   const name = object.metadata?.name;
   const namespace = object.metadata?.namespace;
   const template = podTemplateOf(kind, object);
@@ -70,15 +65,9 @@ export function agentWorkloadOf(
   };
 }
 
-/** The agent name a workload object belongs to, or undefined. */
-export function agentNameOf(kind: AgentWorkloadKind, object: WorkloadObject): string | undefined {
-  const agent = podTemplateOf(kind, object)?.metadata?.labels?.[AGENT_LABEL];
-  return agent ? agent : undefined;
-}
-
 /** Agents from workloads of every kind, keyed `namespace/agent`, workloads in a stable order. */
 export function discoverAgents(
-  workloads: ReadonlyArray<{ kind: AgentWorkloadKind; objects: readonly WorkloadObject[] }>,
+  workloads: ReadonlyArray<{ kind: WorkloadKind; objects: readonly WorkloadObject[] }>,
 ): Map<string, Agent> {
   const agents = new Map<string, Agent>();
   for (const { kind, objects } of workloads) {

@@ -1,37 +1,16 @@
 // Reading agent workloads from the runtime's caches: the four workload kinds with the kind each
-// cache holds (listed objects carry no `kind`), and the filter every controller watching them
-// shares (one function, so the informer set shares one informer per kind across all controllers).
+// cache holds (listed objects carry no `kind`). Watches filter with agent-workload.ts's
+// `isAgentWorkload`, so the informer set shares one informer per kind across all controllers.
 import type { ObjectCache } from '../runtime/informer/object-store.js';
 import type { KubeObject } from '../runtime/kube/kube-object.js';
 import type { ResourceType } from '../runtime/kube/resource-type.js';
-import { cronJobs, deployments, jobs, statefulSets } from '../runtime/kube/resources.js';
-import {
-  type Agent,
-  type AgentWorkloadKind,
-  agentNameOf,
-  discoverAgents,
-  type WorkloadObject,
-} from './agent-discovery.js';
-import { isAgentWorkload as hasAgentLabel } from './workload-resources.js';
+import { type Agent, discoverAgents, type WorkloadObject } from './agent-discovery.js';
+import { agentNameOf, WORKLOAD_KINDS, type WorkloadKind, workloadResources } from './agent-workload.js';
 
 export const agentWorkloadKinds: ReadonlyArray<{
-  kind: AgentWorkloadKind;
+  kind: WorkloadKind;
   resource: ResourceType<KubeObject>;
-}> = [
-  { kind: 'Deployment', resource: deployments as ResourceType<KubeObject> },
-  { kind: 'StatefulSet', resource: statefulSets as ResourceType<KubeObject> },
-  { kind: 'Job', resource: jobs as ResourceType<KubeObject> },
-  { kind: 'CronJob', resource: cronJobs as ResourceType<KubeObject> },
-];
-
-/**
- * "The pod template carries the agent label", for one kind: the one function the TokenBudget and
- * AgentSLO controllers filter with too, so every controller shares one informer (one cache) per
- * workload kind. A workload with an empty agent label is cached but discovered as no agent.
- */
-export function isAgentWorkload(_kind: AgentWorkloadKind): (object: KubeObject) => boolean {
-  return hasAgentLabel;
-}
+}> = WORKLOAD_KINDS.map((kind) => ({ kind, resource: workloadResources[kind] }));
 
 /** The agents of a namespace (or all namespaces), from the workload caches. */
 export function agentsInCaches(
@@ -55,9 +34,7 @@ export function agentInCaches(
   return discoverAgents(
     agentWorkloadKinds.map(({ kind, resource }) => ({
       kind,
-      objects: (cache(resource).list(namespace) as WorkloadObject[]).filter(
-        (o) => agentNameOf(kind, o) === name,
-      ),
+      objects: (cache(resource).list(namespace) as WorkloadObject[]).filter((o) => agentNameOf(o) === name),
     })),
   ).get(`${namespace}/${name}`);
 }

@@ -5,11 +5,11 @@ import type { CacheReader } from '../runtime/controller/controller-definition.js
 import { ObjectStore } from '../runtime/informer/object-store.js';
 import type { KubeObject } from '../runtime/kube/kube-object.js';
 import type { ResourceType } from '../runtime/kube/resource-type.js';
-import { agentSLOs, deployments, tokenBudgets } from '../runtime/kube/resources.js';
-import { agentUsageLedgers } from './ledger-resource.js';
+import { deployments } from '../runtime/kube/resources.js';
+import { workloadResources } from './agent-workload.js';
+import { agentSLOs, agentUsageLedgers, tokenBudgets } from './governor-resources.js';
 import { selectedAgentWatches } from './selected-agent-watches.js';
 import type { SelectingPolicy } from './selecting-policies.js';
-import { workloadResources } from './workload-resources.js';
 
 const writer = {
   metadata: { namespace: 'a', name: 'writer', resourceVersion: '1' },

@@ -6,13 +6,13 @@
 import { type Watch, watch } from '../runtime/controller/controller-definition.js';
 import type { KubeObject } from '../runtime/kube/kube-object.js';
 import type { ResourceType } from '../runtime/kube/resource-type.js';
-import { agentUsageLedgers } from './ledger-resource.js';
+import { isAgentWorkload, workloadResources } from './agent-workload.js';
+import { agentUsageLedgers } from './governor-resources.js';
 import {
   policiesSelectingLedger,
   policiesSelectingWorkload,
   type SelectingPolicy,
 } from './selecting-policies.js';
-import { isAgentWorkload, workloadResources } from './workload-resources.js';
 
 /** Workload and ledger watches that requeue the `policies` selecting the changed agent. */
 export function selectedAgentWatches(policies: ResourceType<SelectingPolicy>): Watch<KubeObject>[] {

@@ -45,7 +45,7 @@ describe('selectedWorkloads', () => {
 
 describe('isAgentWorkload', () => {
   it('recognises a CronJob as listed, without kind', async () => {
-    const { isAgentWorkload } = await import('./workload-resources.js');
+    const { isAgentWorkload } = await import('./agent-workload.js');
     const listed = {
       metadata: { name: 'digest', namespace: 'agents' },
       spec: cronJob('digest', { [agent]: 'digest' }).spec,

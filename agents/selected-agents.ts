@@ -3,8 +3,7 @@
 import type { LabelSelector } from '../apis/label-selector.js';
 import { matchesSelector } from '../apis/label-selector-match.js';
 import type { KubeObject } from '../runtime/kube/kube-object.js';
-import { type AgentWorkload, agentWorkload } from './budget-workload.js';
-import { templateLabels } from './workload-resources.js';
+import { type AgentWorkload, agentWorkload, podTemplateLabels } from './agent-workload.js';
 
 export interface SelectedWorkload {
   workload: AgentWorkload;
@@ -30,7 +29,7 @@ export function selectedWorkloads(
   selector: LabelSelector | undefined,
 ): SelectedWorkload[] {
   return agentWorkloadsIn(objects, namespace).filter((w) =>
-    matchesSelector(selector, templateLabels(w.object)),
+    matchesSelector(selector, podTemplateLabels(w.object)),
   );
 }
 

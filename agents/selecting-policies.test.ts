@@ -5,7 +5,8 @@ import type { AgentUsageLedger } from '../apis/usage-ledger.js';
 import type { CacheReader } from '../runtime/controller/controller-definition.js';
 import { ObjectStore } from '../runtime/informer/object-store.js';
 import type { KubeObject } from '../runtime/kube/kube-object.js';
-import { cronJobs, deployments, jobs, statefulSets, tokenBudgets } from '../runtime/kube/resources.js';
+import { cronJobs, deployments, jobs, statefulSets } from '../runtime/kube/resources.js';
+import { tokenBudgets } from './governor-resources.js';
 import { agentKeysSelectedBy } from './selected-agent-keys.js';
 import { policiesSelectingLedger, policiesSelectingWorkload } from './selecting-policies.js';
 

@@ -10,7 +10,7 @@ import type { AgentUsageLedger } from '../apis/usage-ledger.js';
 import type { CacheReader } from '../runtime/controller/controller-definition.js';
 import type { KubeObject, ObjectKey } from '../runtime/kube/kube-object.js';
 import type { ResourceType } from '../runtime/kube/resource-type.js';
-import { templateLabels, workloadResources } from './workload-resources.js';
+import { podTemplateLabels, workloadResources } from './agent-workload.js';
 
 /** A budget or SLO: a namespaced policy that selects agents by pod-template labels. */
 export type SelectingPolicy = KubeObject & { spec?: { agentSelector?: LabelSelector } };
@@ -34,7 +34,7 @@ export function policiesSelectingWorkload(
   policies: ResourceType<SelectingPolicy>,
   cache: CacheReader,
 ): ObjectKey[] {
-  return matching(workload.metadata?.namespace, [templateLabels(workload)], policies, cache);
+  return matching(workload.metadata?.namespace, [podTemplateLabels(workload)], policies, cache);
 }
 
 /** The policies selecting the agent whose usage the ledger holds (by any of its workloads). */
@@ -49,7 +49,7 @@ export function policiesSelectingLedger(
   const labelSets: Record<string, string>[] = [];
   for (const resource of Object.values(workloadResources)) {
     for (const object of cache(resource).list(namespace)) {
-      const labels = templateLabels(object);
+      const labels = podTemplateLabels(object);
       if (labels[AGENT_LABEL] === agent) labelSets.push(labels);
     }
   }

@@ -5,13 +5,14 @@
 // controller): its template is the maker's, so it would only repeat the maker's violations. Agent
 // workloads of the four agent kinds are left out too: they come from the informer caches, with the
 // routes their agent uses. Objects being deleted are leaving; they are not audited.
+
 import {
-  type AgentWorkloadKind,
   agentWorkloadOf,
   type PodTemplate,
   podTemplateOf,
   type WorkloadObject,
 } from '../agents/agent-discovery.js';
+import type { WorkloadKind } from '../agents/agent-workload.js';
 
 /** The kinds that carry a pod template: what the audit reads and the residency webhook judges. */
 export const AUDITED_KINDS = [
@@ -52,7 +53,7 @@ export interface ListedObject extends WorkloadObject {
   spec?: WorkloadObject['spec'] & Record<string, unknown>;
 }
 
-const AGENT_KINDS: ReadonlySet<string> = new Set<AgentWorkloadKind>([
+const AGENT_KINDS: ReadonlySet<string> = new Set<WorkloadKind>([
   'Deployment',
   'StatefulSet',
   'Job',
@@ -67,7 +68,7 @@ export function auditedWorkloadsOf(kind: AuditedKind, objects: readonly ListedOb
     const namespace = object.metadata?.namespace;
     if (!name || !namespace || object.metadata?.deletionTimestamp) continue;
     if (madeByAuditedOwner(kind, object.metadata?.ownerReferences ?? [])) continue;
-    if (AGENT_KINDS.has(kind) && agentWorkloadOf(kind as AgentWorkloadKind, object)) continue;
+    if (AGENT_KINDS.has(kind) && agentWorkloadOf(kind as WorkloadKind, object)) continue;
     const template = templateOf(kind, object);
     if (!template) continue;
     result.push({ kind, namespace, name, template, annotations: object.metadata?.annotations ?? {} });

@@ -6,7 +6,7 @@
 // no read when the ledger is as this process last wrote it (the write's resourceVersion proves it).
 // A 409 means someone wrote in between: read again, apply again, after a jittered pause.
 import { LRUCache } from 'lru-cache';
-import { agentUsageLedgers } from '../agents/ledger-resource.js';
+import { agentUsageLedgers } from '../agents/governor-resources.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../agents/policy-config-map.js';
 import { AGENT_LABEL, API_VERSION } from '../apis/group-version.js';
 import { applyBatch } from '../apis/ledger/apply-batch.js';

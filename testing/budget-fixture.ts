@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { agentUsageLedgers } from '../agents/ledger-resource.js';
+import { agentUsageLedgers } from '../agents/governor-resources.js';
 import { AGENT_LABEL, API_VERSION, CRITICALITY_LABEL } from '../apis/group-version.js';
 import { applyBatch } from '../apis/ledger/apply-batch.js';
 import { emptyLedger, ledgerName } from '../apis/ledger/ledger-name.js';

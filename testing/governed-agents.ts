@@ -5,12 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fallbackRoutes, tokenBudgets } from '../agents/governor-resources.js';
 import { policyInConfigMap } from '../agents/policy-config-map.js';
 import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { type FallbackRoute, fallbackRouteSpec } from '../apis/fallback-route.js';
 import { type TokenBudget, tokenBudgetSpec } from '../apis/token-budget.js';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
-import { configMaps, fallbackRoutes, namespaces, tokenBudgets } from '../runtime/kube/resources.js';
+import { configMaps, namespaces } from '../runtime/kube/resources.js';
 import { agentCronJob, agentDeployment, createWorkloads, uniqueNamespace } from './budget-fixture.js';
 import { type CliProcess, startCliProcess } from './cli-process.js';
 import { eventually } from './eventually.js';

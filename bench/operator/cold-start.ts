@@ -4,9 +4,9 @@
 // complete (one budget, one route, one SLO) by the sidecar services — read the way a sidecar reads
 // it, with its ServiceAccount token.
 
+import { agentSLOs, fallbackRoutes, tokenBudgets } from '../../agents/governor-resources.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { ResourceType } from '../../runtime/kube/resource-type.js';
-import { agentSLOs, fallbackRoutes, tokenBudgets } from '../../runtime/kube/resources.js';
 import { type OperatorCli, startOperatorCli } from '../../testing/governed-agents.js';
 import { kstatusOf, type StatusCarrier } from '../../testing/kstatus-reading.js';
 import { watchResidentMemory } from '../sidecar-overhead/bench-processes.js';

@@ -6,13 +6,14 @@
 // neither watches nor waits for), as it is when an operator restarts in a running cluster.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentSLOs, fallbackRoutes, tokenBudgets } from '../../agents/governor-resources.js';
 import { agentSLOSpec } from '../../apis/agent-slo.js';
 import { fallbackRouteSpec } from '../../apis/fallback-route.js';
 import { AGENT_LABEL, CRITICALITY_LABEL } from '../../apis/group-version.js';
 import { tokenBudgetSpec } from '../../apis/token-budget.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
-import { agentSLOs, deployments, fallbackRoutes, tokenBudgets } from '../../runtime/kube/resources.js';
+import { deployments } from '../../runtime/kube/resources.js';
 import { agentToken } from '../../testing/services-fixture.js';
 import type { TestCluster } from '../../testing/test-cluster.js';
 

@@ -2,13 +2,13 @@
 // the selection) and usage ledgers (each recorded batch requeues the SLOs selecting its agent at once),
 // and evaluates every SLO again every `periodMs` (burn-rate windows slide with time).
 
+import { agentSLOs } from '../../agents/governor-resources.js';
 import { selectedAgentWatches } from '../../agents/selected-agent-watches.js';
 import {
   type ControllerFactory,
   defineController,
   watch,
 } from '../../runtime/controller/controller-definition.js';
-import { agentSLOs } from '../../runtime/kube/resources.js';
 import { reconcileAgentSLO } from './agent-slo-reconciler.js';
 import { PrometheusRuleSync } from './prometheus-rule-sync.js';
 import { sloMetrics } from './slo-metrics.js';

@@ -3,9 +3,9 @@
 // the status written only when it changed, the PrometheusRule kept when its CRD exists, and the
 // gauges. Requeues periodically: burn rates move with time even without new usage.
 import { isDeepStrictEqual } from 'node:util';
-import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { workloadResources } from '../../agents/agent-workload.js';
+import { agentSLOs, agentUsageLedgers } from '../../agents/governor-resources.js';
 import { agentNames, selectedWorkloads } from '../../agents/selected-agents.js';
-import { workloadResources } from '../../agents/workload-resources.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import { sumLedgers } from '../../apis/ledger/sum-ledgers.js';
@@ -13,7 +13,6 @@ import type { UsageLedgerSpec } from '../../apis/usage-ledger.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
 import { done, type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject, ObjectKey } from '../../runtime/kube/kube-object.js';
-import { agentSLOs } from '../../runtime/kube/resources.js';
 import { type ConditionDecision, nextConditions } from '../kstatus/conditions.js';
 import { prometheusRule } from './prometheus-rule.js';
 import type { PrometheusRuleSync } from './prometheus-rule-sync.js';

@@ -10,7 +10,9 @@
 // records the ones Audit and Warn let in, and those that existed before the policy or slipped past
 // it. An allowed region or jurisdiction no endpoint can be in (unknown-regions.ts) makes it Stalled.
 
-import { agentsInCaches, agentWorkloadKinds, isAgentWorkload } from '../../agents/agent-workload-watches.js';
+import { isAgentWorkload } from '../../agents/agent-workload.js';
+import { agentsInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
+import { dataResidencyPolicies, fallbackRoutes } from '../../agents/governor-resources.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { parseDuration } from '../../apis/duration.js';
 import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
@@ -25,12 +27,7 @@ import {
   watch,
 } from '../../runtime/controller/controller-definition.js';
 import { done, requeueAfter, terminal } from '../../runtime/controller/reconcile-result.js';
-import {
-  configMaps as configMapResource,
-  dataResidencyPolicies,
-  fallbackRoutes,
-  namespaces,
-} from '../../runtime/kube/resources.js';
+import { configMaps as configMapResource, namespaces } from '../../runtime/kube/resources.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { AUDIT_READ_CONCURRENCY, atMostAtOnce, listAuditedWorkloads } from './namespace-workloads.js';
 import { auditResidency, violationKey } from './residency-audit.js';
@@ -55,8 +52,8 @@ export function dataResidencyControllerWith(options: DataResidencyControllerOpti
       watches: [
         watch({ resource: dataResidencyPolicies }),
         // Read at audit time only: the audit is periodic, so these changes queue nothing.
-        ...agentWorkloadKinds.map(({ kind, resource }) =>
-          watch({ resource, filter: isAgentWorkload(kind), mapToKeys: () => [] }),
+        ...agentWorkloadKinds.map(({ resource }) =>
+          watch({ resource, filter: isAgentWorkload, mapToKeys: () => [] }),
         ),
         watch({ resource: namespaces, mapToKeys: () => [] }),
         watch({ resource: fallbackRoutes, mapToKeys: () => [] }),

@@ -3,7 +3,9 @@
 // claiming the same model for one agent, and writes status (route-status.ts decides it). The
 // effective policies themselves are compiled by the policy compiler; this controller only reports.
 import { isDeepStrictEqual } from 'node:util';
-import { agentsInCaches, agentWorkloadKinds, isAgentWorkload } from '../../agents/agent-workload-watches.js';
+import { isAgentWorkload } from '../../agents/agent-workload.js';
+import { agentsInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
+import { dataResidencyPolicies, fallbackRoutes } from '../../agents/governor-resources.js';
 import { compileResidency } from '../../apis/compile/residency.js';
 import type { Condition } from '../../apis/condition.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
@@ -16,7 +18,7 @@ import {
 import { KeyIndex } from '../../runtime/controller/key-index.js';
 import { done } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
-import { dataResidencyPolicies, fallbackRoutes, namespaces } from '../../runtime/kube/resources.js';
+import { namespaces } from '../../runtime/kube/resources.js';
 import { nextConditions } from '../kstatus/conditions.js';
 import { workloadLabelsChanged } from '../policy-compiler/policy-input-changes.js';
 import { routeVerdict } from './route-status.js';
@@ -42,10 +44,10 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         resource: fallbackRoutes,
         mapToKeys: (route) => [routes.note(route.metadata?.namespace ?? '', route.metadata?.name ?? '')],
       }),
-      ...agentWorkloadKinds.map(({ kind, resource }) =>
+      ...agentWorkloadKinds.map(({ resource }) =>
         watch({
           resource,
-          filter: isAgentWorkload(kind),
+          filter: isAgentWorkload,
           mapToKeys: namespaced,
           // Which routes select an agent depends on its labels, not on a scale-down or a suspend.
           changed: workloadLabelsChanged,

@@ -6,8 +6,14 @@
 // AgentSLO controllers write phase and fast burn there) and SLOs are mapped to the agents they
 // select; residency policies and namespaces to every agent they may concern; workloads to their agent.
 
-import { agentNameOf, type WorkloadObject } from '../../agents/agent-discovery.js';
-import { agentInCaches, agentWorkloadKinds, isAgentWorkload } from '../../agents/agent-workload-watches.js';
+import { agentNameOf, isAgentWorkload } from '../../agents/agent-workload.js';
+import { agentInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
+import {
+  agentSLOs,
+  dataResidencyPolicies,
+  fallbackRoutes,
+  tokenBudgets,
+} from '../../agents/governor-resources.js';
 import { agentKeysSelectedBy, type SelectingPolicy } from '../../agents/selected-agent-keys.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import {
@@ -18,25 +24,19 @@ import {
 } from '../../runtime/controller/controller-definition.js';
 import { KeyIndex } from '../../runtime/controller/key-index.js';
 import { done, terminal } from '../../runtime/controller/reconcile-result.js';
-import {
-  agentSLOs,
-  dataResidencyPolicies,
-  fallbackRoutes,
-  namespaces,
-  tokenBudgets,
-} from '../../runtime/kube/resources.js';
-import type { PolicyStore } from '../../sidecar-services/policy-store.js';
+import { namespaces } from '../../runtime/kube/resources.js';
 import { compileAgentPolicy } from './agent-policy.js';
 import {
   budgetChangedForPolicy,
   routeChangedForPolicy,
   sloChangedForPolicy,
 } from './policy-input-changes.js';
+import type { PolicyPublisher } from './policy-publisher.js';
 
 export const POLICY_COMPILER = 'policy-compiler';
 
 export interface PolicyCompilerOptions {
-  store: PolicyStore;
+  store: PolicyPublisher;
   /** Called after each publish or removal (tests, metrics). */
   onCompiled?: (
     namespace: string,
@@ -64,12 +64,12 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
       name: POLICY_COMPILER,
       concurrency: 4,
       watches: [
-        ...agentWorkloadKinds.map(({ kind, resource }) =>
+        ...agentWorkloadKinds.map(({ resource }) =>
           watch({
             resource,
-            filter: isAgentWorkload(kind),
+            filter: isAgentWorkload,
             mapToKeys: (object) => {
-              const agent = agentNameOf(kind, object as WorkloadObject);
+              const agent = agentNameOf(object);
               const namespace = object.metadata?.namespace;
               return agent && namespace ? [agents.note(namespace, agent)] : [];
             },

@@ -3,7 +3,7 @@
 // budget's and an SLO's at every usage report, a route's at every reconcile — and recompiling every
 // selected agent for a status the compiler does not read is wasted work. Pure.
 
-import { templateLabels } from '../../agents/workload-resources.js';
+import { podTemplateLabels } from '../../agents/agent-workload.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 
 interface Versioned {
@@ -56,8 +56,8 @@ export function sloChangedForPolicy(
 
 /** Which routes select a workload depends on its pod-template labels only (not replicas, not suspend). */
 export function workloadLabelsChanged(old: KubeObject, current: KubeObject): boolean {
-  const a = templateLabels(old);
-  const b = templateLabels(current);
+  const a = podTemplateLabels(old);
+  const b = podTemplateLabels(current);
   const keys = Object.keys(a);
   return keys.length !== Object.keys(b).length || keys.some((k) => a[k] !== b[k]);
 }

@@ -3,10 +3,12 @@
 // budget's `governor.agents.dev/alerts-sent` annotation (controllers/token-budget/alert-dedup.ts), written
 // after the deliveries, so a restarted operator does not alert again; a crash between a delivery and
 // that write can repeat an alert, which receivers drop by its id (`X-Governor-Alert-Id`).
+
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import type { EventRecorder } from '../../runtime/events/event-recorder.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
-import { secrets, tokenBudgets } from '../../runtime/kube/resources.js';
+import { secrets } from '../../runtime/kube/resources.js';
 import {
   ALERTS_SENT_ANNOTATION,
   alertedThresholds,

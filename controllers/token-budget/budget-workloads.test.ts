@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AgentWorkload } from '../../agents/budget-workload.js';
+import type { AgentWorkload } from '../../agents/agent-workload.js';
 import type { SelectedWorkload } from '../../agents/selected-agents.js';
 import { budgetWorkloadPlan } from './budget-workloads.js';
 import { SUSPENDED_BY_ANNOTATION, SUSPENDED_REPLICAS_ANNOTATION } from './suspend-plan.js';

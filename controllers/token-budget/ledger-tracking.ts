@@ -3,7 +3,7 @@
 // the ledger when the agent has none yet, exactly as usage ingest would, and writes with the
 // resourceVersion read (a 409 means ingest wrote in between: the reconcile retries).
 
-import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { agentUsageLedgers } from '../../agents/governor-resources.js';
 import type { BudgetPeriodSpec } from '../../apis/budget-period.js';
 import { AGENT_LABEL, API_VERSION } from '../../apis/group-version.js';
 import { emptyLedger, ledgerName } from '../../apis/ledger/ledger-name.js';

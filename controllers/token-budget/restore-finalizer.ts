@@ -2,10 +2,10 @@
 // suspended are restored. Added and removed with JSON patches that `test` the finalizer list first,
 // so a concurrent edit of the list fails (409 / 422) instead of being overwritten.
 
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import { GROUP } from '../../apis/group-version.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
-import { tokenBudgets } from '../../runtime/kube/resources.js';
 
 export const RESTORE_FINALIZER = `${GROUP}/restore-workloads`;
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AgentWorkload, agentWorkload } from '../../agents/budget-workload.js';
+import { type AgentWorkload, agentWorkload } from '../../agents/agent-workload.js';
 import {
   SUSPENDED_BY_ANNOTATION as BY,
   SUSPENDED_REPLICAS_ANNOTATION as KEPT,

@@ -1,4 +1,4 @@
-import type { AgentWorkload, WorkloadKind } from '../../agents/budget-workload.js';
+import type { AgentWorkload, WorkloadKind } from '../../agents/agent-workload.js';
 import { GROUP } from '../../apis/group-version.js';
 
 /** Replicas of a Deployment / StatefulSet before a budget scaled it to zero. */

@@ -3,6 +3,7 @@
 // writes a ledger for every recorded batch, and that write's watch event requeues the budgets that
 // select its agent at once — after the cache holds the new counts (docs/adr/0008-budgets-and-slos-requeue-on-ledger-watch.md).
 
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import { selectedAgentWatches } from '../../agents/selected-agent-watches.js';
 import {
   type ControllerFactory,
@@ -11,7 +12,6 @@ import {
 } from '../../runtime/controller/controller-definition.js';
 import { done } from '../../runtime/controller/reconcile-result.js';
 import { isNotFound } from '../../runtime/kube/api-error.js';
-import { tokenBudgets } from '../../runtime/kube/resources.js';
 import type { AlertContext } from './budget-alerts.js';
 import { budgetMetrics } from './budget-metrics.js';
 import { DEFAULT_COUNTERS_PACE_MS } from './status-counters-pace.js';

@@ -2,15 +2,14 @@
 // (E's pure functions), the Suspend action on workloads, alerts, and the status — written only when
 // it changed. Requeues at the period end, when the reset restores what was suspended.
 import { isDeepStrictEqual } from 'node:util';
-import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { workloadResources } from '../../agents/agent-workload.js';
+import { agentUsageLedgers, tokenBudgets } from '../../agents/governor-resources.js';
 import { agentNames, agentWorkloadsIn, selectedWorkloads } from '../../agents/selected-agents.js';
-import { workloadResources } from '../../agents/workload-resources.js';
 import { emptyLedger, ledgerName } from '../../apis/ledger/ledger-name.js';
 import type { TokenBudget, TokenBudgetStatus } from '../../apis/token-budget.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
 import { done, type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject, ObjectKey } from '../../runtime/kube/kube-object.js';
-import { tokenBudgets } from '../../runtime/kube/resources.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { applyWorkloadChanges } from '../workload-actions/apply-workload-changes.js';
 import { ALERTS_SENT_ANNOTATION, alertedThresholds, alertsDue } from './alert-dedup.js';

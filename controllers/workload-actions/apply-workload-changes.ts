@@ -4,7 +4,7 @@
 // acting on a stale one. Every change that lands is told twice: an Event on the workload (related:
 // the budget) and one on the budget.
 
-import { workloadResources } from '../../agents/workload-resources.js';
+import { workloadResources } from '../../agents/agent-workload.js';
 import type { EventRecorder } from '../../runtime/events/event-recorder.js';
 import { isConflict, isNotFound } from '../../runtime/kube/api-error.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';

@@ -5,8 +5,10 @@
 //    75 %  Degrade    the provider receives gpt-4o-mini instead of gpt-4o
 //   100 %  Suspend    marketing: Deployment scaled to 0, CronJob suspended, calls refused with 429;
 //                     support (critical): still 2 replicas, answered on the cheaper model
+
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
-import { cronJobs, deployments, events, tokenBudgets } from '../../runtime/kube/resources.js';
+import { cronJobs, deployments, events } from '../../runtime/kube/resources.js';
 import { AgentTraffic } from '../agent-traffic.js';
 import { type AgentName, connected, DEMO, type DemoContext, waitFor } from '../demo-context.js';
 import type { DemoStep } from '../demo-step.js';

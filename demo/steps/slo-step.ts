@@ -1,8 +1,9 @@
 // Step 10: the support agent's SLO as the operator computes it from the usage the sidecar reported:
 // latency at the 95th percentile, success, the error budget left and the burn rate per window. The
 // outage's calls answered by the slower Swedish target count as slow, so the latency budget burns.
+
+import { agentSLOs } from '../../agents/governor-resources.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
-import { agentSLOs } from '../../runtime/kube/resources.js';
 import { connected, DEMO, waitFor } from '../demo-context.js';
 import type { DemoStep } from '../demo-step.js';
 

@@ -5,10 +5,11 @@
 // residency policies it leaves (the cluster is shared with the other suites).
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:tls';
+import { dataResidencyPolicies } from '../../agents/governor-resources.js';
 import { ApiTransport } from '../../runtime/kube/api-transport.js';
 import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
-import { dataResidencyPolicies, namespaces } from '../../runtime/kube/resources.js';
+import { namespaces } from '../../runtime/kube/resources.js';
 import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
 import { operatorCommandLine } from '../../testing/operator-command-line.js';
 import type { TestCluster } from '../../testing/test-cluster.js';

@@ -6,8 +6,9 @@
 // warnings printed by kubectl; and a dry-run that changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { dataResidencyPolicies } from '../../agents/governor-resources.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
-import { dataResidencyPolicies, deployments, namespaces } from '../../runtime/kube/resources.js';
+import { deployments, namespaces } from '../../runtime/kube/resources.js';
 import { eventually } from '../../testing/eventually.js';
 import { installCrds } from '../../testing/install-crds.js';
 import type { KubectlResult } from '../../testing/kubectl.js';

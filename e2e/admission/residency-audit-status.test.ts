@@ -6,11 +6,12 @@
 // Pod and a DaemonSet made before their namespace was selected.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { dataResidencyPolicies } from '../../agents/governor-resources.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import { resourceType } from '../../runtime/kube/resource-type.js';
-import { dataResidencyPolicies, deployments, namespaces } from '../../runtime/kube/resources.js';
+import { deployments, namespaces } from '../../runtime/kube/resources.js';
 import { eventually } from '../../testing/eventually.js';
 import { installCrds } from '../../testing/install-crds.js';
 import { type TestCluster, testCluster } from '../../testing/test-cluster.js';

@@ -10,18 +10,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import {
+  agentSLOs,
+  dataResidencyPolicies,
+  fallbackRoutes,
+  tokenBudgets,
+} from '../../agents/governor-resources.js';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import { ApiTransport } from '../../runtime/kube/api-transport.js';
 import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
-import {
-  agentSLOs,
-  dataResidencyPolicies,
-  deployments,
-  fallbackRoutes,
-  namespaces,
-  tokenBudgets,
-} from '../../runtime/kube/resources.js';
+import { deployments, namespaces } from '../../runtime/kube/resources.js';
 import { agentDeployment } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import { installCrds } from '../../testing/install-crds.js';

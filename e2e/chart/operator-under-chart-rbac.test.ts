@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { dataResidencyPolicies, tokenBudgets } from '../../agents/governor-resources.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { POLICY_PATH, USAGE_PATH } from '../../apis/sidecar-protocol.js';
@@ -25,15 +26,7 @@ import { freePorts } from '../../local-cluster/free-port.js';
 import { ApiTransport } from '../../runtime/kube/api-transport.js';
 import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
-import {
-  configMaps,
-  cronJobs,
-  dataResidencyPolicies,
-  deployments,
-  namespaces,
-  secrets,
-  tokenBudgets,
-} from '../../runtime/kube/resources.js';
+import { configMaps, cronJobs, deployments, namespaces, secrets } from '../../runtime/kube/resources.js';
 import {
   agentCronJob,
   agentDeployment,

@@ -4,13 +4,14 @@
 // the SLO) once it is installed.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { agentSLOs } from '../../agents/governor-resources.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
 import { RULES_CONDITION } from '../../controllers/agent-slo/agent-slo-reconciler.js';
 import { prometheusRules } from '../../controllers/agent-slo/prometheus-rule-sync.js';
 import { ApiTransport } from '../../runtime/kube/api-transport.js';
 import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
-import { agentSLOs, namespaces } from '../../runtime/kube/resources.js';
+import { namespaces } from '../../runtime/kube/resources.js';
 import type { Operator } from '../../runtime/manager/operator-runtime.js';
 import {
   agentDeployment,

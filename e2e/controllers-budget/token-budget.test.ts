@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import { ALERTS_SENT_ANNOTATION } from '../../controllers/token-budget/alert-dedup.js';
 import { verifyAlertSignature } from '../../controllers/token-budget/alert-signature.js';
@@ -18,7 +19,7 @@ import {
 import { ApiTransport } from '../../runtime/kube/api-transport.js';
 import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
-import { cronJobs, deployments, events, namespaces, tokenBudgets } from '../../runtime/kube/resources.js';
+import { cronJobs, deployments, events, namespaces } from '../../runtime/kube/resources.js';
 import type { Operator } from '../../runtime/manager/operator-runtime.js';
 import {
   agentCronJob,

@@ -3,8 +3,9 @@
 // budget status the TokenBudget controller writes, and go away with the agent's last workload.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
-import { configMaps, deployments, tokenBudgets } from '../../runtime/kube/resources.js';
+import { configMaps, deployments } from '../../runtime/kube/resources.js';
 import { eventually } from '../../testing/eventually.js';
 import { type ExamplesEnvironment, example, startExamplesEnvironment } from './examples-environment.js';
 

@@ -8,6 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { parse } from 'yaml';
+import {
+  agentSLOs,
+  dataResidencyPolicies,
+  fallbackRoutes,
+  tokenBudgets,
+} from '../../agents/governor-resources.js';
 import { policyInConfigMap } from '../../agents/policy-config-map.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
@@ -19,16 +25,7 @@ import { ApiTransport } from '../../runtime/kube/api-transport.js';
 import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
-import {
-  agentSLOs,
-  configMaps,
-  cronJobs,
-  dataResidencyPolicies,
-  deployments,
-  fallbackRoutes,
-  namespaces,
-  tokenBudgets,
-} from '../../runtime/kube/resources.js';
+import { configMaps, cronJobs, deployments, namespaces } from '../../runtime/kube/resources.js';
 import { type Operator, startOperator } from '../../runtime/manager/operator-runtime.js';
 import { PolicyStore } from '../../sidecar-services/policy-store.js';
 import { sidecarServicesService } from '../../sidecar-services/sidecar-services-service.js';

@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fallbackRoutes } from '../../agents/governor-resources.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
-import { deployments, events, fallbackRoutes } from '../../runtime/kube/resources.js';
+import { deployments, events } from '../../runtime/kube/resources.js';
 import { eventually } from '../../testing/eventually.js';
 import { type ExamplesEnvironment, startExamplesEnvironment } from './examples-environment.js';
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { isAgentWorkload } from '../../agents/agent-workload.js';
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import { Informer } from '../../runtime/informer/informer.js';
 import { InformerSet } from '../../runtime/informer/informer-set.js';
 import { ApiTransport } from '../../runtime/kube/api-transport.js';
@@ -19,7 +20,6 @@ import {
   type Deployment,
   deployments,
   namespaces,
-  tokenBudgets,
 } from '../../runtime/kube/resources.js';
 import { eventually } from '../../testing/eventually.js';
 import { installCrds } from '../../testing/install-crds.js';

@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../runtime/kube/api-error.js';
 import { ApiTransport } from '../../runtime/kube/api-transport.js';
 import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-client.js';
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
-import { type ConfigMap, configMaps, namespaces, tokenBudgets } from '../../runtime/kube/resources.js';
+import { type ConfigMap, configMaps, namespaces } from '../../runtime/kube/resources.js';
 import { installCrds } from '../../testing/install-crds.js';
 import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 

@@ -9,12 +9,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import {
   SUSPENDED_BY_ANNOTATION,
   SUSPENDED_REPLICAS_ANNOTATION,
 } from '../../controllers/token-budget/suspend-plan.js';
-import { cronJobs, deployments, events, tokenBudgets } from '../../runtime/kube/resources.js';
+import { cronJobs, deployments, events } from '../../runtime/kube/resources.js';
 import { eventually } from '../../testing/eventually.js';
 import {
   createMarketingAgents,

@@ -6,17 +6,17 @@
 // (a misspelt region: the API server's schema cannot know the catalog).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type AgentSLO, agentSLOSpec } from '../../apis/agent-slo.js';
-import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
-import type { TokenBudget } from '../../apis/token-budget.js';
-import type { ResourceType } from '../../runtime/kube/resource-type.js';
 import {
   agentSLOs,
   dataResidencyPolicies,
   fallbackRoutes,
-  namespaces,
   tokenBudgets,
-} from '../../runtime/kube/resources.js';
+} from '../../agents/governor-resources.js';
+import { type AgentSLO, agentSLOSpec } from '../../apis/agent-slo.js';
+import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import type { TokenBudget } from '../../apis/token-budget.js';
+import type { ResourceType } from '../../runtime/kube/resource-type.js';
+import { namespaces } from '../../runtime/kube/resources.js';
 import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import {

@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { tokenBudgets } from '../../agents/governor-resources.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import { ALERTS_SENT_ANNOTATION } from '../../controllers/token-budget/alert-dedup.js';
 import {
   SUSPENDED_BY_ANNOTATION,
   SUSPENDED_REPLICAS_ANNOTATION,
 } from '../../controllers/token-budget/suspend-plan.js';
-import { cronJobs, deployments, events, leases, tokenBudgets } from '../../runtime/kube/resources.js';
+import { cronJobs, deployments, events, leases } from '../../runtime/kube/resources.js';
 import { recordUsage, TestClock, usageEntry } from '../../testing/budget-fixture.js';
 import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
 import { eventually, metricValue } from '../../testing/eventually.js';

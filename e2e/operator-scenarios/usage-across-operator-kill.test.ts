@@ -7,9 +7,8 @@
 // LLM served.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { agentUsageLedgers, tokenBudgets } from '../../agents/governor-resources.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
-import { tokenBudgets } from '../../runtime/kube/resources.js';
 import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent } from 'undici';
-import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { agentUsageLedgers } from '../../agents/governor-resources.js';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import { createClusterCertificates } from '../../local-cluster/certificates.js';
 import { policyFor } from '../../sidecar-services/testdata/policies.js';

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { agentUsageLedgers } from '../../agents/governor-resources.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { configMaps } from '../../runtime/kube/resources.js';
 import { type RunningSidecar, startSidecar } from '../../sidecar/main.js';

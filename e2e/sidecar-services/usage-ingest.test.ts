@@ -4,7 +4,7 @@
 // counts once. Bad batches get a 400 naming the field; a follower answers 503.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { agentUsageLedgers } from '../../agents/ledger-resource.js';
+import { agentUsageLedgers } from '../../agents/governor-resources.js';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck } from '../../apis/usage-batch.js';
 import {

@@ -1,8 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatKey, keyOf, objectKeyString, parseKey } from './kube-object.js';
-import { apiVersionOf, collectionPath, objectPath, resourceName } from './resource-type.js';
-import { configMaps, dataResidencyPolicies, deployments, leases, tokenBudgets } from './resources.js';
+import { apiVersionOf, collectionPath, objectPath, resourceName, resourceType } from './resource-type.js';
+import { configMaps, deployments, leases } from './resources.js';
+
+// A namespaced and a cluster-scoped custom resource, as a product defines its own.
+const tokenBudgets = resourceType({
+  group: 'governor.agents.dev',
+  version: 'v1alpha1',
+  plural: 'tokenbudgets',
+  kind: 'TokenBudget',
+  namespaced: true,
+});
+const dataResidencyPolicies = resourceType({
+  group: 'governor.agents.dev',
+  version: 'v1alpha1',
+  plural: 'dataresidencypolicies',
+  kind: 'DataResidencyPolicy',
+  namespaced: false,
+});
 
 describe('object keys', () => {
   const cases: Array<[string, { namespace?: string; name: string }]> = [

@@ -1,5 +1,5 @@
-// The resources the operator lists, watches and changes, with their object types as they travel
-// on the wire (JSON: timestamps are strings, not the Date objects client-node's models declare).
+// Kubernetes' own resources the runtime and its controllers list, watch and change, with their object
+// types as they travel on the wire (JSON: timestamps are strings, not the Date objects client-node's models declare).
 import type {
   EventsV1Event,
   V1ConfigMap,
@@ -11,11 +11,6 @@ import type {
   V1Secret,
   V1StatefulSet,
 } from '@kubernetes/client-node';
-import type { AgentSLO } from '../../apis/agent-slo.js';
-import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
-import type { FallbackRoute } from '../../apis/fallback-route.js';
-import { GROUP, VERSION } from '../../apis/group-version.js';
-import type { TokenBudget } from '../../apis/token-budget.js';
 import { resourceType } from './resource-type.js';
 
 /** A client-node model type as JSON carries it: every Date (and MicroTime) is an RFC 3339 string. */
@@ -36,35 +31,6 @@ export type Lease = Wire<V1Lease>;
 export type Namespace = Wire<V1Namespace>;
 export type KubeEvent = Wire<EventsV1Event>;
 export type Secret = Wire<V1Secret>;
-
-export const tokenBudgets = resourceType<TokenBudget>({
-  group: GROUP,
-  version: VERSION,
-  plural: 'tokenbudgets',
-  kind: 'TokenBudget',
-  namespaced: true,
-});
-export const agentSLOs = resourceType<AgentSLO>({
-  group: GROUP,
-  version: VERSION,
-  plural: 'agentslos',
-  kind: 'AgentSLO',
-  namespaced: true,
-});
-export const dataResidencyPolicies = resourceType<DataResidencyPolicy>({
-  group: GROUP,
-  version: VERSION,
-  plural: 'dataresidencypolicies',
-  kind: 'DataResidencyPolicy',
-  namespaced: false,
-});
-export const fallbackRoutes = resourceType<FallbackRoute>({
-  group: GROUP,
-  version: VERSION,
-  plural: 'fallbackroutes',
-  kind: 'FallbackRoute',
-  namespaced: true,
-});
 
 export const deployments = resourceType<Deployment>({
   group: 'apps',

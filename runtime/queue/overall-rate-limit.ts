@@ -2,7 +2,7 @@
 // Reserving a token when the bucket is empty returns how long to wait for it (the token is already
 // spoken for), like golang.org/x/time/rate's Reserve().Delay().
 
-export class TokenBucket {
+export class OverallRateLimit {
   private tokens: number;
   private updatedAt: number;
 

@@ -2,7 +2,7 @@
 // and the queue's overall token bucket (many keys failing at once must not flood the API server).
 // client-go's DefaultControllerRateLimiter, with the cap of reconcileBackoff.
 import { type BackoffPolicy, backoffDelay, reconcileBackoff } from './backoff.js';
-import { TokenBucket } from './overall-rate-limit.js';
+import { OverallRateLimit } from './overall-rate-limit.js';
 
 export interface RateLimiterOptions {
   backoff?: BackoffPolicy;
@@ -15,12 +15,12 @@ export interface RateLimiterOptions {
 
 export class KeyRateLimiter {
   private readonly failures = new Map<string, number>();
-  private readonly bucket: TokenBucket;
+  private readonly bucket: OverallRateLimit;
   private readonly backoff: BackoffPolicy;
 
   constructor(options: RateLimiterOptions = {}) {
     this.backoff = options.backoff ?? reconcileBackoff;
-    this.bucket = new TokenBucket(options.perSecond ?? 10, options.burst ?? 100, options.now);
+    this.bucket = new OverallRateLimit(options.perSecond ?? 10, options.burst ?? 100, options.now);
   }
 
   /** Records one more failure of `key` and returns how long to wait before retrying it. */

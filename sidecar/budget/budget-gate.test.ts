@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TokenUsage } from '../accounting/token-usage.js';
 import { BudgetGate } from './budget-gate.js';
-import type { Admission, AdmissionRequest, Reservation } from './gate-request.js';
+import type { GateRequest, GateVerdict, Reservation } from './gate-verdict.js';
 import { budget, NEXT_MIDNIGHT, policy, T0 } from './testdata/policies.js';
 
 function gateAt(start = T0) {
@@ -11,7 +11,7 @@ function gateAt(start = T0) {
   return { gate, clock };
 }
 
-function ask(overrides: Partial<AdmissionRequest> = {}): AdmissionRequest {
+function ask(overrides: Partial<GateRequest> = {}): GateRequest {
   return {
     api: 'chat.completions',
     model: 'gpt-4o',
@@ -28,14 +28,14 @@ const used = (inputTokens: number, outputTokens: number): { usage: TokenUsage; c
   costMicros: 0,
 });
 
-function admitted(a: Admission): Extract<Admission, { kind: 'admit' }> {
+function admitted(a: GateVerdict): Extract<GateVerdict, { kind: 'admit' }> {
   assert.equal(a.kind, 'admit', a.kind === 'refuse' ? a.message : '');
-  return a as Extract<Admission, { kind: 'admit' }>;
+  return a as Extract<GateVerdict, { kind: 'admit' }>;
 }
 
-function refused(a: Admission): Extract<Admission, { kind: 'refuse' }> {
+function refused(a: GateVerdict): Extract<GateVerdict, { kind: 'refuse' }> {
   assert.equal(a.kind, 'refuse', 'expected a refusal');
-  return a as Extract<Admission, { kind: 'refuse' }>;
+  return a as Extract<GateVerdict, { kind: 'refuse' }>;
 }
 
 /** Deterministic pseudo-random numbers (mulberry32). */

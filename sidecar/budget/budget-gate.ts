@@ -3,14 +3,14 @@ import { costMicros } from '../accounting/cost.js';
 import type { TokenUsage } from '../accounting/token-usage.js';
 import { BudgetLedger } from './budget-ledger.js';
 import {
-  type Admission,
-  type AdmissionRequest,
   type BudgetSnapshot,
+  type GateRequest,
+  type GateVerdict,
   type Refusal,
   type Reservation,
   refuse,
   secondsUntil,
-} from './gate-request.js';
+} from './gate-verdict.js';
 import { type BudgetUse, budgetPhase } from './local-phase.js';
 import { type EvaluatedBudget, phaseVerdict } from './phase-verdict.js';
 import { type FastBurn, fastBurn, type ReasoningLimits, reasoningLimits } from './reasoning-limits.js';
@@ -23,7 +23,7 @@ import {
 import { TraceCalls } from './trace-calls.js';
 import { clampTo, estimatedUsage, fits, reservedOutput, type WorstCase } from './worst-case.js';
 
-export type { Admission, AdmissionRequest, BudgetSnapshot, Reservation } from './gate-request.js';
+export type { BudgetSnapshot, GateRequest, GateVerdict, Reservation } from './gate-verdict.js';
 
 /** Seconds a caller refused for lack of room should wait when calls in flight may free it. */
 const IN_FLIGHT_RETRY_SECONDS = 2;
@@ -87,7 +87,7 @@ export class BudgetGate {
     for (const name of [...this.ledgers.keys()]) if (!names.has(name)) this.ledgers.delete(name);
   }
 
-  admit(request: AdmissionRequest): Admission {
+  admit(request: GateRequest): GateVerdict {
     tokenCount('estimatedInputTokens', request.estimatedInputTokens);
     tokenCount('worstCaseOutputTokens', request.worstCaseOutputTokens);
     const policy = this.policy;
@@ -240,7 +240,7 @@ export class BudgetGate {
   }
 
   private checkReasoning(
-    request: AdmissionRequest,
+    request: GateRequest,
     limits: ReasoningLimits,
     decisions: string[],
   ): Refusal | undefined {
@@ -265,7 +265,7 @@ export class BudgetGate {
   /** The model to call while `budget` degrades: the budget's, else the route's cheaper model. */
   private degrade(
     budget: EffectiveBudget,
-    request: AdmissionRequest,
+    request: GateRequest,
     critical: boolean,
     decisions: string[],
   ): string {
@@ -282,14 +282,14 @@ export class BudgetGate {
   }
 
   private commit(
-    request: AdmissionRequest,
+    request: GateRequest,
     model: string,
     outputTokens: number,
     worstCost: number,
     ledgers: BudgetLedger[],
     decisions: string[],
     maxOutputTokens?: number,
-  ): Admission {
+  ): GateVerdict {
     const tokens = request.estimatedInputTokens + outputTokens;
     for (const ledger of ledgers) {
       ledger.reserved.tokens += tokens;
@@ -305,7 +305,7 @@ export class BudgetGate {
     };
     this.open.add(reservation.id);
     if (!request.traceGenerated) this.traces.add(request.traceId);
-    const admission: Admission = { kind: 'admit', reservation, model, decisions };
+    const admission: GateVerdict = { kind: 'admit', reservation, model, decisions };
     if (maxOutputTokens !== undefined) admission.maxOutputTokens = maxOutputTokens;
     return admission;
   }

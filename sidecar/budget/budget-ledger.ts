@@ -1,7 +1,7 @@
 import { type BudgetPeriodSpec, currentPeriod } from '../../apis/budget-period.js';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { BudgetUse } from './local-phase.js';
-import { TokenBucket } from './throttle-bucket.js';
+import { ThrottleBucket } from './throttle-bucket.js';
 
 /** The TokenBudget default, for rolling a budget whose policy carries no `period`. */
 const DEFAULT_PERIOD: BudgetPeriodSpec = { reset: 'Daily', timeZone: 'UTC' };
@@ -27,7 +27,7 @@ export class BudgetLedger {
   operatorCurrent: boolean;
   local: BudgetUse = { tokens: 0, costMicros: 0 };
   reserved: BudgetUse = { tokens: 0, costMicros: 0 };
-  private bucket: TokenBucket | undefined;
+  private bucket: ThrottleBucket | undefined;
 
   constructor(budget: EffectiveBudget, now: number) {
     this.budget = budget;
@@ -97,10 +97,10 @@ export class BudgetLedger {
     return { tokens: base.tokens + this.local.tokens, costMicros: base.costMicros + this.local.costMicros };
   }
 
-  throttle(now: number): TokenBucket | undefined {
+  throttle(now: number): ThrottleBucket | undefined {
     const rate = this.budget.requestsPerMinute;
     if (rate === undefined) return undefined;
-    this.bucket ??= new TokenBucket(rate, now);
+    this.bucket ??= new ThrottleBucket(rate, now);
     return this.bucket;
   }
 }

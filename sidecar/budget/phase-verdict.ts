@@ -1,9 +1,9 @@
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { BudgetLedger } from './budget-ledger.js';
-import { type Refusal, refuse, secondsUntil } from './gate-request.js';
+import { type Refusal, refuse, secondsUntil } from './gate-verdict.js';
 import type { BudgetUse, PhaseDecision } from './local-phase.js';
 import { exhaustedMessage, throttledMessage } from './refusal-messages.js';
-import type { TokenBucket } from './throttle-bucket.js';
+import type { ThrottleBucket } from './throttle-bucket.js';
 
 /** A budget that applies to a request, with its use and phase at admission. */
 export interface EvaluatedBudget {
@@ -17,7 +17,7 @@ export interface PhaseVerdict {
   /** The first budget whose phase asks to degrade (Degrade in force, or exhausted for a critical agent). */
   degradeFor?: EffectiveBudget;
   /** Throttle buckets to take a token from once the call is admitted. */
-  buckets: TokenBucket[];
+  buckets: ThrottleBucket[];
 }
 
 /**
@@ -54,7 +54,7 @@ export function phaseVerdict(
     if (state.actions.includes('Degrade')) degradeFor ??= budget;
   }
 
-  const buckets: TokenBucket[] = [];
+  const buckets: ThrottleBucket[] = [];
   for (const { ledger, state } of evaluated) {
     if (!state.actions.includes('Throttle')) continue;
     const bucket = ledger.throttle(now);

@@ -3,7 +3,7 @@
  * burst is one second's worth (at least one request), so a throttled agent cannot spend a minute's
  * allowance in one go.
  */
-export class TokenBucket {
+export class ThrottleBucket {
   private tokens: number;
   private last: number;
   readonly burst: number;

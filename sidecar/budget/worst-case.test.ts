@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { effectiveBudget } from '../../apis/effective-policy.js';
-import type { AdmissionRequest } from './gate-request.js';
+import type { GateRequest } from './gate-verdict.js';
 import { budget } from './testdata/policies.js';
 import { clampTo, fits, reservedOutput } from './worst-case.js';
 
-type Ask = Pick<AdmissionRequest, 'api' | 'requestedMaxOutputTokens' | 'worstCaseOutputTokens' | 'choices'>;
+type Ask = Pick<GateRequest, 'api' | 'requestedMaxOutputTokens' | 'worstCaseOutputTokens' | 'choices'>;
 
 describe('clampTo', () => {
   const cases: { name: string; ask: Ask; limit?: number; max?: number }[] = [

@@ -1,6 +1,6 @@
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { TokenUsage } from '../accounting/token-usage.js';
-import type { AdmissionRequest } from './gate-request.js';
+import type { GateRequest } from './gate-verdict.js';
 import type { BudgetUse } from './local-phase.js';
 import type { ReasoningLimits } from './reasoning-limits.js';
 
@@ -40,7 +40,7 @@ export function fits(
  * the request asks for more, or for nothing (then the limit is set); undefined when it asks for less.
  */
 export function clampTo(
-  request: Pick<AdmissionRequest, 'api' | 'requestedMaxOutputTokens'>,
+  request: Pick<GateRequest, 'api' | 'requestedMaxOutputTokens'>,
   limits: ReasoningLimits,
 ): { maxOutputTokens?: number; decisions: string[] } {
   const limit = limits.maxTokensPerRequest;
@@ -55,7 +55,7 @@ export function clampTo(
 
 /** Output tokens to reserve: the worst case, with a clamp applied per choice. */
 export function reservedOutput(
-  request: Pick<AdmissionRequest, 'api' | 'requestedMaxOutputTokens' | 'worstCaseOutputTokens' | 'choices'>,
+  request: Pick<GateRequest, 'api' | 'requestedMaxOutputTokens' | 'worstCaseOutputTokens' | 'choices'>,
   clamp: number | undefined,
 ): number {
   const worst = request.worstCaseOutputTokens;

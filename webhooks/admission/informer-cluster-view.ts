@@ -4,15 +4,10 @@
 // the API server on demand — they are many and rarely needed — behind a small cache with a short
 // lifetime, so a burst of pods referencing one ConfigMap costs one GET.
 import { LRUCache } from 'lru-cache';
+import { dataResidencyPolicies, fallbackRoutes, tokenBudgets } from '../../agents/governor-resources.js';
 import type { InformerSet } from '../../runtime/informer/informer-set.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
-import {
-  configMaps,
-  dataResidencyPolicies,
-  fallbackRoutes,
-  namespaces,
-  tokenBudgets,
-} from '../../runtime/kube/resources.js';
+import { configMaps, namespaces } from '../../runtime/kube/resources.js';
 import type { AdmissionClusterView } from './admission-cluster-view.js';
 
 export interface InformerClusterViewOptions {

@@ -4,7 +4,8 @@
 // its agent uses (agents/route-selection.ts, the choice the policy compiler makes), each
 // judged against the policies of the namespace; the strictest objecting policy answers for each.
 
-import type { Agent, AgentWorkloadKind } from '../../agents/agent-discovery.js';
+import type { Agent } from '../../agents/agent-discovery.js';
+import type { WorkloadKind } from '../../agents/agent-workload.js';
 import { selectRoutes } from '../../agents/route-selection.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import { AGENT_LABEL } from '../../apis/group-version.js';
@@ -105,7 +106,7 @@ function agentRoutes(workload: AdmittedWorkload, routes: readonly FallbackRoute[
     critical: false,
     workloads: [
       {
-        kind: workload.kind as AgentWorkloadKind,
+        kind: workload.kind as WorkloadKind,
         namespace: workload.namespace,
         name: workload.name,
         labels: workload.labels,

@@ -2,7 +2,7 @@ import type { ApiKind } from '../http/api-kind.js';
 import type { BudgetAction, BudgetPhase } from './local-phase.js';
 
 /** What the budget gate is asked about one call, before it is forwarded. */
-export interface AdmissionRequest {
+export interface GateRequest {
   api: ApiKind;
   model: string;
   useCase?: string;
@@ -30,7 +30,7 @@ export interface Reservation {
   readonly holds: readonly { readonly budget: string; readonly epoch: number }[];
 }
 
-export type Admission =
+export type GateVerdict =
   | { kind: 'admit'; reservation: Reservation; model: string; maxOutputTokens?: number; decisions: string[] }
   | {
       kind: 'refuse';
@@ -58,7 +58,7 @@ export interface BudgetSnapshot {
   resetsAt: string;
 }
 
-export type Refusal = Extract<Admission, { kind: 'refuse' }>;
+export type Refusal = Extract<GateVerdict, { kind: 'refuse' }>;
 
 /** Seconds from `now` until `end` (epoch ms), at least 1: a Retry-After value. */
 export function secondsUntil(end: number, now: number): number {

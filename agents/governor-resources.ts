@@ -1,0 +1,45 @@
+// The custom resources of governor.agents.dev for the kube client: the four kinds a platform team
+// declares and the AgentUsageLedger the sidecar services write.
+import type { AgentSLO } from '../apis/agent-slo.js';
+import type { DataResidencyPolicy } from '../apis/data-residency-policy.js';
+import type { FallbackRoute } from '../apis/fallback-route.js';
+import { GROUP, VERSION } from '../apis/group-version.js';
+import type { TokenBudget } from '../apis/token-budget.js';
+import type { AgentUsageLedger } from '../apis/usage-ledger.js';
+import { resourceType } from '../runtime/kube/resource-type.js';
+
+export const tokenBudgets = resourceType<TokenBudget>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'tokenbudgets',
+  kind: 'TokenBudget',
+  namespaced: true,
+});
+export const agentSLOs = resourceType<AgentSLO>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'agentslos',
+  kind: 'AgentSLO',
+  namespaced: true,
+});
+export const dataResidencyPolicies = resourceType<DataResidencyPolicy>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'dataresidencypolicies',
+  kind: 'DataResidencyPolicy',
+  namespaced: false,
+});
+export const fallbackRoutes = resourceType<FallbackRoute>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'fallbackroutes',
+  kind: 'FallbackRoute',
+  namespaced: true,
+});
+export const agentUsageLedgers = resourceType<AgentUsageLedger>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'agentusageledgers',
+  kind: 'AgentUsageLedger',
+  namespaced: true,
+});

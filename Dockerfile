@@ -17,7 +17,7 @@ COPY . .
 RUN npx tsc -p tsconfig.json && find dist -name '*.test.js' -delete && find dist -name '*.test.js.map' -delete
 
 # Runtime: production dependencies and the compiled code the two commands load, nothing else
-# (no tests, e2e suites, benchmarks or the local-cluster launcher).
+# (no tests, test doubles, e2e suites, benchmarks, tools or the local-cluster launcher).
 FROM ${NODE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="agent-governor" \
       org.opencontainers.image.description="Kubernetes operator and sidecar that govern AI agents: SLOs, token budgets, data residency, fallback routes" \
@@ -29,9 +29,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /src/dist/apis dist/apis
-COPY --from=build /src/dist/operator dist/operator
+COPY --from=build /src/dist/runtime dist/runtime
+COPY --from=build /src/dist/agents dist/agents
+COPY --from=build /src/dist/residency dist/residency
 COPY --from=build /src/dist/controllers dist/controllers
 COPY --from=build /src/dist/webhooks dist/webhooks
+COPY --from=build /src/dist/sidecar-services dist/sidecar-services
+COPY --from=build /src/dist/operator dist/operator
 COPY --from=build /src/dist/sidecar dist/sidecar
 COPY --from=build /src/dist/cli dist/cli
 COPY bin bin

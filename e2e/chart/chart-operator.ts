@@ -55,7 +55,10 @@ export async function startChartOperator(options: ChartOperatorOptions): Promise
   );
   const [, metricsUrl = '', healthUrl = '', sidecarServicesUrl = '', webhooksUrl] = cli.ready;
   // Every line, also beyond the tail output() keeps: a refusal early on must not scroll away.
-  const refused = (line: string) => /\b403\b|forbidden/i.test(line);
+  // A 403 from the NamespaceLifecycle admission plugin (another suite's namespace being deleted while
+  // the operator writes an Event there) is not an RBAC refusal.
+  const refused = (line: string) =>
+    /\b403\b|forbidden/i.test(line) && !/because it is being terminated/.test(line);
   const forbidden = cli.output().split('\n').filter(refused);
   let partial = '';
   const onData = (chunk: Buffer | string) => {

@@ -1,7 +1,8 @@
-// Reconciles one AgentSLO: the ledgers of the selected agents summed, evaluated by E's SLO math
-// (SLIs, error budget, burn rates over 5m … 3d, fast burn with hysteresis from the last status),
-// the status written only when it changed, the PrometheusRule kept when its CRD exists, and the
-// gauges. Requeues periodically: burn rates move with time even without new usage.
+// Reconciles one AgentSLO: the ledgers of the selected agents summed, evaluated by the pure SLO
+// math beside it (slo-evaluation.ts: SLIs, error budget, burn rates over 5m … 3d, fast burn with
+// hysteresis from the last status), the status written only when it changed, the PrometheusRule
+// kept when its CRD exists, and the gauges. Requeues periodically: burn rates move with time even
+// without new usage.
 import { isDeepStrictEqual } from 'node:util';
 import { workloadResources } from '../../agents/agent-workload.js';
 import { agentSLOs, agentUsageLedgers } from '../../agents/governor-resources.js';

@@ -1,7 +1,7 @@
 // The finalizer `governor.agents.dev/restore-workloads`: a budget is not gone before the workloads it
 // suspended are restored. The runtime's finalizer helper (runtime/controller/finalizer.ts) adds it
-// to every live budget and removes it once the cleanup below is done; this file says what the
-// cleanup restores (pure).
+// to every live budget and removes it once the reconciler's cleanup has restored them without a
+// conflict; this file names the finalizer and says what that cleanup changes (pure).
 
 import type { SelectedWorkload } from '../../agents/selected-agents.js';
 import { GROUP } from '../../apis/group-version.js';

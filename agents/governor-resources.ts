@@ -1,9 +1,10 @@
-// The custom resources of governor.agents.dev for the kube client: the four kinds a platform team
+// The custom resources of governor.agents.dev for the kube client: the kinds a platform team
 // declares and the AgentUsageLedger the sidecar services write.
 import type { AgentSLO } from '../apis/agent-slo.js';
 import type { DataResidencyPolicy } from '../apis/data-residency-policy.js';
 import type { FallbackRoute } from '../apis/fallback-route.js';
 import { GROUP, VERSION } from '../apis/group-version.js';
+import type { ModelCatalog } from '../apis/model-catalog.js';
 import type { TokenBudget } from '../apis/token-budget.js';
 import type { AgentUsageLedger } from '../apis/usage-ledger.js';
 import { resourceType } from '../runtime/kube/resource-type.js';
@@ -42,4 +43,11 @@ export const agentUsageLedgers = resourceType<AgentUsageLedger>({
   plural: 'agentusageledgers',
   kind: 'AgentUsageLedger',
   namespaced: true,
+});
+export const modelCatalogs = resourceType<ModelCatalog>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'modelcatalogs',
+  kind: 'ModelCatalog',
+  namespaced: false,
 });

@@ -31,3 +31,28 @@ export function objectivePercent(description: string) {
 export function count(description: string) {
   return z.int().min(0).meta({ description, format: 'int64' });
 }
+
+/** An ISO 4217 currency code such as USD or EUR. */
+export function currency(description: string) {
+  return z
+    .string()
+    .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD or EUR' })
+    .meta({ description });
+}
+
+/** A calendar day, `YYYY-MM-DD`, read as 00:00 UTC. */
+export function calendarDay(description: string) {
+  return z
+    .string()
+    .regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, { message: 'must be a date such as 2026-01-31' })
+    .refine((day) => isCalendarDay(day), {
+      message: 'must be a calendar date that exists, such as 2026-01-31',
+    })
+    .meta({ description, format: 'date' });
+}
+
+/** True for `YYYY-MM-DD` naming a day that exists (2026-02-30 does not). */
+export function isCalendarDay(day: string): boolean {
+  const at = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(day);
+}

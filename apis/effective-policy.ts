@@ -3,7 +3,7 @@ import { FAILURE_OUTCOMES, FAST_BURN_ACTIONS } from './agent-slo.js';
 import { RESIDENCY_MODES } from './data-residency-policy.js';
 import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
 import { isTimeZone } from './time-zone.js';
-import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS } from './token-budget.js';
+import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS, UNPRICED_MODEL_RULES } from './token-budget.js';
 
 /**
  * The effective policy of one agent: everything its sidecars enforce, compiled by the operator
@@ -29,6 +29,8 @@ export const effectiveBudget = z.object({
   limitTokens: z.int().min(1).optional(),
   limitCostMicros: z.int().min(1).optional(),
   currency: z.string().default('USD'),
+  /** With a cost limit: how a call the budget cannot price is counted (apis/pricing/budget-pricing.ts); absent: HighestKnownPrice. */
+  unpricedModels: z.enum(UNPRICED_MODEL_RULES).optional(),
   /** Usage of all selected agents when the policy was compiled; the sidecar adds its own since. */
   usedTokens: z.int().min(0),
   usedCostMicros: z.int().min(0).default(0),
@@ -140,7 +142,11 @@ export const effectivePolicy = z.object({
   routes: z.array(effectiveRoute).default([]),
   residency: effectiveResidency.optional(),
   slos: z.array(effectiveSLO).default([]),
-  /** Price overrides per model, micro-units per million tokens. */
+  /**
+   * Declared prices per model (the cluster's ModelCatalogs in effect now, or a standalone file), in
+   * micro-units of `currency` per million tokens; they win over the built-in defaults
+   * (apis/pricing/). An entry without `currency` is USD, as before currencies were declared.
+   */
   pricing: z
     .record(
       z.string(),
@@ -148,9 +154,27 @@ export const effectivePolicy = z.object({
         inputPerMTok: z.int().min(0),
         outputPerMTok: z.int().min(0),
         cachedInputPerMTok: z.int().min(0).optional(),
+        cacheWritePerMTok: z.int().min(0).optional(),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/)
+          .optional(),
       }),
     )
     .default({}),
+  /** Declared exchange rates budgets convert costs with (no chains: one declared rate or its inverse). */
+  exchangeRates: z
+    .array(
+      z.object({
+        from: z.string().regex(/^[A-Z]{3}$/),
+        to: z.string().regex(/^[A-Z]{3}$/),
+        rate: z.number().positive(),
+        asOf: z.string().optional(),
+      }),
+    )
+    .optional(),
+  /** Declared most output tokens per call, by model; win over the built-in table. */
+  outputLimits: z.record(z.string(), z.int().min(1)).optional(),
   circuits: z.record(z.string(), z.enum(CIRCUIT_STATES)).optional(),
   /** `prompts: true` puts the request's prompt in the per-request log line (off by default). */
   logging: z.object({ prompts: z.boolean().default(false) }).optional(),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { agentSLOSpec, agentSLOStatus } from './agent-slo.js';
 import { dataResidencyPolicySpec, dataResidencyPolicyStatus } from './data-residency-policy.js';
 import { fallbackRouteSpec, fallbackRouteStatus } from './fallback-route.js';
+import { modelCatalogSpec, modelCatalogStatus } from './model-catalog.js';
 import { tokenBudgetSpec, tokenBudgetStatus } from './token-budget.js';
 import { usageLedgerSpec } from './usage-ledger.js';
 
@@ -210,6 +211,44 @@ export const KINDS: KindDefinition[] = [
         type: 'string',
         jsonPath: '.spec.degradeTo.model',
         description: 'Cheaper model.',
+        priority: 1,
+      },
+      ready,
+      age,
+    ],
+  },
+  {
+    kind: 'ModelCatalog',
+    plural: 'modelcatalogs',
+    singular: 'modelcatalog',
+    shortNames: ['mc', 'catalog'],
+    scope: 'Cluster',
+    description:
+      'ModelCatalog declares the prices (per million tokens, in a currency, from a date on), output limits and hosts ' +
+      'of the models agents call, and the exchange rates budgets convert costs with; the built-in tables are dated ' +
+      'defaults for every model no catalog declares.',
+    spec: modelCatalogSpec,
+    status: modelCatalogStatus,
+    printerColumns: [
+      { name: 'Models', type: 'integer', jsonPath: '.status.models', description: 'Models declared.' },
+      {
+        name: 'Priced',
+        type: 'integer',
+        jsonPath: '.status.pricedModels',
+        description: 'Models with a price in effect now, from this catalog.',
+      },
+      {
+        name: 'Next Price Change',
+        type: 'string',
+        jsonPath: '.status.nextPriceChange',
+        description: 'When a declared price next takes effect.',
+        priority: 1,
+      },
+      {
+        name: 'Defaults As Of',
+        type: 'string',
+        jsonPath: '.status.builtInDefaultsAsOf',
+        description: 'Date of the built-in tables used for models no catalog declares.',
         priority: 1,
       },
       ready,

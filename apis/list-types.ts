@@ -50,3 +50,34 @@ export function mapList<T extends z.ZodObject>(
     })
     .meta({ description, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': [key] });
 }
+
+/**
+ * A list of objects keyed by several fields together (`x-kubernetes-list-map-keys` with more than
+ * one key), e.g. exchange rates by from and to.
+ */
+export function compositeMapList<T extends z.ZodObject>(
+  item: T,
+  keys: readonly (keyof z.output<T> & string)[],
+  description: string,
+  max: number,
+) {
+  return z
+    .array(item)
+    .max(max)
+    .superRefine((values, ctx) => {
+      const seen = new Set<string>();
+      values.forEach((value, index) => {
+        const k = JSON.stringify(keys.map((key) => (value as Record<string, unknown>)[key]));
+        if (seen.has(k))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `Duplicate value: ${keys
+              .map((key) => `${key}=${JSON.stringify((value as Record<string, unknown>)[key])}`)
+              .join(', ')}`,
+          });
+        seen.add(k);
+      });
+    })
+    .meta({ description, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': [...keys] });
+}

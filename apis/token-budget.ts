@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, money, percent } from './amounts.js';
+import { count, currency, money, percent } from './amounts.js';
 import { conditions, observedGeneration } from './condition.js';
 import { labelSelector } from './label-selector.js';
 import { mapList, setList } from './list-types.js';
@@ -12,6 +12,13 @@ import { withRules } from './validation-rule.js';
 export const BUDGET_ACTIONS = ['Alert', 'Degrade', 'Throttle', 'Suspend'] as const;
 export const BUDGET_PHASES = ['Active', 'Warning', 'Exhausted'] as const;
 export const RESET_PERIODS = ['Daily', 'Weekly', 'Monthly', 'Cron'] as const;
+/** How a budget with a cost limit counts a call it cannot price (apis/pricing/budget-pricing.ts). */
+export const UNPRICED_MODEL_RULES = ['Refuse', 'HighestKnownPrice', 'TokensOnly'] as const;
+/** The rule of a budget that names none: never undercount spend, never stop an agent outright. */
+export const DEFAULT_UNPRICED_MODEL_RULE =
+  'HighestKnownPrice' satisfies (typeof UNPRICED_MODEL_RULES)[number];
+/** Why a call could not be priced in a budget's currency. */
+export const UNPRICED_REASONS = ['UnpricedModel', 'UnconvertibleCurrency'] as const;
 
 const CRON = /^(\S+\s+){4}\S+$/;
 
@@ -51,11 +58,9 @@ const limits = withRules(
     cost: money(
       'Most money the selected agents may spend per period, in currency, e.g. "150.00".',
     ).optional(),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD or EUR' })
-      .default('USD')
-      .meta({ description: 'ISO 4217 currency of cost and of the pricing table.' }),
+    currency: currency(
+      "ISO 4217 currency of cost; prices in another currency are converted with the ModelCatalogs' exchangeRates.",
+    ).default('USD'),
   }),
   'Limits per period; the budget is exhausted when any of them is reached.',
   [
@@ -153,6 +158,17 @@ export const tokenBudgetSpec = withRules(
       .optional()
       .meta({ description: 'Where Alert actions are delivered besides Kubernetes Events.' }),
     reasoningBudget: reasoningBudget.optional(),
+    unpricedModels: z
+      .enum(UNPRICED_MODEL_RULES)
+      .default(DEFAULT_UNPRICED_MODEL_RULE)
+      .meta({
+        description:
+          'With limits.cost: how a call is counted whose model has no price, or whose price is in a currency no ' +
+          'declared exchange rate converts into limits.currency. Refuse (the sidecar refuses the call, 403), ' +
+          'HighestKnownPrice (counted at the highest known input and output price) or TokensOnly (tokens count, ' +
+          'cost does not). Every such call is reported in status.pricing, condition PricingComplete and an Event. ' +
+          'Ignored without limits.cost.',
+      }),
   }),
   'Token and cost budget for the selected agents.',
   [
@@ -218,6 +234,48 @@ export const tokenBudgetStatus = z
       .max(256)
       .optional()
       .meta({ description: 'Usage per agent this period.' }),
+    pricing: z
+      .object({
+        unpricedCalls: count('Calls this period the budget could not price in its currency.').optional(),
+        unpriced: z
+          .array(
+            z
+              .object({
+                model: z.string().max(256).meta({ description: 'Model called.' }),
+                reason: z.enum(UNPRICED_REASONS).meta({
+                  description:
+                    'UnpricedModel (no declared or built-in price) or UnconvertibleCurrency (no exchange rate).',
+                }),
+                currency: z
+                  .string()
+                  .max(3)
+                  .optional()
+                  .meta({ description: 'Currency of the price, for UnconvertibleCurrency.' }),
+                calls: count('Calls this period.'),
+                tokens: count('Input plus output tokens of those calls.'),
+                countedCost: money(
+                  'What the budget counted for them, in its currency (0 under TokensOnly).',
+                ).optional(),
+              })
+              .meta({ description: 'Calls of one model the budget could not price.' }),
+          )
+          .max(16)
+          .optional()
+          .meta({ description: 'Models the budget could not price this period, most calls first.' }),
+        highestKnownPrice: z
+          .object({
+            input: money('Highest known input price per million tokens, in the budget currency.'),
+            output: money('Highest known output price per million tokens, in the budget currency.'),
+            inputModel: z.string().max(256).meta({ description: 'Model with that input price.' }),
+            outputModel: z.string().max(256).meta({ description: 'Model with that output price.' }),
+          })
+          .optional()
+          .meta({
+            description: 'The price unpriced calls are counted at (rule HighestKnownPrice, or Refuse).',
+          }),
+      })
+      .optional()
+      .meta({ description: 'Calls the budget could not price, and how it counted them (with limits.cost).' }),
     suspendedWorkloads: z
       .array(
         z

@@ -31,7 +31,21 @@ export const usageEntry = z.object({
   cachedInputTokens: z.int().min(0).default(0),
   /** Tokens counted with the tokenizer because the provider reported none (broken stream). */
   estimatedTokens: z.int().min(0).default(0),
+  /** Cost of the calls in micro-units of `currency`; 0 for unpriced calls. */
   costMicros: z.int().min(0),
+  /**
+   * ISO 4217 currency of `costMicros`: the currency of the model's price. Absent means USD (what
+   * every sidecar counted in before prices had a currency), so old batches read as they meant.
+   */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+  /**
+   * The model had no price (neither declared nor built-in): the calls' cost is not in costMicros,
+   * and each budget counts them by its own rule from their tokens. Absent means priced.
+   */
+  unpriced: z.boolean().optional(),
   outcomes: z.partialRecord(z.enum(CALL_OUTCOMES), z.int().min(0)).default({}),
   /** Counts per LATENCY_BUCKETS_MS bound plus one overflow bucket. */
   latencyBuckets: z.array(z.int().min(0)).length(LATENCY_BUCKETS_MS.length + 1),

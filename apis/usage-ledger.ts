@@ -28,8 +28,13 @@ export const HOUR_TIER_MS = 3 * 86_400_000;
 export const LEDGER_RETENTION_DAYS = 92;
 /** Budget periods one ledger tracks at once (distinct reset / time zone / schedule). */
 export const MAX_TRACKED_PERIODS = 8;
-/** Period usage lines (model × use case) kept per period; the rest fold into OTHER_LINE. */
+/** Period usage lines (model × use case × currency) kept per period; the rest fold into OTHER_LINE. */
 export const MAX_PERIOD_LINES = 32;
+/**
+ * OTHER_LINE lines a period may hold besides: one per currency and pricing state of the usage
+ * folded into them, so the fold never mixes currencies or hides an unpriced call.
+ */
+export const MAX_OTHER_LINES = 8;
 /** Model and use case of the line that takes usage beyond MAX_PERIOD_LINES. */
 export const OTHER_LINE = '(other)';
 /** Sidecar instances remembered for de-duplication; the least recently seen go first. */
@@ -55,7 +60,9 @@ const counters = {
   outputTokens: count('Output (completion) tokens.'),
   cachedInputTokens: count('Input tokens served from the provider prompt cache (part of inputTokens).'),
   estimatedTokens: count('Tokens counted by a tokenizer because the provider reported none.'),
-  costMicros: count('Cost in micro-units of the pricing currency.'),
+  costMicros: count(
+    'Cost in micro-units of the price currency (see currency on a period line; totals add every currency up).',
+  ),
 };
 
 export const usageTotals = z.object(counters).meta({ description: 'Usage counters.' });
@@ -64,6 +71,15 @@ export const periodLine = z
   .object({
     model: z.string().min(1).max(256).meta({ description: 'Model called.' }),
     useCase: z.string().max(63).optional().meta({ description: 'x-governor-use-case of the calls.' }),
+    currency: z
+      .string()
+      .max(3)
+      .optional()
+      .meta({ description: 'ISO 4217 currency of costMicros (the price currency); absent means USD.' }),
+    unpriced: z.boolean().optional().meta({
+      description:
+        'The model had no price: costMicros is 0 and each budget counts the tokens by its own rule.',
+    }),
     ...counters,
     outcomes: outcomeCounts,
   })
@@ -75,8 +91,8 @@ export const periodUsage = z
     end: instant('End of the period (exclusive).'),
     lines: z
       .array(periodLine)
-      .max(MAX_PERIOD_LINES + 1)
-      .meta({ description: 'Usage by model and use case.' }),
+      .max(MAX_PERIOD_LINES + MAX_OTHER_LINES)
+      .meta({ description: 'Usage by model, use case and currency.' }),
   })
   .meta({ description: 'Usage counted in one budget period.' });
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { agentSLO } from './agent-slo.js';
 import { dataResidencyPolicy } from './data-residency-policy.js';
 import { fallbackRoute } from './fallback-route.js';
+import { modelCatalog } from './model-catalog.js';
 import { tokenBudget } from './token-budget.js';
 
 const SCHEMAS: Record<string, z.ZodType> = {
@@ -9,6 +10,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   AgentSLO: agentSLO,
   DataResidencyPolicy: dataResidencyPolicy,
   FallbackRoute: fallbackRoute,
+  ModelCatalog: modelCatalog,
 };
 
 export type Validation<T = unknown> = { ok: true; value: T } | { ok: false; errors: string[] };

@@ -43,7 +43,7 @@ describe('the local install', () => {
     const manifest = findInstallManifest(REPO_ROOT);
     assert.ok(manifest, 'deploy/install.yaml (generated from the chart) exists');
     const { apply } = localInstall(readManifest(manifest));
-    assert.equal(apply.filter((o) => o.kind === 'CustomResourceDefinition').length, 5);
+    assert.equal(apply.filter((o) => o.kind === 'CustomResourceDefinition').length, 6);
     const account = apply.find((o) => o.kind === 'ServiceAccount');
     assert.ok(account?.metadata?.namespace, 'the ServiceAccount names its namespace');
   });

@@ -10,7 +10,8 @@ import {
 } from '../usage-ledger.js';
 import { applyBatch, settleLedger } from './apply-batch.js';
 import { emptyLedger } from './ledger-name.js';
-import { periodTotals } from './period-totals.js';
+import { periodLines, periodTotals } from './period-totals.js';
+import { sumLedgers } from './sum-ledgers.js';
 import { batch, entry } from './testdata/batches.js';
 import { trackPeriods } from './tracked-periods.js';
 import { windowCounts } from './window-counts.js';
@@ -202,6 +203,77 @@ describe('applyBatch', () => {
     );
     assert.equal(periodTotals(ledger, BERLIN_DAILY, now)?.requests, MAX_PERIOD_LINES + 5);
     assert.equal(periodTotals(ledger, BERLIN_DAILY, now, ['uc-0'])?.requests, 1);
+  });
+
+  it('keeps a line per currency and an unpriced line apart, also in the fold', () => {
+    const minute = '2025-03-11T10:00:00Z';
+    const now = new Date('2025-03-11T10:01:00Z');
+    const { ledger } = applyBatch(
+      trackedLedger(),
+      batch(1, [
+        entry(minute, 1, { model: 'acme' }),
+        entry(minute, 2, { model: 'acme', currency: 'EUR' }),
+        entry(minute, 3, { model: 'acme', currency: 'USD' }),
+        entry(minute, 4, { model: 'llama', costMicros: 0, unpriced: true }),
+      ]),
+      now,
+    );
+    const lines = periodLines(ledger, BERLIN_DAILY, now)?.lines ?? [];
+    assert.deepEqual(
+      lines.map((l) => [l.model, l.currency, l.unpriced, l.requests]),
+      [
+        ['acme', undefined, undefined, 4],
+        ['acme', 'EUR', undefined, 2],
+        ['llama', undefined, true, 4],
+      ],
+    );
+
+    const full = Array.from({ length: MAX_PERIOD_LINES }, (_, i) => entry(minute, 1, { useCase: `uc-${i}` }));
+    const folded = applyBatch(
+      trackedLedger(),
+      batch(1, [
+        ...full,
+        entry(minute, 1, { model: 'late-eur', currency: 'EUR' }),
+        entry(minute, 1, { model: 'late-usd' }),
+        entry(minute, 1, { model: 'late-unpriced', costMicros: 0, unpriced: true }),
+        entry(minute, 1, { model: 'later-eur', currency: 'EUR' }),
+      ]),
+      now,
+    ).ledger;
+    const others = (periodLines(folded, BERLIN_DAILY, now)?.lines ?? []).filter(
+      (l) => l.model === OTHER_LINE,
+    );
+    assert.deepEqual(
+      others.map((l) => [l.currency, l.unpriced, l.requests]),
+      [
+        ['EUR', undefined, 2],
+        [undefined, undefined, 1],
+        [undefined, true, 1],
+      ],
+    );
+  });
+
+  it('adds ledgers up line by line, currencies kept apart', () => {
+    const minute = '2025-03-11T10:00:00Z';
+    const now = new Date('2025-03-11T10:01:00Z');
+    const one = applyBatch(
+      trackedLedger(),
+      batch(1, [entry(minute, 1, { model: 'acme', currency: 'EUR' })]),
+      now,
+    );
+    const two = applyBatch(
+      trackedLedger(),
+      batch(1, [entry(minute, 2, { model: 'acme', currency: 'EUR' }), entry(minute, 5, { model: 'acme' })]),
+      now,
+    );
+    const sum = sumLedgers([one.ledger, two.ledger], now);
+    assert.deepEqual(
+      (periodLines(sum, BERLIN_DAILY, now)?.lines ?? []).map((l) => [l.currency, l.requests, l.costMicros]),
+      [
+        ['EUR', 3, 3_000],
+        [undefined, 5, 5_000],
+      ],
+    );
   });
 
   it('forgets instances unseen for a week and keeps at most MAX_INSTANCES', () => {

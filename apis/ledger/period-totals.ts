@@ -1,5 +1,5 @@
 import type { BudgetPeriodSpec } from '../budget-period.js';
-import type { PeriodUsage, UsageLedgerSpec } from '../usage-ledger.js';
+import type { PeriodLine, PeriodUsage, UsageLedgerSpec } from '../usage-ledger.js';
 import { periodKey, rollPeriod } from './tracked-periods.js';
 
 /** Usage of one agent (or a sum of agents) in the budget period containing `now`. */
@@ -14,8 +14,45 @@ export interface PeriodTotals {
   outputTokens: number;
   cachedInputTokens: number;
   estimatedTokens: number;
+  /** Cost as recorded, every line's currency added up: a budget prices `periodLines` instead. */
   costMicros: number;
   requests: number;
+}
+
+/** The lines a ledger counted in the period containing `now`, for a reader that prices each line. */
+export interface PeriodLines {
+  start: Date;
+  end: Date;
+  /** Set when the ledger started counting after the period began: usage before it is not included. */
+  trackedSince?: Date;
+  lines: PeriodLine[];
+}
+
+/**
+ * The lines of the period of `period` that contains `now`, limited to `useCases` as `periodTotals`
+ * is; undefined when the ledger does not track the period.
+ */
+export function periodLines(
+  ledger: UsageLedgerSpec,
+  period: BudgetPeriodSpec,
+  now: Date,
+  useCases?: readonly string[],
+): PeriodLines | undefined {
+  const key = periodKey(period);
+  const found = ledger.periods.find(
+    (p) => periodKey({ reset: p.reset, timeZone: p.timeZone, schedule: p.schedule }) === key,
+  );
+  if (!found) return undefined;
+  const tracked = rollPeriod(found, now);
+  const filter = useCases && useCases.length > 0 ? new Set(useCases) : undefined;
+  return {
+    start: new Date(tracked.current.start),
+    end: new Date(tracked.current.end),
+    ...(tracked.trackedSince !== undefined ? { trackedSince: new Date(tracked.trackedSince) } : {}),
+    lines: tracked.current.lines.filter(
+      (line) => !filter || (line.useCase !== undefined && filter.has(line.useCase)),
+    ),
+  };
 }
 
 /**

@@ -1,14 +1,14 @@
 import type { TrackedPeriod, UsageLedgerSpec } from '../usage-ledger.js';
 import { addToBuckets, bucketsOf, emptyBucketIndex, TIERS, tierCuts } from './bucket-tiers.js';
 import { emptyLedger } from './ledger-name.js';
-import { addLineCounts, emptyLine, periodKey, rollPeriod } from './tracked-periods.js';
+import { addLineCounts, emptyLine, lineKey, periodKey, rollPeriod } from './tracked-periods.js';
 
 /** `agent` of a summed ledger: it speaks for several agents. */
 export const SUMMED_AGENTS = '*';
 
 /**
  * The usage of several agents as one ledger, as of `now` (a budget or an SLO selecting many agents
- * reads this). Totals, period lines (by model and use case) and buckets add up; a period counts
+ * reads this). Totals, period lines (by model, use case and currency) and buckets add up; a period counts
  * from the latest `trackedSince` of the ledgers that track it. The sum is for reading: it is not
  * bounded like a stored ledger and has no instances.
  */
@@ -45,9 +45,10 @@ function mergePeriods(a: TrackedPeriod, b: TrackedPeriod): TrackedPeriod {
     const from = b[which];
     if (!into || !from || into.start !== from.start) continue;
     for (const line of from.lines) {
-      let target = into.lines.find((l) => l.model === line.model && l.useCase === line.useCase);
+      const key = lineKey(line);
+      let target = into.lines.find((l) => lineKey(l) === key);
       if (!target) {
-        target = emptyLine(line.model, line.useCase);
+        target = emptyLine(line);
         into.lines.push(target);
       }
       addLineCounts(target, line);

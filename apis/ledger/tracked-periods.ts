@@ -1,6 +1,7 @@
 import { type BudgetPeriodSpec, currentPeriod } from '../budget-period.js';
 import type { UsageEntry } from '../usage-batch.js';
 import {
+  MAX_OTHER_LINES,
   MAX_PERIOD_LINES,
   MAX_TRACKED_PERIODS,
   OTHER_LINE,
@@ -109,24 +110,51 @@ export function rollPeriod(tracked: TrackedPeriod, now: Date): TrackedPeriod {
   return { ...rest, current: emptyPeriod(next), previous };
 }
 
-function lineKey(model: string, useCase: string | undefined): string {
-  return `${model}\u0000${useCase ?? ''}`;
+/** What a period line is keyed by: model, use case, the currency of its cost and whether it is priced. */
+export interface LineIdentity {
+  model: string;
+  useCase?: string | undefined;
+  currency?: string | undefined;
+  unpriced?: boolean | undefined;
 }
 
-/** Adds one usage entry into a period's lines (mutates `period`); past MAX_PERIOD_LINES into OTHER_LINE. */
+/** The key of a line; a line without a currency is USD (what every cost was before currencies). */
+export function lineKey(line: LineIdentity): string {
+  return `${line.model}\u0000${line.useCase ?? ''}\u0000${line.unpriced ? '' : (line.currency ?? 'USD')}`;
+}
+
+/**
+ * Adds one usage entry into a period's lines (mutates `period`). Past MAX_PERIOD_LINES, usage folds
+ * into OTHER_LINE lines — one per currency and pricing state, so a fold never adds two currencies up
+ * or hides an unpriced call; past MAX_OTHER_LINES of those, into the unpriced OTHER_LINE (each budget
+ * then counts it by its rule rather than in a wrong currency).
+ */
 export function addToPeriod(period: PeriodUsage, entry: UsageEntry): void {
-  const key = lineKey(entry.model, entry.useCase);
-  let line = period.lines.find((l) => lineKey(l.model, l.useCase) === key);
+  const key = lineKey(entry);
+  let line = period.lines.find((l) => lineKey(l) === key);
   if (!line) {
-    const userLines = period.lines.filter((l) => !(l.model === OTHER_LINE && l.useCase === OTHER_LINE));
-    if (userLines.length < MAX_PERIOD_LINES) {
-      line = emptyLine(entry.model, entry.useCase);
+    const others = period.lines.filter((l) => l.model === OTHER_LINE && l.useCase === OTHER_LINE);
+    if (period.lines.length - others.length < MAX_PERIOD_LINES) {
+      line = emptyLine(entry);
       period.lines.push(line);
     } else {
-      line = period.lines.find((l) => l.model === OTHER_LINE && l.useCase === OTHER_LINE);
+      const folded = {
+        model: OTHER_LINE,
+        useCase: OTHER_LINE,
+        currency: entry.currency,
+        unpriced: entry.unpriced,
+      };
+      const fits = others.length < MAX_OTHER_LINES;
+      const identity = fits ? folded : { model: OTHER_LINE, useCase: OTHER_LINE, unpriced: true };
+      const otherKey = lineKey(identity);
+      line = others.find((l) => lineKey(l) === otherKey);
       if (!line) {
-        line = emptyLine(OTHER_LINE, OTHER_LINE);
+        line = emptyLine(identity);
         period.lines.push(line);
+      }
+      if (!fits && !entry.unpriced) {
+        addLineCounts(line, { ...entry, costMicros: 0 });
+        return;
       }
     }
   }
@@ -134,7 +162,10 @@ export function addToPeriod(period: PeriodUsage, entry: UsageEntry): void {
 }
 
 /** Adds the counters of `add` (a usage entry or another line) into `line` (mutates it). */
-export function addLineCounts(line: PeriodLine, add: Omit<PeriodLine, 'model' | 'useCase'>): void {
+export function addLineCounts(
+  line: PeriodLine,
+  add: Omit<PeriodLine, 'model' | 'useCase' | 'currency' | 'unpriced'>,
+): void {
   line.requests += add.requests;
   line.inputTokens += add.inputTokens;
   line.outputTokens += add.outputTokens;
@@ -144,10 +175,16 @@ export function addLineCounts(line: PeriodLine, add: Omit<PeriodLine, 'model' | 
   addOutcomes(line.outcomes, add.outcomes);
 }
 
-export function emptyLine(model: string, useCase: string | undefined): PeriodLine {
+/** An empty line of `identity`; USD is left implicit, as a line without a currency reads. */
+export function emptyLine(identity: LineIdentity): PeriodLine {
   return {
-    model,
-    ...(useCase !== undefined ? { useCase } : {}),
+    model: identity.model,
+    ...(identity.useCase !== undefined ? { useCase: identity.useCase } : {}),
+    ...(identity.unpriced
+      ? { unpriced: true }
+      : identity.currency !== undefined && identity.currency !== 'USD'
+        ? { currency: identity.currency }
+        : {}),
     requests: 0,
     inputTokens: 0,
     outputTokens: 0,

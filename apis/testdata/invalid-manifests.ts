@@ -19,6 +19,7 @@ const BASES: Record<string, string> = {
   AgentSLO: 'agent-slo-support.yaml',
   DataResidencyPolicy: 'data-residency-eu-only.yaml',
   FallbackRoute: 'fallback-route-gpt-4o.yaml',
+  ModelCatalog: 'model-catalog-contract-prices.yaml',
 };
 
 let counter = 0;
@@ -188,5 +189,64 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
   }),
   invalid('FallbackRoute', 'missing model', 'spec.model', (s) => {
     delete s.model;
+  }),
+  // TokenBudget, pricing
+  invalid('TokenBudget', 'unknown rule for unpriced models', 'spec.unpricedModels', (s) => {
+    s.unpricedModels = 'Ignore';
+  }),
+  invalid('TokenBudget', 'currency that is no ISO 4217 code', 'spec.limits.currency', (s) => {
+    s.limits.currency = 'euro';
+  }),
+  // ModelCatalog
+  invalid('ModelCatalog', 'provider currency that is no ISO 4217 code', 'spec.providers[0].currency', (s) => {
+    s.providers[0].currency = 'eur';
+  }),
+  invalid(
+    'ModelCatalog',
+    'model without prices or an output limit',
+    'spec.providers[0].models[1].prices',
+    (s) => {
+      s.providers[0].models[1] = { name: 'gpt-4o-mini-prod' };
+    },
+  ),
+  invalid('ModelCatalog', 'the same model twice in a provider', 'spec.providers[0].models[1]', (s) => {
+    s.providers[0].models[1].name = 'gpt-4o-prod';
+  }),
+  invalid(
+    'ModelCatalog',
+    'price that is no decimal amount',
+    'spec.providers[0].models[0].prices[0].input',
+    (s) => {
+      s.providers[0].models[0].prices[0].input = '2,30';
+    },
+  ),
+  invalid(
+    'ModelCatalog',
+    'effectiveFrom that is no date',
+    'spec.providers[0].models[0].prices[0].effectiveFrom',
+    (s) => {
+      s.providers[0].models[0].prices[0].effectiveFrom = 'next April';
+    },
+  ),
+  invalid('ModelCatalog', 'two prices from the same day', 'spec.providers[0].models[0].prices[1]', (s) => {
+    s.providers[0].models[0].prices[1].effectiveFrom = s.providers[0].models[0].prices[0].effectiveFrom;
+  }),
+  invalid('ModelCatalog', 'output limit of 0', 'spec.providers[0].models[0].maxOutputTokens', (s) => {
+    s.providers[0].models[0].maxOutputTokens = 0;
+  }),
+  invalid('ModelCatalog', 'exchange rate of 0', 'spec.exchangeRates[0].rate', (s) => {
+    s.exchangeRates[0].rate = '0';
+  }),
+  invalid('ModelCatalog', 'exchange rate from a currency to itself', 'spec.exchangeRates[0].to', (s) => {
+    s.exchangeRates[0].to = s.exchangeRates[0].from;
+  }),
+  invalid('ModelCatalog', 'the same currency pair twice', 'spec.exchangeRates[1]', (s) => {
+    s.exchangeRates.push({ ...s.exchangeRates[0], rate: '0.9' });
+  }),
+  invalid('ModelCatalog', 'exchange rate without its date', 'spec.exchangeRates[0].asOf', (s) => {
+    delete s.exchangeRates[0].asOf;
+  }),
+  invalid('ModelCatalog', 'provider without models', 'spec.providers[1].models', (s) => {
+    s.providers[1].models = [];
   }),
 ];

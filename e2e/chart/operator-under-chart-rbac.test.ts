@@ -227,6 +227,7 @@ describe('the operator under the chart’s RBAC', { timeout: 300_000 }, () => {
         agentSelector: { matchLabels: { team: 'marketing' } },
         period: { reset: 'Daily', timeZone: 'UTC' },
         limits: { tokens: 1000, currency: 'USD' },
+        unpricedModels: 'HighestKnownPrice',
         thresholds: [
           { percent: 75, actions: ['Alert', 'Degrade'] },
           { percent: 100, actions: ['Alert', 'Suspend'] },

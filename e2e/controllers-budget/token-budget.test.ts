@@ -76,6 +76,7 @@ describe('TokenBudget controller', { timeout: 240_000 }, () => {
         agentSelector: { matchLabels: { team: 'marketing' } },
         period: { reset: 'Daily', timeZone: 'Europe/Berlin' },
         limits: { tokens: 1000, currency: 'USD' },
+        unpricedModels: 'HighestKnownPrice',
         thresholds: [
           { percent: 75, actions: ['Alert', 'Degrade'] },
           { percent: 100, actions: ['Alert', 'Suspend'] },
@@ -287,6 +288,7 @@ describe('TokenBudget controller', { timeout: 240_000 }, () => {
         agentSelector: { matchLabels: { team: 'marketing' } },
         period: { reset: 'Cron', timeZone: 'UTC', schedule: '99 * * * *' },
         limits: { tokens: 1000, currency: 'USD' },
+        unpricedModels: 'HighestKnownPrice',
       },
     } as TokenBudget);
     const b = await eventually('the bad budget to be Stalled', async () => {

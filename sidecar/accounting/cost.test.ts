@@ -81,7 +81,12 @@ describe('costMicros', () => {
       micros: 20_000,
     },
     { name: 'rounds to whole micro-units', model: 'gpt-4o-mini', usage: usage(3, 0), micros: 0 },
-    { name: 'an unknown model costs 0', model: 'llama-3-70b', usage: usage(1000, 1000), micros: 0 },
+    {
+      name: 'an unknown model has no cost to add (priced: false)',
+      model: 'llama-3-70b',
+      usage: usage(1000, 1000),
+      micros: 0,
+    },
     {
       name: 'a policy price overrides the built-in one',
       model: 'gpt-4o-2024-11-20',
@@ -108,12 +113,27 @@ describe('costMicros', () => {
     it(c.name, () => assert.equal(costMicros(c.model, c.usage, c.overrides), c.micros));
   }
 
-  it('flags a model without a price so metrics can show it', () => {
-    assert.deepEqual(pricedCost('my-local-model', usage(10, 10)), { costMicros: 0, priced: false });
+  it('flags a model without a price, so usage reports and metrics can show it', () => {
+    assert.deepEqual(pricedCost('my-local-model', usage(10, 10)), {
+      costMicros: 0,
+      currency: 'USD',
+      priced: false,
+    });
     assert.deepEqual(pricedCost('gpt-4o-2024-08-06', usage(1_000_000, 0)), {
       costMicros: 2_500_000,
+      currency: 'USD',
       priced: true,
       matched: 'gpt-4o',
+    });
+  });
+
+  it('costs a call in the currency of its declared price', () => {
+    const declared = { 'acme-large': { inputPerMTok: 2_000_000, outputPerMTok: 8_000_000, currency: 'EUR' } };
+    assert.deepEqual(pricedCost('acme-large-2026-11', usage(1_000_000, 500_000), declared), {
+      costMicros: 6_000_000,
+      currency: 'EUR',
+      priced: true,
+      matched: 'acme-large',
     });
   });
 });

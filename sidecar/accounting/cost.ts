@@ -1,58 +1,42 @@
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
-import { longestPrefixMatch } from './model-name.js';
-import { BUILT_IN_PRICES, type ModelPrice } from './pricing-table.js';
+import { tokensCostMicros } from '../../apis/pricing/model-price.js';
+import { priceFor } from '../../apis/pricing/price-lookup.js';
 import type { TokenUsage } from './token-usage.js';
+
+export { priceFor, type ResolvedPrice } from '../../apis/pricing/price-lookup.js';
 
 export type PriceOverrides = EffectivePolicy['pricing'];
 
-/** The price a model is charged at, and where it came from. */
-export interface ResolvedPrice {
-  price: ModelPrice;
-  /** The table key that matched (`gpt-4o` for `gpt-4o-2024-08-06`). */
-  matched: string;
-  source: 'policy' | 'built-in';
-}
-
 /**
- * The price of `model`: the longest matching key of the policy's overrides and the built-in table
- * together, the policy winning a tie; undefined for a model neither knows.
+ * The cost of a call in the currency of its model's price. `priced: false` means the model has no
+ * price at all: its cost is unknown, not 0 — usage reports mark it, and each budget counts it by its
+ * own rule (apis/pricing/budget-pricing.ts).
  */
-export function priceFor(model: string, overrides?: PriceOverrides): ResolvedPrice | undefined {
-  const own = overrides ? longestPrefixMatch(model, overrides) : undefined;
-  const builtIn = longestPrefixMatch(model, BUILT_IN_PRICES);
-  if (own && (!builtIn || own.key.length >= builtIn.key.length)) {
-    return { price: own.value, matched: own.key, source: 'policy' };
-  }
-  return builtIn ? { price: builtIn.value, matched: builtIn.key, source: 'built-in' } : undefined;
-}
-
-/** The cost of a call and whether the model had a price (`priced: false` means it counted 0 — show it in metrics). */
 export interface PricedCost {
   costMicros: number;
+  /** ISO 4217 code of `costMicros`; USD for an unpriced call (its cost is 0 in no currency). */
+  currency: string;
   priced: boolean;
   matched?: string;
 }
 
-export function pricedCost(model: string, usage: TokenUsage, overrides?: PriceOverrides): PricedCost {
-  const resolved = priceFor(model, overrides);
-  if (!resolved) return { costMicros: 0, priced: false };
-  const p = resolved.price;
-  const cached = Math.min(usage.cachedInputTokens, usage.inputTokens);
-  const written = Math.min(usage.cacheWriteInputTokens ?? 0, usage.inputTokens - cached);
-  const plain = usage.inputTokens - cached - written;
-  const microTokens =
-    plain * p.inputPerMTok +
-    cached * (p.cachedInputPerMTok ?? p.inputPerMTok) +
-    written * (p.cacheWritePerMTok ?? p.inputPerMTok) +
-    usage.outputTokens * p.outputPerMTok;
-  return { costMicros: Math.round(microTokens / 1_000_000), priced: true, matched: resolved.matched };
+/**
+ * What a call cost at its model's price (declared in the policy, else built-in): uncached input at
+ * the input price, cached input at the cached price, Anthropic cache writes at the cache-write
+ * price, output at the output price, in micro-units of the price's currency.
+ */
+export function pricedCost(model: string, usage: TokenUsage, declared?: PriceOverrides): PricedCost {
+  const resolved = priceFor(model, declared);
+  if (!resolved) return { costMicros: 0, currency: 'USD', priced: false };
+  return {
+    costMicros: tokensCostMicros(resolved.price, usage),
+    currency: resolved.price.currency,
+    priced: true,
+    matched: resolved.matched,
+  };
 }
 
-/**
- * Cost of a call in micro-units of the pricing currency: uncached input at the input price, cached
- * input at the cached price, Anthropic cache writes at the cache-write price, output at the output
- * price. A model without a price costs 0 (see `pricedCost` for the flag).
- */
-export function costMicros(model: string, usage: TokenUsage, overrides?: PriceOverrides): number {
-  return pricedCost(model, usage, overrides).costMicros;
+/** `pricedCost(…).costMicros`: 0 for a model without a price (see `pricedCost` for the flag). */
+export function costMicros(model: string, usage: TokenUsage, declared?: PriceOverrides): number {
+  return pricedCost(model, usage, declared).costMicros;
 }

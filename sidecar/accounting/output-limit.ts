@@ -1,5 +1,5 @@
+import { modelFamilyName } from '../../apis/pricing/model-name.js';
 import type { ApiKind } from '../http/api-kind.js';
-import { modelFamilyName } from './model-name.js';
 import { modelOutputLimit } from './model-output-limits.js';
 import { tokenCount } from './provider-usage.js';
 

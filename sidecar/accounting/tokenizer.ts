@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { modelFamilyName } from './model-name.js';
+import { modelFamilyName } from '../../apis/pricing/model-name.js';
 
 /** The BPE encodings the sidecar counts with. Claude and unknown models are approximated with o200k_base. */
 export type EncodingName = 'o200k_base' | 'cl100k_base';

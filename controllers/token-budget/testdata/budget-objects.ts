@@ -21,6 +21,7 @@ export const spec: TokenBudgetSpec = {
   agentSelector: {},
   period: { reset: 'Daily', timeZone: 'UTC' },
   limits: { tokens: 10_000, currency: 'USD' },
+  unpricedModels: 'HighestKnownPrice',
   thresholds: [
     { percent: 75, actions: ['Alert', 'Degrade'] },
     { percent: 100, actions: ['Suspend'] },

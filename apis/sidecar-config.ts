@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { money } from './amounts.js';
+import { currency, money } from './amounts.js';
 import { dataResidencyPolicySpec } from './data-residency-policy.js';
 import { fallbackRouteSpec } from './fallback-route.js';
 import { mapList } from './list-types.js';
+import { modelCatalogSpec } from './model-catalog.js';
 import { reasoningBudget } from './reasoning-budget.js';
 import { objectName } from './references.js';
 import { tokenBudgetSpec } from './token-budget.js';
@@ -89,6 +90,7 @@ export const sidecarBudget = z
     thresholds: budgetSpec.thresholds,
     degrade: budgetSpec.degrade,
     throttle: budgetSpec.throttle,
+    unpricedModels: budgetSpec.unpricedModels,
   })
   .superRefine((b, ctx) => {
     if (b.thresholds?.some((t) => t.actions.includes('Throttle')) && !b.throttle) {
@@ -121,9 +123,12 @@ export const sidecarResidency = z
   });
 
 const price = z.strictObject({
-  input: money('USD per million input tokens, e.g. "2.50".'),
-  output: money('USD per million output tokens, e.g. "10.00".'),
-  cachedInput: money('USD per million cached input tokens, e.g. "1.25".').optional(),
+  input: money('Price per million input tokens, in currency, e.g. "2.50".'),
+  output: money('Price per million output tokens, in currency, e.g. "10.00".'),
+  cachedInput: money('Price per million cached input tokens, e.g. "1.25".').optional(),
+  cacheWrite: money('Price per million input tokens written to the prompt cache (Anthropic).').optional(),
+  currency: currency('ISO 4217 currency of the prices, e.g. EUR.').default('USD'),
+  maxOutputTokens: z.int().min(1).max(10_000_000).optional(),
 });
 
 export const sidecarConfig = z.strictObject({
@@ -154,6 +159,8 @@ export const sidecarConfig = z.strictObject({
   reasoning: reasoningBudget.optional(),
   residency: mapList(sidecarResidency, 'name', 'Where calls may go.', 16).default([]),
   pricing: z.record(z.string().min(1), price).default({}),
+  /** The ModelCatalog's exchange rates, for budgets in another currency than a price. */
+  exchangeRates: modelCatalogSpec.shape.exchangeRates,
   logging: z.strictObject({ prompts: z.boolean().default(false) }).prefault({}),
 });
 

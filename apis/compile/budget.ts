@@ -8,7 +8,7 @@ export type BudgetPhase = (typeof BUDGET_PHASES)[number];
 /** The parts of a TokenBudget spec that reach the sidecar (no selector, alerts or reasoning budget). */
 export type BudgetSpec = Pick<
   TokenBudgetSpec,
-  'useCases' | 'period' | 'limits' | 'thresholds' | 'degrade' | 'throttle'
+  'useCases' | 'period' | 'limits' | 'thresholds' | 'degrade' | 'throttle' | 'unpricedModels'
 >;
 
 export interface BudgetUsage {
@@ -69,7 +69,8 @@ export function budgetState(
 
 /**
  * TokenBudget spec + usage so far → the effective budget a sidecar enforces (limits in tokens and
- * micro-units, phase, actions in force, period end, degrade model, throttle rate).
+ * micro-units, phase, actions in force, period end, degrade model, throttle rate, and the rule for
+ * calls it cannot price).
  */
 export function compileBudget(
   name: string,
@@ -82,6 +83,7 @@ export function compileBudget(
     phase,
     actions,
     currency: spec.limits.currency,
+    unpricedModels: spec.unpricedModels,
     usedTokens: state.usedTokens,
     usedCostMicros: state.usedCostMicros,
     periodEnd: state.periodEnd.toISOString(),

@@ -63,7 +63,10 @@ describe('compileSidecarConfig', () => {
     assert.deepEqual(policy.pricing['my-fine-tuned-model'], {
       inputPerMTok: 3_000_000,
       outputPerMTok: 12_000_000,
+      currency: 'USD',
     });
+    assert.deepEqual(policy.outputLimits, { 'my-fine-tuned-model': 8192 });
+    assert.equal(policy.budgets[0]?.unpricedModels, 'HighestKnownPrice');
     assert.deepEqual(policy.logging, { prompts: false });
   });
 
@@ -94,5 +97,42 @@ describe('compileSidecarConfig', () => {
     assert.deepEqual(compiled.routes[0]?.targets[0]?.credentials, { file: '/keys/a' });
     assert.deepEqual(compiled.routes[0]?.targets[1]?.credentials, { env: 'ANTHROPIC_API_KEY' });
     assert.equal(compiled.residency, undefined);
+  });
+
+  it('carries prices in their currency, exchange rates and the budget rule', () => {
+    const compiled = compileSidecarConfig(
+      sidecarConfig.parse({
+        apiVersion: 'config.governor.agents.dev/v1alpha1',
+        kind: 'SidecarConfig',
+        routes: [
+          { model: '*', targets: [{ name: 'a', provider: 'OpenAI', endpoint: 'https://api.openai.com/v1' }] },
+        ],
+        budgets: [{ name: 'eur', limits: { cost: '5.00', currency: 'EUR' }, unpricedModels: 'Refuse' }],
+        pricing: { 'acme-large': { input: '2.00', output: '8.00', currency: 'EUR' } },
+        exchangeRates: [{ from: 'USD', to: 'EUR', rate: '0.86', asOf: '2026-12-01' }],
+      }),
+      { version: 'v3', now },
+    );
+    assert.deepEqual(compiled.pricing['acme-large'], {
+      inputPerMTok: 2_000_000,
+      outputPerMTok: 8_000_000,
+      currency: 'EUR',
+    });
+    assert.deepEqual(compiled.exchangeRates, [{ from: 'USD', to: 'EUR', rate: 0.86, asOf: '2026-12-01' }]);
+    assert.equal(compiled.budgets[0]?.unpricedModels, 'Refuse');
+    assert.equal(compiled.budgets[0]?.currency, 'EUR');
+  });
+
+  it('refuses a price in no currency, naming the field', () => {
+    const result = sidecarConfig.safeParse({
+      apiVersion: 'config.governor.agents.dev/v1alpha1',
+      kind: 'SidecarConfig',
+      routes: [
+        { model: '*', targets: [{ name: 'a', provider: 'OpenAI', endpoint: 'https://api.openai.com/v1' }] },
+      ],
+      pricing: { 'acme-large': { input: '2.00', output: '8.00', currency: 'euro' } },
+    });
+    assert.equal(result.success, false);
+    assert.deepEqual(result.error?.issues[0]?.path, ['pricing', 'acme-large', 'currency']);
   });
 });

@@ -1,6 +1,7 @@
 import { currentPeriod } from '../budget-period.js';
 import type { EffectivePolicy } from '../effective-policy.js';
 import { API_VERSION } from '../group-version.js';
+import { parseRate } from '../pricing/exchange-rates.js';
 import type { SidecarConfig } from '../sidecar-config.js';
 import { compileBudget } from './budget.js';
 import { moneyToMicros } from './money.js';
@@ -54,8 +55,21 @@ export function compileSidecarConfig(config: SidecarConfig, context: SidecarConf
           inputPerMTok: moneyToMicros(p.input),
           outputPerMTok: moneyToMicros(p.output),
           ...(p.cachedInput !== undefined ? { cachedInputPerMTok: moneyToMicros(p.cachedInput) } : {}),
+          ...(p.cacheWrite !== undefined ? { cacheWritePerMTok: moneyToMicros(p.cacheWrite) } : {}),
+          currency: p.currency,
         },
       ]),
+    ),
+    exchangeRates: (config.exchangeRates ?? []).map((r) => ({
+      from: r.from,
+      to: r.to,
+      rate: parseRate(r.rate),
+      asOf: r.asOf,
+    })),
+    outputLimits: Object.fromEntries(
+      Object.entries(config.pricing).flatMap(([model, p]) =>
+        p.maxOutputTokens !== undefined ? [[model, p.maxOutputTokens]] : [],
+      ),
     ),
     logging: { prompts: config.logging.prompts },
   };

@@ -135,6 +135,26 @@ describe('requestedMaxOutputTokens and worstCaseOutputTokens', () => {
   }
 });
 
+describe('worstCaseOutputTokens with declared output limits', () => {
+  const declared = { 'gpt-4o': 4_000, 'gpt-4': 1_000, 'acme-large': 2_048 };
+  const cases: [string, string, number][] = [
+    ['a declared limit wins over the built-in one', 'gpt-4o-2024-08-06', 4_000],
+    ['a declared key wins a tie, dated names included', 'gpt-4o-mini', 4_000],
+    ['a longer built-in key wins over a shorter declared one', 'gpt-4-turbo-2024-04-09', 4_096],
+    ['a model only the catalog knows', 'acme-large-v2', 2_048],
+    ['neither knows it: the default', 'mystery-model', 4_096],
+  ];
+  for (const [name, model, worst] of cases) {
+    it(`${name}: ${model} → ${worst}`, () =>
+      assert.equal(worstCaseOutputTokens('chat.completions', { model }, model, declared), worst));
+  }
+  it('a request that names its limit is held to it, whatever is declared', () =>
+    assert.equal(
+      worstCaseOutputTokens('chat.completions', { max_tokens: 100 }, 'acme-large', declared),
+      100,
+    ));
+});
+
 describe('withMaxOutputTokens', () => {
   const cases: { name: string; api: ApiKind; body: Body; model: string; sent: Body }[] = [
     {

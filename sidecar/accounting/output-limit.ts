@@ -36,13 +36,19 @@ export function outputChoices(api: ApiKind, body: Body): number {
 
 /**
  * The most output tokens a request can cost: its limit (or the model's maximum output when it sets
- * none; 16 for completions, the API's default) times its choices. Embeddings cost none.
+ * none — declared in `declaredLimits`, the policy's `outputLimits`, else built-in; 16 for
+ * completions, the API's default) times its choices. Embeddings cost none.
  */
-export function worstCaseOutputTokens(api: ApiKind, body: Body, model: string): number {
+export function worstCaseOutputTokens(
+  api: ApiKind,
+  body: Body,
+  model: string,
+  declaredLimits?: Readonly<Record<string, number>>,
+): number {
   if (api === 'embeddings') return 0;
   const perChoice =
     requestedMaxOutputTokens(api, body) ??
-    (api === 'completions' ? COMPLETIONS_DEFAULT_MAX_TOKENS : modelOutputLimit(model));
+    (api === 'completions' ? COMPLETIONS_DEFAULT_MAX_TOKENS : modelOutputLimit(model, declaredLimits));
   return perChoice * outputChoices(api, body);
 }
 

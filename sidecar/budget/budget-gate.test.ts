@@ -23,9 +23,13 @@ function ask(overrides: Partial<GateRequest> = {}): GateRequest {
   };
 }
 
-const used = (inputTokens: number, outputTokens: number): { usage: TokenUsage; costMicros: number } => ({
+const used = (
+  inputTokens: number,
+  outputTokens: number,
+  model = 'gpt-4o',
+): { usage: TokenUsage; model: string } => ({
   usage: { inputTokens, outputTokens, cachedInputTokens: 0, estimated: false },
-  costMicros: 0,
+  model,
 });
 
 function admitted(a: GateVerdict): Extract<GateVerdict, { kind: 'admit' }> {
@@ -223,11 +227,140 @@ describe('BudgetGate: phases and actions', () => {
     );
     // 100 input × $10/MTok + 200 output × $20/MTok = 1000 + 4000 micro-USD.
     const a = admitted(gate.admit(ask()));
-    assert.equal(a.reservation.costMicros, 5_000);
+    assert.equal(a.reservation.holds[0]?.costMicros, 5_000);
     admitted(gate.admit(ask()));
     const r = refused(gate.admit(ask()));
     assert.equal(r.code, 'budget_insufficient');
     assert.match(r.message, /worst case costs 0\.01 USD, but 0\.00 USD of 0\.01 USD are left/);
+  });
+});
+
+describe('BudgetGate: calls a budget cannot price', () => {
+  /** A cost budget of 100 EUR; `acme-large` is declared at 2 EUR in and 8 EUR out per MTok. */
+  const eurPolicy = (rule: string, overrides: Record<string, unknown> = {}) =>
+    policy({
+      budgets: [
+        budget({
+          limitTokens: undefined,
+          limitCostMicros: 100_000_000,
+          currency: 'EUR',
+          unpricedModels: rule as never,
+          degradeModel: 'acme-large',
+        }),
+      ],
+      pricing: { 'acme-large': { inputPerMTok: 2_000_000, outputPerMTok: 8_000_000, currency: 'EUR' } },
+      ...overrides,
+    });
+  const million = (model: string) => ({
+    usage: { inputTokens: 1_000_000, outputTokens: 1_000_000, cachedInputTokens: 0, estimated: false },
+    model,
+  });
+
+  it('counts a declared EUR price in a EUR budget, worst case and actual', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(eurPolicy('Refuse'));
+    const a = admitted(gate.admit(ask({ model: 'acme-large' })));
+    // 100 × 2 EUR/MTok + 200 × 8 EUR/MTok = 200 + 1600 micro-EUR.
+    assert.equal(a.reservation.holds[0]?.costMicros, 1_800);
+    gate.settle(a.reservation, million('acme-large'));
+    assert.equal(gate.snapshot()[0]?.usedCostMicros, 10_000_000);
+  });
+
+  it('Refuse: a call of a model with no price is refused with 403, naming the budget and the model', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(eurPolicy('Refuse'));
+    const r = refused(gate.admit(ask({ model: 'mystery-model' })));
+    assert.equal(r.status, 403);
+    assert.equal(r.code, 'unpriced_model');
+    assert.equal(r.budget, 'team-a/daily');
+    assert.match(
+      r.message,
+      /Token budget "team-a\/daily" counts cost in EUR .* "mystery-model" has no price/,
+    );
+    assert.deepEqual(r.decisions, ['refused:unpriced_model:team-a/daily']);
+  });
+
+  it('Refuse: a USD price with no rate into EUR is refused too, naming both currencies', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(eurPolicy('Refuse'));
+    const r = refused(gate.admit(ask({ model: 'gpt-4o' })));
+    assert.match(
+      r.message,
+      /"gpt-4o" is priced in USD, and no ModelCatalog declares an exchange rate between USD and EUR/,
+    );
+    gate.setPolicy(eurPolicy('Refuse', { exchangeRates: [{ from: 'USD', to: 'EUR', rate: 0.5 }] }));
+    const a = admitted(gate.admit(ask({ model: 'gpt-4o' })));
+    // gpt-4o at $2.50 / $10 → 1.25 / 5 EUR: 100 × 1.25 + 200 × 5 micro-EUR.
+    assert.equal(a.reservation.holds[0]?.costMicros, 125 + 1000);
+  });
+
+  it('Refuse judges the model the target is asked for, not only the alias the agent named', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(eurPolicy('Refuse'));
+    admitted(gate.admit(ask({ model: 'my-alias', targetModel: 'acme-large' })));
+    refused(gate.admit(ask({ model: 'acme-large', targetModel: 'mystery-model' })));
+  });
+
+  it('Refuse never refuses a critical agent: it is degraded to a priced model instead', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(
+      eurPolicy('Refuse', { agent: { namespace: 'team-a', name: 'support-bot', critical: true } }),
+    );
+    const a = admitted(gate.admit(ask({ model: 'mystery-model' })));
+    assert.equal(a.model, 'acme-large');
+    assert.deepEqual(a.decisions, ['critical:unpriced:team-a/daily', 'degraded:acme-large']);
+  });
+
+  it('Refuse applies only to a budget with a cost limit', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(
+      policy({
+        budgets: [budget({ limitTokens: 100_000, currency: 'EUR', unpricedModels: 'Refuse' as never })],
+      }),
+    );
+    admitted(gate.admit(ask({ model: 'mystery-model' })));
+  });
+
+  it('HighestKnownPrice: counts the call at the highest known price in the budget currency', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(
+      eurPolicy('HighestKnownPrice', { exchangeRates: [{ from: 'USD', to: 'EUR', rate: 0.5 }] }),
+    );
+    const a = admitted(gate.admit(ask({ model: 'mystery-model', worstCaseOutputTokens: 0 })));
+    // o1-pro list price: $150 in, $600 out per MTok → 75 / 300 EUR.
+    assert.equal(a.reservation.holds[0]?.costMicros, 100 * 75);
+    gate.settle(a.reservation, million('mystery-model'));
+    assert.equal(gate.snapshot()[0]?.usedCostMicros, 375_000_000);
+    assert.equal(gate.snapshot()[0]?.phase, 'Exhausted');
+  });
+
+  it('TokensOnly: counts the tokens and not the cost', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(
+      policy({
+        budgets: [
+          budget({
+            limitTokens: 10_000_000,
+            limitCostMicros: 1_000_000,
+            currency: 'USD',
+            unpricedModels: 'TokensOnly' as never,
+          }),
+        ],
+      }),
+    );
+    const a = admitted(gate.admit(ask({ model: 'mystery-model' })));
+    assert.equal(a.reservation.holds[0]?.costMicros, 0);
+    gate.settle(a.reservation, million('mystery-model'));
+    const [snap] = gate.snapshot();
+    assert.equal(snap?.usedTokens, 2_000_000);
+    assert.equal(snap?.usedCostMicros, 0);
+  });
+
+  it('a policy without a rule counts at the highest known price (the default)', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(policy({ budgets: [budget({ limitTokens: undefined, limitCostMicros: 1_000_000_000 })] }));
+    const a = admitted(gate.admit(ask({ model: 'mystery-model', worstCaseOutputTokens: 0 })));
+    assert.equal(a.reservation.holds[0]?.costMicros, 100 * 150);
   });
 });
 

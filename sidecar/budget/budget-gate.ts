@@ -1,5 +1,6 @@
 import type { EffectiveBudget, EffectivePolicy } from '../../apis/effective-policy.js';
-import { costMicros } from '../accounting/cost.js';
+import { BudgetPricing } from '../../apis/pricing/budget-pricing.js';
+import { DEFAULT_UNPRICED_MODEL_RULE } from '../../apis/token-budget.js';
 import type { TokenUsage } from '../accounting/token-usage.js';
 import { BudgetLedger } from './budget-ledger.js';
 import {
@@ -11,7 +12,7 @@ import {
   refuse,
   secondsUntil,
 } from './gate-verdict.js';
-import { type BudgetUse, budgetPhase } from './local-phase.js';
+import { budgetPhase } from './local-phase.js';
 import { type EvaluatedBudget, phaseVerdict } from './phase-verdict.js';
 import { type FastBurn, fastBurn, type ReasoningLimits, reasoningLimits } from './reasoning-limits.js';
 import {
@@ -19,9 +20,10 @@ import {
   chainDepthMessage,
   insufficientMessage,
   shedMessage,
+  unpricedMessage,
 } from './refusal-messages.js';
 import { TraceCalls } from './trace-calls.js';
-import { clampTo, estimatedUsage, fits, reservedOutput, type WorstCase } from './worst-case.js';
+import { clampTo, estimatedUsage, fits, reservedOutput } from './worst-case.js';
 
 export type { BudgetSnapshot, GateRequest, GateVerdict, Reservation } from './gate-verdict.js';
 
@@ -80,9 +82,19 @@ export class BudgetGate {
     const names = new Set<string>();
     for (const budget of policy.budgets) {
       names.add(budget.name);
-      const ledger = this.ledgers.get(budget.name);
+      let ledger = this.ledgers.get(budget.name);
       if (ledger) ledger.update(budget, now);
-      else this.ledgers.set(budget.name, new BudgetLedger(budget, now));
+      else {
+        ledger = new BudgetLedger(budget, now);
+        this.ledgers.set(budget.name, ledger);
+      }
+      // Every budget counts in its own currency; prices and rates come with each policy.
+      ledger.pricing = new BudgetPricing({
+        currency: budget.currency,
+        rule: budget.unpricedModels ?? DEFAULT_UNPRICED_MODEL_RULE,
+        declared: policy.pricing,
+        rates: policy.exchangeRates ?? [],
+      });
     }
     for (const name of [...this.ledgers.keys()]) if (!names.has(name)) this.ledgers.delete(name);
   }
@@ -92,7 +104,7 @@ export class BudgetGate {
     tokenCount('worstCaseOutputTokens', request.worstCaseOutputTokens);
     const policy = this.policy;
     const decisions: string[] = [];
-    if (!policy) return this.commit(request, request.model, request.worstCaseOutputTokens, 0, [], decisions);
+    if (!policy) return this.commit(request, request.model, request.worstCaseOutputTokens, [], decisions);
     const now = this.now();
     const critical = policy.agent.critical;
     const burn = this.burn;
@@ -136,26 +148,40 @@ export class BudgetGate {
       degradeTried = true;
       model = this.degrade(budget, request, critical, decisions);
     };
-    // Priced once per model (the model changes only when a budget degrades the call).
-    let priced: { model: string; worst: WorstCase } | undefined;
-    const worst = (m: string): WorstCase => {
-      if (priced?.model !== m) {
-        const usage = estimatedUsage(request.estimatedInputTokens, outputTokens);
-        priced = {
-          model: m,
-          worst: {
-            inputTokens: request.estimatedInputTokens,
-            outputTokens,
-            costMicros: costMicros(m, usage, policy.pricing),
-          },
-        };
-      }
-      return priced.worst;
-    };
     if (degradeFor) degradeOnce(degradeFor);
+    // What the call is priced as: a degraded call asks every target for the cheaper model, else the
+    // first target's own model (an Azure deployment name, say) is what is called.
+    const called = () => (model !== request.model ? model : (request.targetModel ?? model));
+
+    // A budget with a cost limit and rule Refuse does not let a call it cannot price be made. A
+    // critical agent is never refused by a budget: it is degraded (to a model that may be priced),
+    // and what it then calls unpriced is counted at the highest known price.
+    for (const { ledger } of evaluated) {
+      if (ledger.budget.limitCostMicros === undefined || !ledger.pricing?.refuses(called())) continue;
+      const found = ledger.pricing.of(called());
+      const why = found.priced
+        ? { reason: 'UnpricedModel' as const }
+        : { reason: found.reason, ...(found.priceCurrency ? { priceCurrency: found.priceCurrency } : {}) };
+      if (critical) {
+        decisions.push(`critical:unpriced:${ledger.budget.name}`);
+        degradeOnce(ledger.budget);
+        continue;
+      }
+      return refuse(decisions, 403, 'unpriced_model', unpricedMessage(ledger.budget, called(), why), {
+        budget: ledger.budget.name,
+      });
+    }
+
+    const usage = estimatedUsage(request.estimatedInputTokens, outputTokens);
+    /** The worst case of the call under one budget: its tokens, and their cost in the budget's currency. */
+    const worst = (ledger: BudgetLedger) => ({
+      inputTokens: request.estimatedInputTokens,
+      outputTokens,
+      costMicros: ledger.pricing?.callCost(called(), usage).costMicros ?? 0,
+    });
     for (const { ledger, used } of evaluated) {
       if (ledger.budget.limitTokens === undefined && ledger.budget.limitCostMicros === undefined) continue;
-      const w = worst(model);
+      const w = worst(ledger);
       if (fits(ledger.budget, used, ledger.reserved, w)) continue;
       if (critical) {
         decisions.push(`critical:over-budget:${ledger.budget.name}`);
@@ -181,16 +207,13 @@ export class BudgetGate {
     }
 
     for (const bucket of buckets) bucket.take(now);
-    const w = worst(model);
-    const ledgers = evaluated.map((e) => e.ledger);
-    return this.commit(request, model, outputTokens, w.costMicros, ledgers, decisions, maxOutputTokens);
+    const holds = evaluated.map((e) => ({ ledger: e.ledger, costMicros: worst(e.ledger).costMicros }));
+    return this.commit(request, model, outputTokens, holds, decisions, maxOutputTokens);
   }
 
-  settle(reservation: Reservation, actual: { usage: TokenUsage; costMicros: number }): void {
-    this.close(reservation, {
-      tokens: actual.usage.inputTokens + actual.usage.outputTokens,
-      costMicros: actual.costMicros,
-    });
+  /** Replaces the reservation with what the call used: `model` is the model that answered, priced per budget. */
+  settle(reservation: Reservation, actual: { usage: TokenUsage; model: string }): void {
+    this.close(reservation, actual);
   }
 
   release(reservation: Reservation): void {
@@ -285,23 +308,25 @@ export class BudgetGate {
     request: GateRequest,
     model: string,
     outputTokens: number,
-    worstCost: number,
-    ledgers: BudgetLedger[],
+    holds: readonly { ledger: BudgetLedger; costMicros: number }[],
     decisions: string[],
     maxOutputTokens?: number,
   ): GateVerdict {
     const tokens = request.estimatedInputTokens + outputTokens;
-    for (const ledger of ledgers) {
+    for (const { ledger, costMicros } of holds) {
       ledger.reserved.tokens += tokens;
-      ledger.reserved.costMicros += worstCost;
+      ledger.reserved.costMicros += costMicros;
     }
     const reservation: Reservation = {
       id: this.nextId++,
       traceId: request.traceId,
       model,
       tokens,
-      costMicros: worstCost,
-      holds: ledgers.map((l) => ({ budget: l.budget.name, epoch: l.epoch })),
+      holds: holds.map(({ ledger, costMicros }) => ({
+        budget: ledger.budget.name,
+        epoch: ledger.epoch,
+        costMicros,
+      })),
     };
     this.open.add(reservation.id);
     if (!request.traceGenerated) this.traces.add(request.traceId);
@@ -310,7 +335,7 @@ export class BudgetGate {
     return admission;
   }
 
-  private close(reservation: Reservation, actual: BudgetUse | undefined): void {
+  private close(reservation: Reservation, actual: { usage: TokenUsage; model: string } | undefined): void {
     if (!this.open.delete(reservation.id)) return;
     const now = this.now();
     for (const hold of reservation.holds) {
@@ -320,10 +345,10 @@ export class BudgetGate {
       // A call admitted in a past period counts there (the operator places it by its start time).
       if (ledger.epoch !== hold.epoch) continue;
       ledger.reserved.tokens = Math.max(0, ledger.reserved.tokens - reservation.tokens);
-      ledger.reserved.costMicros = Math.max(0, ledger.reserved.costMicros - reservation.costMicros);
+      ledger.reserved.costMicros = Math.max(0, ledger.reserved.costMicros - hold.costMicros);
       if (actual) {
-        ledger.local.tokens += actual.tokens;
-        ledger.local.costMicros += actual.costMicros;
+        ledger.local.tokens += actual.usage.inputTokens + actual.usage.outputTokens;
+        ledger.local.costMicros += ledger.pricing?.callCost(actual.model, actual.usage).costMicros ?? 0;
       }
     }
   }

@@ -1,5 +1,6 @@
 import { type BudgetPeriodSpec, currentPeriod } from '../../apis/budget-period.js';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
+import type { BudgetPricing } from '../../apis/pricing/budget-pricing.js';
 import type { BudgetUse } from './local-phase.js';
 import { ThrottleBucket } from './throttle-bucket.js';
 
@@ -27,6 +28,8 @@ export class BudgetLedger {
   operatorCurrent: boolean;
   local: BudgetUse = { tokens: 0, costMicros: 0 };
   reserved: BudgetUse = { tokens: 0, costMicros: 0 };
+  /** How this budget prices a call in its currency, set with every policy (the gate's setPolicy). */
+  pricing: BudgetPricing | undefined;
   private bucket: ThrottleBucket | undefined;
 
   constructor(budget: EffectiveBudget, now: number) {

@@ -18,6 +18,11 @@ export interface GateRequest {
   choices?: number;
   /** The matched route's cheaper model, used by Degrade when the budget names none. */
   routeDegradeModel?: string;
+  /**
+   * The model the route's first target will be asked for when the call is not degraded (a target
+   * may rename it, e.g. to an Azure deployment): what the call is priced as. Default: `model`.
+   */
+  targetModel?: string;
 }
 
 /** Worst-case tokens and cost held for one admitted call until it settles or is released. */
@@ -26,8 +31,8 @@ export interface Reservation {
   readonly traceId: string;
   readonly model: string;
   readonly tokens: number;
-  readonly costMicros: number;
-  readonly holds: readonly { readonly budget: string; readonly epoch: number }[];
+  /** Per budget: its period (epoch) and the worst-case cost held, in the budget's currency. */
+  readonly holds: readonly { readonly budget: string; readonly epoch: number; readonly costMicros: number }[];
 }
 
 export type GateVerdict =

@@ -59,6 +59,26 @@ export function insufficientMessage(
   );
 }
 
+/**
+ * A budget with rule Refuse meets a call it cannot price: name the budget, the model and what is
+ * missing, and how to fix it.
+ */
+export function unpricedMessage(
+  budget: EffectiveBudget,
+  model: string,
+  why: { reason: 'UnpricedModel' | 'UnconvertibleCurrency'; priceCurrency?: string },
+): string {
+  const missing =
+    why.reason === 'UnpricedModel'
+      ? `model "${model}" has no price (no ModelCatalog declares it and the built-in table does not know it)`
+      : `model "${model}" is priced in ${why.priceCurrency}, and no ModelCatalog declares an exchange rate ` +
+        `between ${why.priceCurrency} and ${budget.currency}`;
+  return (
+    `Token budget "${budget.name}" counts cost in ${budget.currency} and refuses calls it cannot price ` +
+    `(unpricedModels: Refuse): ${missing}. Declare the price in a ModelCatalog, or call a priced model.`
+  );
+}
+
 export function throttledMessage(
   budget: EffectiveBudget,
   perMinute: number,

@@ -118,12 +118,13 @@ async function governCall(
     traceId: context.traceId,
     ...(context.traceFromClient ? {} : { traceGenerated: true }),
     estimatedInputTokens: estimatedInput,
-    worstCaseOutputTokens: worstCaseOutputTokens(api, body, requestedModel),
+    worstCaseOutputTokens: worstCaseOutputTokens(api, body, requestedModel, policy.outputLimits),
     choices: outputChoices(api, body),
     ...(context.useCase !== undefined ? { useCase: context.useCase } : {}),
     ...(context.chainDepth !== undefined ? { chainDepth: context.chainDepth } : {}),
     ...(requestedMax !== undefined ? { requestedMaxOutputTokens: requestedMax } : {}),
     ...(route.degradeTo ? { routeDegradeModel: route.degradeTo.model } : {}),
+    ...(firstPlan.targets[0] ? { targetModel: firstPlan.targets[0].model } : {}),
   });
   calls.step('budget');
   facts.decisions.push(...admission.decisions);

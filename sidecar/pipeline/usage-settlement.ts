@@ -1,5 +1,5 @@
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
-import { costMicros } from '../accounting/cost.js';
+import { pricedCost } from '../accounting/cost.js';
 import { NO_USAGE, type TokenUsage } from '../accounting/token-usage.js';
 import { estimateTokens } from '../accounting/tokenizer.js';
 import type { BudgetGate, Reservation } from '../budget/budget-gate.js';
@@ -7,8 +7,9 @@ import type { RequestRecord } from '../telemetry/request-record.js';
 
 /**
  * Closes a call's reservation with what it really cost: usage (plus the estimated usage of 2xx
- * answers nobody could read — a model ran for them) priced with the policy's table, settled; or
- * released when the call produced nothing. Sets usage and cost on the record.
+ * answers nobody could read — a model ran for them) priced with the policy's prices (else the
+ * built-in ones), settled; or released when the call produced nothing. Sets usage, cost, its
+ * currency and whether the model had a price at all on the record.
  */
 export class UsageSettlement {
   private readonly unreadable: TokenUsage;
@@ -48,7 +49,11 @@ export class UsageSettlement {
       this.gate.release(this.reservation);
       return;
     }
-    this.record.costMicros = costMicros(model, total, this.policy.pricing);
-    this.gate.settle(this.reservation, { usage: total, costMicros: this.record.costMicros });
+    const cost = pricedCost(model, total, this.policy.pricing);
+    this.record.costMicros = cost.costMicros;
+    if (cost.currency !== 'USD') this.record.currency = cost.currency;
+    if (!cost.priced) this.record.unpriced = true;
+    // Each budget prices the call again in its own currency, by its own rule.
+    this.gate.settle(this.reservation, { usage: total, model });
   }
 }

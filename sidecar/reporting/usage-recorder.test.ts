@@ -36,6 +36,24 @@ describe('UsageRecorder', () => {
     });
   });
 
+  it('keeps costs in different currencies and calls with no price in entries of their own', () => {
+    const recorder = new UsageRecorder();
+    const minute = at('2025-03-01T10:15:00Z');
+    recorder.record(requestRecord({ startedAt: minute }));
+    recorder.record(requestRecord({ startedAt: minute, costMicros: 500, currency: 'EUR' }));
+    recorder.record(requestRecord({ startedAt: minute, costMicros: 0, unpriced: true }));
+    recorder.record(requestRecord({ startedAt: minute, costMicros: 0, unpriced: true }));
+    const entries = recorder.drain();
+    assert.deepEqual(
+      entries.map((e) => [e.currency, e.unpriced, e.requests, e.costMicros]),
+      [
+        [undefined, undefined, 1, 600],
+        ['EUR', undefined, 1, 500],
+        [undefined, true, 2, 0],
+      ],
+    );
+  });
+
   it('keeps minutes, models, targets and use cases apart, oldest minute first', () => {
     const recorder = new UsageRecorder();
     recorder.record(requestRecord({ startedAt: at('2025-03-01T10:16:00Z') }));

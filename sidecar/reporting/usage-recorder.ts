@@ -5,7 +5,7 @@ const MINUTE_MS = 60_000;
 
 /**
  * Adds finished requests into per-minute usage entries, one per (minute, model, target, use
- * case), with outcome counts and the fixed latency buckets of the usage report. A request lands in
+ * case, currency of the cost — or unpriced), with outcome counts and the fixed latency buckets of the usage report. A request lands in
  * the minute it arrived in, so a late batch still counts in the right budget period. `drain` hands
  * over everything recorded since the last drain; memory is bounded by the minutes between drains.
  */
@@ -25,7 +25,9 @@ export class UsageRecorder {
       this.lastMinuteText = new Date(start).toISOString();
     }
     const minute = this.lastMinuteText;
-    const key = `${minute}\u0000${record.model}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}`;
+    // Priced and unpriced calls, and costs in different currencies, never share an entry.
+    const currency = record.unpriced ? '-' : (record.currency ?? 'USD');
+    const key = `${minute}\u0000${record.model}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}\u0000${currency}`;
     let entry = this.entries.get(key);
     if (!entry) {
       entry = {
@@ -39,6 +41,10 @@ export class UsageRecorder {
         cachedInputTokens: 0,
         estimatedTokens: 0,
         costMicros: 0,
+        ...(record.currency !== undefined && record.currency !== 'USD' && !record.unpriced
+          ? { currency: record.currency }
+          : {}),
+        ...(record.unpriced ? { unpriced: true } : {}),
         outcomes: {},
         latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
       };

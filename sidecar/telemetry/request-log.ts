@@ -35,6 +35,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
       estimated: record.usage.estimated,
     },
     costMicros: record.costMicros,
+    currency: record.currency ?? 'USD',
     cache: record.cache,
     decisions: redactAll(record.decisions),
     timings: {
@@ -46,6 +47,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
     },
     startedAt: isoTime(record.startedAt),
   };
+  if (record.unpriced) line.unpriced = true;
   if (record.useCase !== undefined) line.useCase = redactCredentials(record.useCase);
   if (record.fallbackReasons.length > 0) line.fallbackReasons = redactAll(record.fallbackReasons);
   if (record.prompt !== undefined) line.prompt = redactValue(record.prompt);

@@ -30,7 +30,12 @@ export interface RequestRecord {
   /** HTTP status returned to the agent. */
   status: number;
   usage: TokenUsage;
+  /** Cost at the model's price, in micro-units of `currency` (0 when `unpriced`). */
   costMicros: number;
+  /** ISO 4217 code of `costMicros`; absent means USD. */
+  currency?: string;
+  /** The model had no price: the cost is unknown, not 0 (each budget counts the call by its rule). */
+  unpriced?: boolean;
   cache: 'hit' | 'miss' | 'bypass';
   /** The governance decisions taken, e.g. `degraded:gpt-4o-mini`, `clamped:max_tokens=4096`, `refused:budget`. */
   decisions: string[];

@@ -43,6 +43,27 @@ describe('SidecarMetrics', () => {
     assert.equal(sample(text, 'governor_sidecar_cost_micro_usd_total', { model: 'gpt-4o' }), 1200);
   });
 
+  it('counts cost per currency, micro-USD only for USD prices, and calls of models with no price', async () => {
+    const metrics = new SidecarMetrics(undefined, { processMetrics: false });
+    metrics.observe(requestRecord());
+    metrics.observe(requestRecord({ model: 'acme-large', costMicros: 900, currency: 'EUR' }));
+    metrics.observe(requestRecord({ model: 'mystery-model', costMicros: 0, unpriced: true }));
+    metrics.observe(requestRecord({ model: 'mystery-model', costMicros: 0, unpriced: true }));
+    const text = await scrape(metrics);
+    const agent = 'team-a/support-bot';
+    assert.equal(
+      sample(text, 'governor_sidecar_cost_micros_total', { model: 'gpt-4o', currency: 'USD' }),
+      600,
+    );
+    assert.equal(
+      sample(text, 'governor_sidecar_cost_micros_total', { model: 'acme-large', currency: 'EUR' }),
+      900,
+    );
+    assert.equal(sample(text, 'governor_sidecar_cost_micro_usd_total', { model: 'acme-large' }), undefined);
+    assert.equal(sample(text, 'governor_sidecar_unpriced_calls_total', { agent, model: 'mystery-model' }), 2);
+    assert.equal(sample(text, 'governor_sidecar_unpriced_calls_total', { model: 'gpt-4o' }), undefined);
+  });
+
   it('counts requests by outcome, route, target and status, with "none" for what a request lacked', async () => {
     const metrics = new SidecarMetrics(undefined, { processMetrics: false });
     metrics.observe(requestRecord());

@@ -39,6 +39,8 @@ interface CallSeries {
   output?: CounterSeries;
   cachedInput?: CounterSeries;
   cost?: CounterSeries;
+  costInCurrency?: CounterSeries;
+  unpriced?: CounterSeries;
   cacheHits?: CounterSeries;
   cacheMisses?: CounterSeries;
 }
@@ -57,6 +59,8 @@ export class SidecarMetrics {
   readonly registry: Registry;
   private readonly tokens: LabelledCounter;
   private readonly cost: LabelledCounter;
+  private readonly costInCurrency: LabelledCounter;
+  private readonly unpriced: LabelledCounter;
   private readonly requests: LabelledCounter;
   private readonly duration: LabelledHistogram;
   private readonly upstream: LabelledHistogram;
@@ -83,7 +87,17 @@ export class SidecarMetrics {
     );
     this.cost = new LabelledCounter(
       `${PREFIX}cost_micro_usd_total`,
-      'Cost of the tokens used, in micro-USD (millionths of a US dollar).',
+      'Cost of the tokens used of models priced in USD, in micro-USD (millionths of a US dollar).',
+      registry,
+    );
+    this.costInCurrency = new LabelledCounter(
+      `${PREFIX}cost_micros_total`,
+      'Cost of the tokens used, in micro-units of the currency of the model price (label currency).',
+      registry,
+    );
+    this.unpriced = new LabelledCounter(
+      `${PREFIX}unpriced_calls_total`,
+      'Calls of a model with no price (neither declared in a ModelCatalog nor built in): their cost is unknown, not 0.',
       registry,
     );
     this.requests = new LabelledCounter(
@@ -162,7 +176,8 @@ export class SidecarMetrics {
     const target = record.target ?? NONE;
     const estimated = record.usage.estimated ? 'true' : 'false';
     const { api, model, outcome, status } = record;
-    const kind = `${agent}\u0000${api}\u0000${route}\u0000${target}\u0000${model}\u0000${outcome}\u0000${status}\u0000${estimated}`;
+    const currency = record.currency ?? 'USD';
+    const kind = `${agent}\u0000${api}\u0000${route}\u0000${target}\u0000${model}\u0000${outcome}\u0000${status}\u0000${estimated}\u0000${currency}`;
     let series = this.calls.get(kind);
     if (series === undefined) {
       if (this.calls.size >= MAX_CALL_KINDS) this.calls.clear();
@@ -186,8 +201,16 @@ export class SidecarMetrics {
       series.cachedInput.value += cachedInputTokens;
     }
     if (record.costMicros > 0) {
-      series.cost ??= this.cost.series({ agent, model });
-      series.cost.value += record.costMicros;
+      if (currency === 'USD') {
+        series.cost ??= this.cost.series({ agent, model });
+        series.cost.value += record.costMicros;
+      }
+      series.costInCurrency ??= this.costInCurrency.series({ agent, model, currency });
+      series.costInCurrency.value += record.costMicros;
+    }
+    if (record.unpriced) {
+      series.unpriced ??= this.unpriced.series({ agent, model });
+      series.unpriced.value += 1;
     }
     series.requests.value += 1;
     series.duration.observe(record.timings.totalMs / 1000);

@@ -148,7 +148,7 @@ export const modelCatalogSpec = z
   })
   .meta({ description: 'Prices, output limits and hosts of models, and exchange rates.' });
 
-export const ENDPOINT_RESIDENCY = ['Agrees', 'Differs', 'Unplaced'] as const;
+export const ENDPOINT_RESIDENCY = ['Agrees', 'Differs', 'Unplaced', 'ClusterInternal'] as const;
 
 export const modelCatalogStatus = z
   .object({
@@ -176,8 +176,9 @@ export const modelCatalogStatus = z
             host: z.string().max(253).meta({ description: 'Declared host.' }),
             residency: z.enum(ENDPOINT_RESIDENCY).meta({
               description:
-                'Agrees (the residency catalog places it where declared), Differs (it places it elsewhere) or ' +
-                'Unplaced (residency cannot place it; add it to a DataResidencyPolicy spec.endpoints).',
+                'Agrees (the residency catalog places it where declared), Differs (it places it elsewhere), ' +
+                'Unplaced (residency cannot place it; add it to a DataResidencyPolicy spec.endpoints) or ' +
+                'ClusterInternal (not egress: residency always allows it).',
             }),
             region: z.string().max(64).optional().meta({ description: 'Region residency places it in.' }),
             jurisdiction: z

@@ -5,6 +5,7 @@ import { agentSLOController } from '../controllers/agent-slo/agent-slo-controlle
 import { dataResidencyControllerWith } from '../controllers/data-residency/data-residency-controller.js';
 import { ResidencyAuditRequests } from '../controllers/data-residency/residency-audit-requests.js';
 import { fallbackRouteController } from '../controllers/fallback-route/fallback-route-controller.js';
+import { modelCatalogController } from '../controllers/model-catalog/model-catalog-controller.js';
 import { policyCompilerController } from '../controllers/policy-compiler/policy-compiler-controller.js';
 import { tokenBudgetController } from '../controllers/token-budget/token-budget-controller.js';
 import type { ControllerFactory } from '../runtime/controller/controller-definition.js';
@@ -32,6 +33,7 @@ export const registeredControllers: ControllerFactory[] = [
   policyCompilerController({ store: policyStore }),
   fallbackRouteController,
   dataResidencyControllerWith({ auditRequests: residencyAuditRequests }),
+  modelCatalogController,
 ];
 
 /**

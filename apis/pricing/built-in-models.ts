@@ -4,7 +4,7 @@ import type { ModelPrice } from './model-price.js';
  * The dated defaults of the model catalog: list prices and output limits the project ships, used
  * for every model no ModelCatalog of the cluster declares (a declared entry always wins). They are
  * constants a person keeps by hand, so they carry the date they were recorded and where they come
- * from.
+ * from; docs/pricing.md shows both, and every ModelCatalog's status repeats the date.
  */
 export const BUILT_IN_DEFAULTS = {
   /** When the tables were last checked against the providers' published prices and limits. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type ModelCatalog, modelCatalogSpec } from '../model-catalog.js';
-import { effectiveCatalog } from './effective-catalog.js';
+import { EffectiveCatalogMemo, effectiveCatalog } from './effective-catalog.js';
 
 function catalog(name: string, spec: unknown): ModelCatalog {
   return {
@@ -127,5 +127,24 @@ describe('effectiveCatalog', () => {
     const merged = effectiveCatalog([CONTRACT], new Date('2025-12-31T23:59:59Z'));
     assert.equal(merged.prices['gpt-4o-prod'], undefined);
     assert.deepEqual(merged.nextChange, new Date('2026-01-01T00:00:00Z'));
+  });
+});
+
+describe('EffectiveCatalogMemo', () => {
+  it('computes again when a catalog changes or the next price takes effect, not otherwise', () => {
+    const memo = new EffectiveCatalogMemo();
+    const v1 = { ...CONTRACT, metadata: { ...CONTRACT.metadata, resourceVersion: '1' } };
+    const first = memo.of([v1], DEC_2026);
+    assert.equal(memo.of([v1], new Date('2027-03-31T23:59:59Z')), first);
+    const april = memo.of([v1], new Date('2027-04-01T00:00:00Z'));
+    assert.notEqual(april, first);
+    assert.equal(april.prices['gpt-4o-prod']?.inputPerMTok, 2_100_000);
+    const v2 = { ...v1, metadata: { ...v1.metadata, resourceVersion: '2' } };
+    assert.notEqual(memo.of([v2], new Date('2027-04-02T00:00:00Z')), april);
+    assert.equal(
+      memo.of([v2], DEC_2026).prices['gpt-4o-prod']?.inputPerMTok,
+      2_300_000,
+      'a clock going back',
+    );
   });
 });

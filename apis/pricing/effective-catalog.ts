@@ -172,3 +172,35 @@ function byName(a: string | undefined, b: string | undefined): number {
   const y = b ?? '';
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/**
+ * The effective catalog of the catalogs a cache holds, computed again only when one of them
+ * changed (name, resourceVersion) or the next declared price took effect: reconciles of many
+ * budgets and agents ask for it with the same catalogs.
+ */
+export class EffectiveCatalogMemo {
+  private key: string | undefined;
+  private computedAt = 0;
+  private value: EffectiveCatalog | undefined;
+
+  of(catalogs: readonly ModelCatalog[], now: Date): EffectiveCatalog {
+    const key = catalogs
+      .map((c) => `${c.metadata.name ?? ''}@${c.metadata.resourceVersion ?? JSON.stringify(c)}`)
+      .sort()
+      .join('\n');
+    const at = now.getTime();
+    const value = this.value;
+    if (
+      value &&
+      key === this.key &&
+      at >= this.computedAt &&
+      (value.nextChange === undefined || at < value.nextChange.getTime())
+    ) {
+      return value;
+    }
+    this.key = key;
+    this.computedAt = at;
+    this.value = effectiveCatalog(catalogs, now);
+    return this.value;
+  }
+}

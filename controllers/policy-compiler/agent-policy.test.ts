@@ -7,6 +7,8 @@ import { type AgentSLO, agentSLO } from '../../apis/agent-slo.js';
 import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { effectivePolicy } from '../../apis/effective-policy.js';
 import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
+import { type ModelCatalog, modelCatalog } from '../../apis/model-catalog.js';
+import { effectiveCatalog } from '../../apis/pricing/effective-catalog.js';
 import { type TokenBudget, tokenBudget } from '../../apis/token-budget.js';
 import { compileAgentPolicy } from './agent-policy.js';
 
@@ -17,6 +19,7 @@ const route = fallbackRoute.parse(example('fallback-route-gpt-4o.yaml')) as Fall
 const budget = tokenBudget.parse(example('token-budget-marketing-daily.yaml')) as TokenBudget;
 const slo = agentSLO.parse(example('agent-slo-support.yaml')) as AgentSLO;
 const euOnly = dataResidencyPolicy.parse(example('data-residency-eu-only.yaml')) as DataResidencyPolicy;
+const contract = modelCatalog.parse(example('model-catalog-contract-prices.yaml')) as ModelCatalog;
 const namespaceLabels = example('namespace.yaml').metadata.labels as Record<string, string>;
 const agents = discoverAgents([
   {
@@ -38,6 +41,8 @@ const compile = (
     slos?: AgentSLO[];
     routes?: FallbackRoute[];
     namespaceLabels?: Record<string, string>;
+    catalogs?: ModelCatalog[];
+    catalogAt?: Date;
   } = {},
 ) => {
   const agent = agents.get(`agents/${name}`);
@@ -50,6 +55,9 @@ const compile = (
     slos: overrides.slos ?? [slo],
     residencyPolicies: [euOnly],
     scope,
+    ...(overrides.catalogs
+      ? { catalog: effectiveCatalog(overrides.catalogs, overrides.catalogAt ?? now) }
+      : {}),
     now,
   });
 };
@@ -173,5 +181,33 @@ describe('compileAgentPolicy on the examples', () => {
     const { policy } = compile('marketing', { namespaceLabels: { team: 'growth' } });
     assert.equal(policy.residency, undefined);
     assert.equal(policy.routes[0]?.targets[0]?.region, 'eu', 'targets are still placed by the catalog');
+  });
+
+  it('gives the agent the declared prices in effect, the exchange rates, output limits and the budget rule', () => {
+    const { policy } = compile('marketing', {
+      catalogs: [contract],
+      catalogAt: new Date('2026-12-04T00:00:00Z'),
+    });
+    assert.deepEqual(policy.pricing['gpt-4o-prod'], {
+      inputPerMTok: 2_300_000,
+      outputPerMTok: 9_200_000,
+      cachedInputPerMTok: 1_150_000,
+      currency: 'EUR',
+    });
+    assert.equal(policy.pricing['llama-3.3-70b-instruct']?.currency, 'EUR');
+    assert.deepEqual(policy.exchangeRates, [{ from: 'USD', to: 'EUR', rate: 0.86, asOf: '2026-12-01' }]);
+    assert.equal(policy.outputLimits?.['gpt-4o-prod'], 16384);
+    assert.equal(policy.budgets[0]?.unpricedModels, 'HighestKnownPrice');
+    assert.ok(effectivePolicy.safeParse(policy).success);
+    const before = compile('marketing', { catalogs: [contract] }).policy;
+    assert.deepEqual(before.pricing, {}, 'no declared price is in effect before its effectiveFrom');
+    assert.equal(before.outputLimits?.['gpt-4o-prod'], 16384, 'output limits have no date');
+  });
+
+  it("compiles no declared prices without a catalog: the built-in defaults stay the sidecar's", () => {
+    const { policy } = compile('marketing');
+    assert.deepEqual(policy.pricing, {});
+    assert.equal(policy.exchangeRates, undefined);
+    assert.equal(policy.outputLimits, undefined);
   });
 });

@@ -1,8 +1,11 @@
 // The effective policy of one agent, compiled from the four kinds so its sidecars never read a
 // custom resource (ARCHITECTURE.md, "Operator ↔ sidecar contract"): the FallbackRoutes,
 // TokenBudgets and AgentSLOs of its namespace that select it, and
-// the DataResidencyPolicies whose namespaceSelector matches its namespace. The version is left to
-// the PolicyStore, which numbers each change. Pure: every input is passed in.
+// the DataResidencyPolicies whose namespaceSelector matches its namespace, and the prices, exchange
+// rates and output limits the cluster's ModelCatalogs declare in effect now (every agent gets them
+// all: an agent may call any model its routes allow, and a model priced nowhere must never look
+// free). The version is left to the PolicyStore, which numbers each change. Pure: every input is
+// passed in.
 
 import type { Agent } from '../../agents/agent-discovery.js';
 import { credentialsFile } from '../../agents/credentials-mount.js';
@@ -16,6 +19,7 @@ import type { EffectivePolicy, EffectiveRoute } from '../../apis/effective-polic
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import { API_VERSION } from '../../apis/group-version.js';
 import { matchesSelector } from '../../apis/label-selector-match.js';
+import type { EffectiveCatalog } from '../../apis/pricing/effective-catalog.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import { type ResidencyScope, residencyPoliciesFor } from '../../residency/residency-scope.js';
 import { placeTarget } from '../../residency/target-placement.js';
@@ -32,6 +36,8 @@ export interface AgentPolicyInputs {
   /** Every DataResidencyPolicy (cluster-scoped). */
   residencyPolicies: readonly DataResidencyPolicy[];
   scope: ResidencyScope;
+  /** The ModelCatalogs merged as of `now`; none declared: the built-in defaults only. */
+  catalog?: Pick<EffectiveCatalog, 'prices' | 'exchangeRates' | 'outputLimits'>;
   now: Date;
 }
 
@@ -74,8 +80,11 @@ export function compileAgentPolicy(inputs: AgentPolicyInputs): CompiledAgentPoli
     reasoning: compileReasoning(budgets.map((b) => b.spec.reasoningBudget)),
     routes: routes.map((r) => effectiveRoute(r, residency)),
     slos: slos.map((s) => agentSLOPolicy(s, agent.critical)),
-    pricing: {},
+    pricing: { ...inputs.catalog?.prices },
   };
+  const { exchangeRates = [], outputLimits = {} } = inputs.catalog ?? {};
+  if (exchangeRates.length > 0) policy.exchangeRates = exchangeRates.map((r) => ({ ...r }));
+  if (Object.keys(outputLimits).length > 0) policy.outputLimits = { ...outputLimits };
   if (residency) policy.residency = residency;
   return { policy, conflicts };
 }

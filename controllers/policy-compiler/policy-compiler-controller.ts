@@ -4,7 +4,8 @@
 // published (compared without version and generatedAt); the policy of an agent whose workloads are
 // all gone is removed. Changes to routes, budgets (their status included: the TokenBudget and
 // AgentSLO controllers write phase and fast burn there) and SLOs are mapped to the agents they
-// select; residency policies and namespaces to every agent they may concern; workloads to their agent.
+// select; residency policies, ModelCatalogs and namespaces to every agent they may concern; workloads
+// to their agent. Every policy is compiled again when a declared price takes effect.
 
 import { agentNameOf, isAgentWorkload } from '../../agents/agent-workload.js';
 import { agentInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
@@ -12,10 +13,12 @@ import {
   agentSLOs,
   dataResidencyPolicies,
   fallbackRoutes,
+  modelCatalogs,
   tokenBudgets,
 } from '../../agents/governor-resources.js';
 import { agentKeysSelectedBy, type SelectingPolicy } from '../../agents/selected-agent-keys.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import { EffectiveCatalogMemo } from '../../apis/pricing/effective-catalog.js';
 import {
   type CacheReader,
   type ControllerFactory,
@@ -23,7 +26,12 @@ import {
   watch,
 } from '../../runtime/controller/controller-definition.js';
 import { KeyIndex } from '../../runtime/controller/key-index.js';
-import { done, terminal } from '../../runtime/controller/reconcile-result.js';
+import {
+  done,
+  type ReconcileResult,
+  requeueAfter,
+  terminal,
+} from '../../runtime/controller/reconcile-result.js';
 import { namespaces } from '../../runtime/kube/resources.js';
 import { compileAgentPolicy } from './agent-policy.js';
 import {
@@ -34,6 +42,9 @@ import {
 import type { PolicyPublisher } from './policy-publisher.js';
 
 export const POLICY_COMPILER = 'policy-compiler';
+
+/** Longest wait for a declared price that takes effect later: looked at again at least daily. */
+const MAX_PRICE_CHANGE_WAIT_MS = 86_400_000;
 
 export interface PolicyCompilerOptions {
   store: PolicyPublisher;
@@ -56,6 +67,7 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
   return (environment) => {
     const agents = new KeyIndex();
     const published = new Map<string, string>();
+    const catalogs = new EffectiveCatalogMemo();
     /** The agents a route, budget or SLO selects (not the whole namespace: see selected-agent-keys.ts). */
     const selected = (policy: SelectingPolicy, cache: CacheReader) =>
       agentKeysSelectedBy(policy, cache).map((key) => agents.note(key.namespace ?? '', key.name));
@@ -79,6 +91,7 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
         watch({ resource: tokenBudgets, mapToKeys: selected, changed: budgetChangedForPolicy }),
         watch({ resource: agentSLOs, mapToKeys: selected, changed: sloChangedForPolicy }),
         watch({ resource: dataResidencyPolicies, mapToKeys: () => agents.all() }),
+        watch({ resource: modelCatalogs, mapToKeys: () => agents.all() }),
         watch({ resource: namespaces, mapToKeys: (ns) => agents.inNamespace(ns.metadata?.name ?? '') }),
       ],
       async reconcile(key, context) {
@@ -95,6 +108,14 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
           return done;
         }
         agents.note(namespace, key.name);
+        const now = context.now();
+        const catalog = catalogs.of(context.cache(modelCatalogs).list(), now);
+        // A declared price that takes effect later: compile again then (at least daily).
+        const next: ReconcileResult = catalog.nextChange
+          ? requeueAfter(
+              Math.min(MAX_PRICE_CHANGE_WAIT_MS, Math.max(0, catalog.nextChange.getTime() - now.getTime())),
+            )
+          : done;
         let policy: EffectivePolicy;
         try {
           policy = compileAgentPolicy({
@@ -105,7 +126,8 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
             slos: context.cache(agentSLOs).list(namespace),
             residencyPolicies: context.cache(dataResidencyPolicies).list(),
             scope: { operatorNamespace: environment.namespace },
-            now: context.now(),
+            catalog,
+            now,
           }).policy;
         } catch (err) {
           // A spec the schema let through but that cannot be compiled: fixed by a change, which requeues.
@@ -115,14 +137,14 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
         }
         const content = contentOf(policy);
         const stored = options.store.get(namespace, key.name);
-        if (published.get(id) === content && stored?.origin === 'published') return done;
+        if (published.get(id) === content && stored?.origin === 'published') return next;
         const result = options.store.publish(namespace, key.name, policy);
         published.set(id, content);
         if (result.changed) {
           context.log.info({ version: result.version }, `published the effective policy of agent ${id}`);
         }
         options.onCompiled?.(namespace, key.name, policy, result.changed);
-        return done;
+        return next;
       },
     });
   };

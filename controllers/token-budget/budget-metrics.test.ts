@@ -18,4 +18,34 @@ describe('budgetMetrics', () => {
     metrics.forget(key);
     assert.doesNotMatch(await registry.metrics(), /name="daily"/);
   });
+
+  it('counts unpriced calls by model and reason, and drops a model gone from the period', async () => {
+    const registry = new Registry();
+    const metrics = budgetMetrics(registry);
+    const key = { namespace: 'agents', name: 'eur' };
+    metrics.observe(key, {
+      tokens: 10,
+      percent: 1,
+      phase: 'Active',
+      unpriced: [
+        { model: 'mystery-model', reason: 'UnpricedModel', calls: 3 },
+        { model: 'gpt-4o', reason: 'UnconvertibleCurrency', calls: 2 },
+      ],
+    });
+    const name = 'governor_operator_budget_unpriced_calls';
+    let text = await registry.metrics();
+    assert.match(
+      text,
+      new RegExp(`${name}\\{namespace="agents",name="eur",model="mystery-model",reason="UnpricedModel"\\} 3`),
+    );
+    assert.match(
+      text,
+      new RegExp(
+        `${name}\\{namespace="agents",name="eur",model="gpt-4o",reason="UnconvertibleCurrency"\\} 2`,
+      ),
+    );
+    metrics.observe(key, { tokens: 10, percent: 1, phase: 'Active', unpriced: [] });
+    text = await registry.metrics();
+    assert.doesNotMatch(text, new RegExp(`${name}\\{`));
+  });
 });

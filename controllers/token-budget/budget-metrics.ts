@@ -3,11 +3,18 @@
 import { Gauge, type Registry } from 'prom-client';
 import { BUDGET_PHASES } from '../../apis/token-budget.js';
 import type { ObjectKey } from '../../runtime/kube/kube-object.js';
+import type { UnpricedUsage } from './budget-usage.js';
 
 export interface BudgetMetrics {
   observe(
     key: ObjectKey,
-    values: { tokens: number; percent: number; phase: (typeof BUDGET_PHASES)[number] },
+    values: {
+      tokens: number;
+      percent: number;
+      phase: (typeof BUDGET_PHASES)[number];
+      /** Calls the budget could not price this period, by model and reason. */
+      unpriced?: readonly Pick<UnpricedUsage, 'model' | 'reason' | 'calls'>[];
+    },
   ): void;
   forget(key: ObjectKey): void;
 }
@@ -37,18 +44,44 @@ export function budgetMetrics(registry: Registry): BudgetMetrics {
     'Phase of a TokenBudget: 1 for the current phase.',
     ['namespace', 'name', 'phase'],
   );
+  const unpriced = gauge(
+    registry,
+    'governor_operator_budget_unpriced_calls',
+    'Calls this period a TokenBudget with a cost limit could not price in its currency, by model and reason ' +
+      '(UnpricedModel, UnconvertibleCurrency); counted by its unpricedModels rule.',
+    ['namespace', 'name', 'model', 'reason'],
+  );
+  /** The unpriced series each budget has, so a model gone from the period leaves /metrics. */
+  const unpricedSeries = new Map<string, Set<string>>();
+  const budgetId = (key: ObjectKey) => `${key.namespace ?? ''}/${key.name}`;
+  const dropUnpriced = (key: ObjectKey, keep: ReadonlySet<string>) => {
+    for (const series of unpricedSeries.get(budgetId(key)) ?? []) {
+      if (keep.has(series)) continue;
+      const [model = '', reason = ''] = series.split('\u0000');
+      unpriced.remove({ namespace: key.namespace ?? '', name: key.name, model, reason });
+    }
+  };
   return {
     observe(key, values) {
       const labels = { namespace: key.namespace ?? '', name: key.name };
       used.set(labels, values.tokens);
       percent.set(labels, values.percent);
       for (const p of BUDGET_PHASES) phase.set({ ...labels, phase: p }, p === values.phase ? 1 : 0);
+      const now = new Set<string>();
+      for (const u of values.unpriced ?? []) {
+        now.add(`${u.model}\u0000${u.reason}`);
+        unpriced.set({ ...labels, model: u.model, reason: u.reason }, u.calls);
+      }
+      dropUnpriced(key, now);
+      unpricedSeries.set(budgetId(key), now);
     },
     forget(key) {
       const labels = { namespace: key.namespace ?? '', name: key.name };
       used.remove(labels);
       percent.remove(labels);
       for (const p of BUDGET_PHASES) phase.remove({ ...labels, phase: p });
+      dropUnpriced(key, new Set());
+      unpricedSeries.delete(budgetId(key));
     },
   };
 }

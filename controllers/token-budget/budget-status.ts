@@ -1,6 +1,8 @@
+import type { BudgetPricing } from '../../apis/pricing/budget-pricing.js';
 import type { TokenBudgetSpec, TokenBudgetStatus } from '../../apis/token-budget.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { type BudgetPhaseDecision, wholePercent } from './budget-phase.js';
+import { pricingCondition, pricingStatus } from './budget-pricing-status.js';
 import type { BudgetUsage } from './budget-usage.js';
 import { microsToMoney } from './money-amount.js';
 import type { SuspendedWorkload } from './suspend-plan.js';
@@ -20,17 +22,23 @@ export interface BudgetStatusInput {
   previous?: TokenBudgetStatus;
   /** Overrides the Ready verdict: a cross-object problem (Stalled) or actions still in flight (Reconciling). */
   health?: Health;
+  /** How the budget priced its usage; with a cost limit, the status says what it could not price. */
+  pricing?: BudgetPricing;
   now: Date;
 }
 
 /**
  * The TokenBudget status: usage this period, percent of the tightest limit, phase, actions in force,
  * the period, per-agent usage, suspended workloads and kstatus conditions. `Ready=True` whatever the
- * phase (an exhausted budget is doing its job); its reason and message tell the phase.
+ * phase (an exhausted budget is doing its job); its reason and message tell the phase. With a cost
+ * limit, also `PricingComplete` and `pricing` (what it could not price, and how it counted it).
  */
 export function budgetStatus(input: BudgetStatusInput): TokenBudgetStatus {
   const { decision, usage, spec } = input;
   const health = input.health ?? readyHealth(input);
+  const priced = input.pricing ? { spec, pricing: input.pricing, unpriced: usage.unpriced ?? [] } : undefined;
+  const pricing = priced ? pricingStatus(priced) : undefined;
+  const complete = priced ? pricingCondition(priced) : undefined;
   return {
     phase: decision.phase,
     used: {
@@ -49,6 +57,7 @@ export function budgetStatus(input: BudgetStatusInput): TokenBudgetStatus {
       tokens: a.tokens,
       ...(spec.limits.cost !== undefined || a.costMicros > 0 ? { cost: microsToMoney(a.costMicros) } : {}),
     })),
+    ...(pricing ? { pricing } : {}),
     suspendedWorkloads: input.suspended.map((w) => ({
       kind: w.kind,
       name: w.name,
@@ -56,7 +65,7 @@ export function budgetStatus(input: BudgetStatusInput): TokenBudgetStatus {
     })),
     conditions: nextConditions(
       input.previous?.conditions,
-      kstatusConditions(health),
+      complete ? [...kstatusConditions(health), complete] : kstatusConditions(health),
       input.generation,
       input.now,
     ),

@@ -3,7 +3,8 @@
 // busy budget would otherwise write its status (and the policy compiler republish the policy of
 // every agent it selects) once per batch. Counters wait up to the pace; anything else a reader acts
 // on — the phase, the actions in force, the period, suspended workloads, a condition's status or
-// reason — is written at once, so a crossing still reaches sidecars within a second. Pure.
+// reason, a model the budget could not price — is written at once, so a crossing still reaches
+// sidecars within a second. Pure.
 import { isDeepStrictEqual } from 'node:util';
 import type { TokenBudgetStatus } from '../../apis/token-budget.js';
 
@@ -13,10 +14,19 @@ export const DEFAULT_COUNTERS_PACE_MS = 3_000;
 /** What of a status matters beyond its counters (and the condition messages that quote them). */
 function beyondCounters(status: TokenBudgetStatus | undefined): unknown {
   if (status === undefined) return undefined;
-  const { used: _used, percent: _percent, agents: _agents, conditions, ...rest } = status;
+  const { used: _used, percent: _percent, agents: _agents, conditions, pricing, ...rest } = status;
   return JSON.parse(
     JSON.stringify({
       ...rest,
+      // Which models could not be priced, and why, is news; how many calls and tokens is a counter.
+      pricing: pricing && {
+        unpriced: (pricing.unpriced ?? []).map(({ model, reason, currency }) => ({
+          model,
+          reason,
+          currency,
+        })),
+        highestKnownPrice: pricing.highestKnownPrice,
+      },
       conditions: (conditions ?? []).map(({ type, status: state, reason, observedGeneration }) => ({
         type,
         status: state,

@@ -2,9 +2,12 @@
 // workloads (a budget selects them by pod-template labels) and the usage ledgers: usage ingest
 // writes a ledger for every recorded batch, and that write's watch event requeues the budgets that
 // select its agent at once — after the cache holds the new counts (docs/adr/0008-budgets-and-slos-requeue-on-ledger-watch.md).
+// A ModelCatalog change requeues the budgets with a cost limit: prices and rates are what they count
+// money with (docs/adr/0039-declared-model-catalog.md).
 
-import { tokenBudgets } from '../../agents/governor-resources.js';
+import { modelCatalogs, tokenBudgets } from '../../agents/governor-resources.js';
 import { selectedAgentWatches } from '../../agents/selected-agent-watches.js';
+import { EffectiveCatalogMemo } from '../../apis/pricing/effective-catalog.js';
 import {
   type ControllerFactory,
   defineController,
@@ -35,10 +38,22 @@ export function tokenBudgetController(options: TokenBudgetControllerOptions = {}
   return (environment) => {
     const metrics = budgetMetrics(environment.registry);
     const lastStatusWrites = new Map<string, number>();
+    const catalogs = new EffectiveCatalogMemo();
     return defineController({
       name: 'token-budget',
       concurrency: options.concurrency ?? 16,
-      watches: [watch({ resource: tokenBudgets }), ...selectedAgentWatches(tokenBudgets)],
+      watches: [
+        watch({ resource: tokenBudgets }),
+        ...selectedAgentWatches(tokenBudgets),
+        watch({
+          resource: modelCatalogs,
+          mapToKeys: (_catalog, cache) =>
+            cache(tokenBudgets)
+              .list()
+              .filter((b) => b.spec.limits.cost !== undefined)
+              .map((b) => ({ namespace: b.metadata.namespace ?? '', name: b.metadata.name ?? '' })),
+        }),
+      ],
       async reconcile(key, context) {
         try {
           return await reconcileTokenBudget(key, context, {
@@ -46,6 +61,7 @@ export function tokenBudgetController(options: TokenBudgetControllerOptions = {}
             maxRequeueMs: options.maxRequeueMs ?? 300_000,
             countersPaceMs: options.countersPaceMs ?? DEFAULT_COUNTERS_PACE_MS,
             lastStatusWrites,
+            catalogs,
             ...(options.delivery ? { delivery: options.delivery } : {}),
           });
         } catch (err) {

@@ -8,18 +8,24 @@
 //   (docs/adr/0020-publish-crossing-before-acting.md): the `publish-crossing` step;
 // - a status that only moves counters waits for the pace, anything else is written at once
 //   (docs/adr/0028-budget-status-counters-paced.md): `settleTokenBudget`.
+// Every line of usage is costed in the budget's currency with the cluster's declared prices and
+// rates; what cannot be priced is counted by the budget's rule, reported in status and, when a model
+// first shows up, in an Event: the `record-events` step (docs/adr/0039-declared-model-catalog.md).
 import type { SelectedWorkload } from '../../agents/selected-agents.js';
 import { agentNames, selectedWorkloads } from '../../agents/selected-agents.js';
 import { emptyLedger } from '../../apis/ledger/ledger-name.js';
+import type { EffectiveCatalog } from '../../apis/pricing/effective-catalog.js';
 import type { TokenBudget, TokenBudgetStatus } from '../../apis/token-budget.js';
 import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
+import type { PlannedEvent } from '../../runtime/controller/plan-executor.js';
 import { done, type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { ALERTS_SENT_ANNOTATION, alertedThresholds, alertsDue } from './alert-dedup.js';
 import { crossingToPublish } from './budget-crossing.js';
 import { type BudgetPhase, type BudgetPhaseDecision, budgetPhase } from './budget-phase.js';
+import { pricingEvents } from './budget-pricing-status.js';
 import { type BudgetStatusInput, budgetStatus } from './budget-status.js';
-import { type BudgetUsage, budgetUsage } from './budget-usage.js';
+import { type BudgetUsage, budgetPricing, budgetUsage, type UnpricedUsage } from './budget-usage.js';
 import { budgetWorkloadPlan } from './budget-workloads.js';
 import { type PeriodRegistration, periodRegistrations } from './ledger-tracking.js';
 import { statusWriteWait } from './status-counters-pace.js';
@@ -33,6 +39,8 @@ export interface TokenBudgetView {
   workloads: readonly SelectedWorkload[];
   /** An agent's usage ledger as cached, if it has one. */
   ledger: (agent: string) => AgentUsageLedger | undefined;
+  /** The cluster's ModelCatalogs merged as of now; absent: the built-in prices only. */
+  catalog?: Pick<EffectiveCatalog, 'prices' | 'exchangeRates'>;
   now: Date;
 }
 
@@ -45,7 +53,9 @@ export type TokenBudgetStep =
   /** Suspend or restore agent workloads (suspend-plan.ts), one after another. */
   | { step: 'apply-workloads'; changes: WorkloadChange[] }
   /** Alerts of the thresholds reached and not alerted this period, as the cache tells. */
-  | { step: 'send-alerts'; thresholds: number[] };
+  | { step: 'send-alerts'; thresholds: number[] }
+  /** Events to record: a model the budget cannot price, the first time it shows up. */
+  | { step: 'record-events'; events: PlannedEvent[] };
 
 export type TokenBudgetPlan = StalledBudget | EnforcedBudget;
 
@@ -68,7 +78,7 @@ export interface EnforcedBudget {
   held: SuspendedWorkload[];
   /** The status the budget carries once the steps ran: the published crossing, or the one it had. */
   carried: TokenBudgetStatus | undefined;
-  gauges: { tokens: number; percent: number; phase: BudgetPhase };
+  gauges: { tokens: number; percent: number; phase: BudgetPhase; unpriced: readonly UnpricedUsage[] };
 }
 
 export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
@@ -95,7 +105,8 @@ export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
   });
   // Usage as the cache holds it: a registration just planned counts from the next reconcile on.
   const ledgers = agents.map((agent) => view.ledger(agent)?.spec ?? emptyLedger(agent));
-  const usage = budgetUsage(budget.spec, ledgers, now);
+  const pricing = budgetPricing(budget.spec, view.catalog);
+  const usage = budgetUsage(budget.spec, ledgers, now, pricing);
   const decision = budgetPhase(
     budget.spec,
     { tokens: usage.total.tokens, costMicros: usage.total.costMicros },
@@ -119,6 +130,7 @@ export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
     ...(generation !== undefined ? { generation } : {}),
     decision,
     usage,
+    pricing,
     now,
   };
 
@@ -132,6 +144,12 @@ export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
   if (crossing) steps.push({ step: 'publish-crossing', status: crossing });
   if (workloads.changes.length > 0) steps.push({ step: 'apply-workloads', changes: workloads.changes });
   if (alerts.length > 0) steps.push({ step: 'send-alerts', thresholds: alerts });
+  const events = pricingEvents(
+    budget,
+    { spec: budget.spec, pricing, unpriced: usage.unpriced ?? [] },
+    budget.status,
+  );
+  if (events.length > 0) steps.push({ step: 'record-events', events });
   return {
     kind: 'enforce',
     steps,
@@ -140,7 +158,12 @@ export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
     status,
     held: workloads.held,
     carried: crossing ?? budget.status,
-    gauges: { tokens: usage.total.tokens, percent: decision.percent, phase: decision.phase },
+    gauges: {
+      tokens: usage.total.tokens,
+      percent: decision.percent,
+      phase: decision.phase,
+      unpriced: budget.spec.limits.cost !== undefined ? (usage.unpriced ?? []) : [],
+    },
   };
 }
 

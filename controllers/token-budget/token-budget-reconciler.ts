@@ -2,9 +2,10 @@
 // it out step by step through the plan executor; deletion goes through the restore finalizer. The
 // only decisions left here are about effects: which client, which clock, what to remember.
 import { workloadResources } from '../../agents/agent-workload.js';
-import { agentUsageLedgers, tokenBudgets } from '../../agents/governor-resources.js';
+import { agentUsageLedgers, modelCatalogs, tokenBudgets } from '../../agents/governor-resources.js';
 import { agentWorkloadsIn, type SelectedWorkload } from '../../agents/selected-agents.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
+import type { EffectiveCatalogMemo } from '../../apis/pricing/effective-catalog.js';
 import type { TokenBudget, TokenBudgetStatus } from '../../apis/token-budget.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
 import { finalizer } from '../../runtime/controller/finalizer.js';
@@ -30,6 +31,8 @@ export interface BudgetReconcilerOptions {
   lastStatusWrites: Map<string, number>;
   /** The clock of `lastStatusWrites`; default performance.now (immune to wall-clock steps). */
   monotonic?: () => number;
+  /** The cluster's ModelCatalogs, merged once for every budget; absent: the built-in prices only. */
+  catalogs?: EffectiveCatalogMemo;
 }
 
 export async function reconcileTokenBudget(
@@ -72,11 +75,13 @@ async function enforce(
   const key = { namespace, name: budget.metadata.name ?? '' };
   const id = `${namespace}/${key.name}`;
   const monotonic = options.monotonic ?? (() => performance.now());
+  const now = context.now();
   const plan = planTokenBudget({
     budget,
     workloads,
     ledger: (agent) => context.cache(agentUsageLedgers).get({ namespace, name: ledgerName(agent) }),
-    now: context.now(),
+    ...(options.catalogs ? { catalog: options.catalogs.of(context.cache(modelCatalogs).list(), now) } : {}),
+    now,
   });
   const writeStatus = (current: TokenBudgetStatus | undefined, next: TokenBudgetStatus) =>
     executor.writeStatus({ resource: tokenBudgets, key, current, next });
@@ -99,6 +104,9 @@ async function enforce(
         break;
       case 'send-alerts':
         await sendDueAlerts(budget, plan.decision, plan.usage, alertContext(context, options));
+        break;
+      case 'record-events':
+        executor.record(step.events);
         break;
     }
   }

@@ -32,6 +32,7 @@ describe('CRDs on the real API server', () => {
       'agentslos.governor.agents.dev',
       'dataresidencypolicies.governor.agents.dev',
       'fallbackroutes.governor.agents.dev',
+      'modelcatalogs.governor.agents.dev',
       'tokenbudgets.governor.agents.dev',
     ]);
   });
@@ -70,12 +71,14 @@ describe('CRDs on the real API server', () => {
       /NAME\s+LATENCY\s+TARGET\s+SUCCESS\s+BUDGET LEFT\s+FAST BURN\s+READY\s+AGE/,
       /NAME\s+MODE\s+JURISDICTIONS\s+VIOLATIONS\s+READY\s+AGE/,
       /NAME\s+MODEL\s+ACTIVE TARGET\s+CIRCUIT\s+READY\s+AGE/,
+      /NAME\s+MODELS\s+PRICED\s+READY\s+AGE/,
     ]) {
       assert.match(stdout, header);
     }
     assert.match(stdout, /tokenbudget\.governor\.agents\.dev\/marketing-daily\s+2000000/);
     assert.match(stdout, /dataresidencypolicy\.governor\.agents\.dev\/eu-only\s+Enforce\s+\["EU","CH"\]/);
     assert.match(stdout, /fallbackroute\.governor\.agents\.dev\/gpt-4o\s+gpt-4o/);
+    assert.match(stdout, /modelcatalog\.governor\.agents\.dev\/contract-prices/);
   });
 
   it('explains tokenbudget.spec field by field', async () => {

@@ -22,6 +22,7 @@ const GOVERNOR_CRDS = [
   'agentslos',
   'dataresidencypolicies',
   'fallbackroutes',
+  'modelcatalogs',
   'agentusageledgers',
 ].map((plural) => `crd/${plural}.governor.agents.dev`);
 

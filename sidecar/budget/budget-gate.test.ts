@@ -278,6 +278,7 @@ describe('BudgetGate: calls a budget cannot price', () => {
       /Token budget "team-a\/daily" counts cost in EUR .* "mystery-model" has no price/,
     );
     assert.deepEqual(r.decisions, ['refused:unpriced_model:team-a/daily']);
+    assert.deepEqual(r.pricing, { unpriced: true }, 'the usage record says the model had no price');
   });
 
   it('Refuse: a USD price with no rate into EUR is refused too, naming both currencies', () => {

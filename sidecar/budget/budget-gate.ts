@@ -167,8 +167,11 @@ export class BudgetGate {
         degradeOnce(ledger.budget);
         continue;
       }
+      // The refusal's usage record says why, so the operator reports it for every budget of the agent.
       return refuse(decisions, 403, 'unpriced_model', unpricedMessage(ledger.budget, called(), why), {
         budget: ledger.budget.name,
+        pricing:
+          why.reason === 'UnpricedModel' ? { unpriced: true } : { currency: why.priceCurrency ?? 'USD' },
       });
     }
 

@@ -45,6 +45,8 @@ export type GateVerdict =
       budget?: string;
       resetsAt?: string;
       retryAfterSeconds?: number;
+      /** What the refused call's usage record says about its price (an unpriced_model refusal). */
+      pricing?: { unpriced?: true; currency?: string };
       decisions: string[];
     };
 
@@ -76,7 +78,12 @@ export function refuse(
   status: number,
   code: string,
   message: string,
-  extra: { budget?: string; resetsAt?: string; retryAfterSeconds?: number },
+  extra: {
+    budget?: string;
+    resetsAt?: string;
+    retryAfterSeconds?: number;
+    pricing?: { unpriced?: true; currency?: string };
+  },
 ): Refusal {
   decisions.push(extra.budget ? `refused:${code}:${extra.budget}` : `refused:${code}`);
   return { kind: 'refuse', status, code, message, ...extra, decisions };

@@ -129,6 +129,9 @@ async function governCall(
   calls.step('budget');
   facts.decisions.push(...admission.decisions);
   if (admission.kind === 'refuse') {
+    if (admission.pricing?.unpriced) record.unpriced = true;
+    if (admission.pricing?.currency && admission.pricing.currency !== 'USD')
+      record.currency = admission.pricing.currency;
     if (admission.retryAfterSeconds !== undefined)
       res.setHeader('retry-after', String(admission.retryAfterSeconds));
     return calls.refuse(admission.status, admission.code, admission.message, 'Rejected');

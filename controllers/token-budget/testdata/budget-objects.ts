@@ -70,13 +70,17 @@ export function agentDeployment(
   } as KubeObject;
 }
 
-/** The agent's ledger tracking the budget's period since its start, with `calls` calls at 11:00. */
-export function usageLedger(agent: string, calls: number): AgentUsageLedger {
+/**
+ * The agent's ledger tracking the budget's period since its start, with `calls` calls at 11:00 (of
+ * gpt-4o, priced in USD), or the usage entries given.
+ */
+export function usageLedger(
+  agent: string,
+  calls: number,
+  entries: ReturnType<typeof entry>[] = calls > 0 ? [entry('2025-03-11T11:00:00Z', calls)] : [],
+): AgentUsageLedger {
   const tracked = trackPeriods(emptyLedger(agent), [spec.period], new Date(PERIOD_START));
-  const fed =
-    calls > 0
-      ? applyBatch(tracked, batch(1, [entry('2025-03-11T11:00:00Z', calls)], { agent }), NOON).ledger
-      : tracked;
+  const fed = entries.length > 0 ? applyBatch(tracked, batch(1, entries, { agent }), NOON).ledger : tracked;
   return {
     apiVersion: API_VERSION,
     kind: 'AgentUsageLedger',

@@ -36,6 +36,7 @@ export function count(description: string) {
 export function currency(description: string) {
   return z
     .string()
+    .max(3)
     .regex(/^[A-Z]{3}$/, { message: 'must be an ISO 4217 code such as USD or EUR' })
     .meta({ description });
 }

@@ -11,6 +11,8 @@ export interface AgentAnswer {
   decision: string;
   /** Model the mock LLM received; undefined when the call never reached it. */
   servedModel: string | undefined;
+  /** Tokens the mock LLM reported for the call (0 when it never reached it). */
+  servedTokens: { input: number; output: number };
   /** For a refusal: the OpenAI-style error body's code and message. */
   errorCode?: string;
   errorMessage?: string;
@@ -37,11 +39,15 @@ export class Agent {
     });
   }
 
-  /** One chat completion for `gpt-4o` with a prompt of about `words` tokens; streamed when asked. */
-  async chat(words: number, options: { stream?: boolean } = {}): Promise<AgentAnswer> {
+  /** One chat completion (of `gpt-4o` unless `model` says) with a prompt of about `words` tokens; streamed when asked. */
+  async chat(words: number, options: { stream?: boolean; model?: string } = {}): Promise<AgentAnswer> {
     const marker = `${this.name}-call-${randomBytes(6).toString('hex')}`;
     const content = `${marker} ${'why '.repeat(words)}`;
-    const params = { model: 'gpt-4o', max_tokens: 50, messages: [{ role: 'user' as const, content }] };
+    const params = {
+      model: options.model ?? 'gpt-4o',
+      max_tokens: 50,
+      messages: [{ role: 'user' as const, content }],
+    };
     let answer: AgentAnswer;
     try {
       if (options.stream) {
@@ -77,6 +83,7 @@ export class Agent {
       status,
       decision: headers?.get('x-governor-decision') ?? '',
       servedModel: served?.model,
+      servedTokens: { input: served?.inputTokens ?? 0, output: served?.outputTokens ?? 0 },
       answeredAt: performance.now(),
     };
   }

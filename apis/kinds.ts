@@ -76,6 +76,14 @@ export const KINDS: KindDefinition[] = [
         priority: 1,
       },
       {
+        name: 'Unpriced',
+        type: 'integer',
+        jsonPath: '.status.pricing.unpricedCalls',
+        description:
+          'Calls this period the budget could not price in its currency (see condition PricingComplete).',
+        priority: 1,
+      },
+      {
         name: '%',
         type: 'integer',
         jsonPath: '.status.percent',

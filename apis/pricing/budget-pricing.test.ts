@@ -111,7 +111,7 @@ describe('BudgetPricing.callCost: a call in the budget currency, by the rule whe
       const counted = pricing.callCost(c.model, MILLION);
       assert.equal(counted.costMicros, c.costMicros);
       assert.deepEqual(counted.unpriced, c.unpriced);
-      assert.equal(pricing.refuses(c.model), c.rule === 'Refuse' && c.unpriced !== undefined);
+      assert.equal(pricing.of(c.model).priced, c.unpriced === undefined);
     });
   }
 });

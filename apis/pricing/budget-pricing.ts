@@ -109,11 +109,6 @@ export class BudgetPricing {
     return { costMicros: Math.round(line.costMicros * factor) };
   }
 
-  /** True when the rule refuses calls of `model` before they are made (only with a cost limit; the caller knows). */
-  refuses(model: string): boolean {
-    return this.rule === 'Refuse' && !this.of(model).priced;
-  }
-
   private unpricedCost(
     reason: UnpricedReason,
     priceCurrency: string | undefined,

@@ -157,11 +157,13 @@ export class BudgetGate {
     // critical agent is never refused by a budget: it is degraded (to a model that may be priced),
     // and what it then calls unpriced is counted at the highest known price.
     for (const { ledger } of evaluated) {
-      if (ledger.budget.limitCostMicros === undefined || !ledger.pricing?.refuses(called())) continue;
+      if (ledger.budget.limitCostMicros === undefined || ledger.pricing?.rule !== 'Refuse') continue;
       const found = ledger.pricing.of(called());
-      const why = found.priced
-        ? { reason: 'UnpricedModel' as const }
-        : { reason: found.reason, ...(found.priceCurrency ? { priceCurrency: found.priceCurrency } : {}) };
+      if (found.priced) continue;
+      const why = {
+        reason: found.reason,
+        ...(found.priceCurrency ? { priceCurrency: found.priceCurrency } : {}),
+      };
       if (critical) {
         decisions.push(`critical:unpriced:${ledger.budget.name}`);
         degradeOnce(ledger.budget);

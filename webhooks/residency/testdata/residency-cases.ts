@@ -3,6 +3,7 @@
 // e2e suites can replay rows through the real API server (rows with operation CREATE and no
 // subResource apply as they are; see README.md).
 import { POLICY_CASES } from './cases-policies.js';
+import { REGIONAL_ENDPOINT_CASES } from './cases-regional-endpoints.js';
 import { SOURCE_CASES } from './cases-sources.js';
 import { TRICKY_URL_CASES } from './cases-tricky-urls.js';
 import { WORKLOAD_KIND_CASES } from './cases-workload-kinds.js';
@@ -16,4 +17,5 @@ export const RESIDENCY_CASES: readonly ResidencyCase[] = [
   ...SOURCE_CASES,
   ...TRICKY_URL_CASES,
   ...POLICY_CASES,
+  ...REGIONAL_ENDPOINT_CASES,
 ];

@@ -17,6 +17,11 @@ import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { parseDuration } from '../../apis/duration.js';
 import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
 import type { AuditedWorkload } from '../../residency/audited-workloads.js';
+import {
+  ALIAS_SLICES_SELECTOR,
+  mayBeServiceAlias,
+  serviceLookupOf,
+} from '../../residency/cluster-service-aliases.js';
 import { residencyPoliciesFor } from '../../residency/residency-scope.js';
 import { unknownRegionsProblem } from '../../residency/unknown-regions.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
@@ -27,7 +32,12 @@ import {
   watch,
 } from '../../runtime/controller/controller-definition.js';
 import { done, requeueAfter, terminal } from '../../runtime/controller/reconcile-result.js';
-import { configMaps as configMapResource, namespaces } from '../../runtime/kube/resources.js';
+import {
+  configMaps as configMapResource,
+  endpointSlices,
+  namespaces,
+  services,
+} from '../../runtime/kube/resources.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { AUDIT_READ_CONCURRENCY, atMostAtOnce, listAuditedWorkloads } from './namespace-workloads.js';
 import { auditResidency, violationKey } from './residency-audit.js';
@@ -57,6 +67,9 @@ export function dataResidencyControllerWith(options: DataResidencyControllerOpti
         ),
         watch({ resource: namespaces, mapToKeys: () => [] }),
         watch({ resource: fallbackRoutes, mapToKeys: () => [] }),
+        // Services standing for external hosts (the admission view's informers too).
+        watch({ resource: services, filter: mayBeServiceAlias, mapToKeys: () => [] }),
+        watch({ resource: endpointSlices, labelSelector: ALIAS_SLICES_SELECTOR, mapToKeys: () => [] }),
       ],
       async reconcile(key, context) {
         const policy = context.cache(dataResidencyPolicies).get(key);
@@ -105,6 +118,10 @@ export function dataResidencyControllerWith(options: DataResidencyControllerOpti
           configMaps: (namespace) => configMaps.get(namespace) ?? {},
           routes: (namespace) => context.cache(fallbackRoutes).list(namespace),
           isClusterNamespace: (name) => context.cache(namespaces).get(name) !== undefined,
+          services: serviceLookupOf({
+            service: (namespace, name) => context.cache(services).get({ namespace, name }),
+            slices: (namespace) => context.cache(endpointSlices).list(namespace),
+          }),
         });
 
         const audited =

@@ -37,7 +37,7 @@ export const REGIONAL_ENDPOINT_CASES: ResidencyCase[] = [
     { GOOGLE_VERTEX_BASE_URL: 'https://aiplatform.googleapis.com/v1' },
     'denied',
     [
-      'env GOOGLE_VERTEX_BASE_URL: https://aiplatform.googleapis.com/v1 → aiplatform.googleapis.com, region global',
+      'env GOOGLE_VERTEX_BASE_URL: https://aiplatform.googleapis.com/v1 → aiplatform.googleapis.com, region global (the provider picks the region)',
     ],
   ),
   row(

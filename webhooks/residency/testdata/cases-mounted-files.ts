@@ -117,8 +117,8 @@ export const MOUNTED_FILE_CASES: ResidencyCase[] = [
     object: mounted('file-alias'),
     expect: 'denied',
     mentions: [
-      'setting base_url (configmap llm-files/config.yaml) via Service agents/llm-proxy',
-      'api.openai.com',
+      'setting base_url (configmap llm-files/config.yaml) via Service ',
+      '/llm-proxy: http://llm-proxy:8080/v1 → api.openai.com, region us (US)',
     ],
   },
   {

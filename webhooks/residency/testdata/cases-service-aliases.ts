@@ -48,7 +48,10 @@ export const SERVICE_ALIAS_CASES: ResidencyCase[] = [
     services: [externalNameService('claude', 'api.anthropic.com')],
     object: workload('StatefulSet', 'alias-any', agentEnv({ CALLBACK_URL: 'https://claude/v1/messages' })),
     expect: 'denied',
-    mentions: ['env CALLBACK_URL via Service agents/claude', 'api.anthropic.com, region us (US)'],
+    mentions: [
+      'env CALLBACK_URL via Service ',
+      '/claude: https://claude/v1/messages → api.anthropic.com, region us (US)',
+    ],
   },
   {
     ...base,
@@ -57,7 +60,7 @@ export const SERVICE_ALIAS_CASES: ResidencyCase[] = [
     services: [externalNameService('vendor', 'llm.unknown-vendor.example')],
     object: deployment('alias-unknown', { OPENAI_BASE_URL: 'http://vendor/v1' }),
     expect: 'denied',
-    mentions: ['via Service agents/vendor', 'llm.unknown-vendor.example, region unknown'],
+    mentions: ['/vendor: http://vendor/v1 → llm.unknown-vendor.example, region unknown'],
   },
   {
     ...inNamespace('residency-alias-chain'),
@@ -79,9 +82,12 @@ export const SERVICE_ALIAS_CASES: ResidencyCase[] = [
     name: 'a Service without selector whose EndpointSlice lists a public address: unknown, refused',
     kind: 'Deployment',
     services: selectorlessService('gateway', ['203.0.113.7']),
-    object: deployment('alias-slice', { OPENAI_BASE_URL: 'https://gateway.agents.svc/v1' }),
+    object: deployment('alias-slice', { OPENAI_BASE_URL: 'https://gateway/v1' }),
     expect: 'denied',
-    mentions: ['env OPENAI_BASE_URL via Service agents/gateway', '203.0.113.7, region unknown'],
+    mentions: [
+      'env OPENAI_BASE_URL via Service ',
+      '/gateway: https://gateway/v1 → 203.0.113.7, region unknown',
+    ],
   },
   {
     ...base,
@@ -113,7 +119,8 @@ export const SERVICE_ALIAS_CASES: ResidencyCase[] = [
     object: deployment('routed-alias', { OPENAI_BASE_URL: 'http://localhost:4000/v1' }),
     expect: 'denied',
     mentions: [
-      'FallbackRoute case-gpt-4o target openai via Service agents/openai-egress: http://openai-egress:80/v1 → api.openai.com, region us (US)',
+      'FallbackRoute case-gpt-4o target openai via Service ',
+      '/openai-egress: http://openai-egress:80/v1 → api.openai.com, region us (US)',
     ],
   },
   {
@@ -124,6 +131,6 @@ export const SERVICE_ALIAS_CASES: ResidencyCase[] = [
     services: [externalNameService('llm-proxy', 'api.openai.com')],
     object: deployment('alias-warned', { OPENAI_BASE_URL: 'http://llm-proxy/v1' }),
     expect: 'warned',
-    mentions: ['env OPENAI_BASE_URL via Service agents/llm-proxy → api.openai.com, region us (US)'],
+    mentions: ['env OPENAI_BASE_URL via Service ', '/llm-proxy → api.openai.com, region us (US)'],
   },
 ];

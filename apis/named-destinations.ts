@@ -1,4 +1,5 @@
 import { serviceNamespaceOf } from './cluster-internal-host.js';
+import { fileSettings, withoutCommentLines } from './config-file-settings.js';
 import { endpointHost } from './endpoint-host.js';
 import { type CatalogAddition, placeEndpoint } from './region-catalog.js';
 import { type ServiceReference, serviceReferenceOf } from './service-aliases.js';
@@ -16,7 +17,8 @@ import { type ServiceReference, serviceReferenceOf } from './service-aliases.js'
  * What each value (and setting name) was found to name, kept across calls by a caller that judges
  * the same values again and again — the admission webhook sees one pod template as a Deployment,
  * a ReplicaSet and each Pod. Bound to one list of catalog additions (placement depends on it);
- * bounded (values over 1 KiB are not kept), the oldest entry goes first.
+ * bounded (values over 1 KiB are not kept; mounted files up to 4 MiB in all), the oldest entry goes
+ * first.
  */
 export interface DestinationMemo {
   readonly additions: readonly CatalogAddition[];
@@ -26,8 +28,21 @@ export interface DestinationMemo {
     other: Map<string, readonly NamedDestination[]>;
   };
   readonly settings: Map<string, boolean>;
+  /** By content: what a mounted file names (a ConfigMap's value, the same string review after review). */
+  readonly files: Map<string, FileDestinations>;
+  /** Characters of the files kept. */
+  fileChars: number;
   readonly maxEntries: number;
 }
+
+/** What a configuration file names: in its LLM-endpoint settings, and anywhere else in it. */
+export interface FileDestinations {
+  settings: ReadonlyArray<{ key: string; named: readonly NamedDestination[] }>;
+  other: readonly NamedDestination[];
+}
+
+/** Characters of mounted files a memo keeps at most (the oldest go first). */
+const MEMO_MAX_FILE_CHARS = 4 * 1024 * 1024;
 
 /** A destination a value names: the text as found, where it connects and where that is. */
 export interface NamedDestination {
@@ -50,7 +65,14 @@ export interface NamedDestination {
 }
 
 export function destinationMemo(additions: readonly CatalogAddition[], maxEntries = 20_000): DestinationMemo {
-  return { additions, named: { llm: new Map(), other: new Map() }, settings: new Map(), maxEntries };
+  return {
+    additions,
+    named: { llm: new Map(), other: new Map() },
+    settings: new Map(),
+    files: new Map(),
+    fileChars: 0,
+    maxEntries,
+  };
 }
 
 const LLM_SETTING = /(^|_)(BASE_URL|ENDPOINT|ENDPOINT_URL|API_BASE)$/;
@@ -99,6 +121,41 @@ export function namedDestinations(
     remember(map, text, named, memo.maxEntries);
   }
   return named;
+}
+
+/**
+ * What a configuration file names (config-file-settings.ts): the values of its LLM-endpoint
+ * settings, each named as such a setting, and the rest of it without its comment lines, from the
+ * memo when it has it.
+ */
+export function fileDestinations(
+  content: string,
+  additions: readonly CatalogAddition[],
+  memo: DestinationMemo | undefined,
+): FileDestinations {
+  const known = memo?.files.get(content);
+  if (known) return known;
+  const settings: Array<{ key: string; named: readonly NamedDestination[] }> = [];
+  for (const setting of fileSettings(content)) {
+    if (!llmEndpointSetting(setting.key, memo)) continue;
+    const named = nameDestinations(setting.value, true, additions);
+    if (named.length > 0) settings.push({ key: setting.key, named });
+  }
+  const found: FileDestinations = {
+    settings,
+    other: nameDestinations(withoutCommentLines(content), false, additions),
+  };
+  if (memo && content.length <= MEMO_MAX_FILE_CHARS) {
+    while (memo.fileChars + content.length > MEMO_MAX_FILE_CHARS || memo.files.size >= memo.maxEntries) {
+      const oldest = memo.files.keys().next();
+      if (oldest.done) break;
+      memo.files.delete(oldest.value);
+      memo.fileChars -= oldest.value.length;
+    }
+    memo.files.set(content, found);
+    memo.fileChars += content.length;
+  }
+  return found;
 }
 
 function remember<T>(map: Map<string, T>, key: string, value: T, maxEntries: number): void {

@@ -486,6 +486,22 @@ describe('mounted ConfigMap files', () => {
         'agent|file /etc/agent/app.yaml (configmap llm-files/app.yaml)|https://docs.example.com|docs.example.com|-|other',
       ],
     ));
+  it('names a file once per content through a memo, and keeps a bounded amount of them', () => {
+    const additions: [] = [];
+    const memo = destinationMemo(additions, 3);
+    const data = { 'config.yaml': 'base_url: https://api.openai.com/v1\n' };
+    const plain = find(data);
+    assert.deepEqual(find(data, { memo, additions }), plain);
+    assert.deepEqual(find(data, { memo, additions }), plain);
+    assert.equal(memo.files.size, 1);
+    for (let i = 0; i < 5; i++)
+      find({ [`f${i}.yaml`]: `endpoint: https://h${i}.example\n` }, { memo, additions });
+    assert.equal(memo.files.size, 3);
+    assert.equal(
+      memo.fileChars,
+      [...memo.files.keys()].reduce((n, k) => n + k.length, 0),
+    );
+  });
   it("not when the mount is skipped (the sidecar's policy mirror)", () =>
     assert.deepEqual(find({ 'a.yaml': 'base_url: https://api.openai.com' }, { skipMount: () => true }), []));
 });

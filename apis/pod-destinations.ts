@@ -1,4 +1,3 @@
-import { fileSettings, withoutCommentLines } from './config-file-settings.js';
 import type { EffectivePolicy } from './effective-policy.js';
 import { expandVarReferences } from './endpoint-host.js';
 import {
@@ -8,7 +7,13 @@ import {
   type VolumeLike,
   type VolumeMountLike,
 } from './mounted-config-files.js';
-import { type DestinationMemo, llmEndpointSetting, namedDestinations } from './named-destinations.js';
+import {
+  type DestinationMemo,
+  fileDestinations,
+  llmEndpointSetting,
+  type NamedDestination,
+  namedDestinations,
+} from './named-destinations.js';
 import type { CatalogAddition } from './region-catalog.js';
 import { type ResidencyDecision, residencyDecision } from './residency-decision.js';
 import { aliasTargets, type ServiceLookup } from './service-aliases.js';
@@ -166,15 +171,14 @@ export function podDestinations(inputs: PodDestinationInputs): PodDestination[] 
   };
   // `source` is `${what} ${which}`, put together only for a value that names a destination (few do).
   // Returns the texts it reported (a file's settings are not reported again by the scan of the file).
-  const add = (
+  const report = (
     container: string | undefined,
-    text: string,
+    names: readonly NamedDestination[],
     llmSetting: boolean,
     what: string,
     which: string | number,
     skip?: ReadonlySet<string>,
   ): string[] => {
-    const names = namedDestinations(text, llmSetting, additions, memo);
     if (names.length === 0) return NO_TEXTS;
     const source = `${what} ${which}`;
     const reported: string[] = [];
@@ -212,6 +216,15 @@ export function podDestinations(inputs: PodDestinationInputs): PodDestination[] 
       reported.push(named.text);
     }
     return reported;
+  };
+  const add = (
+    container: string | undefined,
+    text: string,
+    llmSetting: boolean,
+    what: string,
+    which: string | number,
+  ) => {
+    report(container, namedDestinations(text, llmSetting, additions, memo), llmSetting, what, which);
   };
   const llm = (name: string) => llmEndpointSetting(name, memo);
 
@@ -260,26 +273,13 @@ export function podDestinations(inputs: PodDestinationInputs): PodDestination[] 
       for (const file of files) {
         const from = `(configmap ${file.configMap}/${file.key})`;
         // The file's endpoint settings first (an unknown host there is judged), then any URL in it.
+        const named = fileDestinations(file.content, additions, memo);
         const settled = new Set<string>();
-        for (const setting of fileSettings(file.content)) {
-          if (!llm(setting.key)) continue;
-          for (const text of add(
-            container.name,
-            setting.value,
-            true,
-            'file',
-            `${file.path}, setting ${setting.key} ${from}`,
-          ))
-            settled.add(text);
+        for (const setting of named.settings) {
+          const which = `${file.path}, setting ${setting.key} ${from}`;
+          for (const text of report(container.name, setting.named, true, 'file', which)) settled.add(text);
         }
-        add(
-          container.name,
-          withoutCommentLines(file.content),
-          false,
-          'file',
-          `${file.path} ${from}`,
-          settled,
-        );
+        report(container.name, named.other, false, 'file', `${file.path} ${from}`, settled);
       }
     }
   }

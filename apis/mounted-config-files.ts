@@ -121,7 +121,7 @@ export function mountedConfigFiles(
 
 /** Where a file at `relative` in the volume appears under the mount; undefined when a subPath hides it. */
 function pathInContainer(mount: VolumeMountLike, relative: string): string | undefined {
-  const base = mount.mountPath.replace(/\/+$/, '') || '';
+  const base = mount.mountPath.replace(/\/+$/, '');
   const sub = mount.subPath ? normalise(mount.subPath) : '';
   if (sub === '') return `${base}/${relative}`;
   if (relative === sub) return base === '' ? '/' : base;

@@ -1,7 +1,7 @@
 // What the admission handlers may read of the cluster, and nothing more: the webhook server builds
 // it from the operator's shared informers (warm caches), with ConfigMaps read on demand; never a
-// Secret's contents. Handlers
-// stay pure functions of (request, view) and are table-tested with a view built from plain objects.
+// Secret's contents. Handlers stay pure functions of (request, view) and are table-tested with a
+// view built from plain objects.
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import type { ServiceAlias } from '../../apis/service-aliases.js';

@@ -2,7 +2,8 @@
 // subresource included) and the pod templates of Deployments, StatefulSets, DaemonSets,
 // ReplicaSets, Jobs and CronJobs, on CREATE and UPDATE. Reads the namespace's labels, the residency
 // policies, the namespace's FallbackRoutes, the Services that stand for external hosts and the
-// ConfigMaps the spec references or mounts (the only await, all at once); everything else is pure (residency-findings.ts, residency-verdict.ts). Never writes:
+// ConfigMaps the spec references or mounts (the only await, all at once); everything else is pure
+// (residency-findings.ts, residency-verdict.ts). Never writes:
 // Audit findings go into an audit annotation, and a workload admitted with findings (Audit, Warn, or
 // an Enforce finding an UPDATE already had) asks, through `onAuditFinding`, for an audit of the
 // policies concerned, so that the DataResidencyPolicy controller lists it in their status within

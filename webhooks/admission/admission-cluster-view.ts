@@ -1,7 +1,6 @@
 // What the admission handlers may read of the cluster, and nothing more: the webhook server builds
-// it from the operator's shared informers (warm caches), with ConfigMaps read on demand; never a
-// Secret's contents. Handlers stay pure functions of (request, view) and are table-tested with a
-// view built from plain objects.
+// it from the operator's shared informers (warm caches), with ConfigMaps read on demand. Handlers
+// stay pure functions of (request, view) and are table-tested with a view built from plain objects.
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import type { ServiceAlias } from '../../apis/service-aliases.js';
@@ -26,6 +25,7 @@ export interface AdmissionClusterView {
   /**
    * What Service `name` of `namespace` stands for outside the cluster (an ExternalName's host, the
    * addresses of a selector-less Service's EndpointSlices); undefined for any other Service, or none.
+   * (Nothing here reads a Secret: the operator may not read the cluster's Secrets.)
    */
   serviceAlias(namespace: string, name: string): ServiceAlias | undefined;
   /** Namespaces never judged by residency (the operator's own, kube-system). */

@@ -1,8 +1,6 @@
 // The AdmissionClusterView the webhook server hands its handlers: Namespaces, DataResidencyPolicies,
 // FallbackRoutes and TokenBudgets from the operator's shared informers (the controllers watch the
-// same resources, so the caches are the same ones, warm on every replica), the Services that may
-// stand for an external host and the EndpointSlices not made from a selector (the same informers as
-// the residency audit's: residency/cluster-service-aliases.ts), and ConfigMaps read from
+// same resources, so the caches are the same ones, warm on every replica), and ConfigMaps read from
 // the API server on demand — they are many and rarely needed — behind a small cache with a short
 // lifetime, so a burst of pods referencing one ConfigMap costs one GET.
 import { LRUCache } from 'lru-cache';
@@ -45,7 +43,9 @@ export function informerClusterView(options: InformerClusterViewOptions): Inform
     policies: informers.informer({ resource: dataResidencyPolicies }),
     routes: informers.informer({ resource: fallbackRoutes }),
     budgets: informers.informer({ resource: tokenBudgets }),
-    // The same selections as the residency audit's watches, so both read one cache.
+    // The Services that may stand for an external host and the EndpointSlices not made from a
+    // selector (residency/cluster-service-aliases.ts): the same selections as the residency audit's
+    // watches, so both read one cache.
     services: informers.informer({ resource: services, filter: mayBeServiceAlias }),
     slices: informers.informer({ resource: endpointSlices, labelSelector: ALIAS_SLICES_SELECTOR }),
   };

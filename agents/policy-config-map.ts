@@ -19,8 +19,11 @@ export const POLICY_MIRROR_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY},${AGENT
  * with a hash of the exact name (as for ledgers), so two agents never share a mirror.
  */
 export function policyConfigMapName(agent: string): string {
-  return `governor-policy-${ledgerName(agent)}`;
+  return `${POLICY_CONFIG_MAP_PREFIX}${ledgerName(agent)}`;
 }
+
+/** The start of every policy mirror's name. */
+export const POLICY_CONFIG_MAP_PREFIX = 'governor-policy-';
 
 /** The ConfigMap holding `policy` (pretty JSON, for people reading it with kubectl). */
 export function policyConfigMap(policy: EffectivePolicy): ConfigMap {

@@ -28,6 +28,7 @@ export const AWS_REGIONS: Readonly<Record<string, string>> = {
   'me-south-1': 'BH',
   'af-south-1': 'ZA',
   'ap-east-1': 'HK',
+  'ap-east-2': 'TW',
   'ap-south-1': 'IN',
   'ap-south-2': 'IN',
   'ap-northeast-1': 'JP',
@@ -38,6 +39,7 @@ export const AWS_REGIONS: Readonly<Record<string, string>> = {
   'ap-southeast-3': 'ID',
   'ap-southeast-4': 'AU',
   'ap-southeast-5': 'MY',
+  'ap-southeast-6': 'NZ',
   'ap-southeast-7': 'TH',
 };
 
@@ -53,6 +55,7 @@ export const GCP_REGIONS: Readonly<Record<string, string>> = {
   'us-west4': 'US',
   'northamerica-northeast1': 'CA',
   'northamerica-northeast2': 'CA',
+  'northamerica-south1': 'MX',
   'southamerica-east1': 'BR',
   'southamerica-west1': 'CL',
   'europe-central2': 'EU',
@@ -86,37 +89,69 @@ export const GCP_REGIONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Azure regions that offer Azure OpenAI. An Azure OpenAI endpoint (`<resource>.openai.azure.com`)
- * does not name its region, so a route target states it (`region: swedencentral`); this table
- * gives that region its jurisdiction.
+ * Azure regions (the names Azure gives them: `swedencentral`, `westus2`). An Azure OpenAI endpoint
+ * (`<resource>.openai.azure.com`) does not name its region, so a route target states it
+ * (`region: swedencentral`); the regional hosts that do name one
+ * (`swedencentral.api.cognitive.microsoft.com`) are placed by it. This table gives each its
+ * jurisdiction.
  */
 export const AZURE_REGIONS: Readonly<Record<string, string>> = {
   eastus: 'US',
   eastus2: 'US',
+  centralus: 'US',
   northcentralus: 'US',
   southcentralus: 'US',
+  westcentralus: 'US',
   westus: 'US',
+  westus2: 'US',
   westus3: 'US',
+  canadacentral: 'CA',
   canadaeast: 'CA',
+  mexicocentral: 'MX',
   brazilsouth: 'BR',
-  swedencentral: 'EU',
-  francecentral: 'EU',
-  germanywestcentral: 'EU',
-  westeurope: 'EU',
+  brazilsoutheast: 'BR',
+  chilecentral: 'CL',
   northeurope: 'EU',
+  westeurope: 'EU',
+  swedencentral: 'EU',
+  swedensouth: 'EU',
+  francecentral: 'EU',
+  francesouth: 'EU',
+  germanywestcentral: 'EU',
+  germanynorth: 'EU',
   italynorth: 'EU',
   spaincentral: 'EU',
   polandcentral: 'EU',
+  austriaeast: 'EU',
+  belgiumcentral: 'EU',
   switzerlandnorth: 'CH',
   switzerlandwest: 'CH',
   norwayeast: 'NO',
+  norwaywest: 'NO',
   uksouth: 'GB',
+  ukwest: 'GB',
   uaenorth: 'AE',
-  southindia: 'IN',
-  japaneast: 'JP',
-  koreacentral: 'KR',
-  australiaeast: 'AU',
+  uaecentral: 'AE',
+  qatarcentral: 'QA',
+  israelcentral: 'IL',
   southafricanorth: 'ZA',
+  southafricawest: 'ZA',
+  centralindia: 'IN',
+  southindia: 'IN',
+  westindia: 'IN',
+  japaneast: 'JP',
+  japanwest: 'JP',
+  koreacentral: 'KR',
+  koreasouth: 'KR',
+  eastasia: 'HK',
+  southeastasia: 'SG',
+  indonesiacentral: 'ID',
+  malaysiawest: 'MY',
+  australiaeast: 'AU',
+  australiasoutheast: 'AU',
+  australiacentral: 'AU',
+  australiacentral2: 'AU',
+  newzealandnorth: 'NZ',
 };
 
 /** The jurisdiction of a cloud region id, when it is a known AWS, Google Cloud or Azure region. */

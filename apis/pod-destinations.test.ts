@@ -6,10 +6,12 @@ import {
   destinationMemo,
   isLlmEndpointSetting,
   judgeDestination,
+  type PodDestination,
   type PodDestinationInputs,
   podDestinations,
   referencedConfigMaps,
 } from './pod-destinations.js';
+import type { ServiceAlias } from './service-aliases.js';
 
 const agent = (container: Partial<ContainerLike>) => ({
   containers: [{ name: 'agent', ...container }],
@@ -336,7 +338,13 @@ describe('isLlmEndpointSetting', () => {
     ['OPENAI_API_BASE', true],
     ['base_url', true],
     ['llm.endpoint', true],
+    ['baseURL', true],
+    ['apiBase', true],
+    ['azureEndpoint', true],
+    ['endpoint_url', true],
+    ['spring.ai.openai.base-url', true],
     ['DATABASE_URL', false],
+    ['AWS_ENDPOINT_URL_S3', false],
     ['ENDPOINTS', false],
     ['OPENAI_API_KEY', false],
   ];
@@ -344,6 +352,20 @@ describe('isLlmEndpointSetting', () => {
 });
 
 describe('referencedConfigMaps', () => {
+  it('lists the mounted ConfigMaps too, but not those a skipped mount holds', () => {
+    const spec = {
+      containers: [{ name: 'a', volumeMounts: [{ name: 'cfg', mountPath: '/etc/a' }] }],
+      volumes: [
+        { name: 'cfg', configMap: { name: 'llm-files' } },
+        { name: 'unused', configMap: { name: 'never' } },
+      ],
+    };
+    assert.deepEqual(referencedConfigMaps(spec), ['llm-files']);
+    assert.deepEqual(
+      referencedConfigMaps(spec, (c) => c === 'a'),
+      [],
+    );
+  });
   it('lists the ConfigMaps of configMapKeyRef and envFrom in every container, once', () => {
     assert.deepEqual(
       referencedConfigMaps({
@@ -426,4 +448,131 @@ describe('<service>.<namespace> hosts', () => {
       'agent|env OPENAI_BASE_URL|https://llm.corp/v1|llm.corp|us-east-1|llm',
     ]);
   });
+});
+
+describe('mounted ConfigMap files', () => {
+  const spec = (mountPath = '/etc/agent') => ({
+    containers: [{ name: 'agent', volumeMounts: [{ name: 'config', mountPath }] }],
+    volumes: [{ name: 'config', configMap: { name: 'llm-files' } }],
+  });
+  const find = (data: Record<string, string>, more: Partial<PodDestinationInputs> = {}) =>
+    podDestinations({ spec: spec(), configMaps: { 'llm-files': data }, ...more }).map(show);
+
+  it('an endpoint setting in a YAML file, even of a host the catalog cannot place', () =>
+    assert.deepEqual(
+      find({ 'config.yaml': 'llm:\n  base_url: https://llm.unknown.example/v1\n  model: gpt-4o\n' }),
+      [
+        'agent|file /etc/agent/config.yaml, setting base_url (configmap llm-files/config.yaml)|https://llm.unknown.example/v1|llm.unknown.example|-|llm',
+      ],
+    ));
+  it('a catalog URL anywhere in a file, once, under its setting when it has one', () =>
+    assert.deepEqual(
+      find({
+        '.env': 'OPENAI_BASE_URL=https://api.openai.com/v1\nCALLBACK=https://api.anthropic.com/v1\n',
+      }),
+      [
+        'agent|file /etc/agent/.env, setting OPENAI_BASE_URL (configmap llm-files/.env)|https://api.openai.com/v1|api.openai.com|us|llm',
+        'agent|file /etc/agent/.env (configmap llm-files/.env)|https://api.anthropic.com/v1|api.anthropic.com|us|other',
+      ],
+    ));
+  it('a JSON file on one line', () =>
+    assert.deepEqual(find({ 'llm.json': '{"endpoint":"https://bedrock-runtime.us-east-1.amazonaws.com"}' }), [
+      'agent|file /etc/agent/llm.json, setting endpoint (configmap llm-files/llm.json)|https://bedrock-runtime.us-east-1.amazonaws.com|bedrock-runtime.us-east-1.amazonaws.com|us-east-1|llm',
+    ]));
+  it('a commented-out line is not read, an unknown host outside a setting is not judged', () =>
+    assert.deepEqual(
+      find({ 'app.yaml': '# base_url: https://api.openai.com/v1\ndocs: https://docs.example.com\n' }),
+      [
+        'agent|file /etc/agent/app.yaml (configmap llm-files/app.yaml)|https://docs.example.com|docs.example.com|-|other',
+      ],
+    ));
+  it('names a file once per content through a memo, and keeps a bounded amount of them', () => {
+    const additions: [] = [];
+    const memo = destinationMemo(additions, 3);
+    const data = { 'config.yaml': 'base_url: https://api.openai.com/v1\n' };
+    const plain = find(data);
+    assert.deepEqual(find(data, { memo, additions }), plain);
+    assert.deepEqual(find(data, { memo, additions }), plain);
+    assert.equal(memo.files.size, 1);
+    for (let i = 0; i < 5; i++)
+      find({ [`f${i}.yaml`]: `endpoint: https://h${i}.example\n` }, { memo, additions });
+    assert.equal(memo.files.size, 3);
+    assert.equal(
+      memo.fileChars,
+      [...memo.files.keys()].reduce((n, k) => n + k.length, 0),
+    );
+  });
+  it("not when the mount is skipped (the sidecar's policy mirror)", () =>
+    assert.deepEqual(find({ 'a.yaml': 'base_url: https://api.openai.com' }, { skipMount: () => true }), []));
+});
+
+describe('Services that stand for external hosts', () => {
+  const aliases: Record<string, ServiceAlias> = {
+    'agents/llm-proxy': { externalName: 'api.openai.com' },
+    'agents/eu-proxy': { externalName: 'eu.api.openai.com' },
+    'agents/manual': { addresses: ['203.0.113.7', '10.1.2.3'] },
+    'shared/gw': { externalName: 'api.anthropic.com' },
+  };
+  const services = (namespace: string, name: string) => aliases[`${namespace}/${name}`];
+  const find = (env: Record<string, string>, more: Partial<PodDestinationInputs> = {}) =>
+    podDestinations({
+      spec: agent({ env: Object.entries(env).map(([name, value]) => ({ name, value })) }),
+      namespace: 'agents',
+      services,
+      ...more,
+    });
+
+  it('an ExternalName is judged as its external name, the Service named in the source', () => {
+    const found = find({ OPENAI_BASE_URL: 'http://llm-proxy.agents.svc/v1' });
+    assert.deepEqual(found.map(show), [
+      'agent|env OPENAI_BASE_URL via Service agents/llm-proxy|http://llm-proxy.agents.svc/v1|api.openai.com|us|llm',
+    ]);
+    const residency = compileResidency([
+      { name: 'eu', spec: { mode: 'Enforce', allowedJurisdictions: ['EU'], unknownEndpoints: 'Deny' } },
+    ]);
+    assert.equal(judgeDestination(found[0] as PodDestination, residency).allowed, false);
+  });
+  it('by its short name, <service>.<namespace>, .svc.cluster.local, in any setting', () =>
+    assert.deepEqual(
+      find({
+        A_BASE_URL: 'http://llm-proxy:8080',
+        B_BASE_URL: 'http://gw.shared',
+        CALLBACK: 'http://llm-proxy.agents.svc.cluster.local/x',
+        UPSTREAM: 'gw.shared.svc',
+      }).map((d) => `${d.source}|${d.host}`),
+      [
+        'env A_BASE_URL via Service agents/llm-proxy|api.openai.com',
+        'env B_BASE_URL via Service shared/gw|api.anthropic.com',
+        'env CALLBACK via Service agents/llm-proxy|api.openai.com',
+        'env UPSTREAM via Service shared/gw|api.anthropic.com',
+      ],
+    ));
+  it('an EU ExternalName is allowed like the EU host', () =>
+    assert.deepEqual(
+      find({ OPENAI_BASE_URL: 'http://eu-proxy' }).map((d) => d.region),
+      ['eu'],
+    ));
+  it('a selector-less Service: its public addresses, unknown, only in an LLM setting', () => {
+    assert.deepEqual(
+      find({ OPENAI_BASE_URL: 'http://manual.agents.svc', OTHER_URL: 'http://manual.agents.svc' }).map(show),
+      ['agent|env OPENAI_BASE_URL via Service agents/manual|http://manual.agents.svc|203.0.113.7|-|llm'],
+    );
+  });
+  it('an ordinary Service, or without the cluster’s Services, stays in the cluster', () => {
+    assert.deepEqual(find({ OPENAI_BASE_URL: 'http://web.agents.svc' }), []);
+    assert.deepEqual(find({ OPENAI_BASE_URL: 'http://llm-proxy.agents.svc' }, { services: undefined }), []);
+  });
+  it('in a mounted file too', () =>
+    assert.deepEqual(
+      podDestinations({
+        spec: {
+          containers: [{ name: 'agent', volumeMounts: [{ name: 'c', mountPath: '/c' }] }],
+          volumes: [{ name: 'c', configMap: { name: 'cfg' } }],
+        },
+        configMaps: { cfg: { 'a.yaml': 'endpoint: http://llm-proxy:8080\n' } },
+        namespace: 'agents',
+        services,
+      }).map((d) => `${d.source}|${d.host}`),
+      ['file /c/a.yaml, setting endpoint (configmap cfg/a.yaml) via Service agents/llm-proxy|api.openai.com'],
+    ));
 });

@@ -1,23 +1,18 @@
-import { AWS_REGIONS, GCP_REGIONS } from './cloud-regions.js';
 import { isClusterInternal } from './cluster-internal-host.js';
 import { endpointHost } from './endpoint-host.js';
+import { builtInPlace, type Place } from './provider-endpoints.js';
 
 /**
- * The built-in catalog of LLM provider endpoints and where they serve from, plus the additions of
- * residency policies (ARCHITECTURE.md, "Data residency"). Shared by the admission webhook, the audit
- * and the sidecar, so all three place an endpoint the same way. Pure.
+ * Where an endpoint serves from: the built-in catalog of LLM provider endpoints
+ * (provider-endpoints.ts: fixed hosts, global hosts, the host forms that carry a region), then the
+ * additions of residency policies (ARCHITECTURE.md, "Data residency"). Shared by the admission
+ * webhook, the audit and the sidecar, so all three place an endpoint the same way. Pure.
  *
- * - Fixed hosts: a provider's global API (`api.openai.com` → `us` / US, `eu.api.openai.com` → `eu`
- *   / EU, `api.anthropic.com` → `us` / US, `api.mistral.ai` → `eu` / EU, …).
- * - Region in the host: AWS Bedrock (`bedrock-runtime.<region>.amazonaws.com`) and Vertex AI
- *   (`<region>-aiplatform.googleapis.com`) — the region is read from the host and its jurisdiction
- *   from the cloud's region table.
- * - Azure OpenAI (`<resource>.openai.azure.com`) has no region in its name: unknown unless a
- *   policy adds the resource's host.
- *
- * The built-in catalog wins over additions: a policy may place hosts the catalog cannot, not move
- * `api.openai.com` to Europe.
+ * The built-in catalog wins over additions: a policy may place hosts the catalog cannot (an Azure
+ * OpenAI resource, a private gateway), not move `api.openai.com` to Europe.
  */
+
+export { BUILT_IN_ENDPOINTS, GLOBAL_REGION } from './provider-endpoints.js';
 
 export interface EndpointPlacement {
   /** The host the endpoint connects to (see endpointHost), or the text itself when it names none. */
@@ -35,31 +30,6 @@ export interface CatalogAddition {
   jurisdiction: string;
 }
 
-interface Place {
-  region: string;
-  jurisdiction?: string;
-}
-
-export const BUILT_IN_ENDPOINTS: Readonly<Record<string, { region: string; jurisdiction: string }>> = {
-  'api.openai.com': { region: 'us', jurisdiction: 'US' },
-  'eu.api.openai.com': { region: 'eu', jurisdiction: 'EU' },
-  'api.anthropic.com': { region: 'us', jurisdiction: 'US' },
-  'api.mistral.ai': { region: 'eu', jurisdiction: 'EU' },
-  'codestral.mistral.ai': { region: 'eu', jurisdiction: 'EU' },
-  'api.cohere.com': { region: 'us', jurisdiction: 'US' },
-  'api.cohere.ai': { region: 'us', jurisdiction: 'US' },
-  'api.groq.com': { region: 'us', jurisdiction: 'US' },
-  'api.together.xyz': { region: 'us', jurisdiction: 'US' },
-  'api.fireworks.ai': { region: 'us', jurisdiction: 'US' },
-  'api.x.ai': { region: 'us', jurisdiction: 'US' },
-  'api.perplexity.ai': { region: 'us', jurisdiction: 'US' },
-  'api.deepseek.com': { region: 'cn', jurisdiction: 'CN' },
-};
-
-const BEDROCK =
-  /^bedrock(?:-runtime|-agent-runtime)?(?:-fips)?\.([a-z]{2}(?:-gov)?-[a-z]+-\d{1,2})\.amazonaws\.com$/;
-const VERTEX = /^([a-z]+-[a-z]+\d{1,2})-aiplatform\.googleapis\.com$/;
-
 /** Where `hostOrUrl` serves from: built-in catalog first, then the additions. */
 export function placeEndpoint(
   hostOrUrl: string,
@@ -74,16 +44,6 @@ export function placeEndpoint(
   return found.jurisdiction === undefined
     ? { host: endpoint.host, region: found.region, internal }
     : { host: endpoint.host, region: found.region, jurisdiction: found.jurisdiction, internal };
-}
-
-function builtInPlace(host: string): Place | undefined {
-  const fixed = BUILT_IN_ENDPOINTS[host];
-  if (fixed) return fixed;
-  const bedrock = BEDROCK.exec(host)?.[1];
-  if (bedrock) return { region: bedrock, jurisdiction: AWS_REGIONS[bedrock] };
-  const vertex = VERTEX.exec(host)?.[1];
-  if (vertex) return { region: vertex, jurisdiction: GCP_REGIONS[vertex] };
-  return undefined;
 }
 
 /** An exact addition wins over a wildcard; among wildcards the longest suffix wins. */

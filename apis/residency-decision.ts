@@ -1,7 +1,7 @@
 import { jurisdictionOfRegion } from './cloud-regions.js';
 import type { RESIDENCY_MODES } from './data-residency-policy.js';
 import type { EffectivePolicy } from './effective-policy.js';
-import { placeEndpoint } from './region-catalog.js';
+import { GLOBAL_REGION, placeEndpoint } from './region-catalog.js';
 
 export type ResidencyMode = (typeof RESIDENCY_MODES)[number];
 
@@ -55,7 +55,7 @@ export function residencyDecision(
     if (objection && SEVERITY[objection.mode] >= SEVERITY[policy.mode]) continue;
     const where = unknown
       ? 'unknown region'
-      : `region ${region ?? 'unknown'}${jurisdiction ? `, jurisdiction ${jurisdiction}` : ''}${declared ? ', as declared by the target' : ''}`;
+      : `region ${region ?? 'unknown'}${jurisdiction ? `, jurisdiction ${jurisdiction}` : ''}${declared ? ', as declared by the target' : ''}${region === GLOBAL_REGION ? ': the provider picks the region of each request' : ''}`;
     const allowList =
       `allowed regions: ${allowedRegions.length ? allowedRegions.join(', ') : 'none'}; ` +
       `allowed jurisdictions: ${allowedJurisdictions.length ? allowedJurisdictions.join(', ') : 'none'}`;

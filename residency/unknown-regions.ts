@@ -1,27 +1,16 @@
 // Regions and jurisdictions a DataResidencyPolicy allows that no endpoint can ever be placed in: not
 // in the built-in catalog (the named providers, the AWS, Google Cloud and Azure regions that host
-// LLM endpoints) nor in the policy's own `spec.endpoints`. The schema cannot see it; it is most
+// LLM endpoints, `global`) nor in the policy's own `spec.endpoints`. The schema cannot see it; it is most
 // often a typo (`eu-west1`), and a policy whose only allowed region is a typo refuses every agent.
 // The controller reports it as Stalled (kstatus Failed) and keeps auditing. Pure.
-import { AWS_REGIONS, AZURE_REGIONS, GCP_REGIONS } from '../apis/cloud-regions.js';
 import type { DataResidencyPolicy } from '../apis/data-residency-policy.js';
-import { BUILT_IN_ENDPOINTS } from '../apis/region-catalog.js';
-
-const CLOUD = [AWS_REGIONS, GCP_REGIONS, AZURE_REGIONS];
-const BUILT_IN_REGIONS = new Set([
-  ...Object.values(BUILT_IN_ENDPOINTS).map((e) => e.region),
-  ...CLOUD.flatMap((regions) => Object.keys(regions)),
-]);
-const BUILT_IN_JURISDICTIONS = new Set([
-  ...Object.values(BUILT_IN_ENDPOINTS).map((e) => e.jurisdiction),
-  ...CLOUD.flatMap((regions) => Object.values(regions)),
-]);
+import { CATALOG_JURISDICTIONS, CATALOG_REGIONS } from '../apis/provider-endpoints.js';
 
 /** What is wrong, naming the field, the value and close known values; undefined when nothing is. */
 export function unknownRegionsProblem(spec: DataResidencyPolicy['spec']): string | undefined {
-  const regions = new Set([...BUILT_IN_REGIONS, ...(spec.endpoints ?? []).map((e) => e.region)]);
+  const regions = new Set([...CATALOG_REGIONS, ...(spec.endpoints ?? []).map((e) => e.region)]);
   const jurisdictions = new Set([
-    ...BUILT_IN_JURISDICTIONS,
+    ...CATALOG_JURISDICTIONS,
     ...(spec.endpoints ?? []).map((e) => e.jurisdiction),
   ]);
   const problems = [

@@ -15,6 +15,11 @@ import { agentsInCaches, agentWorkloadKinds } from '../../agents/agent-workload-
 import { dataResidencyPolicies, fallbackRoutes } from '../../agents/governor-resources.js';
 import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
 import type { AuditedWorkload } from '../../residency/audited-workloads.js';
+import {
+  ALIAS_SLICES_SELECTOR,
+  mayBeServiceAlias,
+  serviceLookupOf,
+} from '../../residency/cluster-service-aliases.js';
 import { residencyPoliciesFor } from '../../residency/residency-scope.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
 import {
@@ -25,7 +30,12 @@ import {
 } from '../../runtime/controller/controller-definition.js';
 import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
 import { done } from '../../runtime/controller/reconcile-result.js';
-import { configMaps as configMapResource, namespaces } from '../../runtime/kube/resources.js';
+import {
+  configMaps as configMapResource,
+  endpointSlices,
+  namespaces,
+  services,
+} from '../../runtime/kube/resources.js';
 import { AUDIT_READ_CONCURRENCY, atMostAtOnce, listAuditedWorkloads } from './namespace-workloads.js';
 import { auditResidency } from './residency-audit.js';
 import { auditRecord, auditSchedule, nextAudit } from './residency-audit-plan.js';
@@ -53,6 +63,9 @@ export function dataResidencyControllerWith(options: DataResidencyControllerOpti
         ),
         watch({ resource: namespaces, mapToKeys: () => [] }),
         watch({ resource: fallbackRoutes, mapToKeys: () => [] }),
+        // Services standing for external hosts (the admission view's informers too).
+        watch({ resource: services, filter: mayBeServiceAlias, mapToKeys: () => [] }),
+        watch({ resource: endpointSlices, labelSelector: ALIAS_SLICES_SELECTOR, mapToKeys: () => [] }),
       ],
       async reconcile(key, context) {
         const policy = context.cache(dataResidencyPolicies).get(key);
@@ -91,6 +104,10 @@ export function dataResidencyControllerWith(options: DataResidencyControllerOpti
           configMaps: (namespace) => configMaps.get(namespace) ?? {},
           routes: (namespace) => context.cache(fallbackRoutes).list(namespace),
           isClusterNamespace: (name) => context.cache(namespaces).get(name) !== undefined,
+          services: serviceLookupOf({
+            service: (namespace, name) => context.cache(services).get({ namespace, name }),
+            slices: (namespace) => context.cache(endpointSlices).list(namespace),
+          }),
         });
 
         const record = auditRecord({

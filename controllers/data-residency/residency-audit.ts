@@ -1,8 +1,10 @@
 // The audit of one DataResidencyPolicy (pure): every workload in the namespaces it applies to —
 // the agents (with each target of the FallbackRoutes they use) and the other workloads with a pod
 // template (audited-workloads.ts) — each destination its pod template carries
-// (apis/pod-destinations.ts), judged against this policy alone. The result is the status list:
-// sorted, de-duplicated, the first 100 kept and all counted.
+// (apis/pod-destinations.ts: env, ConfigMaps read or mounted, command, args, the egress annotation;
+// through a Service that stands for an external host, that host), judged against this policy alone,
+// exactly as admission judges it. The result is the status list: sorted, de-duplicated, the first
+// 100 kept and all counted.
 
 import type { Agent } from '../../agents/agent-discovery.js';
 import { selectRoutes } from '../../agents/route-selection.js';
@@ -15,8 +17,14 @@ import {
   type PodSpecLike,
   podDestinations,
 } from '../../apis/pod-destinations.js';
+import type { ServiceLookup } from '../../apis/service-aliases.js';
 import type { AuditedWorkload } from '../../residency/audited-workloads.js';
-import { placeTarget } from '../../residency/target-placement.js';
+import { operatorMount } from '../../residency/operator-mounts.js';
+import {
+  type PlacedTarget,
+  placeTarget,
+  placeTargetThroughServices,
+} from '../../residency/target-placement.js';
 
 export type Violation = NonNullable<NonNullable<DataResidencyPolicy['status']>['violations']>[number];
 
@@ -34,6 +42,8 @@ export interface AuditInputs {
   routes: (namespace: string) => readonly FallbackRoute[];
   /** Whether a namespace exists: `<service>.<namespace>` then names a Service, not egress (as at admission). */
   isClusterNamespace?: (name: string) => boolean;
+  /** The Services that stand for external hosts (as at admission); default none. */
+  services?: ServiceLookup;
 }
 
 export interface AuditResult {
@@ -59,6 +69,21 @@ export function auditResidency(inputs: AuditInputs): AuditResult {
     if (!found.has(key)) found.set(key, { ...v, message });
   };
   let workloads = 0;
+  // A target the catalog cannot place may name a Service that stands for external hosts (as at admission).
+  const targetPlacements = (
+    target: { endpoint: string; region?: string | undefined },
+    namespace: string,
+  ): PlacedTarget[] => {
+    const own = placeTarget(target, residency);
+    if (!inputs.services || (!own.internal && own.region !== undefined)) return [own];
+    const aliases = {
+      services: inputs.services,
+      namespace,
+      additions,
+      ...(inputs.isClusterNamespace ? { isClusterNamespace: inputs.isClusterNamespace } : {}),
+    };
+    return placeTargetThroughServices(target, residency, aliases) ?? [own];
+  };
   const inspect = (workload: AuditedWorkload) => {
     workloads++;
     const destinations = podDestinations({
@@ -66,7 +91,10 @@ export function auditResidency(inputs: AuditInputs): AuditResult {
       annotations: egressAnnotations(workload.annotations, workload.template.metadata?.annotations),
       configMaps: inputs.configMaps(workload.namespace),
       additions,
+      namespace: workload.namespace,
+      skipMount: operatorMount,
       ...(inputs.isClusterNamespace ? { isClusterNamespace: inputs.isClusterNamespace } : {}),
+      ...(inputs.services ? { services: inputs.services } : {}),
     });
     for (const destination of destinations) {
       const decision = judgeDestination(destination, residency);
@@ -90,19 +118,21 @@ export function auditResidency(inputs: AuditInputs): AuditResult {
     for (const workload of agent.workloads) inspect(workload);
     for (const route of selectRoutes(agent, inputs.routes(agent.namespace)).routes) {
       for (const target of route.spec.targets) {
-        const placed = placeTarget(target, residency);
-        if (placed.decision.allowed) continue;
-        note(
-          {
-            namespace: agent.namespace,
-            kind: 'FallbackRoute',
-            name: route.metadata?.name ?? '',
-            source: `target ${target.name}`,
-            endpoint: target.endpoint,
-            ...(placed.region !== undefined ? { region: placed.region } : {}),
-          },
-          `FallbackRoute ${agent.namespace}/${route.metadata?.name} target ${target.name}: ${placed.decision.message}`,
-        );
+        for (const placed of targetPlacements(target, agent.namespace)) {
+          if (placed.decision.allowed) continue;
+          const source = `target ${target.name}${placed.via ? ` via ${placed.via}` : ''}`;
+          note(
+            {
+              namespace: agent.namespace,
+              kind: 'FallbackRoute',
+              name: route.metadata?.name ?? '',
+              source,
+              endpoint: target.endpoint,
+              ...(placed.region !== undefined ? { region: placed.region } : {}),
+            },
+            `FallbackRoute ${agent.namespace}/${route.metadata?.name} ${source}: ${placed.decision.message}`,
+          );
+        }
       }
     }
   }

@@ -3,7 +3,9 @@
 // with server-side dry-runs, each in a namespace of its own; an ephemeral container added with
 // `kubectl debug` refused; an LLM endpoint at `<service>.<namespace>` admitted once the namespace
 // exists; a pre-existing violation warned about, not refused, on update; Warn-mode
-// warnings printed by kubectl; and a dry-run that changes nothing.
+// warnings printed by kubectl; and a dry-run that changes nothing. Rows with Services (ExternalName,
+// selector-less with an EndpointSlice) and mounted ConfigMaps get them created first, so the
+// operator's caches see what the unit table's in-memory view holds.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dataResidencyPolicies } from '../../agents/governor-resources.js';
@@ -14,7 +16,12 @@ import { installCrds } from '../../testing/install-crds.js';
 import type { KubectlResult } from '../../testing/kubectl.js';
 import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import { WORKLOAD_KIND_CASES } from '../../webhooks/residency/testdata/cases-workload-kinds.js';
-import { agentEnv, policy, workload } from '../../webhooks/residency/testdata/residency-case.js';
+import {
+  agentEnv,
+  CASE_NAMESPACE,
+  policy,
+  workload,
+} from '../../webhooks/residency/testdata/residency-case.js';
 import { RESIDENCY_CASES, type ResidencyCase } from '../../webhooks/residency/testdata/residency-cases.js';
 import { DEFAULT_EXEMPT_NAMESPACES } from '../../webhooks/testdata/in-memory-cluster-view.js';
 import {
@@ -72,16 +79,23 @@ describe('residency validation (validating webhook, real API server)', { timeout
    * a policy of the namespace forbids (a workload can then be judged on such a route).
    */
   async function namespaceFor(
-    row: Pick<ResidencyCase, 'namespaceLabels' | 'configMaps' | 'routes'>,
+    row: Pick<ResidencyCase, 'namespaceLabels' | 'configMaps' | 'routes' | 'services'> & {
+      namespace?: string;
+    },
   ): Promise<string> {
-    const namespace = uniqueName('adm-res');
-    made.push(namespace);
-    await createNamespace(client, namespace);
+    // A row whose hosts spell out its namespace is replayed in a namespace of that name.
+    const own = row.namespace !== undefined && row.namespace !== CASE_NAMESPACE;
+    const namespace = own ? (row.namespace as string) : uniqueName('adm-res');
+    if (!made.includes(namespace)) made.push(namespace);
+    if (!own || !(await client.get(namespaces, { name: namespace })))
+      await createNamespace(client, namespace);
     for (const configMap of row.configMaps ?? []) {
       await apply(['apply', '-n', namespace], { apiVersion: 'v1', kind: 'ConfigMap', ...configMap }).then(
         check,
       );
     }
+    // Services (and the EndpointSlices of those without selector) a row's hosts name.
+    for (const manifest of row.services ?? []) await apply(['apply', '-n', namespace], manifest).then(check);
     for (const route of row.routes ?? []) await apply(['apply', '-n', namespace], route).then(check);
     await client.patch(
       namespaces,

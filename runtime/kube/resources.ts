@@ -5,10 +5,12 @@ import type {
   V1ConfigMap,
   V1CronJob,
   V1Deployment,
+  V1EndpointSlice,
   V1Job,
   V1Lease,
   V1Namespace,
   V1Secret,
+  V1Service,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import { resourceType } from './resource-type.js';
@@ -31,6 +33,8 @@ export type Lease = Wire<V1Lease>;
 export type Namespace = Wire<V1Namespace>;
 export type KubeEvent = Wire<EventsV1Event>;
 export type Secret = Wire<V1Secret>;
+export type Service = Wire<V1Service>;
+export type EndpointSlice = Wire<V1EndpointSlice>;
 
 export const deployments = resourceType<Deployment>({
   group: 'apps',
@@ -73,6 +77,22 @@ export const secrets = resourceType<Secret>({
   version: 'v1',
   plural: 'secrets',
   kind: 'Secret',
+  namespaced: true,
+});
+/** Services: residency follows those that stand for an external host (ExternalName, no selector). */
+export const services = resourceType<Service>({
+  group: '',
+  version: 'v1',
+  plural: 'services',
+  kind: 'Service',
+  namespaced: true,
+});
+/** EndpointSlices: where a Service without a selector sends its traffic. */
+export const endpointSlices = resourceType<EndpointSlice>({
+  group: 'discovery.k8s.io',
+  version: 'v1',
+  plural: 'endpointslices',
+  kind: 'EndpointSlice',
   namespaced: true,
 });
 export const namespaces = resourceType<Namespace>({

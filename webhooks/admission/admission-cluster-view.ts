@@ -3,6 +3,7 @@
 // stay pure functions of (request, view) and are table-tested with a view built from plain objects.
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
+import type { ServiceAlias } from '../../apis/service-aliases.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 
 export interface NamespaceFacts {
@@ -21,6 +22,12 @@ export interface AdmissionClusterView {
   residencyPolicies(): DataResidencyPolicy[];
   fallbackRoutes(namespace: string): FallbackRoute[];
   tokenBudgets(namespace: string): TokenBudget[];
+  /**
+   * What Service `name` of `namespace` stands for outside the cluster (an ExternalName's host, the
+   * addresses of a selector-less Service's EndpointSlices); undefined for any other Service, or none.
+   * (Nothing here reads a Secret: the operator may not read the cluster's Secrets.)
+   */
+  serviceAlias(namespace: string, name: string): ServiceAlias | undefined;
   /** Namespaces never judged by residency (the operator's own, kube-system). */
   exemptNamespaces: ReadonlySet<string>;
 }

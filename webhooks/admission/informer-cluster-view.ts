@@ -5,9 +5,14 @@
 // lifetime, so a burst of pods referencing one ConfigMap costs one GET.
 import { LRUCache } from 'lru-cache';
 import { dataResidencyPolicies, fallbackRoutes, tokenBudgets } from '../../agents/governor-resources.js';
+import {
+  ALIAS_SLICES_SELECTOR,
+  mayBeServiceAlias,
+  serviceLookupOf,
+} from '../../residency/cluster-service-aliases.js';
 import type { InformerSet } from '../../runtime/informer/informer-set.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
-import { configMaps, namespaces } from '../../runtime/kube/resources.js';
+import { configMaps, endpointSlices, namespaces, services } from '../../runtime/kube/resources.js';
 import type { AdmissionClusterView } from './admission-cluster-view.js';
 
 export interface InformerClusterViewOptions {
@@ -38,7 +43,16 @@ export function informerClusterView(options: InformerClusterViewOptions): Inform
     policies: informers.informer({ resource: dataResidencyPolicies }),
     routes: informers.informer({ resource: fallbackRoutes }),
     budgets: informers.informer({ resource: tokenBudgets }),
+    // The Services that may stand for an external host and the EndpointSlices not made from a
+    // selector (residency/cluster-service-aliases.ts): the same selections as the residency audit's
+    // watches, so both read one cache.
+    services: informers.informer({ resource: services, filter: mayBeServiceAlias }),
+    slices: informers.informer({ resource: endpointSlices, labelSelector: ALIAS_SLICES_SELECTOR }),
   };
+  const serviceAlias = serviceLookupOf({
+    service: (namespace, name) => caches.services.cache.get({ namespace, name }),
+    slices: (namespace) => caches.slices.cache.list(namespace),
+  });
   const timeoutMs = options.configMapTimeoutMs ?? 2_000;
   const configMapCache = new LRUCache<string, Cached>({
     max: options.configMapCacheSize ?? 1_000,
@@ -77,6 +91,7 @@ export function informerClusterView(options: InformerClusterViewOptions): Inform
     residencyPolicies: () => caches.policies.cache.list(),
     fallbackRoutes: (namespace) => caches.routes.cache.list(namespace),
     tokenBudgets: (namespace) => caches.budgets.cache.list(namespace),
+    serviceAlias,
     async waitForSync(signal) {
       await Promise.all(Object.values(caches).map((informer) => informer.waitForSync(signal)));
     },

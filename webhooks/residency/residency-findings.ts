@@ -1,8 +1,10 @@
 // What residency objects to in one admitted workload (pure): every destination its pod template
 // carries (apis/pod-destinations.ts — env values and `$(VAR)` references, configMapKeyRef and
-// envFrom ConfigMaps, command, args, the egress annotation) and every target of the FallbackRoutes
-// its agent uses (agents/route-selection.ts, the choice the policy compiler makes), each
-// judged against the policies of the namespace; the strictest objecting policy answers for each.
+// envFrom ConfigMaps, mounted ConfigMap files, command, args, the egress annotation) and every target
+// of the FallbackRoutes its agent uses (agents/route-selection.ts, the choice the policy compiler
+// makes), each judged against the policies of the namespace — a host that names a Service standing
+// for an external host (ExternalName, no selector) as that host; the strictest objecting policy
+// answers for each.
 
 import type { Agent } from '../../agents/agent-discovery.js';
 import type { WorkloadKind } from '../../agents/agent-workload.js';
@@ -16,7 +18,9 @@ import {
   podDestinations,
 } from '../../apis/pod-destinations.js';
 import type { ResidencyMode } from '../../apis/residency-decision.js';
-import { placeTarget } from '../../residency/target-placement.js';
+import type { ServiceLookup } from '../../apis/service-aliases.js';
+import { operatorMount } from '../../residency/operator-mounts.js';
+import { placeTarget, placeTargetThroughServices } from '../../residency/target-placement.js';
 import type { AdmittedWorkload } from './admitted-workload.js';
 import { type NamespaceResidency, rememberedDecision } from './namespace-residency.js';
 
@@ -40,6 +44,8 @@ export interface FindingInputs {
   routes: readonly FallbackRoute[];
   /** Whether a namespace exists (`<service>.<namespace>` then names a Service, not egress); default none. */
   isClusterNamespace?: (name: string) => boolean;
+  /** The cluster's Services that stand for external hosts; default none. */
+  services?: ServiceLookup;
 }
 
 export function residencyFindings(inputs: FindingInputs): ResidencyFinding[] {
@@ -51,32 +57,52 @@ export function residencyFindings(inputs: FindingInputs): ResidencyFinding[] {
     configMaps: inputs.configMaps,
     additions: judged.memo.additions,
     memo: judged.memo,
+    namespace: workload.namespace,
+    skipMount: operatorMount,
     ...(inputs.isClusterNamespace ? { isClusterNamespace: inputs.isClusterNamespace } : {}),
+    ...(inputs.services ? { services: inputs.services } : {}),
   });
   for (const destination of destinations) {
     const decisions = destination.llmSetting ? judged.decisions.llm : judged.decisions.other;
-    const decision = rememberedDecision(decisions, destination.endpoint, () =>
+    // Judged on what it reaches: a Service alias's target, else the endpoint itself.
+    const decision = rememberedDecision(decisions, destination.target ?? destination.endpoint, () =>
       judgeDestination(destination, judged.residency),
     );
     if (decision.allowed) continue;
     findings.push(destinationFinding(destination, decision.policy, decision.mode));
   }
+  const aliases = inputs.services
+    ? {
+        services: inputs.services,
+        namespace: workload.namespace,
+        additions: judged.memo.additions,
+        ...(inputs.isClusterNamespace ? { isClusterNamespace: inputs.isClusterNamespace } : {}),
+      }
+    : undefined;
   for (const route of agentRoutes(workload, inputs.routes)) {
     for (const target of route.spec.targets) {
       // Placement depends on the endpoint and the declared region only (and the policies: judged's).
       const key = `${target.region ?? ''}\n${target.endpoint}`;
-      const placed = rememberedDecision(judged.targets, key, () => placeTarget(target, judged.residency));
-      if (placed.decision.allowed) continue;
-      findings.push({
-        source: `FallbackRoute ${route.metadata?.name ?? ''} target ${target.name}`,
-        endpoint: target.endpoint,
-        host: placed.host,
-        ...(placed.region !== undefined ? { region: placed.region } : {}),
-        ...(placed.jurisdiction !== undefined ? { jurisdiction: placed.jurisdiction } : {}),
-        policy: placed.decision.policy,
-        mode: placed.decision.mode,
-        unknown: placed.region === undefined,
-      });
+      const own = rememberedDecision(judged.targets, key, () => placeTarget(target, judged.residency));
+      // An endpoint the catalog cannot place may name a Service alias (looked up anew: Services change).
+      const through =
+        (own.internal || own.region === undefined) && aliases
+          ? placeTargetThroughServices(target, judged.residency, aliases)
+          : undefined;
+      for (const placed of through ?? [own]) {
+        if (placed.decision.allowed) continue;
+        const via = 'via' in placed && placed.via ? ` via ${placed.via}` : '';
+        findings.push({
+          source: `FallbackRoute ${route.metadata?.name ?? ''} target ${target.name}${via}`,
+          endpoint: target.endpoint,
+          host: placed.host,
+          ...(placed.region !== undefined ? { region: placed.region } : {}),
+          ...(placed.jurisdiction !== undefined ? { jurisdiction: placed.jurisdiction } : {}),
+          policy: placed.decision.policy,
+          mode: placed.decision.mode,
+          unknown: placed.region === undefined,
+        });
+      }
     }
   }
   return findings;
@@ -88,7 +114,7 @@ export function findingKey(finding: ResidencyFinding): string {
 }
 
 function destinationFinding(d: PodDestination, policy: string, mode: ResidencyMode): ResidencyFinding {
-  const { llmSetting: _llmSetting, ...where } = d;
+  const { llmSetting: _llmSetting, target: _target, ...where } = d;
   return { ...where, policy, mode, unknown: d.region === undefined };
 }
 

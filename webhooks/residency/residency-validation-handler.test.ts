@@ -112,6 +112,7 @@ describe('residency table, against the DataResidencyPolicy audit', () => {
         configMaps: () => configMaps,
         routes: (namespace) => view.fallbackRoutes(namespace) as FallbackRoute[],
         isClusterNamespace: (name) => view.namespace(name) !== undefined,
+        services: (namespace, name) => view.serviceAlias(namespace, name),
       });
       assert.equal(audit.violationCount > 0, row.expect !== 'allowed', JSON.stringify(audit.violations));
     });

@@ -1,13 +1,15 @@
 // The residency validating webhook (`/validate/residency`): Pods (the pods/ephemeralcontainers
 // subresource included) and the pod templates of Deployments, StatefulSets, DaemonSets,
 // ReplicaSets, Jobs and CronJobs, on CREATE and UPDATE. Reads the namespace's labels, the residency
-// policies, the namespace's FallbackRoutes and the ConfigMaps the spec references (the only await,
-// all at once); everything else is pure (residency-findings.ts, residency-verdict.ts). Never writes:
+// policies, the namespace's FallbackRoutes, the Services that stand for external hosts and the
+// ConfigMaps the spec references or mounts (the only await, all at once); everything else is pure
+// (residency-findings.ts, residency-verdict.ts). Never writes:
 // Audit findings go into an audit annotation, and a workload admitted with findings (Audit, Warn, or
 // an Enforce finding an UPDATE already had) asks, through `onAuditFinding`, for an audit of the
 // policies concerned, so that the DataResidencyPolicy controller lists it in their status within
 // seconds (controllers/data-residency/residency-audit-requests.ts). Not for a dry-run: nothing is stored.
 import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
+import { operatorMount } from '../../residency/operator-mounts.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import type { AdmissionHandler, AdmissionRequest, AdmissionVerdict } from '../admission/admission-review.js';
 import { RESIDENCY_WEBHOOK } from '../registration/webhook-names.js';
@@ -36,6 +38,8 @@ export function residencyValidationHandler(
   const residencyOf = namespaceResidencies();
   // `<service>.<namespace>` names a Service when the namespace exists (the view's namespace cache).
   const isClusterNamespace = (name: string) => view.namespace(name) !== undefined;
+  // A host naming a Service that stands for an external host is judged as that host.
+  const services = (namespace: string, name: string) => view.serviceAlias(namespace, name);
   return {
     name: 'residency',
     path: RESIDENCY_WEBHOOK.path,
@@ -65,7 +69,14 @@ export function residencyValidationHandler(
 
       const routes = view.fallbackRoutes(namespace);
       const configMaps = await readConfigMaps(view, namespace, workload.spec);
-      const findings = residencyFindings({ workload, judged, configMaps, routes, isClusterNamespace });
+      const findings = residencyFindings({
+        workload,
+        judged,
+        configMaps,
+        routes,
+        isClusterNamespace,
+        services,
+      });
       if (findings.length === 0) return ALLOWED;
 
       // An UPDATE is refused only for what it adds (docs/adr/0017-residency-admission-ratchets-updates.md).
@@ -83,6 +94,7 @@ export function residencyValidationHandler(
           configMaps: oldConfigMaps,
           routes,
           isClusterNamespace,
+          services,
         });
         preexisting = new Set(before.map(findingKey));
       }
@@ -100,7 +112,7 @@ export function residencyValidationHandler(
 }
 
 /**
- * The data of every ConfigMap the spec reads env from, read concurrently. A missing one is
+ * The data of every ConfigMap the spec reads env from or mounts, read concurrently. A missing one is
  * undefined: optional ones are fine to miss, and with a required one missing the kubelet does not
  * start the container, so neither names a destination.
  */
@@ -110,7 +122,7 @@ async function readConfigMaps(
   spec: PodSpecLike | undefined,
   alreadyRead: Readonly<Record<string, unknown>> = {},
 ): Promise<Record<string, Record<string, string> | undefined>> {
-  const names = referencedConfigMaps(spec).filter((name) => !(name in alreadyRead));
+  const names = referencedConfigMaps(spec, operatorMount).filter((name) => !(name in alreadyRead));
   if (names.length === 0) return {};
   const data = await Promise.all(names.map((name) => view.configMapData(namespace, name)));
   return Object.fromEntries(names.map((name, i) => [name, data[i]]));

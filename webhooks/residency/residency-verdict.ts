@@ -5,6 +5,7 @@
 // finding the object already had before an UPDATE is warned about, not denied (see
 // docs/adr/0017-residency-admission-ratchets-updates.md).
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import { GLOBAL_REGION } from '../../apis/region-catalog.js';
 import type { AdmissionVerdict } from '../admission/admission-review.js';
 import type { AdmittedWorkload } from './admitted-workload.js';
 import { findingKey, type ResidencyFinding } from './residency-findings.js';
@@ -117,7 +118,8 @@ function where(finding: ResidencyFinding): string {
 }
 
 /**
- * `api.openai.com, region us (US)`, `llm.example.com, region unknown`, or for a two-label host
+ * `api.openai.com, region us (US)`, `llm.example.com, region unknown`, `aiplatform.googleapis.com,
+ * region global (the provider picks the region)`, or for a two-label host
  * `otel-collector.observability, region unknown (not a Service: no namespace observability)`.
  */
 function placement(finding: ResidencyFinding): string {
@@ -127,6 +129,8 @@ function placement(finding: ResidencyFinding): string {
       ? `${finding.host}, region unknown`
       : `${finding.host}, region unknown (not a Service: no namespace ${namespace})`;
   }
+  if (finding.region === GLOBAL_REGION)
+    return `${finding.host}, region global (the provider picks the region)`;
   return `${finding.host}, region ${finding.region}${finding.jurisdiction ? ` (${finding.jurisdiction})` : ''}`;
 }
 

@@ -7,6 +7,13 @@ import type { z } from 'zod';
 import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
 import { type TokenBudget, tokenBudget } from '../../apis/token-budget.js';
+import {
+  ALIAS_SLICES_SELECTOR,
+  type EndpointSliceObject,
+  mayBeServiceAlias,
+  type ServiceObject,
+  serviceLookupOf,
+} from '../../residency/cluster-service-aliases.js';
 import type { AdmissionClusterView, NamespaceFacts } from '../admission/admission-cluster-view.js';
 
 /** A ConfigMap as a manifest carries it (only what the view reads). */
@@ -22,6 +29,10 @@ export interface ClusterObjects {
   residencyPolicies?: readonly unknown[];
   fallbackRoutes?: readonly unknown[];
   tokenBudgets?: readonly unknown[];
+  /** Service manifests, with their namespace. */
+  services?: readonly ServiceObject[];
+  /** EndpointSlice manifests, with their namespace (those a selector makes are left out, as the informer does). */
+  endpointSlices?: readonly EndpointSliceObject[];
   /** Default: agent-governor-system and kube-system. */
   exemptNamespaces?: readonly string[];
 }
@@ -50,6 +61,13 @@ export function inMemoryClusterView(objects: ClusterObjects = {}): InMemoryClust
     (objects.configMaps ?? []).map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c.data ?? {}]),
   );
   const configMapReads: string[] = [];
+  const services = (objects.services ?? []).filter(mayBeServiceAlias);
+  const slices = (objects.endpointSlices ?? []).filter((s) => !madeFromSelector(s));
+  const serviceAlias = serviceLookupOf({
+    service: (namespace, name) =>
+      services.find((s) => s.metadata?.namespace === namespace && s.metadata?.name === name),
+    slices: (namespace) => slices.filter((s) => s.metadata?.namespace === namespace),
+  });
   return {
     configMapReads,
     exemptNamespaces: new Set(objects.exemptNamespaces ?? DEFAULT_EXEMPT_NAMESPACES),
@@ -63,7 +81,14 @@ export function inMemoryClusterView(objects: ClusterObjects = {}): InMemoryClust
     residencyPolicies: () => policies,
     fallbackRoutes: (namespace) => routes.filter((r) => r.metadata?.namespace === namespace),
     tokenBudgets: (namespace) => budgets.filter((b) => b.metadata?.namespace === namespace),
+    serviceAlias,
   };
+}
+
+/** What ALIAS_SLICES_SELECTOR leaves out: slices Kubernetes' EndpointSlice controller made from a selector. */
+function madeFromSelector(slice: EndpointSliceObject): boolean {
+  const [key, value] = ALIAS_SLICES_SELECTOR.split('!=') as [string, string];
+  return slice.metadata?.labels?.[key] === value;
 }
 
 function parsed(schema: z.ZodType, manifest: unknown, kind: string): unknown {

@@ -22,6 +22,8 @@ export interface ResidencyCase {
   routes?: unknown[];
   /** ConfigMaps, without namespace. */
   configMaps?: Array<{ metadata: { name: string }; data: Record<string, string> }>;
+  /** Services (and the EndpointSlices of those without selector), without namespace: serviceAlias(). */
+  services?: Manifest[];
   operation?: 'CREATE' | 'UPDATE';
   /** `ephemeralcontainers`: the object is the Pod with its new ephemeral containers. */
   subResource?: 'ephemeralcontainers';
@@ -36,7 +38,8 @@ export interface Manifest {
   apiVersion: string;
   kind: string;
   metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec: Record<string, unknown>;
+  spec?: Record<string, unknown>;
+  [field: string]: unknown;
 }
 
 export interface EnvVar {
@@ -52,12 +55,21 @@ export interface Container {
   envFrom?: Array<{ prefix?: string; configMapRef: { name: string; optional?: boolean } }>;
   command?: string[];
   args?: string[];
+  volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string; readOnly?: boolean }>;
+}
+
+export interface Volume {
+  name: string;
+  configMap?: { name: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
+  projected?: { sources: Array<Record<string, unknown>> };
+  secret?: { secretName: string; optional?: boolean };
 }
 
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
   ephemeralContainers?: Container[];
+  volumes?: Volume[];
   restartPolicy?: string;
 }
 
@@ -194,6 +206,57 @@ export function route(
   };
 }
 
+/** A Service of type ExternalName: `name` stands for `externalName`. */
+export function externalNameService(name: string, externalName: string): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { type: 'ExternalName', externalName },
+  };
+}
+
+/**
+ * A Service without a selector and the EndpointSlice its owner writes for it: traffic to `name`
+ * goes to `addresses` (IPv4).
+ */
+export function selectorlessService(name: string, addresses: string[]): Manifest[] {
+  return [
+    { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { ports: [{ port: 443 }] } },
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-manual`, labels: { 'kubernetes.io/service-name': name } },
+      addressType: 'IPv4',
+      ports: [{ port: 443 }],
+      endpoints: addresses.map((address) => ({ addresses: [address] })),
+    },
+  ];
+}
+
+/** The `agent` container with `env`, mounting `volumes` (name → mount path). */
+export function agentMounting(
+  mounts: Record<string, string>,
+  volumes: Volume[],
+  env: Record<string, string> = {},
+): PodSpec {
+  return {
+    containers: [
+      container('agent', {
+        ...(Object.keys(env).length > 0
+          ? { env: Object.entries(env).map(([name, value]) => ({ name, value })) }
+          : {}),
+        volumeMounts: Object.entries(mounts).map(([name, mountPath]) => ({
+          name,
+          mountPath,
+          readOnly: true,
+        })),
+      }),
+    ],
+    volumes,
+  };
+}
+
 const RESOURCES: Record<ResidencyKind, { group: string; resource: string }> = {
   Pod: { group: '', resource: 'pods' },
   Deployment: { group: 'apps', resource: 'deployments' },
@@ -240,5 +303,7 @@ export function clusterObjectsOf(row: ResidencyCase): ClusterObjects {
       ...c,
       metadata: { ...c.metadata, namespace: row.namespace },
     })),
+    services: (row.services ?? []).filter((m) => m.kind === 'Service').map(inNamespace),
+    endpointSlices: (row.services ?? []).filter((m) => m.kind === 'EndpointSlice').map(inNamespace),
   };
 }

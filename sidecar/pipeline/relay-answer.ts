@@ -4,6 +4,7 @@ import { usageFromBodyOrEstimate } from '../accounting/body-usage.js';
 import { createStreamTap } from '../accounting/stream-tap.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
+import type { CallFacts } from '../request/call-facts.js';
 import type { RouteAnswer } from '../routing/route-runner.js';
 import type { CallRecord } from './call-record.js';
 import type { PipelineServices } from './pipeline-services.js';
@@ -12,18 +13,15 @@ import type { UsageSettlement } from './usage-settlement.js';
 
 export interface AnswerContext {
   call: GovernedCall;
+  facts: CallFacts;
   services: PipelineServices;
   calls: CallRecord;
   settlement: UsageSettlement;
   route: EffectiveRoute;
   /** The cache key when the route caches. */
   cacheKey: string | undefined;
-  stream: boolean;
-  /** The body as forwarded (for counting input when the provider reports none). */
-  forwardedBody: Record<string, unknown>;
   /** The sidecar asked for a usage chunk the agent did not: the tap strips it. */
   injectedUsageOption: boolean;
-  estimatedInputTokens: number;
 }
 
 /**
@@ -33,11 +31,11 @@ export interface AnswerContext {
  * the call is finished with its outcome.
  */
 export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<void> {
-  const { call, services, calls, settlement, route, cacheKey } = ctx;
+  const { call, facts, services, calls, settlement, route, cacheKey } = ctx;
   const { res, api } = call;
-  const { record, facts } = calls;
+  const { record, governor } = calls;
   record.model = answer.model;
-  facts.target = record.target = answer.target.name;
+  governor.target = record.target = answer.target.name;
   const upstream = answer.body;
   const limits = cacheKey !== undefined ? route.cache : undefined;
 
@@ -54,10 +52,10 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
     calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
     res.end(upstream.bytes);
     settlement.settle(
-      usageFromBodyOrEstimate(api, upstream.json, { body: ctx.forwardedBody, model: answer.model }),
+      usageFromBodyOrEstimate(api, upstream.json, { text: facts.text, model: answer.model }),
       answer.model,
     );
-    if (limits && cacheKey !== undefined && answer.status === 200 && !ctx.stream) {
+    if (limits && cacheKey !== undefined && answer.status === 200 && !facts.stream) {
       services.cache.set(
         route.name,
         cacheKey,
@@ -84,8 +82,8 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
   const tap = createStreamTap(api, {
     stripUsageChunk: ctx.injectedUsageOption,
     model: answer.model,
-    estimatedInputTokens: ctx.estimatedInputTokens,
-    requestBody: ctx.forwardedBody,
+    estimatedInputTokens: facts.estimatedInputTokens,
+    requestText: facts.text,
   });
   const streamStarted = performance.now();
   const relay = await relayStream(api, res, upstream, tap, limits ? limits.maxBytes : 0);
@@ -94,13 +92,13 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
   settlement.settle(tap.usage(), answer.model);
   if (relay.agentGone) {
     answer.breaker.release();
-    facts.decisions.push('agent-gone');
+    governor.decisions.push('agent-gone');
     return calls.finish('ClientError', 499);
   }
   if (!relay.completed) {
     // The target broke a stream it had started: that counts against its circuit.
     answer.breaker.failure();
-    facts.decisions.push('stream-broken');
+    governor.decisions.push('stream-broken');
     return calls.finish('ServerError', answer.status);
   }
   if (limits && cacheKey !== undefined && relay.bytes && answer.status === 200) {

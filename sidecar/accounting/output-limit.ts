@@ -53,9 +53,17 @@ export function worstCaseOutput(api: ApiKind, limit: OutputLimit, model: string)
   return perChoice * limit.choices;
 }
 
-/** Reasoning models refuse `max_tokens` in chat; they take `max_completion_tokens`. */
+const reasoningModels = new Map<string, boolean>();
+
+/** Reasoning models refuse `max_tokens` in chat; they take `max_completion_tokens`. Known per model name. */
 function prefersMaxCompletionTokens(model: string): boolean {
-  return /^(?:o\d|gpt-5)/.test(modelFamilyName(model));
+  let prefers = reasoningModels.get(model);
+  if (prefers === undefined) {
+    prefers = /^(?:o\d|gpt-5)/.test(modelFamilyName(model));
+    if (reasoningModels.size >= 1_000) reasoningModels.clear();
+    reasoningModels.set(model, prefers);
+  }
+  return prefers;
 }
 
 /**

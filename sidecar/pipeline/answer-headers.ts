@@ -15,18 +15,21 @@ export interface GovernorHeaders {
 }
 
 /**
- * Writes the head of an answer: `status`, the answer's own `headers` and the governor headers, in one
- * `writeHead` with a flat name/value list (no per-header `setHeader` bookkeeping on the hot path).
- * Headers set on `res` before (e.g. `retry-after`) are kept. Values are ASCII by construction.
+ * Writes the head of an answer: `status`, the answer's own `headers`, its `content-length` when given
+ * and the governor headers, in one `writeHead` with a flat name/value list (no per-header `setHeader`
+ * bookkeeping on the hot path). Headers set on `res` before (e.g. `retry-after`) are kept. Values are
+ * ASCII by construction.
  */
 export function writeGovernedHead(
   res: ServerResponse,
   status: number,
   governor: GovernorHeaders,
   headers: Readonly<Record<string, string | number>>,
+  contentLength?: number,
 ): void {
   const raw: (string | number)[] = [];
   for (const name in headers) raw.push(name, headers[name] as string | number);
+  if (contentLength !== undefined) raw.push('content-length', contentLength);
   raw.push(
     GOVERNOR_HEADERS.policyVersion,
     governor.policyVersion,

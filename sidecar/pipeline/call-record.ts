@@ -41,7 +41,7 @@ export class CallRecord {
     };
     this.record = {
       traceId: opening.traceId,
-      agent: { namespace: policy.agent.namespace, name: policy.agent.name },
+      agent: policy.agent,
       policyVersion: policy.version,
       api: call.api,
       requestedModel,
@@ -78,9 +78,13 @@ export class CallRecord {
     this.mark = now;
   }
 
-  /** Writes the answer's head: `status`, its own `headers` and the governor headers. */
-  writeHead(status: number, headers: Readonly<Record<string, string | number>>): void {
-    writeGovernedHead(this.call.res, status, this.governor, headers);
+  /** Writes the answer's head: `status`, its own `headers`, its length when given, and the governor headers. */
+  writeHead(
+    status: number,
+    headers: Readonly<Record<string, string | number>>,
+    contentLength?: number,
+  ): void {
+    writeGovernedHead(this.call.res, status, this.governor, headers, contentLength);
   }
 
   finish(outcome: CallOutcome, status: number): void {
@@ -100,10 +104,7 @@ export class CallRecord {
     param: string | null = null,
   ): void {
     const answer = errorBody(this.call.api, status, code, message, param);
-    this.writeHead(status, {
-      'content-type': answer.contentType,
-      'content-length': Buffer.byteLength(answer.body),
-    });
+    this.writeHead(status, { 'content-type': answer.contentType }, Buffer.byteLength(answer.body));
     this.call.res.end(answer.body);
     this.finish(outcome, status);
   }

@@ -137,7 +137,7 @@ async function governCall(
     if (hit && hit.stream === facts.stream) {
       services.gate.release(reservation);
       calls.cache = 'hit';
-      calls.writeHead(hit.status, { ...hit.headers, 'content-length': hit.body.length });
+      calls.writeHead(hit.status, hit.headers, hit.body.length);
       res.end(hit.body);
       return calls.finish('CacheHit', hit.status);
     }
@@ -197,7 +197,7 @@ async function governCall(
   const fallback = text !== undefined ? staticAnswer(api, record.model, text, facts.stream) : undefined;
   if (fallback) {
     governor.staticFallback = true;
-    calls.writeHead(200, { 'content-type': fallback.contentType, 'content-length': fallback.body.length });
+    calls.writeHead(200, { 'content-type': fallback.contentType }, fallback.body.length);
     res.end(fallback.body);
     return calls.finish('StaticFallback', 200);
   }

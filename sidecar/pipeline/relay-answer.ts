@@ -42,14 +42,14 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
   // The answer goes to the agent first; usage, cost and settlement are worked out after it left (the
   // headers say nothing that depends on them), so they cost the agent no time.
   if (upstream.type === 'error') {
-    calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    calls.writeHead(answer.status, answer.headers, upstream.bytes.length);
     res.end(upstream.bytes);
     settlement.settle(NO_USAGE, answer.model);
     return calls.finish(answer.status >= 500 ? 'ServerError' : 'ClientError', answer.status);
   }
 
   if (upstream.type === 'json') {
-    calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    calls.writeHead(answer.status, answer.headers, upstream.bytes.length);
     res.end(upstream.bytes);
     settlement.settle(
       usageFromBodyOrEstimate(api, upstream.json, { text: facts.text, model: answer.model }),

@@ -186,10 +186,12 @@ async function governCall(
   );
 
   if (result.kind === 'answer') {
-    return relayAnswer(
+    const relayed = relayAnswer(
       { call, facts, services, calls, settlement, route, cacheKey: key, injectedUsageOption: !!usageOption },
       result,
     );
+    if (relayed) await relayed;
+    return;
   }
 
   settlement.settle(NO_USAGE, record.model);

@@ -5,7 +5,7 @@ import { createStreamTap } from '../accounting/stream-tap.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import type { CallFacts } from '../request/call-facts.js';
-import type { RouteAnswer } from '../routing/route-runner.js';
+import type { RouteAnswer, UpstreamStream } from '../routing/route-runner.js';
 import type { CallRecord } from './call-record.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { relayStream } from './relay-stream.js';
@@ -26,11 +26,11 @@ export interface AnswerContext {
 
 /**
  * Relays a target's answer to the agent and accounts for it: a provider client error as it is (no
- * tokens); a JSON answer with the usage it reports (or counted); a stream through the usage tap,
- * chunk by chunk. The reservation is settled with the usage, complete 200 answers are cached, and
+ * tokens); a JSON answer with the usage it reports (or counted), at once; a stream through the usage
+ * tap, chunk by chunk (the returned promise ends with it). The reservation is settled with the usage, complete 200 answers are cached, and
  * the call is finished with its outcome.
  */
-export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<void> {
+export function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<void> | undefined {
   const { call, facts, services, calls, settlement, route, cacheKey } = ctx;
   const { res, api } = call;
   const { record, governor } = calls;
@@ -45,7 +45,8 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
     calls.writeHead(answer.status, answer.headers, upstream.bytes.length);
     res.end(upstream.bytes);
     settlement.settle(NO_USAGE, answer.model);
-    return calls.finish(answer.status >= 500 ? 'ServerError' : 'ClientError', answer.status);
+    calls.finish(answer.status >= 500 ? 'ServerError' : 'ClientError', answer.status);
+    return undefined;
   }
 
   if (upstream.type === 'json') {
@@ -70,9 +71,23 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
         limits,
       );
     }
-    return calls.finish('Success', answer.status);
+    calls.finish('Success', answer.status);
+    return undefined;
   }
 
+  return relayStreamAnswer(ctx, answer, upstream, limits);
+}
+
+/** A stream, event by event through the usage tap (the only answer the pipeline waits on). */
+async function relayStreamAnswer(
+  ctx: AnswerContext,
+  answer: RouteAnswer,
+  upstream: UpstreamStream,
+  limits: EffectiveRoute['cache'],
+): Promise<void> {
+  const { call, facts, services, calls, settlement, route, cacheKey } = ctx;
+  const { res, api } = call;
+  const { record, governor } = calls;
   const contentType = answer.headers['content-type'] ?? 'text/event-stream';
   calls.writeHead(answer.status, {
     ...answer.headers,

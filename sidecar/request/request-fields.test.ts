@@ -40,7 +40,14 @@ const BAD: Record<ApiKind, Bad[]> = {
       body: { model: '', messages: user },
       code: 'invalid_value',
       param: 'model',
-      message: /expected a model name, but got an empty string/,
+      message: /expected a model name of 1 to 256 characters, but got an empty string/,
+    },
+    {
+      name: 'a model name of 10,000 characters',
+      body: { model: 'g'.repeat(10_000), messages: user },
+      code: 'invalid_value',
+      param: 'model',
+      message: /expected a model name of 1 to 256 characters, but got a string instead/,
     },
     {
       name: 'messages as a string',

@@ -9,6 +9,12 @@ import {
 
 type Body = Record<string, unknown>;
 
+/**
+ * Longest model name accepted: providers' names are a few dozen characters; the name becomes a
+ * metrics label and appears in the log line and in errors.
+ */
+const MAX_MODEL_NAME = 256;
+
 function isRecord(value: unknown): value is Body {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -25,7 +31,14 @@ export function requestFieldProblem(api: ApiKind, body: Body): RequestProblem | 
   const model = body['model'];
   if (model === undefined) return missingField(api, ['model']);
   if (typeof model !== 'string') return wrongType(api, ['model'], 'a string', model);
-  if (model === '') return invalidValue(api, ['model'], 'invalid_value', 'a model name', model);
+  if (model === '' || model.length > MAX_MODEL_NAME)
+    return invalidValue(
+      api,
+      ['model'],
+      'invalid_value',
+      `a model name of 1 to ${MAX_MODEL_NAME} characters`,
+      model,
+    );
   switch (api) {
     case 'chat.completions':
       return (

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApiKind } from '../http/api-kind.js';
-import { requestedMaxOutputTokens, withMaxOutputTokens, worstCaseOutputTokens } from './output-limit.js';
+import { maxOutputTokenFields, outputLimitOf, worstCaseOutput } from './output-limit.js';
 
 type Body = Record<string, unknown>;
 
-describe('requestedMaxOutputTokens and worstCaseOutputTokens', () => {
+describe('outputLimitOf and worstCaseOutput', () => {
   const cases: {
     name: string;
     api: ApiKind;
@@ -129,13 +129,14 @@ describe('requestedMaxOutputTokens and worstCaseOutputTokens', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      assert.equal(requestedMaxOutputTokens(c.api, c.body), c.requested);
-      assert.equal(worstCaseOutputTokens(c.api, c.body, c.model), c.worst);
+      const limit = outputLimitOf(c.api, c.body);
+      assert.equal(limit.requested, c.requested);
+      assert.equal(worstCaseOutput(c.api, limit, c.model), c.worst);
     });
   }
 });
 
-describe('withMaxOutputTokens', () => {
+describe('maxOutputTokenFields', () => {
   const cases: { name: string; api: ApiKind; body: Body; model: string; sent: Body }[] = [
     {
       name: 'chat keeps the field in use (max_tokens)',
@@ -204,7 +205,7 @@ describe('withMaxOutputTokens', () => {
   for (const c of cases) {
     it(c.name, () => {
       const before = structuredClone(c.body);
-      assert.deepEqual(withMaxOutputTokens(c.api, c.body, 100, c.model), c.sent);
+      assert.deepEqual({ ...c.body, ...maxOutputTokenFields(c.api, c.body, 100, c.model) }, c.sent);
       assert.deepEqual(c.body, before);
     });
   }

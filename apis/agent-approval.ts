@@ -31,7 +31,9 @@ export const agentApprovalSpec = withRules(
         description:
           'The version approved, as the ApprovalPolicy status, `agent-governor dataflows` or an admission refusal names it.',
       }),
-    role: roleName.meta({ description: 'The role approving, as an ApprovalPolicy of this namespace names it.' }),
+    role: roleName.meta({
+      description: 'The role approving, as an ApprovalPolicy of this namespace names it.',
+    }),
     approver: z.string().min(1).max(253).meta({
       description: 'User name of the person approving; admission refuses anyone else creating it.',
     }),

@@ -27,7 +27,9 @@ export const roleName = z
 
 const role = z
   .object({
-    name: roleName.meta({ description: 'Role name, e.g. dpo, ciso, owner; AgentApprovals name it in spec.role.' }),
+    name: roleName.meta({
+      description: 'Role name, e.g. dpo, ciso, owner; AgentApprovals name it in spec.role.',
+    }),
     description: z.string().max(256).optional().meta({ description: 'Who holds the role, for people.' }),
     groups: setList(
       z.string().min(1).max(253),
@@ -70,7 +72,10 @@ const versionStatus = z
     agent: z.string().max(63).meta({ description: 'Agent name.' }),
     workload: z.string().max(320).meta({ description: 'The workload running the version, as Kind/name.' }),
     version: z.string().max(64).meta({ description: 'The version fingerprint the workload runs now.' }),
-    approvedRoles: z.array(z.string().max(63)).max(16).meta({ description: 'Roles that approved this version.' }),
+    approvedRoles: z
+      .array(z.string().max(63))
+      .max(16)
+      .meta({ description: 'Roles that approved this version.' }),
     missingRoles: z
       .array(z.string().max(63))
       .max(16)
@@ -90,13 +95,12 @@ export const approvalPolicyStatus = z
       .optional()
       .meta({ description: 'Workloads whose version lacks at least one approval.' }),
     staleCount: z.int().min(0).optional().meta({
-      description: 'Running workloads approved only under an older version (a prompt ConfigMap or route changed).',
+      description:
+        'Running workloads approved only under an older version (a prompt ConfigMap or route changed).',
     }),
-    versions: z
-      .array(versionStatus)
-      .max(200)
-      .optional()
-      .meta({ description: 'Every agent workload of the selected namespaces (first 200), pending ones first.' }),
+    versions: z.array(versionStatus).max(200).optional().meta({
+      description: 'Every agent workload of the selected namespaces (first 200), pending ones first.',
+    }),
     lastAuditTime: z
       .string()
       .max(64)

@@ -73,7 +73,10 @@ export const MAX_RECORDED_REFUSALS = 50;
 
 export const residencyRefusal = z
   .object({
-    time: z.string().max(64).meta({ description: 'When admission refused it (RFC 3339).', format: 'date-time' }),
+    time: z
+      .string()
+      .max(64)
+      .meta({ description: 'When admission refused it (RFC 3339).', format: 'date-time' }),
     namespace: z.string().max(63).meta({ description: 'Namespace of the workload.' }),
     kind: z.string().max(64).meta({ description: 'Workload kind.' }),
     name: z.string().max(253).meta({ description: 'Workload name.' }),
@@ -84,7 +87,11 @@ export const residencyRefusal = z
     endpoint: z.string().max(2048).meta({ description: 'The endpoint refused.' }),
     host: z.string().max(253).optional().meta({ description: 'The host it connects to.' }),
     region: z.string().max(64).optional().meta({ description: 'Its region, or empty when unknown.' }),
-    jurisdiction: z.string().max(8).optional().meta({ description: 'Its jurisdiction, or empty when unknown.' }),
+    jurisdiction: z
+      .string()
+      .max(8)
+      .optional()
+      .meta({ description: 'Its jurisdiction, or empty when unknown.' }),
   })
   .meta({ description: "A workload the admission webhook refused on this policy's word." });
 

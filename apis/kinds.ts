@@ -4,8 +4,8 @@ import { agentSLOSpec, agentSLOStatus } from './agent-slo.js';
 import { approvalPolicySpec, approvalPolicyStatus } from './approval-policy.js';
 import { dataResidencyPolicySpec, dataResidencyPolicyStatus } from './data-residency-policy.js';
 import { fallbackRouteSpec, fallbackRouteStatus } from './fallback-route.js';
-import { tokenBudgetSpec, tokenBudgetStatus } from './token-budget.js';
 import { retentionPolicySpec, retentionPolicyStatus } from './retention-policy.js';
+import { tokenBudgetSpec, tokenBudgetStatus } from './token-budget.js';
 import { usageLedgerSpec } from './usage-ledger.js';
 
 export interface PrinterColumn {
@@ -297,7 +297,12 @@ export const KINDS: KindDefinition[] = [
     spec: agentApprovalSpec,
     printerColumns: [
       { name: 'Agent', type: 'string', jsonPath: '.spec.agent', description: 'Agent approved.' },
-      { name: 'Version', type: 'string', jsonPath: '.spec.version', description: 'Version fingerprint approved.' },
+      {
+        name: 'Version',
+        type: 'string',
+        jsonPath: '.spec.version',
+        description: 'Version fingerprint approved.',
+      },
       { name: 'Role', type: 'string', jsonPath: '.spec.role', description: 'Role approving.' },
       { name: 'Approver', type: 'string', jsonPath: '.spec.approver', description: 'Who approved.' },
       age,
@@ -316,7 +321,12 @@ export const KINDS: KindDefinition[] = [
     status: retentionPolicyStatus,
     printerColumns: [
       { name: 'Usage History', type: 'string', jsonPath: '.spec.usageHistory', description: 'Usage kept.' },
-      { name: 'Response Cache', type: 'string', jsonPath: '.spec.responseCache', description: 'Longest cache TTL.' },
+      {
+        name: 'Response Cache',
+        type: 'string',
+        jsonPath: '.spec.responseCache',
+        description: 'Longest cache TTL.',
+      },
       {
         name: 'Enforced',
         type: 'date',

@@ -158,14 +158,10 @@ export const usageLedgerSpec = z
       .array(instanceSequence)
       .max(MAX_INSTANCES)
       .meta({ description: 'Last sequence per sidecar instance: a batch at or below it is a duplicate.' }),
-    observedTargets: z
-      .array(observedTarget)
-      .max(MAX_OBSERVED_TARGETS)
-      .optional()
-      .meta({
-        description:
-          'Targets that actually answered, per route and model, with volume and when last seen (the dataflow map reads them).',
-      }),
+    observedTargets: z.array(observedTarget).max(MAX_OBSERVED_TARGETS).optional().meta({
+      description:
+        'Targets that actually answered, per route and model, with volume and when last seen (the dataflow map reads them).',
+    }),
   })
   .meta({ description: 'Usage of one agent, written by the operator from sidecar usage batches.' });
 

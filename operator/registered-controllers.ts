@@ -8,13 +8,15 @@ import { fallbackRouteController } from '../controllers/fallback-route/fallback-
 import { policyCompilerController } from '../controllers/policy-compiler/policy-compiler-controller.js';
 import { tokenBudgetController } from '../controllers/token-budget/token-budget-controller.js';
 import type { ControllerFactory } from '../runtime/controller/controller-definition.js';
-import type { OperatorService } from '../runtime/manager/operator-service.js';
+import { createEventRecorder, type EventRecorder } from '../runtime/events/event-recorder.js';
+import type { OperatorService, ServiceContext } from '../runtime/manager/operator-service.js';
 import { PolicyStore } from '../sidecar-services/policy-store.js';
 import type { AdmissionClusterView } from '../webhooks/admission/admission-cluster-view.js';
 import type { AdmissionHandler } from '../webhooks/admission/admission-review.js';
 import { governorObjectsHandler } from '../webhooks/cross-object/governor-objects-handler.js';
 import type { SidecarInjectionOptions } from '../webhooks/injection/injection-options.js';
 import { sidecarInjectionHandler } from '../webhooks/injection/sidecar-injection-handler.js';
+import { ResidencyRefusalRecorder } from '../webhooks/residency/residency-refusal-recorder.js';
 import { residencyValidationHandler } from '../webhooks/residency/residency-validation-handler.js';
 
 /** The effective policies: the policy compiler publishes, the sidecar services serve and mirror them. */
@@ -44,10 +46,27 @@ export const registeredServices: OperatorService[] = [];
 export function registeredAdmissionHandlers(
   view: AdmissionClusterView,
   injection: SidecarInjectionOptions,
+  context?: ServiceContext,
 ): AdmissionHandler[] {
+  const refusals = context
+    ? new ResidencyRefusalRecorder({ ...context, events: admissionEvents(context) })
+    : undefined;
   return [
-    residencyValidationHandler(view, { onAuditFinding: (policy) => residencyAuditRequests.request(policy) }),
+    residencyValidationHandler(view, {
+      onAuditFinding: (policy) => residencyAuditRequests.request(policy),
+      ...(refusals ? { onRefusal: (refused) => refusals.record(refused) } : {}),
+    }),
     governorObjectsHandler(view),
     sidecarInjectionHandler(view, injection),
   ];
+}
+
+/** Events the admission webhooks' recorders write (refusals), as `governor.agents.dev/admission`. */
+function admissionEvents(context: ServiceContext): EventRecorder {
+  return createEventRecorder({
+    client: context.client,
+    reportingController: 'governor.agents.dev/admission',
+    reportingInstance: context.identity.slice(0, 128),
+    log: context.log,
+  });
 }

@@ -1,8 +1,8 @@
 import type { UsageBatch } from '../usage-batch.js';
 import type { UsageLedgerSpec } from '../usage-ledger.js';
 import { addToBuckets, bucketsOf, floorTo, indexBuckets, tierCuts } from './bucket-tiers.js';
-import { addObservedTargets } from './observed-targets.js';
 import { pruneInstances, recordedSequence, recordSequence } from './instance-sequences.js';
+import { addObservedTargets } from './observed-targets.js';
 import { addToPeriod, rollPeriod } from './tracked-periods.js';
 
 const MINUTE = 60_000;

@@ -11,7 +11,7 @@ export function dataflowDot(map: DataflowMap, title = 'Agent dataflows'): string
   const lines: string[] = [
     `digraph dataflows {`,
     `  graph [rankdir=LR, fontname="Helvetica", fontsize=12, labelloc=t, label=${quote(title)}, nodesep=0.3, ranksep=1.4, compound=true];`,
-    `  node [fontname="Helvetica", fontsize=10, shape=box, style="rounded,filled", fillcolor="#ffffff"];`,
+    `  node [fontname="Helvetica", fontsize=10, shape=box, style="rounded,filled", fillcolor="#ffffff", margin="0.3,0.08"];`,
     `  edge [fontname="Helvetica", fontsize=9, arrowsize=0.7];`,
   ];
   const ids = new Map<string, string>();

@@ -2,6 +2,7 @@
 // controller's factory here (one line) when it is ready; see operator/README.md for the plug-in API.
 
 import { agentSLOController } from '../controllers/agent-slo/agent-slo-controller.js';
+import { approvalPolicyController } from '../controllers/approval-policy/approval-policy-controller.js';
 import { dataResidencyControllerWith } from '../controllers/data-residency/data-residency-controller.js';
 import { ResidencyAuditRequests } from '../controllers/data-residency/residency-audit-requests.js';
 import { fallbackRouteController } from '../controllers/fallback-route/fallback-route-controller.js';
@@ -13,6 +14,7 @@ import type { OperatorService, ServiceContext } from '../runtime/manager/operato
 import { PolicyStore } from '../sidecar-services/policy-store.js';
 import type { AdmissionClusterView } from '../webhooks/admission/admission-cluster-view.js';
 import type { AdmissionHandler } from '../webhooks/admission/admission-review.js';
+import { type ApprovalRefusal, approvalHandler } from '../webhooks/approvals/approval-handler.js';
 import { governorObjectsHandler } from '../webhooks/cross-object/governor-objects-handler.js';
 import type { SidecarInjectionOptions } from '../webhooks/injection/injection-options.js';
 import { sidecarInjectionHandler } from '../webhooks/injection/sidecar-injection-handler.js';
@@ -34,6 +36,7 @@ export const registeredControllers: ControllerFactory[] = [
   policyCompilerController({ store: policyStore }),
   fallbackRouteController,
   dataResidencyControllerWith({ auditRequests: residencyAuditRequests }),
+  approvalPolicyController,
 ];
 
 /**
@@ -49,7 +52,7 @@ export function registeredAdmissionHandlers(
   context?: ServiceContext,
 ): AdmissionHandler[] {
   const refusals = context
-    ? new ResidencyRefusalRecorder({ ...context, events: admissionEvents(context) })
+    ? new ResidencyRefusalRecorder({ ...context, events: admissionEventsOnce(context) })
     : undefined;
   return [
     residencyValidationHandler(view, {
@@ -57,16 +60,32 @@ export function registeredAdmissionHandlers(
       ...(refusals ? { onRefusal: (refused) => refusals.record(refused) } : {}),
     }),
     governorObjectsHandler(view),
+    approvalHandler(view, {
+      ...(context ? { onRefusal: approvalRefusalEvents(view, admissionEventsOnce(context)) } : {}),
+    }),
     sidecarInjectionHandler(view, injection),
   ];
 }
 
 /** Events the admission webhooks' recorders write (refusals), as `governor.agents.dev/admission`. */
-function admissionEvents(context: ServiceContext): EventRecorder {
-  return createEventRecorder({
+const eventRecorders = new WeakMap<ServiceContext, EventRecorder>();
+function admissionEventsOnce(context: ServiceContext): EventRecorder {
+  const known = eventRecorders.get(context);
+  if (known) return known;
+  const recorder = createEventRecorder({
     client: context.client,
     reportingController: 'governor.agents.dev/admission',
     reportingInstance: context.identity.slice(0, 128),
     log: context.log,
   });
+  eventRecorders.set(context, recorder);
+  return recorder;
+}
+
+/** A Warning Event on the ApprovalPolicy for each approval or version admission refused. */
+function approvalRefusalEvents(view: AdmissionClusterView, events: EventRecorder) {
+  return (refusal: ApprovalRefusal) => {
+    const policy = view.approvalPolicies().find((p) => p.metadata?.name === refusal.policy);
+    if (policy) events.warning(policy, refusal.reason, refusal.message, 'Admission');
+  };
 }

@@ -11,7 +11,6 @@ import type { ApprovalPolicy, ApprovalVersionStatus } from '../../apis/approval-
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import { agentVersion, type ConfigMapContent } from '../../governance/agent-version.js';
 import {
-  approvalsOf,
   lastApprovedVersion,
   requiredRoles,
   versionApprovals,
@@ -22,7 +21,11 @@ export const MAX_LISTED_VERSIONS = 200;
 
 export interface ApprovalAuditInputs {
   policy: ApprovalPolicy;
-  /** The agents of the namespaces the policy selects. */
+  /** Approvals created after this (the previous audit) are announced; undefined: the first audit, all are. */
+  since?: string | undefined;
+  /** The namespaces the policy selects. */
+  namespaces: readonly string[];
+  /** The agents of those namespaces. */
   agents: readonly Agent[];
   routes: (namespace: string) => readonly FallbackRoute[];
   configMap: (namespace: string, name: string) => ConfigMapContent | undefined;
@@ -45,7 +48,30 @@ export interface ApprovalAudit {
 export function auditApprovals(inputs: ApprovalAuditInputs): ApprovalAudit {
   const required = requiredRoles([inputs.policy]);
   const rows: ApprovalVersionStatus[] = [];
-  const approvers = new Map<string, string>();
+  const grants: AuditNote[] = [];
+  const roles = new Set(required.map((r) => r.role));
+  // Approvals are announced whether or not their agent runs yet (one approves before deploying).
+  for (const namespace of inputs.namespaces) {
+    for (const approval of inputs.approvals(namespace)) {
+      const created = String(approval.metadata?.['creationTimestamp'] ?? '');
+      if (!roles.has(approval.spec.role)) continue;
+      // creationTimestamp has whole seconds: an approval of the previous audit's second is announced
+      // again rather than missed (the Event joins the first one's series).
+      if (
+        inputs.since !== undefined &&
+        Date.parse(created) < Math.floor(Date.parse(inputs.since) / 1000) * 1000
+      ) {
+        continue;
+      }
+      grants.push({
+        type: 'Normal',
+        reason: 'ApprovalGranted',
+        note:
+          `${approval.spec.role} approved agent ${approval.spec.agent} in ${namespace}, version ${approval.spec.version}, ` +
+          `by ${approval.spec.approver} (AgentApproval ${approval.metadata?.name ?? ''})`,
+      });
+    }
+  }
   for (const agent of inputs.agents) {
     const routes = selectRoutes(agent, inputs.routes(agent.namespace)).routes;
     const approvals = inputs.approvals(agent.namespace);
@@ -75,9 +101,6 @@ export function auditApprovals(inputs: ApprovalAuditInputs): ApprovalAudit {
         const older = lastApprovedVersion(required, approvals, agent.namespace, agent.name, version);
         if (older) row.approvedVersion = older;
       }
-      for (const [role, approval] of approvalsOf(approvals, agent.namespace, agent.name, version)) {
-        approvers.set(`${rowKey(row)}\n${role}`, approval.spec.approver);
-      }
       rows.push(row);
     }
   }
@@ -89,14 +112,14 @@ export function auditApprovals(inputs: ApprovalAuditInputs): ApprovalAudit {
     versions: rows.slice(0, MAX_LISTED_VERSIONS),
     pendingCount: rows.filter((r) => r.missingRoles.length > 0).length,
     staleCount: rows.filter((r) => r.approvedVersion !== undefined).length,
-    events: auditEvents(inputs.policy.status?.versions ?? [], rows, approvers),
+    events: [...grants, ...versionEvents(inputs.policy.status?.versions ?? [], rows)].slice(0, 20),
   };
 }
 
-function auditEvents(
+/** A Warning for each workload that now runs a version lacking approvals (once, when that starts). */
+function versionEvents(
   before: readonly ApprovalVersionStatus[],
   now: readonly ApprovalVersionStatus[],
-  approvers: ReadonlyMap<string, string>,
 ): AuditNote[] {
   const previous = new Map(before.map((row) => [`${row.namespace}/${row.workload}`, row]));
   const events: AuditNote[] = [];
@@ -104,15 +127,6 @@ function auditEvents(
     const was = previous.get(`${row.namespace}/${row.workload}`);
     const where = `${row.workload} in ${row.namespace} (agent ${row.agent}, version ${row.version})`;
     const sameVersion = was?.version === row.version;
-    for (const role of row.approvedRoles) {
-      if (sameVersion && was?.approvedRoles.includes(role)) continue;
-      if (!was && row.missingRoles.length === 0) continue; // first audit of an approved workload: nothing new
-      events.push({
-        type: 'Normal',
-        reason: 'ApprovalGranted',
-        note: `${role} approved ${where}, by ${approvers.get(`${rowKey(row)}\n${role}`) ?? 'unknown'}`,
-      });
-    }
     if (row.missingRoles.length === 0 || (sameVersion && was?.missingRoles.length)) continue;
     if (row.approvedVersion) {
       events.push({
@@ -128,7 +142,7 @@ function auditEvents(
       });
     }
   }
-  return events.slice(0, 20);
+  return events;
 }
 
 function rowKey(row: Pick<ApprovalVersionStatus, 'namespace' | 'workload' | 'version'>): string {

@@ -80,6 +80,8 @@ export const approvalPolicyController: ControllerFactory = (environment) => {
       );
       const audit = auditApprovals({
         policy,
+        since: policy.status?.lastAuditTime,
+        namespaces: [...selected],
         agents,
         routes: (namespace) => context.cache(fallbackRoutes).list(namespace),
         configMap: (namespace, name) => contents.get(`${namespace}/${name}`),

@@ -181,7 +181,10 @@ describe('approvals before production (operator with local webhooks)', { timeout
       const found = (await policyEvents()).filter((e) => e.reason === 'ApprovalGranted');
       return found.length > 0 ? found : undefined;
     });
-    assert.match(granted[0]?.note ?? '', new RegExp(`^dpo approved agent support in ${namespace}, version ${firstVersion}, by alice`));
+    assert.match(
+      granted[0]?.note ?? '',
+      new RegExp(`^dpo approved agent support in ${namespace}, version ${firstVersion}, by alice`),
+    );
   });
 
   it('a changed prompt ConfigMap makes a new version: listed as approved only under the old one, changes refused until approved', async () => {

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './audit-command.js';
 import { registerClusterCommands } from './cluster-command.js';
 import { registerDataflowsCommand } from './dataflows-command.js';
 import { registerDemoCommand } from './demo-command.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerOperatorCommand(program);
   registerDemoCommand(program);
   registerDataflowsCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -106,7 +106,8 @@ export async function readClusterSnapshot(
     listOrEmpty(tokenBudgets),
     listOrEmpty(agentSLOs),
     listOrEmpty(retentionPolicies, false),
-    listOrEmpty(events),
+    // Events about cluster-scoped objects (the policies) live in `default`: read them all, keep ours.
+    listOrEmpty(events, false),
   ]);
   const agents = [...discoverAgents(workloads).values()];
   const wanted = new Set<string>();
@@ -146,7 +147,11 @@ export async function readClusterSnapshot(
     budgets,
     slos,
     retention,
-    events: eventList.filter((e) => (e.reportingController ?? '').startsWith('governor.agents.dev')),
+    events: eventList.filter(
+      (e) =>
+        (e.reportingController ?? '').startsWith('governor.agents.dev') &&
+        (!options.namespace || !e.regarding?.namespace || e.regarding.namespace === options.namespace),
+    ),
     configMaps: contents,
     missing,
   };

@@ -4,14 +4,25 @@
 // the support agent's sidecars saw answer. The map shows every agent, its versions, the LLM
 // endpoints and data stores in their regions, the declared nightly export — and the US endpoint as
 // refused. The SVG (laid out by Graphviz) is opened in headless Chromium, which must show every
-// agent and every region.
+// agent and every region. Then `agent-governor audit report` of the same cluster: JSON as a baseline,
+// an approval given, HTML with --previous (what changed), read in Chromium (screenshot kept in
+// test-output/governance) and printed to PDF; Markdown with the SVG beside it.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { agentUsageLedgers, dataResidencyPolicies } from '../../agents/governor-resources.js';
+import {
+  agentApprovals,
+  agentSLOs,
+  agentUsageLedgers,
+  approvalPolicies,
+  dataResidencyPolicies,
+} from '../../agents/governor-resources.js';
+import type { AgentSLO } from '../../apis/agent-slo.js';
+import type { ApprovalPolicy } from '../../apis/approval-policy.js';
+import type { AuditReport } from '../../governance/audit-report.js';
 import type { DataflowMap } from '../../governance/dataflow-map.js';
 import { ledger } from '../../governance/testdata/demo-like-cluster.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
@@ -38,6 +49,7 @@ import {
 
 const run = promisify(execFile);
 const POLICY_PREFIX = 'dataflows-e2e-';
+const DAY_MS = 86_400_000;
 const OUTPUT_DIR = testOutputDir('governance');
 
 describe('agent-governor dataflows against the real API server', { timeout: 300_000 }, () => {
@@ -81,10 +93,47 @@ describe('agent-governor dataflows against the real API server', { timeout: 300_
     const refused = await cluster.kubectl(['apply', '-f', '-'], { input: researchAgentYaml(namespace) });
     assert.notEqual(refused.code, 0, 'the US endpoint is refused at admission');
     refusal = refused.stderr;
+    // Today's calls of the support agent: 10 within 250 ms, one of them a server error.
+    const today = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS).toISOString();
     await client.create(agentUsageLedgers, {
       ...ledger,
       metadata: { name: 'support', namespace },
+      spec: {
+        ...ledger.spec,
+        buckets: {
+          ...ledger.spec.buckets,
+          days: [
+            {
+              start: today,
+              latency: [0, 2, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+              outcomes: { Success: 9, ServerError: 1 },
+            },
+          ],
+        },
+      },
     });
+    await client.create(agentSLOs, {
+      apiVersion: 'governor.agents.dev/v1alpha1',
+      kind: 'AgentSLO',
+      metadata: { name: 'support-latency', namespace },
+      spec: {
+        agentSelector: { matchLabels: { 'governor.agents.dev/agent': 'support' } },
+        window: '28d',
+        objectives: { latency: { threshold: '250ms', target: '95' }, success: { target: '99.5' } },
+        prometheusRule: { enabled: false },
+      },
+    } as unknown as AgentSLO);
+    // Sign-offs recorded (Audit: nothing refused) — the cluster admin is the owner here.
+    await client.create(approvalPolicies, {
+      apiVersion: 'governor.agents.dev/v1alpha1',
+      kind: 'ApprovalPolicy',
+      metadata: { name: policy },
+      spec: {
+        mode: 'Audit',
+        namespaceSelector: { matchLabels: { [ZONE_LABEL]: namespace } },
+        roles: [{ name: 'owner', groups: ['system:masters'] }],
+      },
+    } as unknown as ApprovalPolicy);
   });
 
   after(async () => {
@@ -197,5 +246,109 @@ describe('agent-governor dataflows against the real API server', { timeout: 300_
       await browser.close();
     }
     writeFileSync(join(OUTPUT_DIR, 'dataflows.dot'), await dataflows('-o', 'dot'));
+  });
+
+  it('writes the audit report: JSON baseline, then HTML read in Chromium and printed to PDF, and Markdown', async (t) => {
+    const report = async (format: string, file: string, ...extra: string[]) =>
+      run(process.execPath, [
+        AGENT_GOVERNOR_BIN,
+        'audit',
+        'report',
+        file,
+        '-o',
+        format,
+        '--kubeconfig',
+        cluster.kubeconfig,
+        '-n',
+        namespace,
+        '--operator-namespace',
+        operatorNamespace,
+        '--since',
+        new Date(Date.now() - DAY_MS).toISOString(),
+        ...extra,
+      ]);
+    const baselineFile = join(OUTPUT_DIR, 'audit-baseline.json');
+    await report('json', baselineFile);
+    const baseline = JSON.parse(readFileSync(baselineFile, 'utf8')) as AuditReport;
+    assert.equal(baseline.kind, 'AgentGovernorAuditReport');
+    const support = baseline.agents.find((a) => a.id === `${namespace}/support`);
+    const version = support?.workloads[0]?.version ?? '';
+    assert.match(version, /^v1-/);
+    assert.deepEqual(
+      baseline.residency.refusals.map((r) => [r.name, r.endpoint, r.policy]),
+      [['research-agent', 'https://api.openai.com/v1', policy]],
+    );
+    assert.deepEqual(
+      baseline.slos[0]?.days.map((d) => [d.calls, d.fast, d.met]),
+      [[10, 1, false]],
+    );
+    assert.equal(baseline.slos[0]?.days[0]?.succeeded, 0.9);
+    assert.deepEqual(
+      baseline.retention.map((r) => r.data),
+      ['usageHistory', 'responseCache', 'rejectedUsage'],
+    );
+
+    await client.create(agentApprovals, {
+      apiVersion: 'governor.agents.dev/v1alpha1',
+      kind: 'AgentApproval',
+      metadata: { name: 'support-owner', namespace },
+      spec: {
+        agent: 'support',
+        version,
+        role: 'owner',
+        approver: 'agent-governor-admin',
+        comment: 'release 2.0.0',
+      },
+    });
+    const htmlFile = join(OUTPUT_DIR, 'audit-report.html');
+    await report('html', htmlFile, '--previous', baselineFile);
+    const browser = await launchChromium();
+    try {
+      await browser.page.goto(`file://${htmlFile}`);
+      const contents = await browser.page.$$eval('nav li a', (links) => links.map((a) => a.textContent));
+      assert.deepEqual(contents, [
+        'Summary',
+        'Agents and versions',
+        'Approvals',
+        'Dataflow map',
+        'Residency refusals and violations',
+        'Budget crossings, suspensions and other events',
+        'SLO attainment',
+        'Retention',
+        'Changes since the last report',
+      ]);
+      t.diagnostic(`table of contents: ${contents.join(' · ')}`);
+      const text = await browser.page.innerText('body');
+      assert.match(text, /agent-governor-admin/);
+      assert.match(
+        text,
+        new RegExp(`approval: owner agent-governor-admin approved ${namespace}/support ${version}`),
+      );
+      assert.match(text, /research-agent/);
+      assert.match(text, /ResidencyRefused\s+DataResidencyPolicy /, 'the refusal Event is in the period');
+      const svgText = (await svgTexts(browser.page)).join('\n');
+      for (const shown of ['agent marketing', 'agent research', 'region us (US)', 'region eu (EU)']) {
+        assert.ok(svgText.includes(shown), `${shown} in the report's picture`);
+      }
+      const visible = await browser.page.isVisible('figure.map svg');
+      assert.ok(visible, 'the dataflow picture is visible');
+      await browser.page.screenshot({ path: join(OUTPUT_DIR, 'audit-report.png'), fullPage: true });
+      const pdf = join(OUTPUT_DIR, 'audit-report.pdf');
+      await browser.page.pdf({ path: pdf, format: 'A4', printBackground: true });
+      const bytes = readFileSync(pdf);
+      assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+      assert.ok(bytes.length > 20_000, `a PDF with content: ${bytes.length} bytes`);
+      t.diagnostic(`report ${htmlFile}, screenshot audit-report.png, PDF ${bytes.length} bytes`);
+    } finally {
+      await browser.close();
+    }
+
+    const mdFile = join(OUTPUT_DIR, 'audit-report.md');
+    await report('md', mdFile, '--previous', htmlFile);
+    const markdown = readFileSync(mdFile, 'utf8');
+    assert.match(markdown, /^# Agent governance audit report/);
+    assert.match(markdown, /!\[Dataflow map\]\(audit-report-dataflows\.svg\)/);
+    assert.match(readFileSync(join(OUTPUT_DIR, 'audit-report-dataflows.svg'), 'utf8'), /<svg/);
+    assert.match(markdown, /_Nothing changed\._/);
   });
 });

@@ -16,7 +16,7 @@ import { LEDGER_RETENTION_DAYS } from './usage-ledger.js';
 export const RETENTION_POLICY_NAME = 'default';
 
 /** Kinds of stored data a RetentionPolicy sets a limit for. */
-export const RETAINED_DATA = ['usageHistory', 'responseCache', 'rejectedUsage'] as const;
+export const RETAINED_DATA = ['usageHistory', 'responseCache'] as const;
 export type RetainedData = (typeof RETAINED_DATA)[number];
 
 const dayDuration = (description: string) =>
@@ -38,9 +38,6 @@ export const retentionPolicySpec = z
     responseCache: duration(
       'Longest a cached LLM answer (which repeats what the prompt asked) stays in a sidecar cache; a route asking for longer is cut to this.',
     ).default('1h'),
-    rejectedUsage: dayDuration(
-      'How long a sidecar keeps spooled usage batches the operator refused as invalid, for a person to inspect.',
-    ).default('7d'),
   })
   .meta({ description: 'How long each kind of stored data is kept.' });
 

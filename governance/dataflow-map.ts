@@ -8,6 +8,7 @@ import { selectRoutes } from '../agents/route-selection.js';
 import { jurisdictionOfRegion } from '../apis/cloud-regions.js';
 import { compileResidency, type EffectiveResidency } from '../apis/compile/residency.js';
 import type { DataResidencyPolicy } from '../apis/data-residency-policy.js';
+import { endpointHost } from '../apis/endpoint-host.js';
 import type { FallbackRoute } from '../apis/fallback-route.js';
 import {
   type ContainerLike,
@@ -171,7 +172,11 @@ export function dataflowMap(inputs: DataflowInputs): DataflowMap {
     for (const route of routes) {
       for (const target of route.spec.targets) {
         const placed = placeTarget(target, residency);
-        const destination = llmDestination(placed.host, placed, llmProvider(placed.host, target.provider));
+        const destination = llmDestination(
+          withPort(placed.host, target.endpoint),
+          placed,
+          llmProvider(placed.host, target.provider),
+        );
         const model = target.model ?? route.spec.model;
         const flow = addFlow(
           id,
@@ -224,7 +229,11 @@ export function dataflowMap(inputs: DataflowInputs): DataflowMap {
         // Outside LLM settings only hosts the LLM catalog places are LLM endpoints; data stores come below.
         if (!destination.llmSetting && destination.region === undefined) continue;
         const placed = placeEndpoint(destination.endpoint, additions);
-        const mapDestination = llmDestination(destination.host, destination, llmProvider(destination.host));
+        const mapDestination = llmDestination(
+          withPort(destination.host, destination.endpoint),
+          { ...destination, internal: placed.internal },
+          llmProvider(destination.host),
+        );
         addFlow(
           id,
           mapDestination,
@@ -337,6 +346,12 @@ export function regionLabel(
   return destination.jurisdiction
     ? `${destination.region} (${destination.jurisdiction})`
     : destination.region;
+}
+
+/** `host:port` when the endpoint names a port other than its scheme's: two services on one host are two destinations. */
+function withPort(host: string, endpoint: string): string {
+  const port = endpointHost(endpoint)?.port;
+  return port === undefined ? host : `${host}:${port}`;
 }
 
 function rank(residency: FlowResidency): number {

@@ -1,5 +1,7 @@
 // The retention of each kind of data the product stores, as a RetentionPolicy sets it or, without
 // one, as built in (pure). The operator enforces these (controllers/retention/); reports show them.
+
+import { parseDuration } from '../apis/duration.js';
 import { RETAINED_DATA, type RetainedData, type RetentionPolicy } from '../apis/retention-policy.js';
 import { LEDGER_RETENTION_DAYS } from '../apis/usage-ledger.js';
 
@@ -30,12 +32,6 @@ const WHAT: Record<
     mayHoldPrompts: true,
     builtIn: "the route's own cache.ttl",
   },
-  rejectedUsage: {
-    what: 'Usage batches the operator refused as invalid, kept in the sidecar spool for inspection: token counts, never prompts',
-    enforcedBy: 'each sidecar, which deletes older refused batches from its spool',
-    mayHoldPrompts: false,
-    builtIn: '7d',
-  },
 };
 
 export function retentionSettings(policy: RetentionPolicy | undefined): RetentionSetting[] {
@@ -51,4 +47,17 @@ export function retentionSettings(policy: RetentionPolicy | undefined): Retentio
       ...(removed !== undefined ? { removed } : {}),
     };
   });
+}
+
+/** The longest a route cache may keep an answer under the RetentionPolicy (ms); undefined without one. */
+export function responseCacheLimitMs(policy: RetentionPolicy | undefined): number | undefined {
+  if (!policy || policy.metadata?.deletionTimestamp) return undefined;
+  const ms = parseDuration(policy.spec.responseCache);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+/** How many days of usage history the RetentionPolicy keeps; the ledger's own limit without one. */
+export function usageHistoryDays(policy: RetentionPolicy | undefined): number {
+  const days = policy ? Number.parseInt(String(policy.spec.usageHistory), 10) : Number.NaN;
+  return Number.isFinite(days) && days > 0 ? Math.min(days, LEDGER_RETENTION_DAYS) : LEDGER_RETENTION_DAYS;
 }

@@ -7,6 +7,7 @@ import { dataResidencyControllerWith } from '../controllers/data-residency/data-
 import { ResidencyAuditRequests } from '../controllers/data-residency/residency-audit-requests.js';
 import { fallbackRouteController } from '../controllers/fallback-route/fallback-route-controller.js';
 import { policyCompilerController } from '../controllers/policy-compiler/policy-compiler-controller.js';
+import { retentionController } from '../controllers/retention/retention-controller.js';
 import { tokenBudgetController } from '../controllers/token-budget/token-budget-controller.js';
 import type { ControllerFactory } from '../runtime/controller/controller-definition.js';
 import { createEventRecorder, type EventRecorder } from '../runtime/events/event-recorder.js';
@@ -37,6 +38,7 @@ export const registeredControllers: ControllerFactory[] = [
   fallbackRouteController,
   dataResidencyControllerWith({ auditRequests: residencyAuditRequests }),
   approvalPolicyController,
+  retentionController,
 ];
 
 /**

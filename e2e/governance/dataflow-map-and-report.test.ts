@@ -285,7 +285,7 @@ describe('agent-governor dataflows against the real API server', { timeout: 300_
     assert.equal(baseline.slos[0]?.days[0]?.succeeded, 0.9);
     assert.deepEqual(
       baseline.retention.map((r) => r.data),
-      ['usageHistory', 'responseCache', 'rejectedUsage'],
+      ['usageHistory', 'responseCache'],
     );
 
     await client.create(agentApprovals, {

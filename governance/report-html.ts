@@ -12,8 +12,8 @@ export function reportHtml(report: AuditReport, svg: string): string {
   const body = sections
     .map(
       (s, i) => `<section id="${s.id}">
-<h2>${i + 1}. ${escape(s.title)}</h2>
-${s.text.map((t) => `<p>${escape(t)}</p>`).join('\n')}
+<h2>${i + 1}. ${escapeHtml(s.title)}</h2>
+${s.text.map((t) => `<p>${escapeHtml(t)}</p>`).join('\n')}
 ${s.picture ? `<figure class="map">${svg}</figure>` : ''}
 ${s.tables.map(table).join('\n')}
 </section>`,
@@ -23,7 +23,7 @@ ${s.tables.map(table).join('\n')}
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
   body { font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; color: #1f2328; margin: 2rem auto; max-width: 1100px; padding: 0 1rem; font-size: 14px; line-height: 1.45; }
   h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
@@ -44,11 +44,11 @@ ${s.tables.map(table).join('\n')}
 </head>
 <body>
 <header>
-<h1>${escape(title)}</h1>
-<p class="meta">${escape(`Period ${report.period.since ?? '(all)'} – ${report.period.until}; generated ${report.generatedAt}${report.cluster ? ` from ${report.cluster}` : ''}`)}</p>
+<h1>${escapeHtml(title)}</h1>
+<p class="meta">${escapeHtml(`Period ${report.period.since ?? '(all)'} – ${report.period.until}; generated ${report.generatedAt}${report.cluster ? ` from ${report.cluster}` : ''}`)}</p>
 </header>
 <nav aria-label="Contents"><h2>Contents</h2><ol>
-${sections.map((s) => `<li><a href="#${s.id}">${escape(s.title)}</a></li>`).join('\n')}
+${sections.map((s) => `<li><a href="#${s.id}">${escapeHtml(s.title)}</a></li>`).join('\n')}
 </ol></nav>
 ${body}
 <script type="application/json" id="${MODEL_ELEMENT_ID}">${JSON.stringify(report).replace(/</g, '\\u003c')}</script>
@@ -67,16 +67,16 @@ export function reportFromFile(text: string): unknown {
 }
 
 function table(t: ReportTable): string {
-  const caption = t.caption ? `<caption>${escape(t.caption)}</caption>` : '';
+  const caption = t.caption ? `<caption>${escapeHtml(t.caption)}</caption>` : '';
   if (t.rows.length === 0)
     return t.empty
-      ? `${t.caption ? `<p><strong>${escape(t.caption)}</strong></p>` : ''}<p class="empty">${escape(t.empty)}</p>`
+      ? `${t.caption ? `<p><strong>${escapeHtml(t.caption)}</strong></p>` : ''}<p class="empty">${escapeHtml(t.empty)}</p>`
       : '';
-  return `<table>${caption}<thead><tr>${t.headers.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>
-${t.rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')}
+  return `<table>${caption}<thead><tr>${t.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>
+${t.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}
 </tbody></table>`;
 }
 
-export function escape(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -318,6 +318,7 @@ describe('agent-governor dataflows against the real API server', { timeout: 300_
         'Changes since the last report',
       ]);
       t.diagnostic(`table of contents: ${contents.join(' · ')}`);
+      // biome-ignore lint/performance/useDomNodeTextContent: the text as rendered is what a reader sees
       const text = await browser.page.innerText('body');
       assert.match(text, /agent-governor-admin/);
       assert.match(

@@ -19,20 +19,19 @@ export const RETENTION_POLICY_NAME = 'default';
 export const RETAINED_DATA = ['usageHistory', 'responseCache'] as const;
 export type RetainedData = (typeof RETAINED_DATA)[number];
 
-const dayDuration = (description: string) =>
-  z
-    .string()
-    .max(32)
-    .regex(/^[1-9][0-9]{0,3}d$/, { message: 'must be a number of days such as 30d' })
-    .meta({ description });
+/** 1 to 92 days (the ledger keeps no more): `30d`. */
+const usageDays = z
+  .string()
+  .max(8)
+  .regex(/^([1-9]|[1-8][0-9]|9[0-2])d$/, {
+    message: `must be a number of days from 1d to ${LEDGER_RETENTION_DAYS}d, such as 30d`,
+  });
 
 export const retentionPolicySpec = z
   .object({
-    usageHistory: dayDuration(
-      `How long usage history (day buckets, budget periods) stays in the AgentUsageLedgers, in days; at most ${LEDGER_RETENTION_DAYS}d (the ledger keeps no more).`,
-    )
-      .refine((v) => Number.parseInt(v, 10) <= LEDGER_RETENTION_DAYS, {
-        message: `must be at most ${LEDGER_RETENTION_DAYS}d`,
+    usageHistory: usageDays
+      .meta({
+        description: `How long usage history (day buckets, budget periods, observed targets) stays in the AgentUsageLedgers: 1d to ${LEDGER_RETENTION_DAYS}d (the ledger keeps no more).`,
       })
       .default(`${LEDGER_RETENTION_DAYS}d`),
     responseCache: duration(

@@ -226,6 +226,8 @@ describe('the operator under the chart’s RBAC', { timeout: 300_000 }, () => {
         ? true
         : undefined;
     });
+    // The one RetentionPolicy of the cluster is this suite's while it runs (the examples leave one).
+    await client.delete(retentionPolicies, { name: 'default' });
     cleanups.push(async () => void (await client.delete(retentionPolicies, { name: 'default' })));
     await client.create(retentionPolicies, {
       apiVersion: 'governor.agents.dev/v1alpha1',

@@ -1,4 +1,4 @@
-// Step 11: where the demo's data goes, and the report a yearly review asks for. The dataflow map of
+// Step 12: where the demo's data goes, and the report a yearly review asks for. The dataflow map of
 // the demo namespace from the live cluster (`agent-governor dataflows`): both agents with their
 // versions, the two EU targets of the route — with what the sidecars saw answer — and the US
 // endpoint the research agent was refused at admission, shown as refused. Then a one-page audit

@@ -7,7 +7,7 @@ import { flowLines } from './governance-step.js';
 describe('flowLines', () => {
   it('says one line per flow, with region, verdict and what the sidecars saw', () => {
     const lines = flowLines(dataflowMap(demoLikeInputs()));
-    assert.ok(lines.includes('research → api.openai.com (us, refused at admission)'), lines.join('\n'));
-    assert.ok(lines.includes('support → eu.api.openai.com (eu, allowed; sidecars saw 1200 tokens)'));
+    assert.ok(lines.includes('research → api.openai.com (us (US), refused at admission)'), lines.join('\n'));
+    assert.ok(lines.includes('support → eu.api.openai.com (eu (EU), allowed; sidecars saw 1200 tokens)'));
   });
 });

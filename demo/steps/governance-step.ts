@@ -10,21 +10,21 @@ import { dataResidencyPolicies } from '../../agents/governor-resources.js';
 import { writeAuditReport } from '../../cli/audit-command.js';
 import { formatMap } from '../../cli/dataflows-command.js';
 import { dataflowInputs, readClusterSnapshot } from '../../cli/governance/cluster-snapshot.js';
-import { type DataflowMap, dataflowMap } from '../../governance/dataflow-map.js';
+import { type DataflowMap, dataflowMap, regionLabel } from '../../governance/dataflow-map.js';
 import { connected, DEMO, servesWebhooks, waitFor } from '../demo-context.js';
 import type { DemoStep } from '../demo-step.js';
 
 export const DATAFLOWS_FILE = 'dataflows.svg';
 export const AUDIT_REPORT_FILE = 'audit-report.html';
 
-/** `marketing → eu.api.openai.com (eu, allowed; seen 1.2k tokens)`, one line per flow. Pure. */
+/** `support → eu.api.openai.com (eu (EU), allowed; sidecars saw 1200 tokens)`, one line per flow. Pure. */
 export function flowLines(map: DataflowMap): string[] {
   const destinations = new Map(map.destinations.map((d) => [d.id, d]));
   return map.flows.map((f) => {
     const d = destinations.get(f.destination);
     const tokens = f.observed.reduce((s, o) => s + o.inputTokens + o.outputTokens, 0);
     return (
-      `${f.agent.split('/')[1]} → ${d?.host ?? f.destination} (${d?.region ?? 'unknown region'}, ${f.residency}` +
+      `${f.agent.split('/')[1]} → ${d?.host ?? f.destination} (${d ? regionLabel(d) : 'unknown region'}, ${f.residency}` +
       `${f.refusedAtAdmission ? ' at admission' : ''}${tokens > 0 ? `; sidecars saw ${tokens} tokens` : ''})`
     );
   });

@@ -24,7 +24,8 @@ import { placeTarget } from '../residency/target-placement.js';
 import { agentVersion, type ConfigMapContent, type VersionParts } from './agent-version.js';
 import { type DataStoreKind, dataStores } from './data-stores.js';
 import { DATAFLOWS_ANNOTATION, declaredFlows } from './declared-flows.js';
-import { type FlowResidency, type FlowVerdict, judgePlace, verdictOfDecision } from './flow-residency.js';
+import { type FlowResidency, judgePlace, verdictOfDecision } from './flow-residency.js';
+import { FlowTable } from './flow-table.js';
 import { llmProvider } from './llm-provider.js';
 
 export type DestinationKind = 'LLM' | DataStoreKind | 'Declared';
@@ -109,49 +110,11 @@ export interface DataflowInputs {
 
 export function dataflowMap(inputs: DataflowInputs): DataflowMap {
   const agents = new Map<string, MapAgent>();
-  const destinations = new Map<string, MapDestination>();
-  const flows = new Map<string, MapFlow>();
   const inScope = (namespace: string) => !inputs.namespaces || inputs.namespaces.has(namespace);
   const residencyOf = residencyFor(inputs);
 
-  const addFlow = (
-    agent: string,
-    destination: MapDestination,
-    via: string,
-    verdict: FlowVerdict,
-    extra: { model?: string | undefined; declared?: boolean; refusedAtAdmission?: boolean } = {},
-  ) => {
-    destinations.set(destination.id, destinations.get(destination.id) ?? destination);
-    const key = `${agent}\n${destination.id}`;
-    const flow = flows.get(key) ?? {
-      agent,
-      destination: destination.id,
-      via: [],
-      models: [],
-      residency: verdict.residency,
-      message: verdict.message,
-      declared: extra.declared ?? false,
-      refusedAtAdmission: false,
-      observed: [],
-    };
-    if (!flow.via.includes(via)) flow.via.push(via);
-    if (extra.model && !flow.models.includes(extra.model)) flow.models.push(extra.model);
-    // The strictest verdict of the ways in wins: refused over unknown over allowed.
-    if (rank(verdict.residency) > rank(flow.residency)) {
-      flow.residency = verdict.residency;
-      flow.message = verdict.message;
-      delete flow.policy;
-      delete flow.mode;
-    }
-    if (flow.residency === verdict.residency && verdict.policy && !flow.policy) {
-      flow.policy = verdict.policy;
-      if (verdict.mode) flow.mode = verdict.mode;
-    }
-    flow.declared &&= extra.declared ?? false;
-    if (extra.refusedAtAdmission) flow.refusedAtAdmission = true;
-    flows.set(key, flow);
-    return flow;
-  };
+  const table = new FlowTable();
+  const addFlow = table.add.bind(table);
 
   for (const agent of inputs.agents) {
     if (!inScope(agent.namespace)) continue;
@@ -188,7 +151,7 @@ export function dataflowMap(inputs: DataflowInputs): DataflowMap {
         for (const seen of observed.filter(
           (o) => o.target === target.name && (o.route === undefined || o.route === route.metadata?.name),
         )) {
-          addObserved(flow, seen);
+          table.observe(flow, seen);
         }
       }
     }
@@ -324,14 +287,10 @@ export function dataflowMap(inputs: DataflowInputs): DataflowMap {
     }
   }
 
-  const sortedFlows = [...flows.values()].sort((a, b) =>
-    a.agent === b.agent ? a.destination.localeCompare(b.destination) : a.agent.localeCompare(b.agent),
-  );
   return {
     generatedAt: inputs.now.toISOString(),
     agents: [...agents.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    destinations: [...destinations.values()].sort((a, b) => a.id.localeCompare(b.id)),
-    flows: sortedFlows,
+    ...table.sorted(),
   };
 }
 
@@ -354,10 +313,6 @@ function withPort(host: string, endpoint: string): string {
   return port === undefined ? host : `${host}:${port}`;
 }
 
-function rank(residency: FlowResidency): number {
-  return residency === 'refused' ? 2 : residency === 'unknown' ? 1 : 0;
-}
-
 function llmDestination(
   host: string,
   placed: { region?: string | undefined; jurisdiction?: string | undefined; internal?: boolean },
@@ -372,25 +327,6 @@ function llmDestination(
     ...(placed.jurisdiction ? { jurisdiction: placed.jurisdiction } : {}),
     internal: placed.internal ?? false,
   };
-}
-
-function addObserved(flow: MapFlow, seen: ObservedTarget): void {
-  const existing = flow.observed.find((o) => o.model === seen.model);
-  if (existing) {
-    existing.requests += seen.requests;
-    existing.inputTokens += seen.inputTokens;
-    existing.outputTokens += seen.outputTokens;
-    if (seen.lastSeen > existing.lastSeen) existing.lastSeen = seen.lastSeen;
-  } else {
-    flow.observed.push({
-      model: seen.model,
-      requests: seen.requests,
-      inputTokens: seen.inputTokens,
-      outputTokens: seen.outputTokens,
-      lastSeen: seen.lastSeen,
-    });
-  }
-  flow.observed.sort((a, b) => a.model.localeCompare(b.model));
 }
 
 function observedTargets(

@@ -7,7 +7,8 @@ import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS } from './token-budget.js'
 
 /**
  * The effective policy of one agent: everything its sidecars enforce, compiled by the operator
- * from the four kinds (DESIGN.md, "Operator ↔ sidecar contract"). Served by long-poll
+ * from the four kinds, so a sidecar never reads a custom resource (ARCHITECTURE.md, "Operator ↔
+ * sidecar contract"; docs/adr/0031-policy-long-poll-and-fail-static-mirror.md). Served by long-poll
  * (`GET /v1/policies/{namespace}/{agent}?after=<version>`), mirrored into a ConfigMap for
  * fail-static start-up, and written by hand (YAML) for the standalone sidecar. Durations are
  * milliseconds and money is micro-units here: the sidecar does arithmetic, not parsing.

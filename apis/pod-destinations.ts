@@ -5,12 +5,14 @@ import { type CatalogAddition, placeEndpoint } from './region-catalog.js';
 import { type ResidencyDecision, residencyDecision } from './residency-decision.js';
 
 /**
- * Every place a pod can carry a network destination (DESIGN.md, "Data residency"), found in a pod
- * spec the way the kubelet would assemble it: each container's (init, regular, ephemeral) env
- * values with `$(VAR)` references between env vars expanded, `valueFrom.configMapKeyRef` and
- * `envFrom` ConfigMaps (from the data the caller gives), command and args (expanded with the
- * container's env), and the pod's `governor.agents.dev/egress` annotation. Cluster-internal hosts
- * are not egress and are left out. Used by the residency audit and the admission webhook. Pure.
+ * Every place a pod can carry a network destination, found in a pod spec the way the kubelet would
+ * assemble it — residency must see every way a workload can name an endpoint, or moving a URL from
+ * env into a ConfigMap would get around a policy (ARCHITECTURE.md, "Data residency"): each
+ * container's (init, regular, ephemeral) env values with `$(VAR)` references between env vars
+ * expanded, `valueFrom.configMapKeyRef` and `envFrom` ConfigMaps (from the data the caller gives),
+ * command and args (expanded with the container's env), and the pod's `governor.agents.dev/egress`
+ * annotation. Cluster-internal hosts are not egress and are left out. Used by the residency audit
+ * and the admission webhook. Pure.
  *
  * A destination in an LLM-endpoint setting (`*_BASE_URL`, `*_ENDPOINT`, `*_API_BASE`, the egress
  * annotation) is judged even when the catalog cannot place it (an unknown endpoint); elsewhere only

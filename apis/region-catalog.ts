@@ -3,9 +3,9 @@ import { isClusterInternal } from './cluster-internal-host.js';
 import { endpointHost } from './endpoint-host.js';
 
 /**
- * The built-in catalog of LLM provider endpoints and where they serve from (DESIGN.md, "Data
- * residency"), plus the additions of residency policies. Shared by the admission webhook and the
- * sidecar, so both place an endpoint the same way. Pure.
+ * The built-in catalog of LLM provider endpoints and where they serve from, plus the additions of
+ * residency policies (ARCHITECTURE.md, "Data residency"). Shared by the admission webhook, the audit
+ * and the sidecar, so all three place an endpoint the same way. Pure.
  *
  * - Fixed hosts: a provider's global API (`api.openai.com` → `us` / US, `eu.api.openai.com` → `eu`
  *   / EU, `api.anthropic.com` → `us` / US, `api.mistral.ai` → `eu` / EU, …).

@@ -1,5 +1,7 @@
 /**
- * The HTTP protocol between sidecars and the operator (DESIGN.md, "Operator ↔ sidecar contract").
+ * The HTTP protocol between sidecars and the operator, the one channel between the two sides
+ * (ARCHITECTURE.md, "Operator ↔ sidecar contract"; why long-poll:
+ * docs/adr/0031-policy-long-poll-and-fail-static-mirror.md).
  *
  * - Policy: `GET {POLICY_PATH}/{namespace}/{agent}?after=<version>` with
  *   `Authorization: Bearer <projected ServiceAccount token>` (audience `TOKEN_AUDIENCE`). Answers

@@ -6,8 +6,10 @@ import { RESET_PERIODS } from './token-budget.js';
 import { CALL_OUTCOMES, LATENCY_BUCKETS_MS } from './usage-batch.js';
 
 /**
- * `AgentUsageLedger`: one per agent, written only by the operator's usage ingest (DESIGN.md,
- * "Where usage lives"). Budgets and SLOs read ledgers; a budget selecting many agents is a sum.
+ * `AgentUsageLedger`: one per agent, written only by the operator — usage ingest records batches,
+ * the budget controller registers the periods it counts in. Usage lives in the API server so it
+ * outlives every process, and one batch updates one object (ARCHITECTURE.md, "Where usage lives").
+ * Budgets and SLOs read ledgers; a budget selecting many agents is a sum.
  * Every list is bounded, so a ledger stays far below the API server's object size limit whatever
  * the traffic (docs/adr/0004-usage-ledger.md). The data lives in `spec` and there is no status
  * subresource: the ledger is a record, like a Lease, and one PUT with a resourceVersion records a

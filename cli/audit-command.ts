@@ -33,7 +33,7 @@ export function registerAuditCommand(program: Command): void {
         'JSON is embedded, so it can be the next --previous); md writes the dataflow SVG beside FILE.\n\n' +
         'Examples:\n' +
         '  agent-governor audit report -o html audit-2026-q1.html --since 2026-01-01 --until 2026-04-01\n' +
-        '  agent-governor audit report -o md audit.md --previous audit-2026-q1.html\n' +
+        '  agent-governor audit report -o md audit.markdown --previous audit-2026-q1.html\n' +
         '  agent-governor audit report -o json audit.json -n governor-demo',
     )
     .argument('<file>', 'where to write the report')

@@ -19,7 +19,8 @@ export function registerDemoCommand(program: Command): void {
         'workload pointing at a US endpoint refused at admission; the SLO and its burn rate.\n\n' +
         'Ends with a summary table and exits 0 only when every step held. Without --keep everything is ' +
         'torn down at the end, after a failure, and on Ctrl-C. Needs the control-plane binaries: built ' +
-        'from Go modules the first time (about 7 minutes), cached after.',
+        'from Go modules the first time (10 to 15 minutes on a fresh 2-core machine, module downloads ' +
+        'included), cached after.',
     )
     .addOption(
       new Option('--dir <dir>', 'the cluster directory (control plane, logs, the demo’s files)').default(

@@ -1,5 +1,5 @@
 // The controllers, services and admission handlers `agent-governor operator` runs. Add a
-// controller's factory here (one line) when it is ready; see operator/README.md for the plug-in API.
+// controller's factory here (one line); runtime/README.md ("Writing a controller") has the plug-in API.
 
 import { agentSLOController } from '../controllers/agent-slo/agent-slo-controller.js';
 import { approvalPolicyController } from '../controllers/approval-policy/approval-policy-controller.js';

@@ -1,6 +1,7 @@
 // Which DataResidencyPolicies apply to a namespace: those whose namespaceSelector matches the
 // namespace's labels, except in the operator's own namespace and kube-system, which are exempt so
-// the cluster can never lock itself out (DESIGN.md, "Data residency"). Pure.
+// the cluster can never lock itself out: a policy selecting every namespace must not refuse the
+// operator's own pods or the system's (ARCHITECTURE.md, "Data residency"). Pure.
 import type { DataResidencyPolicy } from '../apis/data-residency-policy.js';
 import { matchesSelector } from '../apis/label-selector-match.js';
 

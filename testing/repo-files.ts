@@ -3,7 +3,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
-/** The repository root, from the compiled file's place in dist/apis/testdata/. */
+/** The repository root, from the compiled file's place in dist/testing/. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ExampleDocument {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs the test suites on the compiled tree (dist/) with Node's own test runner.
 //   unit         every dist/**/*.test.js outside dist/e2e, on this Node and on Node 24 LTS
-//   integration  dist/e2e/**/*.test.js against one shared real control plane
+//   integration  dist/e2e/**/*.test.js against one shared real control plane, after making the
+//                machine ready for them (tools/test-prerequisites.ts: the Go-built tools, Debian
+//                packages such as prometheus for promtool)
 //   all          both
 // Ends with one line "N passed, N failed" summing every run.
 import { spawnSync } from 'node:child_process';
@@ -61,6 +63,23 @@ function runNodeTests(label, node, files, env = {}, extraArgs = []) {
   totals.skipped += count('skipped') + count('todo');
 }
 
+/**
+ * Makes the machine ready for the integration suites. When it cannot (a package is missing and this
+ * process may not install it), it says what to run and counts as one failure: no suite runs.
+ */
+async function prerequisitesReady() {
+  const { ensureTestPrerequisites } = await import(join(dist, 'tools', 'test-prerequisites.js'));
+  console.log('\n=== test prerequisites ===');
+  try {
+    ensureTestPrerequisites({ root });
+    return true;
+  } catch (err) {
+    console.error(`test prerequisites: ${err.message}`);
+    totals.failed += 1;
+    return false;
+  }
+}
+
 try {
   if (mode !== 'integration') {
     const unit = all.filter((f) => !isIntegration(f));
@@ -68,7 +87,7 @@ try {
     const node24 = await ensureNode24();
     runNodeTests('unit tests (Node 24 LTS)', node24, unit);
   }
-  if (mode !== 'unit') {
+  if (mode !== 'unit' && (await prerequisitesReady())) {
     const { withSharedCluster } = await import(join(dist, 'testing', 'shared-cluster.js'));
     await withSharedCluster(async (env) => {
       runNodeTests('integration tests', process.execPath, all.filter(isIntegration), env, [

@@ -24,7 +24,9 @@ const WITHHELD_FROM_CRITICAL: ReadonlySet<BudgetAction> = new Set(['Suspend', 'T
  * The actions in force for one agent, given its budget's actions and phase — the one rule the
  * operator's policy compiler, the standalone compiler and the sidecar's gate share. A critical agent
  * is never suspended or throttled (so never refused by a budget): it is degraded instead, whenever
- * an action was withheld from it or the budget is exhausted (DESIGN.md, "Budgets, actions, reset").
+ * an action was withheld from it or the budget is exhausted. Critical agents are the ones a team
+ * cannot afford to stop; spending past the limit on the cheaper model is the price it chose
+ * (ARCHITECTURE.md, "Budgets, actions, reset").
  */
 export function agentBudgetActions(
   actions: readonly BudgetAction[],

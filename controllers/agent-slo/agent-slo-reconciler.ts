@@ -1,8 +1,8 @@
-// Reconciles one AgentSLO: the ledgers of the selected agents summed, evaluated by E's SLO math
-// (SLIs, error budget, burn rates over 5m … 3d, fast burn with hysteresis from the last status),
-// the status written only when it changed, the PrometheusRule kept when its CRD exists, and the
-// gauges. Requeues periodically: burn rates move with time even without new usage.
-import { isDeepStrictEqual } from 'node:util';
+// Reconciles one AgentSLO: the ledgers of the selected agents summed, evaluated by the pure SLO
+// math beside it (slo-evaluation.ts: SLIs, error budget, burn rates over 5m … 3d, fast burn with
+// hysteresis from the last status), the status written only when it changed, the PrometheusRule
+// kept when its CRD exists, and the gauges. Requeues periodically: burn rates move with time even
+// without new usage.
 import { workloadResources } from '../../agents/agent-workload.js';
 import { agentSLOs, agentUsageLedgers } from '../../agents/governor-resources.js';
 import { agentNames, selectedWorkloads } from '../../agents/selected-agents.js';
@@ -11,6 +11,7 @@ import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import { sumLedgers } from '../../apis/ledger/sum-ledgers.js';
 import type { UsageLedgerSpec } from '../../apis/usage-ledger.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
+import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
 import { done, type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject, ObjectKey } from '../../runtime/kube/kube-object.js';
 import { type ConditionDecision, nextConditions } from '../kstatus/conditions.js';
@@ -66,11 +67,13 @@ export async function reconcileAgentSLO(
     ...(status.conditions ?? []),
     ...nextConditions(slo.status?.conditions, [rules], slo.metadata.generation, now),
   ];
-  if (!isDeepStrictEqual(plain(slo.status), plain(status))) {
-    await context.client.patchStatus(agentSLOs, key, {
-      type: 'json',
-      body: [{ op: 'add', path: '/status', value: status }],
-    });
+  const wrote = await new PlanExecutor(context).writeStatus({
+    resource: agentSLOs,
+    key,
+    current: slo.status,
+    next: status,
+  });
+  if (wrote) {
     if (status.fastBurn !== (slo.status?.fastBurn === true)) {
       const note = status.conditions.find((c) => c.type === 'FastBurn')?.message ?? '';
       if (status.fastBurn) context.events.warning(slo, 'FastBurn', note, 'FastBurn');
@@ -136,8 +139,4 @@ async function syncRules(
     reason: 'RulesInPlace',
     message: `PrometheusRule ${rule.metadata.name} holds the recording rules and burn-rate alerts for ${agents.length} agent(s).`,
   };
-}
-
-function plain(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }

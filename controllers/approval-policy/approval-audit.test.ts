@@ -11,6 +11,7 @@ import {
   supportDeployment,
 } from '../../governance/testdata/demo-like-cluster.js';
 import { auditApprovals } from './approval-audit.js';
+import { approvalStatus } from './approval-policy-controller.js';
 import { governedNamespaceChanges } from './governed-namespaces.js';
 
 const policy = (status?: ApprovalPolicy['status']) =>
@@ -124,6 +125,39 @@ describe('governedNamespaceChanges', () => {
         { namespace: 'shop', value: 'required' },
         { namespace: 'dev', value: null },
       ],
+    );
+  });
+});
+
+describe('approvalStatus', () => {
+  const v1 = agentVersion({
+    template: supportDeployment.spec.template,
+    routes: [route],
+    configMap: (name) => configMaps[name],
+  }).version;
+  const approvals = [approval('dpo', v1), approval('ciso', v1)];
+  const first = new Date('2026-03-01T12:00:00Z');
+  const written = approvalStatus(policy(), audit(approvals), 'summary', first, 600_000);
+
+  it('keeps lastAuditTime (nothing to write) when an audit finds nothing new before the interval', () => {
+    const later = new Date('2026-03-01T12:01:00Z');
+    const again = auditApprovals({
+      policy: policy(written),
+      since: written.lastAuditTime,
+      namespaces: [NAMESPACE],
+      agents,
+      routes: () => [route],
+      configMap: (_, name) => configMaps[name],
+      approvals: () => approvals,
+    });
+    assert.equal(
+      approvalStatus(policy(written), again, 'summary', later, 600_000).lastAuditTime,
+      written.lastAuditTime,
+    );
+    const due = new Date('2026-03-01T12:11:00Z');
+    assert.equal(
+      approvalStatus(policy(written), again, 'summary', due, 600_000).lastAuditTime,
+      due.toISOString(),
     );
   });
 });

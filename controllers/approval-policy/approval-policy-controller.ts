@@ -18,7 +18,9 @@ import {
   type ReconcileContext,
   watch,
 } from '../../runtime/controller/controller-definition.js';
+import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
 import { done, requeueAfter, terminal } from '../../runtime/controller/reconcile-result.js';
+import { sameStatus } from '../../runtime/controller/status-update.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import { configMaps, namespaces } from '../../runtime/kube/resources.js';
 import { atMostAtOnce } from '../data-residency/namespace-workloads.js';
@@ -87,40 +89,73 @@ export const approvalPolicyController: ControllerFactory = (environment) => {
         configMap: (namespace, name) => contents.get(`${namespace}/${name}`),
         approvals: (namespace) => context.cache(agentApprovals).list(namespace),
       });
-      const generation = policy.metadata?.generation;
       const summary =
         `${audit.versions.length} workload(s) in ${selected.size} namespace(s): ${audit.pendingCount} pending approval, ` +
         `${audit.staleCount} approved only under an older version`;
-      await context.client.patchStatus<ApprovalPolicy>(approvalPolicies, key, {
-        type: 'merge',
-        body: {
-          status: {
-            versions: audit.versions,
-            pendingCount: audit.pendingCount,
-            staleCount: audit.staleCount,
-            lastAuditTime: now.toISOString(),
-            conditions: nextConditions(
-              policy.status?.conditions,
-              kstatusConditions({ state: 'Ready', reason: 'Audited', message: summary }),
-              generation,
-              now,
-            ),
-            ...(generation !== undefined ? { observedGeneration: generation } : {}),
-          },
-        },
+      const next = approvalStatus(policy, audit, summary, now, interval);
+      const executor = new PlanExecutor(context);
+      await executor.writeStatus({
+        resource: approvalPolicies,
+        key,
+        current: policy.status,
+        next,
+        patch: 'merge',
       });
-      for (const event of audit.events) {
-        context.events.record(policy, {
-          type: event.type,
-          reason: event.reason,
-          action: 'Audit',
-          note: event.note,
-        });
-      }
+      executor.record(
+        audit.events.map((event) => ({
+          regarding: policy,
+          event: { type: event.type, reason: event.reason, action: 'Audit', note: event.note },
+        })),
+      );
       return requeueAfter(interval);
     },
   });
 };
+
+/**
+ * The status an audit writes. The workloads' events (every status change of a Deployment) start an
+ * audit too: when it finds nothing new — same versions, nothing to announce — and the periodic audit
+ * is not due, `lastAuditTime` stays, so the status is not written at all (the executor writes only a
+ * change).
+ */
+export function approvalStatus(
+  policy: ApprovalPolicy,
+  audit: ReturnType<typeof auditApprovals>,
+  summary: string,
+  now: Date,
+  intervalMs: number,
+): NonNullable<ApprovalPolicy['status']> {
+  const generation = policy.metadata?.generation;
+  const found = {
+    versions: audit.versions,
+    pendingCount: audit.pendingCount,
+    staleCount: audit.staleCount,
+    conditions: nextConditions(
+      policy.status?.conditions,
+      kstatusConditions({ state: 'Ready', reason: 'Audited', message: summary }),
+      generation,
+      now,
+    ),
+    ...(generation !== undefined ? { observedGeneration: generation } : {}),
+  };
+  const previous = policy.status;
+  const last = previous?.lastAuditTime ? Date.parse(previous.lastAuditTime) : Number.NaN;
+  const due = !(now.getTime() - last < intervalMs);
+  const same =
+    previous !== undefined &&
+    sameStatus(
+      { ...found, lastAuditTime: previous.lastAuditTime },
+      { ...previous, versions: previous.versions ?? [] },
+    );
+  return {
+    ...found,
+    // Events announced now (a grant since the last audit) move it, so they are not announced again.
+    lastAuditTime:
+      same && !due && audit.events.length === 0
+        ? (previous?.lastAuditTime ?? now.toISOString())
+        : now.toISOString(),
+  };
+}
 
 /** Puts the governed label on the namespaces a policy selects and takes it off the others. */
 async function labelGovernedNamespaces(

@@ -13,12 +13,9 @@
 import { isAgentWorkload } from '../../agents/agent-workload.js';
 import { agentsInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
 import { dataResidencyPolicies, fallbackRoutes } from '../../agents/governor-resources.js';
-import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
-import { parseDuration } from '../../apis/duration.js';
 import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
 import type { AuditedWorkload } from '../../residency/audited-workloads.js';
 import { residencyPoliciesFor } from '../../residency/residency-scope.js';
-import { unknownRegionsProblem } from '../../residency/unknown-regions.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
 import {
   type ControllerFactory,
@@ -26,16 +23,15 @@ import {
   type KeySource,
   watch,
 } from '../../runtime/controller/controller-definition.js';
-import { done, requeueAfter, terminal } from '../../runtime/controller/reconcile-result.js';
+import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
+import { done } from '../../runtime/controller/reconcile-result.js';
 import { configMaps as configMapResource, namespaces } from '../../runtime/kube/resources.js';
-import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { AUDIT_READ_CONCURRENCY, atMostAtOnce, listAuditedWorkloads } from './namespace-workloads.js';
-import { auditResidency, violationKey } from './residency-audit.js';
+import { auditResidency } from './residency-audit.js';
+import { auditRecord, auditSchedule, nextAudit } from './residency-audit-plan.js';
 import type { ResidencyAuditRequests } from './residency-audit-requests.js';
 
 export const DATA_RESIDENCY_CONTROLLER = 'data-residency';
-/** Events for new violations per audit; the rest are in status. */
-const MAX_EVENTS_PER_AUDIT = 20;
 
 export interface DataResidencyControllerOptions {
   /** Audits asked for by the admission webhook (operator/registered-controllers.ts wires both). */
@@ -64,23 +60,13 @@ export function dataResidencyControllerWith(options: DataResidencyControllerOpti
           requests?.forget(key.name);
           return done;
         }
-        const interval = parseDuration(policy.spec.auditInterval);
-        if (!Number.isFinite(interval) || interval <= 0) {
-          return terminal(
-            `DataResidencyPolicy ${key.name}: spec.auditInterval must be a duration such as 10m, got ${JSON.stringify(policy.spec.auditInterval)}`,
-          );
-        }
         const now = context.now();
-        const generation = policy.metadata?.generation;
-        const last = policy.status?.lastAuditTime ? Date.parse(policy.status.lastAuditTime) : Number.NaN;
-        const current = generation === undefined || policy.status?.observedGeneration === generation;
-        // 0: admission asked for an audit and it is due now; more: it will be due then.
-        const requested = requests?.dueIn(key.name, now.getTime());
-        const recent =
-          current && Number.isFinite(last) && now.getTime() - last < interval && now.getTime() >= last;
-        if (recent && requested !== 0) {
-          return requeueAfter(Math.min(interval - (now.getTime() - last), requested ?? interval));
-        }
+        const schedule = auditSchedule({
+          policy,
+          now,
+          requestedIn: requests?.dueIn(key.name, now.getTime()),
+        });
+        if (schedule.kind !== 'audit') return schedule.result;
 
         const scope = { operatorNamespace: environment.namespace };
         const applies = (namespace: string) =>
@@ -107,47 +93,32 @@ export function dataResidencyControllerWith(options: DataResidencyControllerOpti
           isClusterNamespace: (name) => context.cache(namespaces).get(name) !== undefined,
         });
 
-        const audited =
-          `audited ${result.workloads} workload(s) (${agents.length} agent(s)) in ${selected.length} namespace(s): ` +
-          `${result.violationCount} violation(s)`;
-        // An allowed region nothing can be placed in needs a person (a typo): Stalled, still audited.
-        const problem = unknownRegionsProblem(policy.spec);
-        const health: Health = problem
-          ? { state: 'Stalled', reason: 'UnknownRegion', message: `${problem}; ${audited}` }
-          : { state: 'Ready', reason: 'Audited', message: audited };
-        const status = {
-          violations: result.violations,
-          violationCount: result.violationCount,
-          lastAuditTime: now.toISOString(),
-          conditions: nextConditions(policy.status?.conditions, kstatusConditions(health), generation, now),
-          ...(generation !== undefined ? { observedGeneration: generation } : {}),
-        };
-        await context.client.patchStatus<DataResidencyPolicy>(dataResidencyPolicies, key, {
-          type: 'merge',
-          body: { status },
+        const record = auditRecord({
+          policy,
+          result,
+          agents: agents.length,
+          namespaces: selected.length,
+          now,
+        });
+        const executor = new PlanExecutor(context);
+        await executor.writeStatus({
+          resource: dataResidencyPolicies,
+          key,
+          current: policy.status,
+          next: record.status,
+          patch: 'merge',
         });
         // Requests settled before this audit started are covered (a failed audit covers none).
         requests?.audited(key.name, now.getTime());
-
-        const before = new Set((policy.status?.violations ?? []).map(violationKey));
-        const fresh = result.all.filter((v) => !before.has(violationKey(v)));
-        for (const violation of fresh.slice(0, MAX_EVENTS_PER_AUDIT)) {
-          context.events.record(policy, {
-            type: 'Warning',
-            reason: 'ResidencyViolation',
-            action: 'Audit',
-            note: violation.message,
-          });
-        }
-        if (fresh.length > 0) {
+        executor.record(record.events);
+        if (record.fresh > 0) {
           context.log.info(
-            { violations: result.violationCount, new: fresh.length },
+            { violations: result.violationCount, new: record.fresh },
             `residency audit of ${key.name}`,
           );
         }
         // An admission made while this audit ran is not covered by it: its audit comes next.
-        const next = requests?.dueIn(key.name, context.now().getTime());
-        return requeueAfter(Math.min(interval, next ?? interval));
+        return nextAudit(schedule.intervalMs, requests?.dueIn(key.name, context.now().getTime()));
       },
     });
 }

@@ -2,13 +2,11 @@
 // policies of the route's namespace, counts the agents the route is compiled into, detects routes
 // claiming the same model for one agent, and writes status (route-status.ts decides it). The
 // effective policies themselves are compiled by the policy compiler; this controller only reports.
-import { isDeepStrictEqual } from 'node:util';
 import { isAgentWorkload } from '../../agents/agent-workload.js';
 import { agentsInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
 import { dataResidencyPolicies, fallbackRoutes } from '../../agents/governor-resources.js';
 import { compileResidency } from '../../apis/compile/residency.js';
 import type { Condition } from '../../apis/condition.js';
-import type { FallbackRoute } from '../../apis/fallback-route.js';
 import { residencyPoliciesFor } from '../../residency/residency-scope.js';
 import {
   type ControllerFactory,
@@ -16,6 +14,7 @@ import {
   watch,
 } from '../../runtime/controller/controller-definition.js';
 import { KeyIndex } from '../../runtime/controller/key-index.js';
+import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
 import { done } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import { namespaces } from '../../runtime/kube/resources.js';
@@ -93,11 +92,14 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
           ? { observedGeneration: previous.observedGeneration }
           : {}),
       };
-      if (isDeepStrictEqual(desired, current)) return done;
-      await context.client.patchStatus<FallbackRoute>(fallbackRoutes, key, {
-        type: 'merge',
-        body: { status: desired },
+      const wrote = await new PlanExecutor(context).writeStatus({
+        resource: fallbackRoutes,
+        key,
+        current,
+        next: desired,
+        patch: 'merge',
       });
+      if (!wrote) return done;
       const before = stateOf(previous?.conditions);
       const after = stateOf(conditions);
       if (before !== after) {

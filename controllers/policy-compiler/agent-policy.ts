@@ -1,5 +1,6 @@
-// The effective policy of one agent, compiled from the four kinds (DESIGN.md, "Operator ↔ sidecar
-// contract"): the FallbackRoutes, TokenBudgets and AgentSLOs of its namespace that select it, and
+// The effective policy of one agent, compiled from the four kinds so its sidecars never read a
+// custom resource (ARCHITECTURE.md, "Operator ↔ sidecar contract"): the FallbackRoutes,
+// TokenBudgets and AgentSLOs of its namespace that select it, and
 // the DataResidencyPolicies whose namespaceSelector matches its namespace. The version is left to
 // the PolicyStore, which numbers each change. Pure: every input is passed in.
 

@@ -1,4 +1,4 @@
-// Delivers one budget alert to one webhook: POST of the body E's alert-payload.ts builds, signed
+// Delivers one budget alert to one webhook: POST of the body alert-payload.ts builds, signed
 // (alert-signature.ts) with the Secret's value when the webhook names one. Retries a failed delivery
 // (network error, 408, 429, 5xx) with exponential backoff, a bounded number of times; a 4xx other
 // than those is final (the receiver refuses the alert as such).

@@ -76,7 +76,8 @@ export function budgetPhase(
  * The actions in force for one agent. A critical agent (pod-template label
  * `governor.agents.dev/criticality: critical`) is never suspended or throttled, only degraded:
  * Suspend becomes Degrade, Throttle is dropped, and an exhausted budget degrades it instead of
- * refusing its calls (DESIGN.md, "Budgets, actions, reset").
+ * refusing its calls: a critical agent serves what must keep working, so a budget may make it
+ * cheaper but never stop it (ARCHITECTURE.md, "Invariants, and what holds them").
  */
 export function agentActions(decision: Pick<BudgetPhaseDecision, 'phase' | 'actions'>, critical: boolean) {
   if (!critical) return [...decision.actions];

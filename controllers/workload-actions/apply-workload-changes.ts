@@ -1,13 +1,11 @@
-// Carries out planned workload changes (controllers/token-budget/suspend-plan.ts). Each is a JSON merge
-// patch that carries the resourceVersion the plan was made from, so the API server refuses it (409)
-// when the workload changed since: the caller retries the reconcile on a fresh view instead of
-// acting on a stale one. Every change that lands is told twice: an Event on the workload (related:
-// the budget) and one on the budget.
+// Carries out planned workload changes (controllers/token-budget/suspend-plan.ts) through the plan
+// executor, in order. Each is a JSON merge patch that carries the resourceVersion the plan was made
+// from, so the API server refuses it (409) when the workload changed since: the caller retries the
+// reconcile on a fresh view instead of acting on a stale one. Every change that lands is told twice:
+// an Event on the workload (related: the budget) and one on the budget.
 
 import { workloadResources } from '../../agents/agent-workload.js';
-import type { EventRecorder } from '../../runtime/events/event-recorder.js';
-import { isConflict, isNotFound } from '../../runtime/kube/api-error.js';
-import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import type { PlanExecutor } from '../../runtime/controller/plan-executor.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import type { WorkloadChange } from '../token-budget/suspend-plan.js';
 
@@ -31,49 +29,35 @@ const REASONS: Record<WorkloadChange['action'], { reason: string; type: 'Normal'
 export async function applyWorkloadChanges(
   changes: readonly WorkloadChange[],
   options: {
-    client: KubeClient;
-    events: EventRecorder;
+    executor: PlanExecutor;
     /** The budget (or SLO) acting: `related` of the workload's Event and subject of its own. */
     actor: KubeObject;
   },
 ): Promise<AppliedChanges> {
-  const result: AppliedChanges = { applied: [], conflicts: [], gone: [] };
-  for (const change of changes) {
-    const resource = workloadResources[change.kind];
-    const key = { namespace: change.namespace, name: change.name };
-    try {
-      const updated = await options.client.patch(resource, key, {
-        type: 'merge',
-        body: change.patch as unknown as Record<string, unknown>,
-      });
-      result.applied.push(change);
-      const { reason, type } = REASONS[change.action];
-      const regarding = {
-        ...updated,
-        apiVersion: updated.apiVersion ?? apiVersionOf(change.kind),
-        kind: change.kind,
-      };
-      options.events.record(regarding, {
-        type,
-        reason,
-        action: change.action,
-        note: change.message,
-        related: options.actor,
-      });
-      options.events.record(options.actor, {
-        type,
-        reason,
-        action: change.action,
-        note: change.message,
-        related: regarding,
-      });
-    } catch (err) {
-      if (isConflict(err)) result.conflicts.push(change);
-      else if (isNotFound(err)) result.gone.push(change);
-      else throw err;
-    }
-  }
-  return result;
+  const patches = changes.map((change) => ({
+    change,
+    resource: workloadResources[change.kind],
+    key: { namespace: change.namespace, name: change.name },
+    patch: { type: 'merge' as const, body: change.patch as unknown as Record<string, unknown> },
+  }));
+  const outcomes = await options.executor.applyInOrder(patches, ({ change }, updated) => {
+    const { reason, type } = REASONS[change.action];
+    const regarding = {
+      ...updated,
+      apiVersion: updated.apiVersion ?? apiVersionOf(change.kind),
+      kind: change.kind,
+    };
+    const event = { type, reason, action: change.action, note: change.message };
+    options.executor.record([
+      { regarding, event: { ...event, related: options.actor } },
+      { regarding: options.actor, event: { ...event, related: regarding } },
+    ]);
+  });
+  return {
+    applied: outcomes.applied.map((p) => p.change),
+    conflicts: outcomes.conflicts.map((p) => p.change),
+    gone: outcomes.gone.map((p) => p.change),
+  };
 }
 
 function apiVersionOf(kind: WorkloadChange['kind']): string {

@@ -24,7 +24,10 @@ export function controlPlaneStep(options: { keep: boolean }): DemoStep {
           narrator.info(line);
           // build.sh says so when the binaries are not cached yet.
           if (line.startsWith('building Kubernetes')) {
-            narrator.info('the first build takes about 7 minutes on 2 cores; later runs reuse the cache');
+            narrator.info(
+              'the first build takes 10 to 15 minutes on 2 cores (Go module downloads, then about 6 ' +
+                'minutes of compiling); later runs reuse the cache',
+            );
           }
         },
       });

@@ -344,7 +344,7 @@ describe('agent-governor dataflows against the real API server', { timeout: 300_
       await browser.close();
     }
 
-    const mdFile = join(OUTPUT_DIR, 'audit-report.md');
+    const mdFile = join(OUTPUT_DIR, 'audit-report.markdown');
     await report('md', mdFile, '--previous', htmlFile);
     const markdown = readFileSync(mdFile, 'utf8');
     assert.match(markdown, /^# Agent governance audit report/);

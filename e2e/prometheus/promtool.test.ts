@@ -1,5 +1,6 @@
 // The PrometheusRule generated for an AgentSLO, judged by Prometheus' own tool (Debian's
-// `prometheus` package; .ci/run installs it): `promtool check rules` accepts the rule groups, and
+// `prometheus` package; the test runner installs it before the integration suites,
+// tools/test-prerequisites.ts): `promtool check rules` accepts the rule groups, and
 // `promtool test rules` feeds synthetic sidecar series through them and checks which alerts fire.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -29,7 +30,8 @@ async function promtool(args: string[]): Promise<{ code: number; output: string 
     const e = err as NodeJS.ErrnoException & { code?: number | string; stdout?: string; stderr?: string };
     if (e.code === 'ENOENT') {
       assert.fail(
-        'promtool is not installed: install Debian\'s "prometheus" package (apt-get install prometheus)',
+        'promtool is not installed: install Debian\'s "prometheus" package (apt-get install prometheus), ' +
+          'or run the suites with `npm run test:integration`, which installs it as root',
       );
     }
     return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };

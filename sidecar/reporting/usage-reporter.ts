@@ -35,7 +35,7 @@ const BACKLOG = 20;
 const BACKLOG_SPOOL_INTERVAL_MS = 60_000;
 
 /**
- * Delivers usage to the operator (DESIGN.md, "Operator ↔ sidecar contract"): every flush interval
+ * Delivers usage to the operator (ARCHITECTURE.md, "Operator ↔ sidecar contract"): every flush interval
  * the recorder is drained into a batch with this spool's instance id and the next sequence, the
  * batch is written to the spool, and only then sent. Batches go one at a time in sequence order;
  * a batch leaves the spool only when a 200 ack covers it, so a crash, an operator outage or a lost

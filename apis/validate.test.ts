@@ -11,7 +11,15 @@ const governorExamples = exampleDocuments().filter((d) =>
 describe('validateResource', () => {
   it('has an example of every kind', () => {
     const kinds = new Set(governorExamples.map((d) => d.object['kind']));
-    assert.deepEqual([...kinds].sort(), ['AgentSLO', 'DataResidencyPolicy', 'FallbackRoute', 'TokenBudget']);
+    assert.deepEqual([...kinds].sort(), [
+      'AgentApproval',
+      'AgentSLO',
+      'ApprovalPolicy',
+      'DataResidencyPolicy',
+      'FallbackRoute',
+      'RetentionPolicy',
+      'TokenBudget',
+    ]);
   });
 
   for (const { file, object } of governorExamples) {

@@ -1,7 +1,10 @@
 import type { z } from 'zod';
+import { agentApproval } from './agent-approval.js';
 import { agentSLO } from './agent-slo.js';
+import { approvalPolicy } from './approval-policy.js';
 import { dataResidencyPolicy } from './data-residency-policy.js';
 import { fallbackRoute } from './fallback-route.js';
+import { retentionPolicy } from './retention-policy.js';
 import { tokenBudget } from './token-budget.js';
 
 const SCHEMAS: Record<string, z.ZodType> = {
@@ -9,6 +12,9 @@ const SCHEMAS: Record<string, z.ZodType> = {
   AgentSLO: agentSLO,
   DataResidencyPolicy: dataResidencyPolicy,
   FallbackRoute: fallbackRoute,
+  ApprovalPolicy: approvalPolicy,
+  AgentApproval: agentApproval,
+  RetentionPolicy: retentionPolicy,
 };
 
 export type Validation<T = unknown> = { ok: true; value: T } | { ok: false; errors: string[] };

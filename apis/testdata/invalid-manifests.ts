@@ -19,6 +19,9 @@ const BASES: Record<string, string> = {
   AgentSLO: 'agent-slo-support.yaml',
   DataResidencyPolicy: 'data-residency-eu-only.yaml',
   FallbackRoute: 'fallback-route-gpt-4o.yaml',
+  ApprovalPolicy: 'governance/approval-policy-production.yaml',
+  AgentApproval: 'governance/agent-approval-support-dpo.yaml',
+  RetentionPolicy: 'governance/retention-policy.yaml',
 };
 
 let counter = 0;
@@ -188,5 +191,18 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
   }),
   invalid('FallbackRoute', 'missing model', 'spec.model', (s) => {
     delete s.model;
+  }),
+  // ApprovalPolicy, AgentApproval, RetentionPolicy
+  invalid('ApprovalPolicy', 'a role nobody may hold', 'spec.roles[0].groups', (s) => {
+    s.roles[0].groups = [];
+  }),
+  invalid('ApprovalPolicy', 'no roles', 'spec.roles', (s) => {
+    s.roles = [];
+  }),
+  invalid('AgentApproval', 'a version that is no fingerprint', 'spec.version', (s) => {
+    s.version = 'latest';
+  }),
+  invalid('RetentionPolicy', 'more usage history than a ledger keeps', 'spec.usageHistory', (s) => {
+    s.usageHistory = '365d';
   }),
 ];

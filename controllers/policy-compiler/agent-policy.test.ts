@@ -174,4 +174,8 @@ describe('compileAgentPolicy on the examples', () => {
     assert.equal(policy.residency, undefined);
     assert.equal(policy.routes[0]?.targets[0]?.region, 'eu', 'targets are still placed by the catalog');
   });
+
+  it('never asks the sidecars to put prompts in their log lines (prompt logging is off unless a file asks)', () => {
+    for (const name of ['marketing', 'support']) assert.equal(compile(name).policy.logging, undefined);
+  });
 });

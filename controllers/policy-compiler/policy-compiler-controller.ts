@@ -12,10 +12,13 @@ import {
   agentSLOs,
   dataResidencyPolicies,
   fallbackRoutes,
+  retentionPolicies,
   tokenBudgets,
 } from '../../agents/governor-resources.js';
 import { agentKeysSelectedBy, type SelectingPolicy } from '../../agents/selected-agent-keys.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import { RETENTION_POLICY_NAME } from '../../apis/retention-policy.js';
+import { responseCacheLimitMs } from '../../governance/retention-settings.js';
 import {
   type CacheReader,
   type ControllerFactory,
@@ -79,6 +82,7 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
         watch({ resource: tokenBudgets, mapToKeys: selected, changed: budgetChangedForPolicy }),
         watch({ resource: agentSLOs, mapToKeys: selected, changed: sloChangedForPolicy }),
         watch({ resource: dataResidencyPolicies, mapToKeys: () => agents.all() }),
+        watch({ resource: retentionPolicies, mapToKeys: () => agents.all() }),
         watch({ resource: namespaces, mapToKeys: (ns) => agents.inNamespace(ns.metadata?.name ?? '') }),
       ],
       async reconcile(key, context) {
@@ -105,6 +109,9 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
             slos: context.cache(agentSLOs).list(namespace),
             residencyPolicies: context.cache(dataResidencyPolicies).list(),
             scope: { operatorNamespace: environment.namespace },
+            maxCacheTtlMs: responseCacheLimitMs(
+              context.cache(retentionPolicies).get({ name: RETENTION_POLICY_NAME }),
+            ),
             now: context.now(),
           }).policy;
         } catch (err) {

@@ -4,7 +4,7 @@ import type { RequestRecord } from '../telemetry/request-record.js';
 const MINUTE_MS = 60_000;
 
 /**
- * Adds finished requests into per-minute usage entries, one per (minute, model, target, use
+ * Adds finished requests into per-minute usage entries, one per (minute, model, route, target, use
  * case), with outcome counts and the fixed latency buckets of the usage report. A request lands in
  * the minute it arrived in, so a late batch still counts in the right budget period. `drain` hands
  * over everything recorded since the last drain; memory is bounded by the minutes between drains.
@@ -25,12 +25,13 @@ export class UsageRecorder {
       this.lastMinuteText = new Date(start).toISOString();
     }
     const minute = this.lastMinuteText;
-    const key = `${minute}\u0000${record.model}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}`;
+    const key = `${minute}\u0000${record.model}\u0000${record.route ?? ''}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}`;
     let entry = this.entries.get(key);
     if (!entry) {
       entry = {
         minute,
         model: record.model,
+        ...(record.route === undefined ? {} : { route: record.route }),
         ...(record.target === undefined ? {} : { target: record.target }),
         ...(record.useCase === undefined ? {} : { useCase: record.useCase }),
         requests: 0,

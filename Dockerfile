@@ -32,6 +32,7 @@ COPY --from=build /src/dist/apis dist/apis
 COPY --from=build /src/dist/runtime dist/runtime
 COPY --from=build /src/dist/agents dist/agents
 COPY --from=build /src/dist/residency dist/residency
+COPY --from=build /src/dist/governance dist/governance
 COPY --from=build /src/dist/controllers dist/controllers
 COPY --from=build /src/dist/webhooks dist/webhooks
 COPY --from=build /src/dist/sidecar-services dist/sidecar-services

@@ -1,10 +1,14 @@
 // The custom resources of governor.agents.dev for the kube client: the kinds a platform team
-// declares and the AgentUsageLedger the sidecar services write.
+// declares (ModelCatalog among them), the AgentUsageLedger the sidecar services write and the
+// AgentApprovals people give.
+import type { AgentApproval } from '../apis/agent-approval.js';
 import type { AgentSLO } from '../apis/agent-slo.js';
+import type { ApprovalPolicy } from '../apis/approval-policy.js';
 import type { DataResidencyPolicy } from '../apis/data-residency-policy.js';
 import type { FallbackRoute } from '../apis/fallback-route.js';
 import { GROUP, VERSION } from '../apis/group-version.js';
 import type { ModelCatalog } from '../apis/model-catalog.js';
+import type { RetentionPolicy } from '../apis/retention-policy.js';
 import type { TokenBudget } from '../apis/token-budget.js';
 import type { AgentUsageLedger } from '../apis/usage-ledger.js';
 import { resourceType } from '../runtime/kube/resource-type.js';
@@ -49,5 +53,26 @@ export const modelCatalogs = resourceType<ModelCatalog>({
   version: VERSION,
   plural: 'modelcatalogs',
   kind: 'ModelCatalog',
+  namespaced: false,
+});
+export const approvalPolicies = resourceType<ApprovalPolicy>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'approvalpolicies',
+  kind: 'ApprovalPolicy',
+  namespaced: false,
+});
+export const agentApprovals = resourceType<AgentApproval>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'agentapprovals',
+  kind: 'AgentApproval',
+  namespaced: true,
+});
+export const retentionPolicies = resourceType<RetentionPolicy>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'retentionpolicies',
+  kind: 'RetentionPolicy',
   namespaced: false,
 });

@@ -68,6 +68,33 @@ export const dataResidencyPolicySpec = withRules(
   ],
 );
 
+/** Admission refusals a policy's status keeps (newest first); all are counted in refusalCount. */
+export const MAX_RECORDED_REFUSALS = 50;
+
+export const residencyRefusal = z
+  .object({
+    time: z
+      .string()
+      .max(64)
+      .meta({ description: 'When admission refused it (RFC 3339).', format: 'date-time' }),
+    namespace: z.string().max(63).meta({ description: 'Namespace of the workload.' }),
+    kind: z.string().max(64).meta({ description: 'Workload kind.' }),
+    name: z.string().max(253).meta({ description: 'Workload name.' }),
+    agent: z.string().max(63).optional().meta({ description: 'Agent label of its pod template, if any.' }),
+    user: z.string().max(253).optional().meta({ description: 'Who asked for it (the request user name).' }),
+    container: z.string().max(253).optional().meta({ description: 'Container carrying the endpoint.' }),
+    source: z.string().max(512).meta({ description: 'Where the endpoint was found.' }),
+    endpoint: z.string().max(2048).meta({ description: 'The endpoint refused.' }),
+    host: z.string().max(253).optional().meta({ description: 'The host it connects to.' }),
+    region: z.string().max(64).optional().meta({ description: 'Its region, or empty when unknown.' }),
+    jurisdiction: z
+      .string()
+      .max(8)
+      .optional()
+      .meta({ description: 'Its jurisdiction, or empty when unknown.' }),
+  })
+  .meta({ description: "A workload the admission webhook refused on this policy's word." });
+
 export const dataResidencyPolicyStatus = z
   .object({
     violationCount: z
@@ -103,6 +130,16 @@ export const dataResidencyPolicyStatus = z
       .max(64)
       .optional()
       .meta({ description: 'When workloads were last audited (RFC 3339).', format: 'date-time' }),
+    refusalCount: z
+      .int()
+      .min(0)
+      .optional()
+      .meta({ description: "Workloads refused at admission on this policy's word since it was created." }),
+    refusals: z
+      .array(residencyRefusal)
+      .max(MAX_RECORDED_REFUSALS)
+      .optional()
+      .meta({ description: `The last ${MAX_RECORDED_REFUSALS} admission refusals, newest first.` }),
     conditions,
     observedGeneration,
   })
@@ -114,4 +151,5 @@ export const dataResidencyPolicy = resource(
   dataResidencyPolicyStatus,
 );
 export type DataResidencyPolicy = z.infer<typeof dataResidencyPolicy>;
+export type ResidencyRefusal = z.infer<typeof residencyRefusal>;
 export type DataResidencyPolicySpec = z.infer<typeof dataResidencyPolicySpec>;

@@ -1,8 +1,11 @@
 import type { z } from 'zod';
+import { agentApprovalSpec } from './agent-approval.js';
 import { agentSLOSpec, agentSLOStatus } from './agent-slo.js';
+import { approvalPolicySpec, approvalPolicyStatus } from './approval-policy.js';
 import { dataResidencyPolicySpec, dataResidencyPolicyStatus } from './data-residency-policy.js';
 import { fallbackRouteSpec, fallbackRouteStatus } from './fallback-route.js';
 import { modelCatalogSpec, modelCatalogStatus } from './model-catalog.js';
+import { retentionPolicySpec, retentionPolicyStatus } from './retention-policy.js';
 import { tokenBudgetSpec, tokenBudgetStatus } from './token-budget.js';
 import { usageLedgerSpec } from './usage-ledger.js';
 
@@ -296,6 +299,88 @@ export const KINDS: KindDefinition[] = [
         jsonPath: '.spec.updatedAt',
         description: 'When the last usage batch was recorded.',
       },
+      age,
+    ],
+  },
+  {
+    kind: 'ApprovalPolicy',
+    plural: 'approvalpolicies',
+    singular: 'approvalpolicy',
+    shortNames: ['apol'],
+    scope: 'Cluster',
+    description:
+      'ApprovalPolicy says which namespaces need which sign-offs (e.g. DPO, CISO, business owner) before an agent ' +
+      'version runs there, and which Kubernetes groups may give each one.',
+    spec: approvalPolicySpec,
+    status: approvalPolicyStatus,
+    printerColumns: [
+      { name: 'Mode', type: 'string', jsonPath: '.spec.mode', description: 'Enforce, Warn or Audit.' },
+      { name: 'Roles', type: 'string', jsonPath: '.spec.roles[*].name', description: 'Required roles.' },
+      {
+        name: 'Pending',
+        type: 'integer',
+        jsonPath: '.status.pendingCount',
+        description: 'Workloads whose version lacks an approval.',
+      },
+      {
+        name: 'Stale',
+        type: 'integer',
+        jsonPath: '.status.staleCount',
+        description: 'Workloads approved only under an older version.',
+      },
+      ready,
+      age,
+    ],
+  },
+  {
+    kind: 'AgentApproval',
+    plural: 'agentapprovals',
+    singular: 'agentapproval',
+    shortNames: ['approval'],
+    scope: 'Namespaced',
+    description:
+      'AgentApproval records one sign-off of one agent version by one role; admission lets only a member of the ' +
+      "role's groups create it, as themselves. Immutable.",
+    spec: agentApprovalSpec,
+    printerColumns: [
+      { name: 'Agent', type: 'string', jsonPath: '.spec.agent', description: 'Agent approved.' },
+      {
+        name: 'Version',
+        type: 'string',
+        jsonPath: '.spec.version',
+        description: 'Version fingerprint approved.',
+      },
+      { name: 'Role', type: 'string', jsonPath: '.spec.role', description: 'Role approving.' },
+      { name: 'Approver', type: 'string', jsonPath: '.spec.approver', description: 'Who approved.' },
+      age,
+    ],
+  },
+  {
+    kind: 'RetentionPolicy',
+    plural: 'retentionpolicies',
+    singular: 'retentionpolicy',
+    shortNames: ['retention'],
+    scope: 'Cluster',
+    description:
+      'RetentionPolicy (one, named default) says how long the product keeps each kind of data it stores; the ' +
+      'operator enforces and reports it.',
+    spec: retentionPolicySpec,
+    status: retentionPolicyStatus,
+    printerColumns: [
+      { name: 'Usage History', type: 'string', jsonPath: '.spec.usageHistory', description: 'Usage kept.' },
+      {
+        name: 'Response Cache',
+        type: 'string',
+        jsonPath: '.spec.responseCache',
+        description: 'Longest cache TTL.',
+      },
+      {
+        name: 'Enforced',
+        type: 'date',
+        jsonPath: '.status.lastEnforcedTime',
+        description: 'When retention was last enforced.',
+      },
+      ready,
       age,
     ],
   },

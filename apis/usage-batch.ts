@@ -23,6 +23,9 @@ export const usageEntry = z.object({
   /** Start of the minute the calls fall in; late batches land in the period of this time. */
   minute: z.iso.datetime({ offset: true }),
   model: z.string().min(1),
+  /** The FallbackRoute that answered (absent without a route, or from a sidecar before routes were reported). */
+  route: z.string().optional(),
+  /** The route target that answered. */
   target: z.string().optional(),
   useCase: z.string().optional(),
   requests: z.int().min(0),

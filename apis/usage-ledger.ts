@@ -41,6 +41,8 @@ export const OTHER_LINE = '(other)';
 export const MAX_INSTANCES = 256;
 /** Instances not seen for this long are forgotten. */
 export const INSTANCE_RETENTION_DAYS = 7;
+/** Observed targets (route × target × model) kept; the least recently seen go first. */
+export const MAX_OBSERVED_TARGETS = 64;
 /** A period no budget wants any more is kept this long before it is dropped. */
 export const PERIOD_RETENTION_DAYS = 7;
 
@@ -143,6 +145,19 @@ export const instanceSequence = z
   })
   .meta({ description: 'The last batch recorded from one sidecar instance.' });
 
+export const observedTarget = z
+  .object({
+    route: z.string().max(253).optional().meta({ description: 'FallbackRoute that answered.' }),
+    target: z.string().min(1).max(253).meta({ description: 'Route target that answered.' }),
+    model: z.string().min(1).max(256).meta({ description: 'Model called.' }),
+    requests: count('Calls answered by the target.'),
+    inputTokens: count('Input tokens sent to the target.'),
+    outputTokens: count('Output tokens received from the target.'),
+    firstSeen: instant('Minute of the first call recorded.'),
+    lastSeen: instant('Minute of the last call recorded.'),
+  })
+  .meta({ description: 'A target the sidecars saw answer, per model.' });
+
 export const usageLedgerSpec = z
   .object({
     agent: z
@@ -161,6 +176,10 @@ export const usageLedgerSpec = z
       .array(instanceSequence)
       .max(MAX_INSTANCES)
       .meta({ description: 'Last sequence per sidecar instance: a batch at or below it is a duplicate.' }),
+    observedTargets: z.array(observedTarget).max(MAX_OBSERVED_TARGETS).optional().meta({
+      description:
+        'Targets that actually answered, per route and model, with volume and when last seen (the dataflow map reads them).',
+    }),
   })
   .meta({ description: 'Usage of one agent, written by the operator from sidecar usage batches.' });
 
@@ -180,4 +199,5 @@ export type PeriodLine = z.infer<typeof periodLine>;
 export type LatencyBucket = z.infer<typeof latencyBucket>;
 export type LedgerBuckets = z.infer<typeof ledgerBuckets>;
 export type UsageTotals = z.infer<typeof usageTotals>;
+export type ObservedTarget = z.infer<typeof observedTarget>;
 export type OutcomeCounts = z.infer<typeof outcomeCounts>;

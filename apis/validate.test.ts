@@ -12,10 +12,13 @@ describe('validateResource', () => {
   it('has an example of every kind', () => {
     const kinds = new Set(governorExamples.map((d) => d.object['kind']));
     assert.deepEqual([...kinds].sort(), [
+      'AgentApproval',
       'AgentSLO',
+      'ApprovalPolicy',
       'DataResidencyPolicy',
       'FallbackRoute',
       'ModelCatalog',
+      'RetentionPolicy',
       'TokenBudget',
     ]);
   });

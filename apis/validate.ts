@@ -1,8 +1,11 @@
 import type { z } from 'zod';
+import { agentApproval } from './agent-approval.js';
 import { agentSLO } from './agent-slo.js';
+import { approvalPolicy } from './approval-policy.js';
 import { dataResidencyPolicy } from './data-residency-policy.js';
 import { fallbackRoute } from './fallback-route.js';
 import { modelCatalog } from './model-catalog.js';
+import { retentionPolicy } from './retention-policy.js';
 import { tokenBudget } from './token-budget.js';
 
 const SCHEMAS: Record<string, z.ZodType> = {
@@ -11,6 +14,9 @@ const SCHEMAS: Record<string, z.ZodType> = {
   DataResidencyPolicy: dataResidencyPolicy,
   FallbackRoute: fallbackRoute,
   ModelCatalog: modelCatalog,
+  ApprovalPolicy: approvalPolicy,
+  AgentApproval: agentApproval,
+  RetentionPolicy: retentionPolicy,
 };
 
 export type Validation<T = unknown> = { ok: true; value: T } | { ok: false; errors: string[] };

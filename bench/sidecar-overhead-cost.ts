@@ -4,6 +4,7 @@
 // hot path; `sidecar-overhead.ts` gives the latency table.
 //
 //   node dist/bench/sidecar-overhead-cost.js [--calls 4000] [--seconds 5] [--connections 32]
+//     [--profile DIR]   (the sidecar runs with --cpu-prof; its .cpuprofile lands in DIR when it stops)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '4000' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
+    profile: { type: 'string' },
   },
 });
 const calls = Number(values.calls);
@@ -43,7 +45,10 @@ try {
   const load = loadavg()[0]!;
   const mock = await forkEntry('./mock-upstream-process.js', []);
   running.push(mock);
-  const sidecar = await startSidecarCli(mock.message.baseUrl!);
+  const sidecar = await startSidecarCli(
+    mock.message.baseUrl!,
+    values.profile ? { profileDir: values.profile } : {},
+  );
   running.push(sidecar);
   const path: CallPath = { name: 'sidecar', origin: sidecar.url, path: '/v1/chat/completions', headers: {} };
 

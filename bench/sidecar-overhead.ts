@@ -1,12 +1,16 @@
-// What the sidecar adds to a call, side by side with a direct call and with a peer gateway
-// (@portkey-ai/gateway), all against one local mock upstream in one run:
+// What the sidecar adds to a call, side by side with a direct call, a bare Node hop and two peer
+// gateways (@portkey-ai/gateway, and LiteLLM's proxy from PyPI with one worker), all against one
+// local mock upstream in one run:
 //   - added latency per sequential call (median, p99), the paths interleaved round by round;
-//   - throughput with 32 callers, each keeping one call in flight;
-//   - the sidecar's resident memory under that load;
-//   - added time to the first byte of a streamed answer.
+//   - throughput with 32 callers, each keeping one call in flight (the paths' windows interleaved);
+//   - each proxy's resident memory under that load;
+//   - added time to the first byte of a streamed answer;
+//   - the ratios the sidecar is held to (throughput against Portkey, LiteLLM and the bare hop;
+//     added median latency against Portkey's).
 // Each party runs in a process of its own; the load generator is this process.
 //
-//   npm run bench:sidecar [-- --calls 3000 --seconds 5 --connections 32]
+//   npm run bench:sidecar [-- --calls 3000 --seconds 5 --connections 32 --no-litellm --profile DIR]
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { freePorts } from '../local-cluster/free-port.js';
@@ -17,22 +21,34 @@ import {
   startSidecarCli,
   watchResidentMemory,
 } from './sidecar-overhead/bench-processes.js';
-import { type LatencySummary, summarize } from './sidecar-overhead/latency-summary.js';
+import { summarize } from './sidecar-overhead/latency-summary.js';
+import {
+  ensureLiteLlm,
+  LITELLM_MASTER_KEY,
+  LITELLM_VERSION,
+  startLiteLlm,
+} from './sidecar-overhead/litellm-proxy.js';
 import {
   type CallPath,
   CHAT_BODY,
   interleavedLatencies,
+  interleavedThroughput,
   STREAM_BODY,
-  throughput,
 } from './sidecar-overhead/load-generator.js';
+import { overheadTables } from './sidecar-overhead/overhead-report.js';
 
-const TARGETS = { addedMedianMs: 0.15, throughputVsPortkey: 8, rssMb: 60, addedFirstByteMs: 0.2 };
+/** LiteLLM takes tens of milliseconds a call: it makes this share of the sequential calls. */
+const LITELLM_SHARE = 0.1;
+/** Windows of the throughput measure, each path's interleaved with the others'. */
+const THROUGHPUT_ROUNDS = 5;
 
 const { values } = parseArgs({
   options: {
     calls: { type: 'string', default: '3000' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
+    'no-litellm': { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const calls = positive('calls', values.calls);
@@ -40,18 +56,28 @@ const seconds = positive('seconds', values.seconds);
 const connections = positive('connections', values.connections);
 
 const running: BenchProcess[] = [];
+const missing = new Map<string, string>();
 try {
   const started = performance.now();
+  const uptimeAtStart = uptime();
   const loadAtStart = loadavg()[0]!;
   const mock = await forkEntry('./mock-upstream-process.js', []);
   running.push(mock);
-  const sidecar = await startSidecarCli(mock.message.baseUrl!);
+  const sidecar = await startSidecarCli(
+    mock.message.baseUrl!,
+    values.profile ? { profileDir: values.profile } : {},
+  );
   running.push(sidecar);
   const bare = await forkEntry('./bare-proxy-process.js', [mock.url]);
   running.push(bare);
-  const [portkeyPort] = await freePorts(1);
+  const [portkeyPort, liteLlmPort] = await freePorts(2);
   const portkey = await startPortkey(portkeyPort!);
   running.push(portkey);
+  const liteLlm = values['no-litellm']
+    ? undefined
+    : await liteLlmProcess(mock.message.baseUrl!, liteLlmPort!);
+  if (liteLlm) running.push(liteLlm);
+  else missing.set('litellm', missing.get('litellm') ?? 'left out with --no-litellm');
 
   const chat = '/v1/chat/completions';
   const direct: CallPath = {
@@ -72,8 +98,23 @@ try {
       'x-portkey-custom-host': mock.message.baseUrl!,
     },
   };
-  const paths = [direct, floor, governed, peer];
+  const python: CallPath | undefined = liteLlm && {
+    name: 'litellm',
+    origin: liteLlm.url,
+    path: chat,
+    headers: { authorization: `Bearer ${LITELLM_MASTER_KEY}` },
+    share: LITELLM_SHARE,
+  };
+  const paths = [direct, floor, governed, peer, ...(python ? [python] : [])];
+  const processes = new Map<string, BenchProcess>([
+    ['direct', mock],
+    ['bare', bare],
+    ['sidecar', sidecar],
+    ['portkey', portkey],
+    ...(liteLlm ? [['litellm', liteLlm] as const] : []),
+  ]);
   const portkeyStreams = await streamsWork(peer);
+  if (!portkeyStreams) missing.set('portkey-streams', 'Portkey fails streamed calls');
 
   log('warming up');
   await interleavedLatencies(paths, {
@@ -83,7 +124,9 @@ try {
     measure: 'total',
   });
 
-  log(`sequential calls: ${calls} per path`);
+  log(
+    `sequential calls: ${calls} per path${python ? ` (LiteLLM ${Math.round(calls * LITELLM_SHARE)})` : ''}`,
+  );
   const sequential = await interleavedLatencies(paths, {
     calls,
     rounds: 10,
@@ -92,19 +135,28 @@ try {
   });
   const latency = new Map([...sequential].map(([name, samples]) => [name, summarize(samples)]));
 
-  log(`throughput: ${connections} connections, ${seconds} s per path`);
-  const rates = new Map<string, number>();
+  log(
+    `throughput: ${connections} connections, ${seconds} s per path in ${THROUGHPUT_ROUNDS} interleaved windows`,
+  );
   const rss = new Map<string, number>();
-  for (const path of paths) {
-    const watched = path === governed ? sidecar : path === peer ? portkey : path === floor ? bare : mock;
-    const peak = watchResidentMemory(watched.pid);
-    const result = await throughput(path, { connections, seconds, body: CHAT_BODY });
-    rss.set(path.name, peak());
-    if (result.errors > 0) log(`${path.name}: ${result.errors} failed calls during the throughput run`);
-    rates.set(path.name, result.perSecond);
+  let peak: (() => number) | undefined;
+  const measured = await interleavedThroughput(paths, {
+    connections,
+    seconds,
+    rounds: THROUGHPUT_ROUNDS,
+    body: CHAT_BODY,
+    onWindow(path, moment) {
+      if (moment === 'start') peak = watchResidentMemory(processes.get(path.name)!.pid);
+      else if (peak) rss.set(path.name, Math.max(rss.get(path.name) ?? 0, peak()));
+    },
+  });
+  const rates = new Map<string, number>();
+  for (const [name, result] of measured) {
+    if (result.errors > 0) log(`${name}: ${result.errors} failed calls during the throughput run`);
+    rates.set(name, result.perSecond);
   }
 
-  const streamPaths = portkeyStreams ? paths : [direct, floor, governed];
+  const streamPaths = paths.filter((p) => p !== peer || portkeyStreams);
   const streamCalls = Math.max(100, Math.round(calls / 3));
   log(`streams: ${streamCalls} per path`);
   await interleavedLatencies(streamPaths, { calls: 300, rounds: 1, body: STREAM_BODY, measure: 'firstByte' });
@@ -119,85 +171,63 @@ try {
     ].map(([name, samples]) => [name, summarize(samples)]),
   );
 
-  printReport({
-    latency,
-    rates,
-    rss,
-    firstByte,
-    portkeyStreams,
-    elapsedS: (performance.now() - started) / 1000,
-    load: [loadAtStart, loadavg()[0]!],
-  });
-} finally {
-  await Promise.all(running.reverse().map((child) => child.stop()));
-}
-
-interface Report {
-  latency: Map<string, LatencySummary>;
-  rates: Map<string, number>;
-  rss: Map<string, number>;
-  firstByte: Map<string, LatencySummary>;
-  portkeyStreams: boolean;
-  elapsedS: number;
-  /** 1-minute load average at the start and at the end. */
-  load: [number, number];
-}
-
-function printReport(report: Report): void {
-  const { latency, rates, rss, firstByte } = report;
-  const ms = (value: number) => value.toFixed(3);
-  const verdict = (ok: boolean) => (ok ? 'yes' : '**no**');
-  const of = <T>(map: Map<string, T>, name: string) => map.get(name)!;
-  /** A latency cell: the value, and what it adds to the direct call. */
-  const cell = (map: Map<string, LatencySummary>, name: string, pick: (s: LatencySummary) => number) =>
-    map.has(name)
-      ? `${ms(pick(of(map, name)))} (+${ms(pick(of(map, name)) - pick(of(map, 'direct')))})`
-      : 'fails¹';
-  const added = (map: Map<string, LatencySummary>, pick: (s: LatencySummary) => number) =>
-    pick(of(map, 'sidecar')) - pick(of(map, 'direct'));
-  const median = (s: LatencySummary) => s.median;
-  const p99 = (s: LatencySummary) => s.p99;
-  const addedMedian = added(latency, median);
-  const ratio = of(rates, 'sidecar') / of(rates, 'portkey');
-  const addedFirstByte = added(firstByte, median);
-  const rate = (name: string) => String(Math.round(of(rates, name)));
-  const mb = (name: string) => of(rss, name).toFixed(1);
-  const rows = [
-    '| measure | direct | bare Node proxy³ | sidecar | Portkey | sidecar added | target | met |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
-    `| sequential call, median (ms) | ${ms(of(latency, 'direct').median)} | ${cell(latency, 'bare', median)} | ` +
-      `${cell(latency, 'sidecar', median)} | ${cell(latency, 'portkey', median)} | ${ms(addedMedian)} | ` +
-      `≤ ${TARGETS.addedMedianMs} | ${verdict(addedMedian <= TARGETS.addedMedianMs)} |`,
-    `| sequential call, p99 (ms) | ${ms(of(latency, 'direct').p99)} | ${cell(latency, 'bare', p99)} | ` +
-      `${cell(latency, 'sidecar', p99)} | ${cell(latency, 'portkey', p99)} | ${ms(added(latency, p99))} | — | — |`,
-    `| throughput, ${connections} connections (calls/s) | ${rate('direct')} | ${rate('bare')} | ${rate('sidecar')} | ` +
-      `${rate('portkey')} | ${ratio.toFixed(1)}× Portkey | ≥ ${TARGETS.throughputVsPortkey}× | ` +
-      `${verdict(ratio >= TARGETS.throughputVsPortkey)} |`,
-    `| RSS under load (MB) | ${mb('direct')}² | ${mb('bare')} | ${mb('sidecar')} | ${mb('portkey')} | — | ` +
-      `≤ ${TARGETS.rssMb} | ${verdict(of(rss, 'sidecar') <= TARGETS.rssMb)} |`,
-    `| stream, first byte median (ms) | ${ms(of(firstByte, 'direct').median)} | ${cell(firstByte, 'bare', median)} | ` +
-      `${cell(firstByte, 'sidecar', median)} | ${cell(firstByte, 'portkey', median)} | ${ms(addedFirstByte)} | ` +
-      `≤ ${TARGETS.addedFirstByteMs} | ${verdict(addedFirstByte <= TARGETS.addedFirstByteMs)} |`,
-  ];
   const cpu = cpus();
+  const elapsedS = (performance.now() - started) / 1000;
   console.log(
     `\n## Sidecar overhead — node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
-      `${report.elapsedS.toFixed(0)} s, load average ${report.load[0].toFixed(1)} → ${report.load[1].toFixed(1)}\n`,
+      `${elapsedS.toFixed(0)} s, load average ${loadAtStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}\n`,
   );
-  console.log(rows.join('\n'));
+  console.log(`uptime before: ${uptimeAtStart}\nuptime after:  ${uptime()}\n`);
+  console.log(overheadTables({ latency, rates, rss, firstByte, missing }, connections).join('\n'));
   console.log(
     `\n${calls} sequential calls per path (interleaved in 10 rounds, after a warm-up), ${seconds} s of load per ` +
-      'path. The sidecar runs a budget, a reasoning budget, a residency rule, metrics, usage recording and one log ' +
-      'line per call, no cache. (+x) is what a path adds to the direct call.\n' +
+      `path in ${THROUGHPUT_ROUNDS} interleaved windows. The sidecar runs a budget, a reasoning budget, a ` +
+      'residency rule, metrics, usage recording and one log line per call, no cache. (+x) is what a path adds to the direct call.\n' +
       '² the mock upstream, for scale.\n' +
-      '³ node:http in, undici Pool out, no governance: the floor of any Node proxy on this machine.',
+      '³ node:http in, undici Pool out, no governance: the floor of any Node proxy on this machine.\n' +
+      (missing.has('litellm')
+        ? `⁴ LiteLLM ${LITELLM_VERSION}: not measured (see below).`
+        : `⁴ LiteLLM ${LITELLM_VERSION} (\`litellm[proxy]\` from PyPI, one worker, ` +
+          `${Math.round(calls * LITELLM_SHARE)} sequential calls).`),
   );
-  if (!report.portkeyStreams) {
+  if (!portkeyStreams) {
     console.log(
       '¹ Portkey answers streamed calls with 500 "Something went wrong" (TypeError: immutable in ' +
         'ResponseService.updateHeaders) with the @hono/node-server installed here; upstream issues ' +
         'Portkey-AI/gateway#1389 and #1550.',
     );
+  }
+  const why = missing.get('litellm');
+  if (why) console.log(`\nLiteLLM's column is missing: ${why}`);
+} finally {
+  await Promise.all(running.reverse().map((child) => child.stop()));
+}
+
+/** LiteLLM installed (once) and started, or undefined with the reason noted in `missing`. */
+async function liteLlmProcess(upstreamBaseUrl: string, port: number): Promise<BenchProcess | undefined> {
+  const install = await ensureLiteLlm(log);
+  if (!install.ok) {
+    missing.set('litellm', install.reason);
+    log(`LiteLLM left out: ${install.reason}`);
+    return undefined;
+  }
+  try {
+    return await startLiteLlm(install.bin, upstreamBaseUrl, port);
+  } catch (err) {
+    missing.set('litellm', (err as Error).message.split('\n')[0]!);
+    log((err as Error).message);
+    return undefined;
+  }
+}
+
+/** `uptime`'s line (time, users, load averages), for the report. */
+function uptime(): string {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    return `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`;
   }
 }
 

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './audit-command.js';
 import { registerClusterCommands } from './cluster-command.js';
+import { registerDataflowsCommand } from './dataflows-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerOperatorCommand } from './operator-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerSidecarCommand(program);
   registerOperatorCommand(program);
   registerDemoCommand(program);
+  registerDataflowsCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -190,7 +190,7 @@ export function registerOperatorCommand(program: Command): void {
       services.push(
         admissionWebhookService({
           ...webhookServiceOptions(flags, flags.bindAddress),
-          handlers: (view) => registeredAdmissionHandlers(view, injection),
+          handlers: (view, context) => registeredAdmissionHandlers(view, injection, context),
           onListening: (listening) => {
             webhooksUrl = listening.url;
           },

@@ -6,6 +6,7 @@ import { admissionStep } from './steps/admission-step.js';
 import { agentsStep, injectionStep } from './steps/agents-step.js';
 import { budgetStep } from './steps/budget-step.js';
 import { controlPlaneStep } from './steps/control-plane-step.js';
+import { governanceStep } from './steps/governance-step.js';
 import { installStep } from './steps/install-step.js';
 import { operatorStep } from './steps/operator-step.js';
 import { outageStep } from './steps/outage-step.js';
@@ -26,5 +27,6 @@ export function demoSteps(options: { keep: boolean }): DemoStep[] {
     outageStep,
     admissionStep,
     sloStep,
+    governanceStep,
   ];
 }

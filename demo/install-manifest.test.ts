@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { KINDS } from '../apis/kinds.js';
 import { REPO_ROOT } from '../testing/repo-files.js';
 import { findInstallManifest, localInstall, readManifest } from './install-manifest.js';
 
@@ -43,7 +44,7 @@ describe('the local install', () => {
     const manifest = findInstallManifest(REPO_ROOT);
     assert.ok(manifest, 'deploy/install.yaml (generated from the chart) exists');
     const { apply } = localInstall(readManifest(manifest));
-    assert.equal(apply.filter((o) => o.kind === 'CustomResourceDefinition').length, 6);
+    assert.equal(apply.filter((o) => o.kind === 'CustomResourceDefinition').length, KINDS.length);
     const account = apply.find((o) => o.kind === 'ServiceAccount');
     assert.ok(account?.metadata?.namespace, 'the ServiceAccount names its namespace');
   });

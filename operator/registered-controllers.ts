@@ -2,20 +2,25 @@
 // controller's factory here (one line); runtime/README.md ("Writing a controller") has the plug-in API.
 
 import { agentSLOController } from '../controllers/agent-slo/agent-slo-controller.js';
+import { approvalPolicyController } from '../controllers/approval-policy/approval-policy-controller.js';
 import { dataResidencyControllerWith } from '../controllers/data-residency/data-residency-controller.js';
 import { ResidencyAuditRequests } from '../controllers/data-residency/residency-audit-requests.js';
 import { fallbackRouteController } from '../controllers/fallback-route/fallback-route-controller.js';
 import { modelCatalogController } from '../controllers/model-catalog/model-catalog-controller.js';
 import { policyCompilerController } from '../controllers/policy-compiler/policy-compiler-controller.js';
+import { retentionController } from '../controllers/retention/retention-controller.js';
 import { tokenBudgetController } from '../controllers/token-budget/token-budget-controller.js';
 import type { ControllerFactory } from '../runtime/controller/controller-definition.js';
-import type { OperatorService } from '../runtime/manager/operator-service.js';
+import { createEventRecorder, type EventRecorder } from '../runtime/events/event-recorder.js';
+import type { OperatorService, ServiceContext } from '../runtime/manager/operator-service.js';
 import { PolicyStore } from '../sidecar-services/policy-store.js';
 import type { AdmissionClusterView } from '../webhooks/admission/admission-cluster-view.js';
 import type { AdmissionHandler } from '../webhooks/admission/admission-review.js';
+import { type ApprovalRefusal, approvalHandler } from '../webhooks/approvals/approval-handler.js';
 import { governorObjectsHandler } from '../webhooks/cross-object/governor-objects-handler.js';
 import type { SidecarInjectionOptions } from '../webhooks/injection/injection-options.js';
 import { sidecarInjectionHandler } from '../webhooks/injection/sidecar-injection-handler.js';
+import { ResidencyRefusalRecorder } from '../webhooks/residency/residency-refusal-recorder.js';
 import { residencyValidationHandler } from '../webhooks/residency/residency-validation-handler.js';
 
 /** The effective policies: the policy compiler publishes, the sidecar services serve and mirror them. */
@@ -34,6 +39,8 @@ export const registeredControllers: ControllerFactory[] = [
   fallbackRouteController,
   dataResidencyControllerWith({ auditRequests: residencyAuditRequests }),
   modelCatalogController,
+  approvalPolicyController,
+  retentionController,
 ];
 
 /**
@@ -46,10 +53,43 @@ export const registeredServices: OperatorService[] = [];
 export function registeredAdmissionHandlers(
   view: AdmissionClusterView,
   injection: SidecarInjectionOptions,
+  context?: ServiceContext,
 ): AdmissionHandler[] {
+  const refusals = context
+    ? new ResidencyRefusalRecorder({ ...context, events: admissionEventsOnce(context) })
+    : undefined;
   return [
-    residencyValidationHandler(view, { onAuditFinding: (policy) => residencyAuditRequests.request(policy) }),
+    residencyValidationHandler(view, {
+      onAuditFinding: (policy) => residencyAuditRequests.request(policy),
+      ...(refusals ? { onRefusal: (refused) => refusals.record(refused) } : {}),
+    }),
     governorObjectsHandler(view),
+    approvalHandler(view, {
+      ...(context ? { onRefusal: approvalRefusalEvents(view, admissionEventsOnce(context)) } : {}),
+    }),
     sidecarInjectionHandler(view, injection),
   ];
+}
+
+/** Events the admission webhooks' recorders write (refusals), as `governor.agents.dev/admission`. */
+const eventRecorders = new WeakMap<ServiceContext, EventRecorder>();
+function admissionEventsOnce(context: ServiceContext): EventRecorder {
+  const known = eventRecorders.get(context);
+  if (known) return known;
+  const recorder = createEventRecorder({
+    client: context.client,
+    reportingController: 'governor.agents.dev/admission',
+    reportingInstance: context.identity.slice(0, 128),
+    log: context.log,
+  });
+  eventRecorders.set(context, recorder);
+  return recorder;
+}
+
+/** A Warning Event on the ApprovalPolicy for each approval or version admission refused. */
+function approvalRefusalEvents(view: AdmissionClusterView, events: EventRecorder) {
+  return (refusal: ApprovalRefusal) => {
+    const policy = view.approvalPolicies().find((p) => p.metadata?.name === refusal.policy);
+    if (policy) events.warning(policy, refusal.reason, refusal.message, 'Admission');
+  };
 }

@@ -10,10 +10,10 @@ import type { ConfigEnv } from './config/env-interpolation.js';
 import { type MetricsListener, startMetricsListener } from './http/metrics-listener.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
 import { startSidecarServer } from './http/sidecar-server.js';
+import { AttemptPlans } from './pipeline/attempt-plans.js';
 import { FinishedCalls } from './pipeline/finished-calls.js';
 import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
-import { ResidencyVerdicts } from './pipeline/residency-verdicts.js';
 import type { PolicySource } from './policy-source/policy-source.js';
 import { UsageRecorder } from './reporting/usage-recorder.js';
 import { UsageReporter } from './reporting/usage-reporter.js';
@@ -130,7 +130,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     runner,
     finished,
     logger,
-    residency: new ResidencyVerdicts(),
+    plans: new AttemptPlans(),
   };
   let closing = false;
   // One scrape for both listeners: the batched finished calls first, then the budgets, then the text.

@@ -35,6 +35,13 @@ export const DEBIAN_PREREQUISITES: readonly DebianPrerequisite[] = [
     services: ['prometheus'],
     neededBy: 'e2e/prometheus/ and e2e/chart/monitoring.test.ts (promtool check rules, promtool test rules)',
   },
+  {
+    package: 'chromium',
+    command: 'chromium',
+    services: [],
+    neededBy:
+      'e2e/governance/ (the dataflow SVG and the audit report read in headless Chromium through playwright-core, which never downloads a browser)',
+  },
 ];
 
 /** A tool chain built from Go modules into the cache; the script prints the directory last. */

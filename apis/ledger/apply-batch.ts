@@ -2,6 +2,7 @@ import type { UsageBatch } from '../usage-batch.js';
 import type { UsageLedgerSpec } from '../usage-ledger.js';
 import { addToBuckets, bucketsOf, floorTo, indexBuckets, tierCuts } from './bucket-tiers.js';
 import { pruneInstances, recordedSequence, recordSequence } from './instance-sequences.js';
+import { addObservedTargets } from './observed-targets.js';
 import { addToPeriod, rollPeriod } from './tracked-periods.js';
 
 const MINUTE = 60_000;
@@ -59,9 +60,11 @@ export function applyBatch(ledger: UsageLedgerSpec, batch: UsageBatch, now: Date
     addToBuckets(buckets, minute, { latency: entry.latencyBuckets, outcomes: entry.outcomes }, cuts);
   }
 
+  const observedTargets = addObservedTargets(ledger.observedTargets, batch.entries, latestMinute);
   return {
     ledger: {
       ...ledger,
+      ...(observedTargets === undefined ? {} : { observedTargets }),
       updatedAt: now.toISOString(),
       totals,
       periods,

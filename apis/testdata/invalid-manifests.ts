@@ -20,6 +20,9 @@ const BASES: Record<string, string> = {
   DataResidencyPolicy: 'data-residency-eu-only.yaml',
   FallbackRoute: 'fallback-route-gpt-4o.yaml',
   ModelCatalog: 'model-catalog-contract-prices.yaml',
+  ApprovalPolicy: 'governance/approval-policy-production.yaml',
+  AgentApproval: 'governance/agent-approval-support-dpo.yaml',
+  RetentionPolicy: 'governance/retention-policy.yaml',
 };
 
 let counter = 0;
@@ -248,5 +251,18 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
   }),
   invalid('ModelCatalog', 'provider without models', 'spec.providers[1].models', (s) => {
     s.providers[1].models = [];
+  }),
+  // ApprovalPolicy, AgentApproval, RetentionPolicy
+  invalid('ApprovalPolicy', 'a role nobody may hold', 'spec.roles[0].groups', (s) => {
+    s.roles[0].groups = [];
+  }),
+  invalid('ApprovalPolicy', 'no roles', 'spec.roles', (s) => {
+    s.roles = [];
+  }),
+  invalid('AgentApproval', 'a version that is no fingerprint', 'spec.version', (s) => {
+    s.version = 'latest';
+  }),
+  invalid('RetentionPolicy', 'more usage history than a ledger keeps', 'spec.usageHistory', (s) => {
+    s.usageHistory = '365d';
   }),
 ];

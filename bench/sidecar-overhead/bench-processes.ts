@@ -56,9 +56,13 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin
  * `process.execve` it cannot, so they are passed here, from the same constants). The
  * policy is a realistic one — a budget, a reasoning budget, a residency rule — without a cache,
  * which would answer without the upstream and flatter the sidecar. One log line per request goes to
- * stdout as in production (discarded here).
+ * stdout as in production (discarded here). With `profileDir` it runs with `--cpu-prof` and writes
+ * its `.cpuprofile` there when stopped.
  */
-export async function startSidecarCli(upstreamBaseUrl: string): Promise<BenchProcess> {
+export async function startSidecarCli(
+  upstreamBaseUrl: string,
+  options: { profileDir?: string } = {},
+): Promise<BenchProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sidecar-'));
   const config = join(dir, 'sidecar.yaml');
   writeFileSync(config, benchPolicy(upstreamBaseUrl));
@@ -67,6 +71,7 @@ export async function startSidecarCli(upstreamBaseUrl: string): Promise<BenchPro
     process.execPath,
     [
       ...SIDECAR_NODE_FLAGS,
+      ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : []),
       BIN,
       'sidecar',
       '--config',

@@ -210,4 +210,8 @@ describe('compileAgentPolicy on the examples', () => {
     assert.equal(policy.exchangeRates, undefined);
     assert.equal(policy.outputLimits, undefined);
   });
+
+  it('never asks the sidecars to put prompts in their log lines (prompt logging is off unless a file asks)', () => {
+    for (const name of ['marketing', 'support']) assert.equal(compile(name).policy.logging, undefined);
+  });
 });

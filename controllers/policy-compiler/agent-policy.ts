@@ -38,6 +38,8 @@ export interface AgentPolicyInputs {
   scope: ResidencyScope;
   /** The ModelCatalogs merged as of `now`; none declared: the built-in defaults only. */
   catalog?: Pick<EffectiveCatalog, 'prices' | 'exchangeRates' | 'outputLimits'>;
+  /** RetentionPolicy `responseCache`: no route cache keeps an answer longer (ms); undefined: the routes' TTLs. */
+  maxCacheTtlMs?: number | undefined;
   now: Date;
 }
 
@@ -78,7 +80,7 @@ export function compileAgentPolicy(inputs: AgentPolicyInputs): CompiledAgentPoli
     generatedAt: now.toISOString(),
     budgets: budgets.map((b) => agentBudget(b, agent.critical, inputs.routes, now)),
     reasoning: compileReasoning(budgets.map((b) => b.spec.reasoningBudget)),
-    routes: routes.map((r) => effectiveRoute(r, residency)),
+    routes: routes.map((r) => withCacheTtlAtMost(effectiveRoute(r, residency), inputs.maxCacheTtlMs)),
     slos: slos.map((s) => agentSLOPolicy(s, agent.critical)),
     pricing: { ...inputs.catalog?.prices },
   };
@@ -105,6 +107,12 @@ function effectiveRoute(route: FallbackRoute, residency: EffectivePolicy['reside
     };
   });
   return compiled;
+}
+
+/** A cached answer may repeat what a prompt said: the retention setting caps how long it is kept. */
+export function withCacheTtlAtMost(route: EffectiveRoute, maxMs: number | undefined): EffectiveRoute {
+  if (maxMs === undefined || !route.cache || route.cache.ttlMs <= maxMs) return route;
+  return { ...route, cache: { ...route.cache, ttlMs: maxMs } };
 }
 
 function byName(a: { metadata?: { name?: string } }, b: { metadata?: { name?: string } }): number {

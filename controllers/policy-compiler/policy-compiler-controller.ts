@@ -14,11 +14,14 @@ import {
   dataResidencyPolicies,
   fallbackRoutes,
   modelCatalogs,
+  retentionPolicies,
   tokenBudgets,
 } from '../../agents/governor-resources.js';
 import { agentKeysSelectedBy, type SelectingPolicy } from '../../agents/selected-agent-keys.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { EffectiveCatalogMemo } from '../../apis/pricing/effective-catalog.js';
+import { RETENTION_POLICY_NAME } from '../../apis/retention-policy.js';
+import { responseCacheLimitMs } from '../../governance/retention-settings.js';
 import {
   type CacheReader,
   type ControllerFactory,
@@ -92,6 +95,7 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
         watch({ resource: agentSLOs, mapToKeys: selected, changed: sloChangedForPolicy }),
         watch({ resource: dataResidencyPolicies, mapToKeys: () => agents.all() }),
         watch({ resource: modelCatalogs, mapToKeys: () => agents.all() }),
+        watch({ resource: retentionPolicies, mapToKeys: () => agents.all() }),
         watch({ resource: namespaces, mapToKeys: (ns) => agents.inNamespace(ns.metadata?.name ?? '') }),
       ],
       async reconcile(key, context) {
@@ -127,6 +131,9 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
             residencyPolicies: context.cache(dataResidencyPolicies).list(),
             scope: { operatorNamespace: environment.namespace },
             catalog,
+            maxCacheTtlMs: responseCacheLimitMs(
+              context.cache(retentionPolicies).get({ name: RETENTION_POLICY_NAME }),
+            ),
             now,
           }).policy;
         } catch (err) {

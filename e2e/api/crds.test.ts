@@ -1,4 +1,4 @@
-// The four CRDs against the real API server: they install, the examples apply and read back as
+// The CRDs against the real API server: they install, the examples apply and read back as
 // written (defaults aside), kubectl shows the printer columns and explains the fields, and every
 // invalid manifest of the shared table is refused with an error that names the field.
 import assert from 'node:assert/strict';
@@ -29,10 +29,13 @@ describe('CRDs on the real API server', () => {
       check: true,
     });
     assert.deepEqual(stdout.trim().split('\n').sort(), [
+      'agentapprovals.governor.agents.dev',
       'agentslos.governor.agents.dev',
+      'approvalpolicies.governor.agents.dev',
       'dataresidencypolicies.governor.agents.dev',
       'fallbackroutes.governor.agents.dev',
       'modelcatalogs.governor.agents.dev',
+      'retentionpolicies.governor.agents.dev',
       'tokenbudgets.governor.agents.dev',
     ]);
   });

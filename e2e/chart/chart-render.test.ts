@@ -24,6 +24,8 @@ import {
   validatingWebhookConfiguration,
 } from '../../webhooks/registration/webhook-configurations.js';
 import {
+  APPROVAL_GATE_WEBHOOK,
+  APPROVALS_WEBHOOK,
   GOVERNOR_OBJECTS_WEBHOOK,
   MUTATING_CONFIGURATION,
   RESIDENCY_WEBHOOK,
@@ -206,7 +208,13 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
       mutatingWebhookConfiguration({ baseUrl: 'https://x', failurePolicy: 'Fail', exemptNamespaces: exempt }),
     ];
     const paths: Record<string, string> = Object.fromEntries(
-      [RESIDENCY_WEBHOOK, GOVERNOR_OBJECTS_WEBHOOK, SIDECAR_INJECTION_WEBHOOK].map((w) => [w.name, w.path]),
+      [
+        RESIDENCY_WEBHOOK,
+        GOVERNOR_OBJECTS_WEBHOOK,
+        APPROVALS_WEBHOOK,
+        APPROVAL_GATE_WEBHOOK,
+        SIDECAR_INJECTION_WEBHOOK,
+      ].map((w) => [w.name, w.path]),
     );
     for (const expected of own) {
       const rendered = findObject(defaults, expected.kind, expected.metadata.name);
@@ -239,6 +247,8 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
       { url: `https://127.0.0.1:9443${SIDECAR_INJECTION_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${RESIDENCY_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${GOVERNOR_OBJECTS_WEBHOOK.path}` },
+      { url: `https://127.0.0.1:9443${APPROVALS_WEBHOOK.path}` },
+      { url: `https://127.0.0.1:9443${APPROVAL_GATE_WEBHOOK.path}` },
     ]);
   });
 

@@ -2,7 +2,8 @@
 // cluster with the chart's own arguments and a TokenRequest token of the chart's ServiceAccount — so
 // the chart's RBAC is its only power — through the operator's scenarios: it creates its webhook
 // certificate and patches the chart's webhook configurations (webhook.url points the API server at
-// it); admission injects the sidecar and refuses a US endpoint; the residency audit lists a
+// it); admission injects the sidecar and refuses a US endpoint (recorded in the policy's status); an
+// ApprovalPolicy governs a namespace (labelled, audited); a RetentionPolicy is enforced; the residency audit lists a
 // violation; usage posted with an agent's ServiceAccount token (TokenReview) lands in ledgers and
 // moves a budget to Exhausted: Deployment scaled to 0, CronJob suspended, restored when the limit is
 // raised; every agent's policy is mirrored into its ConfigMap and served by long-poll. Any 403 in
@@ -13,9 +14,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { dataResidencyPolicies, tokenBudgets } from '../../agents/governor-resources.js';
+import {
+  approvalPolicies,
+  dataResidencyPolicies,
+  retentionPolicies,
+  tokenBudgets,
+} from '../../agents/governor-resources.js';
+import type { ApprovalPolicy } from '../../apis/approval-policy.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import type { RetentionPolicy } from '../../apis/retention-policy.js';
 import { POLICY_PATH, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import {
@@ -185,6 +193,51 @@ describe('the operator under the chart’s RBAC', { timeout: 300_000 }, () => {
     assert.match(refusal, /agent/);
     assert.match(refusal, /api\.openai\.com/);
     assert.match(refusal, new RegExp(policyName));
+    assertNothingForbidden();
+  });
+
+  it('records a refusal in the policy status, governs a namespace for approvals and enforces retention', async () => {
+    const refused = await cluster.kubectl(['create', '-f', '-'], {
+      input: JSON.stringify(usEndpointDeployment(agentsNs, 'rogue-three')),
+    });
+    assert.notEqual(refused.code, 0);
+    await eventually('the refusal in the residency policy status (status update)', async () => {
+      const stored = await client.get(dataResidencyPolicies, { name: policyName });
+      return stored?.status?.refusals?.some((r) => r.name === 'rogue-three') ? true : undefined;
+    });
+    // Audit mode: the later steps' workloads are admitted, with the approvals still audited.
+    const approvalPolicy = `chart-rbac-approvals-${suffix}`;
+    cleanups.push(async () => void (await client.delete(approvalPolicies, { name: approvalPolicy })));
+    await client.create(approvalPolicies, {
+      apiVersion: 'governor.agents.dev/v1alpha1',
+      kind: 'ApprovalPolicy',
+      metadata: { name: approvalPolicy },
+      spec: {
+        mode: 'Audit',
+        namespaceSelector: { matchLabels: { [scopeLabel]: 'true' } },
+        roles: [{ name: 'dpo', groups: ['dpo'] }],
+      },
+    } as unknown as ApprovalPolicy);
+    await eventually('the namespace labelled and the approval audit in status', async () => {
+      const ns = await client.get(namespaces, { name: agentsNs });
+      const stored = await client.get(approvalPolicies, { name: approvalPolicy });
+      return ns?.metadata?.labels?.['governor.agents.dev/approvals'] === 'required' &&
+        stored?.status?.lastAuditTime
+        ? true
+        : undefined;
+    });
+    // The one RetentionPolicy of the cluster is this suite's while it runs (the examples leave one).
+    await client.delete(retentionPolicies, { name: 'default' });
+    cleanups.push(async () => void (await client.delete(retentionPolicies, { name: 'default' })));
+    await client.create(retentionPolicies, {
+      apiVersion: 'governor.agents.dev/v1alpha1',
+      kind: 'RetentionPolicy',
+      metadata: { name: 'default' },
+      spec: {},
+    } as unknown as RetentionPolicy);
+    await eventually('retention enforced and reported', async () =>
+      (await client.get(retentionPolicies, { name: 'default' }))?.status?.lastEnforcedTime ? true : undefined,
+    );
     assertNothingForbidden();
   });
 

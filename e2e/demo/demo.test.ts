@@ -32,6 +32,8 @@ const STEPS = [
   'recovery',
   'residency',
   'SLO',
+  'dataflow map',
+  'audit report',
 ];
 
 interface Run {
@@ -123,7 +125,7 @@ describe('agent-governor demo', () => {
     const notHeld = [...rows].filter(([, r]) => r.verdict !== 'yes').map(([, r]) => r.row);
     assert.deepEqual(notHeld, [], `every step held:\n${run.output}`);
     assert.equal(run.code, 0, run.output);
-    assert.match(run.output, /15 of 15 steps held/);
+    assert.match(run.output, /17 of 17 steps held/);
     assert.ok(!run.output.includes('\u001b['), 'no ANSI escapes when stdout is not a terminal');
     // What the story is about, as the narration tells it when each check held.
     const told = (step: string) => run.output.split('\n').find((line) => line.includes(`✔ ${step}: `)) ?? '';
@@ -138,6 +140,12 @@ describe('agent-governor demo', () => {
       told('residency'),
       /refused: webhook residency\.governor\.agents\.dev: .*api\.openai\.com.*demo-eu-only/,
     );
+    assert.match(
+      told('dataflow map'),
+      /api\.openai\.com refused \(refused at admission: Deployment\/research-agent env OPENAI_BASE_URL/,
+    );
+    const report = /audit report: written to (\S+)/.exec(told('audit report'))?.[1] ?? '';
+    assert.match(readFileSync(report, 'utf8'), /<nav aria-label="Contents">[\s\S]*Dataflow map[\s\S]*<svg/);
     assert.match(run.output, /torn down in/);
     await assertNothingRunsIn(dir);
   });

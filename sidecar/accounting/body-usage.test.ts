@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApiKind } from '../http/api-kind.js';
 import { usageFromBody, usageFromBodyOrEstimate } from './body-usage.js';
+import { requestText } from './request-text.js';
 import type { TokenUsage } from './token-usage.js';
 import { estimateTokens } from './tokenizer.js';
 
@@ -106,7 +107,7 @@ describe('usageFromBodyOrEstimate', () => {
     const usage = usageFromBodyOrEstimate(
       'chat.completions',
       { usage: { prompt_tokens: 3, completion_tokens: 4 } },
-      { body: { messages: [] }, model: 'gpt-4o' },
+      { text: requestText('chat.completions', { messages: [] }), model: 'gpt-4o' },
     );
     assert.deepEqual(usage, { inputTokens: 3, outputTokens: 4, cachedInputTokens: 0, estimated: false });
   });
@@ -176,7 +177,10 @@ describe('usageFromBodyOrEstimate', () => {
   ];
   for (const c of estimates) {
     it(c.name, () => {
-      const usage = usageFromBodyOrEstimate(c.api, c.response, { body: c.body, model: 'gpt-4o' });
+      const usage = usageFromBodyOrEstimate(c.api, c.response, {
+        text: requestText(c.api, c.body),
+        model: 'gpt-4o',
+      });
       assert.deepEqual(usage, {
         inputTokens: c.input,
         outputTokens: estimateTokens(c.output, 'gpt-4o'),

@@ -1,6 +1,7 @@
 import type { ApiKind } from '../http/api-kind.js';
 import { countInputTokens } from './input-estimate.js';
 import { anthropicUsage, anthropicUsageFields, openAiUsage, responsesUsage } from './provider-usage.js';
+import type { RequestText } from './request-text.js';
 import type { TokenUsage } from './token-usage.js';
 import { estimateTokens } from './tokenizer.js';
 
@@ -86,17 +87,17 @@ export function outputTextOfBody(api: ApiKind, response: unknown): string {
 
 /**
  * The usage of a JSON answer: as reported, or — when the provider reported none — counted with the
- * tokenizer (input from the request body, output from the answer's text) and marked estimated.
+ * tokenizer (input from the request's text, output from the answer's text) and marked estimated.
  */
 export function usageFromBodyOrEstimate(
   api: ApiKind,
   response: unknown,
-  request: { body: Body; model: string },
+  request: { text: RequestText; model: string },
 ): TokenUsage {
   const reported = usageFromBody(api, response);
   if (reported) return reported;
   return {
-    inputTokens: countInputTokens(api, request.body, request.model),
+    inputTokens: countInputTokens(api, request.text, request.model),
     outputTokens: estimateTokens(outputTextOfBody(api, response), request.model),
     cachedInputTokens: 0,
     estimated: true,

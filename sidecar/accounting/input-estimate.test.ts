@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApiKind } from '../http/api-kind.js';
 import { countInputTokens, estimateInputTokens } from './input-estimate.js';
+import { requestText } from './request-text.js';
 
 const SAMPLES: Record<string, string> = {
   english:
@@ -22,8 +23,8 @@ describe('estimateInputTokens (fast, no tokenizer) against the tokenizer count',
     for (const model of ['gpt-4o', 'gpt-4-0613']) {
       it(`${kind} text on ${model}: at least the real count and at most three times it`, () => {
         const body = { model, messages: [{ role: 'user', content: text }] };
-        const fast = estimateInputTokens('chat.completions', body, model);
-        const real = countInputTokens('chat.completions', body, model);
+        const fast = estimateInputTokens('chat.completions', requestText('chat.completions', body));
+        const real = countInputTokens('chat.completions', requestText('chat.completions', body), model);
         assert.ok(fast >= real, `fast ${fast} < real ${real}`);
         assert.ok(fast <= 3 * real, `fast ${fast} > 3 × real ${real}`);
       });
@@ -107,10 +108,10 @@ describe("countInputTokens reads every API's request shape", () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const counted = countInputTokens(c.api, c.body, 'gpt-4o');
+      const counted = countInputTokens(c.api, requestText(c.api, c.body), 'gpt-4o');
       if (c.tokens === -1) assert.ok(counted > 3 + 1 + 3, `tool calls and definitions counted (${counted})`);
       else assert.equal(counted, c.tokens);
-      assert.ok(estimateInputTokens(c.api, c.body, 'gpt-4o') >= counted);
+      assert.ok(estimateInputTokens(c.api, requestText(c.api, c.body)) >= counted);
     });
   }
 });

@@ -1,6 +1,6 @@
 import type { ApiKind } from '../http/api-kind.js';
 import { fastTokenCount } from './fast-token-count.js';
-import { type RequestText, requestText } from './request-text.js';
+import type { RequestText } from './request-text.js';
 import { estimateTokens } from './tokenizer.js';
 
 /** Framing tokens per message (role, separators), as OpenAI's cookbook counts them for chat models. */
@@ -23,15 +23,14 @@ function framing(api: ApiKind, text: RequestText): number {
 }
 
 /**
- * A fast, deliberately generous estimate of a request's input tokens, for reserving budget before
+ * A fast, deliberately generous estimate of a request's input tokens (of its `requestText`), for reserving budget before
  * the call: `fastTokenCount` per text piece plus message framing, images at a fixed size and
  * pre-tokenized prompts as they are. It never loads a tokenizer (which costs ~60 MB and ~0.1 ms per
  * KB of prompt), so it is cheap enough for every request. It over-counts prose, code, JSON and CJK
  * text (by about a third on average); random strings such as base64 in a text field are the known
  * exception, under-counted by up to a third.
  */
-export function estimateInputTokens(api: ApiKind, body: Record<string, unknown>, _model: string): number {
-  const text = requestText(api, body);
+export function estimateInputTokens(api: ApiKind, text: RequestText): number {
   let tokens = framing(api, text);
   for (const t of text.texts) tokens += fastTokenCount(t);
   return tokens;
@@ -39,10 +38,10 @@ export function estimateInputTokens(api: ApiKind, body: Record<string, unknown>,
 
 /**
  * The input tokens of a request counted with the model's tokenizer (message framing included): what
- * the sidecar records when the provider reported no usage, marked estimated.
+ * the sidecar records when the provider reported no usage, marked estimated. `text` is the request's
+ * (`requestText`), collected once per call for both counts.
  */
-export function countInputTokens(api: ApiKind, body: Record<string, unknown>, model: string): number {
-  const text = requestText(api, body);
+export function countInputTokens(api: ApiKind, text: RequestText, model: string): number {
   let tokens = framing(api, text);
   for (const t of text.texts) tokens += estimateTokens(t, model);
   return tokens;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApiKind } from '../http/api-kind.js';
-import { requestedMaxOutputTokens, withMaxOutputTokens, worstCaseOutputTokens } from './output-limit.js';
+import { maxOutputTokenFields, outputLimitOf, worstCaseOutput } from './output-limit.js';
 
 type Body = Record<string, unknown>;
 
-describe('requestedMaxOutputTokens and worstCaseOutputTokens', () => {
+describe('outputLimitOf and worstCaseOutput', () => {
   const cases: {
     name: string;
     api: ApiKind;
@@ -129,13 +129,14 @@ describe('requestedMaxOutputTokens and worstCaseOutputTokens', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      assert.equal(requestedMaxOutputTokens(c.api, c.body), c.requested);
-      assert.equal(worstCaseOutputTokens(c.api, c.body, c.model), c.worst);
+      const limit = outputLimitOf(c.api, c.body);
+      assert.equal(limit.requested, c.requested);
+      assert.equal(worstCaseOutput(c.api, limit, c.model), c.worst);
     });
   }
 });
 
-describe('worstCaseOutputTokens with declared output limits', () => {
+describe('worstCaseOutput with declared output limits', () => {
   const declared = { 'gpt-4o': 4_000, 'gpt-4': 1_000, 'acme-large': 2_048 };
   const cases: [string, string, number][] = [
     ['a declared limit wins over the built-in one', 'gpt-4o-2024-08-06', 4_000],
@@ -144,18 +145,16 @@ describe('worstCaseOutputTokens with declared output limits', () => {
     ['a model only the catalog knows', 'acme-large-v2', 2_048],
     ['neither knows it: the default', 'mystery-model', 4_096],
   ];
-  for (const [name, model, worst] of cases) {
-    it(`${name}: ${model} → ${worst}`, () =>
-      assert.equal(worstCaseOutputTokens('chat.completions', { model }, model, declared), worst));
+  const worst = (body: Body, model: string) =>
+    worstCaseOutput('chat.completions', outputLimitOf('chat.completions', body), model, declared);
+  for (const [name, model, tokens] of cases) {
+    it(`${name}: ${model} → ${tokens}`, () => assert.equal(worst({ model }, model), tokens));
   }
   it('a request that names its limit is held to it, whatever is declared', () =>
-    assert.equal(
-      worstCaseOutputTokens('chat.completions', { max_tokens: 100 }, 'acme-large', declared),
-      100,
-    ));
+    assert.equal(worst({ max_tokens: 100 }, 'acme-large'), 100));
 });
 
-describe('withMaxOutputTokens', () => {
+describe('maxOutputTokenFields', () => {
   const cases: { name: string; api: ApiKind; body: Body; model: string; sent: Body }[] = [
     {
       name: 'chat keeps the field in use (max_tokens)',
@@ -224,7 +223,7 @@ describe('withMaxOutputTokens', () => {
   for (const c of cases) {
     it(c.name, () => {
       const before = structuredClone(c.body);
-      assert.deepEqual(withMaxOutputTokens(c.api, c.body, 100, c.model), c.sent);
+      assert.deepEqual({ ...c.body, ...maxOutputTokenFields(c.api, c.body, 100, c.model) }, c.sent);
       assert.deepEqual(c.body, before);
     });
   }

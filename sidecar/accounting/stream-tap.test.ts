@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countInputTokens } from './input-estimate.js';
+import { requestText } from './request-text.js';
 import { createStreamTap } from './stream-tap.js';
 import {
   CHAT_INJECTED,
@@ -190,7 +191,7 @@ describe('createStreamTap when the stream breaks off', () => {
     );
   });
 
-  it('counts input from the request body with the tokenizer when the body is given', () => {
+  it('counts input from the request text with the tokenizer when the text is given', () => {
     const requestBody = {
       model: 'gpt-4o',
       stream: true,
@@ -200,7 +201,7 @@ describe('createStreamTap when the stream breaks off', () => {
       stripUsageChunk: true,
       model: 'gpt-4o',
       estimatedInputTokens: 999,
-      requestBody,
+      requestText: requestText('chat.completions', requestBody),
     });
     tap.push(
       Buffer.from(
@@ -212,7 +213,10 @@ describe('createStreamTap when the stream breaks off', () => {
     );
     tap.end();
     // 3 framing + "user" (1) + "Say| hello| from| Berlin|." (5) + 3 reply priming, as OpenAI counts chat input.
-    assert.equal(countInputTokens('chat.completions', requestBody, 'gpt-4o'), 12);
+    assert.equal(
+      countInputTokens('chat.completions', requestText('chat.completions', requestBody), 'gpt-4o'),
+      12,
+    );
     assert.equal(tap.usage().inputTokens, 12);
     assert.equal(tap.usage().estimated, true);
   });

@@ -1,6 +1,7 @@
 import type { ApiKind } from '../http/api-kind.js';
 import { countInputTokens } from './input-estimate.js';
 import { anthropicUsage } from './provider-usage.js';
+import type { RequestText } from './request-text.js';
 import { SseParser } from './sse-parser.js';
 import { reportedStreamUsage, StreamUsageReader } from './stream-usage.js';
 import type { TokenUsage } from './token-usage.js';
@@ -27,10 +28,10 @@ export interface StreamTapOptions {
   stripUsageChunk: boolean;
   /** The model called, for the tokenizer. */
   model: string;
-  /** Input tokens to record when the provider reports none and `requestBody` is not given. */
+  /** Input tokens to record when the provider reports none and `requestText` is not given. */
   estimatedInputTokens: number;
-  /** The request as forwarded: when given, missing input usage is counted from it with the tokenizer. */
-  requestBody?: Record<string, unknown>;
+  /** The request's text: when given, missing input usage is counted from it with the tokenizer. */
+  requestText?: RequestText;
   /** An event longer than this without its blank line is passed through unparsed (default 8 MiB). */
   maxEventBytes?: number;
 }
@@ -88,8 +89,8 @@ export function createStreamTap(api: ApiKind, options: StreamTapOptions): Stream
         const partial = anthropicUsage(anthropic);
         return { ...partial, outputTokens: Math.max(partial.outputTokens, output), estimated: true };
       }
-      const input = options.requestBody
-        ? countInputTokens(api, options.requestBody, options.model)
+      const input = options.requestText
+        ? countInputTokens(api, options.requestText, options.model)
         : options.estimatedInputTokens;
       return { inputTokens: input, outputTokens: output, cachedInputTokens: 0, estimated: true };
     },

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApiKind } from '../http/api-kind.js';
-import { prepareRequestForUsage } from './usage-option.js';
+import { usageStreamOptions } from './usage-option.js';
 
-describe('prepareRequestForUsage', () => {
+describe('usageStreamOptions', () => {
   const cases: {
     name: string;
     api: ApiKind;
@@ -68,8 +68,9 @@ describe('prepareRequestForUsage', () => {
   for (const c of cases) {
     it(c.name, () => {
       const before = structuredClone(c.body);
-      const prepared = prepareRequestForUsage(c.api, c.body);
-      assert.deepEqual(prepared, { body: c.sent, injectedUsageOption: c.injected });
+      const options = usageStreamOptions(c.api, c.body);
+      assert.equal(options !== undefined, c.injected);
+      assert.deepEqual({ ...c.body, ...(options ? { stream_options: options } : {}) }, c.sent);
       assert.deepEqual(c.body, before, "the caller's body is not modified");
     });
   }

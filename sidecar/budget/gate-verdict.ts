@@ -14,7 +14,7 @@ export interface GateRequest {
   requestedMaxOutputTokens?: number;
   estimatedInputTokens: number;
   worstCaseOutputTokens: number;
-  /** Answers asked for (`outputChoices`), so a clamp scales the reserved output right; default derived. */
+  /** Answers asked for (`CallFacts.output.choices`), so a clamp scales the reserved output right; default derived. */
   choices?: number;
   /** The matched route's cheaper model, used by Degrade when the budget names none. */
   routeDegradeModel?: string;

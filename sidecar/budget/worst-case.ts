@@ -35,22 +35,40 @@ export function fits(
   return true;
 }
 
+/** The clamp that changes nothing (shared: read only). */
+const NO_CLAMP: { maxOutputTokens?: number; decisions: string[] } = Object.freeze({
+  decisions: Object.freeze([]) as unknown as string[],
+});
+/** `clamped:max_tokens=<limit>` per limit: a policy has a few limits, and the hot path needs no new string. */
+const clampDecisions = new Map<number, string>();
+
+function clampDecision(limit: number): string {
+  let decision = clampDecisions.get(limit);
+  if (decision === undefined) {
+    decision = `clamped:max_tokens=${limit}`;
+    if (clampDecisions.size >= 256) clampDecisions.clear();
+    clampDecisions.set(limit, decision);
+  }
+  return decision;
+}
+
 /**
  * The max output tokens to set on the request when the reasoning budget changes it: the limit when
  * the request asks for more, or for nothing (then the limit is set); undefined when it asks for less.
+ * The answer is read only.
  */
 export function clampTo(
   request: Pick<GateRequest, 'api' | 'requestedMaxOutputTokens'>,
   limits: ReasoningLimits,
 ): { maxOutputTokens?: number; decisions: string[] } {
   const limit = limits.maxTokensPerRequest;
-  if (limit === undefined || request.api === 'embeddings') return { decisions: [] };
-  const decisions = limits.lowered
-    ? [`reasoning-lowered:${limits.lowered.percent}%:${limits.lowered.slo}`]
-    : [];
+  if (limit === undefined || request.api === 'embeddings') return NO_CLAMP;
   const asked = request.requestedMaxOutputTokens;
-  if (asked !== undefined && asked <= limit) return { decisions };
-  return { maxOutputTokens: limit, decisions: [...decisions, `clamped:max_tokens=${limit}`] };
+  const fits = asked !== undefined && asked <= limit;
+  if (!limits.lowered) return fits ? NO_CLAMP : { maxOutputTokens: limit, decisions: [clampDecision(limit)] };
+  const lowered = `reasoning-lowered:${limits.lowered.percent}%:${limits.lowered.slo}`;
+  if (fits) return { decisions: [lowered] };
+  return { maxOutputTokens: limit, decisions: [lowered, clampDecision(limit)] };
 }
 
 /** Output tokens to reserve: the worst case, with a clamp applied per choice. */

@@ -84,13 +84,15 @@ export async function startSidecarServer(options: SidecarServerOptions): Promise
       return;
     }
     inFlight++;
-    governedCall(req, res, api, startedAt, startedMono)
-      .catch((err) => fail(res, api, err))
-      .finally(() => {
-        inFlight--;
-        if (inFlight === 0) drained?.();
-      });
+    governedCall(req, res, api, startedAt, startedMono).then(ended, (err) => {
+      fail(res, api, err);
+      ended();
+    });
   });
+  const ended = () => {
+    inFlight--;
+    if (inFlight === 0) drained?.();
+  };
   server.keepAliveTimeout = 65_000;
 
   async function governedCall(

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { GOVERNOR_HEADERS } from '../http/governor-headers.js';
 
 /** What the x-governor-* headers of one answer say. */
-export interface GovernorFacts {
+export interface GovernorHeaders {
   policyVersion: string;
   traceId: string;
   route?: string;
@@ -15,28 +15,37 @@ export interface GovernorFacts {
 }
 
 /**
- * Writes the head of an answer: `status`, the answer's own `headers` and the governor headers, in one
- * `writeHead` with a flat name/value list (no per-header `setHeader` bookkeeping on the hot path).
- * Headers set on `res` before (e.g. `retry-after`) are kept. Values are ASCII by construction.
+ * Writes the head of an answer: `status`, the answer's own `headers`, its `content-length` when given
+ * and the governor headers, in one `writeHead` with a flat name/value list (no per-header `setHeader`
+ * bookkeeping on the hot path). Headers set on `res` before (e.g. `retry-after`) are kept. Values are
+ * ASCII by construction.
  */
 export function writeGovernedHead(
   res: ServerResponse,
   status: number,
-  facts: GovernorFacts,
+  governor: GovernorHeaders,
   headers: Readonly<Record<string, string | number>>,
+  contentLength?: number,
 ): void {
   const raw: (string | number)[] = [];
   for (const name in headers) raw.push(name, headers[name] as string | number);
-  raw.push(GOVERNOR_HEADERS.policyVersion, facts.policyVersion, GOVERNOR_HEADERS.traceId, facts.traceId);
-  if (facts.route !== undefined) raw.push(GOVERNOR_HEADERS.route, headerSafe(facts.route));
-  if (facts.target !== undefined) raw.push(GOVERNOR_HEADERS.target, headerSafe(facts.target));
-  if (facts.attempts !== undefined) raw.push(GOVERNOR_HEADERS.attempts, String(facts.attempts));
-  if (facts.fallbackReasons.length > 0) {
-    raw.push(GOVERNOR_HEADERS.fallbackReason, headerSafe(facts.fallbackReasons.join(',')));
+  if (contentLength !== undefined) raw.push('content-length', contentLength);
+  raw.push(
+    GOVERNOR_HEADERS.policyVersion,
+    governor.policyVersion,
+    GOVERNOR_HEADERS.traceId,
+    governor.traceId,
+  );
+  if (governor.route !== undefined) raw.push(GOVERNOR_HEADERS.route, headerSafe(governor.route));
+  if (governor.target !== undefined) raw.push(GOVERNOR_HEADERS.target, headerSafe(governor.target));
+  if (governor.attempts !== undefined) raw.push(GOVERNOR_HEADERS.attempts, String(governor.attempts));
+  if (governor.fallbackReasons.length > 0) {
+    raw.push(GOVERNOR_HEADERS.fallbackReason, headerSafe(governor.fallbackReasons.join(',')));
   }
-  if (facts.staticFallback) raw.push(GOVERNOR_HEADERS.fallback, 'static');
-  if (facts.cache !== undefined) raw.push(GOVERNOR_HEADERS.cache, facts.cache);
-  if (facts.decisions.length > 0) raw.push(GOVERNOR_HEADERS.decision, headerSafe(facts.decisions.join(',')));
+  if (governor.staticFallback) raw.push(GOVERNOR_HEADERS.fallback, 'static');
+  if (governor.cache !== undefined) raw.push(GOVERNOR_HEADERS.cache, governor.cache);
+  if (governor.decisions.length > 0)
+    raw.push(GOVERNOR_HEADERS.decision, headerSafe(governor.decisions.join(',')));
   res.writeHead(status, raw);
 }
 

@@ -4,18 +4,25 @@ import { NO_USAGE } from '../accounting/token-usage.js';
 import { errorBody } from '../http/error-body.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import type { CallOutcome, RequestRecord } from '../telemetry/request-record.js';
-import { type GovernorFacts, writeGovernedHead } from './answer-headers.js';
+import { type GovernorHeaders, writeGovernedHead } from './answer-headers.js';
 import type { PipelineServices } from './pipeline-services.js';
-import { promptOf } from './prompt-of.js';
+
+/** What a call's record starts from: read from a valid request's facts, or what could be read of a refused one. */
+export interface CallOpening {
+  model: string;
+  stream: boolean;
+  traceId: string;
+  useCase?: string;
+}
 
 /**
  * What is known about one governed call as it goes: the RequestRecord (metrics, log line, usage)
- * and the facts the x-governor-* headers tell. Every exit of the pipeline ends in `finish` (or
- * `refuse`, which answers and finishes), so no call goes uncounted.
+ * and what the x-governor-* headers tell (`governor`). Every exit of the pipeline ends in `finish`
+ * (or `refuse`, which answers and finishes), so no call goes uncounted.
  */
 export class CallRecord {
   readonly record: RequestRecord;
-  readonly facts: GovernorFacts;
+  readonly governor: GovernorHeaders;
   private readonly steps: Record<string, number> = {};
   private mark = performance.now();
 
@@ -23,44 +30,44 @@ export class CallRecord {
     private readonly call: GovernedCall,
     policy: EffectivePolicy,
     private readonly services: PipelineServices,
-    stream: boolean,
-    requestedModel: string,
+    opening: CallOpening,
   ) {
-    this.facts = { policyVersion: policy.version, traceId: '', fallbackReasons: [], decisions: [] };
+    const requestedModel = opening.model;
+    this.governor = {
+      policyVersion: policy.version,
+      traceId: opening.traceId,
+      fallbackReasons: [],
+      decisions: [],
+    };
     this.record = {
-      traceId: '',
-      agent: { namespace: policy.agent.namespace, name: policy.agent.name },
+      traceId: opening.traceId,
+      agent: policy.agent,
       policyVersion: policy.version,
       api: call.api,
       requestedModel,
       model: requestedModel,
-      stream,
+      stream: opening.stream,
       attempts: 0,
-      fallbackReasons: this.facts.fallbackReasons,
+      fallbackReasons: this.governor.fallbackReasons,
       outcome: 'ClientError',
       status: 0,
       usage: NO_USAGE,
       costMicros: 0,
       cache: 'bypass',
-      decisions: this.facts.decisions,
+      decisions: this.governor.decisions,
       timings: { totalMs: 0, upstreamMs: 0, steps: this.steps },
       startedAt: call.startedAt,
     };
-    if (policy.logging?.prompts) this.record.prompt = promptOf(call.api, call.body);
-  }
-
-  set traceId(id: string) {
-    this.facts.traceId = id;
-    this.record.traceId = id;
+    if (opening.useCase !== undefined) this.record.useCase = opening.useCase;
   }
 
   set route(name: string) {
-    this.facts.route = name;
+    this.governor.route = name;
     this.record.route = name;
   }
 
   set cache(state: 'hit' | 'miss' | 'bypass') {
-    this.facts.cache = state;
+    this.governor.cache = state;
     this.record.cache = state;
   }
 
@@ -71,9 +78,13 @@ export class CallRecord {
     this.mark = now;
   }
 
-  /** Writes the answer's head: `status`, its own `headers` and the governor headers. */
-  writeHead(status: number, headers: Readonly<Record<string, string | number>>): void {
-    writeGovernedHead(this.call.res, status, this.facts, headers);
+  /** Writes the answer's head: `status`, its own `headers`, its length when given, and the governor headers. */
+  writeHead(
+    status: number,
+    headers: Readonly<Record<string, string | number>>,
+    contentLength?: number,
+  ): void {
+    writeGovernedHead(this.call.res, status, this.governor, headers, contentLength);
   }
 
   finish(outcome: CallOutcome, status: number): void {
@@ -93,10 +104,7 @@ export class CallRecord {
     param: string | null = null,
   ): void {
     const answer = errorBody(this.call.api, status, code, message, param);
-    this.writeHead(status, {
-      'content-type': answer.contentType,
-      'content-length': Buffer.byteLength(answer.body),
-    });
+    this.writeHead(status, { 'content-type': answer.contentType }, Buffer.byteLength(answer.body));
     this.call.res.end(answer.body);
     this.finish(outcome, status);
   }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { forwardedBytes } from './forwarded-body.js';
+import { readCallFacts } from '../request/call-facts.js';
+import { ForwardedBody, forwardedBytes } from './forwarded-body.js';
 
 describe('forwardedBytes', () => {
   const spliced: [string, string, Record<string, unknown>][] = [
@@ -19,29 +20,57 @@ describe('forwardedBytes', () => {
     it(`splices ${name} into the agent's bytes`, () => {
       const raw = Buffer.from(text);
       const original = JSON.parse(text) as Record<string, unknown>;
-      const forwarded = { ...original, ...added };
-      const bytes = forwardedBytes(original, raw, forwarded);
-      assert.ok(bytes);
-      assert.deepEqual(JSON.parse(bytes.toString()), forwarded);
+      const bytes = forwardedBytes(original, raw, added);
+      assert.deepEqual(JSON.parse(bytes.toString()), { ...original, ...added });
       // The agent's own bytes follow the added fields unchanged (no re-serialisation).
       assert.ok(bytes.toString().endsWith(text.slice(text.indexOf('{') + 1)));
     });
   }
 
   it('forwards the very same bytes when nothing changed', () => {
-    const raw = Buffer.from('{"model":"m"}');
+    const raw = Buffer.from('{"model":"m","max_tokens":5}');
     const body = JSON.parse(raw.toString()) as Record<string, unknown>;
-    assert.equal(forwardedBytes(body, raw, body), raw);
-    assert.equal(forwardedBytes(body, raw, { ...body }), raw);
+    assert.equal(forwardedBytes(body, raw, {}), raw);
+    assert.equal(forwardedBytes(body, raw, { model: 'm', max_tokens: 5 }), raw);
   });
 
-  it('leaves a body whose fields changed or went away to be serialised anew', () => {
-    const raw = Buffer.from('{"model":"gpt-4o","max_tokens":9000,"stream_options":{}}');
+  it('serialises the body anew when an edit replaces a field of the agent', () => {
+    const raw = Buffer.from('{"model":"gpt-4o","max_tokens":9000,"stream_options":{},"messages":[]}');
     const body = JSON.parse(raw.toString()) as Record<string, unknown>;
-    assert.equal(forwardedBytes(body, raw, { ...body, model: 'gpt-4o-mini' }), undefined);
-    assert.equal(forwardedBytes(body, raw, { ...body, max_tokens: 4096 }), undefined);
-    assert.equal(forwardedBytes(body, raw, { ...body, stream_options: { include_usage: true } }), undefined);
-    const { max_tokens: _dropped, ...without } = body;
-    assert.equal(forwardedBytes(body, raw, without), undefined);
+    for (const edits of [
+      { model: 'gpt-4o-mini' },
+      { max_tokens: 4096 },
+      { stream_options: { include_usage: true } },
+      { model: 'gpt-4o-mini', temperature: 0 },
+    ]) {
+      const bytes = forwardedBytes(body, raw, edits);
+      assert.deepEqual(JSON.parse(bytes.toString()), { ...body, ...edits });
+      assert.equal(bytes.toString().match(/"model"/g)?.length, 1, 'one member per name');
+    }
+  });
+});
+
+describe('ForwardedBody', () => {
+  const text = '{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}';
+  const reading = readCallFacts('chat.completions', JSON.parse(text), Buffer.from(text), {});
+  assert.ok(reading.ok);
+  const facts = reading.facts;
+
+  it("sends each target its model: the agent's bytes for the asked model, a new body for another", () => {
+    const body = new ForwardedBody(facts, {});
+    assert.equal(body.bytes('gpt-4o'), facts.raw);
+    assert.deepEqual(JSON.parse(body.bytes('gpt-4o-prod').toString()), {
+      ...facts.body,
+      model: 'gpt-4o-prod',
+    });
+  });
+
+  it('sends the degraded model to a target without a model of its own, with the clamp', () => {
+    const body = new ForwardedBody(facts, { model: 'gpt-4o-mini', max_tokens: 64 });
+    assert.deepEqual(JSON.parse(body.bytes('gpt-4o-mini').toString()), {
+      ...facts.body,
+      model: 'gpt-4o-mini',
+      max_tokens: 64,
+    });
   });
 });

@@ -1,44 +1,52 @@
-import type { EffectivePolicy } from '../../apis/effective-policy.js';
-import { estimateInputTokens } from '../accounting/input-estimate.js';
-import {
-  outputChoices,
-  requestedMaxOutputTokens,
-  withMaxOutputTokens,
-  worstCaseOutputTokens,
-} from '../accounting/output-limit.js';
+import type { EffectivePolicy, EffectiveRoute } from '../../apis/effective-policy.js';
+import { maxOutputTokenFields } from '../accounting/output-limit.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
-import { prepareRequestForUsage } from '../accounting/usage-option.js';
-import type { Reservation } from '../budget/budget-gate.js';
+import { usageStreamOptions } from '../accounting/usage-option.js';
+import type { GateRequest, Reservation } from '../budget/budget-gate.js';
 import { cacheKey } from '../cache/cache-key.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
-import { attemptPlan } from '../routing/attempt-plan.js';
+import { type CallFacts, readCallFacts } from '../request/call-facts.js';
 import { OneShotAbort } from '../routing/call-signal.js';
 import { describeRoutes, routeFor } from '../routing/route-for.js';
 import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/route-runner.js';
 import { staticAnswer } from '../routing/static-answer.js';
 import { CallRecord } from './call-record.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
-import { forwardedBytes } from './forwarded-body.js';
+import { type BodyEdits, editedBody, ForwardedBody } from './forwarded-body.js';
 import type { PipelineServices } from './pipeline-services.js';
+import { promptOf } from './prompt-of.js';
 import { relayAnswer } from './relay-answer.js';
-import { callContext } from './trace-context.js';
 import { UsageSettlement } from './usage-settlement.js';
 
 /**
- * One governed call from arrival to log line: call context → route → residency → budget and
- * reasoning budget → rewrite (degraded model, token clamp) → cache → usage option → route attempts
- * → relay (stream tap or JSON usage) → cost → settle → cache store → record (metrics, log, usage).
- * Every exit — refusal, hit, answer, failure, agent gone — finishes the CallRecord, so no call goes
- * uncounted, and every reservation is settled or released.
+ * One governed call from arrival to log line: read the call's facts (headers, body shape, the fields
+ * the sidecar reads — a bad request is refused here and goes no further) → route → residency →
+ * budget and reasoning budget → edits (degraded model, token clamp) → cache → usage option → route
+ * attempts → relay (stream tap or JSON usage) → cost → settle → cache store → record (metrics, log,
+ * usage). Every step reads the facts, never the body again. Every exit — refusal, hit, answer,
+ * failure, agent gone — finishes the CallRecord, so no call goes uncounted, and every reservation is
+ * settled or released.
  */
 export async function handleGovernedRequest(call: GovernedCall, services: PipelineServices): Promise<void> {
   const policy = services.policy();
-  const stream = call.api !== 'embeddings' && call.body['stream'] === true;
-  const requestedModel = typeof call.body['model'] === 'string' ? call.body['model'] : '';
-  const calls = new CallRecord(call, policy, services, stream, requestedModel);
+  const reading = readCallFacts(call.api, call.body, call.raw, call.req.headers, policy.outputLimits);
+  if (!reading.ok) {
+    const { problem } = reading;
+    const refused = new CallRecord(call, policy, services, reading);
+    return refused.refuse(problem.status, problem.code, problem.message, 'ClientError', problem.param);
+  }
+  const { facts } = reading;
+  const { headers } = facts;
+  const calls = new CallRecord(call, policy, services, {
+    model: facts.model,
+    stream: facts.stream,
+    traceId: headers.traceId,
+    ...(headers.useCase !== undefined ? { useCase: headers.useCase } : {}),
+  });
+  if (policy.logging?.prompts) calls.record.prompt = promptOf(facts.api, facts.body);
   const held: { reservation?: Reservation } = {};
   try {
-    await governCall(call, services, policy, calls, held);
+    await governCall(call, facts, services, policy, calls, held);
   } catch (err) {
     // A bug must not leak a reservation or an uncounted call: release, answer 500, record.
     if (held.reservation) services.gate.release(held.reservation);
@@ -59,32 +67,15 @@ export async function handleGovernedRequest(call: GovernedCall, services: Pipeli
 
 async function governCall(
   call: GovernedCall,
+  facts: CallFacts,
   services: PipelineServices,
   policy: EffectivePolicy,
   calls: CallRecord,
   held: { reservation?: Reservation },
 ): Promise<void> {
   const { api, req, res } = call;
-  const { record, facts } = calls;
-  const stream = record.stream;
-  const requestedModel = record.requestedModel;
-
-  const context = callContext(req.headers);
-  if (!context.ok) {
-    calls.traceId = 'invalid';
-    return calls.refuse(400, 'invalid_header', context.message, 'ClientError', context.header);
-  }
-  calls.traceId = context.traceId;
-  if (context.useCase !== undefined) record.useCase = context.useCase;
-  if (requestedModel === '') {
-    return calls.refuse(
-      400,
-      'missing_model',
-      'the request body must name a model ("model": "...")',
-      'ClientError',
-      'model',
-    );
-  }
+  const { record, governor } = calls;
+  const requestedModel = facts.model;
 
   const match = routeFor(policy.routes, requestedModel);
   if (!match) {
@@ -100,34 +91,16 @@ async function governCall(
   const { route } = match;
   calls.route = route.name;
   calls.cache = route.cache ? 'miss' : 'bypass';
-  const verdict = (target: (typeof route.targets)[number]) =>
-    services.residency.verdict(policy, route, target);
-  const firstPlan = attemptPlan(route, requestedModel, undefined, verdict);
+  const firstPlan = services.plans.plan(policy, route, requestedModel, undefined);
   calls.step('residency');
   if (firstPlan.refusal) {
-    facts.decisions.push(`refused:residency:${firstPlan.refusal.policy}`);
+    governor.decisions.push(`refused:residency:${firstPlan.refusal.policy}`);
     return calls.refuse(403, 'residency_denied', firstPlan.refusal.message, 'Rejected');
   }
 
-  let body = call.body;
-  const requestedMax = requestedMaxOutputTokens(api, body);
-  const estimatedInput = estimateInputTokens(api, body, requestedModel);
-  const admission = services.gate.admit({
-    api,
-    model: requestedModel,
-    traceId: context.traceId,
-    ...(context.traceFromClient ? {} : { traceGenerated: true }),
-    estimatedInputTokens: estimatedInput,
-    worstCaseOutputTokens: worstCaseOutputTokens(api, body, requestedModel, policy.outputLimits),
-    choices: outputChoices(api, body),
-    ...(context.useCase !== undefined ? { useCase: context.useCase } : {}),
-    ...(context.chainDepth !== undefined ? { chainDepth: context.chainDepth } : {}),
-    ...(requestedMax !== undefined ? { requestedMaxOutputTokens: requestedMax } : {}),
-    ...(route.degradeTo ? { routeDegradeModel: route.degradeTo.model } : {}),
-    ...(firstPlan.targets[0] ? { targetModel: firstPlan.targets[0].model } : {}),
-  });
+  const admission = services.gate.admit(gateRequest(facts, route, firstPlan.targets[0]?.model));
   calls.step('budget');
-  facts.decisions.push(...admission.decisions);
+  for (const decision of admission.decisions) governor.decisions.push(decision);
   if (admission.kind === 'refuse') {
     if (admission.pricing?.unpriced) record.unpriced = true;
     if (admission.pricing?.currency && admission.pricing.currency !== 'USD')
@@ -138,36 +111,43 @@ async function governCall(
   }
   const { reservation } = admission;
   held.reservation = reservation;
+
+  // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
+  const edits: BodyEdits = {};
   const degraded = admission.model !== requestedModel ? admission.model : undefined;
-  if (degraded !== undefined) body = { ...body, model: degraded };
+  if (degraded !== undefined) edits['model'] = degraded;
   const clamp = admission.maxOutputTokens;
+  const requestedMax = facts.output.requested;
   if (clamp !== undefined && (requestedMax === undefined || requestedMax > clamp)) {
-    body = withMaxOutputTokens(api, body, clamp, degraded ?? requestedModel);
+    Object.assign(edits, maxOutputTokenFields(api, facts.body, clamp, degraded ?? requestedModel));
   }
-  const plan = degraded === undefined ? firstPlan : attemptPlan(route, requestedModel, degraded, verdict);
-  facts.decisions.push(...plan.warnings);
-  facts.fallbackReasons.push(...plan.skipped);
+  const plan =
+    degraded === undefined ? firstPlan : services.plans.plan(policy, route, requestedModel, degraded);
+  for (const warning of plan.warnings) governor.decisions.push(warning);
+  for (const skipped of plan.skipped) governor.fallbackReasons.push(skipped);
   record.model = plan.targets[0]?.model ?? degraded ?? requestedModel;
   if (plan.refusal) {
     services.gate.release(reservation);
-    facts.decisions.push(`refused:residency:${plan.refusal.policy}`);
+    governor.decisions.push(`refused:residency:${plan.refusal.policy}`);
     return calls.refuse(403, 'residency_denied', plan.refusal.message, 'Rejected');
   }
 
-  const key = route.cache ? cacheKey(api, body) : undefined;
+  // The cache key is of the question as the policy rewrote it, before the usage option is added.
+  const key = route.cache ? cacheKey(api, editedBody(facts.body, edits)) : undefined;
   if (key !== undefined) {
     const hit = services.cache.get(route.name, key);
     calls.step('cache');
-    if (hit && hit.stream === stream) {
+    if (hit && hit.stream === facts.stream) {
       services.gate.release(reservation);
       calls.cache = 'hit';
-      calls.writeHead(hit.status, { ...hit.headers, 'content-length': hit.body.length });
+      calls.writeHead(hit.status, hit.headers, hit.body.length);
       res.end(hit.body);
       return calls.finish('CacheHit', hit.status);
     }
   }
 
-  const prepared = prepareRequestForUsage(api, body);
+  const usageOption = usageStreamOptions(api, facts.body);
+  if (usageOption !== undefined) edits['stream_options'] = usageOption;
   const agentGone = new OneShotAbort();
   const onClose = () => {
     if (!res.writableFinished) agentGone.abort();
@@ -179,9 +159,8 @@ async function governCall(
       api,
       route,
       plan: plan.targets,
-      body: prepared.body,
-      rawBody: forwardedBytes(call.body, call.raw, prepared.body),
-      stream,
+      body: new ForwardedBody(facts, edits),
+      stream: facts.stream,
       headers: req.headers,
       startedAt: call.startedAt,
       signal: agentGone,
@@ -189,7 +168,7 @@ async function governCall(
   } catch (err) {
     services.gate.release(reservation);
     if (err instanceof AgentGoneError) {
-      facts.decisions.push('agent-gone');
+      governor.decisions.push('agent-gone');
       return calls.finish('ClientError', 499);
     }
     throw err;
@@ -197,42 +176,33 @@ async function governCall(
     res.off('close', onClose);
   }
   calls.step('upstream');
-  record.attempts = facts.attempts = result.attempts;
+  record.attempts = governor.attempts = result.attempts;
   record.timings.upstreamMs = result.upstreamMs;
-  facts.fallbackReasons.push(...result.reasons);
+  for (const reason of result.reasons) governor.fallbackReasons.push(reason);
   const settlement = new UsageSettlement(
     services.gate,
     reservation,
     policy,
     record,
     result.unreadable,
-    estimatedInput,
+    facts.estimatedInputTokens,
   );
 
   if (result.kind === 'answer') {
-    return relayAnswer(
-      {
-        call,
-        services,
-        calls,
-        settlement,
-        route,
-        cacheKey: key,
-        stream,
-        forwardedBody: prepared.body,
-        injectedUsageOption: prepared.injectedUsageOption,
-        estimatedInputTokens: estimatedInput,
-      },
+    const relayed = relayAnswer(
+      { call, facts, services, calls, settlement, route, cacheKey: key, injectedUsageOption: !!usageOption },
       result,
     );
+    if (relayed) await relayed;
+    return;
   }
 
   settlement.settle(NO_USAGE, record.model);
   const text = route.staticResponse;
-  const fallback = text !== undefined ? staticAnswer(api, record.model, text, stream) : undefined;
+  const fallback = text !== undefined ? staticAnswer(api, record.model, text, facts.stream) : undefined;
   if (fallback) {
-    facts.staticFallback = true;
-    calls.writeHead(200, { 'content-type': fallback.contentType, 'content-length': fallback.body.length });
+    governor.staticFallback = true;
+    calls.writeHead(200, { 'content-type': fallback.contentType }, fallback.body.length);
     res.end(fallback.body);
     return calls.finish('StaticFallback', 200);
   }
@@ -240,4 +210,27 @@ async function governCall(
   calls.writeHead(failure.status, failure.headers);
   res.end(failure.body);
   return calls.finish(failure.outcome, failure.status);
+}
+
+/**
+ * What the budget gate is asked about a call: its facts, the route's cheaper model, and the model its
+ * first target will be asked for (what the call is priced as when it is not degraded).
+ */
+function gateRequest(facts: CallFacts, route: EffectiveRoute, targetModel: string | undefined): GateRequest {
+  const { headers } = facts;
+  const request: GateRequest = {
+    api: facts.api,
+    model: facts.model,
+    traceId: headers.traceId,
+    estimatedInputTokens: facts.estimatedInputTokens,
+    worstCaseOutputTokens: facts.worstCaseOutputTokens,
+    choices: facts.output.choices,
+  };
+  if (!headers.traceFromClient) request.traceGenerated = true;
+  if (headers.useCase !== undefined) request.useCase = headers.useCase;
+  if (headers.chainDepth !== undefined) request.chainDepth = headers.chainDepth;
+  if (facts.output.requested !== undefined) request.requestedMaxOutputTokens = facts.output.requested;
+  if (route.degradeTo) request.routeDegradeModel = route.degradeTo.model;
+  if (targetModel !== undefined) request.targetModel = targetModel;
+  return request;
 }

@@ -3,8 +3,8 @@ import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import type { BudgetGate } from '../budget/budget-gate.js';
 import type { ResponseCache } from '../cache/response-cache.js';
 import type { RouteRunner } from '../routing/route-runner.js';
+import type { AttemptPlans } from './attempt-plans.js';
 import type { FinishedCalls } from './finished-calls.js';
-import type { ResidencyVerdicts } from './residency-verdicts.js';
 
 /** Everything one governed request needs, built once by `startSidecar`. */
 export interface PipelineServices {
@@ -17,5 +17,6 @@ export interface PipelineServices {
   finished: FinishedCalls;
   /** For what goes wrong in the pipeline itself. */
   logger: Logger;
-  residency: ResidencyVerdicts;
+  /** Attempt plans and the residency verdicts of targets, per policy. */
+  plans: AttemptPlans;
 }

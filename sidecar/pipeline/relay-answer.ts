@@ -4,7 +4,8 @@ import { usageFromBodyOrEstimate } from '../accounting/body-usage.js';
 import { createStreamTap } from '../accounting/stream-tap.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
-import type { RouteAnswer } from '../routing/route-runner.js';
+import type { CallFacts } from '../request/call-facts.js';
+import type { RouteAnswer, UpstreamStream } from '../routing/route-runner.js';
 import type { CallRecord } from './call-record.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { relayStream } from './relay-stream.js';
@@ -12,52 +13,50 @@ import type { UsageSettlement } from './usage-settlement.js';
 
 export interface AnswerContext {
   call: GovernedCall;
+  facts: CallFacts;
   services: PipelineServices;
   calls: CallRecord;
   settlement: UsageSettlement;
   route: EffectiveRoute;
   /** The cache key when the route caches. */
   cacheKey: string | undefined;
-  stream: boolean;
-  /** The body as forwarded (for counting input when the provider reports none). */
-  forwardedBody: Record<string, unknown>;
   /** The sidecar asked for a usage chunk the agent did not: the tap strips it. */
   injectedUsageOption: boolean;
-  estimatedInputTokens: number;
 }
 
 /**
  * Relays a target's answer to the agent and accounts for it: a provider client error as it is (no
- * tokens); a JSON answer with the usage it reports (or counted); a stream through the usage tap,
- * chunk by chunk. The reservation is settled with the usage, complete 200 answers are cached, and
+ * tokens); a JSON answer with the usage it reports (or counted), at once; a stream through the usage
+ * tap, chunk by chunk (the returned promise ends with it). The reservation is settled with the usage, complete 200 answers are cached, and
  * the call is finished with its outcome.
  */
-export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<void> {
-  const { call, services, calls, settlement, route, cacheKey } = ctx;
+export function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<void> | undefined {
+  const { call, facts, services, calls, settlement, route, cacheKey } = ctx;
   const { res, api } = call;
-  const { record, facts } = calls;
+  const { record, governor } = calls;
   record.model = answer.model;
-  facts.target = record.target = answer.target.name;
+  governor.target = record.target = answer.target.name;
   const upstream = answer.body;
   const limits = cacheKey !== undefined ? route.cache : undefined;
 
   // The answer goes to the agent first; usage, cost and settlement are worked out after it left (the
   // headers say nothing that depends on them), so they cost the agent no time.
   if (upstream.type === 'error') {
-    calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    calls.writeHead(answer.status, answer.headers, upstream.bytes.length);
     res.end(upstream.bytes);
     settlement.settle(NO_USAGE, answer.model);
-    return calls.finish(answer.status >= 500 ? 'ServerError' : 'ClientError', answer.status);
+    calls.finish(answer.status >= 500 ? 'ServerError' : 'ClientError', answer.status);
+    return undefined;
   }
 
   if (upstream.type === 'json') {
-    calls.writeHead(answer.status, { ...answer.headers, 'content-length': upstream.bytes.length });
+    calls.writeHead(answer.status, answer.headers, upstream.bytes.length);
     res.end(upstream.bytes);
     settlement.settle(
-      usageFromBodyOrEstimate(api, upstream.json, { body: ctx.forwardedBody, model: answer.model }),
+      usageFromBodyOrEstimate(api, upstream.json, { text: facts.text, model: answer.model }),
       answer.model,
     );
-    if (limits && cacheKey !== undefined && answer.status === 200 && !ctx.stream) {
+    if (limits && cacheKey !== undefined && answer.status === 200 && !facts.stream) {
       services.cache.set(
         route.name,
         cacheKey,
@@ -72,9 +71,23 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
         limits,
       );
     }
-    return calls.finish('Success', answer.status);
+    calls.finish('Success', answer.status);
+    return undefined;
   }
 
+  return relayStreamAnswer(ctx, answer, upstream, limits);
+}
+
+/** A stream, event by event through the usage tap (the only answer the pipeline waits on). */
+async function relayStreamAnswer(
+  ctx: AnswerContext,
+  answer: RouteAnswer,
+  upstream: UpstreamStream,
+  limits: EffectiveRoute['cache'],
+): Promise<void> {
+  const { call, facts, services, calls, settlement, route, cacheKey } = ctx;
+  const { res, api } = call;
+  const { record, governor } = calls;
   const contentType = answer.headers['content-type'] ?? 'text/event-stream';
   calls.writeHead(answer.status, {
     ...answer.headers,
@@ -84,8 +97,8 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
   const tap = createStreamTap(api, {
     stripUsageChunk: ctx.injectedUsageOption,
     model: answer.model,
-    estimatedInputTokens: ctx.estimatedInputTokens,
-    requestBody: ctx.forwardedBody,
+    estimatedInputTokens: facts.estimatedInputTokens,
+    requestText: facts.text,
   });
   const streamStarted = performance.now();
   const relay = await relayStream(api, res, upstream, tap, limits ? limits.maxBytes : 0);
@@ -94,13 +107,13 @@ export async function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Prom
   settlement.settle(tap.usage(), answer.model);
   if (relay.agentGone) {
     answer.breaker.release();
-    facts.decisions.push('agent-gone');
+    governor.decisions.push('agent-gone');
     return calls.finish('ClientError', 499);
   }
   if (!relay.completed) {
     // The target broke a stream it had started: that counts against its circuit.
     answer.breaker.failure();
-    facts.decisions.push('stream-broken');
+    governor.decisions.push('stream-broken');
     return calls.finish('ServerError', answer.status);
   }
   if (limits && cacheKey !== undefined && relay.bytes && answer.status === 200) {

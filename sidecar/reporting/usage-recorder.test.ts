@@ -7,7 +7,7 @@ import { latencyBucket, UsageRecorder } from './usage-recorder.js';
 const at = (iso: string) => Date.parse(iso);
 
 describe('UsageRecorder', () => {
-  it('adds requests of one minute, model, target and use case into one entry', () => {
+  it('adds requests of one minute, model, route, target and use case into one entry', () => {
     const recorder = new UsageRecorder();
     recorder.record(requestRecord({ startedAt: at('2025-03-01T10:15:01Z') }));
     recorder.record(
@@ -24,6 +24,7 @@ describe('UsageRecorder', () => {
     assert.deepEqual(entry, {
       minute: '2025-03-01T10:15:00.000Z',
       model: 'gpt-4o',
+      route: 'gpt-4o',
       target: 'openai-eu',
       requests: 2,
       inputTokens: 130,

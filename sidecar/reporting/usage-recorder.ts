@@ -4,10 +4,11 @@ import type { RequestRecord } from '../telemetry/request-record.js';
 const MINUTE_MS = 60_000;
 
 /**
- * Adds finished requests into per-minute usage entries, one per (minute, model, target, use
- * case, currency of the cost — or unpriced), with outcome counts and the fixed latency buckets of the usage report. A request lands in
- * the minute it arrived in, so a late batch still counts in the right budget period. `drain` hands
- * over everything recorded since the last drain; memory is bounded by the minutes between drains.
+ * Adds finished requests into per-minute usage entries, one per (minute, model, route, target, use
+ * case, currency of the cost — or unpriced), with outcome counts and the fixed latency buckets of the
+ * usage report. A request lands in the minute it arrived in, so a late batch still counts in the
+ * right budget period. `drain` hands over everything recorded since the last drain; memory is
+ * bounded by the minutes between drains.
  */
 export class UsageRecorder {
   /** `beforeDrain`: called first by `drain`, to hand over records still held elsewhere. */
@@ -27,12 +28,13 @@ export class UsageRecorder {
     const minute = this.lastMinuteText;
     // Priced and unpriced calls, and costs in different currencies, never share an entry.
     const currency = record.unpriced ? '-' : (record.currency ?? 'USD');
-    const key = `${minute}\u0000${record.model}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}\u0000${currency}`;
+    const key = `${minute}\u0000${record.model}\u0000${record.route ?? ''}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}\u0000${currency}`;
     let entry = this.entries.get(key);
     if (!entry) {
       entry = {
         minute,
         model: record.model,
+        ...(record.route === undefined ? {} : { route: record.route }),
         ...(record.target === undefined ? {} : { target: record.target }),
         ...(record.useCase === undefined ? {} : { useCase: record.useCase }),
         requests: 0,

@@ -31,14 +31,17 @@ export {
   type UpstreamStream,
 } from './upstream-attempt.js';
 
+/** The request body as bytes, per model (targets of one route may each name their own model). */
+export interface RequestBytes {
+  bytes(model: string): Buffer;
+}
+
 export interface RouteRequest {
   api: ApiKind;
   route: EffectiveRoute;
   plan: PlannedTarget[];
-  /** The body to send, model aside (each target gets its planned model). */
-  body: Record<string, unknown>;
-  /** The agent's own bytes, sent unchanged to a target whose model is the body's model. */
-  rawBody: Buffer | undefined;
+  /** The bytes to send a target, for the model planned for it. */
+  body: RequestBytes;
   stream: boolean;
   headers: IncomingHttpHeaders;
   /** When the agent's request arrived (epoch ms): the overall deadline counts from it. */
@@ -135,7 +138,7 @@ export class RouteRunner {
         last = { target: target.name, failure: 'NoCredentials', message: creds.problem };
         continue;
       }
-      const body = this.bodyFor(req, planned.model);
+      const body = req.body.bytes(planned.model);
       const headers = upstreamHeaders(
         req.headers,
         adapter.authHeaders(creds.apiKey),
@@ -220,10 +223,5 @@ export class RouteRunner {
       deadlineExceeded,
       ...(last ? { last } : {}),
     };
-  }
-
-  private bodyFor(req: RouteRequest, model: string): Buffer {
-    if (req.rawBody && req.body['model'] === model) return req.rawBody;
-    return Buffer.from(JSON.stringify(req.body['model'] === model ? req.body : { ...req.body, model }));
   }
 }

@@ -106,7 +106,7 @@ export async function attemptUpstream(
           },
         };
       }
-      const bytes = await exchange.whole();
+      const bytes = exchange.arrived() ?? (await exchange.whole());
       try {
         return {
           ok: true,

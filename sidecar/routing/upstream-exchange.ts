@@ -65,6 +65,15 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
     return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
   }
 
+  /**
+   * The whole body when all of it has already arrived — the usual case for a short JSON answer, whose
+   * head and body come in one read — else undefined (then await `whole()`).
+   */
+  arrived(): Buffer | undefined {
+    if (!this.ended || this.error) return undefined;
+    return this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
+  }
+
   /** The next chunk of the body, or undefined at its end. */
   async next(): Promise<Buffer | undefined> {
     this.streaming = true;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { redactCredentials, redactValue } from './credential-redaction.js';
 import { jsonLineWriter } from './json-line-writer.js';
-import type { RequestRecord } from './request-record.js';
+import { agentLabel, type RequestRecord } from './request-record.js';
 
 const WARN_OUTCOMES = new Set(['ServerError', 'Timeout', 'StaticFallback']);
 
@@ -17,7 +17,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
   if (!logger.isLevelEnabled(warn ? 'warn' : 'info')) return;
   const line: Record<string, unknown> = {
     traceId: redactCredentials(record.traceId),
-    agent: `${record.agent.namespace}/${record.agent.name}`,
+    agent: agentLabel(record.agent),
     policyVersion: record.policyVersion,
     api: record.api,
     requestedModel: redactCredentials(record.requestedModel),

@@ -54,3 +54,15 @@ export interface RequestRecord {
   /** The prompt, only when the policy asks for prompt logging. */
   prompt?: unknown;
 }
+
+const agentLabels = new WeakMap<RequestRecord['agent'], string>();
+
+/** `namespace/name` of the agent, as the log line and the metrics label it (made once per agent object). */
+export function agentLabel(agent: RequestRecord['agent']): string {
+  let label = agentLabels.get(agent);
+  if (label === undefined) {
+    label = `${agent.namespace}/${agent.name}`;
+    agentLabels.set(agent, label);
+  }
+  return label;
+}

@@ -6,7 +6,7 @@ import {
   LabelledCounter,
   LabelledHistogram,
 } from './labelled-series.js';
-import type { RequestRecord } from './request-record.js';
+import { agentLabel, type RequestRecord } from './request-record.js';
 
 /** What `BudgetGate.snapshot()` returns; declared here so telemetry does not import the budget. */
 export interface BudgetSnapshot {
@@ -171,7 +171,7 @@ export class SidecarMetrics {
   }
 
   observe(record: RequestRecord): void {
-    const agent = `${record.agent.namespace}/${record.agent.name}`;
+    const agent = agentLabel(record.agent);
     const route = record.route ?? NONE;
     const target = record.target ?? NONE;
     const estimated = record.usage.estimated ? 'true' : 'false';

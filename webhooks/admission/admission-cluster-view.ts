@@ -1,6 +1,8 @@
 // What the admission handlers may read of the cluster, and nothing more: the webhook server builds
 // it from the operator's shared informers (warm caches), with ConfigMaps read on demand. Handlers
 // stay pure functions of (request, view) and are table-tested with a view built from plain objects.
+import type { AgentApproval } from '../../apis/agent-approval.js';
+import type { ApprovalPolicy } from '../../apis/approval-policy.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import type { ServiceAlias } from '../../apis/service-aliases.js';
@@ -18,6 +20,15 @@ export interface AdmissionClusterView {
   namespaces(): NamespaceFacts[];
   /** A ConfigMap's `data`; undefined when it does not exist. May call the API server. */
   configMapData(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  /** A ConfigMap's `data` and `binaryData` (what an agent version hashes); undefined when it does not exist. */
+  configMapContent(
+    namespace: string,
+    name: string,
+  ): Promise<{ data?: Record<string, string>; binaryData?: Record<string, string> } | undefined>;
+  /** Every ApprovalPolicy (cluster-scoped). */
+  approvalPolicies(): ApprovalPolicy[];
+  /** The AgentApprovals of a namespace. */
+  agentApprovals(namespace: string): AgentApproval[];
   /** Every DataResidencyPolicy (cluster-scoped). */
   residencyPolicies(): DataResidencyPolicy[];
   fallbackRoutes(namespace: string): FallbackRoute[];

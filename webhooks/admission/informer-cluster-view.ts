@@ -1,10 +1,16 @@
 // The AdmissionClusterView the webhook server hands its handlers: Namespaces, DataResidencyPolicies,
-// FallbackRoutes and TokenBudgets from the operator's shared informers (the controllers watch the
+// FallbackRoutes, TokenBudgets, ApprovalPolicies and AgentApprovals from the operator's shared informers (the controllers watch the
 // same resources, so the caches are the same ones, warm on every replica), and ConfigMaps read from
 // the API server on demand — they are many and rarely needed — behind a small cache with a short
 // lifetime, so a burst of pods referencing one ConfigMap costs one GET.
 import { LRUCache } from 'lru-cache';
-import { dataResidencyPolicies, fallbackRoutes, tokenBudgets } from '../../agents/governor-resources.js';
+import {
+  agentApprovals,
+  approvalPolicies,
+  dataResidencyPolicies,
+  fallbackRoutes,
+  tokenBudgets,
+} from '../../agents/governor-resources.js';
 import {
   ALIAS_SLICES_SELECTOR,
   mayBeServiceAlias,
@@ -34,7 +40,7 @@ export interface InformerClusterView extends AdmissionClusterView {
 
 type ConfigMapData = Record<string, string>;
 /** `null`: the ConfigMap does not exist (cached too: a missing optional ConfigMap is common). */
-type Cached = { data: ConfigMapData | null };
+type Cached = { data: ConfigMapData | null; binaryData?: ConfigMapData };
 
 export function informerClusterView(options: InformerClusterViewOptions): InformerClusterView {
   const { informers, client } = options;
@@ -48,6 +54,8 @@ export function informerClusterView(options: InformerClusterViewOptions): Inform
     // watches, so both read one cache.
     services: informers.informer({ resource: services, filter: mayBeServiceAlias }),
     slices: informers.informer({ resource: endpointSlices, labelSelector: ALIAS_SLICES_SELECTOR }),
+    approvalPolicies: informers.informer({ resource: approvalPolicies }),
+    approvals: informers.informer({ resource: agentApprovals }),
   };
   const serviceAlias = serviceLookupOf({
     service: (namespace, name) => caches.services.cache.get({ namespace, name }),
@@ -63,7 +71,11 @@ export function informerClusterView(options: InformerClusterViewOptions): Inform
       const bound = client.withSignal(signal).withSignal(timeout);
       try {
         const configMap = await bound.get(configMaps, { namespace, name });
-        return { data: configMap ? { ...(configMap.data ?? {}) } : null };
+        if (!configMap) return { data: null };
+        return {
+          data: { ...(configMap.data ?? {}) },
+          ...(configMap.binaryData ? { binaryData: { ...configMap.binaryData } } : {}),
+        };
       } catch (err) {
         if (timeout.aborted) {
           throw new Error(`reading ConfigMap ${namespace}/${name} took longer than ${timeoutMs} ms`);
@@ -88,6 +100,13 @@ export function informerClusterView(options: InformerClusterViewOptions): Inform
       const cached = await configMapCache.fetch(JSON.stringify([namespace, name]));
       return cached?.data ?? undefined;
     },
+    async configMapContent(namespace, name) {
+      const cached = await configMapCache.fetch(JSON.stringify([namespace, name]));
+      if (!cached?.data) return undefined;
+      return { data: cached.data, ...(cached.binaryData ? { binaryData: cached.binaryData } : {}) };
+    },
+    approvalPolicies: () => caches.approvalPolicies.cache.list(),
+    agentApprovals: (namespace) => caches.approvals.cache.list(namespace),
     residencyPolicies: () => caches.policies.cache.list(),
     fallbackRoutes: (namespace) => caches.routes.cache.list(namespace),
     tokenBudgets: (namespace) => caches.budgets.cache.list(namespace),

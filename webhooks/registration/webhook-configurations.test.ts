@@ -61,19 +61,47 @@ describe('validatingWebhookConfiguration', () => {
     ]);
   });
 
-  it('exempts the operator’s namespace and kube-system, has no side effects, v1 only, 5 s', () => {
+  it('exempts the operator’s namespace and kube-system, writes nothing on a dry-run, v1 only, 5 s', () => {
     for (const webhook of configuration.webhooks) {
-      assert.deepEqual(webhook.namespaceSelector.matchExpressions, [
-        {
-          key: 'kubernetes.io/metadata.name',
-          operator: 'NotIn',
-          values: ['agent-governor-system', 'kube-system'],
-        },
-      ]);
-      assert.equal(webhook.sideEffects, 'None');
+      assert.deepEqual(webhook.namespaceSelector.matchExpressions[0], {
+        key: 'kubernetes.io/metadata.name',
+        operator: 'NotIn',
+        values: ['agent-governor-system', 'kube-system'],
+      });
+      // Refusals are recorded (status, Events) but never for a dry-run.
+      const recordsRefusals = webhook.name !== 'governor-objects.governor.agents.dev';
+      assert.equal(webhook.sideEffects, recordsRefusals ? 'NoneOnDryRun' : 'None', webhook.name);
       assert.deepEqual(webhook.admissionReviewVersions, ['v1']);
       assert.equal(webhook.timeoutSeconds, 5);
     }
+  });
+});
+
+describe('the approval webhooks', () => {
+  const [, , approvals, gate] = validatingWebhookConfiguration(options).webhooks;
+
+  it('check every AgentApproval, failing closed whatever the failure policy: no sign-off is let in unchecked', () => {
+    assert.equal(approvals?.name, 'approvals.governor.agents.dev');
+    assert.equal(approvals?.failurePolicy, 'Fail');
+    assert.deepEqual(approvals?.rules, [
+      {
+        apiGroups: ['governor.agents.dev'],
+        apiVersions: ['v1alpha1'],
+        resources: ['agentapprovals'],
+        operations: ['CREATE', 'UPDATE'],
+        scope: 'Namespaced',
+      },
+    ]);
+  });
+
+  it('gate agent workloads only in the namespaces an ApprovalPolicy governs, with the configured failure policy', () => {
+    assert.equal(gate?.name, 'approval-gate.governor.agents.dev');
+    assert.equal(gate?.failurePolicy, options.failurePolicy);
+    assert.deepEqual(gate?.namespaceSelector.matchExpressions[1], {
+      key: 'governor.agents.dev/approvals',
+      operator: 'Exists',
+    });
+    assert.equal(gate?.clientConfig.url, 'https://127.0.0.1:9443/validate/approvals');
   });
 });
 

@@ -10,11 +10,22 @@
 //   out) on CREATE; the handler decides on the namespace's or the pod's opt-in. Same failurePolicy as
 //   residency: with Fail an agent pod never starts ungoverned. reinvocationPolicy IfNeeded, so
 //   containers another mutating webhook adds after us still get the SDK environment.
+// - approvals (validating): AgentApprovals in every namespace; failurePolicy Fail always — with the
+//   operator down nobody can approve, but no approval is ever let in unchecked (a forged sign-off is
+//   worse than a late one). Locks out approvals only, never workloads.
+// - approval-gate (validating): agent workloads (Deployments, StatefulSets, Jobs, CronJobs) only in
+//   the namespaces an ApprovalPolicy governs (namespaceSelector on the label the ApprovalPolicy
+//   controller keeps on them), with residency's failurePolicy: a namespace nobody asked to govern is
+//   never locked when the operator is down (docs/adr/0033-approvals-checked-by-groups-at-admission.md).
 // All: the operator's namespace and kube-system exempt (a stopped operator never locks the cluster
-// out of itself), sideEffects None (the handlers never write; dry-run is safe), v1 reviews, 5 s.
+// out of itself), v1 reviews, 5 s. sideEffects: the handlers never write; residency and the approval
+// webhooks hand refusals to recorders (policy status, Events) except for a dry-run — NoneOnDryRun.
+import { APPROVALS_GOVERNED_LABEL } from '../../apis/approval-policy.js';
 import { AGENT_LABEL, GROUP, VERSION } from '../../apis/group-version.js';
 import { INJECT_LABEL } from '../injection/injection-labels.js';
 import {
+  APPROVAL_GATE_WEBHOOK,
+  APPROVALS_WEBHOOK,
   GOVERNOR_OBJECTS_WEBHOOK,
   MUTATING_CONFIGURATION,
   RESIDENCY_WEBHOOK,
@@ -51,6 +62,7 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
     webhooks: [
       {
         ...common(RESIDENCY_WEBHOOK, options),
+        sideEffects: 'NoneOnDryRun',
         failurePolicy: options.failurePolicy,
         rules: [
           rule('', 'v1', ['pods', 'pods/ephemeralcontainers'], CREATE_UPDATE, 'Namespaced'),
@@ -75,6 +87,27 @@ export function validatingWebhookConfiguration(options: WebhookConfigurationOpti
             CREATE_UPDATE,
             '*',
           ),
+        ],
+      },
+      {
+        ...common(APPROVALS_WEBHOOK, options),
+        sideEffects: 'NoneOnDryRun',
+        failurePolicy: 'Fail' as FailurePolicy,
+        rules: [rule(GROUP, VERSION, ['agentapprovals'], CREATE_UPDATE, 'Namespaced')],
+      },
+      {
+        ...common(APPROVAL_GATE_WEBHOOK, options),
+        sideEffects: 'NoneOnDryRun',
+        failurePolicy: options.failurePolicy,
+        namespaceSelector: {
+          matchExpressions: [
+            ...exemptExpressions(options),
+            { key: APPROVALS_GOVERNED_LABEL, operator: 'Exists' },
+          ],
+        },
+        rules: [
+          rule('apps', 'v1', ['deployments', 'statefulsets'], CREATE_UPDATE, 'Namespaced'),
+          rule('batch', 'v1', ['jobs', 'cronjobs'], CREATE_UPDATE, 'Namespaced'),
         ],
       },
     ],
@@ -114,12 +147,12 @@ function common(webhook: WebhookName, options: WebhookConfigurationOptions) {
       url: `${options.baseUrl.replace(/\/+$/, '')}${webhook.path}`,
       ...(options.caBundle ? { caBundle: Buffer.from(options.caBundle).toString('base64') } : {}),
     },
-    namespaceSelector: {
-      matchExpressions: [
-        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...options.exemptNamespaces] },
-      ],
-    },
+    namespaceSelector: { matchExpressions: exemptExpressions(options) },
   };
+}
+
+function exemptExpressions(options: WebhookConfigurationOptions) {
+  return [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...options.exemptNamespaces] }];
 }
 
 function rule(

@@ -31,3 +31,10 @@ export const WEBHOOK_CONTAINER_PORT = 9443;
 export function webhookServiceNames(namespace: string, service = WEBHOOK_SERVICE): string[] {
   return [`${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
 }
+
+/** Who may approve (AgentApprovals, every namespace) and whether a version is approved (agent workloads, governed namespaces). */
+export const APPROVALS_WEBHOOK: WebhookName = { name: `approvals.${GROUP}`, path: '/validate/approvals' };
+export const APPROVAL_GATE_WEBHOOK: WebhookName = {
+  name: `approval-gate.${GROUP}`,
+  path: '/validate/approvals',
+};

@@ -8,14 +8,16 @@
 // an Enforce finding an UPDATE already had) asks, through `onAuditFinding`, for an audit of the
 // policies concerned, so that the DataResidencyPolicy controller lists it in their status within
 // seconds (controllers/data-residency/residency-audit-requests.ts). Not for a dry-run: nothing is stored.
+import type { ResidencyRefusal } from '../../apis/data-residency-policy.js';
+import { AGENT_LABEL } from '../../apis/group-version.js';
 import { type PodSpecLike, referencedConfigMaps } from '../../apis/pod-destinations.js';
 import { operatorMount } from '../../residency/operator-mounts.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import type { AdmissionHandler, AdmissionRequest, AdmissionVerdict } from '../admission/admission-review.js';
 import { RESIDENCY_WEBHOOK } from '../registration/webhook-names.js';
-import { admittedWorkload, isResidencyKind } from './admitted-workload.js';
+import { type AdmittedWorkload, admittedWorkload, isResidencyKind } from './admitted-workload.js';
 import { namespaceResidencies } from './namespace-residency.js';
-import { findingKey, residencyFindings } from './residency-findings.js';
+import { findingKey, type ResidencyFinding, residencyFindings } from './residency-findings.js';
 import { residencyVerdict } from './residency-verdict.js';
 
 const ALLOWED: AdmissionVerdict = { allowed: true };
@@ -29,6 +31,18 @@ export interface ResidencyHandlerOptions {
    * Warn or Audit policy objecting too is not named). Must not throw or block.
    */
   onAuditFinding?: (policy: string) => void;
+  /**
+   * A workload was refused (not a dry-run): the Enforce findings that refused it, each naming its
+   * policy, so the refusal can be recorded where people look (residency-refusal-recorder.ts). Must
+   * not throw or block.
+   */
+  onRefusal?: (refusals: RefusedDestination[]) => void;
+}
+
+/** One destination admission refused, with what a record of the refusal needs. */
+export interface RefusedDestination {
+  policy: string;
+  refusal: ResidencyRefusal;
 }
 
 export function residencyValidationHandler(
@@ -99,6 +113,9 @@ export function residencyValidationHandler(
         preexisting = new Set(before.map(findingKey));
       }
       const verdict = residencyVerdict({ workload, findings, preexisting, policies: judged.policies });
+      if (!verdict.allowed && request.dryRun !== true && options.onRefusal) {
+        options.onRefusal(refusedDestinations(request, workload, findings, preexisting));
+      }
       if (verdict.allowed && request.dryRun !== true && options.onAuditFinding) {
         const named = new Set(findings.map((f) => f.policy));
         for (const policy of judged.policies) {
@@ -126,6 +143,36 @@ async function readConfigMaps(
   if (names.length === 0) return {};
   const data = await Promise.all(names.map((name) => view.configMapData(namespace, name)));
   return Object.fromEntries(names.map((name, i) => [name, data[i]]));
+}
+
+/** The Enforce findings that refused the workload (the ones residencyVerdict denies on), as records. */
+function refusedDestinations(
+  request: AdmissionRequest,
+  workload: AdmittedWorkload,
+  findings: readonly ResidencyFinding[],
+  preexisting: ReadonlySet<string>,
+): RefusedDestination[] {
+  const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const agent = workload.labels[AGENT_LABEL];
+  return findings
+    .filter((f) => f.mode === 'Enforce' && !preexisting.has(findingKey(f)))
+    .map((f) => ({
+      policy: f.policy,
+      refusal: {
+        time,
+        namespace: workload.namespace,
+        kind: workload.kind,
+        name: workload.name,
+        ...(agent ? { agent } : {}),
+        ...(request.userInfo?.username ? { user: request.userInfo.username } : {}),
+        ...(f.container !== undefined ? { container: f.container } : {}),
+        source: f.source,
+        endpoint: f.endpoint,
+        host: f.host,
+        ...(f.region !== undefined ? { region: f.region } : {}),
+        ...(f.jurisdiction !== undefined ? { jurisdiction: f.jurisdiction } : {}),
+      },
+    }));
 }
 
 function namespaceOf(object: unknown): string | undefined {

@@ -4,7 +4,7 @@
 // a serving certificate is at hand, the server listens, then the API server is told (caBundle or
 // whole configurations). A rotation swaps the certificate in place and republishes the bundle.
 import { isIP } from 'node:net';
-import type { OperatorService } from '../../runtime/manager/operator-service.js';
+import type { OperatorService, ServiceContext } from '../../runtime/manager/operator-service.js';
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import type { AdmissionHandler } from '../admission/admission-review.js';
 import { informerClusterView } from '../admission/informer-cluster-view.js';
@@ -47,8 +47,11 @@ export interface AdmissionWebhookServiceOptions {
       };
   /** The in-cluster Service, whose names the self-signed certificate carries; default agent-governor-webhook. */
   serviceName?: string;
-  /** The handlers to serve, given the view of the cluster they may read. */
-  handlers: (view: AdmissionClusterView) => AdmissionHandler[];
+  /**
+   * The handlers to serve, given the view of the cluster they may read and the service's context
+   * (for recording refusals in the background: handlers themselves never write).
+   */
+  handlers: (view: AdmissionClusterView, context: ServiceContext) => AdmissionHandler[];
   /** Once the server listens (its URL, for the start-up line and tests). */
   onListening?: (server: AdmissionServer) => void;
   /** How long shutdown lets reviews in flight finish; default 5 s. */
@@ -62,7 +65,7 @@ export function admissionWebhookService(options: AdmissionWebhookServiceOptions)
     async run(context) {
       const { client, informers, log, namespace, signal } = context;
       const view = informerClusterView({ informers, client, exemptNamespaces: [namespace, 'kube-system'] });
-      const handlers = options.handlers(view);
+      const handlers = options.handlers(view, context);
       let onRotation: () => void = () => {};
       const tls = tlsSource(options, context.namespace, {
         client,

@@ -4,6 +4,8 @@
 // them (mode Enforce, unknownEndpoints Deny, …); a manifest the schema refuses throws, naming it.
 
 import type { z } from 'zod';
+import { type AgentApproval, agentApproval } from '../../apis/agent-approval.js';
+import { type ApprovalPolicy, approvalPolicy } from '../../apis/approval-policy.js';
 import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
 import { type TokenBudget, tokenBudget } from '../../apis/token-budget.js';
@@ -33,6 +35,8 @@ export interface ClusterObjects {
   services?: readonly ServiceObject[];
   /** EndpointSlice manifests, with their namespace (those a selector makes are left out, as the informer does). */
   endpointSlices?: readonly EndpointSliceObject[];
+  approvalPolicies?: readonly unknown[];
+  agentApprovals?: readonly unknown[];
   /** Default: agent-governor-system and kube-system. */
   exemptNamespaces?: readonly string[];
 }
@@ -57,6 +61,12 @@ export function inMemoryClusterView(objects: ClusterObjects = {}): InMemoryClust
   const budgets = (objects.tokenBudgets ?? []).map(
     (m) => parsed(tokenBudget, m, 'TokenBudget') as TokenBudget,
   );
+  const approvalPolicyList = (objects.approvalPolicies ?? []).map(
+    (m) => parsed(approvalPolicy, m, 'ApprovalPolicy') as ApprovalPolicy,
+  );
+  const approvals = (objects.agentApprovals ?? []).map(
+    (m) => parsed(agentApproval, m, 'AgentApproval') as AgentApproval,
+  );
   const configMaps = new Map(
     (objects.configMaps ?? []).map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c.data ?? {}]),
   );
@@ -78,6 +88,13 @@ export function inMemoryClusterView(objects: ClusterObjects = {}): InMemoryClust
       const data = configMaps.get(`${namespace}/${name}`);
       return data === undefined ? undefined : { ...data };
     },
+    async configMapContent(namespace, name) {
+      configMapReads.push(`${namespace}/${name}`);
+      const data = configMaps.get(`${namespace}/${name}`);
+      return data === undefined ? undefined : { data: { ...data } };
+    },
+    approvalPolicies: () => approvalPolicyList,
+    agentApprovals: (namespace) => approvals.filter((a) => a.metadata?.namespace === namespace),
     residencyPolicies: () => policies,
     fallbackRoutes: (namespace) => routes.filter((r) => r.metadata?.namespace === namespace),
     tokenBudgets: (namespace) => budgets.filter((b) => b.metadata?.namespace === namespace),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callContext } from './trace-context.js';
+import { callContext } from './call-context.js';
 
 describe('callContext', () => {
   it('takes the trace id from traceparent first', () => {

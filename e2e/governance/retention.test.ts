@@ -109,13 +109,19 @@ describe('retention enforced by the operator', { timeout: 300_000 }, () => {
       const s = (await client.get(retentionPolicies, { name: 'default' }))?.status;
       return s?.settings?.find((x) => x.data === 'usageHistory')?.removed ? s : undefined;
     });
+    // The operator governs the whole shared cluster: other suites' ledgers may hold old buckets too,
+    // so the counts are at least this suite's one.
+    const removed = (data: string) => status.settings?.find((s) => s.data === data);
+    assert.equal(removed('usageHistory')?.limit, '5d');
+    assert.ok((removed('usageHistory')?.removed ?? 0) >= 1, JSON.stringify(status.settings));
     assert.deepEqual(
-      status.settings?.map((s) => [s.data, s.limit, s.removed]),
+      status.settings?.map((s) => [s.data, s.limit]),
       [
-        ['usageHistory', '5d', 1],
-        ['responseCache', '1m', 0],
+        ['usageHistory', '5d'],
+        ['responseCache', '1m'],
       ],
     );
+    assert.equal(removed('responseCache')?.removed, 0);
     assert.equal(status.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
     const enforced = await eventually('a RetentionEnforced Event', async () => {
       const list = await client.list(events, { namespace: 'default' });
@@ -123,9 +129,9 @@ describe('retention enforced by the operator', { timeout: 300_000 }, () => {
     });
     assert.match(
       enforced.note ?? '',
-      /removed 1 bucket\(s\), period\(s\) and observed target\(s\) older than 5 days/,
+      /removed [1-9]\d* bucket\(s\), period\(s\) and observed target\(s\) older than 5 days/,
     );
     const metrics = await (await fetch(`${operator.metricsUrl}/metrics`)).text();
-    assert.match(metrics, /governor_retention_removed_total\{data="usageHistory"\} 1/);
+    assert.match(metrics, /governor_retention_removed_total\{data="usageHistory"\} [1-9]/);
   });
 });

@@ -316,6 +316,26 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
     }
   });
 
+  it('lets people read every governor kind through the built-in view role, and edit the namespaced ones', () => {
+    const plural = (f: string) =>
+      (parse(readFileSync(join(REPO_ROOT, 'crds', f), 'utf8')) as Manifest)['spec'].names.plural as string;
+    const kinds = readdirSync(join(REPO_ROOT, 'crds'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map(plural);
+    const granted = (name: string) =>
+      new Set(
+        (findObject(defaults, 'ClusterRole', name)['rules'] as Manifest[]).flatMap(
+          (r) => r['resources'] as string[],
+        ),
+      );
+    const view = granted('agent-governor-view');
+    for (const kind of kinds) assert.ok(view.has(kind), `view role: ${kind} is missing`);
+    const edit = granted('agent-governor-edit');
+    for (const kind of ['tokenbudgets', 'agentslos', 'fallbackroutes', 'agentapprovals'])
+      assert.ok(edit.has(kind), `edit role: ${kind} is missing`);
+    assert.ok(!edit.has('agentusageledgers'), "the ledgers stay the operator's");
+  });
+
   it('keeps optional parts off by default and renders them when asked', async () => {
     const optional = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'ConfigMap', 'Certificate', 'Issuer'];
     assert.deepEqual(

@@ -5,6 +5,7 @@ import { agentSLOController } from '../controllers/agent-slo/agent-slo-controlle
 import { approvalPolicyController } from '../controllers/approval-policy/approval-policy-controller.js';
 import { dataResidencyControllerWith } from '../controllers/data-residency/data-residency-controller.js';
 import { ResidencyAuditRequests } from '../controllers/data-residency/residency-audit-requests.js';
+import { residencyScopeController } from '../controllers/data-residency/residency-scope-controller.js';
 import { fallbackRouteController } from '../controllers/fallback-route/fallback-route-controller.js';
 import { modelCatalogController } from '../controllers/model-catalog/model-catalog-controller.js';
 import { policyCompilerController } from '../controllers/policy-compiler/policy-compiler-controller.js';
@@ -38,6 +39,7 @@ export const registeredControllers: ControllerFactory[] = [
   policyCompilerController({ store: policyStore }),
   fallbackRouteController,
   dataResidencyControllerWith({ auditRequests: residencyAuditRequests }),
+  residencyScopeController,
   modelCatalogController,
   approvalPolicyController,
   retentionController,

@@ -1,7 +1,9 @@
 // What a stopped operator means for admission, through the real API server: the webhook
-// configurations stay (out of cluster, by default) and their failurePolicy decides — Fail refuses
-// workloads in every namespace that is not exempt, while the operator's own namespace and kube-system
-// keep working and the governor objects (Ignore) stay editable; a restart takes over with the same CA;
+// configurations stay (out of cluster, by default) and their failurePolicy decides where they match —
+// an agent pod that opted in to injection is refused (it must not start without its sidecar), while a
+// namespace under no Enforce residency policy admits workloads (residency-scope.test.ts shows the
+// namespaces that do fail closed), the operator's own namespace and kube-system keep working and the
+// governor objects (Ignore) stay editable; a restart takes over with the same CA;
 // `--webhook-failure-policy Ignore` admits while away; `--webhook-cleanup-on-exit` removes them.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -39,6 +41,7 @@ describe('admission while the operator is stopped (real API server)', { timeout:
   let operator: AdmissionOperator | undefined;
   const operatorNamespace = uniqueName('adm-stop-op');
   const workloads = uniqueName('adm-stop');
+  const plain = uniqueName('adm-stop-plain');
 
   const create = (manifest: unknown, namespace: string, dryRun = false) =>
     cluster.kubectl(['create', ...(dryRun ? ['--dry-run=server'] : []), '-n', namespace, '-f', '-'], {
@@ -79,26 +82,39 @@ describe('admission while the operator is stopped (real API server)', { timeout:
     ({ client, close } = adminClient(cluster));
     await createNamespace(client, operatorNamespace);
     await createNamespace(client, workloads, { [INJECT]: 'true' });
+    await createNamespace(client, plain);
   });
 
   after(async () => {
     await operator?.process.stop();
-    if (client) await cleanUpAdmission(client, { namespaces: [operatorNamespace, workloads] });
+    if (client) await cleanUpAdmission(client, { namespaces: [operatorNamespace, workloads, plain] });
     await close?.();
   });
 
-  it('keeps its configurations after a stop: failurePolicy Fail refuses workloads outside the exempt namespaces', async () => {
+  it('keeps its configurations after a stop: Fail blocks only what opted in, not workloads it does not govern', async () => {
     await start();
     const bundle = await caBundle();
     assert.ok(bundle, 'no caBundle registered');
     await stop();
     assert.ok(await webhooksRegistered(client), 'the configurations were removed on stop');
 
-    const refused = await create(pod('web'), workloads);
-    assert.notEqual(refused.code, 0, 'a pod was admitted with no webhook answering');
-    assert.match(refused.stderr, /failed calling webhook "residency\.governor\.agents\.dev"/);
+    // No Enforce residency policy selects these namespaces: their workloads are admitted.
+    const web = await create(pod('web'), workloads);
+    assert.equal(web.code, 0, `a namespace no Enforce policy governs was blocked:\n${web.stderr}`);
+    const deployment = await cluster.kubectl(
+      ['create', 'deployment', 'shop', '--image=registry.example/shop:1', '-n', plain],
+      {},
+    );
+    assert.equal(deployment.code, 0, deployment.stderr);
+    // An agent pod that did not opt in to injection is never sent to the injector.
+    const notOptedIn = await create(pod('agent', { 'governor.agents.dev/agent': 'a' }), plain);
+    assert.equal(notOptedIn.code, 0, notOptedIn.stderr);
+    // One that did (its namespace, or its own label) waits for the operator: never ungoverned.
     const agent = await create(pod('agent', { 'governor.agents.dev/agent': 'a' }), workloads);
+    assert.notEqual(agent.code, 0, 'an opted-in agent pod started without its sidecar');
     assert.match(agent.stderr, /failed calling webhook "sidecar-injection\.governor\.agents\.dev"/);
+    const byPod = await create(pod('agent-2', { 'governor.agents.dev/agent': 'a', [INJECT]: 'true' }), plain);
+    assert.match(byPod.stderr, /failed calling webhook "sidecar-injection-pod\.governor\.agents\.dev"/);
 
     // The operator's own namespace and kube-system are never sent to the webhooks.
     const own = await create(pod('own'), operatorNamespace);
@@ -125,7 +141,7 @@ describe('admission while the operator is stopped (real API server)', { timeout:
     // Started again, it serves with the CA it kept in its Secret: the registered bundle is unchanged.
     await start();
     assert.equal(await caBundle(), bundle);
-    const admitted = await create(pod('web'), workloads);
+    const admitted = await create(pod('agent-3', { 'governor.agents.dev/agent': 'a' }), workloads);
     assert.equal(admitted.code, 0, admitted.stderr);
     await stop();
   });
@@ -133,7 +149,8 @@ describe('admission while the operator is stopped (real API server)', { timeout:
   it('admits while away with --webhook-failure-policy Ignore', async () => {
     await start(['--webhook-failure-policy', 'Ignore']);
     await stop();
-    const admitted = await create(pod('ignored'), workloads);
+    // Even an opted-in agent pod: it starts, without its sidecar.
+    const admitted = await create(pod('ignored', { 'governor.agents.dev/agent': 'a' }), workloads);
     assert.equal(admitted.code, 0, admitted.stderr);
   });
 
@@ -142,7 +159,7 @@ describe('admission while the operator is stopped (real API server)', { timeout:
     assert.ok(await webhooksRegistered(client));
     await stop();
     assert.equal(await webhooksRegistered(client), false);
-    const admitted = await create(pod('after-cleanup'), workloads);
+    const admitted = await create(pod('after-cleanup', { 'governor.agents.dev/agent': 'a' }), workloads);
     assert.equal(admitted.code, 0, admitted.stderr);
   });
 });

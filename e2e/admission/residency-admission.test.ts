@@ -34,7 +34,8 @@ import {
 } from './admission-operator.js';
 
 const POLICY_PREFIX = 'residency-case-';
-const DENIED_BY = 'admission webhook "residency.governor.agents.dev" denied the request';
+// Before the operator labels a namespace newly under an Enforce policy, the fail-open entry judges it alike.
+const DENIED_BY = 'admission webhook "residency(-fail-open)?\\.governor\\.agents\\.dev" denied the request';
 const EXEMPT: Record<string, (operator: AdmissionOperator) => string> = {
   [DEFAULT_EXEMPT_NAMESPACES[0]]: (operator) => operator.namespace,
   'kube-system': () => 'kube-system',
@@ -322,7 +323,7 @@ function matches(row: ResidencyCase, result: KubectlResult): boolean {
   const warned = /^Warning: /m.test(result.stderr);
   switch (row.expect) {
     case 'denied':
-      return result.code !== 0 && result.stderr.includes(DENIED_BY);
+      return result.code !== 0 && new RegExp(DENIED_BY).test(result.stderr);
     case 'warned':
       return result.code === 0 && warned;
     case 'allowed':

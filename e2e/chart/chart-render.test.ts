@@ -28,7 +28,9 @@ import {
   APPROVALS_WEBHOOK,
   GOVERNOR_OBJECTS_WEBHOOK,
   MUTATING_CONFIGURATION,
+  RESIDENCY_FAIL_OPEN_WEBHOOK,
   RESIDENCY_WEBHOOK,
+  SIDECAR_INJECTION_POD_WEBHOOK,
   SIDECAR_INJECTION_WEBHOOK,
   VALIDATING_CONFIGURATION,
   WEBHOOK_CONTAINER_PORT,
@@ -210,10 +212,12 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
     const paths: Record<string, string> = Object.fromEntries(
       [
         RESIDENCY_WEBHOOK,
+        RESIDENCY_FAIL_OPEN_WEBHOOK,
         GOVERNOR_OBJECTS_WEBHOOK,
         APPROVALS_WEBHOOK,
         APPROVAL_GATE_WEBHOOK,
         SIDECAR_INJECTION_WEBHOOK,
+        SIDECAR_INJECTION_POD_WEBHOOK,
       ].map((w) => [w.name, w.path]),
     );
     for (const expected of own) {
@@ -245,7 +249,9 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
       .flatMap((o) => o['webhooks'].map((w: Manifest) => w.clientConfig));
     assert.deepEqual(urls, [
       { url: `https://127.0.0.1:9443${SIDECAR_INJECTION_WEBHOOK.path}` },
+      { url: `https://127.0.0.1:9443${SIDECAR_INJECTION_POD_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${RESIDENCY_WEBHOOK.path}` },
+      { url: `https://127.0.0.1:9443${RESIDENCY_FAIL_OPEN_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${GOVERNOR_OBJECTS_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${APPROVALS_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${APPROVAL_GATE_WEBHOOK.path}` },

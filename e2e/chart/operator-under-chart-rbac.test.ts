@@ -189,7 +189,10 @@ describe('the operator under the chart’s RBAC', { timeout: 300_000 }, () => {
       const result = await cluster.kubectl(['create', '--dry-run=server', '-f', '-'], { input: manifest });
       return result.code !== 0 ? result.stderr : undefined;
     });
-    assert.match(refusal, /admission webhook "residency\.governor\.agents\.dev" denied the request/);
+    assert.match(
+      refusal,
+      /admission webhook "residency(-fail-open)?\.governor\.agents\.dev" denied the request/,
+    );
     assert.match(refusal, /agent/);
     assert.match(refusal, /api\.openai\.com/);
     assert.match(refusal, new RegExp(policyName));

@@ -138,7 +138,7 @@ describe('agent-governor demo', () => {
     assert.match(told('outage'), /answered by azure-sweden .*circuit openai-eu Open/);
     assert.match(
       told('residency'),
-      /refused: webhook residency\.governor\.agents\.dev: .*api\.openai\.com.*demo-eu-only/,
+      /refused: webhook residency(-fail-open)?\.governor\.agents\.dev: .*api\.openai\.com.*demo-eu-only/,
     );
     assert.match(
       told('dataflow map'),

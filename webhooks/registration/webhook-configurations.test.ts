@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { LabelSelector } from '../../apis/label-selector.js';
+import { matchesSelector } from '../../apis/label-selector-match.js';
 import { caBundlePatch } from './ca-bundle-patch.js';
 import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from './webhook-configurations.js';
 
@@ -12,7 +14,7 @@ const options = {
 
 describe('validatingWebhookConfiguration', () => {
   const configuration = validatingWebhookConfiguration(options);
-  const [residency, objects] = configuration.webhooks;
+  const [residency, failOpen, objects] = configuration.webhooks;
 
   it('has the names the chart uses, pointing at this process', () => {
     assert.equal(configuration.metadata.name, 'agent-governor-validating');
@@ -21,6 +23,9 @@ describe('validatingWebhookConfiguration', () => {
     assert.equal(objects?.name, 'governor-objects.governor.agents.dev');
     assert.equal(objects?.clientConfig.url, 'https://127.0.0.1:9443/validate/governor-objects');
     assert.equal(residency?.clientConfig.caBundle, Buffer.from(options.caBundle).toString('base64'));
+    assert.equal(failOpen?.name, 'residency-fail-open.governor.agents.dev');
+    assert.equal(failOpen?.clientConfig.url, 'https://127.0.0.1:9443/validate/residency');
+    assert.deepEqual(failOpen?.rules, residency?.rules);
   });
 
   it('judges pods, ephemeral containers and every pod template on CREATE and UPDATE', () => {
@@ -40,8 +45,9 @@ describe('validatingWebhookConfiguration', () => {
     for (const rule of residency?.rules ?? []) assert.deepEqual(rule.operations, ['CREATE', 'UPDATE']);
   });
 
-  it('fails closed for residency as configured, open for the governor objects', () => {
+  it('fails closed for residency in enforced namespaces as configured, open elsewhere and for the governor objects', () => {
     assert.equal(residency?.failurePolicy, 'Fail');
+    assert.equal(failOpen?.failurePolicy, 'Ignore');
     assert.equal(objects?.failurePolicy, 'Ignore');
     assert.equal(
       validatingWebhookConfiguration({ ...options, failurePolicy: 'Ignore' }).webhooks[0]?.failurePolicy,
@@ -77,8 +83,91 @@ describe('validatingWebhookConfiguration', () => {
   });
 });
 
+describe('which webhooks the API server calls for a namespace or pod, and what a stopped operator means there', () => {
+  const validating = validatingWebhookConfiguration(options).webhooks;
+  const mutating = mutatingWebhookConfiguration(options).webhooks;
+  type Hook = (typeof validating)[number] | (typeof mutating)[number];
+  const called = (hooks: readonly Hook[], namespace: Record<string, string>, pod: Record<string, string>) =>
+    hooks
+      .filter(
+        (h) =>
+          matchesSelector(h.namespaceSelector as LabelSelector, namespace) &&
+          matchesSelector(('objectSelector' in h ? h.objectSelector : {}) as LabelSelector, pod),
+      )
+      .map((h) => `${h.name.split('.')[0]} ${h.failurePolicy}`);
+  const ns = (name: string, labels: Record<string, string> = {}) => ({
+    'kubernetes.io/metadata.name': name,
+    ...labels,
+  });
+  const residencyTable: Array<[string, Record<string, string>, string[]]> = [
+    ['under an Enforce policy', ns('a', { 'governor.agents.dev/residency': 'enforce' }), ['residency Fail']],
+    [
+      'under Warn / Audit policies only',
+      ns('b', { 'governor.agents.dev/residency': 'observe' }),
+      ['residency-fail-open Ignore'],
+    ],
+    ['under no policy (or before its label lands)', ns('c'), ['residency-fail-open Ignore']],
+    [
+      "the operator's namespace",
+      ns('agent-governor-system', { 'governor.agents.dev/residency': 'enforce' }),
+      [],
+    ],
+    ['kube-system', ns('kube-system'), []],
+  ];
+  for (const [what, namespace, expected] of residencyTable) {
+    it(`residency, a namespace ${what}: ${expected.join(', ') || 'none'}`, () => {
+      const residencyHooks = validating.filter((h) => h.name.startsWith('residency'));
+      assert.deepEqual(called(residencyHooks, namespace, { app: 'web' }), expected);
+    });
+  }
+  const injectionTable: Array<[string, Record<string, string>, Record<string, string>, string[]]> = [
+    [
+      'an agent pod in an opted-in namespace',
+      ns('a', { 'governor.agents.dev/inject': 'true' }),
+      { 'governor.agents.dev/agent': 'x' },
+      ['sidecar-injection Fail'],
+    ],
+    [
+      'an agent pod opting out in an opted-in namespace',
+      ns('a', { 'governor.agents.dev/inject': 'true' }),
+      { 'governor.agents.dev/agent': 'x', 'governor.agents.dev/inject': 'false' },
+      [],
+    ],
+    [
+      'an agent pod opting in itself',
+      ns('b'),
+      { 'governor.agents.dev/agent': 'x', 'governor.agents.dev/inject': 'true' },
+      ['sidecar-injection-pod Fail'],
+    ],
+    [
+      'an agent pod opting in itself in an opted-in namespace: called once',
+      ns('a', { 'governor.agents.dev/inject': 'true' }),
+      { 'governor.agents.dev/agent': 'x', 'governor.agents.dev/inject': 'true' },
+      ['sidecar-injection Fail'],
+    ],
+    ['an agent pod that did not opt in', ns('b'), { 'governor.agents.dev/agent': 'x' }, []],
+    [
+      'a pod of no agent in an opted-in namespace',
+      ns('a', { 'governor.agents.dev/inject': 'true' }),
+      { app: 'web' },
+      [],
+    ],
+    [
+      "an opted-in agent pod in the operator's namespace",
+      ns('agent-governor-system', { 'governor.agents.dev/inject': 'true' }),
+      { 'governor.agents.dev/agent': 'x', 'governor.agents.dev/inject': 'true' },
+      [],
+    ],
+  ];
+  for (const [what, namespace, pod, expected] of injectionTable) {
+    it(`injection, ${what}: ${expected.join(', ') || 'none'}`, () => {
+      assert.deepEqual(called(mutating, namespace, pod), expected);
+    });
+  }
+});
+
 describe('the approval webhooks', () => {
-  const [, , approvals, gate] = validatingWebhookConfiguration(options).webhooks;
+  const [, , , approvals, gate] = validatingWebhookConfiguration(options).webhooks;
 
   it('check every AgentApproval, failing closed whatever the failure policy: no sign-off is let in unchecked', () => {
     assert.equal(approvals?.name, 'approvals.governor.agents.dev');
@@ -109,7 +198,7 @@ describe('mutatingWebhookConfiguration', () => {
   const configuration = mutatingWebhookConfiguration(options);
   const [injection] = configuration.webhooks;
 
-  it('injects into agent pods on CREATE, reinvoked when a later webhook adds containers', () => {
+  it('injects into opted-in agent pods on CREATE, reinvoked when a later webhook adds containers', () => {
     assert.equal(configuration.metadata.name, 'agent-governor-sidecar-injector');
     assert.equal(injection?.name, 'sidecar-injection.governor.agents.dev');
     assert.equal(injection?.clientConfig.url, 'https://127.0.0.1:9443/mutate/sidecar-injection');
@@ -128,6 +217,12 @@ describe('mutatingWebhookConfiguration', () => {
       { key: 'governor.agents.dev/agent', operator: 'Exists' },
       { key: 'governor.agents.dev/inject', operator: 'NotIn', values: ['false'] },
     ]);
+    const [, byPod] = configuration.webhooks;
+    assert.equal(byPod?.name, 'sidecar-injection-pod.governor.agents.dev');
+    assert.equal(byPod?.clientConfig.url, 'https://127.0.0.1:9443/mutate/sidecar-injection');
+    assert.deepEqual(byPod?.rules, injection?.rules);
+    assert.equal(byPod?.reinvocationPolicy, 'IfNeeded');
+    assert.equal(byPod?.failurePolicy, 'Fail');
   });
 
   it('leaves caBundle out when there is none to publish', () => {

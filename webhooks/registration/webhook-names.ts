@@ -11,13 +11,25 @@ export interface WebhookName {
   path: string;
 }
 
+/** Residency in the namespaces under an Enforce policy (the residency label `enforce`): fails closed. */
 export const RESIDENCY_WEBHOOK: WebhookName = { name: `residency.${GROUP}`, path: '/validate/residency' };
+/** Residency everywhere else (Warn / Audit policies, no label yet): never blocks when nobody answers. */
+export const RESIDENCY_FAIL_OPEN_WEBHOOK: WebhookName = {
+  name: `residency-fail-open.${GROUP}`,
+  path: '/validate/residency',
+};
 export const GOVERNOR_OBJECTS_WEBHOOK: WebhookName = {
   name: `governor-objects.${GROUP}`,
   path: '/validate/governor-objects',
 };
+/** Agent pods of namespaces that opt in (namespace label `inject: "true"`). */
 export const SIDECAR_INJECTION_WEBHOOK: WebhookName = {
   name: `sidecar-injection.${GROUP}`,
+  path: '/mutate/sidecar-injection',
+};
+/** Agent pods that opt in themselves (pod label `inject: "true"`) in the other namespaces. */
+export const SIDECAR_INJECTION_POD_WEBHOOK: WebhookName = {
+  name: `sidecar-injection-pod.${GROUP}`,
   path: '/mutate/sidecar-injection',
 };
 

@@ -19,6 +19,9 @@ import { operatorCommandLine } from './operator-command-line.js';
 import { agentToken, servicesEnv } from './services-fixture.js';
 import type { TestCluster } from './test-cluster.js';
 
+/** The ServiceAccount the agents run as and whose token the sidecars present. */
+export const AGENT_SERVICE_ACCOUNT = 'agent';
+
 export interface GovernedAgents {
   cluster: TestCluster;
   client: KubeClient;
@@ -41,7 +44,7 @@ export async function governedAgents(prefix: string): Promise<GovernedAgents> {
   const operatorNamespace = uniqueNamespace(`${prefix}-op`);
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, await agentToken(env.cluster, namespace, 'agent'));
+  writeFileSync(tokenFile, await agentToken(env.cluster, namespace, AGENT_SERVICE_ACCOUNT));
   await env.client.create(namespaces, { metadata: { name: operatorNamespace } });
   return {
     cluster: env.cluster,
@@ -114,15 +117,25 @@ export function teamBudget(
 
 /**
  * The marketing team: `writer` (non-critical, 2 replicas), `support` (critical, 3 replicas) and the
- * `digest` CronJob, all labelled team=marketing.
+ * `digest` CronJob, all labelled team=marketing, running as ServiceAccount `agent` (whose token the
+ * sidecars present: the services bind each agent to the ServiceAccounts its workloads run as).
  */
 export async function createMarketingAgents(client: KubeClient, namespace: string): Promise<void> {
   await createWorkloads(client, {
     deployments: [
-      agentDeployment(namespace, 'writer', { replicas: 2, labels: { team: 'marketing' } }),
-      agentDeployment(namespace, 'support', { replicas: 3, labels: { team: 'marketing' }, critical: true }),
+      agentDeployment(namespace, 'writer', {
+        replicas: 2,
+        labels: { team: 'marketing' },
+        serviceAccountName: AGENT_SERVICE_ACCOUNT,
+      }),
+      agentDeployment(namespace, 'support', {
+        replicas: 3,
+        labels: { team: 'marketing' },
+        critical: true,
+        serviceAccountName: AGENT_SERVICE_ACCOUNT,
+      }),
     ],
-    cronJobs: [agentCronJob(namespace, 'digest', { team: 'marketing' })],
+    cronJobs: [agentCronJob(namespace, 'digest', { team: 'marketing' }, AGENT_SERVICE_ACCOUNT)],
   });
 }
 

@@ -244,7 +244,11 @@ describe('the operator under the chart’s RBAC', { timeout: 300_000 }, () => {
   it('injects the sidecar into the pods of agents (mutating webhook)', async () => {
     await createWorkloads(client, {
       deployments: [
-        agentDeployment(agentsNs, 'writer', { replicas: 2, labels: { team: 'marketing' } }),
+        agentDeployment(agentsNs, 'writer', {
+          replicas: 2,
+          labels: { team: 'marketing' },
+          serviceAccountName: 'agent',
+        }),
         agentDeployment(agentsNs, 'support', { replicas: 1, labels: { team: 'marketing' }, critical: true }),
       ],
       cronJobs: [agentCronJob(agentsNs, 'digest', { team: 'marketing' })],

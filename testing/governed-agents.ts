@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fallbackRoutes, tokenBudgets } from '../agents/governor-resources.js';
 import { policyInConfigMap } from '../agents/policy-config-map.js';
+import { SERVICES_CA_CONFIG_MAP, SERVICES_CA_KEY } from '../agents/services-ca-config-map.js';
 import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { type FallbackRoute, fallbackRouteSpec } from '../apis/fallback-route.js';
 import { type TokenBudget, tokenBudgetSpec } from '../apis/token-budget.js';
@@ -203,7 +204,7 @@ export async function startOperatorCli(
       sidecarServicesPort: options.servicesPort ?? 0,
       extra: options.extra ?? [],
     }),
-    /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (http:\/\/127\.0\.0\.1:(\d+))/,
+    /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (https?:\/\/127\.0\.0\.1:(\d+))/,
     options.nodeArgs ? { nodeArgs: options.nodeArgs } : {},
   );
   const [, metricsUrl = '', healthUrl = '', servicesUrl = '', port = '0'] = cli.ready;
@@ -235,6 +236,9 @@ export async function startSidecarCli(
 ): Promise<SidecarCli> {
   const policyFile = join(env.dir, `policy-${agent}.json`);
   writeFileSync(policyFile, JSON.stringify(policy));
+  // Over TLS (the operator's default) the sidecar verifies the services against the bundle the
+  // operator publishes in the agents' namespace — what an injected pod mounts.
+  const caFile = operatorUrl.startsWith('https:') ? await servicesCaFile(env) : undefined;
   const cli = await startCliProcess(
     [
       'sidecar',
@@ -244,6 +248,7 @@ export async function startSidecarCli(
       '0',
       '--operator-url',
       operatorUrl,
+      ...(caFile ? ['--operator-ca-file', caFile] : []),
       '--agent',
       `${env.namespace}/${agent}`,
       '--token-file',
@@ -256,4 +261,25 @@ export async function startSidecarCli(
     /agent-governor sidecar listening on (http:\/\/\S+)/,
   );
   return { ...cli, url: cli.ready[1] ?? '' };
+}
+
+/**
+ * ConfigMap agent-governor-services-ca of the agents' namespace (published by the operator once an
+ * agent workload is there), written to `ca.crt` in the scratch directory.
+ */
+export async function servicesCaFile(env: GovernedAgents, timeoutMs = 30_000): Promise<string> {
+  const bundle = await eventually(
+    `ConfigMap ${env.namespace}/${SERVICES_CA_CONFIG_MAP}`,
+    async () => {
+      const configMap = await env.client.get(configMaps, {
+        namespace: env.namespace,
+        name: SERVICES_CA_CONFIG_MAP,
+      });
+      return configMap?.data?.[SERVICES_CA_KEY] || undefined;
+    },
+    { timeoutMs },
+  );
+  const file = join(env.dir, SERVICES_CA_KEY);
+  writeFileSync(file, bundle);
+  return file;
 }

@@ -27,8 +27,8 @@ import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
 import { eventually } from '../../testing/eventually.js';
 import { mirroredPolicy } from '../../testing/governed-agents.js';
 import { operatorCommandLine } from '../../testing/operator-command-line.js';
-import { agentToken, call, errorMessage, usageBatchOf } from '../../testing/services-fixture.js';
-import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
+import { agentToken, call, errorMessage, servicesEnv, usageBatchOf } from '../../testing/services-fixture.js';
+import type { TestCluster } from '../../testing/test-cluster.js';
 import { SIDECAR_CONTAINER } from '../../webhooks/injection/sidecar-container.js';
 import {
   adminClient,
@@ -46,6 +46,9 @@ const operatorNs = uniqueName('link-op');
 const agentsNs = uniqueName('link-agents');
 const dir = mkdtempSync(join(tmpdir(), 'sidecar-link-'));
 const sidecars: CliProcess[] = [];
+let supportToken: string;
+let writerToken: string;
+let defaultToken: string;
 
 /** A Deployment of `agent` running as `serviceAccount` (no kubelet runs its pods here). */
 function agentWorkload(agent: string, serviceAccount: string) {
@@ -66,11 +69,18 @@ function agentWorkload(agent: string, serviceAccount: string) {
 }
 
 before(async () => {
-  cluster = await testCluster();
+  // The cluster with the CRDs installed.
+  cluster = (await servicesEnv()).cluster;
   admin = adminClient(cluster);
   client = admin.client;
   await createNamespace(client, operatorNs);
   await createNamespace(client, agentsNs, { 'governor.agents.dev/inject': 'true' });
+  // The ServiceAccounts (a pod names one that exists) and their tokens for audience agent-governor.
+  [supportToken, writerToken, defaultToken] = await Promise.all([
+    agentToken(cluster, agentsNs, 'support-sa'),
+    agentToken(cluster, agentsNs, 'writer-sa'),
+    agentToken(cluster, agentsNs, 'default'),
+  ]);
   await client.create(deployments, agentWorkload('support', 'support-sa'));
   await client.create(deployments, agentWorkload('writer', 'writer-sa'));
   operator = await startCliProcess(
@@ -182,7 +192,7 @@ describe('the sidecar link with the operator’s defaults', () => {
     const caFile = join(dir, 'ca.crt');
     writeFileSync(caFile, bundle);
     const tokenFile = join(dir, 'support-token');
-    writeFileSync(tokenFile, await agentToken(cluster, agentsNs, 'support-sa'));
+    writeFileSync(tokenFile, supportToken);
     // The pod's URL names the in-cluster Service; here the services listen on loopback, which the
     // certificate also names (--bind-address 127.0.0.1).
     const args = localSidecarArgs(injected.args, {
@@ -206,9 +216,6 @@ describe('the sidecar link with the operator’s defaults', () => {
 
 describe('agents are bound to the ServiceAccounts their workloads run as', () => {
   let trusted: Agent;
-  let supportToken: string;
-  let writerToken: string;
-  let defaultToken: string;
   const services = () => `https://127.0.0.1:${servicesPort}`;
 
   before(async () => {
@@ -217,11 +224,6 @@ describe('agents are bound to the ServiceAccounts their workloads run as', () =>
       return configMap?.data?.[SERVICES_CA_KEY] || undefined;
     });
     trusted = new Agent({ connections: 4, connect: { ca: bundle } });
-    [supportToken, writerToken, defaultToken] = await Promise.all([
-      agentToken(cluster, agentsNs, 'support-sa'),
-      agentToken(cluster, agentsNs, 'writer-sa'),
-      agentToken(cluster, agentsNs, 'default'),
-    ]);
   });
   after(() => trusted?.close());
 

@@ -111,6 +111,7 @@ try {
   const ingest = await ingestLoad({
     servicesUrl: run.operator.servicesUrl,
     tokenFiles: population.tokenFiles,
+    caFile: population.caFile,
     senders: population.teams.slice(0, senders).map((team) => ({
       namespace: team.namespace,
       agent: team.agents[1] as string,
@@ -123,6 +124,7 @@ try {
   const enforcement = await enforcementTrials({
     servicesUrl: run.operator.servicesUrl,
     tokenFiles: population.tokenFiles,
+    caFile: population.caFile,
     teams: population.teams.slice(senders, senders + trials),
     budgetTokens: BUDGET_TOKENS,
   });

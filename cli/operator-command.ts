@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type Level, pino } from 'pino';
 import type { Operator } from '../runtime/manager/operator-runtime.js';
 import type { OperatorService } from '../runtime/manager/operator-service.js';
-import type { SidecarServicesTls } from '../sidecar-services/sidecar-services.js';
 import { hasSemiSpaceFlag, OPERATOR_NODE_FLAGS, relaunchWithNodeFlags } from './node-flags.js';
 import { boolean, dnsLabel, port, seconds } from './option-values.js';
+import {
+  addSidecarServicesOptions,
+  certificateHosts,
+  checkOperatorUrl,
+  type SidecarServicesFlags,
+  sidecarServicesTls,
+} from './sidecar-services-flags.js';
 import {
   addWebhookOptions,
   injectionOptions,
@@ -47,7 +52,7 @@ async function operatorModules() {
   };
 }
 
-interface OperatorFlags extends WebhookFlags {
+interface OperatorFlags extends WebhookFlags, SidecarServicesFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -59,10 +64,6 @@ interface OperatorFlags extends WebhookFlags {
   identity?: string;
   shutdownTimeout: number;
   logLevel: Level;
-  sidecarServices: boolean;
-  sidecarServicesPort: number;
-  sidecarServicesTlsCert?: string;
-  sidecarServicesTlsKey?: string;
 }
 
 /** `agent-governor operator`: the controller process (leader-elected), in a pod or from a laptop. */
@@ -118,27 +119,11 @@ export function registerOperatorCommand(program: Command): void {
         .argParser(seconds),
     )
     .addOption(
-      new Option(
-        '--sidecar-services-port <port>',
-        'port of the policy long-poll and usage ingest the sidecars call (on --bind-address)',
-      )
-        .default(8443)
-        .argParser(port),
-    )
-    .addOption(
-      new Option(
-        '--sidecar-services-tls-cert <file>',
-        'PEM certificate of the sidecar services (HTTPS; with the key)',
-      ),
-    )
-    .addOption(new Option('--sidecar-services-tls-key <file>', 'PEM private key of the sidecar services'))
-    .addOption(new Option('--no-sidecar-services', 'do not serve sidecars (policies, usage)'))
-    .addOption(
       new Option('--log-level <level>', 'log level')
         .choices(['trace', 'debug', 'info', 'warn', 'error'])
         .default('info'),
     );
-  addWebhookOptions(command).action(async (flags: OperatorFlags) => {
+  addWebhookOptions(addSidecarServicesOptions(command)).action(async (flags: OperatorFlags) => {
     // Become the same command with the operator's V8 flags (replaces this process; ADR 0027).
     // Node before 22.15 cannot.
     const flagged = hasSemiSpaceFlag() || relaunchWithNodeFlags(OPERATOR_NODE_FLAGS);
@@ -169,8 +154,16 @@ export function registerOperatorCommand(program: Command): void {
     const listen = (port: number) => ({ host: flags.bindAddress, port });
     let sidecarServicesUrl: string | undefined;
     const services: OperatorService[] = [...registeredServices];
+    const servicesTls = !flags.sidecarServicesInsecurePlainHttp;
+    checkOperatorUrl(flags.sidecarOperatorUrl, servicesTls);
     if (flags.sidecarServices) {
-      const tls = readTls(flags.sidecarServicesTlsCert, flags.sidecarServicesTlsKey);
+      if (!servicesTls) {
+        log.warn(
+          '--sidecar-services-insecure-plain-http: the sidecar services serve plain HTTP — ServiceAccount tokens, ' +
+            'policies and usage cross the network in clear; anyone on the path can read them (docs/adr/0036)',
+        );
+      }
+      const tls = sidecarServicesTls(flags, certificateHosts(flags.sidecarOperatorUrl, flags.bindAddress));
       services.push(
         sidecarServicesService({
           host: flags.bindAddress,
@@ -186,7 +179,7 @@ export function registerOperatorCommand(program: Command): void {
     const serveWebhooks = webhooksWanted(flags, connection.source.startsWith('in-cluster'));
     let webhooksUrl: string | undefined;
     if (serveWebhooks) {
-      const injection = injectionOptions(flags, defaultInjectionOptions(namespace));
+      const injection = injectionOptions(flags, defaultInjectionOptions(namespace, { tls: servicesTls }));
       services.push(
         admissionWebhookService({
           ...webhookServiceOptions(flags, flags.bindAddress),
@@ -273,21 +266,4 @@ export function startupLine(
     `agent-governor operator started as ${operator.identity}: API server via ${source}; namespace ${namespace}; ` +
     `${election}; controllers: ${controllers}${services}; ${endpoints.join('; ')}`
   );
-}
-
-function readTls(cert: string | undefined, key: string | undefined): SidecarServicesTls | undefined {
-  if (!cert && !key) return undefined;
-  if (!cert || !key) {
-    throw new Error(
-      'give both --sidecar-services-tls-cert and --sidecar-services-tls-key, or neither (plain HTTP)',
-    );
-  }
-  const read = (file: string, what: string) => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new Error(`cannot read the sidecar services TLS ${what} ${file}: ${(err as Error).message}`);
-    }
-  };
-  return { cert: read(cert, 'certificate'), key: read(key, 'key') };
 }

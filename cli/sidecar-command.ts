@@ -8,6 +8,7 @@ interface SidecarFlags {
   metricsHost: string;
   config?: string;
   operatorUrl?: string;
+  operatorCaFile?: string;
   agent?: { namespace: string; name: string };
   tokenFile?: string;
   policyFile?: string;
@@ -23,7 +24,7 @@ export function registerSidecarCommand(program: Command): void {
       'Run the governing proxy beside an agent. Point the agent at it:\n' +
         '  OPENAI_BASE_URL=http://HOST:PORT/v1   ANTHROPIC_BASE_URL=http://HOST:PORT\n' +
         'Standalone: --config FILE (a SidecarConfig, reloaded on change; see examples/sidecar/standalone.yaml).\n' +
-        'In a cluster: --operator-url URL --agent NAMESPACE/NAME [--token-file F] [--policy-file F].\n' +
+        'In a cluster: --operator-url URL --agent NAMESPACE/NAME [--operator-ca-file F] [--token-file F] [--policy-file F].\n' +
         'Stops gracefully on SIGTERM or SIGINT: calls in flight finish, usage is flushed.',
     )
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
@@ -45,6 +46,12 @@ export function registerSidecarCommand(program: Command): void {
     .addOption(
       new Option('--operator-url <url>', 'the operator serving policies and receiving usage').argParser(
         httpUrl,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--operator-ca-file <file>',
+        'PEM CA bundle the https --operator-url is verified against, re-read for each new connection (the injected sidecar mounts ConfigMap agent-governor-services-ca); without it the system roots',
       ),
     )
     .addOption(
@@ -88,6 +95,7 @@ export function registerSidecarCommand(program: Command): void {
           : {}),
         ...(flags.config ? { config: flags.config } : {}),
         ...(flags.operatorUrl ? { operatorUrl: flags.operatorUrl } : {}),
+        ...(flags.operatorCaFile ? { operatorCaFile: flags.operatorCaFile } : {}),
         ...(flags.agent ? { agent: flags.agent } : {}),
         ...(flags.tokenFile ? { tokenFile: flags.tokenFile } : {}),
         ...(flags.policyFile ? { policyFile: flags.policyFile } : {}),

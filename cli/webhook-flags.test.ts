@@ -83,7 +83,11 @@ describe('injectionOptions', () => {
       defaultInjectionOptions('gov'),
     );
     assert.equal(options.image, 'registry.example/ag:dev');
-    assert.equal(options.operatorUrl, 'http://agent-governor.gov.svc:8443');
+    assert.equal(options.operatorUrl, 'https://agent-governor.gov.svc:8443');
+    assert.equal(options.operatorCaConfigMap, 'agent-governor-services-ca');
+    const plain = injectionOptions(defaults, defaultInjectionOptions('gov', { tls: false }));
+    assert.equal(plain.operatorUrl, 'http://agent-governor.gov.svc:8443');
+    assert.equal(plain.operatorCaConfigMap, undefined);
     assert.equal(options.nativeSidecar, false);
     assert.deepEqual(options.resources, {
       requests: { cpu: '50m', memory: '64Mi' },

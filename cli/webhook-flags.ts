@@ -137,7 +137,8 @@ export function addWebhookOptions(command: Command): Command {
     .addOption(
       new Option(
         '--sidecar-operator-url <url>',
-        'the sidecar services as injected pods reach them (default: http://agent-governor.<namespace>.svc:8443)',
+        'the sidecar services as injected pods reach them (default: https://agent-governor.<namespace>.svc:8443; ' +
+          'http:// with --sidecar-services-insecure-plain-http); its host is also put into the self-signed certificate',
       ).argParser(baseUrl),
     )
     .addOption(

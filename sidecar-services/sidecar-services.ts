@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { LONG_POLL_SECONDS } from '../apis/sidecar-protocol.js';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
+import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
 import { LedgerCommitter } from './ledger-committer.js';
 import { PolicyLongPoll } from './policy-long-poll.js';
 import { PolicyMirror } from './policy-mirror.js';
@@ -23,7 +24,7 @@ import type { PolicyStore } from './policy-store.js';
 import { type ServiceError, sendError } from './service-answer.js';
 import { serviceRoute } from './service-route.js';
 import { createSidecarServicesMetrics, type SidecarServicesMetrics } from './sidecar-services-metrics.js';
-import { namespaceMismatch, TokenAuthenticator, tokenReviewer } from './token-authenticator.js';
+import { TokenAuthenticator, tokenReviewer } from './token-authenticator.js';
 import { ingestUsage } from './usage-ingest.js';
 
 /** PEM serving certificate (chain) and key; with them the services speak HTTPS. */
@@ -43,6 +44,12 @@ export interface SidecarServicesOptions {
   /** 0 picks a free port (see `port` of the result). */
   port: number;
   tls?: SidecarServicesTls;
+  /**
+   * The ServiceAccounts agent `namespace/agent`'s workloads run as (docs/adr/0036): a token acts
+   * only for agents one of whose workloads runs as its ServiceAccount. The operator always gives it
+   * (from its workload caches); without it a token acts for every agent of its namespace.
+   */
+  agentAccounts?: (namespace: string, agent: string) => AgentAccounts;
   /** Whether this process leads now; a follower answers 503. */
   isLeader: () => boolean;
   store: PolicyStore;
@@ -164,21 +171,25 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
 
     if (route.service === 'policy') {
       request.resume();
-      if (identity.namespace !== route.namespace) {
-        return refuse(
-          namespaceMismatch(
-            identity,
-            `read the policy of agent ${route.namespace}/${route.agent}`,
-            route.namespace,
-          ),
-        );
-      }
+      const refusal = agentBindingRefusal(
+        identity,
+        { namespace: route.namespace, name: route.agent },
+        'read the policy of',
+        options.agentAccounts?.(route.namespace, route.agent),
+      );
+      if (refusal) return refuse(refusal);
       return longPoll.serve(response, route.namespace, route.agent, route.after);
     }
 
     usageInFlight++;
     try {
-      await ingestUsage(request, response, identity, { committer, metrics, logger, maxBodyBytes });
+      await ingestUsage(request, response, identity, {
+        committer,
+        metrics,
+        logger,
+        maxBodyBytes,
+        ...(options.agentAccounts ? { agentAccounts: options.agentAccounts } : {}),
+      });
     } finally {
       usageInFlight--;
     }

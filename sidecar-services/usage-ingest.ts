@@ -1,15 +1,15 @@
 // POST /v1/usage from an authenticated sidecar: read the body (bounded), validate it as a
-// UsageBatch (400 naming the field), check the agent is in the token's namespace (403), record it
+// UsageBatch (400 naming the field), check the token may act for the agent (403, agent-binding.ts), record it
 // in the ledger and answer the UsageAck only after the write (200), or the error the sidecar
 // retries (5xx) or sets aside (4xx).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { readRequestBody } from '../runtime/http/request-body.js';
+import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
 import type { LedgerCommitter } from './ledger-committer.js';
 import type { ServiceAccountIdentity } from './service-account-identity.js';
 import { sendError, sendJson } from './service-answer.js';
 import type { SidecarServicesMetrics } from './sidecar-services-metrics.js';
-import { namespaceMismatch } from './token-authenticator.js';
 import { readUsageBatch } from './usage-batch-reading.js';
 
 export interface UsageIngestDependencies {
@@ -17,13 +17,15 @@ export interface UsageIngestDependencies {
   metrics: SidecarServicesMetrics;
   logger: Logger;
   maxBodyBytes: number;
+  /** The binding of agents to ServiceAccounts (agent-binding.ts); undefined: the namespace check only. */
+  agentAccounts?: (namespace: string, agent: string) => AgentAccounts;
 }
 
 export async function ingestUsage(
   request: IncomingMessage,
   response: ServerResponse,
   identity: ServiceAccountIdentity,
-  { committer, metrics, logger, maxBodyBytes }: UsageIngestDependencies,
+  { committer, metrics, logger, maxBodyBytes, agentAccounts }: UsageIngestDependencies,
 ): Promise<void> {
   const began = performance.now();
   const refuse = (status: number, code: 'invalid_request' | 'payload_too_large', message: string) => {
@@ -43,12 +45,15 @@ export async function ingestUsage(
     if (!reading.ok) return refuse(400, 'invalid_request', reading.message);
     const { batch } = reading;
     const agent = `${batch.agent.namespace}/${batch.agent.name}`;
-    if (identity.namespace !== batch.agent.namespace) {
+    const refusal = agentBindingRefusal(
+      identity,
+      batch.agent,
+      'report usage of',
+      agentAccounts?.(batch.agent.namespace, batch.agent.name),
+    );
+    if (refusal) {
       metrics.usageBatches.inc({ result: 'refused' });
-      sendError(
-        response,
-        namespaceMismatch(identity, `report usage of agent ${agent}`, batch.agent.namespace),
-      );
+      sendError(response, refusal);
       return;
     }
     const outcome = await committer.record(batch);

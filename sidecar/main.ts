@@ -40,6 +40,8 @@ export interface StartSidecarOptions {
   config?: string;
   /** In a cluster: the operator's base URL, the agent, the ServiceAccount token and the mounted policy. */
   operatorUrl?: string;
+  /** PEM CA bundle to verify an https operatorUrl against (the mounted ConfigMap agent-governor-services-ca). */
+  operatorCaFile?: string;
   agent?: { namespace: string; name: string };
   tokenFile?: string;
   policyFile?: string;
@@ -86,6 +88,12 @@ export interface RunningSidecar {
  * the benchmark and the operator tests all start it this way.
  */
 export async function startSidecar(options: StartSidecarOptions = {}): Promise<RunningSidecar> {
+  if (options.operatorCaFile && !options.operatorUrl?.startsWith('https:')) {
+    throw new Error(
+      `the sidecar was given the operator's CA bundle ${options.operatorCaFile} but the operator URL ` +
+        `${options.operatorUrl ?? '(none)'} is not https: give an https:// --operator-url`,
+    );
+  }
   const ownLogger = options.logger === undefined;
   const logger = options.logger ?? pino({ base: { component: 'sidecar' } }, turnBatchedStdout());
   const source = options.policySource ?? (await policySourceFor(options, logger));
@@ -117,6 +125,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     agent: { namespace: agent.namespace, name: agent.name },
     recorder,
     ...(options.operatorUrl ? { operatorUrl: options.operatorUrl } : {}),
+    ...(options.operatorCaFile ? { operatorCaFile: options.operatorCaFile } : {}),
     ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
     ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
     onError: (err) => logger.warn({ error: err.message }, 'usage reporting'),
@@ -225,6 +234,7 @@ async function policySourceFor(options: StartSidecarOptions, logger: Logger): Pr
     const { OperatorPolicySource } = await import('./policy-source/operator-policy-source.js');
     return new OperatorPolicySource({
       operatorUrl: options.operatorUrl,
+      ...(options.operatorCaFile ? { operatorCaFile: options.operatorCaFile } : {}),
       agent: options.agent,
       ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
       ...(options.policyFile ? { fallbackFile: options.policyFile } : {}),

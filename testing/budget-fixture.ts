@@ -56,7 +56,13 @@ export function startControllers(kubeconfig: string, namespace: string, clock: T
 export function agentDeployment(
   namespace: string,
   name: string,
-  options: { replicas: number; labels: Record<string, string>; critical?: boolean },
+  options: {
+    replicas: number;
+    labels: Record<string, string>;
+    critical?: boolean;
+    /** The pod template's serviceAccountName (the sidecar services bind the agent to it); default none. */
+    serviceAccountName?: string;
+  },
 ) {
   const labels = {
     app: name,
@@ -71,13 +77,21 @@ export function agentDeployment(
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'agent', image: 'registry.invalid/agent:1' }] },
+        spec: {
+          ...(options.serviceAccountName ? { serviceAccountName: options.serviceAccountName } : {}),
+          containers: [{ name: 'agent', image: 'registry.invalid/agent:1' }],
+        },
       },
     },
   } as Parameters<KubeClient['create']>[1];
 }
 
-export function agentCronJob(namespace: string, name: string, labels: Record<string, string>) {
+export function agentCronJob(
+  namespace: string,
+  name: string,
+  labels: Record<string, string>,
+  serviceAccountName?: string,
+) {
   return {
     metadata: { namespace, name },
     spec: {
@@ -87,6 +101,7 @@ export function agentCronJob(namespace: string, name: string, labels: Record<str
           template: {
             metadata: { labels: { [AGENT_LABEL]: name, ...labels } },
             spec: {
+              ...(serviceAccountName ? { serviceAccountName } : {}),
               restartPolicy: 'Never',
               containers: [{ name: 'agent', image: 'registry.invalid/agent:1' }],
             },

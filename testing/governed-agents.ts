@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fallbackRoutes, tokenBudgets } from '../agents/governor-resources.js';
 import { policyInConfigMap } from '../agents/policy-config-map.js';
+import { SERVICES_CA_CONFIG_MAP, SERVICES_CA_KEY } from '../agents/services-ca-config-map.js';
 import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { type FallbackRoute, fallbackRouteSpec } from '../apis/fallback-route.js';
 import { type TokenBudget, tokenBudgetSpec } from '../apis/token-budget.js';
@@ -18,6 +19,9 @@ import { eventually } from './eventually.js';
 import { operatorCommandLine } from './operator-command-line.js';
 import { agentToken, servicesEnv } from './services-fixture.js';
 import type { TestCluster } from './test-cluster.js';
+
+/** The ServiceAccount the agents run as and whose token the sidecars present. */
+export const AGENT_SERVICE_ACCOUNT = 'agent';
 
 export interface GovernedAgents {
   cluster: TestCluster;
@@ -41,7 +45,7 @@ export async function governedAgents(prefix: string): Promise<GovernedAgents> {
   const operatorNamespace = uniqueNamespace(`${prefix}-op`);
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const tokenFile = join(dir, 'token');
-  writeFileSync(tokenFile, await agentToken(env.cluster, namespace, 'agent'));
+  writeFileSync(tokenFile, await agentToken(env.cluster, namespace, AGENT_SERVICE_ACCOUNT));
   await env.client.create(namespaces, { metadata: { name: operatorNamespace } });
   return {
     cluster: env.cluster,
@@ -114,15 +118,25 @@ export function teamBudget(
 
 /**
  * The marketing team: `writer` (non-critical, 2 replicas), `support` (critical, 3 replicas) and the
- * `digest` CronJob, all labelled team=marketing.
+ * `digest` CronJob, all labelled team=marketing, running as ServiceAccount `agent` (whose token the
+ * sidecars present: the services bind each agent to the ServiceAccounts its workloads run as).
  */
 export async function createMarketingAgents(client: KubeClient, namespace: string): Promise<void> {
   await createWorkloads(client, {
     deployments: [
-      agentDeployment(namespace, 'writer', { replicas: 2, labels: { team: 'marketing' } }),
-      agentDeployment(namespace, 'support', { replicas: 3, labels: { team: 'marketing' }, critical: true }),
+      agentDeployment(namespace, 'writer', {
+        replicas: 2,
+        labels: { team: 'marketing' },
+        serviceAccountName: AGENT_SERVICE_ACCOUNT,
+      }),
+      agentDeployment(namespace, 'support', {
+        replicas: 3,
+        labels: { team: 'marketing' },
+        critical: true,
+        serviceAccountName: AGENT_SERVICE_ACCOUNT,
+      }),
     ],
-    cronJobs: [agentCronJob(namespace, 'digest', { team: 'marketing' })],
+    cronJobs: [agentCronJob(namespace, 'digest', { team: 'marketing' }, AGENT_SERVICE_ACCOUNT)],
   });
 }
 
@@ -190,7 +204,7 @@ export async function startOperatorCli(
       sidecarServicesPort: options.servicesPort ?? 0,
       extra: options.extra ?? [],
     }),
-    /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (http:\/\/127\.0\.0\.1:(\d+))/,
+    /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (https?:\/\/127\.0\.0\.1:(\d+))/,
     options.nodeArgs ? { nodeArgs: options.nodeArgs } : {},
   );
   const [, metricsUrl = '', healthUrl = '', servicesUrl = '', port = '0'] = cli.ready;
@@ -222,6 +236,9 @@ export async function startSidecarCli(
 ): Promise<SidecarCli> {
   const policyFile = join(env.dir, `policy-${agent}.json`);
   writeFileSync(policyFile, JSON.stringify(policy));
+  // Over TLS (the operator's default) the sidecar verifies the services against the bundle the
+  // operator publishes in the agents' namespace — what an injected pod mounts.
+  const caFile = operatorUrl.startsWith('https:') ? await servicesCaFile(env) : undefined;
   const cli = await startCliProcess(
     [
       'sidecar',
@@ -231,6 +248,7 @@ export async function startSidecarCli(
       '0',
       '--operator-url',
       operatorUrl,
+      ...(caFile ? ['--operator-ca-file', caFile] : []),
       '--agent',
       `${env.namespace}/${agent}`,
       '--token-file',
@@ -243,4 +261,25 @@ export async function startSidecarCli(
     /agent-governor sidecar listening on (http:\/\/\S+)/,
   );
   return { ...cli, url: cli.ready[1] ?? '' };
+}
+
+/**
+ * ConfigMap agent-governor-services-ca of the agents' namespace (published by the operator once an
+ * agent workload is there), written to `ca.crt` in the scratch directory.
+ */
+export async function servicesCaFile(env: GovernedAgents, timeoutMs = 30_000): Promise<string> {
+  const bundle = await eventually(
+    `ConfigMap ${env.namespace}/${SERVICES_CA_CONFIG_MAP}`,
+    async () => {
+      const configMap = await env.client.get(configMaps, {
+        namespace: env.namespace,
+        name: SERVICES_CA_CONFIG_MAP,
+      });
+      return configMap?.data?.[SERVICES_CA_KEY] || undefined;
+    },
+    { timeoutMs },
+  );
+  const file = join(env.dir, SERVICES_CA_KEY);
+  writeFileSync(file, bundle);
+  return file;
 }

@@ -5,10 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { Agent, request } from 'undici';
+import { SERVICES_CA_CONFIG_MAP, SERVICES_CA_KEY } from '../agents/services-ca-config-map.js';
 import type { UsageBatch } from '../apis/usage-batch.js';
 import { ApiTransport } from '../runtime/kube/api-transport.js';
 import { createKubeClient, type KubeClient } from '../runtime/kube/kube-client.js';
 import { kubeconfigConnection } from '../runtime/kube/kubeconfig-file.js';
+import { configMaps } from '../runtime/kube/resources.js';
 import { PolicyStore } from '../sidecar-services/policy-store.js';
 import {
   type SidecarServices,
@@ -98,6 +100,27 @@ export async function startServices(
 }
 
 export const loopback = new Agent({ connections: 64 });
+
+/**
+ * A client that trusts only the sidecar services' CA bundle as the operator publishes it for the
+ * sidecars of `namespace` (ConfigMap agent-governor-services-ca, once an agent workload is there):
+ * what an injected sidecar verifies the services against.
+ */
+export async function servicesClient(
+  client: KubeClient,
+  namespace: string,
+  timeoutMs = 30_000,
+): Promise<Agent> {
+  const bundle = await eventually(
+    async () =>
+      (await client.get(configMaps, { namespace, name: SERVICES_CA_CONFIG_MAP }))?.data?.[SERVICES_CA_KEY] ??
+      '',
+    (pem) => pem.includes('BEGIN CERTIFICATE'),
+    `ConfigMap ${namespace}/${SERVICES_CA_CONFIG_MAP}`,
+    timeoutMs,
+  );
+  return new Agent({ connections: 16, connect: { ca: bundle } });
+}
 
 export interface Answer {
   status: number;

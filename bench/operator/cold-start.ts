@@ -4,9 +4,12 @@
 // complete (one budget, one route, one SLO) by the sidecar services — read the way a sidecar reads
 // it, with its ServiceAccount token.
 
+import { writeFileSync } from 'node:fs';
 import { agentSLOs, fallbackRoutes, tokenBudgets } from '../../agents/governor-resources.js';
+import { SERVICES_CA_CONFIG_MAP, SERVICES_CA_KEY } from '../../agents/services-ca-config-map.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { ResourceType } from '../../runtime/kube/resource-type.js';
+import { configMaps } from '../../runtime/kube/resources.js';
 import { type OperatorCli, startOperatorCli } from '../../testing/governed-agents.js';
 import { kstatusOf, type StatusCarrier } from '../../testing/kstatus-reading.js';
 import { watchResidentMemory } from '../sidecar-overhead/bench-processes.js';
@@ -79,7 +82,15 @@ export async function coldStart(options: {
     return undefined;
   };
 
-  const services = new SidecarProtocolClient(operator.servicesUrl, population.tokenFiles, 32);
+  // Over HTTPS (the services' default) the bench verifies them as a sidecar does: against the bundle
+  // the operator publishes in the agents' namespaces, written to a file once it is there.
+  void writeServicesCa(client, population, deadline).catch(() => undefined);
+  const services = new SidecarProtocolClient(
+    operator.servicesUrl,
+    population.tokenFiles,
+    32,
+    population.caFile,
+  );
   const policies = (async () => {
     let pending = population.teams.flatMap((team) => team.agents.map((agent) => ({ team, agent })));
     let last: number | undefined;
@@ -129,4 +140,17 @@ export async function coldStart(options: {
     ...(policy.last !== undefined ? { lastPolicyMs: policy.last } : {}),
     policiesServed: policy.served,
   };
+}
+
+/** ConfigMap agent-governor-services-ca of the first namespace, into `population.caFile` (bounded). */
+async function writeServicesCa(client: KubeClient, population: Population, deadline: number): Promise<void> {
+  const namespace = population.namespaces[0];
+  while (namespace && performance.now() < deadline) {
+    const configMap = await client
+      .get(configMaps, { namespace, name: SERVICES_CA_CONFIG_MAP })
+      .catch(() => undefined);
+    const bundle = configMap?.data?.[SERVICES_CA_KEY];
+    if (bundle) return writeFileSync(population.caFile, bundle);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -24,13 +24,15 @@ export interface EnforcementSamples {
 export async function enforcementTrials(options: {
   servicesUrl: string;
   tokenFiles: ReadonlyMap<string, string>;
+  /** The services' CA bundle (HTTPS). */
+  caFile?: string;
   teams: readonly Team[];
   budgetTokens: number;
   timeoutMs?: number;
   /** Pause between trials, so each crossing meets an operator done with the last one; default 1 s. */
   pauseMs?: number;
 }): Promise<EnforcementSamples> {
-  const client = new SidecarProtocolClient(options.servicesUrl, options.tokenFiles, 4);
+  const client = new SidecarProtocolClient(options.servicesUrl, options.tokenFiles, 4, options.caFile);
   const samples: EnforcementSamples = { fromAckMs: [], fromPostMs: [], missed: 0, timeline: [] };
   const epoch = (at: number) => Math.round(performance.timeOrigin + at);
   for (const [index, team] of options.teams.entries()) {
@@ -41,6 +43,7 @@ export async function enforcementTrials(options: {
       operatorUrl: options.servicesUrl,
       agent: { namespace: team.namespace, name: watched },
       tokenFile: options.tokenFiles.get(team.namespace) as string,
+      ...(options.caFile ? { operatorCaFile: options.caFile } : {}),
       retry: { baseMs: 20, maxMs: 200 },
     });
     await source.start();

@@ -38,6 +38,8 @@ export interface Population {
   teams: Team[];
   /** Token file of each namespace's ServiceAccount, by namespace. */
   tokenFiles: Map<string, string>;
+  /** Where the sidecar services' CA bundle is written once the operator published it (cold-start.ts). */
+  caFile: string;
   objects: { deployments: number; budgets: number; routes: number; slos: number };
 }
 
@@ -95,6 +97,7 @@ export async function createPopulation(
     namespaces,
     teams,
     tokenFiles,
+    caFile: join(dir, 'services-ca.crt'),
     objects: { deployments: shape.agents, budgets: shape.teams, routes: shape.teams, slos: shape.teams },
   };
 }
@@ -114,7 +117,11 @@ function agentDeployment(team: Team, agent: string, critical: boolean): KubeObje
       selector: { matchLabels: { app: agent } },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: 'agent', image: 'registry.invalid/agent:1' }] },
+        // The ServiceAccount whose token the bench presents: the services bind agents to it.
+        spec: {
+          serviceAccountName: 'agent',
+          containers: [{ name: 'agent', image: 'registry.invalid/agent:1' }],
+        },
       },
     },
   } as KubeObject;

@@ -6,6 +6,7 @@ import { Agent, request } from 'undici';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { POLICY_PATH, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch } from '../../apis/usage-batch.js';
+import { operatorConnector } from '../../sidecar/http/operator-trust.js';
 
 export class SidecarProtocolClient {
   private readonly pool: Agent;
@@ -16,8 +17,14 @@ export class SidecarProtocolClient {
     /** Token file of each namespace's ServiceAccount. */
     private readonly tokenFiles: ReadonlyMap<string, string>,
     connections = 64,
+    /** The services' CA bundle (HTTPS, their default), read for each new connection. */
+    caFile?: string,
   ) {
-    this.pool = new Agent({ connections, keepAliveTimeout: 60_000 });
+    this.pool = new Agent({
+      connections,
+      keepAliveTimeout: 60_000,
+      ...(caFile ? { connect: operatorConnector(caFile) } : {}),
+    });
   }
 
   private token(namespace: string): string {

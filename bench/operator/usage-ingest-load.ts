@@ -20,11 +20,18 @@ export interface IngestResult {
 export async function ingestLoad(options: {
   servicesUrl: string;
   tokenFiles: ReadonlyMap<string, string>;
+  /** The services' CA bundle (HTTPS). */
+  caFile?: string;
   senders: ReadonlyArray<{ namespace: string; agent: string }>;
   seconds: number;
   callsPerBatch: number;
 }): Promise<IngestResult> {
-  const client = new SidecarProtocolClient(options.servicesUrl, options.tokenFiles, options.senders.length);
+  const client = new SidecarProtocolClient(
+    options.servicesUrl,
+    options.tokenFiles,
+    options.senders.length,
+    options.caFile,
+  );
   const latencies: number[] = [];
   let batches = 0;
   let retries = 0;

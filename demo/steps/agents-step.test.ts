@@ -27,7 +27,8 @@ describe("the agents' pods", () => {
   it("runs the injected container's own command locally, with local port, operator and paths", () => {
     const args = localSidecarArgs(container.args ?? [], {
       '--port': '41000',
-      '--operator-url': 'http://127.0.0.1:42000',
+      '--operator-url': 'https://127.0.0.1:42000',
+      '--operator-ca-file': '/d/ca.crt',
       '--token-file': '/d/token',
       '--policy-file': '/d/policy.json',
       '--spool-dir': '/d/spool',
@@ -37,7 +38,8 @@ describe("the agents' pods", () => {
       '--agent=governor-demo/support',
       '--host=127.0.0.1',
       '--port=41000',
-      '--operator-url=http://127.0.0.1:42000',
+      '--operator-url=https://127.0.0.1:42000',
+      '--operator-ca-file=/d/ca.crt',
       '--token-file=/d/token',
       '--policy-file=/d/policy.json',
       '--spool-dir=/d/spool',

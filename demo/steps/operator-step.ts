@@ -44,9 +44,18 @@ export function operatorArgs(options: {
   if (flags.has('--webhook-port')) args.push(`--webhook-port=${ports.webhooks}`);
   // The injected containers then name the local sidecar services (the demo's sidecars use them).
   if (flags.has('--sidecar-operator-url')) {
-    args.push(`--sidecar-operator-url=http://127.0.0.1:${ports.sidecarServices}`);
+    args.push(`--sidecar-operator-url=${sidecarServicesUrl(ports, flags)}`);
   }
   return args;
+}
+
+/**
+ * Where the sidecars reach the services: HTTPS when this build serves them over TLS by default (it
+ * has the flag to turn that off), verified against the CA bundle the operator publishes. Pure.
+ */
+export function sidecarServicesUrl(ports: OperatorPorts, flags: ReadonlySet<string>): string {
+  const scheme = flags.has('--sidecar-services-insecure-plain-http') ? 'https' : 'http';
+  return `${scheme}://127.0.0.1:${ports.sidecarServices}`;
 }
 
 export const operatorStep: DemoStep = {
@@ -97,15 +106,15 @@ export const operatorStep: DemoStep = {
       },
       30_000,
     );
-    const sidecarServicesUrl = `http://127.0.0.1:${ports.sidecarServices}`;
-    context.operator = { process: process_, healthUrl, sidecarServicesUrl };
+    const servicesUrl = sidecarServicesUrl(ports, context.capabilities.flags);
+    context.operator = { process: process_, healthUrl, sidecarServicesUrl: servicesUrl };
     narrator.block([started ?? '']);
     narrator.info(`log: ${process_.logPath}`);
     const identity = !context.operatorServiceAccount
       ? 'cluster-admin'
       : `ServiceAccount ${context.operatorNamespace}/${context.operatorServiceAccount} (the chart's RBAC` +
         `${servesWebhooks(context.capabilities) ? ' + create on the webhook configurations' : ' only'})`;
-    observe(`ready as ${identity}, pid ${process_.pid}, sidecar services ${sidecarServicesUrl}`, true);
+    observe(`ready as ${identity}, pid ${process_.pid}, sidecar services ${servicesUrl}`, true);
   },
 };
 

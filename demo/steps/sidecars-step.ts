@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { POLICY_FILE_KEY, policyConfigMapName, policyInConfigMap } from '../../agents/policy-config-map.js';
+import { SERVICES_CA_CONFIG_MAP, SERVICES_CA_KEY } from '../../agents/services-ca-config-map.js';
 import { freePorts } from '../../local-cluster/free-port.js';
 import { httpGet } from '../../local-cluster/readiness.js';
 import { configMaps } from '../../runtime/kube/resources.js';
@@ -94,9 +95,14 @@ async function startAgentSidecar(context: DemoContext, agent: AgentName, port: n
   );
   writeFileSync(join(dir, 'token'), token.stdout.trim(), { mode: 0o600 });
   const injected = await injectedArgs(context, agent);
+  // Over TLS the sidecar verifies the services against the bundle the pod would mount.
+  const caFile = operator.sidecarServicesUrl.startsWith('https:')
+    ? await servicesCaFile(context, dir)
+    : undefined;
   const args = localSidecarArgs(injected ?? defaultPodArgs(agent), {
     '--port': String(port),
     '--operator-url': operator.sidecarServicesUrl,
+    ...(caFile ? { '--operator-ca-file': caFile } : {}),
     '--token-file': join(dir, 'token'),
     '--policy-file': join(dir, POLICY_FILE_KEY),
     '--spool-dir': join(dir, 'spool'),
@@ -127,6 +133,31 @@ async function startAgentSidecar(context: DemoContext, agent: AgentName, port: n
     `sidecar of ${agent} ready: OPENAI_BASE_URL=${url}/v1, ServiceAccount ${serviceAccount} (token audience agent-governor), log ${process_.logPath}`,
   );
   return policy.version;
+}
+
+/**
+ * The sidecar services' CA bundle as ConfigMap agent-governor-services-ca of the agents' namespace
+ * holds it (the operator publishes it there; an injected pod mounts it), written to `dir/ca.crt`.
+ */
+async function servicesCaFile(context: DemoContext, dir: string): Promise<string> {
+  const { kube } = connected(context);
+  let bundle = '';
+  await waitFor(
+    context,
+    `ConfigMap ${DEMO.namespace}/${SERVICES_CA_CONFIG_MAP} (the CA bundle of the sidecar services)`,
+    async () => {
+      const configMap = await kube.get(configMaps, {
+        namespace: DEMO.namespace,
+        name: SERVICES_CA_CONFIG_MAP,
+      });
+      bundle = configMap?.data?.[SERVICES_CA_KEY] ?? '';
+      return bundle ? true : 'not published yet';
+    },
+    30_000,
+  );
+  const file = join(dir, SERVICES_CA_KEY);
+  writeFileSync(file, bundle);
+  return file;
 }
 
 /** The arguments of the sidecar injected into the agent's first pod, if one was. */

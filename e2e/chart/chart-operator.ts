@@ -49,8 +49,8 @@ export async function startChartOperator(options: ChartOperatorOptions): Promise
       extra: options.extra ?? [],
     }),
     webhooks
-      ? /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (http:\S+); admission webhooks (https:\S+)/
-      : /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (http:\S+)/,
+      ? /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (https?:\S+); admission webhooks (https:\S+)/
+      : /metrics (http:\S+)\/metrics; probes (http:\S+)\/healthz \S+; sidecar services (https?:\S+)/,
     { timeoutMs: 60_000 },
   );
   const [, metricsUrl = '', healthUrl = '', sidecarServicesUrl = '', webhooksUrl] = cli.ready;

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { SIDECAR_SERVICES_TLS_IDENTITY } from '../../cli/sidecar-services-flags.js';
 import { REPO_ROOT } from '../../testing/repo-files.js';
 import {
   CHART_DIR,
@@ -180,7 +181,12 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
     const secretRules = rules(defaults).filter((r) => r.resources.includes('secrets'));
     assert.deepEqual(
       secretRules.map((r) => `${r.scope} ${r.verbs.join(',')} ${r.resourceNames?.join(',') ?? '*'}`),
-      ['ClusterRole get *', `Role get,list,watch,update ${WEBHOOK_TLS_SECRET}`, 'Role create *'],
+      [
+        'ClusterRole get *',
+        `Role get,list,watch,update ${WEBHOOK_TLS_SECRET}`,
+        'Role create *',
+        `Role get,list,watch,update ${SIDECAR_SERVICES_TLS_IDENTITY.secretName}`,
+      ],
     );
     const leases = rules(defaults).filter((r) => r.resources.includes('leases'));
     assert.deepEqual(
@@ -260,7 +266,9 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
 
   it('with cert-manager: a Certificate for the Service into the TLS Secret, the CA injected, fewer grants', async () => {
     const objects = await renderChart({ namespace: NS, valuesFiles: ['ci/all-features-values.yaml'] });
-    const certificate = findObject(objects, 'Certificate');
+    const certificate = objects.find(
+      (o) => o['kind'] === 'Certificate' && o['spec'].secretName === WEBHOOK_TLS_SECRET,
+    ) as Manifest;
     assert.equal(certificate['spec'].secretName, WEBHOOK_TLS_SECRET);
     assert.deepEqual(certificate['spec'].dnsNames, [
       `${WEBHOOK_SERVICE}.${NS}.svc`,
@@ -301,6 +309,37 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
       kind: 'ClusterIssuer',
       group: 'cert-manager.io',
     });
+  });
+
+  it('serves the sidecar services over TLS by default; plain HTTP only when asked, cert-manager on request', async () => {
+    const args = container(defaults).args.join(' ');
+    assert.match(args, /--sidecar-services-cert-mode=self-signed/);
+    assert.match(args, new RegExp(`--sidecar-operator-url=https://agent-governor\\.${NS}\\.svc:8443`));
+    assert.doesNotMatch(args, /insecure-plain-http/);
+    const plain = container(
+      await renderChart({ namespace: NS, values: { sidecarServices: { insecurePlainHttp: true } } }),
+    ).args.join(' ');
+    assert.match(plain, /--sidecar-services-insecure-plain-http/);
+    assert.match(plain, new RegExp(`--sidecar-operator-url=http://agent-governor\\.${NS}\\.svc:8443`));
+    const objects = await renderChart({ namespace: NS, valuesFiles: ['ci/all-features-values.yaml'] });
+    const certificate = objects.find(
+      (o) => o['kind'] === 'Certificate' && o['metadata'].name === 'agent-governor-sidecar-services',
+    ) as Manifest;
+    assert.equal(certificate['spec'].secretName, 'agent-governor-sidecar-services-cert');
+    assert.deepEqual(certificate['spec'].dnsNames, [
+      `agent-governor.${NS}.svc`,
+      `agent-governor.${NS}.svc.cluster.local`,
+    ]);
+    const mount = container(objects).volumeMounts.find((m: Manifest) => m.name === 'sidecar-services-tls');
+    assert.equal(mount?.readOnly, true);
+    assert.match(
+      container(objects).args.join(' '),
+      new RegExp(`--sidecar-services-cert-mode=cert-manager --sidecar-services-cert-dir=${mount?.mountPath}`),
+    );
+    await assert.rejects(
+      renderChart({ namespace: NS, values: { sidecarServices: { tls: { mode: 'secret' } } } }),
+      /sidecarServices\.tls\.mode secret needs sidecarServices\.tls\.secretName/,
+    );
   });
 
   it('renders the generated CRDs, kept on uninstall, and none with crds.install=false', async () => {

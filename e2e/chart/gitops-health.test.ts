@@ -25,7 +25,7 @@ import { agentDeployment } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import { installCrds } from '../../testing/install-crds.js';
 import { REPO_ROOT } from '../../testing/repo-files.js';
-import { agentToken, call, usageBatchOf } from '../../testing/services-fixture.js';
+import { agentToken, call, servicesClient, usageBatchOf } from '../../testing/services-fixture.js';
 import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import { gitopsTools, runTool } from '../../tools/gitops-tools.js';
 import { type ChartOperator, startChartOperator } from './chart-operator.js';
@@ -120,7 +120,11 @@ describe('GitOps health of the four kinds (kstatus, Argo CD Lua)', { timeout: 30
     );
     await client.create(
       deployments,
-      agentDeployment(ns, 'writer', { replicas: 1, labels: { team: 'marketing' } }) as never,
+      agentDeployment(ns, 'writer', {
+        replicas: 1,
+        labels: { team: 'marketing' },
+        serviceAccountName: 'agent',
+      }) as never,
     );
     await client.create(dataResidencyPolicies, {
       apiVersion: 'governor.agents.dev/v1alpha1',
@@ -184,6 +188,7 @@ describe('GitOps health of the four kinds (kstatus, Argo CD Lua)', { timeout: 30
     // 220 tokens through usage ingest: over the tight budget, far under the roomy one.
     const token = await agentToken(cluster, ns, 'agent');
     const answer = await call(`${operator?.sidecarServicesUrl}${USAGE_PATH}`, {
+      dispatcher: await servicesClient(client, ns),
       token,
       body: usageBatchOf(ns, 'writer', 'writer-pod', 1, 2),
     });

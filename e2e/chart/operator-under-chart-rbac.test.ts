@@ -43,7 +43,7 @@ import {
 } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import { installCrds } from '../../testing/install-crds.js';
-import { agentToken, call, usageBatchOf } from '../../testing/services-fixture.js';
+import { agentToken, call, servicesClient, usageBatchOf } from '../../testing/services-fixture.js';
 import { type TestCluster, testCluster } from '../../testing/test-cluster.js';
 import { SIDECAR_CONTAINER } from '../../webhooks/injection/sidecar-container.js';
 import {
@@ -247,7 +247,11 @@ describe('the operator under the chart’s RBAC', { timeout: 300_000 }, () => {
   it('injects the sidecar into the pods of agents (mutating webhook)', async () => {
     await createWorkloads(client, {
       deployments: [
-        agentDeployment(agentsNs, 'writer', { replicas: 2, labels: { team: 'marketing' } }),
+        agentDeployment(agentsNs, 'writer', {
+          replicas: 2,
+          labels: { team: 'marketing' },
+          serviceAccountName: 'agent',
+        }),
         agentDeployment(agentsNs, 'support', { replicas: 1, labels: { team: 'marketing' }, critical: true }),
       ],
       cronJobs: [agentCronJob(agentsNs, 'digest', { team: 'marketing' })],
@@ -307,8 +311,11 @@ describe('the operator under the chart’s RBAC', { timeout: 300_000 }, () => {
         return found?.status?.phase === phase && holds(found) ? found : undefined;
       });
     await budget('Active');
+    // Over TLS, verified against the bundle the operator publishes for the agents' sidecars.
+    const trusted = await servicesClient(client, agentsNs);
     const post = async (sequence: number, calls: number) => {
       const answer = await call(`${operator?.sidecarServicesUrl}${USAGE_PATH}`, {
+        dispatcher: trusted,
         token: agentTokenValue,
         body: usageBatchOf(agentsNs, 'writer', 'writer-pod-a', sequence, calls),
       });
@@ -344,6 +351,7 @@ describe('the operator under the chart’s RBAC', { timeout: 300_000 }, () => {
     // What a sidecar of the writer is served: its policy, with the budget exhausted.
     const policy = await eventually('the exhausted budget in the served policy', async () => {
       const answer = await call(`${operator?.sidecarServicesUrl}${POLICY_PATH}/${agentsNs}/writer`, {
+        dispatcher: trusted,
         token: agentTokenValue,
       });
       const served = answer.status === 200 ? answer.json<EffectivePolicy>() : undefined;

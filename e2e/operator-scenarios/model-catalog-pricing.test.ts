@@ -17,6 +17,7 @@ import { events } from '../../runtime/kube/resources.js';
 import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import {
+  AGENT_SERVICE_ACCOUNT,
   type GovernedAgents,
   governedAgents,
   mirroredPolicy,
@@ -116,7 +117,11 @@ describe('a ModelCatalog priced into budgets by real operator and sidecar proces
     });
     await createWorkloads(env.client, {
       deployments: TEAMS.map((team) =>
-        agentDeployment(ns, `${team}-agent`, { replicas: 1, labels: { team } }),
+        agentDeployment(ns, `${team}-agent`, {
+          replicas: 1,
+          labels: { team },
+          serviceAccountName: AGENT_SERVICE_ACCOUNT,
+        }),
       ),
       cronJobs: [],
     });

@@ -12,6 +12,7 @@ import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import {
+  AGENT_SERVICE_ACCOUNT,
   createRouteAndBudget,
   type GovernedAgents,
   governedAgents,
@@ -37,7 +38,13 @@ describe('usage in flight while the operator is killed and restarted', { timeout
     mock = await startMockLlm({ chunkDelayMs: 2 });
     const ns = env.namespace;
     await createWorkloads(env.client, {
-      deployments: [agentDeployment(ns, 'support', { replicas: 1, labels: { team: 'support' } })],
+      deployments: [
+        agentDeployment(ns, 'support', {
+          replicas: 1,
+          labels: { team: 'support' },
+          serviceAccountName: AGENT_SERVICE_ACCOUNT,
+        }),
+      ],
       cronJobs: [],
     });
     await createRouteAndBudget(

@@ -1,16 +1,18 @@
 // The services plugged into the operator runtime (startOperator with sidecarServicesService):
-// they serve while the process leads, and stop with it.
+// they serve while the process leads (to the agent's own ServiceAccount), and stop with it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck } from '../../apis/usage-batch.js';
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
+import { deployments } from '../../runtime/kube/resources.js';
 import { type Operator, startOperator } from '../../runtime/manager/operator-runtime.js';
 import { PolicyStore } from '../../sidecar-services/policy-store.js';
 import type { SidecarServices } from '../../sidecar-services/sidecar-services.js';
 import { sidecarServicesService } from '../../sidecar-services/sidecar-services-service.js';
 import { policyFor } from '../../sidecar-services/testdata/policies.js';
+import { agentDeployment } from '../../testing/budget-fixture.js';
 import {
   agentToken,
   call,
@@ -28,6 +30,11 @@ let token: string;
 before(async () => {
   env = await servicesEnv();
   token = await agentToken(env.cluster, namespace);
+  // The agent runs as the token's ServiceAccount: the services serve an agent only to those.
+  await env.client.create(
+    deployments,
+    agentDeployment(namespace, 'support', { replicas: 0, labels: {}, serviceAccountName: 'agent' }) as never,
+  );
 });
 after(async () => {
   await env?.cluster.kubectl(['delete', 'namespace', namespace, '--wait=false']);

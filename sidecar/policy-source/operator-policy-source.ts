@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { LONG_POLL_SECONDS, POLICY_PATH } from '../../apis/sidecar-protocol.js';
+import { operatorConnector } from '../http/operator-trust.js';
 import { Agent, request } from '../http/undici-parts.js';
 import { backoffDelay, retryAfterMs } from '../routing/backoff.js';
 import { policyFromFile, policyFromJson } from './policy-document.js';
@@ -8,6 +9,8 @@ import type { PolicySource } from './policy-source.js';
 
 export interface OperatorPolicySourceOptions {
   operatorUrl: string;
+  /** PEM bundle the operator's HTTPS certificate is verified against (re-read per connection). */
+  operatorCaFile?: string;
   agent: { namespace: string; name: string };
   /** Projected ServiceAccount token, re-read before every request so rotation needs no restart. */
   tokenFile?: string;
@@ -39,13 +42,18 @@ export class OperatorPolicySource implements PolicySource {
   private policy: EffectivePolicy | undefined;
   private readonly listeners = new Set<(policy: EffectivePolicy) => void>();
   private readonly abort = new AbortController();
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 60_000, connections: 1 });
+  private readonly dispatcher: Agent;
   private loop: Promise<void> | undefined;
   private stopped = false;
   private stopping: Promise<void> | undefined;
   private readonly url: string;
 
   constructor(private readonly options: OperatorPolicySourceOptions) {
+    this.dispatcher = new Agent({
+      keepAliveTimeout: 60_000,
+      connections: 1,
+      ...(options.operatorCaFile ? { connect: operatorConnector(options.operatorCaFile) } : {}),
+    });
     const { namespace, name } = options.agent;
     this.url = `${options.operatorUrl.replace(/\/+$/, '')}${POLICY_PATH}/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
   }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch, UsageEntry } from '../../apis/usage-batch.js';
+import { operatorConnector } from '../http/operator-trust.js';
 import { Agent, request } from '../http/undici-parts.js';
 import { backoffDelay } from '../routing/backoff.js';
 import { type DeliveryOutcome, deliveryOutcome } from './delivery-outcome.js';
@@ -11,6 +12,8 @@ export interface UsageReporterOptions {
   spoolDir: string;
   /** The operator's base URL; without it the reporter drains the recorder and sends nothing (standalone). */
   operatorUrl?: string;
+  /** PEM bundle the operator's HTTPS certificate is verified against (re-read per connection). */
+  operatorCaFile?: string;
   /** Projected ServiceAccount token, re-read before every send so rotation needs no restart. */
   tokenFile?: string;
   agent: { namespace: string; name: string };
@@ -82,7 +85,11 @@ export class UsageReporter {
           `cannot use the usage spool directory ${this.options.spoolDir}: ${(error as Error).message}`,
         );
       }
-      this.agent = new Agent({ keepAliveTimeout: 10_000, connections: 2 });
+      this.agent = new Agent({
+        keepAliveTimeout: 10_000,
+        connections: 2,
+        ...(this.options.operatorCaFile ? { connect: operatorConnector(this.options.operatorCaFile) } : {}),
+      });
       this.sender = this.send();
     }
     this.timer = setInterval(() => void this.flush(), this.options.flushIntervalMs ?? 2_000);

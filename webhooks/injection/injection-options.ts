@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICES_CA_CONFIG_MAP } from '../../agents/services-ca-config-map.js';
 
 export interface SidecarResources {
   requests: { cpu: string; memory: string };
@@ -14,6 +15,12 @@ export interface SidecarInjectionOptions {
   imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never';
   /** The operator's sidecar services (policy long-poll, usage), as the pods reach them. */
   operatorUrl: string;
+  /**
+   * The ConfigMap (in the pod's namespace) holding the CA bundle an https operatorUrl is verified
+   * against, mounted into the sidecar; undefined: none mounted (plain HTTP, or a certificate the
+   * system roots trust).
+   */
+  operatorCaConfigMap?: string;
   /** Loopback port of the proxy; the agent's SDKs are pointed at it. */
   port: number;
   /**
@@ -46,17 +53,25 @@ export function packageVersion(): string {
   }
 }
 
-/** `http://agent-governor.<namespace>.svc:8443`: the chart's Service in front of the sidecar services. */
-export function inClusterOperatorUrl(namespace: string): string {
-  return `http://agent-governor.${namespace}.svc:8443`;
+/**
+ * `https://agent-governor.<namespace>.svc:8443`: the chart's Service in front of the sidecar services
+ * (`http://` only when they serve plain HTTP, `--sidecar-services-insecure-plain-http`).
+ */
+export function inClusterOperatorUrl(namespace: string, tls = true): string {
+  return `${tls ? 'https' : 'http'}://agent-governor.${namespace}.svc:8443`;
 }
 
-export function defaultInjectionOptions(operatorNamespace: string): SidecarInjectionOptions {
+/** The defaults for an operator in `operatorNamespace` whose sidecar services serve TLS (or not). */
+export function defaultInjectionOptions(
+  operatorNamespace: string,
+  services: { tls: boolean } = { tls: true },
+): SidecarInjectionOptions {
   const version = packageVersion();
   return {
     image: `${SIDECAR_IMAGE_REPOSITORY}:${version}`,
     imagePullPolicy: 'IfNotPresent',
-    operatorUrl: inClusterOperatorUrl(operatorNamespace),
+    operatorUrl: inClusterOperatorUrl(operatorNamespace, services.tls),
+    ...(services.tls ? { operatorCaConfigMap: SERVICES_CA_CONFIG_MAP } : {}),
     port: DEFAULT_SIDECAR_PORT,
     metricsPort: DEFAULT_SIDECAR_METRICS_PORT,
     nativeSidecar: true,

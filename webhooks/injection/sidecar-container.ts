@@ -8,7 +8,8 @@
 //   `GET /metrics` and nothing else: read-only counters for the chart's PodMonitor, no keys, no calls.
 // - Volumes: a projected ServiceAccount token with audience `agent-governor` (the operator's
 //   TokenReview), the policy ConfigMap `governor-policy-<agent>` (optional: a new agent has none
-//   yet), an emptyDir spool, and one read-only Secret volume per provider credential the agent's
+//   yet), an emptyDir spool, the sidecar services' CA bundle (ConfigMap agent-governor-services-ca,
+//   optional, when they serve TLS — the default), and one read-only Secret volume per provider credential the agent's
 //   routes reference, at /var/run/agent-governor/credentials/<secret>/ (the path the policy names,
 //   agents/credentials-mount.ts) — into this container only, never the agent's.
 // - Probes: the proxy answers /readyz on loopback only, which the kubelet's httpGet cannot reach
@@ -18,6 +19,7 @@ import { createHash } from 'node:crypto';
 import type { V1Container, V1Volume } from '@kubernetes/client-node';
 import { CREDENTIALS_MOUNT_ROOT } from '../../agents/credentials-mount.js';
 import { POLICY_FILE_KEY, policyConfigMapName } from '../../agents/policy-config-map.js';
+import { SERVICES_CA_KEY } from '../../agents/services-ca-config-map.js';
 import { TOKEN_AUDIENCE } from '../../apis/sidecar-protocol.js';
 import type { SidecarInjectionOptions } from './injection-options.js';
 
@@ -31,6 +33,7 @@ const ROOT = '/var/run/agent-governor';
 const TOKEN_DIR = `${ROOT}/token`;
 const POLICY_DIR = `${ROOT}/policy`;
 const SPOOL_DIR = `${ROOT}/spool`;
+const SERVICES_CA_DIR = `${ROOT}/services-ca`;
 /** The sidecar image's non-root user (the Dockerfile's USER). */
 const SIDECAR_USER = 65532;
 
@@ -59,6 +62,17 @@ export function sidecarPlan(
       configMap: { name: policyConfigMapName(agent.name), optional: true },
     },
     { name: `${VOLUME_PREFIX}spool`, emptyDir: { sizeLimit: '64Mi' } },
+    // The CA bundle of the sidecar services, kept by the operator in the pod's namespace; optional
+    // (a first agent of a namespace may start before it is published: the sidecar then retries
+    // until the kubelet writes it, and never connects unverified). Updated in place on rotation.
+    ...(options.operatorCaConfigMap
+      ? [
+          {
+            name: `${VOLUME_PREFIX}services-ca`,
+            configMap: { name: options.operatorCaConfigMap, optional: true },
+          },
+        ]
+      : []),
     ...secrets.map((secret) => ({
       name: credentialsVolumeName(secret),
       secret: { secretName: secret, optional: true },
@@ -88,6 +102,7 @@ export function sidecarPlan(
       String(options.port),
       '--operator-url',
       options.operatorUrl,
+      ...(options.operatorCaConfigMap ? ['--operator-ca-file', `${SERVICES_CA_DIR}/${SERVICES_CA_KEY}`] : []),
       '--agent',
       `${agent.namespace}/${agent.name}`,
       '--token-file',
@@ -122,6 +137,9 @@ export function sidecarPlan(
       { name: `${VOLUME_PREFIX}token`, mountPath: TOKEN_DIR, readOnly: true },
       { name: `${VOLUME_PREFIX}policy`, mountPath: POLICY_DIR, readOnly: true },
       { name: `${VOLUME_PREFIX}spool`, mountPath: SPOOL_DIR },
+      ...(options.operatorCaConfigMap
+        ? [{ name: `${VOLUME_PREFIX}services-ca`, mountPath: SERVICES_CA_DIR, readOnly: true }]
+        : []),
       ...secrets.map((secret) => ({
         name: credentialsVolumeName(secret),
         mountPath: `${CREDENTIALS_MOUNT_ROOT}/${secret}`,

@@ -155,14 +155,16 @@ describe('sidecarInjectionHandler: what is injected', () => {
     assert.equal(sidecar?.name, SIDECAR_CONTAINER);
     assert.equal(sidecar?.restartPolicy, 'Always');
     assert.equal(sidecar?.image, options.image);
-    assert.deepEqual(sidecar?.args?.slice(0, 9), [
+    assert.deepEqual(sidecar?.args?.slice(0, 11), [
       'sidecar',
       '--host',
       '127.0.0.1',
       '--port',
       '4000',
       '--operator-url',
-      'http://agent-governor.agent-governor-system.svc:8443',
+      'https://agent-governor.agent-governor-system.svc:8443',
+      '--operator-ca-file',
+      '/var/run/agent-governor/services-ca/ca.crt',
       '--agent',
       'opted-in/support',
     ]);
@@ -199,6 +201,11 @@ describe('sidecarInjectionHandler: what is injected', () => {
       optional: true,
     });
     assert.ok(volumes['agent-governor-spool']?.emptyDir);
+    // The sidecar services' CA bundle the operator keeps in the pod's namespace (docs/adr/0036).
+    assert.deepEqual(volumes['agent-governor-services-ca']?.configMap, {
+      name: 'agent-governor-services-ca',
+      optional: true,
+    });
     // The support agent's route references two Secrets; billing's route is not its business.
     assert.deepEqual(
       Object.values(volumes)

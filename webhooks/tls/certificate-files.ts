@@ -15,6 +15,9 @@ export interface CertificateFilesOptions {
   /** How often to look for new files; default 10 s. */
   pollMs?: number;
   log: Logger;
+  /** Names the certificate and the directory's flag in logs and errors; default the webhook's. */
+  what?: string;
+  dirFlag?: string;
 }
 
 export class CertificateFiles extends HeldTlsSource {
@@ -22,7 +25,11 @@ export class CertificateFiles extends HeldTlsSource {
   private stopped = false;
 
   constructor(private readonly options: CertificateFilesOptions) {
-    super('the webhook certificate files');
+    super(`the ${options.what ?? 'webhook certificate'} files`);
+  }
+
+  private get certificate(): string {
+    return this.options.what ?? 'webhook certificate';
   }
 
   async start(): Promise<void> {
@@ -45,7 +52,7 @@ export class CertificateFiles extends HeldTlsSource {
       else
         this.options.log.warn(
           { problem: next.problem },
-          'webhook certificate files: keeping the pair in force',
+          `${this.certificate} files: keeping the pair in force`,
         );
       this.poll();
     }, this.options.pollMs ?? 10_000);
@@ -58,7 +65,7 @@ export class CertificateFiles extends HeldTlsSource {
     const facts = certificateFacts(tls.cert);
     this.options.log.info(
       { dir: this.options.dir, serial: facts.serial, notAfter: facts.notAfter.toISOString() },
-      first ? 'webhook certificate read' : 'webhook certificate files changed: serving the new pair',
+      first ? `${this.certificate} read` : `${this.certificate} files changed: serving the new pair`,
     );
   }
 
@@ -74,7 +81,7 @@ export class CertificateFiles extends HeldTlsSource {
     } catch (err) {
       return {
         ok: false,
-        problem: `cannot read the webhook certificate: ${(err as Error).message} (--webhook-cert-dir ${dir} must hold tls.crt and tls.key)`,
+        problem: `cannot read the ${this.certificate}: ${(err as Error).message} (${this.options.dirFlag ?? '--webhook-cert-dir'} ${dir} must hold tls.crt and tls.key)`,
       };
     }
     if (!keyMatches(cert, key)) {

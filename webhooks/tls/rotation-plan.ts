@@ -10,6 +10,7 @@
 //   bundle by then) is it *promoted* to sign; the old one stays in the bundle as *previous* until it
 //   expires, so replicas still serving a certificate of the old CA stay trusted until they reload.
 import type { CertificateFacts } from './certificate-facts.js';
+import type { TlsIdentity } from './webhook-tls-secret.js';
 
 export interface CertificatePolicy {
   caLifetimeMs: number;
@@ -21,6 +22,11 @@ export interface CertificatePolicy {
   /** Names the serving certificate must carry. */
   dnsNames: readonly string[];
   ipAddresses: readonly string[];
+  /**
+   * Whose certificate this is: the Secret, the subject and CA names, the component label. Default
+   * the admission webhooks' (WEBHOOK_TLS_IDENTITY); the sidecar services keep their own.
+   */
+  identity?: TlsIdentity;
 }
 
 export interface CaState {

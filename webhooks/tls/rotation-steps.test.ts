@@ -3,6 +3,7 @@
 // second late must still trust every certificate served, at every instant, through serving renewals,
 // a CA rotation and the previous CA's expiry.
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { certificateFacts, isSignedBy, splitPemBundle } from './certificate-facts.js';
 import { defaultCertificatePolicy, withLifetimes } from './rotation-plan.js';
@@ -28,6 +29,32 @@ describe('secretTurn', () => {
     const again = await secretTurn(secret, 'gov', new Date(T0 + 1000), policy);
     assert.equal(again.write, undefined);
     assert.equal(again.bundle, first.bundle);
+  });
+
+  it('keeps another identity’s certificate in that identity’s Secret, subject and CA name', async () => {
+    const identity = {
+      secretName: 'agent-governor-sidecar-services-tls',
+      servingSubject: 'CN=agent-governor-sidecar-services',
+      caName: 'agent-governor-sidecar-services-ca',
+      component: 'sidecar-services',
+      what: 'sidecar services certificate',
+    };
+    const turn = await secretTurn(undefined, 'gov', new Date(T0), {
+      ...defaultCertificatePolicy(names),
+      identity,
+    });
+    const secret = turn.write as Secret;
+    assert.equal(secret.metadata?.name, 'agent-governor-sidecar-services-tls');
+    assert.equal(secret.metadata?.labels?.['app.kubernetes.io/component'], 'sidecar-services');
+    const { material } = readTlsSecret(secret);
+    assert.match(
+      new X509Certificate(material.serving?.certificate ?? '').subject,
+      /CN=agent-governor-sidecar-services/,
+    );
+    assert.match(
+      new X509Certificate(material.signing?.certificate ?? '').subject,
+      /CN=agent-governor-sidecar-services-ca@/,
+    );
   });
 
   it('keeps the type, labels and annotations others put on an existing Secret', async () => {

@@ -14,10 +14,17 @@ import {
   type TlsStep,
   validityFrom,
 } from './rotation-plan.js';
-import { caBundleOf, readTlsSecret, type Secret, type TlsMaterial, tlsSecret } from './webhook-tls-secret.js';
+import {
+  caBundleOf,
+  readTlsSecret,
+  type Secret,
+  type TlsMaterial,
+  tlsSecret,
+  WEBHOOK_TLS_IDENTITY,
+} from './webhook-tls-secret.js';
 
-/** Subject of the serving certificate; its names are in the SAN. */
-export const SERVING_SUBJECT = 'CN=agent-governor-webhook';
+/** Subject of the webhooks' serving certificate; its names are in the SAN. */
+export const SERVING_SUBJECT = WEBHOOK_TLS_IDENTITY.servingSubject;
 
 export async function carryOutSteps(
   material: TlsMaterial,
@@ -26,10 +33,11 @@ export async function carryOutSteps(
   policy: CertificatePolicy,
 ): Promise<TlsMaterial> {
   const result: TlsMaterial = { ...material };
+  const identity = policy.identity ?? WEBHOOK_TLS_IDENTITY;
   const newCa = (): Promise<CertifiedKey> =>
     // `<name>@<unix seconds>` as Kubernetes names its self-signed CAs: two generations tell apart.
     createCertificateAuthority(
-      `agent-governor-webhook-ca@${Math.floor(now.getTime() / 1000)}`,
+      `${identity.caName}@${Math.floor(now.getTime() / 1000)}`,
       validityFrom(now, policy.caLifetimeMs),
     );
   for (const step of steps) {
@@ -57,7 +65,7 @@ export async function carryOutSteps(
         const signing = result.signing;
         if (!signing) throw new Error('issue-serving: there is no signing CA');
         result.serving = await issueCertificate(signing, {
-          subject: SERVING_SUBJECT,
+          subject: identity.servingSubject,
           usage: 'serverAuth',
           dnsNames: policy.dnsNames,
           ipAddresses: policy.ipAddresses,
@@ -100,7 +108,13 @@ export async function secretTurn(
   if (plan.steps.length === 0) return { plan, material, bundle: caBundleOf(material, state, now) };
   const updated = await carryOutSteps(material, plan.steps, now, policy);
   // The bundle is decided on what will be in the Secret: read the new material back as state.
-  const { state: updatedState } = readTlsSecret(tlsSecret(namespace, updated, ''));
+  const identity = policy.identity ?? WEBHOOK_TLS_IDENTITY;
+  const { state: updatedState } = readTlsSecret(tlsSecret(namespace, updated, '', undefined, identity));
   const bundle = caBundleOf(updated, updatedState, now);
-  return { plan, material: updated, bundle, write: tlsSecret(namespace, updated, bundle, existing) };
+  return {
+    plan,
+    material: updated,
+    bundle,
+    write: tlsSecret(namespace, updated, bundle, existing, identity),
+  };
 }

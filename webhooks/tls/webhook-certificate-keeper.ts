@@ -12,7 +12,7 @@ import { certificateFacts } from './certificate-facts.js';
 import type { CertificatePolicy } from './rotation-plan.js';
 import { secretTurn } from './rotation-steps.js';
 import { HeldTlsSource } from './serving-tls.js';
-import { type Secret, secrets, WEBHOOK_TLS_SECRET } from './webhook-tls-secret.js';
+import { type Secret, secrets, type TlsIdentity, WEBHOOK_TLS_IDENTITY } from './webhook-tls-secret.js';
 
 export interface WebhookCertificateKeeperOptions {
   client: KubeClient;
@@ -37,9 +37,12 @@ export class WebhookCertificateKeeper extends HeldTlsSource {
   private stopped = false;
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => Date;
+  private readonly identity: TlsIdentity;
 
   constructor(private readonly options: WebhookCertificateKeeperOptions) {
-    super('the webhook certificate');
+    const identity = options.policy.identity ?? WEBHOOK_TLS_IDENTITY;
+    super(`the ${identity.what}`);
+    this.identity = identity;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -47,16 +50,16 @@ export class WebhookCertificateKeeper extends HeldTlsSource {
     // The first look goes to the API server (the cache may not have listed yet), and start-up waits
     // for it: without a certificate there is nothing to serve.
     for (let attempt = 1; !this.holding; attempt++) {
-      if (this.stopped) throw new Error('stopped before a webhook certificate was available');
+      if (this.stopped) throw new Error(`stopped before a ${this.identity.what} was available`);
       try {
         await this.reconcile();
       } catch (err) {
         if (attempt >= 5) {
           throw new Error(
-            `cannot keep the webhook certificate in Secret ${this.options.namespace}/${WEBHOOK_TLS_SECRET}: ${(err as Error).message}`,
+            `cannot keep the ${this.identity.what} in Secret ${this.options.namespace}/${this.identity.secretName}: ${(err as Error).message}`,
           );
         }
-        this.options.log.warn({ err: (err as Error).message, attempt }, 'webhook certificate: retrying');
+        this.options.log.warn({ err: (err as Error).message, attempt }, `${this.identity.what}: retrying`);
         await sleep(Math.min(this.options.retryMs ?? 5_000, 1_000 * attempt));
       }
     }
@@ -65,7 +68,7 @@ export class WebhookCertificateKeeper extends HeldTlsSource {
     const informer = this.options.informers.informer<Secret>({
       resource: secrets,
       namespace: this.options.namespace,
-      fieldSelector: `metadata.name=${WEBHOOK_TLS_SECRET}`,
+      fieldSelector: `metadata.name=${this.identity.secretName}`,
     });
     const changed = () => this.check();
     this.unsubscribe = informer.on({ add: changed, update: changed, delete: changed });
@@ -90,7 +93,7 @@ export class WebhookCertificateKeeper extends HeldTlsSource {
       .catch((err: unknown) => {
         this.options.log.error(
           { err: (err as Error).message },
-          'webhook certificate: rotation failed; retrying',
+          `${this.identity.what}: rotation failed; retrying`,
         );
         this.schedule(new Date(this.now().getTime() + (this.options.retryMs ?? 5_000)));
       })
@@ -105,7 +108,7 @@ export class WebhookCertificateKeeper extends HeldTlsSource {
 
   private async reconcile(): Promise<void> {
     const { client, namespace, policy, log } = this.options;
-    const key = { namespace, name: WEBHOOK_TLS_SECRET };
+    const key = { namespace, name: this.identity.secretName };
     // Bounded: each turn is a write another replica won; five in a row would be a storm.
     for (let turn = 0; turn < 5; turn++) {
       const existing = await client.get(secrets, key);
@@ -124,12 +127,14 @@ export class WebhookCertificateKeeper extends HeldTlsSource {
         throw err;
       }
       log.info(
-        { secret: `${namespace}/${WEBHOOK_TLS_SECRET}`, steps: plan.steps, reasons: plan.reasons },
-        `webhook certificate: ${plan.steps.join(', ')}`,
+        { secret: `${namespace}/${this.identity.secretName}`, steps: plan.steps, reasons: plan.reasons },
+        `${this.identity.what}: ${plan.steps.join(', ')}`,
       );
       this.options.onRotation?.(plan.reasons);
     }
-    throw new Error(`Secret ${namespace}/${WEBHOOK_TLS_SECRET} kept changing under five writes in a row`);
+    throw new Error(
+      `Secret ${namespace}/${this.identity.secretName} kept changing under five writes in a row`,
+    );
   }
 
   private adopt(serving: { certificate: string; privateKey: string } | undefined, bundle: string): void {
@@ -141,7 +146,7 @@ export class WebhookCertificateKeeper extends HeldTlsSource {
         notAfter: facts.notAfter.toISOString(),
         names: [...facts.dnsNames, ...facts.ipAddresses],
       },
-      'webhook certificate in force',
+      `${this.identity.what} in force`,
     );
   }
 

@@ -17,6 +17,30 @@ export { type Secret, secrets };
 
 /** The Secret's name; the chart mounts nothing of it, the operator reads it through the API. */
 export const WEBHOOK_TLS_SECRET = 'agent-governor-webhook-tls';
+
+/**
+ * Whose self-signed certificate a Secret holds: the same layout and rotation serve the admission
+ * webhooks and the sidecar services (docs/adr/0036), each with a Secret and CA of its own.
+ */
+export interface TlsIdentity {
+  secretName: string;
+  /** Subject of the serving certificate (its names are in the SAN). */
+  servingSubject: string;
+  /** Common name of the CAs, before `@<unix seconds>`. */
+  caName: string;
+  /** Label app.kubernetes.io/component of the Secret. */
+  component: string;
+  /** Names the certificate in log lines and errors. */
+  what: string;
+}
+
+export const WEBHOOK_TLS_IDENTITY: TlsIdentity = {
+  secretName: WEBHOOK_TLS_SECRET,
+  servingSubject: 'CN=agent-governor-webhook',
+  caName: 'agent-governor-webhook-ca',
+  component: 'webhook',
+  what: 'webhook certificate',
+};
 export const NEXT_CA_PUBLISHED_ANNOTATION = 'governor.agents.dev/next-ca-published-at';
 
 /** The PEM material the Secret holds. */
@@ -94,6 +118,7 @@ export function tlsSecret(
   material: TlsMaterial,
   bundle: string,
   existing?: Secret,
+  identity: TlsIdentity = WEBHOOK_TLS_IDENTITY,
 ): Secret {
   const data: Record<string, string> = {};
   const put = (key: string, value: string | undefined) => {
@@ -116,12 +141,12 @@ export function tlsSecret(
     type: existing?.type ?? 'kubernetes.io/tls',
     metadata: {
       ...(existing?.metadata ?? {}),
-      name: WEBHOOK_TLS_SECRET,
+      name: identity.secretName,
       namespace,
       labels: {
         ...(existing?.metadata?.labels ?? {}),
         'app.kubernetes.io/managed-by': 'agent-governor',
-        'app.kubernetes.io/component': 'webhook',
+        'app.kubernetes.io/component': identity.component,
       },
       annotations,
     },

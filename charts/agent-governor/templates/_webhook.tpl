@@ -49,9 +49,44 @@ chart owns the webhook configurations; the operator serves them and keeps their 
 {{- end -}}
 {{- end -}}
 
-{{/* How injected sidecars reach the sidecar services: the Service, HTTPS when it has a certificate. */}}
+{{/* How injected sidecars reach the sidecar services: the Service, HTTPS unless sidecarServices.insecurePlainHttp. */}}
 {{- define "agent-governor.sidecarOperatorUrl" -}}
-{{- printf "%s://%s.%s.svc:%v" (ternary "https" "http" (not (empty .Values.sidecarServices.tlsSecretName))) (include "agent-governor.fullname" .) .Release.Namespace .Values.sidecarServices.port -}}
+{{- printf "%s://%s.%s.svc:%v" (ternary "http" "https" .Values.sidecarServices.insecurePlainHttp) (include "agent-governor.fullname" .) .Release.Namespace .Values.sidecarServices.port -}}
+{{- end -}}
+
+{{/* The operator flags of the sidecar services' TLS (cli/sidecar-services-flags.ts). */}}
+{{- define "agent-governor.sidecarServicesTlsArgs" -}}
+{{- $mode := .Values.sidecarServices.tls.mode }}
+{{- if .Values.sidecarServices.insecurePlainHttp }}
+- --sidecar-services-insecure-plain-http
+{{- else if eq $mode "selfSigned" }}
+- --sidecar-services-cert-mode=self-signed
+{{- else if eq $mode "certManager" }}
+- --sidecar-services-cert-mode=cert-manager
+- --sidecar-services-cert-dir={{ include "agent-governor.sidecarServicesCertDir" . }}
+{{- else if eq $mode "secret" }}
+{{- if not .Values.sidecarServices.tls.secretName }}
+{{- fail "sidecarServices.tls.mode secret needs sidecarServices.tls.secretName: a kubernetes.io/tls Secret with tls.crt, tls.key and ca.crt" }}
+{{- end }}
+- --sidecar-services-cert-mode=files
+- --sidecar-services-cert-dir={{ include "agent-governor.sidecarServicesCertDir" . }}
+{{- end }}
+{{- end -}}
+
+{{/* The Secret mounted for the sidecar services (certManager and secret modes); empty otherwise. */}}
+{{- define "agent-governor.sidecarServicesSecretName" -}}
+{{- if not .Values.sidecarServices.insecurePlainHttp -}}
+{{- if eq .Values.sidecarServices.tls.mode "certManager" -}}
+{{ include "agent-governor.fullname" . }}-sidecar-services-cert
+{{- else if eq .Values.sidecarServices.tls.mode "secret" -}}
+{{ .Values.sidecarServices.tls.secretName }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Where that Secret is mounted (the operator watches the files). */}}
+{{- define "agent-governor.sidecarServicesCertDir" -}}
+/var/run/agent-governor/sidecar-services-tls
 {{- end -}}
 
 {{/* ClusterRole rules the webhooks add. */}}
@@ -68,6 +103,24 @@ chart owns the webhook configurations; the operator serves them and keeps their 
   resources: [mutatingwebhookconfigurations]
   resourceNames: [{{ include "agent-governor.mutatingWebhookName" . }}]
   verbs: [get, list, watch, patch]
+{{- end }}
+{{- end -}}
+
+{{/* Role rules (release namespace) the sidecar services add. */}}
+{{- define "agent-governor.sidecarServicesNamespaceRules" -}}
+{{- if and (not .Values.sidecarServices.insecurePlainHttp) (eq .Values.sidecarServices.tls.mode "selfSigned") }}
+# Sidecar services, self-signed mode (the default): Secret agent-governor-sidecar-services-tls holds
+# their own CA and serving certificate, kept and rotated like the webhook's (get/list/watch/update by
+# name; create below or with the webhook's rules — it cannot be limited to a name).
+- apiGroups: [""]
+  resources: [secrets]
+  resourceNames: [agent-governor-sidecar-services-tls]
+  verbs: [get, list, watch, update]
+{{- if not (and .Values.webhook.enabled (not .Values.webhook.certManager.enabled)) }}
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [create]
+{{- end }}
 {{- end }}
 {{- end -}}
 

@@ -1,0 +1,175 @@
+// The `--sidecar-services-*` flags of `agent-governor operator`: the port of the policy long-poll and
+// usage ingest, and where their TLS certificate comes from — the same three modes as the admission
+// webhooks (docs/adr/0018): the operator's own CA in a Secret of its namespace, rotated
+// (`self-signed`, the default), or a pair someone else keeps in a directory (`cert-manager`,
+// `files`). Plain HTTP only with `--sidecar-services-insecure-plain-http` (docs/adr/0036).
+import { isIP } from 'node:net';
+import { type Command, Option } from 'commander';
+import type { ServiceContext } from '../runtime/manager/operator-service.js';
+import type { ServicesTlsSource } from '../sidecar-services/sidecar-services-service.js';
+import { CertificateFiles } from '../webhooks/tls/certificate-files.js';
+import { defaultCertificatePolicy, withLifetimes } from '../webhooks/tls/rotation-plan.js';
+import { WebhookCertificateKeeper } from '../webhooks/tls/webhook-certificate-keeper.js';
+import type { TlsIdentity } from '../webhooks/tls/webhook-tls-secret.js';
+import { port } from './option-values.js';
+
+export interface SidecarServicesFlags {
+  sidecarServices: boolean;
+  sidecarServicesPort: number;
+  sidecarServicesCertMode: 'self-signed' | 'cert-manager' | 'files';
+  sidecarServicesCertDir: string;
+  sidecarServicesInsecurePlainHttp: boolean;
+}
+
+export const DEFAULT_SIDECAR_SERVICES_CERT_DIR = '/var/run/agent-governor/sidecar-services-tls';
+/** The chart's Service in front of the sidecar services (its names go into the certificate). */
+export const SIDECAR_SERVICES_SERVICE = 'agent-governor';
+
+/** The self-signed mode's Secret and names: the webhooks' layout and rotation, a CA of its own. */
+export const SIDECAR_SERVICES_TLS_IDENTITY: TlsIdentity = {
+  secretName: 'agent-governor-sidecar-services-tls',
+  servingSubject: 'CN=agent-governor-sidecar-services',
+  caName: 'agent-governor-sidecar-services-ca',
+  component: 'sidecar-services',
+  what: 'sidecar services certificate',
+};
+
+export function addSidecarServicesOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option(
+        '--sidecar-services-port <port>',
+        'port of the policy long-poll and usage ingest the sidecars call (on --bind-address)',
+      )
+        .default(8443)
+        .argParser(port),
+    )
+    .addOption(
+      new Option(
+        '--sidecar-services-cert-mode <mode>',
+        'TLS of the sidecar services. self-signed: own CA and certificate in Secret ' +
+          `${SIDECAR_SERVICES_TLS_IDENTITY.secretName}, rotated like the webhook's (--webhook-cert-lifetime, ` +
+          '--webhook-ca-lifetime), its bundle published as ConfigMap agent-governor-services-ca in every agent ' +
+          'namespace; cert-manager / files: tls.crt, tls.key and ca.crt from --sidecar-services-cert-dir (watched)',
+      )
+        .choices(['self-signed', 'cert-manager', 'files'])
+        .default('self-signed'),
+    )
+    .addOption(
+      new Option(
+        '--sidecar-services-cert-dir <dir>',
+        'directory of tls.crt, tls.key and ca.crt (cert-manager and files modes)',
+      ).default(DEFAULT_SIDECAR_SERVICES_CERT_DIR),
+    )
+    .addOption(
+      new Option(
+        '--sidecar-services-insecure-plain-http',
+        'serve the sidecar services over plain HTTP: ServiceAccount tokens, policies and usage cross the ' +
+          'network in clear (logged as a warning at start)',
+      ).default(false),
+    )
+    .addOption(new Option('--no-sidecar-services', 'do not serve sidecars (policies, usage)'));
+}
+
+/**
+ * The TLS source of the services for `flags`, or undefined for plain HTTP. `names` are the hosts
+ * sidecars dial besides the Service (the injected URL's host, a specific bind address).
+ */
+export function sidecarServicesTls(
+  flags: SidecarServicesFlags & {
+    webhookCertLifetime: number;
+    webhookCaLifetime: number;
+    webhookCertPollInterval: number;
+  },
+  names: readonly string[],
+): ((context: ServiceContext) => ServicesTlsSource) | undefined {
+  if (flags.sidecarServicesInsecurePlainHttp) return undefined;
+  if (flags.sidecarServicesCertMode !== 'self-signed') {
+    const dir = flags.sidecarServicesCertDir;
+    return (context) =>
+      withRequiredBundle(
+        new CertificateFiles({
+          dir,
+          log: context.log,
+          pollMs: flags.webhookCertPollInterval,
+          what: SIDECAR_SERVICES_TLS_IDENTITY.what,
+          dirFlag: '--sidecar-services-cert-dir',
+        }),
+        dir,
+      );
+  }
+  return (context) => {
+    const hosts = [...new Set(names)];
+    const policy = defaultCertificatePolicy({
+      dnsNames: [...serviceNames(context.namespace), ...hosts.filter((h) => isIP(h) === 0)],
+      ipAddresses: hosts.filter((h) => isIP(h) !== 0),
+    });
+    return new WebhookCertificateKeeper({
+      client: context.client,
+      informers: context.informers,
+      namespace: context.namespace,
+      log: context.log,
+      now: context.now,
+      policy: {
+        ...withLifetimes(policy, flags.webhookCaLifetime, flags.webhookCertLifetime),
+        identity: SIDECAR_SERVICES_TLS_IDENTITY,
+      },
+    });
+  };
+}
+
+/** `agent-governor.<ns>.svc` and `agent-governor.<ns>.svc.cluster.local`. */
+export function serviceNames(namespace: string): string[] {
+  return [
+    `${SIDECAR_SERVICES_SERVICE}.${namespace}.svc`,
+    `${SIDECAR_SERVICES_SERVICE}.${namespace}.svc.cluster.local`,
+  ];
+}
+
+/** The hosts the certificate must name beside the Service: the injected URL's, a specific bind address. */
+export function certificateHosts(operatorUrl: string | undefined, bindAddress: string): string[] {
+  const hosts: string[] = [];
+  if (operatorUrl) hosts.push(new URL(operatorUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
+  if (bindAddress !== '0.0.0.0' && bindAddress !== '::') hosts.push(bindAddress);
+  return hosts;
+}
+
+/**
+ * The sidecars verify the services against a CA bundle; a directory without `ca.crt` would leave
+ * them nothing to verify against, so the operator refuses to start with it.
+ */
+function withRequiredBundle(source: CertificateFiles, dir: string): ServicesTlsSource {
+  return {
+    async start() {
+      await source.start();
+      if (!source.caBundle()) {
+        await source.stop();
+        throw new Error(
+          `--sidecar-services-cert-dir ${dir} holds no ca.crt: the sidecars verify the sidecar services against it ` +
+            '(cert-manager writes it into the Secret; in files mode put the issuing CA there)',
+        );
+      }
+    },
+    stop: () => source.stop(),
+    current: () => source.current(),
+    caBundle: () => source.caBundle(),
+    onChange: (listener) => source.onChange(listener),
+  };
+}
+
+/** The injected URL must speak what the services serve. */
+export function checkOperatorUrl(operatorUrl: string | undefined, tls: boolean): void {
+  if (!operatorUrl) return;
+  const https = operatorUrl.startsWith('https:');
+  if (tls && !https) {
+    throw new Error(
+      `--sidecar-operator-url ${operatorUrl} is plain HTTP but the sidecar services serve HTTPS: give https://…, ` +
+        'or --sidecar-services-insecure-plain-http to serve plain HTTP',
+    );
+  }
+  if (!tls && https) {
+    throw new Error(
+      `--sidecar-operator-url ${operatorUrl} is https but --sidecar-services-insecure-plain-http serves plain HTTP: give http://…`,
+    );
+  }
+}

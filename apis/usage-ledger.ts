@@ -50,7 +50,11 @@ export const PERIOD_RETENTION_DAYS = 7;
  * zone (a local day starts at most 24 hours ago) and the day before, to compare with.
  */
 export const HOURLY_USAGE_HOURS = 48;
-/** Use cases named in one hour (the top ones by tokens); the others fold into use case OTHER_LINE. */
+/**
+ * Use cases named in one hour of a ledger (the top ones by tokens; the others fold into use case
+ * OTHER_LINE), and in one sidecar's token metrics (label use_case; the first ones seen, the others
+ * "other"): one bound on the cardinality of use cases everywhere usage is shown.
+ */
 export const MAX_HOUR_USE_CASES = 5;
 /** Lines (use case × model × currency) of one hour; the smallest fold into model OTHER_LINE. */
 export const MAX_HOUR_LINES = 12;

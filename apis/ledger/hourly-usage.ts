@@ -167,3 +167,28 @@ function pickCounts(line: HourLine) {
     costMicros: line.costMicros,
   };
 }
+
+/**
+ * Input plus output tokens per UTC hour of several ledgers (a budget's agents), limited to
+ * `useCases` when given (lines without a use case, or folded into OTHER_LINE, then do not count),
+ * oldest first. The forecast's time-of-day shape is made from it.
+ */
+export function hourlyTokens(
+  ledgers: readonly { hourlyUsage?: readonly HourUsage[] | undefined }[],
+  useCases?: readonly string[],
+): { start: number; tokens: number }[] {
+  const filter = useCases && useCases.length > 0 ? new Set(useCases) : undefined;
+  const byStart = new Map<number, number>();
+  for (const ledger of ledgers) {
+    for (const hour of ledger.hourlyUsage ?? []) {
+      const start = Date.parse(hour.start);
+      let tokens = byStart.get(start) ?? 0;
+      for (const line of hour.lines) {
+        if (filter && (line.useCase === undefined || !filter.has(line.useCase))) continue;
+        tokens += line.inputTokens + line.outputTokens;
+      }
+      byStart.set(start, tokens);
+    }
+  }
+  return [...byStart.entries()].sort((a, b) => a[0] - b[0]).map(([start, tokens]) => ({ start, tokens }));
+}

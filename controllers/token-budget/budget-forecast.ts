@@ -1,3 +1,5 @@
+import type { FORECAST_METHODS } from '../../apis/token-budget.js';
+
 // Where a budget is heading: its end-of-period usage, projected from what the period used so far and
 // the time-of-day shape of the selected agents' traffic (pure; the clock is an argument).
 
@@ -11,7 +13,7 @@ export const FORECAST_ALERT_AFTER_MS = HOUR;
 /** Share of the mean hourly usage every hour of the day keeps in the shape: a quiet hour is not dead. */
 const SHAPE_FLOOR = 0.1;
 
-export type ForecastMethod = 'TimeOfDay' | 'Linear';
+export type ForecastMethod = (typeof FORECAST_METHODS)[number];
 
 export interface ForecastInput {
   /** Usage so far, as a share of the tightest limit (unrounded). */

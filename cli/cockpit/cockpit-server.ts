@@ -167,7 +167,7 @@ export async function startCockpit(options: CockpitOptions): Promise<Cockpit> {
     while (!closed) {
       try {
         const main = renderMain(await viewOf(who));
-        const content = main.replace(/^<p class="muted" id="updated"[^]*?<\/p>/, '');
+        const content = main.replace(/^<p class="muted" id="updated"[\s\S]*?<\/p>/, '');
         if (content !== last) {
           last = content;
           response.write(

@@ -65,6 +65,7 @@ export async function serveCockpit(flags: CockpitFlags): Promise<{ url: string; 
   const transport = new ApiTransport(connection);
   const cockpit = await startCockpit({
     client: createKubeClient(transport),
+    reviews: transport,
     address: flags.address,
     port: flags.port,
     refreshMs: flags.refresh * 1000,

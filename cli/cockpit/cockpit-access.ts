@@ -4,9 +4,7 @@
 // Sessions live in memory, under a random id in an HttpOnly cookie, for a bounded time.
 import { randomBytes } from 'node:crypto';
 import { GROUP } from '../../apis/group-version.js';
-import type { KubeClient } from '../../runtime/kube/kube-client.js';
-import type { KubeObject } from '../../runtime/kube/kube-object.js';
-import { resourceType } from '../../runtime/kube/resource-type.js';
+import type { ApiTransport } from '../../runtime/kube/api-transport.js';
 
 /** Who the API server says a token belongs to. */
 export interface Identity {
@@ -16,8 +14,13 @@ export interface Identity {
   extra?: Record<string, string[]>;
 }
 
-interface TokenReview extends KubeObject {
-  spec: { token: string };
+/**
+ * Posts reviews. Not through the KubeClient: a review's metadata must be empty, and the client's
+ * fieldManager would make the API server add managedFields, which SubjectAccessReviews refuse.
+ */
+export type Reviews = Pick<ApiTransport, 'json'>;
+
+interface TokenReview {
   status?: {
     authenticated?: boolean;
     user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
@@ -25,42 +28,24 @@ interface TokenReview extends KubeObject {
   };
 }
 
-interface SubjectAccessReview extends KubeObject {
-  spec: {
-    user: string;
-    uid?: string;
-    groups: string[];
-    extra?: Record<string, string[]>;
-    resourceAttributes: { namespace?: string; verb: string; group: string; resource: string; name?: string };
-  };
+interface SubjectAccessReview {
   status?: { allowed?: boolean; denied?: boolean; reason?: string };
 }
-
-const tokenReviews = resourceType<TokenReview>({
-  group: 'authentication.k8s.io',
-  version: 'v1',
-  plural: 'tokenreviews',
-  kind: 'TokenReview',
-  namespaced: false,
-});
-
-const subjectAccessReviews = resourceType<SubjectAccessReview>({
-  group: 'authorization.k8s.io',
-  version: 'v1',
-  plural: 'subjectaccessreviews',
-  kind: 'SubjectAccessReview',
-  namespaced: false,
-});
 
 /** What the cockpit asks for a namespace to be shown: list TokenBudgets in it. */
 export const NAMESPACE_READ = { verb: 'list', group: GROUP, resource: 'tokenbudgets' } as const;
 
 /** The identity of `token`, or a reason it has none (an unknown, expired or malformed token). */
 export async function reviewToken(
-  client: KubeClient,
+  reviews: Reviews,
   token: string,
 ): Promise<{ identity: Identity } | { problem: string }> {
-  const review = await client.create(tokenReviews, { metadata: { name: 'cockpit' }, spec: { token } });
+  const review = await reviews.json<TokenReview>({
+    method: 'POST',
+    path: '/apis/authentication.k8s.io/v1/tokenreviews',
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
+    describe: 'create tokenreviews.authentication.k8s.io',
+  });
   const user = review.status?.user;
   if (!review.status?.authenticated || !user?.username) {
     return {
@@ -79,32 +64,38 @@ export async function reviewToken(
 
 /** Whether `identity` may `verb` the `resource` of `group` in `namespace` (optionally one `name`). */
 export async function mayAccess(
-  client: KubeClient,
+  reviews: Reviews,
   identity: Identity,
   attributes: { namespace: string; verb: string; group: string; resource: string; name?: string },
 ): Promise<boolean> {
-  const review = await client.create(subjectAccessReviews, {
-    metadata: { name: 'cockpit' },
-    spec: {
-      user: identity.username,
-      ...(identity.uid ? { uid: identity.uid } : {}),
-      groups: identity.groups,
-      ...(identity.extra ? { extra: identity.extra } : {}),
-      resourceAttributes: attributes,
+  const review = await reviews.json<SubjectAccessReview>({
+    method: 'POST',
+    path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+    body: {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: {
+        user: identity.username,
+        ...(identity.uid ? { uid: identity.uid } : {}),
+        groups: identity.groups,
+        ...(identity.extra ? { extra: identity.extra } : {}),
+        resourceAttributes: attributes,
+      },
     },
+    describe: `create subjectaccessreviews.authorization.k8s.io (${attributes.verb} ${attributes.resource} in ${attributes.namespace})`,
   });
   return review.status?.allowed === true;
 }
 
 /** The namespaces of `candidates` `identity` may read (NAMESPACE_READ), asked in parallel. */
 export async function readableNamespaces(
-  client: KubeClient,
+  reviews: Reviews,
   identity: Identity,
   candidates: readonly string[],
 ): Promise<string[]> {
   const allowed = await Promise.all(
     candidates.map(async (namespace) =>
-      (await mayAccess(client, identity, { namespace, ...NAMESPACE_READ })) ? namespace : undefined,
+      (await mayAccess(reviews, identity, { namespace, ...NAMESPACE_READ })) ? namespace : undefined,
     ),
   );
   return allowed.filter((n): n is string => n !== undefined);
@@ -136,7 +127,7 @@ export class Sessions {
   private readonly now: () => number;
 
   constructor(
-    private readonly client: KubeClient,
+    private readonly reviews: Reviews,
     options: SessionOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 8 * 3_600_000;
@@ -179,7 +170,7 @@ export class Sessions {
     const cached = session.namespaces;
     if (cached && cached.candidates === key && this.now() - cached.at < this.accessCacheMs)
       return cached.list;
-    const list = await readableNamespaces(this.client, session.identity, candidates);
+    const list = await readableNamespaces(this.reviews, session.identity, candidates);
     session.namespaces = { list, candidates: key, at: this.now() };
     return list;
   }

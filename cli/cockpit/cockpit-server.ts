@@ -13,7 +13,14 @@ import { GROUP } from '../../apis/group-version.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import type { ResourceType } from '../../runtime/kube/resource-type.js';
-import { type Identity, mayAccess, readableNamespaces, reviewToken, Sessions } from './cockpit-access.js';
+import {
+  type Identity,
+  mayAccess,
+  type Reviews,
+  readableNamespaces,
+  reviewToken,
+  Sessions,
+} from './cockpit-access.js';
 import {
   CONTENT_SECURITY_POLICY,
   renderMain,
@@ -33,6 +40,8 @@ const MAX_FORM_BYTES = 64 * 1024;
 
 export interface CockpitOptions {
   client: KubeClient;
+  /** Where TokenReviews and SubjectAccessReviews are posted (the client's transport). */
+  reviews: Reviews;
   port: number;
   address: string;
   /** How often the cluster is read again and live pages updated; default 2 s. */
@@ -61,8 +70,8 @@ interface Viewer {
 export async function startCockpit(options: CockpitOptions): Promise<Cockpit> {
   const refreshMs = options.refreshMs ?? 2_000;
   const timeZone = options.timeZone ?? 'UTC';
-  const { client } = options;
-  const sessions = new Sessions(client);
+  const { client, reviews } = options;
+  const sessions = new Sessions(reviews);
   const source = new SnapshotSource(client, refreshMs, options.namespace);
   const streams = new Set<ServerResponse>();
   const log = options.log ?? (() => {});
@@ -70,11 +79,11 @@ export async function startCockpit(options: CockpitOptions): Promise<Cockpit> {
   const viewer = async (request: IncomingMessage): Promise<Viewer | undefined> => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (bearer) {
-      const reviewed = await reviewToken(client, bearer);
+      const reviewed = await reviewToken(reviews, bearer);
       if (!('identity' in reviewed)) return undefined;
       return {
         identity: reviewed.identity,
-        namespaces: (c) => readableNamespaces(client, reviewed.identity, c),
+        namespaces: (c) => readableNamespaces(reviews, reviewed.identity, c),
       };
     }
     const id = cookie(request, SESSION_COOKIE);
@@ -95,7 +104,7 @@ export async function startCockpit(options: CockpitOptions): Promise<Cockpit> {
     if (path === '/healthz') return send(response, 200, 'text/plain', 'ok\n');
     if (path === '/login' && request.method === 'POST') {
       const token = new URLSearchParams(await readBody(request)).get('token')?.trim() ?? '';
-      const reviewed = token ? await reviewToken(client, token) : { problem: 'no token given' };
+      const reviewed = token ? await reviewToken(reviews, token) : { problem: 'no token given' };
       if (!('identity' in reviewed))
         return send(response, 401, 'text/html', renderSignIn(`Not signed in: ${reviewed.problem}.`));
       const id = sessions.open(reviewed.identity);
@@ -128,7 +137,7 @@ export async function startCockpit(options: CockpitOptions): Promise<Cockpit> {
       const resource = MANIFEST_RESOURCES[plural];
       const allowed =
         resource !== undefined &&
-        (await mayAccess(client, who.identity, {
+        (await mayAccess(reviews, who.identity, {
           namespace,
           verb: 'get',
           group: GROUP,

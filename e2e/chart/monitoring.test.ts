@@ -151,6 +151,7 @@ describe('monitoring: PrometheusRule and Grafana dashboard', () => {
     assert.match(failed, /outcome=~"ServerError\|Timeout\|StaticFallback"/);
     assert.doesNotMatch(failed, /outcome!=/);
     assert.match(byTitle(/^Budget used/), /governor_operator_budget_percent/);
+    assert.match(byTitle(/^Budget forecast at reset/), /governor_operator_budget_forecast_percent/);
     assert.match(byTitle(/^Error budget left$/), /governor_operator_slo_error_budget_remaining/);
     assert.match(byTitle(/^Burn rate/), /governor_operator_slo_burn_rate/);
     assert.match(byTitle(/^Fallbacks per minute$/), /governor_sidecar_fallbacks_total/);

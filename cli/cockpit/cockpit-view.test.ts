@@ -105,6 +105,75 @@ describe('cockpitView', () => {
     ]);
   });
 
+  it('shows SLO burn and the residency refusals of the namespaces given only', () => {
+    const refusal = (namespace: string, name: string, time: string) => ({
+      time,
+      namespace,
+      kind: 'Deployment',
+      name,
+      source: 'env OPENAI_BASE_URL',
+      endpoint: 'https://api.openai.com/v1',
+      region: 'us',
+    });
+    const view = cockpitView(
+      {
+        ...snapshot,
+        slos: [
+          {
+            apiVersion: 'governor.agents.dev/v1alpha1',
+            kind: 'AgentSLO',
+            metadata: { namespace: 'team-a', name: 'support-slo' },
+            spec: {
+              agentSelector: {},
+              objectives: { success: { target: '99.5', countAsFailure: ['ServerError'] } },
+            },
+            status: {
+              errorBudgetRemainingPercent: '42.5',
+              burnRates: [
+                { window: '5m', rate: '15.1' },
+                { window: '1h', rate: '14.6' },
+              ],
+              fastBurn: true,
+            },
+          } as never,
+        ],
+        residencyPolicies: [
+          {
+            apiVersion: 'governor.agents.dev/v1alpha1',
+            kind: 'DataResidencyPolicy',
+            metadata: { name: 'eu-only' },
+            spec: {} as never,
+            status: {
+              refusals: [
+                refusal('team-a', 'research', '2025-03-11T09:00:00Z'),
+                refusal('team-b', 'secret-research', '2025-03-11T09:30:00Z'),
+              ],
+            },
+          },
+        ],
+      },
+      ['team-a'],
+      NOW,
+    );
+    assert.deepEqual(view.slos, [
+      {
+        namespace: 'team-a',
+        name: 'support-slo',
+        errorBudgetRemainingPercent: '42.5',
+        burn: { '5m': '15.1', '1h': '14.6' },
+        fastBurn: true,
+      },
+    ]);
+    assert.deepEqual(
+      view.refusals.map((r) => `${r.policy} ${r.namespace}/${r.name} ${r.endpoint}`),
+      ['eu-only team-a/research https://api.openai.com/v1'],
+    );
+    const html = renderMain(view);
+    assert.match(html, /42\.5 %/);
+    assert.match(html, /<span class="alert">yes<\/span>/);
+    assert.doesNotMatch(html, /secret-research/);
+  });
+
   it('"today" follows the time zone: in Berlin, 23:30 UTC yesterday is 00:30 today', () => {
     const view = cockpitView(snapshot, ['team-a'], NOW, 'Europe/Berlin');
     assert.equal(view.agents[0]?.tokens, 660 + 550);

@@ -114,6 +114,21 @@ export function renderMain(view: CockpitView): string {
     'No TokenBudget in these namespaces.',
   );
 
+  const periodRows = view.budgets.flatMap((b) =>
+    b.period.map(
+      (r) =>
+        `<tr><th scope="row">${e(b.name)}</th><td>${e(b.namespace)}</td><td>${e(r.useCase)}</td><td>${e(r.model)}</td>${usageCells(r)}</tr>`,
+    ),
+  );
+  const budgetPeriods =
+    periodRows.length === 0
+      ? ''
+      : `<details><summary>This period, by use case and model</summary>${table(
+          "Each budget's period so far by use case and model (its agents' ledgers, before pricing in its currency)",
+          `<th scope="col">Budget</th><th scope="col">Namespace</th><th scope="col">Use case</th><th scope="col">Model</th>${USAGE_HEADERS}`,
+          periodRows,
+          '',
+        )}</details>`;
   const agentChart = barChart(
     'Tokens today per agent',
     view.agents.map((a) => ({ label: `${a.namespace}/${a.agent}`, value: a.tokens, text: number(a.tokens) })),
@@ -207,7 +222,7 @@ export function renderMain(view: CockpitView): string {
   )}; updated ${e(view.now.toISOString())}; namespaces: ${e(view.namespaces.join(', ') || 'none you may read')}.</p>`;
   return (
     `${updated}<section aria-labelledby="h-today"><h2 id="h-today">Today at a glance</h2>${summary}</section>` +
-    `<section aria-labelledby="h-budgets"><h2 id="h-budgets">Budgets</h2>${budgets}</section>` +
+    `<section aria-labelledby="h-budgets"><h2 id="h-budgets">Budgets</h2>${budgets}${budgetPeriods}</section>` +
     `<section aria-labelledby="h-agents"><h2 id="h-agents">Tokens and spend per agent</h2>${agentChart}${agents}</section>` +
     `<section aria-labelledby="h-use-cases"><h2 id="h-use-cases">Per use case</h2>${useCaseChart}${useCases}</section>` +
     `<section aria-labelledby="h-hours"><h2 id="h-hours">Per hour</h2>${hourChart}<details><summary>The hours as a table</summary>${hours}</details></section>` +

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { applyBatch } from '../../apis/ledger/apply-batch.js';
 import { emptyLedger } from '../../apis/ledger/ledger-name.js';
 import { batch, entry } from '../../apis/ledger/testdata/batches.js';
+import { trackPeriods } from '../../apis/ledger/tracked-periods.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
 import { renderMain, renderPage } from './cockpit-page.js';
@@ -15,7 +16,15 @@ function ledger(namespace: string, agent: string, entries: ReturnType<typeof ent
     apiVersion: 'governor.agents.dev/v1alpha1',
     kind: 'AgentUsageLedger',
     metadata: { namespace, name: agent },
-    spec: applyBatch(emptyLedger(agent), batch(1, entries, { agent }), NOW).ledger,
+    spec: applyBatch(
+      trackPeriods(
+        emptyLedger(agent),
+        [{ reset: 'Daily', timeZone: 'UTC' }],
+        new Date('2025-03-10T00:00:00Z'),
+      ),
+      batch(1, entries, { agent }),
+      NOW,
+    ).ledger,
   };
 }
 
@@ -51,6 +60,7 @@ const snapshot: CockpitSnapshot = {
       phase: 'Warning',
       percent: 80,
       used: { tokens: 8_000 },
+      agents: [{ name: 'support', tokens: 660 }],
       forecast: { percent: 130, tokens: 13_000, method: 'TimeOfDay', aboveAlert: true },
       activeActions: ['Alert'],
       periodEnd: '2025-03-12T00:00:00.000Z',
@@ -92,6 +102,15 @@ describe('cockpitView', () => {
     assert.deepEqual(
       view.budgets.map((b) => b.name),
       ['daily'],
+    );
+    assert.deepEqual(
+      view.budgets[0]?.period.map((r) => [r.useCase, r.model, r.tokens]),
+      [
+        ['summarize', 'gpt-4o-mini', 330],
+        ['triage', 'gpt-4o', 220],
+        ['(none)', 'gpt-4o', 110],
+      ],
+      "the budget's period (today, UTC) by use case and model, from its agents' ledgers",
     );
     assert.deepEqual(view.suspended, [
       {

@@ -6,6 +6,7 @@ import type { AgentSLO } from '../../apis/agent-slo.js';
 import { currentPeriod } from '../../apis/budget-period.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { settleHours } from '../../apis/ledger/hourly-usage.js';
+import { periodLines } from '../../apis/ledger/period-totals.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import type { AgentUsageLedger, HourLine } from '../../apis/usage-ledger.js';
 
@@ -68,6 +69,8 @@ export interface BudgetRow {
   forecastAboveAlert?: boolean | undefined;
   activeActions: string[];
   periodEnd?: string | undefined;
+  /** This period's usage of the budget's agents by use case and model, from their ledgers' period lines. */
+  period: (UsageRow & { useCase: string; model: string })[];
 }
 
 export interface SuspendedRow {
@@ -206,8 +209,11 @@ export function cockpitView(
     }
   }
 
+  const ledgerOf = new Map(
+    inView(snapshot.ledgers).map((l) => [`${l.metadata.namespace}/${l.spec.agent}`, l]),
+  );
   const budgets = inView(snapshot.budgets)
-    .map((b) => budgetRow(b))
+    .map((b) => budgetRow(b, ledgerOf, now))
     .sort(
       (a, b) =>
         (b.percent ?? 0) - (a.percent ?? 0) ||
@@ -266,9 +272,29 @@ export function cockpitView(
   };
 }
 
-function budgetRow(budget: TokenBudget): BudgetRow {
+function budgetRow(
+  budget: TokenBudget,
+  ledgerOf: ReadonlyMap<string, AgentUsageLedger>,
+  now: Date,
+): BudgetRow {
   const { spec, status } = budget;
   const percent = status?.percent;
+  // The agents the budget counts are the ones its status lists; their ledgers' lines of its period.
+  const period = new Map<string, UsageRow & { useCase: string; model: string }>();
+  for (const agent of status?.agents ?? []) {
+    const ledger = ledgerOf.get(`${budget.metadata.namespace}/${agent.name}`);
+    if (!ledger) continue;
+    for (const line of periodLines(ledger.spec, spec.period, now, spec.useCases)?.lines ?? []) {
+      const useCase = line.useCase ?? NO_USE_CASE;
+      const key = `${useCase}\u0000${line.model}`;
+      let row = period.get(key);
+      if (!row) {
+        row = { useCase, model: line.model, ...emptyUsage() };
+        period.set(key, row);
+      }
+      add(row, { ...line, useCase });
+    }
+  }
   return {
     namespace: budget.metadata.namespace ?? '',
     name: budget.metadata.name ?? '',
@@ -288,5 +314,6 @@ function budgetRow(budget: TokenBudget): BudgetRow {
     forecastAboveAlert: status?.forecast?.aboveAlert,
     activeActions: [...(status?.activeActions ?? [])],
     periodEnd: status?.periodEnd,
+    period: [...period.values()].sort(byTokens),
   };
 }

@@ -13,6 +13,7 @@ import OpenAI from 'openai';
 import { agentUsageLedgers, tokenBudgets } from '../../agents/governor-resources.js';
 import { currentPeriod } from '../../apis/budget-period.js';
 import { emptyLedger } from '../../apis/ledger/ledger-name.js';
+import { periodTotals } from '../../apis/ledger/period-totals.js';
 import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
 import { namespaces } from '../../runtime/kube/resources.js';
 import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
@@ -240,6 +241,25 @@ describe('agent-governor cockpit in a browser, against the real API server and r
     );
     assert.equal(shown.total, expected);
     assert.ok((shown.agents['writer'] ?? 0) > 0 && (shown.agents['support'] ?? 0) > 0);
+    // The budget's period by use case and model: its agents' ledger lines of the budget's period.
+    await eventually(
+      "the budget's period rows equal the ledgers' period lines",
+      async () => {
+        const budget = await env.client.get(tokenBudgets, { namespace: env.namespace, name: BUDGET });
+        if (!budget) return undefined;
+        const now = new Date();
+        const inLedgers = (await ledgers()).reduce(
+          (n, l) => n + (periodTotals(l.spec, budget.spec.period, now)?.tokens ?? 0),
+          0,
+        );
+        const cells = await page.$$eval('#h-budgets ~ details tbody tr td:nth-of-type(4)', (tds) =>
+          tds.map((td) => td.textContent ?? ''),
+        );
+        const shownInPeriod = cells.reduce((n, text) => n + asNumber(text), 0);
+        return inLedgers > 0 && shownInPeriod === inLedgers ? true : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     // Charts are drawn on the server, each with its table.
     assert.equal(await page.locator('svg.chart').count(), 3);
     assert.equal(await page.locator(`tr#budget-${env.namespace}-${BUDGET}[data-phase="Active"]`).count(), 1);

@@ -93,6 +93,12 @@ export const KINDS: KindDefinition[] = [
         description: 'Usage as a percentage of the tightest limit.',
       },
       {
+        name: 'Forecast',
+        type: 'integer',
+        jsonPath: '.status.forecast.percent',
+        description: 'Projected usage at the end of the period, as a percentage of the tightest limit.',
+      },
+      {
         name: 'Phase',
         type: 'string',
         jsonPath: '.status.phase',

@@ -31,7 +31,7 @@ export const retentionPolicySpec = z
   .object({
     usageHistory: usageDays
       .meta({
-        description: `How long usage history (day buckets, budget periods, observed targets) stays in the AgentUsageLedgers: 1d to ${LEDGER_RETENTION_DAYS}d (the ledger keeps no more).`,
+        description: `How long usage history (day buckets, hourly usage per use case, budget periods, observed targets) stays in the AgentUsageLedgers: 1d to ${LEDGER_RETENTION_DAYS}d (the ledger keeps no more).`,
       })
       .default(`${LEDGER_RETENTION_DAYS}d`),
     responseCache: duration(

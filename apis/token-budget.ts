@@ -19,6 +19,8 @@ export const DEFAULT_UNPRICED_MODEL_RULE =
   'HighestKnownPrice' satisfies (typeof UNPRICED_MODEL_RULES)[number];
 /** Why a call could not be priced in a budget's currency. */
 export const UNPRICED_REASONS = ['UnpricedModel', 'UnconvertibleCurrency'] as const;
+/** How a budget's end-of-period forecast was made (controllers/token-budget/budget-forecast.ts). */
+export const FORECAST_METHODS = ['TimeOfDay', 'Linear'] as const;
 
 const CRON = /^(\S+\s+){4}\S+$/;
 
@@ -157,6 +159,19 @@ export const tokenBudgetSpec = withRules(
       })
       .optional()
       .meta({ description: 'Where Alert actions are delivered besides Kubernetes Events.' }),
+    forecast: z
+      .object({
+        alertPercent: percent(
+          'Alert (an Event and the webhooks of spec.alerts, once per period) when the forecast of the ' +
+            'end-of-period usage reaches this share of the tightest limit, e.g. 75: "on course to use 75 % of the plan".',
+        ),
+      })
+      .optional()
+      .meta({
+        description:
+          'A threshold on the forecast: the end-of-period usage projected from the rate so far and the ' +
+          "time-of-day shape of the agents' recent traffic (status.forecast).",
+      }),
     reasoningBudget: reasoningBudget.optional(),
     unpricedModels: z
       .enum(UNPRICED_MODEL_RULES)
@@ -276,6 +291,28 @@ export const tokenBudgetStatus = z
       })
       .optional()
       .meta({ description: 'Calls the budget could not price, and how it counted them (with limits.cost).' }),
+    forecast: z
+      .object({
+        percent: z.int().min(0).meta({
+          description:
+            'Projected usage at the end of the period, as a whole percentage of the tightest limit.',
+        }),
+        tokens: count('Projected input plus output tokens at the end of the period.'),
+        cost: money('Projected money spent at the end of the period, in the budget currency.').optional(),
+        method: z.enum(FORECAST_METHODS).meta({
+          description:
+            "TimeOfDay (the rate so far, weighted by the hours of the day still to come, from the agents' hourly " +
+            'usage of the last days) or Linear (the mean rate so far, without a full day of hourly usage).',
+        }),
+        aboveAlert: z.boolean().optional().meta({
+          description:
+            'The forecast reaches spec.forecast.alertPercent (once an hour of the period is counted).',
+        }),
+      })
+      .optional()
+      .meta({
+        description: 'Where the period is heading; absent in its first minutes (too early to say).',
+      }),
     suspendedWorkloads: z
       .array(
         z

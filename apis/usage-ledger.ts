@@ -45,6 +45,21 @@ export const INSTANCE_RETENTION_DAYS = 7;
 export const MAX_OBSERVED_TARGETS = 64;
 /** A period no budget wants any more is kept this long before it is dropped. */
 export const PERIOD_RETENTION_DAYS = 7;
+/**
+ * Hours of token usage per use case and model kept (`hourlyUsage`): enough for "today" in any time
+ * zone (a local day starts at most 24 hours ago) and the day before, to compare with.
+ */
+export const HOURLY_USAGE_HOURS = 48;
+/**
+ * Use cases named in one hour of a ledger (the top ones by tokens; the others fold into use case
+ * OTHER_LINE), and in one sidecar's token metrics (label use_case; the first ones seen, the others
+ * "other"): one bound on the cardinality of use cases everywhere usage is shown.
+ */
+export const MAX_HOUR_USE_CASES = 5;
+/** Lines (use case × model × currency) of one hour; the smallest fold into model OTHER_LINE. */
+export const MAX_HOUR_LINES = 12;
+/** Lines of one hour beyond MAX_HOUR_LINES that the fold may need (one per currency and use case). */
+export const MAX_HOUR_OTHER_LINES = 4;
 
 const instant = (description: string) => z.string().max(32).meta({ description, format: 'date-time' });
 
@@ -158,6 +173,37 @@ export const observedTarget = z
   })
   .meta({ description: 'A target the sidecars saw answer, per model.' });
 
+export const hourLine = z
+  .object({
+    useCase: z
+      .string()
+      .max(63)
+      .optional()
+      .meta({ description: 'x-governor-use-case of the calls; absent for calls without one.' }),
+    model: z.string().min(1).max(256).meta({ description: 'Model called.' }),
+    currency: z
+      .string()
+      .max(3)
+      .optional()
+      .meta({ description: 'ISO 4217 currency of costMicros (the price currency); absent means USD.' }),
+    unpriced: z.boolean().optional().meta({ description: 'The model had no price: costMicros is 0.' }),
+    requests: count('Calls.'),
+    inputTokens: count('Input (prompt) tokens.'),
+    outputTokens: count('Output (completion) tokens.'),
+    costMicros: count('Cost in micro-units of the currency.'),
+  })
+  .meta({ description: 'Usage of one use case and model in one hour.' });
+
+export const hourUsage = z
+  .object({
+    start: instant('Start of the hour (UTC, on the hour).'),
+    lines: z
+      .array(hourLine)
+      .max(MAX_HOUR_LINES + MAX_HOUR_OTHER_LINES)
+      .meta({ description: 'Usage by use case, model and currency.' }),
+  })
+  .meta({ description: 'Token usage of one hour.' });
+
 export const usageLedgerSpec = z
   .object({
     agent: z
@@ -180,6 +226,13 @@ export const usageLedgerSpec = z
       description:
         'Targets that actually answered, per route and model, with volume and when last seen (the dataflow map reads them).',
     }),
+    hourlyUsage: z
+      .array(hourUsage)
+      .max(HOURLY_USAGE_HOURS + 1)
+      .optional()
+      .meta({
+        description: `Tokens and cost per hour, use case and model over the last ${HOURLY_USAGE_HOURS} hours (the cockpit reads them); at most ${MAX_HOUR_USE_CASES} use cases per hour, the others as (other).`,
+      }),
   })
   .meta({ description: 'Usage of one agent, written by the operator from sidecar usage batches.' });
 
@@ -200,4 +253,6 @@ export type LatencyBucket = z.infer<typeof latencyBucket>;
 export type LedgerBuckets = z.infer<typeof ledgerBuckets>;
 export type UsageTotals = z.infer<typeof usageTotals>;
 export type ObservedTarget = z.infer<typeof observedTarget>;
+export type HourUsage = z.infer<typeof hourUsage>;
+export type HourLine = z.infer<typeof hourLine>;
 export type OutcomeCounts = z.infer<typeof outcomeCounts>;

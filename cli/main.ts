@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './audit-command.js';
 import { registerClusterCommands } from './cluster-command.js';
+import { registerCockpitCommand } from './cockpit-command.js';
 import { registerDataflowsCommand } from './dataflows-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerOperatorCommand } from './operator-command.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerDataflowsCommand(program);
   registerAuditCommand(program);
+  registerCockpitCommand(program);
   return program;
 }
 

@@ -2,6 +2,7 @@
 // that says what is expected (commander prints it with the flag's name).
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../apis/duration.js';
+import { isTimeZone } from '../apis/time-zone.js';
 
 export function port(text: string): number {
   const value = Number(text);
@@ -54,4 +55,11 @@ export function baseUrl(text: string): string {
     );
   }
   return text.replace(/\/+$/, '');
+}
+
+/** An IANA time zone name, such as Europe/Berlin or UTC. */
+export function ianaTimeZone(text: string): string {
+  if (!isTimeZone(text))
+    throw new InvalidArgumentError('must be an IANA time zone, such as Europe/Berlin or UTC');
+  return text;
 }

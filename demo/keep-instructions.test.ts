@@ -11,6 +11,7 @@ describe('--keep instructions', () => {
     namespace: 'governor-demo',
     budget: 'team-daily',
     sidecars: { marketing: 'http://127.0.0.1:4001', support: 'http://127.0.0.1:4002' },
+    cockpit: { url: 'http://127.0.0.1:4003/', namespace: 'governor-demo', serviceAccount: 'cockpit-viewer' },
   });
 
   for (const line of [
@@ -21,6 +22,8 @@ describe('--keep instructions', () => {
     'curl -s http://127.0.0.1:4002/v1/chat/completions',
     'kubectl patch tokenbudget team-daily -n governor-demo --type merge -p \'{"spec":{"limits":{"tokens":1000000}}}\'',
     'agent-governor cluster down --dir /tmp/demo',
+    '  http://127.0.0.1:4003/',
+    'sign in with the token of: kubectl create token cockpit-viewer -n governor-demo',
   ]) {
     it(`says: ${line}`, () => assert.ok(text.includes(line), text));
   }

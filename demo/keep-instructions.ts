@@ -10,6 +10,8 @@ export interface KeptDemo {
   budget: string;
   /** Sidecar URLs by agent, e.g. { support: 'http://127.0.0.1:40123' }. */
   sidecars: Record<string, string>;
+  /** The cockpit it left running, and the ServiceAccount to sign in as. */
+  cockpit?: { url: string; namespace: string; serviceAccount: string };
 }
 
 export function keepInstructions(kept: KeptDemo): string {
@@ -35,10 +37,18 @@ export function keepInstructions(kept: KeptDemo): string {
         ]
       : []),
     '',
+    ...(kept.cockpit
+      ? [
+          "Open the cockpit (today's tokens and spend per agent, use case and hour; budgets and forecasts; live):",
+          `  ${kept.cockpit.url}`,
+          `  sign in with the token of: kubectl create token ${kept.cockpit.serviceAccount} -n ${kept.cockpit.namespace}`,
+          '',
+        ]
+      : []),
     'Raise the budget and watch the operator restore the marketing agent (3 replicas, CronJob resumed):',
     `  kubectl patch tokenbudget ${kept.budget} -n ${kept.namespace} --type merge -p '{"spec":{"limits":{"tokens":1000000}}}'`,
     '',
-    `Logs: ${kept.logs} (operator.log, sidecar-*.log, mock-*.log beside the control plane's)`,
+    `Logs: ${kept.logs} (operator.log, sidecar-*.log, mock-*.log, cockpit.log beside the control plane's)`,
     'Stop everything:',
     `  agent-governor cluster down --dir ${kept.dir}`,
     '',

@@ -10,6 +10,7 @@ import { stopDemoProcesses } from './demo-processes.js';
 import { runSteps } from './demo-step.js';
 import { demoSteps } from './demo-steps.js';
 import { keepInstructions } from './keep-instructions.js';
+import { type KeptCockpit, startKeptCockpit } from './kept-cockpit.js';
 import { closeCalls } from './llm-call.js';
 import { Narrator } from './narration.js';
 import { demoExitCode, summaryTable } from './summary-table.js';
@@ -52,6 +53,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     narrator.write(`\n${summaryTable(outcomes, { colour: options.tty, maxColumnWidth })}\n`);
     const code = demoExitCode(outcomes);
     if (options.keep && !interrupt.signal.aborted && context.cluster) {
+      let cockpit: KeptCockpit | undefined;
+      try {
+        cockpit = await startKeptCockpit(context);
+      } catch (err) {
+        narrator.fail(`the cockpit did not start: ${(err as Error).message}`);
+      }
       narrator.write(
         keepInstructions({
           dir: layout.dir,
@@ -61,6 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
           namespace: DEMO.namespace,
           budget: DEMO.budget,
           sidecars: Object.fromEntries(Object.values(context.sidecars).map((s) => [s.agent, s.url])),
+          ...(cockpit ? { cockpit } : {}),
         }),
       );
       await context.transport?.close();

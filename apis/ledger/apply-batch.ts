@@ -1,6 +1,7 @@
 import type { UsageBatch } from '../usage-batch.js';
 import type { UsageLedgerSpec } from '../usage-ledger.js';
 import { addToBuckets, bucketsOf, floorTo, indexBuckets, tierCuts } from './bucket-tiers.js';
+import { addToHours, settleHours } from './hourly-usage.js';
 import { pruneInstances, recordedSequence, recordSequence } from './instance-sequences.js';
 import { addObservedTargets } from './observed-targets.js';
 import { addToPeriod, rollPeriod } from './tracked-periods.js';
@@ -20,7 +21,7 @@ export interface AppliedBatch {
  * Records a usage batch in an agent's ledger, as of `now`. Idempotent by (instance, sequence): a
  * batch at or below the instance's recorded sequence changes nothing. Each entry counts in the
  * ledger totals, in every tracked period its minute falls in (the current one, or the previous one
- * for a late batch), and in the latency / outcome bucket of its minute. An entry dated after `now`
+ * for a late batch), and in the latency / outcome bucket of its minute, and in the hourly usage of its use case and model. An entry dated after `now`
  * (a sidecar clock running ahead) counts in the minute of `now`. Buckets older than the retention
  * are not kept; their tokens still count in totals and periods. The ledger stays bounded.
  *
@@ -45,6 +46,7 @@ export function applyBatch(ledger: UsageLedgerSpec, batch: UsageBatch, now: Date
     .flatMap((p) => (p.previous ? [p.current, p.previous] : [p.current]))
     .map((period) => ({ period, start: Date.parse(period.start), end: Date.parse(period.end) }));
   const totals = { ...ledger.totals };
+  const dated: { minute: number; entry: (typeof batch.entries)[number] }[] = [];
 
   for (const entry of batch.entries) {
     const minute = Math.min(floorTo(Date.parse(entry.minute), MINUTE), latestMinute);
@@ -58,13 +60,16 @@ export function applyBatch(ledger: UsageLedgerSpec, batch: UsageBatch, now: Date
       if (minute >= start && minute < end) addToPeriod(period, entry);
     }
     addToBuckets(buckets, minute, { latency: entry.latencyBuckets, outcomes: entry.outcomes }, cuts);
+    dated.push({ minute, entry });
   }
 
   const observedTargets = addObservedTargets(ledger.observedTargets, batch.entries, latestMinute);
+  const hourlyUsage = addToHours(ledger.hourlyUsage, dated, nowMs);
   return {
     ledger: {
       ...ledger,
       ...(observedTargets === undefined ? {} : { observedTargets }),
+      ...(hourlyUsage === undefined ? {} : { hourlyUsage }),
       updatedAt: now.toISOString(),
       totals,
       periods,
@@ -82,8 +87,10 @@ export function applyBatch(ledger: UsageLedgerSpec, batch: UsageBatch, now: Date
  * ago reads right; writers get it for free from `applyBatch`.
  */
 export function settleLedger(ledger: UsageLedgerSpec, now: Date): UsageLedgerSpec {
+  const hourlyUsage = settleHours(ledger.hourlyUsage, now.getTime());
   return {
     ...ledger,
+    ...(hourlyUsage === undefined ? {} : { hourlyUsage }),
     periods: ledger.periods.map((p) => rollPeriod(p, now)),
     buckets: bucketsOf(indexBuckets(ledger.buckets, now.getTime())),
     instances: pruneInstances(ledger.instances, now),

@@ -77,6 +77,26 @@ describe('pruneLedger', () => {
     assert.equal(pruned.buckets.minutes.length, 1);
   });
 
+  it('cuts the hours of usage per use case that ended before the cutoff', () => {
+    const hour = (start: string) => ({
+      start,
+      lines: [
+        { useCase: 'triage', model: 'gpt-4o', requests: 1, inputTokens: 10, outputTokens: 1, costMicros: 5 },
+      ],
+    });
+    const withHours = {
+      ...ledger(),
+      hourlyUsage: [hour('2026-03-30T09:00:00Z'), hour('2026-03-30T10:00:00Z')],
+    };
+    const { ledger: pruned, removed } = pruneLedger(withHours, new Date('2026-03-30T10:30:00Z'));
+    assert.deepEqual(
+      pruned.hourlyUsage?.map((h) => h.start),
+      ['2026-03-30T10:00:00Z'],
+      'the hour the cutoff falls in is kept',
+    );
+    assert.ok(removed >= 1);
+  });
+
   it('drops a previous budget period that ended before the cutoff, keeping the current one', () => {
     const { ledger: pruned } = pruneLedger(ledger(), new Date('2026-03-02T00:00:00Z'));
     assert.equal(pruned.periods[0]?.previous, undefined);

@@ -1,5 +1,6 @@
 import { API_VERSION } from '../../apis/group-version.js';
 import type { TokenBudgetSpec } from '../../apis/token-budget.js';
+import type { BudgetForecast } from './budget-forecast.js';
 import { type BudgetAction, type BudgetPhaseDecision, wholePercent } from './budget-phase.js';
 import type { BudgetUsage } from './budget-usage.js';
 import { microsToMoney } from './money-amount.js';
@@ -15,13 +16,16 @@ export interface BudgetAlert {
   spec: Pick<TokenBudgetSpec, 'limits'>;
   decision: BudgetPhaseDecision;
   usage: BudgetUsage;
+  /** Set for an alert on the forecast (spec.forecast.alertPercent, in `threshold`), not on usage. */
+  forecast?: BudgetForecast;
   firedAt: Date;
 }
 
 /** The generic JSON body (`format: Generic`). */
 export interface GenericAlertBody {
   apiVersion: typeof API_VERSION;
-  kind: 'BudgetAlert';
+  /** BudgetForecastAlert: the forecast reached `threshold`, usage has not (yet). */
+  kind: 'BudgetAlert' | 'BudgetForecastAlert';
   id: string;
   budget: { namespace: string; name: string };
   threshold: number;
@@ -32,6 +36,8 @@ export interface GenericAlertBody {
   actions: BudgetAction[];
   period: { start: string; end: string };
   agents: { name: string; tokens: number; cost: string }[];
+  /** For a BudgetForecastAlert: the projected end-of-period usage. */
+  forecast?: { percent: number; tokens: number; cost: string; method: BudgetForecast['method'] };
   firedAt: string;
 }
 
@@ -39,7 +45,7 @@ export function genericAlertBody(alert: BudgetAlert): GenericAlertBody {
   const { limits } = alert.spec;
   return {
     apiVersion: API_VERSION,
-    kind: 'BudgetAlert',
+    kind: alert.forecast ? 'BudgetForecastAlert' : 'BudgetAlert',
     id: alert.id,
     budget: { ...alert.budget },
     threshold: alert.threshold,
@@ -63,6 +69,16 @@ export function genericAlertBody(alert: BudgetAlert): GenericAlertBody {
     agents: alert.usage.agents
       .slice(0, ALERT_AGENTS)
       .map((a) => ({ name: a.name, tokens: a.tokens, cost: microsToMoney(a.costMicros) })),
+    ...(alert.forecast
+      ? {
+          forecast: {
+            percent: wholePercent(alert.forecast.percent),
+            tokens: alert.forecast.tokens,
+            cost: microsToMoney(alert.forecast.costMicros),
+            method: alert.forecast.method,
+          },
+        }
+      : {}),
     firedAt: alert.firedAt.toISOString(),
   };
 }
@@ -71,6 +87,12 @@ export function genericAlertBody(alert: BudgetAlert): GenericAlertBody {
 export function alertSummary(alert: BudgetAlert): string {
   const { namespace, name } = alert.budget;
   const percent = wholePercent(alert.decision.percent);
+  if (alert.forecast) {
+    return (
+      `TokenBudget ${namespace}/${name} is on course to use ${wholePercent(alert.forecast.percent)} % by the reset at ` +
+      `${alert.decision.period.end.toISOString()} (forecast alert at ${alert.threshold} %); ${percent} % used so far`
+    );
+  }
   const actions = alert.decision.actions.filter((a) => a !== 'Alert');
   return (
     `TokenBudget ${namespace}/${name} is at ${percent} % (threshold ${alert.threshold} %)` +

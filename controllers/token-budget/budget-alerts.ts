@@ -73,18 +73,7 @@ export async function sendDueAlerts(
       summary,
       'Alert',
     );
-    for (const webhook of budget.spec.alerts?.webhooks ?? []) {
-      const outcome = await deliver(webhook, alert, namespace, context);
-      if (!outcome.delivered) {
-        context.events.warning(
-          budget,
-          'AlertNotDelivered',
-          `Alert ${alert.id} to webhook ${webhook.name} (${webhook.url}) failed after ${outcome.attempts} attempt(s): ` +
-            `${outcome.problem}; it is not retried this period`,
-          'Alert',
-        );
-      }
-    }
+    await deliverToWebhooks(budget, alert, context);
   }
   await context.client.patch(
     tokenBudgets,
@@ -99,6 +88,23 @@ export async function sendDueAlerts(
     },
   );
   return due;
+}
+
+/** Posts `alert` to every webhook of the budget; a failed delivery is an Event, not retried this period. */
+export async function deliverToWebhooks(budget: TokenBudget, alert: BudgetAlert, context: AlertContext) {
+  const namespace = budget.metadata.namespace ?? '';
+  for (const webhook of budget.spec.alerts?.webhooks ?? []) {
+    const outcome = await deliver(webhook, alert, namespace, context);
+    if (!outcome.delivered) {
+      context.events.warning(
+        budget,
+        'AlertNotDelivered',
+        `Alert ${alert.id} to webhook ${webhook.name} (${webhook.url}) failed after ${outcome.attempts} attempt(s): ` +
+          `${outcome.problem}; it is not retried this period`,
+        'Alert',
+      );
+    }
+  }
 }
 
 type Webhook = NonNullable<TokenBudget['spec']['alerts']>['webhooks'][number];

@@ -12,6 +12,8 @@ export interface BudgetMetrics {
       tokens: number;
       percent: number;
       phase: (typeof BUDGET_PHASES)[number];
+      /** The end-of-period forecast in percent; absent too early in the period. */
+      forecastPercent?: number | undefined;
       /** Calls the budget could not price this period, by model and reason. */
       unpriced?: readonly Pick<UnpricedUsage, 'model' | 'reason' | 'calls'>[];
     },
@@ -36,6 +38,12 @@ export function budgetMetrics(registry: Registry): BudgetMetrics {
     registry,
     'governor_operator_budget_percent',
     'Usage of a TokenBudget as a percentage of its tightest limit.',
+    ['namespace', 'name'],
+  );
+  const forecast = gauge(
+    registry,
+    'governor_operator_budget_forecast_percent',
+    'Projected usage of a TokenBudget at the end of its period, as a percentage of its tightest limit.',
     ['namespace', 'name'],
   );
   const phase = gauge(
@@ -66,6 +74,8 @@ export function budgetMetrics(registry: Registry): BudgetMetrics {
       const labels = { namespace: key.namespace ?? '', name: key.name };
       used.set(labels, values.tokens);
       percent.set(labels, values.percent);
+      if (values.forecastPercent !== undefined) forecast.set(labels, values.forecastPercent);
+      else forecast.remove(labels);
       for (const p of BUDGET_PHASES) phase.set({ ...labels, phase: p }, p === values.phase ? 1 : 0);
       const now = new Set<string>();
       for (const u of values.unpriced ?? []) {
@@ -79,6 +89,7 @@ export function budgetMetrics(registry: Registry): BudgetMetrics {
       const labels = { namespace: key.namespace ?? '', name: key.name };
       used.remove(labels);
       percent.remove(labels);
+      forecast.remove(labels);
       for (const p of BUDGET_PHASES) phase.remove({ ...labels, phase: p });
       dropUnpriced(key, new Set());
       unpricedSeries.delete(budgetId(key));

@@ -1,6 +1,7 @@
 import type { BudgetPricing } from '../../apis/pricing/budget-pricing.js';
 import type { TokenBudgetSpec, TokenBudgetStatus } from '../../apis/token-budget.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
+import type { BudgetForecast } from './budget-forecast.js';
 import { type BudgetPhaseDecision, wholePercent } from './budget-phase.js';
 import { pricingCondition, pricingStatus } from './budget-pricing-status.js';
 import type { BudgetUsage } from './budget-usage.js';
@@ -11,7 +12,7 @@ import type { SuspendedWorkload } from './suspend-plan.js';
 const MAX_STATUS_AGENTS = 256;
 
 export interface BudgetStatusInput {
-  spec: Pick<TokenBudgetSpec, 'limits'>;
+  spec: Pick<TokenBudgetSpec, 'limits'> & Partial<Pick<TokenBudgetSpec, 'forecast'>>;
   /** `metadata.generation` of the budget the status describes. */
   generation?: number;
   decision: BudgetPhaseDecision;
@@ -24,6 +25,8 @@ export interface BudgetStatusInput {
   health?: Health;
   /** How the budget priced its usage; with a cost limit, the status says what it could not price. */
   pricing?: BudgetPricing;
+  /** The end-of-period forecast; absent too early in the period. */
+  forecast?: BudgetForecast | undefined;
   now: Date;
 }
 
@@ -58,6 +61,7 @@ export function budgetStatus(input: BudgetStatusInput): TokenBudgetStatus {
       ...(spec.limits.cost !== undefined || a.costMicros > 0 ? { cost: microsToMoney(a.costMicros) } : {}),
     })),
     ...(pricing ? { pricing } : {}),
+    ...(input.forecast ? { forecast: forecastStatus(input.forecast, spec) } : {}),
     suspendedWorkloads: input.suspended.map((w) => ({
       kind: w.kind,
       name: w.name,
@@ -71,6 +75,26 @@ export function budgetStatus(input: BudgetStatusInput): TokenBudgetStatus {
     ),
     ...(input.generation !== undefined ? { observedGeneration: input.generation } : {}),
   };
+}
+
+/** status.forecast: the projection, rounded as the other percentages are, and where it stands. */
+export function forecastStatus(
+  forecast: BudgetForecast,
+  spec: BudgetStatusInput['spec'],
+): NonNullable<TokenBudgetStatus['forecast']> {
+  const alertPercent = spec.forecast?.alertPercent;
+  return {
+    percent: wholePercent(forecast.percent),
+    tokens: forecast.tokens,
+    ...(spec.limits.cost !== undefined ? { cost: microsToMoney(forecast.costMicros) } : {}),
+    method: forecast.method,
+    ...(alertPercent !== undefined ? { aboveAlert: forecastAboveAlert(forecast, alertPercent) } : {}),
+  };
+}
+
+/** The forecast reaches the alert percent, and enough of the period is counted to say so. */
+export function forecastAboveAlert(forecast: BudgetForecast, alertPercent: number): boolean {
+  return forecast.alertable && forecast.percent >= alertPercent;
 }
 
 const REASON = { Active: 'WithinBudget', Warning: 'ThresholdReached', Exhausted: 'BudgetExhausted' } as const;

@@ -14,10 +14,12 @@ export const DEFAULT_COUNTERS_PACE_MS = 3_000;
 /** What of a status matters beyond its counters (and the condition messages that quote them). */
 function beyondCounters(status: TokenBudgetStatus | undefined): unknown {
   if (status === undefined) return undefined;
-  const { used: _used, percent: _percent, agents: _agents, conditions, pricing, ...rest } = status;
+  const { used: _used, percent: _percent, agents: _agents, conditions, pricing, forecast, ...rest } = status;
   return JSON.parse(
     JSON.stringify({
       ...rest,
+      // Where the forecast stands against its alert is news; its numbers move with every call and hour.
+      forecast: forecast && { method: forecast.method, aboveAlert: forecast.aboveAlert },
       // Which models could not be priced, and why, is news; how many calls and tokens is a counter.
       pricing: pricing && {
         unpriced: (pricing.unpriced ?? []).map(({ model, reason, currency }) => ({

@@ -6,6 +6,7 @@ import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
 import { type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import { ALERTS_SENT_ANNOTATION } from './alert-dedup.js';
+import { FORECAST_ALERTED_ANNOTATION } from './forecast-alert.js';
 import {
   agentDeployment,
   NAMESPACE,
@@ -244,6 +245,51 @@ describe('settleTokenBudget after a workload changed under the plan', () => {
       /^Deployment support changed while being acted on/,
     );
     assert.deepEqual(settled.result, requeueAfter(250));
+  });
+});
+
+describe('planTokenBudget: the forecast', () => {
+  const forecastSpec = { ...spec, forecast: { alertPercent: 60 } };
+  const plan = (calls: number, annotations?: Record<string, string>) => {
+    const built = planTokenBudget({
+      ...view({ ledgers: [usageLedger('support', calls)] }),
+      budget: tokenBudget({ spec: forecastSpec, ...(annotations ? { annotations } : {}) }),
+    });
+    assert.equal(built.kind, 'enforce');
+    return built as EnforcedBudget;
+  };
+
+  it('at noon, 33 % used is on course to 66 %: status, gauge and one forecast alert this period', () => {
+    const enforcedPlan = plan(30);
+    assert.deepEqual(
+      enforcedPlan.steps.map((s) => s.step),
+      ['send-forecast-alert'],
+    );
+    const settled = settleTokenBudget(enforcedPlan, { conflicts: [], lastWriteAt: undefined, at: 0 }, pacing);
+    assert.ok('write' in settled);
+    assert.deepEqual(settled.write.forecast, {
+      percent: 66,
+      tokens: 6600,
+      method: 'Linear',
+      aboveAlert: true,
+    });
+    assert.equal(enforcedPlan.gauges.forecastPercent, 66);
+    assert.equal(settled.write.phase, 'Active', 'a forecast alerts; it does not change the phase');
+  });
+
+  it('sends no second forecast alert in the same period, and none below the alert percent', () => {
+    assert.deepEqual(
+      plan(30, { [FORECAST_ALERTED_ANNOTATION]: PERIOD_START }).steps.map((s) => s.step),
+      [],
+    );
+    const below = plan(20);
+    assert.deepEqual(
+      below.steps.map((s) => s.step),
+      [],
+    );
+    const settled = settleTokenBudget(below, { conflicts: [], lastWriteAt: undefined, at: 0 }, pacing);
+    assert.ok('write' in settled);
+    assert.equal(settled.write.forecast?.aboveAlert, false);
   });
 });
 

@@ -1,6 +1,6 @@
 // What one TokenBudget reconcile does, decided from what the cache holds and the clock alone (pure):
 // usage this period from the selected agents' ledgers → phase, percent, actions → the workload plan
-// → the alerts due → the status. The effects come out as ordered steps that the reconciler carries
+// → the alerts due (on usage and on the end-of-period forecast) → the status. The effects come out as ordered steps that the reconciler carries
 // out (token-budget-reconciler.ts) and the status as the last of them, settled once the steps ran
 // (`settleTokenBudget`): whether a workload changed under us decides its health, and the pace decides
 // whether it is written now. Two ordering rules live here, each as a step:
@@ -13,6 +13,7 @@
 // first shows up, in an Event: the `record-events` step (docs/adr/0039-declared-model-catalog.md).
 import type { SelectedWorkload } from '../../agents/selected-agents.js';
 import { agentNames, selectedWorkloads } from '../../agents/selected-agents.js';
+import { hourlyTokens } from '../../apis/ledger/hourly-usage.js';
 import { emptyLedger } from '../../apis/ledger/ledger-name.js';
 import type { EffectiveCatalog } from '../../apis/pricing/effective-catalog.js';
 import type { TokenBudget, TokenBudgetStatus } from '../../apis/token-budget.js';
@@ -22,11 +23,13 @@ import { done, type ReconcileResult, requeueAfter } from '../../runtime/controll
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { ALERTS_SENT_ANNOTATION, alertedThresholds, alertsDue } from './alert-dedup.js';
 import { crossingToPublish } from './budget-crossing.js';
+import { type BudgetForecast, budgetForecast } from './budget-forecast.js';
 import { type BudgetPhase, type BudgetPhaseDecision, budgetPhase } from './budget-phase.js';
 import { pricingEvents } from './budget-pricing-status.js';
 import { type BudgetStatusInput, budgetStatus } from './budget-status.js';
 import { type BudgetUsage, budgetPricing, budgetUsage, type UnpricedUsage } from './budget-usage.js';
 import { budgetWorkloadPlan } from './budget-workloads.js';
+import { forecastAlertDue } from './forecast-alert.js';
 import { type PeriodRegistration, periodRegistrations } from './ledger-tracking.js';
 import { statusWriteWait } from './status-counters-pace.js';
 import type { SuspendedWorkload, WorkloadChange } from './suspend-plan.js';
@@ -54,6 +57,8 @@ export type TokenBudgetStep =
   | { step: 'apply-workloads'; changes: WorkloadChange[] }
   /** Alerts of the thresholds reached and not alerted this period, as the cache tells. */
   | { step: 'send-alerts'; thresholds: number[] }
+  /** The forecast reached spec.forecast.alertPercent and was not alerted this period. */
+  | { step: 'send-forecast-alert'; forecast: BudgetForecast }
   /** Events to record: a model the budget cannot price, the first time it shows up. */
   | { step: 'record-events'; events: PlannedEvent[] };
 
@@ -78,7 +83,13 @@ export interface EnforcedBudget {
   held: SuspendedWorkload[];
   /** The status the budget carries once the steps ran: the published crossing, or the one it had. */
   carried: TokenBudgetStatus | undefined;
-  gauges: { tokens: number; percent: number; phase: BudgetPhase; unpriced: readonly UnpricedUsage[] };
+  gauges: {
+    tokens: number;
+    percent: number;
+    phase: BudgetPhase;
+    unpriced: readonly UnpricedUsage[];
+    forecastPercent?: number | undefined;
+  };
 }
 
 export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
@@ -112,6 +123,15 @@ export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
     { tokens: usage.total.tokens, costMicros: usage.total.costMicros },
     now,
   );
+  const forecast = budgetForecast({
+    percent: decision.percent,
+    tokens: usage.total.tokens,
+    costMicros: usage.total.costMicros,
+    period: decision.period,
+    trackedSince: usage.trackedSince,
+    now,
+    hourly: hourlyTokens(ledgers, budget.spec.useCases),
+  });
   const workloads = budgetWorkloadPlan({
     budget: budget.metadata.name ?? '',
     actions: decision.actions,
@@ -131,6 +151,7 @@ export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
     decision,
     usage,
     pricing,
+    forecast,
     now,
   };
 
@@ -144,6 +165,9 @@ export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
   if (crossing) steps.push({ step: 'publish-crossing', status: crossing });
   if (workloads.changes.length > 0) steps.push({ step: 'apply-workloads', changes: workloads.changes });
   if (alerts.length > 0) steps.push({ step: 'send-alerts', thresholds: alerts });
+  if (forecast && forecastAlertDue(budget, forecast, decision.period.start)) {
+    steps.push({ step: 'send-forecast-alert', forecast });
+  }
   const events = pricingEvents(
     budget,
     { spec: budget.spec, pricing, unpriced: usage.unpriced ?? [] },
@@ -163,6 +187,7 @@ export function planTokenBudget(view: TokenBudgetView): TokenBudgetPlan {
       percent: decision.percent,
       phase: decision.phase,
       unpriced: budget.spec.limits.cost !== undefined ? (usage.unpriced ?? []) : [],
+      forecastPercent: forecast?.percent,
     },
   };
 }

@@ -15,6 +15,7 @@ import type { KubeObject, ObjectKey } from '../../runtime/kube/kube-object.js';
 import { applyWorkloadChanges } from '../workload-actions/apply-workload-changes.js';
 import { type AlertContext, sendDueAlerts } from './budget-alerts.js';
 import type { BudgetMetrics } from './budget-metrics.js';
+import { sendForecastAlert } from './forecast-alert.js';
 import { registerPeriods } from './ledger-tracking.js';
 import { RESTORE_FINALIZER, restoreOnDeletion } from './restore-finalizer.js';
 import type { WorkloadChange } from './suspend-plan.js';
@@ -104,6 +105,15 @@ async function enforce(
         break;
       case 'send-alerts':
         await sendDueAlerts(budget, plan.decision, plan.usage, alertContext(context, options));
+        break;
+      case 'send-forecast-alert':
+        await sendForecastAlert(
+          budget,
+          plan.decision,
+          plan.usage,
+          step.forecast,
+          alertContext(context, options),
+        );
         break;
       case 'record-events':
         executor.record(step.events);

@@ -70,7 +70,7 @@ describe('CRDs on the real API server', () => {
   it('lists all kinds with their printer columns under `kubectl get governor`', async () => {
     const { stdout } = await cluster.kubectl(['get', 'governor', '-A'], { check: true });
     for (const header of [
-      /NAMESPACE\s+NAME\s+USED\s+LIMIT\s+%\s+PHASE\s+RESETS\s+AGE/,
+      /NAMESPACE\s+NAME\s+USED\s+LIMIT\s+%\s+FORECAST\s+PHASE\s+RESETS\s+AGE/,
       /NAME\s+LATENCY\s+TARGET\s+SUCCESS\s+BUDGET LEFT\s+FAST BURN\s+READY\s+AGE/,
       /NAME\s+MODE\s+JURISDICTIONS\s+VIOLATIONS\s+READY\s+AGE/,
       /NAME\s+MODEL\s+ACTIVE TARGET\s+CIRCUIT\s+READY\s+AGE/,

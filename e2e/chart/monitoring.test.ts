@@ -137,7 +137,21 @@ describe('monitoring: PrometheusRule and Grafana dashboard', () => {
       byTitle(/^Tokens per agent per hour$/),
       /increase\(governor_sidecar_tokens_total\{.*\}\[1h\]\)/,
     );
+    assert.match(
+      byTitle(/^Tokens per use case per hour$/),
+      /sum by \(use_case\) \(increase\(governor_sidecar_tokens_total\{.*\}\[1h\]\)\)/,
+    );
+    assert.match(
+      byTitle(/^Cost per use case per hour/),
+      /by \(use_case\).*governor_sidecar_cost_micro_usd_total/,
+    );
+    assert.match(byTitle(/^Tokens in the last 24 hours by agent and use case$/), /by \(agent, use_case\)/);
+    // Only failures: cache hits, client errors and budget refusals are outcomes, not failures.
+    const failed = byTitle(/^Failed calls/);
+    assert.match(failed, /outcome=~"ServerError\|Timeout\|StaticFallback"/);
+    assert.doesNotMatch(failed, /outcome!=/);
     assert.match(byTitle(/^Budget used/), /governor_operator_budget_percent/);
+    assert.match(byTitle(/^Budget forecast at reset/), /governor_operator_budget_forecast_percent/);
     assert.match(byTitle(/^Error budget left$/), /governor_operator_slo_error_budget_remaining/);
     assert.match(byTitle(/^Burn rate/), /governor_operator_slo_burn_rate/);
     assert.match(byTitle(/^Fallbacks per minute$/), /governor_sidecar_fallbacks_total/);

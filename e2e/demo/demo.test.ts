@@ -172,6 +172,13 @@ describe('agent-governor demo', () => {
       });
       assert.equal(response.status, 200);
       assert.equal(((await response.json()) as { model: string }).model, 'gpt-4o-mini');
+      // The cockpit runs too, asking for a token of the ServiceAccount the instructions name.
+      const cockpit = /Open the cockpit[^\n]*\n\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(run.output)?.[1];
+      assert.ok(cockpit, `the cockpit's URL in:\n${run.output}`);
+      assert.match(run.output, /kubectl create token cockpit-viewer -n governor-demo/);
+      const page = await fetch(cockpit, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /Kubernetes bearer token/);
     } finally {
       const down = await agentGovernor(['cluster', 'down', '--dir', dir], { timeoutMs: 60_000 });
       assert.equal(down.code, 0, down.output);

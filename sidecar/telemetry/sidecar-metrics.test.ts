@@ -43,6 +43,25 @@ describe('SidecarMetrics', () => {
     assert.equal(sample(text, 'governor_sidecar_cost_micro_usd_total', { model: 'gpt-4o' }), 1200);
   });
 
+  it('labels tokens and cost with the use case, the first five named, later ones "other"', async () => {
+    const metrics = new SidecarMetrics(undefined, { processMetrics: false });
+    metrics.observe(requestRecord());
+    for (let i = 1; i <= 7; i++) metrics.observe(requestRecord({ useCase: `case-${i}` }));
+    metrics.observe(requestRecord({ useCase: 'case-1' }));
+    const text = await scrape(metrics);
+    const tokens = 'governor_sidecar_tokens_total';
+    assert.equal(sample(text, tokens, { use_case: 'none', kind: 'output' }), 30);
+    assert.equal(sample(text, tokens, { use_case: 'case-1', kind: 'output' }), 60);
+    assert.equal(sample(text, tokens, { use_case: 'case-5', kind: 'output' }), 30);
+    assert.equal(sample(text, tokens, { use_case: 'case-6', kind: 'output' }), undefined);
+    assert.equal(sample(text, tokens, { use_case: 'other', kind: 'output' }), 60, 'case-6 and case-7');
+    assert.equal(sample(text, 'governor_sidecar_cost_micro_usd_total', { use_case: 'other' }), 1200);
+    assert.equal(
+      sample(text, 'governor_sidecar_cost_micros_total', { use_case: 'case-2', currency: 'USD' }),
+      600,
+    );
+  });
+
   it('counts cost per currency, micro-USD only for USD prices, and calls of models with no price', async () => {
     const metrics = new SidecarMetrics(undefined, { processMetrics: false });
     metrics.observe(requestRecord());

@@ -7,6 +7,7 @@ import {
   LabelledHistogram,
 } from './labelled-series.js';
 import { agentLabel, type RequestRecord } from './request-record.js';
+import { UseCaseLabel } from './use-case-label.js';
 
 /** What `BudgetGate.snapshot()` returns; declared here so telemetry does not import the budget. */
 export interface BudgetSnapshot {
@@ -75,6 +76,7 @@ export class SidecarMetrics {
   private readonly budgetPhase: Gauge<'budget' | 'phase'>;
   private budgetNames = new Set<string>();
   private readonly calls = new Map<string, CallSeries>();
+  private readonly useCases = new UseCaseLabel();
 
   constructor(registry: Registry = new Registry(), options: { processMetrics?: boolean } = {}) {
     this.registry = registry;
@@ -82,17 +84,17 @@ export class SidecarMetrics {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
     this.tokens = new LabelledCounter(
       `${PREFIX}tokens_total`,
-      'Tokens used, by agent, model, kind (input, output, cached_input) and whether a tokenizer estimated them.',
+      'Tokens used, by agent, use case (at most 5 named per sidecar, then "other"; "none" without one), model, kind (input, output, cached_input) and whether a tokenizer estimated them.',
       registry,
     );
     this.cost = new LabelledCounter(
       `${PREFIX}cost_micro_usd_total`,
-      'Cost of the tokens used of models priced in USD, in micro-USD (millionths of a US dollar).',
+      'Cost of the tokens used of models priced in USD, in micro-USD (millionths of a US dollar), by agent, use case and model.',
       registry,
     );
     this.costInCurrency = new LabelledCounter(
       `${PREFIX}cost_micros_total`,
-      'Cost of the tokens used, in micro-units of the currency of the model price (label currency).',
+      'Cost of the tokens used, in micro-units of the currency of the model price (label currency), by agent, use case and model.',
       registry,
     );
     this.unpriced = new LabelledCounter(
@@ -177,7 +179,8 @@ export class SidecarMetrics {
     const estimated = record.usage.estimated ? 'true' : 'false';
     const { api, model, outcome, status } = record;
     const currency = record.currency ?? 'USD';
-    const kind = `${agent}\u0000${api}\u0000${route}\u0000${target}\u0000${model}\u0000${outcome}\u0000${status}\u0000${estimated}\u0000${currency}`;
+    const useCase = this.useCases.of(record.useCase);
+    const kind = `${agent}\u0000${api}\u0000${route}\u0000${target}\u0000${model}\u0000${outcome}\u0000${status}\u0000${estimated}\u0000${currency}\u0000${useCase}`;
     let series = this.calls.get(kind);
     if (series === undefined) {
       if (this.calls.size >= MAX_CALL_KINDS) this.calls.clear();
@@ -189,23 +192,29 @@ export class SidecarMetrics {
     }
     const { inputTokens, outputTokens, cachedInputTokens } = record.usage;
     if (inputTokens > 0) {
-      series.input ??= this.tokens.series({ agent, model, kind: 'input', estimated });
+      series.input ??= this.tokens.series({ agent, use_case: useCase, model, kind: 'input', estimated });
       series.input.value += inputTokens;
     }
     if (outputTokens > 0) {
-      series.output ??= this.tokens.series({ agent, model, kind: 'output', estimated });
+      series.output ??= this.tokens.series({ agent, use_case: useCase, model, kind: 'output', estimated });
       series.output.value += outputTokens;
     }
     if (cachedInputTokens > 0) {
-      series.cachedInput ??= this.tokens.series({ agent, model, kind: 'cached_input', estimated });
+      series.cachedInput ??= this.tokens.series({
+        agent,
+        use_case: useCase,
+        model,
+        kind: 'cached_input',
+        estimated,
+      });
       series.cachedInput.value += cachedInputTokens;
     }
     if (record.costMicros > 0) {
       if (currency === 'USD') {
-        series.cost ??= this.cost.series({ agent, model });
+        series.cost ??= this.cost.series({ agent, use_case: useCase, model });
         series.cost.value += record.costMicros;
       }
-      series.costInCurrency ??= this.costInCurrency.series({ agent, model, currency });
+      series.costInCurrency ??= this.costInCurrency.series({ agent, use_case: useCase, model, currency });
       series.costInCurrency.value += record.costMicros;
     }
     if (record.unpriced) {

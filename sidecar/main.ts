@@ -15,6 +15,7 @@ import { FinishedCalls } from './pipeline/finished-calls.js';
 import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
 import type { PolicySource } from './policy-source/policy-source.js';
+import { circuitReport } from './reporting/circuit-report.js';
 import { UsageRecorder } from './reporting/usage-recorder.js';
 import { UsageReporter } from './reporting/usage-reporter.js';
 import { CircuitBoard } from './routing/circuit-board.js';
@@ -133,6 +134,8 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     ...(options.operatorUrl ? { operatorUrl: options.operatorUrl } : {}),
     ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
     ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
+    circuits: () =>
+      circuitReport(source.current(), (route, target) => circuits.stateOf(route, target), new Date()),
     onError: (err) => logger.warn({ error: err.message }, 'usage reporting'),
   });
   await reporter.start();

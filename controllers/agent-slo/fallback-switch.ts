@@ -3,7 +3,8 @@
 //   on:  at the first evaluation that reports fast burn (so within the round trip of the ledger write)
 //   off: once fast burn has stayed cleared for `switchBackAfter` — a fast burn that returns in that
 //        time keeps the switch and forgets when it cleared, so a flapping SLO never flaps the traffic.
-// An SLO without SwitchToFallback among its actions, or one that cannot be measured, holds no switch.
+// An SLO without SwitchToFallback among its actions holds no switch; one that cannot be measured
+// counts as not burning (its switch, if any, is lifted after the dwell).
 
 /** `status.switchedToFallback` of an AgentSLO. */
 export interface SwitchedToFallback {

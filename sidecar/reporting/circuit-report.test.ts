@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { type EffectivePolicy, effectivePolicy } from '../../apis/effective-policy.js';
 import type { CircuitReport } from '../../apis/usage-batch.js';
 import { testRoute, testTarget } from '../routing/testdata.js';
-import { CIRCUIT_HEARTBEAT_MS, circuitReport, reportCircuits } from './circuit-report.js';
+import { circuitReport, reportCircuits } from './circuit-report.js';
 
 const now = new Date('2026-03-11T12:00:00.000Z');
 type State = 'Closed' | 'Open' | 'HalfOpen';
@@ -105,51 +105,32 @@ describe('reportCircuits', () => {
     routes: [{ route: 'r', activeTarget: 'a', targets: [{ target: 'a', state: 'Closed' }] }],
   };
   const open: CircuitReport = {
-    observedAt: now.toISOString(),
+    observedAt: new Date(now.getTime() + 60_000).toISOString(),
     routes: [{ route: 'r', activeTarget: 'b', targets: [{ target: 'a', state: 'Open' }] }],
   };
-  const t = now.getTime();
   const cases: {
     name: string;
     report: CircuitReport | undefined;
     hasUsage?: boolean;
-    last?: { report: CircuitReport | undefined; at: number };
-    at?: number;
+    last?: CircuitReport;
     expected: boolean;
   }[] = [
     { name: 'nothing to report', report: undefined, hasUsage: true, expected: false },
-    {
-      name: 'with usage: always',
-      report: closed,
-      hasUsage: true,
-      last: { report: closed, at: t },
-      expected: true,
-    },
+    { name: 'with usage: always', report: closed, hasUsage: true, last: closed, expected: true },
     { name: 'never sent: send', report: closed, expected: true },
-    { name: 'changed: send', report: open, last: { report: closed, at: t }, expected: true },
+    { name: 'changed: send', report: open, last: closed, expected: true },
     {
-      name: 'unchanged and closed: no heartbeat',
-      report: closed,
-      last: { report: closed, at: t - 60_000 },
+      name: 'unchanged (only read later): nothing new',
+      report: { ...closed, observedAt: open.observedAt },
+      last: closed,
       expected: false,
     },
-    {
-      name: 'unchanged, open, heartbeat not due',
-      report: open,
-      last: { report: open, at: t - CIRCUIT_HEARTBEAT_MS + 1 },
-      expected: false,
-    },
-    {
-      name: 'unchanged, open, heartbeat due',
-      report: open,
-      last: { report: open, at: t - CIRCUIT_HEARTBEAT_MS },
-      expected: true,
-    },
+    { name: 'unchanged and open, no usage: nothing new', report: open, last: open, expected: false },
   ];
   for (const c of cases) {
     it(c.name, () => {
       assert.equal(
-        reportCircuits({ report: c.report, hasUsage: c.hasUsage ?? false, last: c.last, now: c.at ?? t }),
+        reportCircuits({ report: c.report, hasUsage: c.hasUsage ?? false, last: c.last }),
         c.expected,
       );
     });

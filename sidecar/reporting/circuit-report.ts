@@ -5,9 +5,6 @@ import { switchedToFallback } from '../routing/fallback-switch.js';
 
 type CircuitState = 'Closed' | 'Open' | 'HalfOpen';
 
-/** While any circuit is not Closed, the report is resent this often even without usage or change. */
-export const CIRCUIT_HEARTBEAT_MS = 15_000;
-
 /**
  * What this sidecar says about its circuits (docs/adr/0041-circuit-reports.md): per route of the
  * policy, each target it has a breaker for (one it never called says nothing) and the target its
@@ -37,22 +34,20 @@ export function circuitReport(
 }
 
 /**
- * Whether a batch spooled now carries the circuit report: always with usage; without usage when it
- * says something new, or — while a circuit is not Closed — when the last one sent is a heartbeat old,
- * so the operator's view never ages out while a target is down. Pure.
+ * Whether a batch spooled now carries the circuit report: always with usage (every call is usage,
+ * failed ones too, so while the agent calls the operator's view stays fresh); without usage only
+ * when it says something new. An idle sidecar sends nothing more, and its last report ages out at
+ * the operator: nobody calling a route means nothing known about its circuits. Pure.
  */
 export function reportCircuits(input: {
   report: CircuitReport | undefined;
   hasUsage: boolean;
-  last: { report: CircuitReport | undefined; at: number } | undefined;
-  now: number;
+  last: CircuitReport | undefined;
 }): boolean {
   const { report, last } = input;
   if (!report) return false;
   if (input.hasUsage) return true;
-  if (!last || sameCircuits(report, last.report) === false) return true;
-  const troubled = report.routes.some((r) => r.targets.some((t) => t.state !== 'Closed'));
-  return troubled && input.now - last.at >= CIRCUIT_HEARTBEAT_MS;
+  return !sameCircuits(report, last);
 }
 
 function sameCircuits(a: CircuitReport, b: CircuitReport | undefined): boolean {

@@ -59,7 +59,7 @@ export class UsageReporter {
   private stopping: Promise<void> | undefined;
   private stopped = false;
   private lastSpoolAt = 0;
-  private lastCircuits: { report: CircuitReport | undefined; at: number } | undefined;
+  private lastCircuits: CircuitReport | undefined;
 
   constructor(private readonly options: UsageReporterOptions) {
     this.spool = new UsageSpool(options.spoolDir);
@@ -132,14 +132,8 @@ export class UsageReporter {
     if (backlogged && !force) return;
     const entries = this.options.recorder.drain();
     const report = this.options.circuits?.();
-    const now = this.now();
-    const withCircuits = reportCircuits({
-      report,
-      hasUsage: entries.length > 0,
-      last: this.lastCircuits,
-      now,
-    });
-    if (withCircuits) this.lastCircuits = { report, at: now };
+    const withCircuits = reportCircuits({ report, hasUsage: entries.length > 0, last: this.lastCircuits });
+    if (withCircuits) this.lastCircuits = report;
     if (entries.length === 0 && withCircuits && report) {
       await this.append([], report);
       return;

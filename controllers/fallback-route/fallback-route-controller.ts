@@ -25,6 +25,7 @@ import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import { namespaces } from '../../runtime/kube/resources.js';
 import { nextConditions } from '../kstatus/conditions.js';
 import { workloadLabelsChanged } from '../policy-compiler/policy-input-changes.js';
+import { circuitTransitions } from './circuit-transitions.js';
 import { routeCircuits } from './route-circuits.js';
 import { routeMetrics } from './route-metrics.js';
 import { routeVerdict } from './route-status.js';
@@ -32,24 +33,6 @@ import { routeVerdict } from './route-status.js';
 /** A ledger change matters to routes only when the circuit reports in it changed. */
 function circuitReportsChanged(old: AgentUsageLedger, current: AgentUsageLedger): boolean {
   return JSON.stringify(old.spec?.circuitReports) !== JSON.stringify(current.spec?.circuitReports);
-}
-
-type Circuit = 'Closed' | 'Open' | 'HalfOpen';
-
-/** Per target whose aggregated circuit went Open, or came back Closed: what an Event says. */
-function circuitTransitions(
-  before: readonly { name: string; circuit?: Circuit }[] | undefined,
-  after: readonly { name: string; circuit?: Circuit }[],
-): { target: string; opened: boolean }[] {
-  const previous = new Map((before ?? []).map((t) => [t.name, t.circuit]));
-  const changes: { target: string; opened: boolean }[] = [];
-  for (const t of after) {
-    const was = previous.get(t.name);
-    if (t.circuit === 'Open' && was !== 'Open') changes.push({ target: t.name, opened: true });
-    if (t.circuit === 'Closed' && (was === 'Open' || was === 'HalfOpen'))
-      changes.push({ target: t.name, opened: false });
-  }
-  return changes;
 }
 
 export const FALLBACK_ROUTE_CONTROLLER = 'fallback-route';

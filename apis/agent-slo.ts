@@ -62,6 +62,10 @@ const onFastBurn = z
     reasoningBudgetPercent: percent(
       'Share of the normal reasoning budget kept by LowerReasoningBudget.',
     ).default(50),
+    switchBackAfter: duration(
+      'How long fast burn must stay cleared before SwitchToFallback is lifted and calls go back to the ' +
+        'first target (hysteresis against flapping), e.g. 5m.',
+    ).default('5m'),
   })
   .meta({
     description:
@@ -150,6 +154,23 @@ export const agentSLOStatus = z
       .boolean()
       .optional()
       .meta({ description: 'True while the fast-burn condition holds and its actions are applied.' }),
+    switchedToFallback: z
+      .object({
+        since: z.string().max(32).meta({
+          description: 'When fast burn switched the calls to the next target.',
+          format: 'date-time',
+        }),
+        fastBurnClearedAt: z.string().max(32).optional().meta({
+          description:
+            'When fast burn last cleared; the switch is lifted once it stays cleared for onFastBurn.switchBackAfter.',
+          format: 'date-time',
+        }),
+      })
+      .optional()
+      .meta({
+        description:
+          "Present while SwitchToFallback is in force: the agents' calls go to the next route target.",
+      }),
     conditions,
     observedGeneration,
   })

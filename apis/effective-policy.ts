@@ -127,6 +127,11 @@ export const effectiveSLO = z.object({
   countAsFailure: z.array(z.enum(FAILURE_OUTCOMES)).default(['ServerError', 'Timeout']),
   /** Actions in force while the error budget burns fast; empty otherwise. */
   fastBurnActions: z.array(z.enum(FAST_BURN_ACTIONS)).default([]),
+  /**
+   * With SwitchToFallback in force: the one route (FallbackRoute name) whose calls go to its next
+   * target first; absent, every route of the agent (docs/adr/0040-fast-burn-switch-and-hysteresis.md).
+   */
+  fallbackRoute: z.string().min(1).optional(),
   reasoningBudgetPercent: z.int().min(1).max(100).optional(),
 });
 

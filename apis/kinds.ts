@@ -163,6 +163,13 @@ export const KINDS: KindDefinition[] = [
         jsonPath: '.status.fastBurn',
         description: 'Burning 14.4x over 1h and 5m.',
       },
+      {
+        name: 'Switched Since',
+        type: 'date',
+        jsonPath: '.status.switchedToFallback.since',
+        description: "Since when SwitchToFallback sends the agents' calls to the next route target.",
+        priority: 1,
+      },
       ready,
       age,
     ],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CIRCUIT_STATES } from './fallback-route.js';
 
 /** Outcomes a sidecar counts per call; SLO success ratios are built from them. */
 export const CALL_OUTCOMES = [
@@ -54,6 +55,31 @@ export const usageEntry = z.object({
   latencyBuckets: z.array(z.int().min(0)).length(LATENCY_BUCKETS_MS.length + 1),
 });
 
+/** Most routes, and targets per route, one circuit report names (a FallbackRoute has at most 10 targets). */
+export const MAX_REPORTED_ROUTES = 16;
+export const MAX_REPORTED_TARGETS = 10;
+
+/**
+ * The circuits of one sidecar as it saw them at `observedAt` (docs/adr/0041-circuit-reports.md):
+ * per route the targets it has a breaker for, and the target its calls go to first now.
+ */
+export const circuitReport = z.object({
+  observedAt: z.iso.datetime({ offset: true }),
+  routes: z
+    .array(
+      z.object({
+        /** The FallbackRoute's name (the effective route's name). */
+        route: z.string().min(1).max(253),
+        /** The first target in the sidecar's order (a fast-burn switch applied) whose circuit is not Open. */
+        activeTarget: z.string().min(1).max(253).optional(),
+        targets: z
+          .array(z.object({ target: z.string().min(1).max(253), state: z.enum(CIRCUIT_STATES) }))
+          .max(MAX_REPORTED_TARGETS),
+      }),
+    )
+    .max(MAX_REPORTED_ROUTES),
+});
+
 /**
  * A batch of usage from one sidecar instance. `(instance, sequence)` makes delivery idempotent:
  * the operator records a batch once and acknowledges again on a resend.
@@ -68,6 +94,8 @@ export const usageBatch = z.object({
   sequence: z.int().min(1),
   sentAt: z.iso.datetime({ offset: true }),
   entries: z.array(usageEntry).max(10_000),
+  /** The sidecar's circuits; absent from sidecars before circuits were reported (still accepted). */
+  circuits: circuitReport.optional(),
 });
 
 export const usageAck = z.object({
@@ -80,3 +108,4 @@ export const usageAck = z.object({
 export type UsageBatch = z.infer<typeof usageBatch>;
 export type UsageEntry = z.infer<typeof usageEntry>;
 export type UsageAck = z.infer<typeof usageAck>;
+export type CircuitReport = z.infer<typeof circuitReport>;

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { count } from './amounts.js';
+import { CIRCUIT_STATES } from './fallback-route.js';
 import { API_VERSION } from './group-version.js';
 import { objectMeta } from './resource.js';
 import { RESET_PERIODS } from './token-budget.js';
-import { CALL_OUTCOMES, LATENCY_BUCKETS_MS } from './usage-batch.js';
+import {
+  CALL_OUTCOMES,
+  LATENCY_BUCKETS_MS,
+  MAX_REPORTED_ROUTES,
+  MAX_REPORTED_TARGETS,
+} from './usage-batch.js';
 
 /**
  * `AgentUsageLedger`: one per agent, written only by the operator — usage ingest records batches,
@@ -203,6 +209,43 @@ export const hourUsage = z
       .meta({ description: 'Usage by use case, model and currency.' }),
   })
   .meta({ description: 'Token usage of one hour.' });
+/** Sidecar instances whose circuit reports a ledger keeps (the freshest). */
+export const MAX_CIRCUIT_REPORTS = 32;
+/** A circuit report older than this no longer counts, and is dropped at the next write. */
+export const CIRCUIT_REPORT_TTL_MS = 60_000;
+
+export const circuitReportEntry = z
+  .object({
+    instance: z.string().min(1).max(128).meta({ description: 'Sidecar instance id.' }),
+    observedAt: instant('When the sidecar read its circuits (never later than when it was recorded).'),
+    routes: z
+      .array(
+        z
+          .object({
+            route: z.string().max(253).meta({ description: 'FallbackRoute name.' }),
+            activeTarget: z
+              .string()
+              .max(253)
+              .optional()
+              .meta({ description: "The target the sidecar's calls go to first now." }),
+            targets: z
+              .array(
+                z
+                  .object({
+                    target: z.string().max(253).meta({ description: 'Route target.' }),
+                    state: z.enum(CIRCUIT_STATES).meta({ description: 'Closed, Open or HalfOpen.' }),
+                  })
+                  .meta({ description: 'The circuit of one target.' }),
+              )
+              .max(MAX_REPORTED_TARGETS)
+              .meta({ description: 'Circuit of each target the sidecar has called.' }),
+          })
+          .meta({ description: 'The circuits of one route.' }),
+      )
+      .max(MAX_REPORTED_ROUTES)
+      .meta({ description: 'Circuits per route.' }),
+  })
+  .meta({ description: 'The circuits one sidecar instance reported last.' });
 
 export const usageLedgerSpec = z
   .object({
@@ -233,6 +276,10 @@ export const usageLedgerSpec = z
       .meta({
         description: `Tokens and cost per hour, use case and model over the last ${HOURLY_USAGE_HOURS} hours (the cockpit reads them); at most ${MAX_HOUR_USE_CASES} use cases per hour, the others as (other).`,
       }),
+    circuitReports: z.array(circuitReportEntry).max(MAX_CIRCUIT_REPORTS).optional().meta({
+      description:
+        'The last circuit report of each sidecar instance, for at most a minute (the FallbackRoute status aggregates them).',
+    }),
   })
   .meta({ description: 'Usage of one agent, written by the operator from sidecar usage batches.' });
 
@@ -251,6 +298,7 @@ export type PeriodUsage = z.infer<typeof periodUsage>;
 export type PeriodLine = z.infer<typeof periodLine>;
 export type LatencyBucket = z.infer<typeof latencyBucket>;
 export type LedgerBuckets = z.infer<typeof ledgerBuckets>;
+export type CircuitReportEntry = z.infer<typeof circuitReportEntry>;
 export type UsageTotals = z.infer<typeof usageTotals>;
 export type ObservedTarget = z.infer<typeof observedTarget>;
 export type HourUsage = z.infer<typeof hourUsage>;

@@ -15,9 +15,11 @@ import { FinishedCalls } from './pipeline/finished-calls.js';
 import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
 import type { PolicySource } from './policy-source/policy-source.js';
+import { circuitReport } from './reporting/circuit-report.js';
 import { UsageRecorder } from './reporting/usage-recorder.js';
 import { UsageReporter } from './reporting/usage-reporter.js';
 import { CircuitBoard } from './routing/circuit-board.js';
+import { switchedRoutes } from './routing/fallback-switch.js';
 import { CATCH_ALL_MODEL } from './routing/route-for.js';
 import { RouteRunner } from './routing/route-runner.js';
 import { TargetCredentials } from './routing/target-credentials.js';
@@ -101,12 +103,25 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
 
   const gate = new BudgetGate();
   gate.setPolicy(source.current());
+  const metrics = new SidecarMetrics(options.registry);
+  let switched = switchedRoutes(source.current());
+  const showSwitch = (policy: EffectivePolicy) =>
+    metrics.setFallbackSwitched(
+      policy.routes.map((r) => r.name),
+      switched,
+    );
+  showSwitch(source.current());
   const unsubscribe = source.onChange((policy) => {
     gate.setPolicy(policy);
     logger.info({ policyVersion: policy.version }, 'policy changed');
+    const now = switchedRoutes(policy);
+    if (now.join() !== switched.join()) {
+      logger.warn({ routes: now, before: switched }, 'switch to fallback changed');
+    }
+    switched = now;
+    showSwitch(policy);
   });
 
-  const metrics = new SidecarMetrics(options.registry);
   const circuits = new CircuitBoard((route, target, state) => {
     metrics.setCircuit(route, target, state);
     if (state !== 'Closed') logger.warn({ route, target, circuit: state }, 'circuit changed');
@@ -128,6 +143,8 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     ...(options.operatorCaFile ? { operatorCaFile: options.operatorCaFile } : {}),
     ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
     ...(options.flushIntervalMs ? { flushIntervalMs: options.flushIntervalMs } : {}),
+    circuits: () =>
+      circuitReport(source.current(), (route, target) => circuits.stateOf(route, target), new Date()),
     onError: (err) => logger.warn({ error: err.message }, 'usage reporting'),
   });
   await reporter.start();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { usageBatch } from '../usage-batch.js';
 import {
   INSTANCE_RETENTION_DAYS,
   MAX_INSTANCES,
@@ -121,6 +122,24 @@ describe('applyBatch', () => {
       new Date('2025-03-11T10:02:00Z'),
     );
     assert.equal(again.ledger, first.ledger);
+  });
+
+  it('records the circuits a batch carries, also a batch without usage; old batches without circuits parse', () => {
+    const now = new Date('2025-03-11T10:00:30Z');
+    const circuits = {
+      observedAt: '2025-03-11T10:00:29.000Z',
+      routes: [{ route: 'gpt-4o', activeTarget: 'b', targets: [{ target: 'a', state: 'Open' as const }] }],
+    };
+    const first = applyBatch(trackedLedger(), { ...batch(1, []), circuits }, now);
+    assert.deepEqual(first.ledger.circuitReports, [{ instance: 'pod-a', ...circuits }]);
+    assert.equal(first.ledger.totals.requests, 0);
+    assert.doesNotThrow(() => usageLedgerSpec.parse(first.ledger));
+    // A minute and more later, a batch of an older sidecar: accepted, and the stale report ages out.
+    const later = new Date('2025-03-11T10:01:40Z');
+    const old = usageBatch.parse(batch(2, [entry('2025-03-11T10:01:00Z', 1, { inputTokens: 5 })]));
+    const second = applyBatch(first.ledger, old, later);
+    assert.equal(second.ledger.circuitReports, undefined);
+    assert.equal(second.ledger.totals.inputTokens, 5);
   });
 
   it('keeps sequences per instance: the same sequence from another sidecar counts', () => {

@@ -2,6 +2,7 @@ import type { UsageBatch } from '../usage-batch.js';
 import type { UsageLedgerSpec } from '../usage-ledger.js';
 import { addToBuckets, bucketsOf, floorTo, indexBuckets, tierCuts } from './bucket-tiers.js';
 import { addToHours, settleHours } from './hourly-usage.js';
+import { recordCircuitReport } from './circuit-reports.js';
 import { pruneInstances, recordedSequence, recordSequence } from './instance-sequences.js';
 import { addObservedTargets } from './observed-targets.js';
 import { addToPeriod, rollPeriod } from './tracked-periods.js';
@@ -65,11 +66,14 @@ export function applyBatch(ledger: UsageLedgerSpec, batch: UsageBatch, now: Date
 
   const observedTargets = addObservedTargets(ledger.observedTargets, batch.entries, latestMinute);
   const hourlyUsage = addToHours(ledger.hourlyUsage, dated, nowMs);
+  const { circuitReports: _previous, ...rest } = ledger;
+  const circuitReports = recordCircuitReport(ledger.circuitReports, batch.instance, batch.circuits, now);
   return {
     ledger: {
-      ...ledger,
+      ...rest,
       ...(observedTargets === undefined ? {} : { observedTargets }),
       ...(hourlyUsage === undefined ? {} : { hourlyUsage }),
+      ...(circuitReports === undefined ? {} : { circuitReports }),
       updatedAt: now.toISOString(),
       totals,
       periods,

@@ -7,6 +7,7 @@ import { workloadResources } from '../../agents/agent-workload.js';
 import { agentSLOs, agentUsageLedgers } from '../../agents/governor-resources.js';
 import { agentNames, selectedWorkloads } from '../../agents/selected-agents.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
+import { parseDuration } from '../../apis/duration.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import { sumLedgers } from '../../apis/ledger/sum-ledgers.js';
 import type { UsageLedgerSpec } from '../../apis/usage-ledger.js';
@@ -15,11 +16,15 @@ import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
 import { done, type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject, ObjectKey } from '../../runtime/kube/kube-object.js';
 import { type ConditionDecision, nextConditions } from '../kstatus/conditions.js';
+import { fallbackSwitch } from './fallback-switch.js';
 import { prometheusRule } from './prometheus-rule.js';
 import type { PrometheusRuleSync } from './prometheus-rule-sync.js';
 import { evaluateSLO } from './slo-evaluation.js';
 import type { SLOMetrics } from './slo-metrics.js';
 import { type AgentSLOStatus, sloStatus } from './slo-status.js';
+
+/** `onFastBurn.switchBackAfter` when a stored object predates the field. */
+const DEFAULT_SWITCH_BACK_AFTER = '5m';
 
 /** Condition type telling whether the SLO's PrometheusRule is in place. */
 export const RULES_CONDITION = 'PrometheusRuleReady';
@@ -62,6 +67,15 @@ export async function reconcileAgentSLO(
     ...(slo.status ? { previous: slo.status as AgentSLOStatus } : {}),
     now,
   });
+  const onFastBurn = slo.spec.onFastBurn;
+  const fallback = fallbackSwitch({
+    previous: slo.status?.switchedToFallback,
+    configured: onFastBurn?.actions.includes('SwitchToFallback') === true,
+    fastBurn: status.fastBurn === true,
+    switchBackAfterMs: switchBackAfterMs(onFastBurn?.switchBackAfter),
+    now,
+  });
+  if (fallback.switched) status.switchedToFallback = fallback.switched;
   const rules = await syncRules(slo, agents, context, options.rules);
   status.conditions = [
     ...(status.conditions ?? []),
@@ -79,7 +93,9 @@ export async function reconcileAgentSLO(
       if (status.fastBurn) context.events.warning(slo, 'FastBurn', note, 'FastBurn');
       else context.events.normal(slo, 'FastBurnCleared', note, 'FastBurn');
     }
+    if (fallback.transition) switchEvent(slo, fallback.transition, onFastBurn, context);
   }
+  options.metrics.fallback(key, fallback.switched !== undefined);
   if (evaluation.ok) {
     options.metrics.observe(key, {
       errorBudgetRemaining: evaluation.errorBudgetRemaining,
@@ -88,7 +104,38 @@ export async function reconcileAgentSLO(
   } else {
     options.metrics.forget(key);
   }
-  return requeueAfter(options.periodMs);
+  return requeueAfter(Math.min(options.periodMs, fallback.recheckAfterMs ?? options.periodMs));
+}
+
+function switchBackAfterMs(text: string | undefined): number {
+  const ms = parseDuration(text ?? DEFAULT_SWITCH_BACK_AFTER);
+  return Number.isFinite(ms) && ms > 0 ? ms : parseDuration(DEFAULT_SWITCH_BACK_AFTER);
+}
+
+function switchEvent(
+  slo: AgentSLO,
+  transition: 'SwitchedToFallback' | 'SwitchedBack',
+  onFastBurn: AgentSLO['spec']['onFastBurn'],
+  context: ReconcileContext,
+): void {
+  const routes = onFastBurn?.fallbackRouteRef
+    ? `route ${onFastBurn.fallbackRouteRef.name}`
+    : 'every route of the selected agents';
+  if (transition === 'SwitchedToFallback') {
+    context.events.warning(
+      slo,
+      transition,
+      `Fast burn: calls on ${routes} now go to the next target first.`,
+      'SwitchToFallback',
+    );
+  } else {
+    context.events.normal(
+      slo,
+      transition,
+      `Fast burn cleared for ${onFastBurn?.switchBackAfter ?? DEFAULT_SWITCH_BACK_AFTER} (or SwitchToFallback removed): calls on ${routes} go to the first target again.`,
+      'SwitchToFallback',
+    );
+  }
 }
 
 async function syncRules(

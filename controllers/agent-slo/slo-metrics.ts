@@ -6,6 +6,8 @@ import type { ObjectKey } from '../../runtime/kube/kube-object.js';
 
 export interface SLOMetrics {
   observe(key: ObjectKey, values: { errorBudgetRemaining: number; burnRates: Record<string, number> }): void;
+  /** Whether SwitchToFallback is in force for the SLO's agents now. */
+  fallback(key: ObjectKey, switched: boolean): void;
   forget(key: ObjectKey): void;
 }
 
@@ -28,7 +30,16 @@ export function sloMetrics(registry: Registry): SLOMetrics {
     'Error budget burn rate of an AgentSLO over a window (1 = exactly on budget).',
     ['namespace', 'name', 'window'],
   );
+  const switched = gauge(
+    registry,
+    'governor_operator_slo_fallback_active',
+    "1 while an AgentSLO's SwitchToFallback is in force (its agents' calls go to the next route target), else 0.",
+    ['namespace', 'name'],
+  );
   return {
+    fallback(key, active) {
+      switched.set({ namespace: key.namespace ?? '', name: key.name }, active ? 1 : 0);
+    },
     observe(key, values) {
       const labels = { namespace: key.namespace ?? '', name: key.name };
       remaining.set(labels, values.errorBudgetRemaining);
@@ -37,6 +48,7 @@ export function sloMetrics(registry: Registry): SLOMetrics {
     forget(key) {
       const labels = { namespace: key.namespace ?? '', name: key.name };
       remaining.remove(labels);
+      switched.remove(labels);
       for (const window of BURN_RATE_WINDOWS) burn.remove({ ...labels, window });
     },
   };

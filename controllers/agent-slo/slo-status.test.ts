@@ -13,7 +13,11 @@ const spec: Pick<AgentSLOSpec, 'window' | 'objectives' | 'onFastBurn'> = {
     latency: { threshold: '1s', target: '95' },
     success: { target: '99.5', countAsFailure: ['ServerError', 'Timeout', 'StaticFallback'] },
   },
-  onFastBurn: { actions: ['SwitchToFallback', 'LowerReasoningBudget'], reasoningBudgetPercent: 50 },
+  onFastBurn: {
+    actions: ['SwitchToFallback', 'LowerReasoningBudget'],
+    reasoningBudgetPercent: 50,
+    switchBackAfter: '5m',
+  },
 };
 
 function status(ledger = ledgerWithTraffic(now, 1440, () => ({ calls: 100, latencyMs: 600 })), was = false) {

@@ -1,12 +1,17 @@
 // The FallbackRoute controller: resolves each target's region and checks it against the residency
 // policies of the route's namespace, counts the agents the route is compiled into, detects routes
-// claiming the same model for one agent, and writes status (route-status.ts decides it). The
-// effective policies themselves are compiled by the policy compiler; this controller only reports.
+// claiming the same model for one agent, aggregates the circuits its agents' sidecars report in their
+// ledgers (route-circuits.ts, docs/adr/0041-circuit-reports.md), and writes status (route-status.ts
+// decides it). The effective policies themselves are compiled by the policy compiler; this
+// controller only reports.
 import { isAgentWorkload } from '../../agents/agent-workload.js';
 import { agentsInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
-import { dataResidencyPolicies, fallbackRoutes } from '../../agents/governor-resources.js';
+import { agentUsageLedgers, dataResidencyPolicies, fallbackRoutes } from '../../agents/governor-resources.js';
+import { routeSelectsAgent } from '../../agents/route-selection.js';
 import { compileResidency } from '../../apis/compile/residency.js';
 import type { Condition } from '../../apis/condition.js';
+import { ledgerName } from '../../apis/ledger/ledger-name.js';
+import type { AgentUsageLedger, CircuitReportEntry } from '../../apis/usage-ledger.js';
 import { residencyPoliciesFor } from '../../residency/residency-scope.js';
 import {
   type ControllerFactory,
@@ -15,12 +20,20 @@ import {
 } from '../../runtime/controller/controller-definition.js';
 import { KeyIndex } from '../../runtime/controller/key-index.js';
 import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
-import { done } from '../../runtime/controller/reconcile-result.js';
+import { done, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import { namespaces } from '../../runtime/kube/resources.js';
 import { nextConditions } from '../kstatus/conditions.js';
 import { workloadLabelsChanged } from '../policy-compiler/policy-input-changes.js';
+import { circuitTransitions } from './circuit-transitions.js';
+import { routeCircuits } from './route-circuits.js';
+import { routeMetrics } from './route-metrics.js';
 import { routeVerdict } from './route-status.js';
+
+/** A ledger change matters to routes only when the circuit reports in it changed. */
+function circuitReportsChanged(old: AgentUsageLedger, current: AgentUsageLedger): boolean {
+  return JSON.stringify(old.spec?.circuitReports) !== JSON.stringify(current.spec?.circuitReports);
+}
 
 export const FALLBACK_ROUTE_CONTROLLER = 'fallback-route';
 
@@ -34,6 +47,7 @@ function stateOf(conditions: readonly Condition[] | undefined): string | undefin
 
 export const fallbackRouteController: ControllerFactory = (environment) => {
   const routes = new KeyIndex();
+  const metrics = routeMetrics(environment.registry);
   const namespaced = (object: KubeObject) => routes.inNamespace(object.metadata?.namespace ?? '');
   return defineController({
     name: FALLBACK_ROUTE_CONTROLLER,
@@ -53,6 +67,7 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         }),
       ),
       watch({ resource: dataResidencyPolicies, mapToKeys: () => routes.all() }),
+      watch({ resource: agentUsageLedgers, mapToKeys: namespaced, changed: circuitReportsChanged }),
       watch({ resource: namespaces, mapToKeys: (ns) => routes.inNamespace(ns.metadata?.name ?? '') }),
     ],
     async reconcile(key, context) {
@@ -60,6 +75,7 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
       const route = context.cache(fallbackRoutes).get(key);
       if (!route) {
         routes.forget(namespace, key.name);
+        metrics.forget(key);
         return done;
       }
       routes.note(namespace, key.name);
@@ -69,24 +85,46 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         context.cache(dataResidencyPolicies).list(),
         { operatorNamespace: environment.namespace },
       );
+      const agents = [...agentsInCaches(context.cache, namespace).values()];
+      const reports: CircuitReportEntry[] = agents
+        .filter((agent) => routeSelectsAgent(route, agent))
+        .flatMap(
+          (agent) =>
+            context.cache(agentUsageLedgers).get({ namespace, name: ledgerName(agent.name) })?.spec
+              .circuitReports ?? [],
+        );
+      const circuits = routeCircuits(
+        key.name,
+        route.spec.targets.map((t) => t.name),
+        reports,
+        context.now(),
+      );
+      metrics.observe(key, circuits);
       const verdict = routeVerdict({
         route,
         residency: compileResidency(policies.map((p) => ({ name: p.metadata?.name ?? '', spec: p.spec }))),
-        agents: [...agentsInCaches(context.cache, namespace).values()],
+        agents,
         routes: context.cache(fallbackRoutes).list(namespace),
+        circuits,
       });
+      // Reports age out without any write: judge the route again when the oldest does.
+      const next = circuits.recheckAfterMs !== undefined ? requeueAfter(circuits.recheckAfterMs) : done;
       const previous = route.status;
       const generation = route.metadata?.generation;
       const conditions = nextConditions(previous?.conditions, verdict.conditions, generation, context.now());
       const desired = {
         resolvedTargets: verdict.resolvedTargets,
         agents: verdict.agents,
+        activeTarget: verdict.activeTarget ?? null,
+        circuit: verdict.circuit ?? null,
         conditions,
         ...(generation !== undefined ? { observedGeneration: generation } : {}),
       };
       const current = {
         resolvedTargets: previous?.resolvedTargets,
         agents: previous?.agents,
+        activeTarget: previous?.activeTarget ?? null,
+        circuit: previous?.circuit ?? null,
         conditions: previous?.conditions,
         ...(previous?.observedGeneration !== undefined
           ? { observedGeneration: previous.observedGeneration }
@@ -99,7 +137,35 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         next: desired,
         patch: 'merge',
       });
-      if (!wrote) return done;
+      if (!wrote) return next;
+      for (const change of circuitTransitions(previous?.resolvedTargets, verdict.resolvedTargets)) {
+        if (change.opened) {
+          context.events.warning(
+            route,
+            'CircuitOpen',
+            `The sidecars report the circuit of target ${change.target} open (${verdict.circuit ?? ''}); its calls go to the next target.`,
+            'Circuit',
+          );
+        } else {
+          context.events.normal(
+            route,
+            'CircuitClosed',
+            `The sidecars report the circuit of target ${change.target} closed again (${verdict.circuit ?? ''}).`,
+            'Circuit',
+          );
+        }
+      }
+      if (
+        (previous?.activeTarget ?? undefined) !== verdict.activeTarget &&
+        verdict.activeTarget !== undefined
+      ) {
+        context.events.normal(
+          route,
+          'ActiveTargetChanged',
+          `Most sidecars now call target ${verdict.activeTarget} first${previous?.activeTarget ? ` (was ${previous.activeTarget})` : ''}.`,
+          'Circuit',
+        );
+      }
       const before = stateOf(previous?.conditions);
       const after = stateOf(conditions);
       if (before !== after) {
@@ -107,7 +173,7 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         if (state === 'Stalled') context.events.warning(route, reason, message, 'Resolve');
         else context.events.normal(route, reason, message, 'Resolve');
       }
-      return done;
+      return next;
     },
   });
 };

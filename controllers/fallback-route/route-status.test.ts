@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { discoverAgents } from '../../agents/agent-discovery.js';
 import { compileResidency } from '../../apis/compile/residency.js';
 import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
+import { routeCircuits } from './route-circuits.js';
 import { routeVerdict } from './route-status.js';
 
 const agentLabel = 'governor.agents.dev/agent';
@@ -51,6 +52,103 @@ const agents = [
     },
   ]).values(),
 ];
+
+const twoTargets = () =>
+  route('gpt-4o', [
+    { name: 'a', endpoint: 'https://eu.api.openai.com/v1' },
+    { name: 'b', endpoint: 'https://eu.api.openai.com/v1' },
+  ]);
+const reported = (states: Record<string, 'Closed' | 'Open' | 'HalfOpen'>, active?: string) =>
+  routeCircuits(
+    'gpt-4o',
+    ['a', 'b'],
+    [
+      {
+        instance: 'pod-1',
+        observedAt: new Date(Date.now() - 1_000).toISOString(),
+        routes: [
+          {
+            route: 'gpt-4o',
+            ...(active ? { activeTarget: active } : {}),
+            targets: Object.entries(states).map(([target, state]) => ({ target, state })),
+          },
+        ],
+      },
+    ],
+    new Date(),
+  );
+
+describe('routeVerdict: circuits from the sidecars', () => {
+  it('writes each target’s circuit, the active target and the summary; one open circuit stays Ready', () => {
+    const r = twoTargets();
+    const v = routeVerdict({
+      route: r,
+      residency: undefined,
+      agents,
+      routes: [r],
+      circuits: reported({ a: 'Open', b: 'Closed' }, 'b'),
+    });
+    assert.equal(v.health.state, 'Ready');
+    assert.deepEqual(
+      v.resolvedTargets.map((t) => [t.name, t.circuit]),
+      [
+        ['a', 'Open'],
+        ['b', 'Closed'],
+      ],
+    );
+    assert.equal(v.activeTarget, 'b');
+    assert.equal(v.circuit, 'a: Open, b: Closed');
+    assert.match(v.health.message, /circuit a: Open/);
+  });
+
+  it('stalls with AllCircuitsOpen when every target’s circuit is open', () => {
+    const r = twoTargets();
+    const v = routeVerdict({
+      route: r,
+      residency: undefined,
+      agents,
+      routes: [r],
+      circuits: reported({ a: 'Open', b: 'Open' }),
+    });
+    assert.equal(v.health.state, 'Stalled');
+    assert.equal(v.health.reason, 'AllCircuitsOpen');
+    assert.match(v.health.message, /a: Open, b: Open; 1 sidecar\(s\) reporting/);
+    assert.equal(v.activeTarget, undefined);
+    assert.deepEqual(
+      v.conditions.map((c) => [c.type, c.status, c.reason]),
+      [
+        ['Ready', 'False', 'AllCircuitsOpen'],
+        ['Stalled', 'True', 'AllCircuitsOpen'],
+      ],
+    );
+  });
+
+  it('a forbidden region is named before open circuits', () => {
+    const r = route('gpt-4o', [{ name: 'a', endpoint: 'https://api.openai.com/v1' }]);
+    const circuits = routeCircuits(
+      'gpt-4o',
+      ['a'],
+      [
+        {
+          instance: 'p',
+          observedAt: new Date().toISOString(),
+          routes: [{ route: 'gpt-4o', targets: [{ target: 'a', state: 'Open' }] }],
+        },
+      ],
+      new Date(),
+    );
+    const v = routeVerdict({ route: r, residency: euOnly('Enforce'), agents, routes: [r], circuits });
+    assert.equal(v.health.reason, 'TargetRegionForbidden');
+  });
+
+  it('without reports: no circuit fields', () => {
+    const r = twoTargets();
+    const v = routeVerdict({ route: r, residency: undefined, agents, routes: [r], circuits: reported({}) });
+    assert.equal(v.health.state, 'Ready');
+    assert.equal(v.circuit, undefined);
+    assert.ok(v.resolvedTargets.every((t) => t.circuit === undefined));
+  });
+});
 
 describe('routeVerdict', () => {
   it('is Ready with resolved targets when every target is allowed', () => {

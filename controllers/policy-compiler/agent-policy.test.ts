@@ -149,13 +149,40 @@ describe('compileAgentPolicy on the examples', () => {
       ...slo,
       spec: {
         ...slo.spec,
-        onFastBurn: { actions: ['ShedNonCritical', 'LowerReasoningBudget'], reasoningBudgetPercent: 40 },
+        onFastBurn: {
+          actions: ['ShedNonCritical', 'LowerReasoningBudget'],
+          reasoningBudgetPercent: 40,
+          switchBackAfter: '5m',
+        },
       },
       status: { fastBurn: true },
     };
     const { policy } = compile('support', { slos: [burning] });
     assert.deepEqual(policy.slos[0]?.fastBurnActions, ['LowerReasoningBudget']);
     assert.equal(policy.slos[0]?.reasoningBudgetPercent, 40);
+  });
+
+  it('applies SwitchToFallback while the SLO status holds the switch, also after fast burn cleared', () => {
+    const onFastBurn = {
+      actions: ['SwitchToFallback', 'ShedNonCritical'] as ('SwitchToFallback' | 'ShedNonCritical')[],
+      fallbackRouteRef: { name: 'gpt-4o' },
+      reasoningBudgetPercent: 50,
+      switchBackAfter: '5m',
+    };
+    const dwelling: AgentSLO = {
+      ...slo,
+      spec: { ...slo.spec, onFastBurn },
+      status: {
+        fastBurn: false,
+        switchedToFallback: { since: '2026-01-01T00:00:00Z', fastBurnClearedAt: '2026-01-01T00:10:00Z' },
+      },
+    };
+    const { policy } = compile('support', { slos: [dwelling] });
+    assert.deepEqual(policy.slos[0]?.fastBurnActions, ['SwitchToFallback']);
+    assert.equal(policy.slos[0]?.fallbackRoute, 'gpt-4o');
+    const lifted = compile('support', { slos: [{ ...dwelling, status: { fastBurn: false } }] }).policy;
+    assert.deepEqual(lifted.slos[0]?.fastBurnActions, []);
+    assert.equal(lifted.slos[0]?.fallbackRoute, undefined);
   });
 
   it('reports two routes claiming one model and compiles the older one only', () => {

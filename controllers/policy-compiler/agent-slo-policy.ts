@@ -1,6 +1,8 @@
 // One AgentSLO as one agent's sidecar applies it: the latency threshold and failure outcomes (so
 // the sidecar labels its histograms the same way), and — while the AgentSLO controller reports a
-// fast burn in status — the configured actions. Shedding never applies to a critical agent. Pure.
+// fast burn in status — the configured actions. SwitchToFallback follows `status.switchedToFallback`
+// instead, which outlasts the fast burn by the SLO's switch-back dwell (docs/adr/0040). Shedding
+// never applies to a critical agent. Pure.
 import type { AgentSLO } from '../../apis/agent-slo.js';
 import { parseDuration } from '../../apis/duration.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
@@ -12,9 +14,11 @@ export function agentSLOPolicy(slo: AgentSLO, critical: boolean): EffectiveSLO {
   const latency = slo.spec.objectives.latency;
   const onFastBurn = slo.spec.onFastBurn;
   const burning = slo.status?.fastBurn === true;
-  const actions = burning
-    ? (onFastBurn?.actions ?? []).filter((a) => !(critical && a === 'ShedNonCritical'))
-    : [];
+  const switched = slo.status?.switchedToFallback !== undefined;
+  const actions = (onFastBurn?.actions ?? []).filter((a) => {
+    if (a === 'SwitchToFallback') return switched;
+    return burning && !(critical && a === 'ShedNonCritical');
+  });
   const result: EffectiveSLO = {
     name,
     countAsFailure: [...(slo.spec.objectives.success?.countAsFailure ?? ['ServerError', 'Timeout'])],
@@ -28,6 +32,9 @@ export function agentSLOPolicy(slo: AgentSLO, critical: boolean): EffectiveSLO {
       );
     }
     result.latencyThresholdMs = Math.round(ms);
+  }
+  if (actions.includes('SwitchToFallback') && onFastBurn?.fallbackRouteRef) {
+    result.fallbackRoute = onFastBurn.fallbackRouteRef.name;
   }
   if (actions.includes('LowerReasoningBudget') && onFastBurn?.reasoningBudgetPercent !== undefined) {
     result.reasoningBudgetPercent = onFastBurn.reasoningBudgetPercent;

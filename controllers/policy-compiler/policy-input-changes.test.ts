@@ -71,6 +71,22 @@ describe('which updates can change a compiled policy', () => {
       ),
       true,
     ],
+    [
+      'SLO: the switch to fallback was lifted after fast burn had cleared',
+      sloChangedForPolicy(
+        { metadata: meta(1), status: { fastBurn: false, switchedToFallback: { since: 't' } } },
+        { metadata: meta(1), status: { fastBurn: false } },
+      ),
+      true,
+    ],
+    [
+      'SLO: the switch-back dwell started (cleared time noted), still switched',
+      sloChangedForPolicy(
+        { metadata: meta(1), status: { fastBurn: false, switchedToFallback: { since: 't' } } },
+        { metadata: meta(1), status: { fastBurn: false, switchedToFallback: { since: 't', cleared: 'u' } } },
+      ),
+      false,
+    ],
   ];
   for (const [name, got, want] of cases) it(name, () => assert.equal(got, want));
 

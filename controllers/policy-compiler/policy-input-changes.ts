@@ -46,12 +46,16 @@ export function budgetChangedForPolicy(old: BudgetLike, current: BudgetLike): bo
   );
 }
 
-/** An SLO is compiled from its spec and whether it burns fast. */
+/** An SLO is compiled from its spec, whether it burns fast and whether its switch to fallback holds. */
 export function sloChangedForPolicy(
-  old: Versioned & { status?: { fastBurn?: boolean } },
-  current: Versioned & { status?: { fastBurn?: boolean } },
+  old: Versioned & { status?: { fastBurn?: boolean; switchedToFallback?: unknown } },
+  current: Versioned & { status?: { fastBurn?: boolean; switchedToFallback?: unknown } },
 ): boolean {
-  return specOrDeletion(old, current) || old.status?.fastBurn !== current.status?.fastBurn;
+  return (
+    specOrDeletion(old, current) ||
+    old.status?.fastBurn !== current.status?.fastBurn ||
+    (old.status?.switchedToFallback === undefined) !== (current.status?.switchedToFallback === undefined)
+  );
 }
 
 /** Which routes select a workload depends on its pod-template labels only (not replicas, not suspend). */

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { stringify } from 'yaml';
 import { sloMetrics } from '../../controllers/agent-slo/slo-metrics.js';
+import { routeMetrics } from '../../controllers/fallback-route/route-metrics.js';
 import { budgetMetrics } from '../../controllers/token-budget/budget-metrics.js';
 import { createOperatorMetrics } from '../../runtime/metrics/operator-metrics.js';
 import { SidecarMetrics } from '../../sidecar/telemetry/sidecar-metrics.js';
@@ -52,6 +53,7 @@ async function exportedNames(): Promise<Set<string>> {
   createOperatorMetrics(operator, { processMetrics: false });
   budgetMetrics(operator);
   sloMetrics(operator);
+  routeMetrics(operator);
   createSidecarServicesMetrics(operator);
   createAdmissionMetrics(operator);
   const sidecar = new SidecarMetrics(new Registry(), { processMetrics: false });

@@ -24,17 +24,25 @@ export class AttemptPlans {
     route: EffectiveRoute,
     requestedModel: string,
     degradedModel: string | undefined,
+    switched = false,
   ): AttemptPlan {
     let known = this.byRoute.get(route);
     if (!known) {
       known = { verdicts: new Map(), plans: new Map() };
       this.byRoute.set(route, known);
     }
-    const key = degradedModel === undefined ? requestedModel : `${requestedModel}\u0000${degradedModel}`;
+    const models = degradedModel === undefined ? requestedModel : `${requestedModel}\u0000${degradedModel}`;
+    const key = switched ? `${models}\u0000switched` : models;
     let plan = known.plans.get(key);
     if (!plan) {
       const verdicts = known.verdicts;
-      plan = attemptPlan(route, requestedModel, degradedModel, (target) => verdict(verdicts, policy, target));
+      plan = attemptPlan(
+        route,
+        requestedModel,
+        degradedModel,
+        (target) => verdict(verdicts, policy, target),
+        switched,
+      );
       if (known.plans.size >= MAX_PLANS_PER_ROUTE) known.plans.clear();
       known.plans.set(key, plan);
     }

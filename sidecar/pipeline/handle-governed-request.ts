@@ -7,6 +7,7 @@ import { cacheKey } from '../cache/cache-key.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import { type CallFacts, readCallFacts } from '../request/call-facts.js';
 import { OneShotAbort } from '../routing/call-signal.js';
+import { switchedToFallback } from '../routing/fallback-switch.js';
 import { describeRoutes, routeFor } from '../routing/route-for.js';
 import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/route-runner.js';
 import { staticAnswer } from '../routing/static-answer.js';
@@ -91,7 +92,8 @@ async function governCall(
   const { route } = match;
   calls.route = route.name;
   calls.cache = route.cache ? 'miss' : 'bypass';
-  const firstPlan = services.plans.plan(policy, route, requestedModel, undefined);
+  const switched = switchedToFallback(policy.slos, route.name);
+  const firstPlan = services.plans.plan(policy, route, requestedModel, undefined, switched);
   calls.step('residency');
   if (firstPlan.refusal) {
     governor.decisions.push(`refused:residency:${firstPlan.refusal.policy}`);
@@ -122,7 +124,10 @@ async function governCall(
     Object.assign(edits, maxOutputTokenFields(api, facts.body, clamp, degraded ?? requestedModel));
   }
   const plan =
-    degraded === undefined ? firstPlan : services.plans.plan(policy, route, requestedModel, degraded);
+    degraded === undefined
+      ? firstPlan
+      : services.plans.plan(policy, route, requestedModel, degraded, switched);
+  if (plan.switched) governor.decisions.push('switched-to-fallback');
   for (const warning of plan.warnings) governor.decisions.push(warning);
   for (const skipped of plan.skipped) governor.fallbackReasons.push(skipped);
   record.model = plan.targets[0]?.model ?? degraded ?? requestedModel;

@@ -103,6 +103,32 @@ describe('UsageReporter', () => {
     await until(() => spooled(spoolDir).length === 0, 'the spool to empty');
   });
 
+  it('carries the circuits: with usage, alone when they change, and not again while nothing changes', async () => {
+    const operator = await peer();
+    const recorder = new UsageRecorder();
+    let state: 'Closed' | 'Open' = 'Closed';
+    const circuits = () => ({
+      observedAt: new Date().toISOString(),
+      routes: [
+        { route: 'gpt-4o', activeTarget: state === 'Open' ? 'b' : 'a', targets: [{ target: 'a', state }] },
+      ],
+    });
+    await reporter({ spoolDir: freshDir(), recorder, operatorUrl: operator.url, circuits });
+    recorder.record(requestRecord());
+    await until(() => operator.recorded.length === 1, 'the batch with usage');
+    assert.equal(operator.recorded[0]?.entries.length, 1);
+    assert.deepEqual(operator.recorded[0]?.circuits?.routes[0]?.targets, [{ target: 'a', state: 'Closed' }]);
+    // Many flushes with nothing new: no batch.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(operator.recorded.length, 1);
+    state = 'Open';
+    await until(() => operator.recorded.length === 2, 'the batch for the circuits alone');
+    const alone = operator.recorded[1];
+    assert.deepEqual(alone?.entries, []);
+    assert.equal(alone?.circuits?.routes[0]?.activeTarget, 'b');
+    assert.deepEqual(alone?.circuits?.routes[0]?.targets, [{ target: 'a', state: 'Open' }]);
+  });
+
   it('keeps every batch through an operator outage and delivers them in order once it returns', async () => {
     const operator = await peer();
     const recorder = new UsageRecorder();

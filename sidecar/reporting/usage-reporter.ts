@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { USAGE_PATH } from '../../apis/sidecar-protocol.js';
-import type { UsageAck, UsageBatch, UsageEntry } from '../../apis/usage-batch.js';
+import type { CircuitReport, UsageAck, UsageBatch, UsageEntry } from '../../apis/usage-batch.js';
 import { operatorConnector } from '../http/operator-trust.js';
 import { Agent, request } from '../http/undici-parts.js';
 import { backoffDelay } from '../routing/backoff.js';
+import { reportCircuits } from './circuit-report.js';
 import { type DeliveryOutcome, deliveryOutcome } from './delivery-outcome.js';
 import type { UsageRecorder } from './usage-recorder.js';
 import { UsageSpool } from './usage-spool.js';
@@ -27,6 +28,8 @@ export interface UsageReporterOptions {
   requestTimeoutMs?: number;
   /** How long stop() keeps trying to deliver what is spooled before leaving it for the next start; default 1 s. */
   stopDeliveryMs?: number;
+  /** The sidecar's circuits now, carried by batches (see `reportCircuits`); absent: none reported. */
+  circuits?: () => CircuitReport | undefined;
   onError?: (error: Error) => void;
   onAcknowledged?: (batch: UsageBatch, ack: UsageAck) => void;
 }
@@ -59,6 +62,7 @@ export class UsageReporter {
   private stopping: Promise<void> | undefined;
   private stopped = false;
   private lastSpoolAt = 0;
+  private lastCircuits: CircuitReport | undefined;
 
   constructor(private readonly options: UsageReporterOptions) {
     this.spool = new UsageSpool(options.spoolDir);
@@ -134,18 +138,26 @@ export class UsageReporter {
       this.queue.length >= BACKLOG && this.now() - this.lastSpoolAt < BACKLOG_SPOOL_INTERVAL_MS;
     if (backlogged && !force) return;
     const entries = this.options.recorder.drain();
+    const report = this.options.circuits?.();
+    const withCircuits = reportCircuits({ report, hasUsage: entries.length > 0, last: this.lastCircuits });
+    if (withCircuits) this.lastCircuits = report;
+    if (entries.length === 0 && withCircuits && report) {
+      await this.append([], report);
+      return;
+    }
     for (let from = 0; from < entries.length; from += MAX_ENTRIES) {
-      await this.append(entries.slice(from, from + MAX_ENTRIES));
+      await this.append(entries.slice(from, from + MAX_ENTRIES), withCircuits ? report : undefined);
     }
   }
 
-  private async append(entries: UsageEntry[]): Promise<void> {
+  private async append(entries: UsageEntry[], circuits?: CircuitReport): Promise<void> {
     const batch = await this.spool.append({
       apiVersion: 'governor.agents.dev/v1alpha1',
       kind: 'UsageBatch',
       agent: { namespace: this.options.agent.namespace, name: this.options.agent.name },
       sentAt: new Date(this.now()).toISOString(),
       entries,
+      ...(circuits ? { circuits } : {}),
     });
     this.lastSpoolAt = this.now();
     this.queue.push(batch.sequence);

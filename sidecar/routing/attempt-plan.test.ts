@@ -87,4 +87,30 @@ describe('attemptPlan', () => {
     assert.equal(plan.targets.length, 3);
     assert.deepEqual(plan.warnings, ['residency-warn:eu-only:openai-us']);
   });
+
+  it('switched to fallback: the next target first, the first one last as a last resort', () => {
+    const plan = attemptPlan(route, 'gpt-4o', undefined, allow, true);
+    assert.deepEqual(
+      plan.targets.map((p) => p.target.name),
+      ['azure-eu', 'local', 'openai-us'],
+    );
+    assert.equal(plan.switched, true);
+  });
+
+  it('switched, with residency refusing the next target: the one after it, then the first', () => {
+    const plan = attemptPlan(route, 'gpt-4o', undefined, refuse(['azure-eu']), true);
+    assert.deepEqual(
+      plan.targets.map((p) => p.target.name),
+      ['local', 'openai-us'],
+    );
+  });
+
+  it('switched with a single target (or a degraded call pinned to one): nothing to switch to', () => {
+    const single = attemptPlan(route, 'gpt-4o', 'gpt-4o-mini', allow, true);
+    assert.deepEqual(
+      single.targets.map((p) => p.target.name),
+      ['local'],
+    );
+    assert.equal(single.switched, undefined);
+  });
 });

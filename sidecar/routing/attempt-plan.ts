@@ -17,6 +17,8 @@ export interface AttemptPlan {
   skipped: string[];
   /** Residency Warn/Audit findings on targets that stay in the plan. */
   warnings: string[];
+  /** An SLO's SwitchToFallback put the first target last (docs/adr/0040-fast-burn-switch-and-hysteresis.md). */
+  switched?: boolean;
   /** Set when residency (Enforce) leaves no target: the call is refused with 403. */
   refusal?: { policy: string; region?: string; message: string };
 }
@@ -26,6 +28,8 @@ export interface AttemptPlan {
  * (when a budget's Degrade is in force) and the residency verdict of each target decide.
  * - Normally each target gets its own `model`, else the model the agent asked for.
  * - Degraded, every target gets the degraded model, and only `degradeTo.target` when the route names one.
+ * - Switched to fallback (an SLO's fast burn), the first target goes last: calls go to the next
+ *   target first, and the first stays as a last resort rather than leaving the agent without one.
  * - A target residency refuses in Enforce mode is left out; Warn and Audit keep it and note why.
  */
 export function attemptPlan(
@@ -33,12 +37,18 @@ export function attemptPlan(
   requestedModel: string,
   degradedModel: string | undefined,
   residency: (target: EffectiveTarget) => TargetResidency,
+  switched = false,
 ): AttemptPlan {
   const plan: AttemptPlan = { targets: [], skipped: [], warnings: [] };
   let candidates = route.targets;
   if (degradedModel !== undefined && route.degradeTo?.target) {
     const only = route.targets.filter((t) => t.name === route.degradeTo?.target);
     if (only.length > 0) candidates = only;
+  }
+  if (switched && candidates.length > 1) {
+    const [first, ...rest] = candidates;
+    candidates = first ? [...rest, first] : rest;
+    plan.switched = true;
   }
   let firstRefusal: AttemptPlan['refusal'];
   for (const target of candidates) {

@@ -32,6 +32,11 @@ export class CircuitBoard {
     return breaker;
   }
 
+  /** The state of a target's circuit, undefined when the sidecar has not called the target. */
+  stateOf(route: string, target: string): CircuitState | undefined {
+    return this.breakers.get(`${route}\u0000${target}`)?.state;
+  }
+
   /** `{ "route/target": state }` for status reporting. */
   states(): Record<string, CircuitState> {
     const out: Record<string, CircuitState> = {};

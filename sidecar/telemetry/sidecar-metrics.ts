@@ -70,6 +70,8 @@ export class SidecarMetrics {
   private readonly cacheMisses: LabelledCounter;
   private readonly fallbacks: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
+  private readonly fallbackSwitched: Gauge<'route'>;
+  private switchedRoutes = new Set<string>();
   private readonly budgetRemaining: Gauge<'budget'>;
   private readonly budgetUsed: Gauge<'budget'>;
   private readonly budgetReserved: Gauge<'budget'>;
@@ -144,6 +146,12 @@ export class SidecarMetrics {
       name: `${PREFIX}circuit_state`,
       help: 'Circuit breaker state per target: 0 closed, 1 half-open, 2 open.',
       labelNames: ['route', 'target'],
+      registers,
+    });
+    this.fallbackSwitched = new Gauge({
+      name: `${PREFIX}fallback_switched`,
+      help: "1 while an AgentSLO's SwitchToFallback sends the route's calls to its next target first.",
+      labelNames: ['route'],
       registers,
     });
     this.budgetRemaining = new Gauge({
@@ -251,6 +259,15 @@ export class SidecarMetrics {
 
   setCircuit(route: string, target: string, state: CircuitState): void {
     this.circuit.set({ route, target }, CIRCUIT_VALUE[state]);
+  }
+
+  /** The routes switched to fallback now (1) among all of the policy's routes (0). */
+  setFallbackSwitched(routes: readonly string[], switched: readonly string[]): void {
+    const on = new Set(switched);
+    for (const gone of this.switchedRoutes)
+      if (!routes.includes(gone)) this.fallbackSwitched.remove({ route: gone });
+    for (const route of routes) this.fallbackSwitched.set({ route }, on.has(route) ? 1 : 0);
+    this.switchedRoutes = new Set(routes);
   }
 
   /** Replaces the budget gauges; budgets gone from the snapshot disappear from /metrics. */

@@ -1,8 +1,8 @@
 import type { UsageBatch } from '../usage-batch.js';
 import type { UsageLedgerSpec } from '../usage-ledger.js';
 import { addToBuckets, bucketsOf, floorTo, indexBuckets, tierCuts } from './bucket-tiers.js';
-import { addToHours, settleHours } from './hourly-usage.js';
 import { recordCircuitReport } from './circuit-reports.js';
+import { addToHours, settleHours } from './hourly-usage.js';
 import { pruneInstances, recordedSequence, recordSequence } from './instance-sequences.js';
 import { addObservedTargets } from './observed-targets.js';
 import { addToPeriod, rollPeriod } from './tracked-periods.js';

@@ -35,8 +35,9 @@ describe('cockpit access', () => {
       problem: 'the API server did not accept this token: token expired',
     });
     const [first] = api.asked;
-    assert.equal(first?.path, '/apis/authentication.k8s.io/v1/tokenreviews');
-    assert.equal((first?.body as { metadata?: unknown }).metadata, undefined, 'a review carries no metadata');
+    assert.ok(first, 'a TokenReview was posted');
+    assert.equal(first.path, '/apis/authentication.k8s.io/v1/tokenreviews');
+    assert.equal((first.body as { metadata?: unknown }).metadata, undefined, 'a review carries no metadata');
   });
 
   it('shows the namespaces a SubjectAccessReview allows, asks again only after the cache time', async () => {
@@ -46,7 +47,8 @@ describe('cockpit access', () => {
     const id = sessions.open(alice);
     assert.deepEqual(await sessions.namespaces(id, ['team-a', 'team-b']), ['team-a']);
     const sar = api.asked.find((r) => r.path.endsWith('/subjectaccessreviews'));
-    assert.deepEqual((sar?.body as { spec: { resourceAttributes: unknown } }).spec.resourceAttributes, {
+    assert.ok(sar, 'a SubjectAccessReview was posted');
+    assert.deepEqual((sar.body as { spec: { resourceAttributes: unknown } }).spec.resourceAttributes, {
       namespace: 'team-a',
       ...NAMESPACE_READ,
     });

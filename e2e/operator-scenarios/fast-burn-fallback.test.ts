@@ -18,6 +18,7 @@ import { events } from '../../runtime/kube/resources.js';
 import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import {
+  AGENT_SERVICE_ACCOUNT,
   type GovernedAgents,
   governedAgents,
   mirroredPolicy,
@@ -59,7 +60,13 @@ describe('AgentSLO SwitchToFallback carried out by real operator and sidecar pro
     second = await startMockLlm();
     const ns = env.namespace;
     await createWorkloads(env.client, {
-      deployments: [agentDeployment(ns, 'writer', { replicas: 1, labels: { team: 'burn' } })],
+      deployments: [
+        agentDeployment(ns, 'writer', {
+          replicas: 1,
+          labels: { team: 'burn' },
+          serviceAccountName: AGENT_SERVICE_ACCOUNT,
+        }),
+      ],
       cronJobs: [],
     });
     await env.client.create(fallbackRoutes, {

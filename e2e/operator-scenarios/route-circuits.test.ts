@@ -18,6 +18,7 @@ import { events } from '../../runtime/kube/resources.js';
 import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import {
+  AGENT_SERVICE_ACCOUNT,
   type GovernedAgents,
   governedAgents,
   mirroredPolicy,
@@ -53,7 +54,13 @@ describe('FallbackRoute circuits reported by a real sidecar, judged by kstatus a
     ports.b = mocks.b.port;
     const ns = env.namespace;
     await createWorkloads(env.client, {
-      deployments: [agentDeployment(ns, 'writer', { replicas: 1, labels: { team: 'circuits' } })],
+      deployments: [
+        agentDeployment(ns, 'writer', {
+          replicas: 1,
+          labels: { team: 'circuits' },
+          serviceAccountName: AGENT_SERVICE_ACCOUNT,
+        }),
+      ],
       cronJobs: [],
     });
     await env.client.create(fallbackRoutes, {

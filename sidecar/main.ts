@@ -15,6 +15,7 @@ import { FinishedCalls } from './pipeline/finished-calls.js';
 import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
 import type { PolicySource } from './policy-source/policy-source.js';
+import { SharedTraceCalls } from './reporting/shared-trace-calls.js';
 import { UsageRecorder } from './reporting/usage-recorder.js';
 import { UsageReporter } from './reporting/usage-reporter.js';
 import { CircuitBoard } from './routing/circuit-board.js';
@@ -123,8 +124,18 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
   });
   await reporter.start();
 
+  // Calls per trace are counted across the agent's pods by the operator (docs/adr/0042-calls-per-trace-across-pods.md).
+  const sharedTraces = options.operatorUrl
+    ? new SharedTraceCalls({
+        operatorUrl: options.operatorUrl,
+        agent: { namespace: agent.namespace, name: agent.name },
+        ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
+        onError: (err) => logger.warn({ error: err.message }, 'calls per trace'),
+      })
+    : undefined;
   const services: PipelineServices = {
     policy: () => source.current(),
+    ...(sharedTraces ? { sharedTraces } : {}),
     gate,
     cache: new ResponseCache(),
     runner,
@@ -175,6 +186,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     await reporter.stop();
     await source.stop();
     await runner.close();
+    await sharedTraces?.close();
     throw err;
   }
 
@@ -198,6 +210,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         await reporter.stop();
         await source.stop();
         await runner.close();
+        await sharedTraces?.close();
         if (ownLogger) await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();
       return closed;

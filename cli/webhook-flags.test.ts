@@ -86,8 +86,8 @@ describe('injectionOptions', () => {
     assert.equal(options.operatorUrl, 'http://agent-governor.gov.svc:8443');
     assert.equal(options.nativeSidecar, false);
     assert.deepEqual(options.resources, {
-      requests: { cpu: '50m', memory: '64Mi' },
-      limits: { memory: '192Mi', cpu: '500m' },
+      requests: { cpu: '50m', memory: '160Mi' },
+      limits: { memory: '256Mi', cpu: '500m' },
     });
   });
 

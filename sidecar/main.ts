@@ -55,6 +55,13 @@ export interface StartSidecarOptions {
   flushIntervalMs?: number;
   /** How long close() lets calls in flight finish (default 10 s). */
   shutdownGraceMs?: number;
+  /**
+   * The longest close() takes in all (in a pod: the termination grace period less a margin, given
+   * by the injector as `--shutdown-seconds`): calls in flight get up to `shutdownGraceMs` of it, and
+   * the rest goes to delivering spooled usage, retried until acknowledged
+   * (docs/adr/0044-usage-delivery-within-the-grace-period.md). Default: calls in flight, then 1 s.
+   */
+  stopWithinMs?: number;
   /** For tests and embedding: a ready-made policy source, dispatcher or metrics registry. */
   policySource?: PolicySource;
   dispatcher?: Dispatcher;
@@ -204,10 +211,18 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     close() {
       closed ??= (async () => {
         closing = true;
-        await Promise.all([proxy.close(options.shutdownGraceMs ?? 10_000), metricsListener?.close()]);
+        const began = performance.now();
+        const within = options.stopWithinMs;
+        const callsGrace = options.shutdownGraceMs ?? 10_000;
+        await Promise.all([
+          proxy.close(within === undefined ? callsGrace : Math.min(callsGrace, Math.max(0, within - 1_000))),
+          metricsListener?.close(),
+        ]);
         finished.flush();
         unsubscribe();
-        await reporter.stop();
+        await reporter.stop(
+          within === undefined ? undefined : Math.max(1_000, within - (performance.now() - began)),
+        );
         await source.stop();
         await runner.close();
         await sharedTraces?.close();

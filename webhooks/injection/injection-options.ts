@@ -51,6 +51,20 @@ export function inClusterOperatorUrl(namespace: string): string {
   return `http://agent-governor.${namespace}.svc:8443`;
 }
 
+/**
+ * The injected sidecar's resources, from `bench/sidecar-overhead-cost.ts` on Node 24 with the
+ * sidecar's V8 flags, as the image runs it (docs/sidecar.md, "Resources"): RSS 90–91 MiB idle,
+ * 126–136 MiB at the peak of 32 concurrent calls (JSON and streamed). The rule: memory request =
+ * the highest peak under load + 15 %, rounded up to 16 MiB; memory limit = request + 96 MiB, for the
+ * tokenizer a call without reported usage loads (about 60 MB) and large request bodies. CPU: 50m
+ * covers a few hundred calls a second at 75–230 µs of CPU a call; no CPU limit (throttling a proxy
+ * adds latency to every call).
+ */
+export const DEFAULT_SIDECAR_RESOURCES: SidecarResources = {
+  requests: { cpu: '50m', memory: '160Mi' },
+  limits: { memory: '256Mi' },
+};
+
 export function defaultInjectionOptions(operatorNamespace: string): SidecarInjectionOptions {
   const version = packageVersion();
   return {
@@ -60,7 +74,10 @@ export function defaultInjectionOptions(operatorNamespace: string): SidecarInjec
     port: DEFAULT_SIDECAR_PORT,
     metricsPort: DEFAULT_SIDECAR_METRICS_PORT,
     nativeSidecar: true,
-    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '192Mi' } },
+    resources: {
+      requests: { ...DEFAULT_SIDECAR_RESOURCES.requests },
+      limits: { ...DEFAULT_SIDECAR_RESOURCES.limits },
+    },
     version,
   };
 }

@@ -180,7 +180,9 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     }
     if (route.service === 'trace-calls') {
       const agent = { namespace: route.namespace, name: route.agent };
-      return takeTraceCallOf(request, response, identity, agent, traceCalls);
+      return takeTraceCallOf(request, response, identity, agent, traceCalls, (admitted) =>
+        metrics.traceCallTakes.inc({ result: admitted ? 'admitted' : 'refused' }),
+      );
     }
 
     usageInFlight++;

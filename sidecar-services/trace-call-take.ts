@@ -19,6 +19,7 @@ export async function takeTraceCallOf(
   identity: ServiceAccountIdentity,
   agent: { namespace: string; name: string },
   counter: TraceCallCounter,
+  onTake?: (admitted: boolean) => void,
 ): Promise<void> {
   const body = await readRequestBody(request, MAX_TAKE_BYTES);
   if (!body.ok) {
@@ -58,5 +59,6 @@ export async function takeTraceCallOf(
     });
   }
   const answer = counter.take(agent.namespace, agent.name, parsed.data);
+  onTake?.(answer.admitted);
   sendJson(response, 200, JSON.stringify(answer));
 }

@@ -16,6 +16,7 @@ import { policyFor } from '../../sidecar-services/testdata/policies.js';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
 import {
   agentToken,
+  metricValue,
   type ServicesEnv,
   type StartedServices,
   servicesEnv,
@@ -118,7 +119,16 @@ describe('calls per trace across the pods of an agent', () => {
     assert.deepEqual(w3cStatuses, [200, 200, 200, 429]);
     assert.equal(await ask(podA, 'plan-43'), 200);
     // Calls without a trace id of the agent's own are never counted (the sidecar makes each a new one).
+    const takes = await metricValue(services!, 'governor_operator_trace_call_takes_total');
     for (let i = 0; i < 4; i++) assert.equal(await ask(i % 2 ? podA : podB, undefined), 200);
+    assert.equal(await metricValue(services!, 'governor_operator_trace_call_takes_total'), takes);
+    // Admitted by the operator: 3 of each trace and 1 of plan-43. Refused by it: one call per trace,
+    // the first over the limit in a pod whose own count was under it; later ones each sidecar
+    // refused on the count it took from the operator, without asking.
+    const taken = (result: string) =>
+      metricValue(services!, 'governor_operator_trace_call_takes_total', { result });
+    assert.equal(await taken('admitted'), 7);
+    assert.equal(await taken('refused'), 2);
   });
 
   it("fails open when the operator is gone: each sidecar's own count decides, and the operator's last count is kept", async () => {

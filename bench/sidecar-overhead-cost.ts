@@ -6,12 +6,16 @@
 // change to the hot path; `sidecar-overhead.ts` gives the latency table.
 //
 //   node dist/bench/sidecar-overhead-cost.js [--calls 4000] [--seconds 5] [--connections 32] [--idle-seconds 5]
+//     [--operator]   (the sidecar as injected: policy by long-poll from, and usage sent to, an in-memory
+//                     operator peer — testing/governor-services-peer.ts — instead of a config file)
 //     [--profile DIR]   (the sidecar runs with --cpu-prof; its .cpuprofile lands in DIR when it stops)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { startGovernorServicesPeer } from '../testing/governor-services-peer.js';
 import {
   type BenchProcess,
+  benchEffectivePolicy,
   forkEntry,
   startSidecarCli,
   watchResidentMemory,
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
     'idle-seconds': { type: 'string', default: '5' },
+    operator: { type: 'boolean', default: false },
     profile: { type: 'string' },
   },
 });
@@ -56,10 +61,15 @@ try {
   const load = loadavg()[0]!;
   const mock = await forkEntry('./mock-upstream-process.js', []);
   running.push(mock);
-  const sidecar = await startSidecarCli(
-    mock.message.baseUrl!,
-    values.profile ? { profileDir: values.profile } : {},
-  );
+  const peer = values.operator ? await startGovernorServicesPeer() : undefined;
+  if (peer) {
+    peer.setPolicy(benchEffectivePolicy(mock.message.baseUrl!));
+    running.push({ pid: process.pid, url: peer.url, stop: () => peer.close() });
+  }
+  const sidecar = await startSidecarCli(mock.message.baseUrl!, {
+    ...(values.profile ? { profileDir: values.profile } : {}),
+    ...(peer ? { operatorUrl: peer.url } : {}),
+  });
   running.push(sidecar);
   const idleAtStart = await idlePeak(sidecar.pid, idleMs);
   const path: CallPath = { name: 'sidecar', origin: sidecar.url, path: '/v1/chat/completions', headers: {} };
@@ -95,6 +105,7 @@ try {
     [`peak RSS, streamed at ${connections} conns (MB)`]: Number(streamedRss.toFixed(1)),
     'idle RSS after load (MB)': Number(idleAfterLoad.toFixed(1)),
     node: process.version,
+    mode: peer ? 'operator (as injected)' : 'config file',
     'load avg': `${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
   };
   process.stdout.write(`${JSON.stringify(row)}\n`);

@@ -53,8 +53,8 @@ export function inClusterOperatorUrl(namespace: string): string {
 
 /**
  * The injected sidecar's resources, from `bench/sidecar-overhead-cost.ts` on Node 24 with the
- * sidecar's V8 flags, as the image runs it (docs/sidecar.md, "Resources"): RSS 90–91 MiB idle,
- * 126–136 MiB at the peak of 32 concurrent calls (JSON and streamed). The rule: memory request =
+ * sidecar's V8 flags, as the image runs it (docs/sidecar.md, "Resources"): RSS 90–92 MiB idle,
+ * 122–136 MiB at the peak of 32 concurrent calls (JSON and streamed; config-file and operator mode). The rule: memory request =
  * the highest peak under load + 15 %, rounded up to 16 MiB; memory limit = request + 96 MiB, for the
  * tokenizer a call without reported usage loads (about 60 MB) and large request bodies. CPU: 50m
  * covers a few hundred calls a second at 75–230 µs of CPU a call; no CPU limit (throttling a proxy

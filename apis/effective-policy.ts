@@ -16,6 +16,7 @@ import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS, UNPRICED_MODEL_RULES } fr
 
 const limits = z.object({
   maxTokensPerRequest: z.int().min(1).optional(),
+  maxInputTokensPerRequest: z.int().min(1).optional(),
   maxCallsPerTrace: z.int().min(1).optional(),
   maxChainDepth: z.int().min(1).optional(),
 });

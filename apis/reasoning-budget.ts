@@ -6,9 +6,13 @@ const limits = {
     description:
       'Upper bound for max_tokens / max_completion_tokens of one request; larger values are clamped.',
   }),
+  maxInputTokensPerRequest: z.int().min(1).max(10_000_000).optional().meta({
+    description:
+      'Most input tokens one request may send, as the sidecar estimates them before the call (generously: it over-counts prose by about a third); larger requests are refused with 400.',
+  }),
   maxCallsPerTrace: z.int().min(1).max(100_000).optional().meta({
     description:
-      'Most model calls one trace (W3C traceparent or x-governor-trace-id) may make; further calls are refused with 429.',
+      'Most model calls one trace (W3C traceparent or x-governor-trace-id) may make, counted across all pods of the agent; further calls are refused with 429.',
   }),
   maxChainDepth: z.int().min(1).max(1_000).optional().meta({
     description:
@@ -16,7 +20,7 @@ const limits = {
   }),
 };
 
-/** Per-request limits on how much an agent may "think": tokens, calls per trace, chain depth. */
+/** Per-request limits on how much an agent may "think": output and input tokens, calls per trace, chain depth. */
 export const reasoningBudget = z
   .object({
     ...limits,

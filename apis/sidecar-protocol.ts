@@ -10,11 +10,15 @@
  * - Usage: `POST {USAGE_PATH}` with a `UsageBatch` body. Answers 200 with a `UsageAck` only after the
  *   batch is durably recorded; a resend of a recorded (instance, sequence) answers 200 with
  *   `duplicate: true`.
+ * - Calls per trace: `POST {TRACE_CALLS_PATH}/{namespace}/{agent}` with a `TraceCallTake`
+ *   (`apis/trace-call-count.ts`) answers 200 with a `TraceCallCount`: the trace's calls across all
+ *   pods of the agent (docs/adr/0042-calls-per-trace-across-pods.md).
  * - A follower (not the leader) answers 503 with `Retry-After`; 401 / 403 when the token is missing,
  *   invalid, or from another namespace; 400 with an OpenAI-style error body for a malformed request.
  */
 export const POLICY_PATH = '/v1/policies';
 export const USAGE_PATH = '/v1/usage';
+export const TRACE_CALLS_PATH = '/v1/trace-calls';
 export const LONG_POLL_SECONDS = 30;
 export const TOKEN_AUDIENCE = 'agent-governor';
 /** Header on policy answers: the version, so a client can log it without parsing the body. */

@@ -1,15 +1,21 @@
 // What one call costs the sidecar itself, measured in the sidecar's own process (not wall clock,
 // which moves with whatever else the shared machine runs): CPU time per sequential call, CPU per
-// call and peak RSS at 32 connections, and the heap after the load. For judging a change to the
-// hot path; `sidecar-overhead.ts` gives the latency table.
+// call at 32 connections, and its resident memory — idle after start, peak under JSON and under
+// streamed load at 32 connections, and idle again after the load — the numbers the injected
+// sidecar's memory request and limit are set from (docs/sidecar.md, "Resources"). For judging a
+// change to the hot path; `sidecar-overhead.ts` gives the latency table.
 //
-//   node dist/bench/sidecar-overhead-cost.js [--calls 4000] [--seconds 5] [--connections 32]
+//   node dist/bench/sidecar-overhead-cost.js [--calls 4000] [--seconds 5] [--connections 32] [--idle-seconds 5]
+//     [--operator]   (the sidecar as injected: policy by long-poll from, and usage sent to, an in-memory
+//                     operator peer — testing/governor-services-peer.ts — instead of a config file)
 //     [--profile DIR]   (the sidecar runs with --cpu-prof; its .cpuprofile lands in DIR when it stops)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import { startGovernorServicesPeer } from '../testing/governor-services-peer.js';
 import {
   type BenchProcess,
+  benchEffectivePolicy,
   forkEntry,
   startSidecarCli,
   watchResidentMemory,
@@ -27,12 +33,22 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '4000' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
+    'idle-seconds': { type: 'string', default: '5' },
+    operator: { type: 'boolean', default: false },
     profile: { type: 'string' },
   },
 });
 const calls = Number(values.calls);
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
+const idleMs = Number(values['idle-seconds']) * 1000;
+
+/** Peak RSS of `pid` over `ms` of doing nothing (MB). */
+async function idlePeak(pid: number, ms: number): Promise<number> {
+  const peak = watchResidentMemory(pid);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return peak();
+}
 
 /** User + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -45,11 +61,17 @@ try {
   const load = loadavg()[0]!;
   const mock = await forkEntry('./mock-upstream-process.js', []);
   running.push(mock);
-  const sidecar = await startSidecarCli(
-    mock.message.baseUrl!,
-    values.profile ? { profileDir: values.profile } : {},
-  );
+  const peer = values.operator ? await startGovernorServicesPeer() : undefined;
+  if (peer) {
+    peer.setPolicy(benchEffectivePolicy(mock.message.baseUrl!));
+    running.push({ pid: process.pid, url: peer.url, stop: () => peer.close() });
+  }
+  const sidecar = await startSidecarCli(mock.message.baseUrl!, {
+    ...(values.profile ? { profileDir: values.profile } : {}),
+    ...(peer ? { operatorUrl: peer.url } : {}),
+  });
   running.push(sidecar);
+  const idleAtStart = await idlePeak(sidecar.pid, idleMs);
   const path: CallPath = { name: 'sidecar', origin: sidecar.url, path: '/v1/chat/completions', headers: {} };
 
   await interleavedLatencies([path], { calls: 1_500, rounds: 1, body: CHAT_BODY, measure: 'total' });
@@ -67,13 +89,23 @@ try {
   const loaded = await throughput(path, { connections, seconds, body: CHAT_BODY });
   const loadedUs = ((cpuMs(sidecar.pid) - before) / loaded.calls) * 1000;
   const rss = peak();
+  const streamedPeak = watchResidentMemory(sidecar.pid);
+  const streamed = await throughput(path, { connections, seconds, body: STREAM_BODY });
+  const streamedRss = streamedPeak();
+  const idleAfterLoad = await idlePeak(sidecar.pid, idleMs);
 
   const row = {
     'CPU/sequential call (µs)': Math.round(sequentialUs),
     'CPU/streamed call (µs)': Math.round(streamUs),
     [`CPU/call at ${connections} conns (µs)`]: Math.round(loadedUs),
     'calls/s': Math.round(loaded.perSecond),
-    'peak RSS (MB)': Number(rss.toFixed(1)),
+    'streamed calls/s': Math.round(streamed.perSecond),
+    'idle RSS at start (MB)': Number(idleAtStart.toFixed(1)),
+    [`peak RSS, JSON at ${connections} conns (MB)`]: Number(rss.toFixed(1)),
+    [`peak RSS, streamed at ${connections} conns (MB)`]: Number(streamedRss.toFixed(1)),
+    'idle RSS after load (MB)': Number(idleAfterLoad.toFixed(1)),
+    node: process.version,
+    mode: peer ? 'operator (as injected)' : 'config file',
     'load avg': `${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
   };
   process.stdout.write(`${JSON.stringify(row)}\n`);

@@ -47,8 +47,8 @@ describe('agent-governor operator flags', () => {
         sidecarMetricsPort: 9464,
         nativeSidecar: true,
         sidecarCpuRequest: '50m',
-        sidecarMemoryRequest: '64Mi',
-        sidecarMemoryLimit: '192Mi',
+        sidecarMemoryRequest: '160Mi',
+        sidecarMemoryLimit: '256Mi',
       },
     );
   });

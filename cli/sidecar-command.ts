@@ -14,6 +14,7 @@ interface SidecarFlags {
   policyFile?: string;
   spoolDir?: string;
   maxBodyBytes?: number;
+  shutdownSeconds?: number;
 }
 
 /** `agent-governor sidecar`: the governing proxy, standalone from a file or fed by the operator. */
@@ -70,6 +71,12 @@ export function registerSidecarCommand(program: Command): void {
         .default(10 * 1024 * 1024)
         .argParser(positiveInt),
     )
+    .addOption(
+      new Option(
+        '--shutdown-seconds <seconds>',
+        "at SIGTERM, the longest the sidecar takes to stop: calls in flight finish (up to 10 s), then spooled usage is delivered, retried until acknowledged (default: calls in flight, then 1 s; the injector sets it from the pod's termination grace period)",
+      ).argParser(positiveInt),
+    )
     .action(async (flags: SidecarFlags) => {
       // Become the same command with the sidecar's V8 flags (replaces this process; see the ADR).
       if (!hasSemiSpaceFlag() && !relaunchWithNodeFlags(SIDECAR_NODE_FLAGS)) {
@@ -101,6 +108,7 @@ export function registerSidecarCommand(program: Command): void {
         ...(flags.policyFile ? { policyFile: flags.policyFile } : {}),
         ...(flags.spoolDir ? { spoolDir: flags.spoolDir } : {}),
         ...(flags.maxBodyBytes ? { maxBodyBytes: flags.maxBodyBytes } : {}),
+        ...(flags.shutdownSeconds ? { stopWithinMs: flags.shutdownSeconds * 1000 } : {}),
       });
       console.log(`agent-governor sidecar listening on ${sidecar.url}`);
       if (sidecar.metricsUrl) console.log(`agent-governor sidecar metrics on ${sidecar.metricsUrl}/metrics`);

@@ -90,8 +90,8 @@ describe('injectionOptions', () => {
     assert.equal(plain.operatorCaConfigMap, undefined);
     assert.equal(options.nativeSidecar, false);
     assert.deepEqual(options.resources, {
-      requests: { cpu: '50m', memory: '64Mi' },
-      limits: { memory: '192Mi', cpu: '500m' },
+      requests: { cpu: '50m', memory: '160Mi' },
+      limits: { memory: '256Mi', cpu: '500m' },
     });
   });
 

@@ -3,7 +3,10 @@
 // the injected sidecar looks like. Turned into the options of admissionWebhookService.
 import { type Command, Option } from 'commander';
 import { parseDuration } from '../apis/duration.js';
-import type { SidecarInjectionOptions } from '../webhooks/injection/injection-options.js';
+import {
+  DEFAULT_SIDECAR_RESOURCES,
+  type SidecarInjectionOptions,
+} from '../webhooks/injection/injection-options.js';
 import type { AdmissionWebhookServiceOptions } from '../webhooks/server/admission-webhook-service.js';
 import { baseUrl, dnsLabel, duration, port } from './option-values.js';
 
@@ -161,13 +164,21 @@ export function addWebhookOptions(command: Command): Command {
         'inject a regular container instead of a native sidecar (Kubernetes < 1.29)',
       ),
     )
-    .addOption(new Option('--sidecar-cpu-request <quantity>', 'CPU request of the sidecar').default('50m'))
     .addOption(
-      new Option('--sidecar-memory-request <quantity>', 'memory request of the sidecar').default('64Mi'),
+      new Option('--sidecar-cpu-request <quantity>', 'CPU request of the sidecar').default(
+        DEFAULT_SIDECAR_RESOURCES.requests.cpu,
+      ),
+    )
+    .addOption(
+      new Option('--sidecar-memory-request <quantity>', 'memory request of the sidecar').default(
+        DEFAULT_SIDECAR_RESOURCES.requests.memory,
+      ),
     )
     .addOption(new Option('--sidecar-cpu-limit <quantity>', 'CPU limit of the sidecar (default: none)'))
     .addOption(
-      new Option('--sidecar-memory-limit <quantity>', 'memory limit of the sidecar').default('192Mi'),
+      new Option('--sidecar-memory-limit <quantity>', 'memory limit of the sidecar').default(
+        DEFAULT_SIDECAR_RESOURCES.limits.memory,
+      ),
     );
 }
 

@@ -18,6 +18,12 @@ describe('serviceRoute', () => {
       after: undefined,
     }));
   it('routes usage posts', () => assert.deepEqual(serviceRoute('POST', '/v1/usage'), { service: 'usage' }));
+  it('reads namespace and agent of a trace call take', () =>
+    assert.deepEqual(serviceRoute('POST', '/v1/trace-calls/team-a/support'), {
+      service: 'trace-calls',
+      namespace: 'team-a',
+      agent: 'support',
+    }));
 
   const refused: [string, string, number, RegExp][] = [
     ['GET', '/v1/usage', 405, /send usage with POST/],
@@ -25,6 +31,8 @@ describe('serviceRoute', () => {
     ['GET', '/v1/policies/team-a', 404, /\/v1\/policies\/\{namespace\}\/\{agent\}/],
     ['GET', '/v1/policies/team-a/support/extra', 404, /no such path/],
     ['GET', '/v1/policies/team-a/%E0%A4%A', 404, /no such path/],
+    ['GET', '/v1/trace-calls/team-a/support', 405, /count a trace's calls with POST/],
+    ['POST', '/v1/trace-calls/team-a', 404, /\/v1\/trace-calls\/\{namespace\}\/\{agent\}/],
     ['GET', '/metrics', 404, /the services are GET \/v1\/policies/],
   ];
   for (const [method, path, status, message] of refused) {

@@ -1,10 +1,11 @@
 // Which service a request is for, from its method and URL (apis/sidecar-protocol.ts). Pure.
-import { POLICY_PATH, USAGE_PATH } from '../apis/sidecar-protocol.js';
+import { POLICY_PATH, TRACE_CALLS_PATH, USAGE_PATH } from '../apis/sidecar-protocol.js';
 import type { ServiceError } from './service-answer.js';
 
 export type ServiceRoute =
   | { service: 'policy'; namespace: string; agent: string; after: string | undefined }
   | { service: 'usage' }
+  | { service: 'trace-calls'; namespace: string; agent: string }
   | { service: 'none'; error: ServiceError };
 
 export function serviceRoute(method: string | undefined, rawUrl: string | undefined): ServiceRoute {
@@ -19,6 +20,26 @@ export function serviceRoute(method: string | undefined, rawUrl: string | undefi
     return method === 'POST'
       ? { service: 'usage' }
       : none(405, 'method_not_allowed', `${method} ${path} is not served; send usage with POST`, 'POST');
+  }
+  if (path.startsWith(`${TRACE_CALLS_PATH}/`)) {
+    if (method !== 'POST') {
+      return none(
+        405,
+        'method_not_allowed',
+        `${method} ${path} is not served; count a trace's calls with POST`,
+        'POST',
+      );
+    }
+    const segments = path.slice(TRACE_CALLS_PATH.length + 1).split('/');
+    const [namespace, agent] = segments.map(decodeSegment);
+    if (segments.length !== 2 || !namespace || !agent) {
+      return none(
+        404,
+        'not_found',
+        `no such path ${path}: a trace's calls are counted at ${TRACE_CALLS_PATH}/{namespace}/{agent}`,
+      );
+    }
+    return { service: 'trace-calls', namespace, agent };
   }
   if (path.startsWith(`${POLICY_PATH}/`)) {
     if (method !== 'GET') {
@@ -44,7 +65,7 @@ export function serviceRoute(method: string | undefined, rawUrl: string | undefi
   return none(
     404,
     'not_found',
-    `no such path ${method} ${path}: the services are GET ${POLICY_PATH}/{namespace}/{agent} and POST ${USAGE_PATH}`,
+    `no such path ${method} ${path}: the services are GET ${POLICY_PATH}/{namespace}/{agent}, POST ${USAGE_PATH} and POST ${TRACE_CALLS_PATH}/{namespace}/{agent}`,
   );
 }
 

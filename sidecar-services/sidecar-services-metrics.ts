@@ -12,6 +12,7 @@ export interface SidecarServicesMetrics {
   ledgerWrites: Counter<'result'>;
   tokenReviews: Counter<'result'>;
   mirrorWrites: Counter<'result'>;
+  traceCallTakes: Counter<'result'>;
 }
 
 /** The metric already on the registry (services started again in one process), else a new one. */
@@ -94,6 +95,17 @@ export function createSidecarServicesMetrics(registry: Registry): SidecarService
         new Counter({
           name,
           help: 'Policy ConfigMap mirror writes by result: created, updated, unchanged, deleted, skipped, failed.',
+          labelNames: ['result'],
+          registers,
+        }),
+    ),
+    traceCallTakes: once(
+      registry,
+      `${prefix}trace_call_takes_total`,
+      (name) =>
+        new Counter({
+          name,
+          help: 'Calls of a trace counted across the pods of an agent, by result: admitted, refused (the trace made maxCallsPerTrace calls).',
           labelNames: ['result'],
           registers,
         }),

@@ -1,5 +1,5 @@
 // The services sidecars use (apis/sidecar-protocol.ts), on their own HTTP(S) port: the policy
-// long-poll and usage ingest. Every request is from a sidecar authenticated by its projected
+// long-poll, usage ingest and the count of calls per trace. Every request is from a sidecar authenticated by its projected
 // ServiceAccount token and acts only for agents of the token's namespace; only the leader serves
 // (a follower answers 503 with Retry-After, and the sidecar retries). The policy store is filled by
 // the controllers, restored from the ConfigMap mirrors on start and mirrored back into them.
@@ -25,6 +25,8 @@ import { type ServiceError, sendError } from './service-answer.js';
 import { serviceRoute } from './service-route.js';
 import { createSidecarServicesMetrics, type SidecarServicesMetrics } from './sidecar-services-metrics.js';
 import { TokenAuthenticator, tokenReviewer } from './token-authenticator.js';
+import { TraceCallCounter } from './trace-call-counter.js';
+import { takeTraceCallOf } from './trace-call-take.js';
 import { ingestUsage } from './usage-ingest.js';
 
 /** PEM serving certificate (chain) and key; with them the services speak HTTPS. */
@@ -129,6 +131,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
       : {}),
     onWrite: (result) => metrics.mirrorWrites.inc({ result }),
   });
+  const traceCalls = new TraceCallCounter();
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const retryAfter = options.followerRetryAfterSeconds ?? 1;
   let closing = false;
@@ -179,6 +182,13 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
       );
       if (refusal) return refuse(refusal);
       return longPoll.serve(response, route.namespace, route.agent, route.after);
+    }
+    if (route.service === 'trace-calls') {
+      const agent = { namespace: route.namespace, name: route.agent };
+      const accounts = options.agentAccounts?.(route.namespace, route.agent);
+      return takeTraceCallOf(request, response, identity, agent, traceCalls, accounts, (admitted) =>
+        metrics.traceCallTakes.inc({ result: admitted ? 'admitted' : 'refused' }),
+      );
     }
 
     usageInFlight++;

@@ -16,6 +16,7 @@ import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
 import type { PolicySource } from './policy-source/policy-source.js';
 import { circuitReport } from './reporting/circuit-report.js';
+import { SharedTraceCalls } from './reporting/shared-trace-calls.js';
 import { UsageRecorder } from './reporting/usage-recorder.js';
 import { UsageReporter } from './reporting/usage-reporter.js';
 import { CircuitBoard } from './routing/circuit-board.js';
@@ -58,6 +59,13 @@ export interface StartSidecarOptions {
   flushIntervalMs?: number;
   /** How long close() lets calls in flight finish (default 10 s). */
   shutdownGraceMs?: number;
+  /**
+   * The longest close() takes in all (in a pod: the termination grace period less a margin, given
+   * by the injector as `--shutdown-seconds`): calls in flight get up to `shutdownGraceMs` of it, and
+   * the rest goes to delivering spooled usage, retried until acknowledged
+   * (docs/adr/0044-usage-delivery-within-the-grace-period.md). Default: calls in flight, then 1 s.
+   */
+  stopWithinMs?: number;
   /** For tests and embedding: a ready-made policy source, dispatcher or metrics registry. */
   policySource?: PolicySource;
   dispatcher?: Dispatcher;
@@ -149,8 +157,19 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
   });
   await reporter.start();
 
+  // Calls per trace are counted across the agent's pods by the operator (docs/adr/0042-calls-per-trace-across-pods.md).
+  const sharedTraces = options.operatorUrl
+    ? new SharedTraceCalls({
+        operatorUrl: options.operatorUrl,
+        ...(options.operatorCaFile ? { operatorCaFile: options.operatorCaFile } : {}),
+        agent: { namespace: agent.namespace, name: agent.name },
+        ...(options.tokenFile ? { tokenFile: options.tokenFile } : {}),
+        onError: (err) => logger.warn({ error: err.message }, 'calls per trace'),
+      })
+    : undefined;
   const services: PipelineServices = {
     policy: () => source.current(),
+    ...(sharedTraces ? { sharedTraces } : {}),
     gate,
     cache: new ResponseCache(),
     runner,
@@ -201,6 +220,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     await reporter.stop();
     await source.stop();
     await runner.close();
+    await sharedTraces?.close();
     throw err;
   }
 
@@ -218,12 +238,21 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     close() {
       closed ??= (async () => {
         closing = true;
-        await Promise.all([proxy.close(options.shutdownGraceMs ?? 10_000), metricsListener?.close()]);
+        const began = performance.now();
+        const within = options.stopWithinMs;
+        const callsGrace = options.shutdownGraceMs ?? 10_000;
+        await Promise.all([
+          proxy.close(within === undefined ? callsGrace : Math.min(callsGrace, Math.max(0, within - 1_000))),
+          metricsListener?.close(),
+        ]);
         finished.flush();
         unsubscribe();
-        await reporter.stop();
+        await reporter.stop(
+          within === undefined ? undefined : Math.max(1_000, within - (performance.now() - began)),
+        );
         await source.stop();
         await runner.close();
+        await sharedTraces?.close();
         if (ownLogger) await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();
       return closed;

@@ -22,10 +22,22 @@ export function compileReasoning(budgets: (ReasoningBudget | undefined)[]): Effe
   return result;
 }
 
-type Limits = { maxTokensPerRequest?: number; maxCallsPerTrace?: number; maxChainDepth?: number };
+type Limits = {
+  maxTokensPerRequest?: number;
+  maxInputTokensPerRequest?: number;
+  maxCallsPerTrace?: number;
+  maxChainDepth?: number;
+};
+
+const LIMITS = [
+  'maxTokensPerRequest',
+  'maxInputTokensPerRequest',
+  'maxCallsPerTrace',
+  'maxChainDepth',
+] as const;
 
 function tighten(into: Limits, from: Limits): void {
-  for (const key of ['maxTokensPerRequest', 'maxCallsPerTrace', 'maxChainDepth'] as const) {
+  for (const key of LIMITS) {
     const value = from[key];
     if (value === undefined) continue;
     const current = into[key];

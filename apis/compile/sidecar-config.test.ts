@@ -54,6 +54,7 @@ describe('compileSidecarConfig', () => {
   it('carries reasoning limits, residency, pricing in micro-units and prompt logging', () => {
     assert.deepEqual(policy.reasoning, {
       maxTokensPerRequest: 4096,
+      maxInputTokensPerRequest: 32000,
       maxCallsPerTrace: 50,
       maxChainDepth: 5,
       useCases: {},

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { leanProcessEnvironment, SIDECAR_NODE_FLAGS } from '../../cli/node-flags.js';
 import { freePorts } from '../../local-cluster/free-port.js';
+import { compileConfigText } from '../../sidecar/config/load-sidecar-config.js';
 
 /** A process the benchmark started, with its address; `stop` ends it. */
 export interface BenchProcess {
@@ -61,11 +63,15 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin
  */
 export async function startSidecarCli(
   upstreamBaseUrl: string,
-  options: { profileDir?: string } = {},
+  options: { profileDir?: string; operatorUrl?: string } = {},
 ): Promise<BenchProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sidecar-'));
   const config = join(dir, 'sidecar.yaml');
   writeFileSync(config, benchPolicy(upstreamBaseUrl));
+  // As injected: the policy from the operator's long-poll, usage sent to it (`benchEffectivePolicy`).
+  const source = options.operatorUrl
+    ? ['--operator-url', options.operatorUrl, '--agent', `${BENCH_AGENT.namespace}/${BENCH_AGENT.name}`]
+    : ['--config', config];
   const [port] = await freePorts(1);
   const child = spawn(
     process.execPath,
@@ -74,8 +80,7 @@ export async function startSidecarCli(
       ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : []),
       BIN,
       'sidecar',
-      '--config',
-      config,
+      ...source,
       '--port',
       String(port),
       '--spool-dir',
@@ -90,6 +95,14 @@ export async function startSidecarCli(
   const url = `http://127.0.0.1:${port}`;
   await answering(`${url}/readyz`, child, () => `the sidecar did not start: ${stderr}`);
   return { pid: child.pid!, url, stop: () => stopChild(child) };
+}
+
+/** The agent the benchmark's sidecar governs. */
+export const BENCH_AGENT = { namespace: 'bench', name: 'bench-agent' };
+
+/** The benchmark's policy as the operator would serve it: the same file, compiled. */
+export function benchEffectivePolicy(upstreamBaseUrl: string): EffectivePolicy {
+  return compileConfigText(benchPolicy(upstreamBaseUrl), 'bench-sidecar.yaml').policy;
 }
 
 function benchPolicy(upstreamBaseUrl: string): string {

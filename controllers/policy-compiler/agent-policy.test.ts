@@ -87,6 +87,11 @@ describe('compileAgentPolicy on the examples', () => {
     assert.equal(policy.budgets[0]?.periodEnd, '2026-03-10T23:00:00.000Z', 'midnight in Berlin');
     assert.equal(policy.reasoning.maxTokensPerRequest, 4096);
     assert.equal(policy.reasoning.useCases['campaign-brainstorm']?.maxTokensPerRequest, 8192);
+    assert.equal(
+      policy.reasoning.maxInputTokensPerRequest,
+      32000,
+      'the input limit is compiled like the others',
+    );
     assert.equal(policy.slos.length, 0, 'the SLO selects support only');
     assert.deepEqual(
       policy.residency?.policies.map((p) => [p.name, p.mode]),

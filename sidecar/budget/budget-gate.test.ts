@@ -615,6 +615,59 @@ describe('BudgetGate: reasoning budget and SLO actions', () => {
     admitted(gate.admit(ask({ traceId: 'trace-c' })));
   });
 
+  it('refuses a request whose estimated input is over maxInputTokensPerRequest with 400, naming limit and estimate', () => {
+    const { gate } = gateAt();
+    const withInput = {
+      ...reasoning,
+      maxInputTokensPerRequest: 500,
+      useCases: { ...reasoning.useCases, long: { maxInputTokensPerRequest: 5000 } },
+    };
+    gate.setPolicy(policy({ budgets: [], reasoning: withInput }));
+    admitted(gate.admit(ask({ traceId: 'in-1', estimatedInputTokens: 500 })));
+    const r = refused(gate.admit(ask({ traceId: 'in-2', estimatedInputTokens: 501 })));
+    assert.equal(r.status, 400);
+    assert.equal(r.code, 'reasoning_budget_exceeded');
+    assert.equal(r.param, 'messages');
+    assert.match(r.message, /estimated at 501 tokens, more than maxInputTokensPerRequest 500\./);
+    const responses = refused(
+      gate.admit(ask({ api: 'responses', traceId: 'in-3', estimatedInputTokens: 900 })),
+    );
+    assert.equal(responses.param, 'input');
+    admitted(gate.admit(ask({ traceId: 'in-4', useCase: 'long', estimatedInputTokens: 4000 })));
+    assert.match(
+      refused(gate.admit(ask({ traceId: 'in-5', useCase: 'long', estimatedInputTokens: 5001 }))).message,
+      /maxInputTokensPerRequest 5000 for use case "long"/,
+    );
+    // A refused call is not counted against its trace.
+    for (let i = 0; i < 3; i++) admitted(gate.admit(ask({ traceId: 'in-2' })));
+  });
+
+  it("asks for a count across pods only for admitted calls of the agent's own trace under a limit", () => {
+    const { gate } = gateAt();
+    gate.setPolicy(policy({ budgets: [], reasoning }));
+    const first = admitted(gate.admit(ask({ traceId: 'shared-1' })));
+    assert.deepEqual(first.trace, { traceId: 'shared-1', limit: 3, seen: 0 });
+    assert.deepEqual(admitted(gate.admit(ask({ traceId: 'shared-1', useCase: 'summarize' }))).trace, {
+      traceId: 'shared-1',
+      limit: 5,
+      seen: 1,
+      useCase: 'summarize',
+    });
+    assert.equal(admitted(gate.admit(ask({ traceId: 'g-1', traceGenerated: true }))).trace, undefined);
+    gate.setPolicy(policy({ budgets: [], reasoning: { useCases: {} } }));
+    assert.equal(admitted(gate.admit(ask({ traceId: 'shared-2' }))).trace, undefined);
+  });
+
+  it('takes the count across pods as its own, so a trace over its limit is refused without asking again', () => {
+    const { gate } = gateAt();
+    gate.setPolicy(policy({ budgets: [], reasoning }));
+    admitted(gate.admit(ask({ traceId: 'shared-3' })));
+    gate.noteTraceCalls('shared-3', 3);
+    assert.match(refused(gate.admit(ask({ traceId: 'shared-3' }))).message, /already made 3 calls/);
+    gate.noteTraceCalls('shared-3', 1); // never lowered
+    refused(gate.admit(ask({ traceId: 'shared-3' })));
+  });
+
   it('forgets traces after their time to live', () => {
     const clock = { now: T0 };
     const gate = new BudgetGate({ now: () => clock.now, traceTtlMs: 60_000 });

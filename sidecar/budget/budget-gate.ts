@@ -18,6 +18,7 @@ import { type FastBurn, fastBurn, type ReasoningLimits, reasoningLimits } from '
 import {
   callsPerTraceMessage,
   chainDepthMessage,
+  inputTokensMessage,
   insufficientMessage,
   shedMessage,
   unpricedMessage,
@@ -25,10 +26,18 @@ import {
 import { TraceCalls } from './trace-calls.js';
 import { clampTo, estimatedUsage, fits, reservedOutput } from './worst-case.js';
 
-export type { BudgetSnapshot, GateRequest, GateVerdict, Reservation } from './gate-verdict.js';
+export type { BudgetSnapshot, GateRequest, GateVerdict, Reservation, TraceTake } from './gate-verdict.js';
 
 /** Seconds a caller refused for lack of room should wait when calls in flight may free it. */
 const IN_FLIGHT_RETRY_SECONDS = 2;
+/** The request field that carries a call's input, per API (the `param` of an input-tokens refusal). */
+const INPUT_FIELD: Record<GateRequest['api'], string> = {
+  'chat.completions': 'messages',
+  messages: 'messages',
+  responses: 'input',
+  completions: 'prompt',
+  embeddings: 'input',
+};
 /** Use cases whose applicable budgets are remembered between policy changes. */
 const MAX_REMEMBERED_USE_CASES = 1_000;
 
@@ -213,7 +222,25 @@ export class BudgetGate {
 
     for (const bucket of buckets) bucket.take(now);
     const holds = evaluated.map((e) => ({ ledger: e.ledger, costMicros: worst(e.ledger).costMicros }));
-    return this.commit(request, model, outputTokens, holds, decisions, maxOutputTokens);
+    const admission = this.commit(request, model, outputTokens, holds, decisions, maxOutputTokens);
+    if (limits.maxCallsPerTrace !== undefined && !request.traceGenerated && admission.kind === 'admit') {
+      admission.trace = {
+        traceId: request.traceId,
+        limit: limits.maxCallsPerTrace,
+        seen: this.traces.count(request.traceId) - 1,
+        ...(limits.useCase !== undefined ? { useCase: limits.useCase } : {}),
+      };
+    }
+    return admission;
+  }
+
+  /**
+   * What the operator counted for a trace across the agent's pods: this sidecar's count is raised to
+   * it, so later calls of a trace over its limit are refused here without asking again, and an
+   * operator outage falls back to the best count known.
+   */
+  noteTraceCalls(traceId: string, calls: number): void {
+    this.traces.raise(traceId, calls);
   }
 
   /** Replaces the reservation with what the call used: `model` is the model that answered, priced per budget. */
@@ -275,6 +302,17 @@ export class BudgetGate {
     const depth = request.chainDepth ?? 0;
     if (limits.maxChainDepth !== undefined && depth > limits.maxChainDepth) {
       return refuse(decisions, 429, 'reasoning_budget_exceeded', chainDepthMessage(depth, limits), {});
+    }
+    const input = limits.maxInputTokensPerRequest;
+    if (input !== undefined && request.estimatedInputTokens > input) {
+      // The same question cannot fit later: a client error (400), as providers answer a prompt that is too long.
+      return refuse(
+        decisions,
+        400,
+        'reasoning_budget_exceeded',
+        inputTokensMessage(request.estimatedInputTokens, limits),
+        { param: INPUT_FIELD[request.api] },
+      );
     }
     // A trace id the sidecar made up is new: no earlier call can have used it.
     const calls = request.traceGenerated ? 0 : this.traces.count(request.traceId);

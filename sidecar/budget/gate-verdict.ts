@@ -35,8 +35,29 @@ export interface Reservation {
   readonly holds: readonly { readonly budget: string; readonly epoch: number; readonly costMicros: number }[];
 }
 
+/**
+ * An admitted call of the agent's own trace while a calls-per-trace limit applies: what the sidecar
+ * asks the operator to count across the agent's pods (docs/adr/0042-calls-per-trace-across-pods.md).
+ */
+export interface TraceTake {
+  traceId: string;
+  limit: number;
+  /** Calls of the trace this sidecar knew of before this one. */
+  seen: number;
+  /** The use case whose limit applied. */
+  useCase?: string;
+}
+
 export type GateVerdict =
-  | { kind: 'admit'; reservation: Reservation; model: string; maxOutputTokens?: number; decisions: string[] }
+  | {
+      kind: 'admit';
+      reservation: Reservation;
+      model: string;
+      maxOutputTokens?: number;
+      /** Present when the call is to be counted across the agent's pods. */
+      trace?: TraceTake;
+      decisions: string[];
+    }
   | {
       kind: 'refuse';
       status: number;
@@ -45,6 +66,8 @@ export type GateVerdict =
       budget?: string;
       resetsAt?: string;
       retryAfterSeconds?: number;
+      /** The request field the refusal is about (OpenAI's error `param`). */
+      param?: string;
       /** What the refused call's usage record says about its price (an unpriced_model refusal). */
       pricing?: { unpriced?: true; currency?: string };
       decisions: string[];
@@ -82,6 +105,7 @@ export function refuse(
     budget?: string;
     resetsAt?: string;
     retryAfterSeconds?: number;
+    param?: string;
     pricing?: { unpriced?: true; currency?: string };
   },
 ): Refusal {

@@ -3,6 +3,8 @@ import type { EffectivePolicy } from '../../apis/effective-policy.js';
 /** The reasoning budget that applies to one request. */
 export interface ReasoningLimits {
   maxTokensPerRequest?: number;
+  /** Most estimated input tokens of one request (never lowered by an SLO: it bounds the question, not the thinking). */
+  maxInputTokensPerRequest?: number;
   maxCallsPerTrace?: number;
   maxChainDepth?: number;
   /** The use case whose limits applied (when the policy has limits for it). */
@@ -49,8 +51,10 @@ export function reasoningLimits(
   const own = useCase === undefined ? undefined : useCases[useCase];
   const limits: ReasoningLimits = {};
   const tokens = own?.maxTokensPerRequest ?? base.maxTokensPerRequest;
+  const input = own?.maxInputTokensPerRequest ?? base.maxInputTokensPerRequest;
   const calls = own?.maxCallsPerTrace ?? base.maxCallsPerTrace;
   const depth = own?.maxChainDepth ?? base.maxChainDepth;
+  if (input !== undefined) limits.maxInputTokensPerRequest = input;
   if (calls !== undefined) limits.maxCallsPerTrace = calls;
   if (depth !== undefined) limits.maxChainDepth = depth;
   if (own !== undefined && useCase !== undefined) limits.useCase = useCase;

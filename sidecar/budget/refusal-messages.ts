@@ -101,6 +101,14 @@ export function callsPerTraceMessage(traceId: string, calls: number, limits: Rea
   );
 }
 
+export function inputTokensMessage(estimated: number, limits: ReasoningLimits): string {
+  return (
+    `Reasoning budget exceeded: this request's input is estimated at ${estimated} tokens, more than ` +
+    `maxInputTokensPerRequest ${limits.maxInputTokensPerRequest}${useCaseNote(limits)}. Send a shorter ` +
+    'prompt (the estimate counts generously, about a third above most tokenizers).'
+  );
+}
+
 export function chainDepthMessage(depth: number, limits: ReasoningLimits): string {
   return (
     `Reasoning budget exceeded: chain depth ${depth} (header x-governor-chain-depth) is deeper than ` +

@@ -27,6 +27,11 @@ export class TraceCalls {
     return next;
   }
 
+  /** Raises the count to `calls` (what the operator counted across the agent's pods); never lowers it. */
+  raise(traceId: string, calls: number): void {
+    if (calls > this.count(traceId)) this.calls.set(traceId, calls);
+  }
+
   get size(): number {
     return this.calls.size;
   }

@@ -3,6 +3,7 @@ import { maxOutputTokenFields } from '../accounting/output-limit.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import { usageStreamOptions } from '../accounting/usage-option.js';
 import type { GateRequest, Reservation } from '../budget/budget-gate.js';
+import { callsPerTraceMessage } from '../budget/refusal-messages.js';
 import { cacheKey } from '../cache/cache-key.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import { type CallFacts, readCallFacts } from '../request/call-facts.js';
@@ -109,10 +110,32 @@ async function governCall(
       record.currency = admission.pricing.currency;
     if (admission.retryAfterSeconds !== undefined)
       res.setHeader('retry-after', String(admission.retryAfterSeconds));
-    return calls.refuse(admission.status, admission.code, admission.message, 'Rejected');
+    return calls.refuse(admission.status, admission.code, admission.message, 'Rejected', admission.param);
   }
   const { reservation } = admission;
   held.reservation = reservation;
+  if (admission.trace && services.sharedTraces) {
+    const shared = await services.sharedTraces.take(admission.trace);
+    calls.step('trace');
+    if (shared === undefined) governor.decisions.push('trace-count:local');
+    else {
+      services.gate.noteTraceCalls(admission.trace.traceId, shared.calls);
+      if (!shared.admitted) {
+        services.gate.release(reservation);
+        governor.decisions.push('refused:reasoning_budget_exceeded:across-pods');
+        const { traceId, limit, useCase } = admission.trace;
+        return calls.refuse(
+          429,
+          'reasoning_budget_exceeded',
+          callsPerTraceMessage(traceId, shared.calls, {
+            maxCallsPerTrace: limit,
+            ...(useCase !== undefined ? { useCase } : {}),
+          }),
+          'Rejected',
+        );
+      }
+    }
+  }
 
   // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
   const edits: BodyEdits = {};

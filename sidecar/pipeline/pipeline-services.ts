@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import type { BudgetGate } from '../budget/budget-gate.js';
 import type { ResponseCache } from '../cache/response-cache.js';
+import type { SharedTraceCalls } from '../reporting/shared-trace-calls.js';
 import type { RouteRunner } from '../routing/route-runner.js';
 import type { AttemptPlans } from './attempt-plans.js';
 import type { FinishedCalls } from './finished-calls.js';
@@ -19,4 +20,6 @@ export interface PipelineServices {
   logger: Logger;
   /** Attempt plans and the residency verdicts of targets, per policy. */
   plans: AttemptPlans;
+  /** Calls per trace counted across the agent's pods (operator mode); absent: this sidecar's count alone. */
+  sharedTraces?: Pick<SharedTraceCalls, 'take'>;
 }

@@ -147,6 +147,33 @@ describe('UsageReporter', () => {
     await until(() => spooled(spoolDir).length === 0, 'the spool to empty');
   });
 
+  it('at stop, cuts a long backoff short and keeps retrying within its delivery time until the operator is back', async () => {
+    const operator = await peer();
+    const recorder = new UsageRecorder();
+    const spoolDir = freshDir();
+    // A backoff that has grown to 30 s, as after a long outage.
+    const sender = await reporter({
+      spoolDir,
+      recorder,
+      operatorUrl: operator.url,
+      retry: { baseMs: 30_000, maxMs: 30_000 },
+    });
+    await operator.down();
+    await recordBatches(recorder, sender, 2);
+    await until(() => spooled(spoolDir).length === 2, 'two batches spooled during the outage');
+    const began = performance.now();
+    const stopped = sender.stop(5_000);
+    setTimeout(() => void operator.up(), 1_200);
+    await stopped;
+    const took = performance.now() - began;
+    assert.equal(operator.recorded.length, 2, 'delivered after the operator came back');
+    assert.equal(spooled(spoolDir).length, 0);
+    assert.ok(
+      took >= 1_200 && took < 3_000,
+      `stopped once delivered, not at the deadline (${took.toFixed(0)} ms)`,
+    );
+  });
+
   it('counts a batch once when the ack is lost after the operator recorded it', async () => {
     const operator = await peer();
     operator.scriptUsage({ kind: 'drop-after-record' });

@@ -26,7 +26,12 @@ export interface UsageReporterOptions {
   retry?: { baseMs?: number; maxMs?: number };
   /** Longest one send may take; default 10 s. */
   requestTimeoutMs?: number;
-  /** How long stop() keeps trying to deliver what is spooled before leaving it for the next start; default 1 s. */
+  /**
+   * How long stop() keeps trying to deliver what is spooled before leaving it for the next start;
+   * default 1 s. In a pod the injector sets it from the pod's termination grace period
+   * (docs/adr/0044-usage-delivery-within-the-grace-period.md): the spool is an emptyDir, so what is
+   * left is lost with the pod.
+   */
   stopDeliveryMs?: number;
   /** The sidecar's circuits now, carried by batches (see `reportCircuits`); absent: none reported. */
   circuits?: () => CircuitReport | undefined;
@@ -36,6 +41,8 @@ export interface UsageReporterOptions {
 
 /** Most entries in one batch (the schema's bound). */
 const MAX_ENTRIES = 10_000;
+/** While stopping, a failed send is tried again after at most this long (the operator may be back any moment). */
+const STOPPING_RETRY_MAX_MS = 500;
 /** With this many batches unsent, recorded usage stays in memory and is spooled at most once a minute. */
 const BACKLOG = 20;
 const BACKLOG_SPOOL_INTERVAL_MS = 60_000;
@@ -58,6 +65,8 @@ export class UsageReporter {
   private sender: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly abort = new AbortController();
+  /** Aborted when stopping begins: a backoff wait in progress ends, and later ones are short. */
+  private readonly stopRequested = new AbortController();
   private started = false;
   private stopping: Promise<void> | undefined;
   private stopped = false;
@@ -107,19 +116,24 @@ export class UsageReporter {
     return this.flushing;
   }
 
-  /** Spools what is recorded, tries to deliver the spool for a moment, and leaves the rest for the next start. */
-  stop(): Promise<void> {
+  /**
+   * Spools what is recorded, keeps trying to deliver the spool for `deliveryMs` (default the
+   * `stopDeliveryMs` option) — retrying at least every 500 ms, so an operator that comes back within
+   * it gets everything — and leaves the rest for the next start.
+   */
+  stop(deliveryMs?: number): Promise<void> {
     if (!this.started) return Promise.resolve();
-    this.stopping ??= this.shutdown();
+    this.stopping ??= this.shutdown(deliveryMs ?? this.options.stopDeliveryMs ?? 1_000);
     return this.stopping;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(deliveryMs: number): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.stopRequested.abort();
     await this.flush(true);
     if (this.sender) {
-      const deadline = performance.now() + (this.options.stopDeliveryMs ?? 1_000);
+      const deadline = performance.now() + deliveryMs;
       while (this.queue.length > 0 && performance.now() < deadline) await delay(10);
     }
     this.stopped = true;
@@ -204,14 +218,16 @@ export class UsageReporter {
       } else {
         failures++;
         const retry = this.options.retry ?? {};
-        const wait =
-          outcome.afterMs ?? backoffDelay(failures - 1, retry.baseMs ?? 500, retry.maxMs ?? 30_000);
+        let wait = outcome.afterMs ?? backoffDelay(failures - 1, retry.baseMs ?? 500, retry.maxMs ?? 30_000);
+        const stopping = this.stopRequested.signal.aborted;
+        if (stopping) wait = Math.min(wait, STOPPING_RETRY_MAX_MS);
         this.report(
           new Error(
             `usage batch ${sequence} not delivered to ${this.options.operatorUrl} (${outcome.reason}); retrying in ${wait} ms`,
           ),
         );
-        await delay(wait, this.abort.signal);
+        // Before stopping, a stop cuts a long backoff short; once stopping, waits are short anyway.
+        await delay(wait, this.abort.signal, ...(stopping ? [] : [this.stopRequested.signal]));
       }
     }
   }
@@ -260,15 +276,16 @@ export class UsageReporter {
   }
 }
 
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when one of the signals fires (or has fired) meanwhile. */
+function delay(ms: number, ...signals: AbortSignal[]): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signals.some((s) => s.aborted)) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      for (const s of signals) s.removeEventListener('abort', done);
       resolve();
     }
-    signal?.addEventListener('abort', done, { once: true });
+    for (const s of signals) s.addEventListener('abort', done, { once: true });
   });
 }

@@ -40,3 +40,21 @@ describe('sidecarPlan: the metrics listener', () => {
     assert.equal(off.ports, undefined);
   });
 });
+
+describe('sidecarPlan: resources and shutdown', () => {
+  it('requests and limits memory as measured (bench/sidecar-overhead-cost.ts)', () => {
+    const { container } = sidecarPlan(agent, [], options);
+    assert.deepEqual(container.resources, {
+      requests: { cpu: '50m', memory: '160Mi' },
+      limits: { memory: '256Mi' },
+    });
+  });
+
+  it("gives the sidecar the pod's termination grace period less a margin to deliver spooled usage", () => {
+    assert.equal(flagValue(sidecarPlan(agent, [], options).container.args, '--shutdown-seconds'), '27');
+    const long = sidecarPlan(agent, [], options, { terminationGracePeriodSeconds: 120 });
+    assert.equal(flagValue(long.container.args, '--shutdown-seconds'), '117');
+    const now = sidecarPlan(agent, [], options, { terminationGracePeriodSeconds: 0 });
+    assert.equal(flagValue(now.container.args, '--shutdown-seconds'), '1');
+  });
+});

@@ -2,7 +2,8 @@
 //
 // - `agent-governor sidecar` in operator mode, with the flags cli/sidecar-command.ts defines: the
 //   operator URL, the agent (`namespace/name`), the projected token, the mounted policy mirror
-//   (fail-static start), the spool directory. The proxy listens on loopback only — nothing outside
+//   (fail-static start), the spool directory, and the shutdown window: the pod's termination grace
+//   period less a margin, for delivering spooled usage while the operator is away. The proxy listens on loopback only — nothing outside
 //   the pod may use the agent's budget and keys. Its metrics are also served on the pod IP, on a
 //   listener of their own (`--metrics-port`, container port `gov-metrics`) that answers
 //   `GET /metrics` and nothing else: read-only counters for the chart's PodMonitor, no keys, no calls.
@@ -22,6 +23,7 @@ import { POLICY_FILE_KEY, policyConfigMapName } from '../../agents/policy-config
 import { SERVICES_CA_KEY } from '../../agents/services-ca-config-map.js';
 import { TOKEN_AUDIENCE } from '../../apis/sidecar-protocol.js';
 import type { SidecarInjectionOptions } from './injection-options.js';
+import { sidecarShutdownSeconds } from './sidecar-shutdown.js';
 
 export const SIDECAR_CONTAINER = 'agent-governor-sidecar';
 /** The container port Prometheus scrapes (the chart's PodMonitor names it); at most 15 characters. */
@@ -46,6 +48,8 @@ export function sidecarPlan(
   agent: { namespace: string; name: string },
   credentialSecrets: readonly string[],
   options: SidecarInjectionOptions,
+  /** The pod's spec: its termination grace period bounds the sidecar's shutdown (`--shutdown-seconds`). */
+  podSpec?: { terminationGracePeriodSeconds?: number },
 ): SidecarPlan {
   const secrets = [...new Set(credentialSecrets)].sort();
   const volumes: V1Volume[] = [
@@ -112,6 +116,8 @@ export function sidecarPlan(
       '--spool-dir',
       SPOOL_DIR,
       ...(options.metricsPort > 0 ? ['--metrics-port', String(options.metricsPort)] : []),
+      '--shutdown-seconds',
+      String(sidecarShutdownSeconds(podSpec?.terminationGracePeriodSeconds)),
     ],
     ...(options.metricsPort > 0
       ? { ports: [{ name: METRICS_PORT_NAME, containerPort: options.metricsPort, protocol: 'TCP' }] }

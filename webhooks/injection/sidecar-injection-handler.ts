@@ -31,7 +31,7 @@ export function sidecarInjectionHandler(
       const decision = injectionDecision(pod.metadata, view.namespace(namespace)?.labels);
       if (!decision.inject) return unchanged;
       const secrets = routeCredentialSecrets(view.fallbackRoutes(namespace), pod.metadata?.labels ?? {});
-      const plan = sidecarPlan({ namespace, name: decision.agent }, secrets, options);
+      const plan = sidecarPlan({ namespace, name: decision.agent }, secrets, options, pod.spec);
       const { patch, warnings } = sidecarPodPatch(pod, plan, options);
       return {
         allowed: true,

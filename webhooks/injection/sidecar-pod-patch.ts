@@ -23,6 +23,7 @@ export interface PodShape {
     containers?: V1Container[];
     initContainers?: V1Container[];
     volumes?: V1Volume[];
+    terminationGracePeriodSeconds?: number;
   };
 }
 

@@ -17,7 +17,7 @@ import { agentUsageLedgers } from '../../agents/governor-resources.js';
 import { SERVICES_CA_CONFIG_MAP, SERVICES_CA_KEY } from '../../agents/services-ca-config-map.js';
 import { AGENT_LABEL } from '../../apis/group-version.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
-import { POLICY_PATH, USAGE_PATH } from '../../apis/sidecar-protocol.js';
+import { POLICY_PATH, TRACE_CALLS_PATH, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import { type Pod, pods } from '../../demo/steps/agents-step.js';
 import { localSidecarArgs } from '../../demo/steps/sidecars-step.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
@@ -235,6 +235,12 @@ describe('agents are bound to the ServiceAccounts their workloads run as', () =>
       dispatcher: trusted,
       body: usageBatchOf(agentsNs, 'support', 'support-pod', sequence),
     });
+  const traceCall = (token: string) =>
+    call(`${services()}${TRACE_CALLS_PATH}/${agentsNs}/support`, {
+      token,
+      dispatcher: trusted,
+      body: JSON.stringify({ traceId: 'plan-7', limit: 5, seen: 0 }),
+    });
 
   it('serves the agent’s own ServiceAccount its policy and records its usage', async () => {
     const read = await policy(supportToken);
@@ -273,6 +279,23 @@ describe('agents are bound to the ServiceAccounts their workloads run as', () =>
       ),
     );
     assert.equal(JSON.stringify((await ledger())?.spec), before, 'the refused batch changed the ledger');
+  });
+
+  it('counts a call of the agent’s trace for its own ServiceAccount, refuses another: 403 naming both', async () => {
+    const own = await traceCall(supportToken);
+    assert.equal(own.status, 200, own.body);
+    assert.deepEqual(JSON.parse(own.body), { admitted: true, calls: 1 });
+    const other = await traceCall(writerToken);
+    assert.equal(other.status, 403, other.body);
+    assert.match(
+      errorMessage(other),
+      new RegExp(
+        `^ServiceAccount ${agentsNs}/writer-sa may not count calls of a trace of agent ${agentsNs}/support: ` +
+          `the workloads of agent ${agentsNs}/support run as ServiceAccount support-sa`,
+      ),
+    );
+    const again = await traceCall(supportToken);
+    assert.deepEqual(JSON.parse(again.body), { admitted: true, calls: 2 }, 'the refused take was counted');
   });
 
   it('binds a ServiceAccount as soon as a workload of the agent runs as it', async () => {

@@ -2,7 +2,8 @@
 // TokenReview of each take is real), called with the official openai client: calls of one trace
 // are counted across both, so the agent's maxCallsPerTrace holds for the agent, not per pod; a call
 // without the agent's own trace id is never counted; with the services gone, calls go on under each
-// sidecar's own count (fail open). And maxInputTokensPerRequest refuses a long prompt with the
+// sidecar's own count (fail open). The link is HTTPS, as the operator serves it by default: each
+// sidecar verifies the services against the CA bundle it is given. And maxInputTokensPerRequest refuses a long prompt with the
 // provider-style 400 before it reaches the provider.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { pino } from 'pino';
+import { createCertificateAuthority, issueCertificate } from '../../runtime/tls/certificate-issuer.js';
 import { type RunningSidecar, startSidecar } from '../../sidecar/main.js';
 import { policyFor } from '../../sidecar-services/testdata/policies.js';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
@@ -37,6 +39,7 @@ async function startPod(name: string, operatorUrl: string): Promise<OpenAI> {
     host: '127.0.0.1',
     port: 0,
     operatorUrl,
+    operatorCaFile: join(dir, 'ca.crt'),
     agent: { namespace, name: agent },
     tokenFile: join(dir, 'token'),
     spoolDir: join(dir, `spool-${name}`),
@@ -70,7 +73,20 @@ before(async () => {
   env = await servicesEnv();
   writeFileSync(join(dir, 'token'), await agentToken(env.cluster, namespace, 'researcher'));
   mock = await startMockLlm();
-  services = await startServices(env, { restore: false });
+  const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 3_600_000) };
+  const ca = await createCertificateAuthority('trace-calls-e2e-ca', validity);
+  const serving = await issueCertificate(ca, {
+    subject: 'CN=agent-governor',
+    usage: 'serverAuth',
+    ipAddresses: ['127.0.0.1'],
+    validity,
+  });
+  writeFileSync(join(dir, 'ca.crt'), ca.certificate);
+  services = await startServices(env, {
+    restore: false,
+    tls: { cert: serving.certificate, key: serving.privateKey },
+  });
+  assert.match(services.url, /^https:/);
   const policy = policyFor(namespace, agent, { baseUrl: mock.baseUrl });
   policy.reasoning = { maxCallsPerTrace: 3, maxInputTokensPerRequest: 400, useCases: {} };
   services.store.publish(namespace, agent, policy);

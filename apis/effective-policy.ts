@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FAILURE_OUTCOMES, FAST_BURN_ACTIONS } from './agent-slo.js';
 import { RESIDENCY_MODES } from './data-residency-policy.js';
 import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
+import { effectiveCompression } from './prompt-compression.js';
 import { isTimeZone } from './time-zone.js';
 import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS, UNPRICED_MODEL_RULES } from './token-budget.js';
 
@@ -104,6 +105,8 @@ export const effectiveRoute = z.object({
   cache: z.object({ ttlMs: z.int().min(1), maxEntries: z.int().min(1), maxBytes: z.int().min(1) }).optional(),
   staticResponse: z.string().optional(),
   degradeTo: z.object({ model: z.string().min(1), target: z.string().optional() }).optional(),
+  /** Lossless prompt compression of the route's calls (docs/adr/0046-lossless-prompt-compression.md). */
+  compression: effectiveCompression.optional(),
 });
 
 export const effectiveResidency = z.object({

@@ -3,6 +3,7 @@ import { conditions, observedGeneration } from './condition.js';
 import { duration, parseDuration } from './duration.js';
 import { labelSelector } from './label-selector.js';
 import { mapList, setList } from './list-types.js';
+import { promptCompressionSpec } from './prompt-compression.js';
 import { objectName, secretKeyRef } from './references.js';
 import { resource } from './resource.js';
 import { withRules } from './validation-rule.js';
@@ -171,6 +172,7 @@ export const fallbackRouteSpec = withRules(
       })
       .optional()
       .meta({ description: 'The cheaper model for the Degrade action of budgets.' }),
+    compression: promptCompressionSpec.optional(),
   }),
   'Ordered targets, timeouts, retries, circuit breaker, cache and last resort for one model.',
   [

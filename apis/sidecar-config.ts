@@ -70,6 +70,7 @@ export const sidecarRoute = z
     cache: routeSpec.cache,
     staticResponse: routeSpec.staticResponse,
     degradeTo: routeSpec.degradeTo,
+    compression: routeSpec.compression,
   })
   .superRefine((r, ctx) => {
     if (r.degradeTo?.target && !r.targets.some((t) => t.name === r.degradeTo?.target)) {

@@ -25,6 +25,11 @@ describe('compileRoute', () => {
     assert.deepEqual(route.cache, { ttlMs: 600_000, maxEntries: 2000, maxBytes: 64 * 1024 ** 2 });
     assert.match(route.staticResponse ?? '', /busy right now/);
     assert.deepEqual(route.degradeTo, { model: 'gpt-4o-mini', target: 'openai-eu' });
+    assert.deepEqual(route.compression, {
+      steps: ['CollapseWhitespace', 'DropDuplicates', 'AbridgeStaleToolOutputs'],
+      keepTurns: 4,
+      keepLines: 3,
+    });
     assert.deepEqual(route.targets[0], {
       name: 'openai-eu',
       provider: 'OpenAI',
@@ -46,6 +51,33 @@ describe('compileRoute', () => {
     assert.equal(route.cache, undefined);
     assert.equal(route.targets[0]?.baseUrl, 'http://vllm.svc:8000/v1');
     assert.equal(route.targets[0]?.credentials, undefined);
+  });
+
+  it('compiles compression with its defaults, and leaves it out when the route declares none', () => {
+    const bare = fallbackRouteSpec.parse({ ...spec, compression: { steps: ['DropDuplicates'] } });
+    assert.deepEqual(compileRoute('r', bare).compression, {
+      steps: ['DropDuplicates'],
+      keepTurns: 4,
+      keepLines: 3,
+    });
+    const { compression: _none, ...without } = spec;
+    assert.equal(compileRoute('r', without).compression, undefined);
+  });
+
+  it('refuses an unknown compression step and a keepTurns of 0, naming the field', () => {
+    const bad = fallbackRouteSpec.safeParse({
+      ...spec,
+      compression: { steps: ['Summarise'], keepTurns: 0 },
+    });
+    assert.equal(bad.success, false);
+    const issues = bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    assert.ok(
+      issues.includes(
+        'compression.steps.0: must be one of CollapseWhitespace, DropDuplicates, AbridgeStaleToolOutputs',
+      ),
+      issues.join('\n'),
+    );
+    assert.ok(issues.includes('compression.keepTurns: must be at least 1 user turn'), issues.join('\n'));
   });
 
   it('names the route and field of a duration it cannot read', () => {

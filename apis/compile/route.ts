@@ -69,5 +69,14 @@ export function compileRoute(name: string, spec: RouteSpec, credentials?: Target
           },
         }
       : {}),
+    ...(spec.compression
+      ? {
+          compression: {
+            steps: [...spec.compression.steps],
+            keepTurns: spec.compression.keepTurns,
+            keepLines: spec.compression.keepLines,
+          },
+        }
+      : {}),
   };
 }

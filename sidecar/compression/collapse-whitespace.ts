@@ -8,6 +8,19 @@ const AT_END = /[ \t]+$/;
 const AFTER_FENCE = /^(?: [ \t]+|\t[ \t]*)/;
 const NEWLINES = /(\r?\n)(?:\r?\n){2,}/g;
 
+/** A quick look (no regex) for anything to collapse: most text of a compressed prefix has none. */
+function needsCollapsing(text: string): boolean {
+  return (
+    text.includes('  ') ||
+    text.includes('\t') ||
+    text.includes(' \n') ||
+    text.includes(' \r') ||
+    text.includes('\n\n\n') ||
+    text.includes('\n\r\n\r\n') ||
+    text.endsWith(' ')
+  );
+}
+
 /**
  * CollapseWhitespace on one text: outside ``` code fences, a run of spaces and tabs between words
  * becomes one space, spaces and tabs at the end of a line are dropped, three or more newlines become
@@ -29,6 +42,7 @@ export function collapseWhitespace(text: string): string {
 }
 
 function collapseProse(text: string, last: boolean): string {
+  if (!needsCollapsing(text)) return text;
   let out = text.replace(INNER_RUN, ' ').replace(BEFORE_NEWLINE, '').replace(NEWLINES, '$1$1');
   if (last) out = out.replace(AT_END, '');
   return out;

@@ -34,6 +34,16 @@ export function compressPrompt(
   tokensOf: MessageTokens,
 ): CompressedPrompt {
   const savings: StepSaving[] = [];
+  // A message a step left is the next step's `before`: counted once.
+  const counted = new WeakMap<Message, number>();
+  const tokens = (message: Message) => {
+    let n = counted.get(message);
+    if (n === undefined) {
+      n = tokensOf(message);
+      counted.set(message, n);
+    }
+    return n;
+  };
   let current = messages;
   for (const step of compression.steps) {
     const next = applyStep(step, api, current, compression);
@@ -42,7 +52,7 @@ export function compressPrompt(
       for (let i = 0; i < next.length; i++) {
         const before = current[i] as Message;
         const after = next[i] as Message;
-        if (before !== after) tokensSaved += tokensOf(before) - tokensOf(after);
+        if (before !== after) tokensSaved += tokens(before) - tokens(after);
       }
       current = next;
     }

@@ -18,6 +18,10 @@ export const GOVERNOR_HEADERS = {
   decision: 'x-governor-decision',
   /** The trace id the call was counted under. */
   traceId: 'x-governor-trace-id',
+  /** The sidecar's estimate of the call's input tokens as the agent sent them. */
+  inputTokensBefore: 'x-governor-input-tokens-before',
+  /** The same estimate for what was sent, after the route's compression (equal without one). */
+  inputTokensAfter: 'x-governor-input-tokens-after',
 } as const;
 
 /** Request headers the sidecar reads. */

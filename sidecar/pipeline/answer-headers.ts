@@ -12,6 +12,9 @@ export interface GovernorHeaders {
   staticFallback?: boolean;
   cache?: 'hit' | 'miss' | 'bypass';
   decisions: string[];
+  /** The input estimate of the call as sent by the agent, and as sent upstream (after compression). */
+  inputTokensBefore?: number;
+  inputTokensAfter?: number;
 }
 
 /**
@@ -44,6 +47,13 @@ export function writeGovernedHead(
   }
   if (governor.staticFallback) raw.push(GOVERNOR_HEADERS.fallback, 'static');
   if (governor.cache !== undefined) raw.push(GOVERNOR_HEADERS.cache, governor.cache);
+  if (governor.inputTokensBefore !== undefined) {
+    raw.push(GOVERNOR_HEADERS.inputTokensBefore, String(governor.inputTokensBefore));
+    raw.push(
+      GOVERNOR_HEADERS.inputTokensAfter,
+      String(governor.inputTokensAfter ?? governor.inputTokensBefore),
+    );
+  }
   if (governor.decisions.length > 0)
     raw.push(GOVERNOR_HEADERS.decision, headerSafe(governor.decisions.join(',')));
   res.writeHead(status, raw);

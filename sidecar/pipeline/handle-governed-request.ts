@@ -13,6 +13,7 @@ import { describeRoutes, routeFor } from '../routing/route-for.js';
 import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/route-runner.js';
 import { staticAnswer } from '../routing/static-answer.js';
 import { CallRecord } from './call-record.js';
+import { compressedCall } from './compressed-call.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
 import { type BodyEdits, editedBody, ForwardedBody } from './forwarded-body.js';
 import type { PipelineServices } from './pipeline-services.js';
@@ -45,6 +46,7 @@ export async function handleGovernedRequest(call: GovernedCall, services: Pipeli
     traceId: headers.traceId,
     ...(headers.useCase !== undefined ? { useCase: headers.useCase } : {}),
   });
+  calls.governor.inputTokensBefore = calls.governor.inputTokensAfter = facts.estimatedInputTokens;
   if (policy.logging?.prompts) calls.record.prompt = promptOf(facts.api, facts.body);
   const held: { reservation?: Reservation } = {};
   try {
@@ -69,7 +71,7 @@ export async function handleGovernedRequest(call: GovernedCall, services: Pipeli
 
 async function governCall(
   call: GovernedCall,
-  facts: CallFacts,
+  received: CallFacts,
   services: PipelineServices,
   policy: EffectivePolicy,
   calls: CallRecord,
@@ -77,7 +79,7 @@ async function governCall(
 ): Promise<void> {
   const { api, req, res } = call;
   const { record, governor } = calls;
-  const requestedModel = facts.model;
+  const requestedModel = received.model;
 
   const match = routeFor(policy.routes, requestedModel);
   if (!match) {
@@ -93,6 +95,21 @@ async function governCall(
   const { route } = match;
   calls.route = route.name;
   calls.cache = route.cache ? 'miss' : 'bypass';
+  // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
+  const edits: BodyEdits = {};
+  // Compression first, so the budget, the cache key and usage count what is actually sent.
+  const compressed = compressedCall(received, route.compression);
+  const facts = compressed.facts;
+  if (route.compression) {
+    calls.step('compression');
+    if (compressed.messages !== undefined) edits['messages'] = compressed.messages;
+    governor.inputTokensAfter = facts.estimatedInputTokens;
+    record.compression = {
+      inputTokensBefore: received.estimatedInputTokens,
+      inputTokensAfter: facts.estimatedInputTokens,
+      steps: compressed.savings,
+    };
+  }
   const switched = switchedToFallback(policy.slos, route.name);
   const firstPlan = services.plans.plan(policy, route, requestedModel, undefined, switched);
   calls.step('residency');
@@ -137,8 +154,6 @@ async function governCall(
     }
   }
 
-  // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
-  const edits: BodyEdits = {};
   const degraded = admission.model !== requestedModel ? admission.model : undefined;
   if (degraded !== undefined) edits['model'] = degraded;
   const clamp = admission.maxOutputTokens;

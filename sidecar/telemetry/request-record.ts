@@ -51,6 +51,12 @@ export interface RequestRecord {
   };
   /** When the request arrived (epoch ms); usage lands in the minute of this time. */
   startedAt: number;
+  /** What the route's compression did: input estimates before and after, tokens saved per step. */
+  compression?: {
+    inputTokensBefore: number;
+    inputTokensAfter: number;
+    steps: { step: string; tokensSaved: number }[];
+  };
   /** The prompt, only when the policy asks for prompt logging. */
   prompt?: unknown;
 }

@@ -69,6 +69,7 @@ export class SidecarMetrics {
   private readonly cacheHits: LabelledCounter;
   private readonly cacheMisses: LabelledCounter;
   private readonly fallbacks: LabelledCounter;
+  private readonly compressionSaved: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -140,6 +141,11 @@ export class SidecarMetrics {
     this.fallbacks = new LabelledCounter(
       `${PREFIX}fallbacks_total`,
       'Targets passed over, by route, the target passed over and why (Timeout, ServerError, CircuitOpen, ...).',
+      registry,
+    );
+    this.compressionSaved = new LabelledCounter(
+      `${PREFIX}compression_tokens_saved_total`,
+      "Input tokens (the sidecar's estimate) the route's prompt compression saved, by route and step.",
       registry,
     );
     this.circuit = new Gauge({
@@ -245,6 +251,10 @@ export class SidecarMetrics {
     } else if (record.cache === 'miss') {
       series.cacheMisses ??= this.cacheMisses.series({ route });
       series.cacheMisses.value += 1;
+    }
+    if (record.compression) {
+      for (const { step, tokensSaved } of record.compression.steps)
+        this.compressionSaved.series({ route, step }).value += tokensSaved;
     }
     for (const passed of record.fallbackReasons) {
       const colon = passed.lastIndexOf(':');

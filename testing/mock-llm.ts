@@ -1,12 +1,14 @@
 // A real loopback LLM server for tests and benchmarks: it speaks the five governed APIs (OpenAI
 // chat completions, completions, embeddings, responses; Anthropic messages), JSON and SSE, under
 // OpenAI paths (/v1/...) and Azure OpenAI paths (/openai/deployments/{d}/...), with scriptable
-// faults, and records every call with the tokens it reported (or, for a broken answer, sent).
+// faults, and records every call with the tokens it reported (or, for a broken answer, sent). A
+// conversation whose tool calls and results do not pair up is refused with 400, as the providers do.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { embeddingAnswer, errorText, inputTokensOf, jsonAnswer, streamEvents } from './mock-llm-answers.js';
+import { toolCallProblem } from './mock-llm-conversation.js';
 
 export { inputTokensOf } from './mock-llm-answers.js';
 
@@ -133,6 +135,13 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
       res.end(
         JSON.stringify({ error: { message: 'mock: body is not JSON', type: 'invalid_request_error' } }),
       );
+      return;
+    }
+    // What the provider refuses of a conversation's tool calls, the mock refuses too.
+    const problem = toolCallProblem(api, body);
+    if (problem !== undefined) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: problem, type: 'invalid_request_error' } }));
       return;
     }
     const fault = queue.shift() ?? state.always;

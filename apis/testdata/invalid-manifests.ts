@@ -173,6 +173,18 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
   invalid('FallbackRoute', 'zero timeout', 'spec.targets[1].timeout', (s) => {
     s.targets[1].timeout = '0s';
   }),
+  invalid('FallbackRoute', 'unknown compression step', 'spec.compression.steps[0]', (s) => {
+    s.compression.steps = ['Summarise'];
+  }),
+  invalid('FallbackRoute', 'a compression step listed twice', 'spec.compression.steps[1]', (s) => {
+    s.compression.steps = ['DropDuplicates', 'DropDuplicates'];
+  }),
+  invalid('FallbackRoute', 'compression keeping no turn', 'spec.compression.keepTurns', (s) => {
+    s.compression.keepTurns = 0;
+  }),
+  invalid('FallbackRoute', 'compression keeping lines in words', 'spec.compression.keepLines', (s) => {
+    s.compression.keepLines = 'three';
+  }),
   invalid('FallbackRoute', 'too many retries', 'spec.retries.attempts', (s) => {
     s.retries.attempts = 50;
   }),

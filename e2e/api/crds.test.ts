@@ -91,6 +91,10 @@ describe('CRDs on the real API server', () => {
     assert.match(stdout, /thresholds\s+<\[\]Object>\s+Thresholds and their actions/);
     const deep = await cluster.kubectl(['explain', 'fallbackroute.spec.targets.provider'], { check: true });
     assert.match(deep.stdout, /ENUM:\s+OpenAI\s+Anthropic\s+AzureOpenAI\s+OpenAICompatible/);
+    const compression = await cluster.kubectl(['explain', 'fallbackroute.spec.compression'], { check: true });
+    assert.match(compression.stdout, /Lossless prompt compression applied by the sidecar/);
+    assert.match(compression.stdout, /keepTurns\s+<integer>/);
+    assert.match(compression.stdout, /steps\s+<\[\]string> -required-/);
   });
 
   for (const { name, field, manifest } of INVALID_MANIFESTS) {

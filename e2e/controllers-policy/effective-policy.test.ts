@@ -44,6 +44,15 @@ describe('effective policies of the example agents', { timeout: 240_000 }, () =>
       ],
     );
     assert.equal(route?.degradeTo?.model, 'gpt-4o-mini');
+    assert.deepEqual(
+      route?.compression,
+      {
+        steps: ['CollapseWhitespace', 'DropDuplicates', 'AbridgeStaleToolOutputs'],
+        keepTurns: 4,
+        keepLines: 3,
+      },
+      "the example's compression reaches the sidecar's policy",
+    );
     assert.equal(policy.budgets[0]?.name, `${env.ns}/marketing-daily`);
     assert.equal(policy.budgets[0]?.phase, 'Active');
     assert.equal(policy.budgets[0]?.degradeModel, 'gpt-4o-mini');

@@ -1,9 +1,10 @@
 /**
  * What a route's prompt compression costs the sidecar per call: `compressedCall` (the steps, the
  * savings counted, the compressed text and its estimate) and the body serialised anew because
- * `messages` changed, against the same call with no compression. Conversations of 4 to 40 user turns,
- * each turn a question, a tool call, a 60-line tool output and an answer; the last 4 turns kept.
- * `npm run build && node dist/bench/prompt-compression-cost.js`.
+ * `messages` changed, against the same call with no compression. Conversations of 5 to 41 user turns,
+ * each turn a question, a tool call, a 60-line tool output and an answer, then one last question;
+ * the last 4 user turns kept.
+ * `npm run bench:compression`. The table counts the user turns, the last question included.
  */
 import { performance } from 'node:perf_hooks';
 import type { EffectiveCompression } from '../apis/prompt-compression.js';
@@ -63,6 +64,6 @@ for (const turns of [4, 10, 20, 40]) {
   }, iterations);
   const after = compressedCall(facts, COMPRESSION).facts.estimatedInputTokens;
   console.log(
-    `| ${turns} | ${(raw.length / 1024).toFixed(1)} | ${facts.estimatedInputTokens} → ${after} | ${plain.toFixed(1)} | ${compressing.toFixed(1)} | ${(compressing - plain).toFixed(1)} |`,
+    `| ${turns + 1} | ${(raw.length / 1024).toFixed(1)} | ${facts.estimatedInputTokens} → ${after} | ${plain.toFixed(1)} | ${compressing.toFixed(1)} | ${(compressing - plain).toFixed(1)} |`,
   );
 }

@@ -136,9 +136,12 @@ describe('prompt compression declared on a route', () => {
     assert.equal(record?.tokens.input, served.inputTokens, 'usage is that of what was sent');
     const logged = record as unknown as {
       compression: { inputTokensBefore: number; inputTokensAfter: number };
+      timings: { steps: Record<string, number> };
     };
     assert.equal(logged.compression.inputTokensBefore, tokensBefore);
     assert.equal(logged.compression.inputTokensAfter, tokensAfter);
+    const took = logged.timings.steps['compression'];
+    assert.ok(typeof took === 'number' && took >= 0 && took < 1000, `the steps' time is logged: ${took} ms`);
 
     const metrics = await fx.metrics();
     let savedInCounters = 0;

@@ -98,6 +98,7 @@ async function governCall(
   // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
   const edits: BodyEdits = {};
   // Compression first, so the budget, the cache key and usage count what is actually sent.
+  if (route.compression) calls.step('route');
   const compressed = compressedCall(received, route.compression);
   const facts = compressed.facts;
   if (route.compression) {

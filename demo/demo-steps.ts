@@ -5,6 +5,7 @@ import type { DemoStep } from './demo-step.js';
 import { admissionStep } from './steps/admission-step.js';
 import { agentsStep, injectionStep } from './steps/agents-step.js';
 import { budgetStep } from './steps/budget-step.js';
+import { compressionStep } from './steps/compression-step.js';
 import { controlPlaneStep } from './steps/control-plane-step.js';
 import { governanceStep } from './steps/governance-step.js';
 import { installStep } from './steps/install-step.js';
@@ -24,6 +25,7 @@ export function demoSteps(options: { keep: boolean }): DemoStep[] {
     injectionStep,
     sidecarsStep,
     budgetStep,
+    compressionStep,
     outageStep,
     admissionStep,
     sloStep,

@@ -19,6 +19,9 @@ export interface CallAnswer {
   fallbackReason?: string;
   /** Input plus output tokens the provider reported (0 for a refusal). */
   tokens: number;
+  /** x-governor-input-tokens-before / -after: the sidecar's estimate of the input as sent by the agent and upstream. */
+  inputTokensBefore?: number;
+  inputTokensAfter?: number;
   /** OpenAI-style error code of a refusal, e.g. `budget_exhausted`. */
   errorCode?: string;
   errorMessage?: string;
@@ -27,7 +30,9 @@ export interface CallAnswer {
 
 export interface ChatCall {
   model: string;
-  prompt: string;
+  /** One user message; or the whole conversation in `messages`. */
+  prompt?: string;
+  messages?: readonly Record<string, unknown>[];
   maxTokens: number;
 }
 
@@ -43,7 +48,7 @@ export async function chatCall(sidecarUrl: string, call: ChatCall): Promise<Call
     body: JSON.stringify({
       model: call.model,
       max_tokens: call.maxTokens,
-      messages: [{ role: 'user', content: call.prompt }],
+      messages: call.messages ?? [{ role: 'user', content: call.prompt ?? '' }],
     }),
     headersTimeout: 30_000,
     bodyTimeout: 30_000,
@@ -64,6 +69,11 @@ export async function chatCall(sidecarUrl: string, call: ChatCall): Promise<Call
   if (target) answer.target = target;
   if (decision) answer.decision = decision;
   if (fallbackReason) answer.fallbackReason = fallbackReason;
+  const before = Number(header(GOVERNOR_HEADERS.inputTokensBefore));
+  const after = Number(header(GOVERNOR_HEADERS.inputTokensAfter));
+  if (Number.isFinite(before) && header(GOVERNOR_HEADERS.inputTokensBefore))
+    answer.inputTokensBefore = before;
+  if (Number.isFinite(after) && header(GOVERNOR_HEADERS.inputTokensAfter)) answer.inputTokensAfter = after;
   let body: Record<string, unknown> = {};
   try {
     body = JSON.parse(text) as Record<string, unknown>;

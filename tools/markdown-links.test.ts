@@ -46,8 +46,8 @@ describe('brokenMarkdownLinks on a planted tree', () => {
       '# Project',
       '',
       'See [the guide](docs/guide.md), [its setup](docs/guide.md#set-it-up) and [apis](apis/).',
-      '[The design](DESIGN.md) is gone, and so is [a section](docs/guide.md#no-such-section).',
-      '[Up and out](../elsewhere.md), [on the web](https://example.com/DESIGN.md), [mail](mailto:a@b.c).',
+      '[The notes](NOTES.md) are gone, and so is [a section](docs/guide.md#no-such-section).',
+      '[Up and out](../elsewhere.md), [on the web](https://example.com/NOTES.md), [mail](mailto:a@b.c).',
       '',
       '`[not a link](nowhere.md)`',
       '',
@@ -67,7 +67,7 @@ describe('brokenMarkdownLinks on a planted tree', () => {
 
   it('finds each link that leads nowhere, with its line and why', () => {
     assert.deepEqual(show(broken), [
-      'README.md:4: DESIGN.md — DESIGN.md is not in the repository',
+      'README.md:4: NOTES.md — NOTES.md is not in the repository',
       'README.md:4: docs/guide.md#no-such-section — docs/guide.md has no heading with the anchor #no-such-section',
       'README.md:5: ../elsewhere.md — leads outside the repository',
       'README.md:15: #missing — README.md has no heading with the anchor #missing',
@@ -75,12 +75,12 @@ describe('brokenMarkdownLinks on a planted tree', () => {
   });
 
   it('passes when the planted link is mended', () => {
-    const mended = { ...tree, 'DESIGN.md': '# Design\n' };
+    const mended = { ...tree, 'NOTES.md': '# Notes\n' };
     const left = brokenMarkdownLinks(
       Object.keys(mended),
       (path) => mended[path as keyof typeof mended] ?? '',
     );
-    assert.ok(!show(left).some((line) => line.includes('DESIGN.md')));
+    assert.ok(!show(left).some((line) => line.includes('NOTES.md')));
   });
 });
 

@@ -57,6 +57,8 @@ export interface RequestRecord {
     inputTokensAfter: number;
     steps: { step: string; tokensSaved: number }[];
   };
+  /** The experiment and variant of a call on a route with an experiment (docs/adr/0051-route-experiments.md). */
+  experiment?: { name: string; variant: string };
   /** The prompt, only when the policy asks for prompt logging. */
   prompt?: unknown;
 }

@@ -70,6 +70,10 @@ export class SidecarMetrics {
   private readonly cacheMisses: LabelledCounter;
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
+  private readonly experimentCalls: LabelledCounter;
+  private readonly experimentTokens: LabelledCounter;
+  private readonly experimentCost: LabelledCounter;
+  private readonly experimentDuration: LabelledHistogram;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -147,6 +151,28 @@ export class SidecarMetrics {
       `${PREFIX}compression_tokens_saved_total`,
       "Input tokens (the sidecar's estimate) the route's prompt compression saved, by route and step.",
       registry,
+    );
+    // Experiments: a route has at most 8 variants, so these stay small whatever the traffic.
+    this.experimentCalls = new LabelledCounter(
+      `${PREFIX}experiment_calls_total`,
+      'Calls on a route with an A/B experiment, by route, experiment, variant and outcome.',
+      registry,
+    );
+    this.experimentTokens = new LabelledCounter(
+      `${PREFIX}experiment_tokens_total`,
+      'Tokens of the calls of each experiment variant, by route, experiment, variant and kind (input, output).',
+      registry,
+    );
+    this.experimentCost = new LabelledCounter(
+      `${PREFIX}experiment_cost_micros_total`,
+      'Cost of the calls of each experiment variant, in micro-units of the price currency (label currency).',
+      registry,
+    );
+    this.experimentDuration = new LabelledHistogram(
+      `${PREFIX}experiment_duration_seconds`,
+      'End-to-end time of the calls of each experiment variant (refused calls left out).',
+      registry,
+      LATENCY_BUCKETS_SECONDS,
     );
     this.circuit = new Gauge({
       name: `${PREFIX}circuit_state`,
@@ -256,6 +282,7 @@ export class SidecarMetrics {
       for (const { step, tokensSaved } of record.compression.steps)
         this.compressionSaved.series({ route, step }).value += tokensSaved;
     }
+    if (record.experiment) this.observeVariant(record, route, currency);
     for (const passed of record.fallbackReasons) {
       const colon = passed.lastIndexOf(':');
       const reason = colon === -1 ? passed : passed.slice(colon + 1);
@@ -265,6 +292,20 @@ export class SidecarMetrics {
         reason,
       }).value += 1;
     }
+  }
+
+  private observeVariant(record: RequestRecord, route: string, currency: string): void {
+    const { name: experiment, variant } = record.experiment!;
+    this.experimentCalls.series({ route, experiment, variant, outcome: record.outcome }).value += 1;
+    if (record.outcome === 'Rejected') return;
+    const { inputTokens, outputTokens } = record.usage;
+    if (inputTokens > 0)
+      this.experimentTokens.series({ route, experiment, variant, kind: 'input' }).value += inputTokens;
+    if (outputTokens > 0)
+      this.experimentTokens.series({ route, experiment, variant, kind: 'output' }).value += outputTokens;
+    if (record.costMicros > 0)
+      this.experimentCost.series({ route, experiment, variant, currency }).value += record.costMicros;
+    this.experimentDuration.series({ route, experiment, variant }).observe(record.timings.totalMs / 1000);
   }
 
   setCircuit(route: string, target: string, state: CircuitState): void {

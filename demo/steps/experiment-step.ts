@@ -4,7 +4,7 @@
 // which (x-governor-variant) and the provider is asked for the variant's model. The sidecar's usage
 // reaches the ledger and the route's status.experiment, and `agent-governor experiments` prints each
 // variant's calls, tokens, cost and latency with their intervals.
-import { fallbackRoutes } from '../../agents/governor-resources.js';
+import { fallbackRoutes, tokenBudgets } from '../../agents/governor-resources.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import { experimentsOutput } from '../../cli/experiments-command.js';
 import { connected, DEMO, type DemoContext, waitFor } from '../demo-context.js';
@@ -58,6 +58,11 @@ export const experimentStep: DemoStep = {
     if (!sidecar) throw new Error('the support sidecar is not running');
     const { kube, cluster } = connected(context);
     const { narrator } = context;
+    const budgetUsed = async () =>
+      (await kube.get(tokenBudgets, { namespace: DEMO.namespace, name: DEMO.budget }))?.status?.used
+        ?.tokens ?? 0;
+    const usedBefore = await budgetUsed();
+    let spent = 0;
     const made = new Map<string, number>();
     const firstVariant = new Map<number, string>();
     const problems: string[] = [];
@@ -68,6 +73,7 @@ export const experimentStep: DemoStep = {
         maxTokens: 16,
         headers: { 'x-governor-conversation-id': `demo-conversation-${conversation}` },
       });
+      if (answer.status === 200) spent += answer.tokens;
       const problem = answerProblem(answer, firstVariant.get(conversation));
       if (problem) problems.push(`conversation ${conversation}: ${problem}`);
       if (answer.variant) {
@@ -93,6 +99,16 @@ export const experimentStep: DemoStep = {
       async () => {
         route = await kube.get(fallbackRoutes, { namespace: DEMO.namespace, name: EXPERIMENT.route });
         return counted(route) ? true : describeVariants(route);
+      },
+      WAIT_MS,
+    );
+    // The next step drives the team's budget from what it has used: let it see these calls first.
+    await waitFor(
+      context,
+      `TokenBudget ${DEMO.budget} counting the experiment's ${spent} tokens`,
+      async () => {
+        const used = await budgetUsed();
+        return used >= usedBefore + spent ? true : `${used} tokens used`;
       },
       WAIT_MS,
     );

@@ -19,8 +19,8 @@ export const EXPERIMENT = {
   models: { control: DEMO.model, mini: DEMO.cheaperModel } as Record<string, string>,
 };
 /** Conversations started, and how many of them send a second turn (stickiness shows there). */
-const CONVERSATIONS = 36;
-const SECOND_TURNS = 12;
+const CONVERSATIONS = 16;
+const SECOND_TURNS = 4;
 const WAIT_MS = 30_000;
 
 /** What went wrong with one answer of a conversation, or undefined when it is right. Pure. */

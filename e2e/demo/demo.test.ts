@@ -139,7 +139,7 @@ describe('agent-governor demo', () => {
     assert.match(told('budget 100 %'), /support-agent 2 replicas, call 200 gpt-4o-mini/);
     assert.match(
       told('experiment'),
-      /36 conversations, 12 with a second turn in the same variant: control \d+ calls, mini \d+ calls; agent-governor experiments: mini /,
+      /16 conversations, 4 with a second turn in the same variant: control \d+ calls, mini \d+ calls; agent-governor experiments: mini /,
     );
     assert.match(told('compression'), /^.*compression: [\d,]+ → [\d,]+ input tokens \(−\d+ %\); 200 /);
     assert.match(told('outage'), /answered by azure-sweden .*circuit openai-eu Open/);

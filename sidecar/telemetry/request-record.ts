@@ -57,6 +57,8 @@ export interface RequestRecord {
     inputTokensAfter: number;
     steps: { step: string; tokensSaved: number }[];
   };
+  /** The reasoning limit the call passed when the reasoning budget sent it to its cheaper model (Simplify). */
+  simplified?: string;
   /** The prompt, only when the policy asks for prompt logging. */
   prompt?: unknown;
 }

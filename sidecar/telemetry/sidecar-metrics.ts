@@ -70,6 +70,7 @@ export class SidecarMetrics {
   private readonly cacheMisses: LabelledCounter;
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
+  private readonly reasoningSimplified: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -146,6 +147,11 @@ export class SidecarMetrics {
     this.compressionSaved = new LabelledCounter(
       `${PREFIX}compression_tokens_saved_total`,
       "Input tokens (the sidecar's estimate) the route's prompt compression saved, by route and step.",
+      registry,
+    );
+    this.reasoningSimplified = new LabelledCounter(
+      `${PREFIX}reasoning_simplified_total`,
+      'Calls past a reasoning limit sent to the cheaper model (onExceeded: Simplify), by the limit passed.',
       registry,
     );
     this.circuit = new Gauge({
@@ -256,6 +262,8 @@ export class SidecarMetrics {
       for (const { step, tokensSaved } of record.compression.steps)
         this.compressionSaved.series({ route, step }).value += tokensSaved;
     }
+    if (record.simplified !== undefined)
+      this.reasoningSimplified.series({ limit: record.simplified }).value += 1;
     for (const passed of record.fallbackReasons) {
       const colon = passed.lastIndexOf(':');
       const reason = colon === -1 ? passed : passed.slice(colon + 1);

@@ -74,6 +74,7 @@ export class SidecarMetrics {
   private readonly experimentTokens: LabelledCounter;
   private readonly experimentCost: LabelledCounter;
   private readonly experimentDuration: LabelledHistogram;
+  private readonly reasoningSimplified: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -173,6 +174,11 @@ export class SidecarMetrics {
       'End-to-end time of the calls of each experiment variant (refused calls left out).',
       registry,
       LATENCY_BUCKETS_SECONDS,
+    );
+    this.reasoningSimplified = new LabelledCounter(
+      `${PREFIX}reasoning_simplified_total`,
+      'Calls past a reasoning limit sent to the cheaper model (onExceeded: Simplify), by the limit passed.',
+      registry,
     );
     this.circuit = new Gauge({
       name: `${PREFIX}circuit_state`,
@@ -283,6 +289,8 @@ export class SidecarMetrics {
         this.compressionSaved.series({ route, step }).value += tokensSaved;
     }
     if (record.experiment) this.observeVariant(record, route, currency);
+    if (record.simplified !== undefined)
+      this.reasoningSimplified.series({ limit: record.simplified }).value += 1;
     for (const passed of record.fallbackReasons) {
       const colon = passed.lastIndexOf(':');
       const reason = colon === -1 ? passed : passed.slice(colon + 1);

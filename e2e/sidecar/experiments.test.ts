@@ -43,6 +43,31 @@ describe('FallbackRoute experiment through real sidecars, the ledger, status and
   const clients: OpenAI[] = [];
   /** Calls made through the sidecars, per variant, as their answers said. */
   const made = new Map<string, number>();
+  /** Each status.experiment the route showed while calls came in, by when it was summed (updatedAt). */
+  const statusWrites = new Set<string>();
+  let watching: { stop(): Promise<void>; startedAt: number } | undefined;
+
+  /** Reads the route's status every 100 ms, noting each experiment status written. */
+  function watchStatusWrites() {
+    let running = true;
+    const startedAt = Date.now();
+    const loop = (async () => {
+      while (running) {
+        const route = await env.client.get(fallbackRoutes, { namespace: env.namespace, name: ROUTE });
+        const summed = route?.status?.experiment?.updatedAt;
+        if (summed && (route?.status?.experiment?.variants ?? []).some((v) => v.calls > 0))
+          statusWrites.add(summed);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    return {
+      startedAt,
+      async stop() {
+        running = false;
+        await loop;
+      },
+    };
+  }
 
   const routeSpec = (weights: [number, number]) => ({
     agentSelector: { matchLabels: { team: 'experiments' } },
@@ -144,6 +169,7 @@ describe('FallbackRoute experiment through real sidecars, the ledger, status and
   });
 
   it('keeps each conversation in one variant in both sidecars, and calls the variant model', async () => {
+    watching = watchStatusWrites();
     const seen = new Map<string, string>();
     for (let c = 0; c < CONVERSATIONS; c++) {
       const conversation = `conversation-${c}`;
@@ -171,7 +197,7 @@ describe('FallbackRoute experiment through real sidecars, the ledger, status and
     assert.deepEqual([...variants].sort(), ['support-model/control', 'support-model/mini']);
   });
 
-  it("sums every call into the ledger's experiment lines and the route's status.experiment, once", async () => {
+  it("sums every call into the ledger's experiment lines and the route's status.experiment, once", async (t) => {
     const expected = {
       control: made.get('support-model/control') ?? 0,
       mini: made.get('support-model/mini') ?? 0,
@@ -187,6 +213,14 @@ describe('FallbackRoute experiment through real sidecars, the ledger, status and
       },
       { timeoutMs: 60_000, intervalMs: 250 },
     );
+    await watching?.stop();
+    // Numbers change with every usage batch (every 2 s per sidecar); status takes them at most every 10 s.
+    const seconds = (Date.now() - (watching?.startedAt ?? Date.now())) / 1000;
+    assert.ok(
+      statusWrites.size <= Math.floor(seconds / 10) + 2,
+      `${statusWrites.size} experiment status writes with calls in ${seconds.toFixed(1)} s`,
+    );
+    t.diagnostic(`${statusWrites.size} experiment status writes with calls in ${seconds.toFixed(1)} s`);
     const [control, mini] = route.status?.experiment?.variants ?? [];
     assert.equal(control?.weight, 50);
     assert.equal(control?.errors, 0);

@@ -7,6 +7,9 @@ import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { BudgetGate } from './budget/budget-gate.js';
 import { ResponseCache } from './cache/response-cache.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
+import { answerFeedback } from './feedback/feedback-endpoint.js';
+import { FeedbackLoop, type FeedbackOptions } from './feedback/feedback-loop.js';
+import { FeedbackMetrics } from './feedback/feedback-metrics.js';
 import { type MetricsListener, startMetricsListener } from './http/metrics-listener.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
 import { startSidecarServer } from './http/sidecar-server.js';
@@ -66,6 +69,11 @@ export interface StartSidecarOptions {
    * (docs/adr/0044-usage-delivery-within-the-grace-period.md). Default: calls in flight, then 1 s.
    */
   stopWithinMs?: number;
+  /**
+   * Bounds of the calls remembered for feedback and the re-ask window and similarity
+   * (docs/feedback.md); defaults: 10 000 calls, 1 hour, 10 minutes, 0.8.
+   */
+  feedback?: FeedbackOptions;
   /** For tests and embedding: a ready-made policy source, dispatcher or metrics registry. */
   policySource?: PolicySource;
   dispatcher?: Dispatcher;
@@ -167,8 +175,11 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         onError: (err) => logger.warn({ error: err.message }, 'calls per trace'),
       })
     : undefined;
+  const feedback = new FeedbackLoop(new FeedbackMetrics(metrics.registry), logger, options.feedback);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const services: PipelineServices = {
     policy: () => source.current(),
+    feedback,
     ...(sharedTraces ? { sharedTraces } : {}),
     gate,
     cache: new ResponseCache(),
@@ -192,8 +203,9 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     server = await startSidecarServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 4000,
-      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxBodyBytes,
       governed: (call) => handleGovernedRequest(call, services),
+      feedback: (req, res) => answerFeedback(req, res, feedback, maxBodyBytes),
       ready: () => !closing,
       metrics: scrape,
       models: () => [

@@ -29,6 +29,8 @@ export interface SidecarServerOptions {
   metrics(): Promise<{ contentType: string; body: string }>;
   /** The OpenAI model list answered on `GET /v1/models`: the models the routes accept. */
   models(): string[];
+  /** `POST /v1/feedback` (docs/feedback.md): the agent's score on one of its calls. */
+  feedback?(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** A handler failed unexpectedly; the agent got a 500. */
   onError(err: unknown): void;
 }
@@ -41,6 +43,9 @@ export interface SidecarServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** Where the agent gives feedback on a call (docs/feedback.md). */
+export const FEEDBACK_PATH = '/v1/feedback';
+
 export const API_PATHS = [
   '/v1/chat/completions',
   '/v1/completions',
@@ -51,7 +56,8 @@ export const API_PATHS = [
 
 /**
  * The sidecar's HTTP front: plain node:http with keep-alive, no framework. POSTs to the five APIs
- * go to `governed` after the body is read (size limit, JSON object, content type); `/healthz`,
+ * go to `governed` after the body is read (size limit, JSON object, content type), `/v1/feedback`
+ * to `feedback`; `/healthz`,
  * `/readyz`, `/metrics` and `GET /v1/models` are answered here; any other path gets a 404 naming
  * the paths the sidecar serves (it never forwards a call it does not govern).
  */
@@ -66,6 +72,10 @@ export async function startSidecarServer(options: SidecarServerOptions): Promise
     if (closing) res.shouldKeepAlive = false;
     const url = req.url ?? '/';
     const api = apiOf(url);
+    if (api === undefined && options.feedback && url.split('?')[0] === FEEDBACK_PATH) {
+      options.feedback(req, res).catch((err) => fail(res, undefined, err));
+      return;
+    }
     if (api === undefined) {
       answerLocal(req, res, url, options).catch((err) => fail(res, undefined, err));
       return;
@@ -181,7 +191,7 @@ async function answerLocal(
   sendNotServed(
     res,
     `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')} ` +
-      'and answers GET /v1/models, /healthz, /readyz and /metrics',
+      `and ${FEEDBACK_PATH}, and answers GET /v1/models, /healthz, /readyz and /metrics`,
   );
 }
 

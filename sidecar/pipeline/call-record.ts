@@ -112,6 +112,12 @@ export class CallRecord {
     record.status = status;
     record.timings.totalMs = performance.now() - this.call.startedMono;
     services.finished.add(record);
+    services.feedback?.noteCall({
+      record,
+      api: this.call.api,
+      headers: this.call.req.headers,
+      body: this.call.body,
+    });
   }
 
   /** Answers an error of the sidecar's own (in the API's shape) and finishes the call. */

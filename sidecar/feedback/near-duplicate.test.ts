@@ -17,11 +17,12 @@ describe('normaliseQuestion', () => {
 });
 
 describe('jaccard', () => {
-  const set = (s: string) => new Set(s.split(' ').filter(Boolean));
+  const set = (s: string) => questionOf(s).words;
   const cases: [string, string, number][] = [
     ['a b c', 'a b c', 1],
     ['a b c d', 'a b c e', 3 / 5],
     ['a b', 'c d', 0],
+    ['a a b', 'b a', 1],
     ['', '', 0],
     ['a', '', 0],
   ];

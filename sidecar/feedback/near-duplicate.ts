@@ -1,13 +1,16 @@
 /**
  * Whether two user messages ask the same thing: a re-ask is the implicit sign that an answer did not
  * help. Pure and cheap (one pass over each message); `RecentCalls` keeps the previous question of a
- * conversation as a `Question` so it is normalised once.
+ * conversation as a `Question` so it is normalised once — as hashes, not text: a few dozen bytes a
+ * conversation instead of a Set of strings (about 1 KB), and no question text held in memory.
  */
 
-/** A user message reduced to what a re-ask keeps: its normalised text and its set of words. */
+/** A user message reduced to what a re-ask keeps: a hash of its normalised text and of each word. */
 export interface Question {
-  normalised: string;
-  words: ReadonlySet<string>;
+  /** FNV-1a of the normalised text. */
+  text: number;
+  /** FNV-1a of each distinct word, ascending. */
+  words: Uint32Array;
 }
 
 /** Token-set (Jaccard) similarity from which two questions are near-duplicates (default). */
@@ -28,18 +31,35 @@ export function normaliseQuestion(text: string): string {
     .trim();
 }
 
-export function questionOf(text: string): Question {
-  const normalised = normaliseQuestion(text);
-  return { normalised, words: new Set(normalised === '' ? [] : normalised.split(' ')) };
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
-/** |A ∩ B| / |A ∪ B|; 0 when both are empty. */
-export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 && b.size === 0) return 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+export function questionOf(text: string): Question {
+  const normalised = normaliseQuestion(text);
+  const words = normalised === '' ? [] : [...new Set(normalised.split(' ').map(fnv1a))];
+  return { text: fnv1a(normalised), words: Uint32Array.from(words).sort() };
+}
+
+/** |A ∩ B| / |A ∪ B| of two ascending, duplicate-free arrays; 0 when both are empty. */
+export function jaccard(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 && b.length === 0) return 0;
   let common = 0;
-  for (const word of small) if (large.has(word)) common++;
-  return common / (a.size + b.size - common);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return common / (a.length + b.length - common);
 }
 
 /**
@@ -51,7 +71,7 @@ export function isNearDuplicate(
   b: Question,
   similarity: number = DEFAULT_REASK_SIMILARITY,
 ): boolean {
-  if (a.words.size < MIN_QUESTION_WORDS || b.words.size < MIN_QUESTION_WORDS) return false;
-  if (a.normalised === b.normalised) return true;
+  if (a.words.length < MIN_QUESTION_WORDS || b.words.length < MIN_QUESTION_WORDS) return false;
+  if (a.text === b.text) return true;
   return jaccard(a.words, b.words) >= similarity;
 }

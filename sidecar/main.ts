@@ -71,7 +71,7 @@ export interface StartSidecarOptions {
   stopWithinMs?: number;
   /**
    * Bounds of the calls remembered for feedback and the re-ask window and similarity
-   * (docs/feedback.md); defaults: 10 000 calls, 1 hour, 10 minutes, 0.8.
+   * (docs/feedback.md); defaults: 10 000 calls, 1 hour, 5 000 conversations, 10 minutes, 0.8.
    */
   feedback?: FeedbackOptions;
   /** For tests and embedding: a ready-made policy source, dispatcher or metrics registry. */

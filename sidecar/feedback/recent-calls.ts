@@ -27,7 +27,7 @@ export interface RecentCallsOptions {
   reaskWindowMs?: number;
   /** Token-set similarity from which two questions are near-duplicates (default 0.8). */
   similarity?: number;
-  /** Conversations remembered at most (default 10 000), each with its last question only. */
+  /** Conversations remembered at most (default 5 000), each with its last question only. */
   maxConversations?: number;
   now?: () => number;
 }
@@ -35,6 +35,7 @@ export interface RecentCallsOptions {
 export const DEFAULT_MAX_CALLS = 10_000;
 export const DEFAULT_MAX_AGE_MS = 60 * 60_000;
 export const DEFAULT_REASK_WINDOW_MS = 10 * 60_000;
+export const DEFAULT_MAX_CONVERSATIONS = 5_000;
 
 interface LastQuestion {
   question: Question;
@@ -62,7 +63,7 @@ export class RecentCalls {
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.reaskWindowMs = options.reaskWindowMs ?? DEFAULT_REASK_WINDOW_MS;
     this.similarity = options.similarity ?? DEFAULT_REASK_SIMILARITY;
-    this.maxConversations = options.maxConversations ?? DEFAULT_MAX_CALLS;
+    this.maxConversations = options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
     this.now = options.now ?? Date.now;
   }
 

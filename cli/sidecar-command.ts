@@ -15,6 +15,7 @@ interface SidecarFlags {
   spoolDir?: string;
   maxBodyBytes?: number;
   shutdownSeconds?: number;
+  reaskWindowSeconds?: number;
 }
 
 /** `agent-governor sidecar`: the governing proxy, standalone from a file or fed by the operator. */
@@ -77,6 +78,14 @@ export function registerSidecarCommand(program: Command): void {
         "at SIGTERM, the longest the sidecar takes to stop: calls in flight finish (up to 10 s), then spooled usage is delivered, retried until acknowledged (default: calls in flight, then 1 s; the injector sets it from the pod's termination grace period)",
       ).argParser(positiveInt),
     )
+    .addOption(
+      new Option(
+        '--reask-window-seconds <seconds>',
+        'how soon after an answer the same question from the same conversation counts as a re-ask (governor_sidecar_reasks_total; docs/feedback.md)',
+      )
+        .default(600)
+        .argParser(wholeSeconds),
+    )
     .action(async (flags: SidecarFlags) => {
       // Become the same command with the sidecar's V8 flags (replaces this process; see the ADR).
       if (!hasSemiSpaceFlag() && !relaunchWithNodeFlags(SIDECAR_NODE_FLAGS)) {
@@ -109,6 +118,9 @@ export function registerSidecarCommand(program: Command): void {
         ...(flags.spoolDir ? { spoolDir: flags.spoolDir } : {}),
         ...(flags.maxBodyBytes ? { maxBodyBytes: flags.maxBodyBytes } : {}),
         ...(flags.shutdownSeconds ? { stopWithinMs: flags.shutdownSeconds * 1000 } : {}),
+        ...(flags.reaskWindowSeconds !== undefined
+          ? { feedback: { reaskWindowMs: flags.reaskWindowSeconds * 1000 } }
+          : {}),
       });
       console.log(`agent-governor sidecar listening on ${sidecar.url}`);
       if (sidecar.metricsUrl) console.log(`agent-governor sidecar metrics on ${sidecar.metricsUrl}/metrics`);
@@ -131,6 +143,11 @@ function port(text: string): number {
 function positiveInt(text: string): number {
   if (!/^[1-9][0-9]*$/.test(text))
     throw new InvalidArgumentError('must be a whole number of bytes, e.g. 10485760');
+  return Number(text);
+}
+
+function wholeSeconds(text: string): number {
+  if (!/^[0-9]+$/.test(text)) throw new InvalidArgumentError('must be a whole number of seconds, e.g. 600');
   return Number(text);
 }
 

@@ -110,6 +110,13 @@ describe('RecentCalls: re-asks', () => {
     });
   }
 
+  it('a window of 0 turns re-asks off', () => {
+    const c = clock();
+    const recent = new RecentCalls({ reaskWindowMs: 0, now: c.now });
+    recent.note(call('t1', c.now()), asked('c1', 'Where is my order?'));
+    assert.equal(recent.note(call('t2', c.now()), asked('c1', 'Where is my order?')), undefined);
+  });
+
   it('keeps at most maxConversations', () => {
     const c = clock();
     const recent = new RecentCalls({ maxConversations: 1, now: c.now });

@@ -23,7 +23,7 @@ export interface RecentCallsOptions {
   maxCalls?: number;
   /** How long a call can be given feedback (default 1 hour). */
   maxAgeMs?: number;
-  /** How soon after an answer a near-duplicate question counts as a re-ask (default 10 minutes). */
+  /** How soon after an answer a near-duplicate question counts as a re-ask (default 10 minutes; 0: never). */
   reaskWindowMs?: number;
   /** Token-set similarity from which two questions are near-duplicates (default 0.8). */
   similarity?: number;
@@ -77,7 +77,7 @@ export class RecentCalls {
     this.calls.set(call.traceId, call);
     if (this.calls.size > this.maxCalls) this.calls.delete(this.calls.keys().next().value!);
     this.expire(now);
-    if (asked === undefined) return undefined;
+    if (asked === undefined || this.reaskWindowMs <= 0) return undefined;
     const previous = this.conversations.get(asked.conversation);
     this.conversations.delete(asked.conversation);
     this.conversations.set(asked.conversation, { question: asked.question, call });

@@ -190,8 +190,8 @@ async function answerLocal(
   }
   sendNotServed(
     res,
-    `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')} ` +
-      `and ${FEEDBACK_PATH}, and answers GET /v1/models, /healthz, /readyz and /metrics`,
+    `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')}; ` +
+      `takes POST ${FEEDBACK_PATH}; and answers GET /v1/models, /healthz, /readyz and /metrics`,
   );
 }
 

@@ -3,6 +3,7 @@ import { FAILURE_OUTCOMES, FAST_BURN_ACTIONS } from './agent-slo.js';
 import { RESIDENCY_MODES } from './data-residency-policy.js';
 import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
 import { effectiveCompression } from './prompt-compression.js';
+import { effectivePromptTemplate } from './prompt-template.js';
 import { isTimeZone } from './time-zone.js';
 import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS, UNPRICED_MODEL_RULES } from './token-budget.js';
 
@@ -185,6 +186,11 @@ export const effectivePolicy = z.object({
   /** Declared most output tokens per call, by model; win over the built-in table. */
   outputLimits: z.record(z.string(), z.int().min(1)).optional(),
   circuits: z.record(z.string(), z.enum(CIRCUIT_STATES)).optional(),
+  /**
+   * The PromptTemplates of the agent's namespace (or a standalone file), rendered only for a call that
+   * names one (docs/adr/0050-versioned-prompt-templates.md); absent when there are none.
+   */
+  promptTemplates: z.array(effectivePromptTemplate).optional(),
   /** `prompts: true` puts the request's prompt in the per-request log line (off by default). */
   logging: z.object({ prompts: z.boolean().default(false) }).optional(),
 });

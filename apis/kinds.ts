@@ -410,7 +410,12 @@ export const KINDS: KindDefinition[] = [
     spec: promptTemplateSpec,
     status: promptTemplateStatus,
     printerColumns: [
-      { name: 'Version', type: 'string', jsonPath: '.spec.version', description: 'The version sidecars serve.' },
+      {
+        name: 'Version',
+        type: 'string',
+        jsonPath: '.spec.version',
+        description: 'The version sidecars serve.',
+      },
       {
         name: 'Messages',
         type: 'integer',

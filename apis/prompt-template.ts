@@ -46,10 +46,13 @@ export const promptVariable = withRules(
     name: z
       .string()
       .max(63)
-      .regex(VARIABLE_NAME, { message: 'must start with a letter or _, then letters, digits or _ (at most 63)' })
+      .regex(VARIABLE_NAME, {
+        message: 'must start with a letter or _, then letters, digits or _ (at most 63)',
+      })
       .meta({ description: 'Name used in the placeholders: a letter or _, then letters, digits or _.' }),
     required: z.boolean().default(true).meta({
-      description: 'Whether a call must give a value (default true); an optional variable without a value takes its default, else "".',
+      description:
+        'Whether a call must give a value (default true); an optional variable without a value takes its default, else "".',
     }),
     default: z
       .string()
@@ -96,7 +99,9 @@ export const promptTemplateSpec = withRules(
     version: z
       .string()
       .max(63)
-      .regex(TEMPLATE_VERSION, { message: 'must be letters, digits, ., _ or - (at most 63), such as 3 or 2026-12-01' })
+      .regex(TEMPLATE_VERSION, {
+        message: 'must be letters, digits, ., _ or - (at most 63), such as 3 or 2026-12-01',
+      })
       .meta({
         description:
           'The version sidecars serve. A call naming name@version for another version is refused (409), so a ' +
@@ -112,9 +117,12 @@ export const promptTemplateSpec = withRules(
           "Messages placed before the agent's own, in this order (for Anthropic, system messages go into the system " +
           'field, before the agent’s system prompt).',
       }),
-    variables: mapList(promptVariable, 'name', 'The variables the placeholders name.', MAX_TEMPLATE_VARIABLES).default(
-      [],
-    ),
+    variables: mapList(
+      promptVariable,
+      'name',
+      'The variables the placeholders name.',
+      MAX_TEMPLATE_VARIABLES,
+    ).default([]),
   }),
   'A versioned prompt: messages with {{variable}} placeholders, and the variables they take.',
   [
@@ -122,7 +130,8 @@ export const promptTemplateSpec = withRules(
       rule:
         `self.messages.all(m, m.content.findAll('${PLACEHOLDER_CANDIDATE}').all(p, has(self.variables) && ` +
         `self.variables.exists(v, p == '{{' + v.name + '}}' || p == '{{ ' + v.name + ' }}')))`,
-      message: 'every {{placeholder}} must be {{name}} or {{ name }} of a variable declared in spec.variables',
+      message:
+        'every {{placeholder}} must be {{name}} or {{ name }} of a variable declared in spec.variables',
       fieldPath: '.messages',
       holds: (s) => placeholderProblems(s).length === 0,
     },

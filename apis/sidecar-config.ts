@@ -4,8 +4,8 @@ import { dataResidencyPolicySpec } from './data-residency-policy.js';
 import { fallbackRouteSpec } from './fallback-route.js';
 import { mapList } from './list-types.js';
 import { modelCatalogSpec } from './model-catalog.js';
-import { reasoningBudget } from './reasoning-budget.js';
 import { placeholderProblems, promptTemplateSpec } from './prompt-template.js';
+import { reasoningBudget } from './reasoning-budget.js';
 import { objectName } from './references.js';
 import { tokenBudgetSpec } from './token-budget.js';
 

@@ -77,7 +77,9 @@ export function compileSidecarConfig(config: SidecarConfig, context: SidecarConf
   const residency = compileResidency(config.residency.map((p) => ({ name: p.name, spec: p })));
   if (residency) policy.residency = residency;
   if (config.promptTemplates.length > 0) {
-    policy.promptTemplates = compilePromptTemplates(config.promptTemplates.map((t) => ({ name: t.name, spec: t })));
+    policy.promptTemplates = compilePromptTemplates(
+      config.promptTemplates.map((t) => ({ name: t.name, spec: t })),
+    );
   }
   return policy;
 }

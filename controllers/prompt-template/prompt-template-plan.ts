@@ -25,7 +25,9 @@ export function planPromptTemplate(template: PromptTemplate, now: Date): PromptT
   const previous = template.status;
   const parsed = promptTemplateSpec.safeParse(template.spec);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `spec.${fieldPath(i.path)}: ${i.message}`.replace(/\.$/, ''));
+    const problems = parsed.error.issues.map((i) =>
+      `spec.${fieldPath(i.path)}: ${i.message}`.replace(/\.$/, ''),
+    );
     const message = `not served to any sidecar: ${problems.join('; ')}`;
     const wasStalled = previous?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True');
     return {

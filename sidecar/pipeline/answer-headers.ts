@@ -15,6 +15,8 @@ export interface GovernorHeaders {
   /** The input estimate of the call as sent by the agent, and as sent upstream (after compression). */
   inputTokensBefore?: number;
   inputTokensAfter?: number;
+  /** The prompt template the call met, `name@version` as the policy holds it. */
+  promptTemplate?: string;
 }
 
 /**
@@ -54,6 +56,8 @@ export function writeGovernedHead(
       String(governor.inputTokensAfter ?? governor.inputTokensBefore),
     );
   }
+  if (governor.promptTemplate !== undefined)
+    raw.push(GOVERNOR_HEADERS.promptTemplate, headerSafe(governor.promptTemplate));
   if (governor.decisions.length > 0)
     raw.push(GOVERNOR_HEADERS.decision, headerSafe(governor.decisions.join(',')));
   res.writeHead(status, raw);

@@ -57,6 +57,8 @@ export interface RequestRecord {
     inputTokensAfter: number;
     steps: { step: string; tokensSaved: number }[];
   };
+  /** The prompt template the call named: as the policy holds it, and what the template step did. */
+  promptTemplate?: { name: string; version: string; outcome: string };
   /** The prompt, only when the policy asks for prompt logging. */
   prompt?: unknown;
 }

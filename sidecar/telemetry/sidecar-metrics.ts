@@ -70,6 +70,7 @@ export class SidecarMetrics {
   private readonly cacheMisses: LabelledCounter;
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
+  private readonly promptTemplateCalls: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -146,6 +147,13 @@ export class SidecarMetrics {
     this.compressionSaved = new LabelledCounter(
       `${PREFIX}compression_tokens_saved_total`,
       "Input tokens (the sidecar's estimate) the route's prompt compression saved, by route and step.",
+      registry,
+    );
+    this.promptTemplateCalls = new LabelledCounter(
+      `${PREFIX}prompt_template_calls_total`,
+      'Calls that named a prompt template, by template and version (as the policy holds them; "unknown" and ' +
+        '"none" for a name it does not hold) and outcome (Rendered, VersionConflict, InvalidVariables, ' +
+        'UnknownTemplate, InvalidHeader, UnsupportedApi).',
       registry,
     );
     this.circuit = new Gauge({
@@ -255,6 +263,10 @@ export class SidecarMetrics {
     if (record.compression) {
       for (const { step, tokensSaved } of record.compression.steps)
         this.compressionSaved.series({ route, step }).value += tokensSaved;
+    }
+    if (record.promptTemplate) {
+      const { name, version, outcome } = record.promptTemplate;
+      this.promptTemplateCalls.series({ template: name, version, outcome }).value += 1;
     }
     for (const passed of record.fallbackReasons) {
       const colon = passed.lastIndexOf(':');

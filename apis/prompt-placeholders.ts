@@ -1,19 +1,25 @@
 /**
- * The placeholder syntax of a PromptTemplate's messages, shared by the schema (every placeholder
- * names a declared variable), the controller and the sidecar's renderer, so all three read a
- * template the same way. A placeholder is `{{name}}` or `{{ name }}` (one space each side); any other
- * text between `{{` and `}}` (no braces inside) is a malformed placeholder and refused, never sent
- * verbatim by accident.
+ * The placeholder syntax of a PromptTemplate's messages, shared by the schema, the controller and the
+ * sidecar's renderer, so all three read a template the same way. A placeholder is `{{name}}`, spaces
+ * allowed inside the braces (`{{ name }}`); any other text between `{{` and `}}` (no braces inside)
+ * is a malformed placeholder and refused, never sent verbatim by accident.
  */
 
 /** A variable name: a letter or `_`, then letters, digits and `_` (at most 63). */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-/** Everything that looks like a placeholder, well formed or not (CEL: `findAll`). */
-/** Character classes rather than escapes, so the same text is a JavaScript and an RE2 (CEL) pattern. */
-export const PLACEHOLDER_CANDIDATE = '[{][{][^{}]*[}][}]';
-const CANDIDATES = new RegExp(PLACEHOLDER_CANDIDATE, 'g');
-const WELL_FORMED = /^\{\{( ?)([A-Za-z_][A-Za-z0-9_]{0,62})\1\}\}$/;
+/** Everything that looks like a placeholder, well formed or not. */
+const CANDIDATES = /\{\{[^{}]*\}\}/g;
+const WELL_FORMED = /^\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}$/;
+
+/**
+ * A malformed placeholder, as an RE2 pattern for CEL's `matches` (character classes, no escapes, so
+ * the same text is a JavaScript pattern): `{{` and `}}` around only spaces, or around text with a
+ * character other than a letter, digit, `_` or space, or whose first non-space is a digit, or with a
+ * space between two words. A table test holds it to `placeholdersIn`.
+ */
+export const MALFORMED_PLACEHOLDER =
+  '[{][{]( *|[^{}]*[^A-Za-z0-9_ {}][^{}]*| *[0-9][^{}]*|[^{}]*[^ {}] +[^ {}][^{}]*)[}][}]';
 
 export interface Placeholder {
   /** The text as written, e.g. `{{ customer }}`. */
@@ -29,7 +35,7 @@ export function placeholdersIn(content: string): Placeholder[] {
   const found: Placeholder[] = [];
   for (const match of content.matchAll(CANDIDATES)) {
     const text = match[0];
-    found.push({ text, name: WELL_FORMED.exec(text)?.[2], index: match.index });
+    found.push({ text, name: WELL_FORMED.exec(text)?.[1], index: match.index });
   }
   return found;
 }

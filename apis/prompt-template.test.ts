@@ -63,10 +63,10 @@ describe('placeholders', () => {
 describe('promptTemplateSpec', () => {
   it('accepts declared placeholders and defaults required to true', () => {
     const parsed = promptTemplateSpec.parse(
-      spec([{ role: 'system', content: 'Help {{ customer }} with {{product}}.' }], [
-        { name: 'customer' },
-        { name: 'product', required: false, default: 'our router' },
-      ]),
+      spec(
+        [{ role: 'system', content: 'Help {{ customer }} with {{product}}.' }],
+        [{ name: 'customer' }, { name: 'product', required: false, default: 'our router' }],
+      ),
     );
     assert.equal(parsed.variables[0]?.required, true);
   });
@@ -81,7 +81,10 @@ describe('promptTemplateSpec', () => {
     assert.equal(result.success, false);
     const issue = result.error?.issues[0];
     assert.deepEqual(issue?.path, ['messages']);
-    assert.match(issue?.message ?? '', /messages\[1\]: \{\{ account \}\} names no variable declared in spec\.variables/);
+    assert.match(
+      issue?.message ?? '',
+      /messages\[1\]: \{\{ account \}\} names no variable declared in spec\.variables/,
+    );
   });
 
   it('refuses a malformed placeholder at the message content, as the API server does', () => {

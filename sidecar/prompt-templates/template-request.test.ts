@@ -15,10 +15,13 @@ describe('readTemplateRequest', () => {
       kind: 'asked',
       request: { name: 'support-reply', variables: {} },
     });
-    assert.deepEqual(readTemplateRequest({ [T]: ' support-reply@2026-12-01 ', [V]: '{"a":"x","n":3,"b":true}' }), {
-      kind: 'asked',
-      request: { name: 'support-reply', version: '2026-12-01', variables: { a: 'x', n: '3', b: 'true' } },
-    });
+    assert.deepEqual(
+      readTemplateRequest({ [T]: ' support-reply@2026-12-01 ', [V]: '{"a":"x","n":3,"b":true}' }),
+      {
+        kind: 'asked',
+        request: { name: 'support-reply', version: '2026-12-01', variables: { a: 'x', n: '3', b: 'true' } },
+      },
+    );
   });
 
   it('decodes UTF-8 values node read as latin1', () => {
@@ -30,7 +33,12 @@ describe('readTemplateRequest', () => {
   const invalid: [string, Record<string, string>, string, RegExp][] = [
     ['a name that is no object name', { [T]: 'Support Reply' }, T, /must be name or name@version/],
     ['an empty version', { [T]: 'support-reply@' }, T, /must be name or name@version/],
-    ['variables that are not JSON', { [T]: 'a', [V]: '{customer: Ada}' }, V, /must be a JSON object .* is not JSON/],
+    [
+      'variables that are not JSON',
+      { [T]: 'a', [V]: '{customer: Ada}' },
+      V,
+      /must be a JSON object .* is not JSON/,
+    ],
     ['variables that are a list', { [T]: 'a', [V]: '["Ada"]' }, V, /got an array/],
     ['a variable that is an object', { [T]: 'a', [V]: '{"c":{"d":1}}' }, V, /variable "c" must be a string/],
     ['variables without a template', { [V]: '{"c":"d"}' }, V, /without x-governor-prompt-template/],

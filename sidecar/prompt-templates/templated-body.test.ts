@@ -47,7 +47,9 @@ describe('templatedFields', () => {
 
   it('takes chat completions and Anthropic messages only', () => {
     assert.deepEqual(
-      (['chat.completions', 'messages', 'completions', 'embeddings', 'responses'] as const).map(takesTemplates),
+      (['chat.completions', 'messages', 'completions', 'embeddings', 'responses'] as const).map(
+        takesTemplates,
+      ),
       [true, true, false, false, false],
     );
   });

@@ -24,10 +24,12 @@ describe('readTemplateRequest', () => {
     );
   });
 
-  it('decodes UTF-8 values node read as latin1', () => {
-    const header = Buffer.from('{"customer":"Zoë"}', 'utf8').toString('latin1');
-    const reading = readTemplateRequest({ [T]: 'support-reply', [V]: header });
-    assert.equal(reading.kind === 'asked' && reading.request.variables['customer'], 'Zoë');
+  it('reads UTF-8 bytes as UTF-8 and latin1 bytes (what fetch sends) as latin1', () => {
+    const utf8 = Buffer.from('{"customer":"Zoë"}', 'utf8').toString('latin1');
+    for (const header of [utf8, '{"customer":"Zoë"}', '{"customer":"Zo\\u00eb"}']) {
+      const reading = readTemplateRequest({ [T]: 'support-reply', [V]: header });
+      assert.equal(reading.kind === 'asked' && reading.request.variables['customer'], 'Zoë', header);
+    }
   });
 
   const invalid: [string, Record<string, string>, string, RegExp][] = [

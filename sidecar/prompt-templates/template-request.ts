@@ -31,8 +31,7 @@ export type TemplateRequestReading =
 /**
  * Reads `x-governor-prompt-template: name[@version]` and `x-governor-prompt-variables` (a JSON object
  * of strings; numbers and booleans are taken as their text). Read when the template step runs — after
- * the route match — so a value a routing step set on the headers is the one honoured. Header bytes
- * are UTF-8 read as latin1 by node: they are decoded back, so a value may carry any text.
+ * the route match — so a value a routing step set on the headers is the one honoured.
  */
 export function readTemplateRequest(headers: IncomingHttpHeaders): TemplateRequestReading {
   const named = headers[PROMPT_TEMPLATE_HEADERS.template];
@@ -84,7 +83,7 @@ function readVariables(
   });
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(header, 'latin1').toString('utf8'));
+    parsed = JSON.parse(headerText(header));
   } catch {
     return fail(
       `${PROMPT_TEMPLATE_HEADERS.variables} must be a JSON object such as {"customer":"Ada"}, and is not JSON`,
@@ -106,4 +105,21 @@ function readVariables(
     }
   }
   return { ok: true, values };
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The text of a header value node read as latin1 (one character per byte): bytes that are valid
+ * UTF-8 (curl, most HTTP clients) are decoded as UTF-8; others were latin1 already (fetch sends a
+ * character up to U+00FF as its one byte). JSON `\u` escapes reach every character either way.
+ */
+function headerText(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for any byte above ASCII
+  if (!/[^\x00-\x7f]/.test(value)) return value;
+  try {
+    return UTF8.decode(Buffer.from(value, 'latin1'));
+  } catch {
+    return value;
+  }
 }

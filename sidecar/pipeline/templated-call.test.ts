@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EffectivePromptTemplate } from '../../apis/prompt-template.js';
+import { estimateInputTokens } from '../accounting/input-estimate.js';
+import { requestText } from '../accounting/request-text.js';
 import type { ApiKind } from '../http/api-kind.js';
 import { readCallFacts } from '../request/call-facts.js';
 import { templatedCall } from './templated-call.js';
@@ -44,6 +46,13 @@ describe('templatedCall', () => {
     ]);
     assert.deepEqual(templated.facts.body, sent);
     assert.ok(templated.facts.estimatedInputTokens > chat.estimatedInputTokens);
+    const recounted = estimateInputTokens('chat.completions', requestText('chat.completions', sent));
+    assert.equal(templated.facts.estimatedInputTokens, recounted, 'the added estimate is the whole count');
+    assert.equal(
+      estimateInputTokens('chat.completions', templated.facts.text),
+      recounted,
+      'the text is that of what is sent',
+    );
     assert.equal(templated.facts.model, 'gpt-4o');
     assert.equal(chat.body['messages'] !== sent['messages'], true, "the agent's body is not modified");
   });
@@ -99,6 +108,32 @@ describe('templatedCall', () => {
       );
     });
   }
+
+  it('Anthropic: the added estimate is within a token of counting the whole rendered body again', () => {
+    const body = {
+      model: 'claude-sonnet-4',
+      max_tokens: 100,
+      system: 'Agent rules here.',
+      messages: [{ role: 'user', content: 'Hi there' }],
+    };
+    const call = facts('messages', body);
+    const withExample: EffectivePromptTemplate = {
+      ...TEMPLATES[0]!,
+      messages: [
+        ...TEMPLATES[0]!.messages,
+        { role: 'user', content: 'Example {{customer}}' },
+        { role: 'assistant', content: 'Answer' },
+      ],
+    };
+    const templated = templatedCall(call, asked('support-reply'), [withExample]);
+    assert.equal(templated.kind, 'rendered');
+    if (templated.kind !== 'rendered') return;
+    const recounted = estimateInputTokens('messages', requestText('messages', templated.facts.body));
+    assert.ok(
+      Math.abs(templated.facts.estimatedInputTokens - recounted) <= 1,
+      `${templated.facts.estimatedInputTokens} vs ${recounted}`,
+    );
+  });
 
   it('says when the policy holds no templates at all', () => {
     const templated = templatedCall(chat, asked('support-reply'), undefined);

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EffectivePromptTemplate } from '../../apis/prompt-template.js';
 import { estimateInputTokens } from '../accounting/input-estimate.js';
-import { requestText } from '../accounting/request-text.js';
+import { type RequestText, requestText } from '../accounting/request-text.js';
 import { renderTemplate } from '../prompt-templates/render-template.js';
 import { PROMPT_TEMPLATE_HEADERS, readTemplateRequest } from '../prompt-templates/template-request.js';
 import { takesTemplates, templatedFields } from '../prompt-templates/templated-body.js';
@@ -40,7 +40,8 @@ export type TemplatedCall =
 /**
  * The template step (docs/adr/0050-versioned-prompt-templates.md): when the call names a template,
  * render it with the call's variables and place it in the body. The rendered body becomes the call's
- * body from here on — its bytes made once, its text and input estimate those of what is sent — so the
+ * body from here on — its bytes made once, its text and input estimate those of what is sent (the
+ * template's part counted and added, the agent's not counted again) — so the
  * compression, the budget, the cache key and usage all see the prompt the provider gets. A call that
  * names none costs one header lookup.
  */
@@ -122,16 +123,28 @@ export function templatedCall(
     };
   }
   const body = { ...facts.body, ...templatedFields(api, facts.body, rendering.messages) };
-  const text = requestText(api, body);
+  // The estimate is a sum over text pieces and messages: what the template adds is counted on its
+  // own and added to what the door counted, rather than counting the whole conversation again.
+  const added = requestText(api, templatedFields(api, {}, rendering.messages));
+  const { text } = facts;
   return {
     kind: 'rendered',
     facts: {
       ...facts,
       body,
       raw: Buffer.from(JSON.stringify(body)),
-      text,
-      estimatedInputTokens: estimateInputTokens(api, text),
+      text: {
+        texts: [...added.texts, ...text.texts],
+        messages: text.messages + added.messages,
+        images: text.images,
+        tokenIds: text.tokenIds,
+      },
+      estimatedInputTokens:
+        facts.estimatedInputTokens + estimateInputTokens(api, added) - estimateInputTokens(api, NO_TEXT),
     },
     use: found('Rendered'),
   };
 }
+
+/** A request with nothing in it: what the estimate counts for any request (the reply's priming). */
+const NO_TEXT: RequestText = { texts: [], messages: 0, images: 0, tokenIds: 0 };

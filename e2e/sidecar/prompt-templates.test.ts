@@ -5,8 +5,9 @@
 // mock with the rendered messages before its own (Anthropic: the system message in `system`); an
 // unknown template is 400, a version other than the declared one 409, a missing variable 400 naming
 // it — none of them ever sent; each answer says which template and version it met, and so do the log
-// line and governor_sidecar_prompt_template_calls_total. A new version reaches the sidecar by the
-// long-poll: the old one is then 409.
+// line and governor_sidecar_prompt_template_calls_total. A template whose placeholder names no
+// variable is admitted by the API server, Stalled by the operator and never served. A new version
+// reaches the sidecar by the long-poll: the old one is then 409.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
@@ -26,6 +27,7 @@ import {
   startOperatorCli,
   startSidecarCli,
 } from '../../testing/governed-agents.js';
+import { kstatusOf } from '../../testing/kstatus-reading.js';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
 import { example } from '../../testing/repo-files.js';
 import { metricValue } from '../../testing/sidecar-fixture.js';
@@ -285,6 +287,39 @@ describe('versioned prompt templates through the real API server, operator and s
       version: '3',
       outcome: 'VersionConflict',
     });
+  });
+
+  it('a template whose placeholder names no variable: admitted, Stalled (kstatus Failed), never served', async () => {
+    // Well formed, so the API server's CEL admits it; the operator's zod judgement catches it.
+    await env.client.create(promptTemplates, {
+      apiVersion: 'governor.agents.dev/v1alpha1',
+      kind: 'PromptTemplate',
+      metadata: { namespace: env.namespace, name: 'broken' },
+      spec: {
+        version: '1',
+        messages: [{ role: 'system', content: 'Greet {{ account }}.' }],
+        variables: [{ name: 'customer', required: true }],
+      },
+    } as unknown as PromptTemplate);
+    const stalled = await eventually('PromptTemplate broken Stalled', async () => {
+      const found = await env.client.get(promptTemplates, { namespace: env.namespace, name: 'broken' });
+      return found?.status?.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True')
+        ? found
+        : undefined;
+    });
+    assert.equal(kstatusOf(stalled).verdict, 'Failed', kstatusOf(stalled).why);
+    const ready = stalled.status?.conditions?.find((c) => c.type === 'Ready');
+    assert.equal(ready?.reason, 'InvalidTemplate');
+    assert.match(
+      ready?.message ?? '',
+      /spec\.messages: messages\[0\]: \{\{ account \}\} names no variable declared/,
+    );
+    const error = await refused('broken');
+    assert.equal(error.status, 400);
+    assert.match(
+      error.message,
+      /prompt template "broken" is not in the sidecar's policy; templates: support-reply@3/,
+    );
   });
 
   it('a new version reaches the sidecar by the long-poll: the old one is then 409, the new one rendered', async () => {

@@ -4,6 +4,7 @@ import { RESIDENCY_MODES } from './data-residency-policy.js';
 import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
 import { effectiveCompression } from './prompt-compression.js';
 import { effectivePromptTemplate } from './prompt-template.js';
+import { REASONING_EXCEEDED_ACTIONS } from './reasoning-budget.js';
 import { isTimeZone } from './time-zone.js';
 import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS, UNPRICED_MODEL_RULES } from './token-budget.js';
 
@@ -21,6 +22,9 @@ const limits = z.object({
   maxInputTokensPerRequest: z.int().min(1).optional(),
   maxCallsPerTrace: z.int().min(1).optional(),
   maxChainDepth: z.int().min(1).optional(),
+  /** Absent: Refuse. Simplify sends a call past a limit to `simplify.model` (docs/adr/0047-simpler-answer-past-the-reasoning-budget.md). */
+  onExceeded: z.enum(REASONING_EXCEEDED_ACTIONS).optional(),
+  simplify: z.object({ model: z.string().min(1), maxTokens: z.int().min(1).optional() }).optional(),
 });
 
 export const effectiveBudget = z.object({

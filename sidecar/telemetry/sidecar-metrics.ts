@@ -71,6 +71,7 @@ export class SidecarMetrics {
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
   private readonly promptTemplateCalls: LabelledCounter;
+  private readonly reasoningSimplified: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -154,6 +155,11 @@ export class SidecarMetrics {
       'Calls that named a prompt template, by template and version (as the policy holds them; "unknown" and ' +
         '"none" for a name it does not hold) and outcome (Rendered, VersionConflict, InvalidVariables, ' +
         'UnknownTemplate, InvalidHeader, UnsupportedApi).',
+      registry,
+    );
+    this.reasoningSimplified = new LabelledCounter(
+      `${PREFIX}reasoning_simplified_total`,
+      'Calls past a reasoning limit sent to the cheaper model (onExceeded: Simplify), by the limit passed.',
       registry,
     );
     this.circuit = new Gauge({
@@ -268,6 +274,8 @@ export class SidecarMetrics {
       const { name, version, outcome } = record.promptTemplate;
       this.promptTemplateCalls.series({ template: name, version, outcome }).value += 1;
     }
+    if (record.simplified !== undefined)
+      this.reasoningSimplified.series({ limit: record.simplified }).value += 1;
     for (const passed of record.fallbackReasons) {
       const colon = passed.lastIndexOf(':');
       const reason = colon === -1 ? passed : passed.slice(colon + 1);

@@ -5,6 +5,7 @@ import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
 import { effectiveCompression } from './prompt-compression.js';
 import { effectivePromptTemplate } from './prompt-template.js';
 import { REASONING_EXCEEDED_ACTIONS } from './reasoning-budget.js';
+import { effectiveExperiment } from './route-experiment.js';
 import { isTimeZone } from './time-zone.js';
 import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS, UNPRICED_MODEL_RULES } from './token-budget.js';
 
@@ -112,6 +113,8 @@ export const effectiveRoute = z.object({
   degradeTo: z.object({ model: z.string().min(1), target: z.string().optional() }).optional(),
   /** Lossless prompt compression of the route's calls (docs/adr/0046-lossless-prompt-compression.md). */
   compression: effectiveCompression.optional(),
+  /** An A/B experiment over the route's calls (docs/adr/0051-route-experiments.md). */
+  experiment: effectiveExperiment.optional(),
 });
 
 export const effectiveResidency = z.object({

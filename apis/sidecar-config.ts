@@ -72,6 +72,7 @@ export const sidecarRoute = z
     staticResponse: routeSpec.staticResponse,
     degradeTo: routeSpec.degradeTo,
     compression: routeSpec.compression,
+    experiment: routeSpec.experiment,
   })
   .superRefine((r, ctx) => {
     if (r.degradeTo?.target && !r.targets.some((t) => t.name === r.degradeTo?.target)) {

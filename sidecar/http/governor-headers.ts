@@ -24,6 +24,8 @@ export const GOVERNOR_HEADERS = {
   inputTokensAfter: 'x-governor-input-tokens-after',
   /** The prompt template rendered into the call (or refused for it): `name@version` as the policy holds it. */
   promptTemplate: 'x-governor-prompt-template',
+  /** `<experiment>/<variant>` when the route runs an experiment (docs/experiments.md). */
+  variant: 'x-governor-variant',
 } as const;
 
 /** Request headers the sidecar reads. */
@@ -35,4 +37,6 @@ export const GOVERNOR_REQUEST_HEADERS = {
   promptTemplate: 'x-governor-prompt-template',
   /** The template's variables, a JSON object. */
   promptVariables: 'x-governor-prompt-variables',
+  /** Conversation id: the default header an experiment keeps a caller in one variant by. */
+  conversationId: 'x-governor-conversation-id',
 } as const;

@@ -17,6 +17,8 @@ export interface GovernorHeaders {
   inputTokensAfter?: number;
   /** The prompt template the call met, `name@version` as the policy holds it. */
   promptTemplate?: string;
+  /** `<experiment>/<variant>` of a call on a route with an experiment. */
+  variant?: string;
 }
 
 /**
@@ -58,6 +60,7 @@ export function writeGovernedHead(
   }
   if (governor.promptTemplate !== undefined)
     raw.push(GOVERNOR_HEADERS.promptTemplate, headerSafe(governor.promptTemplate));
+  if (governor.variant !== undefined) raw.push(GOVERNOR_HEADERS.variant, headerSafe(governor.variant));
   if (governor.decisions.length > 0)
     raw.push(GOVERNOR_HEADERS.decision, headerSafe(governor.decisions.join(',')));
   res.writeHead(status, raw);

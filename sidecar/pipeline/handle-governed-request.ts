@@ -12,6 +12,7 @@ import { switchedToFallback } from '../routing/fallback-switch.js';
 import { describeRoutes, routeFor } from '../routing/route-for.js';
 import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/route-runner.js';
 import { staticAnswer } from '../routing/static-answer.js';
+import { assignVariant } from '../routing/variant-assignment.js';
 import { CallRecord } from './call-record.js';
 import { compressedCall } from './compressed-call.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
@@ -97,29 +98,38 @@ async function governCall(
   const { route } = match;
   calls.route = route.name;
   calls.cache = route.cache ? 'miss' : 'bypass';
-  // The template the call names, read now — after the route match, so a header a routing step set
-  // is honoured — and rendered into the body the rest of the pipeline reads.
+  // An experiment's variant decides the model the targets are asked for, the compression and the
+  // prompt template, so it is chosen before any of them (docs/adr/0051-route-experiments.md).
+  const variant = route.experiment
+    ? assignVariant(route.experiment, stickyKey(req.headers[route.experiment.stickyBy]), services.random)
+        .variant
+    : undefined;
+  if (variant && route.experiment) calls.assignVariant(route.experiment.name, variant);
+  const compression = variant?.compression ?? route.compression;
+  const targetModel = variant?.model ?? requestedModel;
+  // The template the call names, read now — after the route match and the variant, so the header a
+  // variant set is the one honoured — and rendered into the body the rest of the pipeline reads.
   const template = templatedCall(arrived, req.headers, policy.promptTemplates);
-  if (template.kind !== 'none' || route.compression) calls.step('route');
+  if (template.kind !== 'none' || compression) calls.step('route');
   let received = arrived;
   if (template.kind === 'refused') {
-    if (template.use) calls.promptTemplate = template.use;
+    if (template.use) calls.useTemplate(template.use);
     else record.promptTemplate = { name: 'unknown', version: 'none', outcome: template.outcome };
     governor.decisions.push(`refused:prompt-template:${template.outcome}`);
     return calls.refuse(template.status, template.code, template.message, 'ClientError', template.param);
   }
   if (template.kind === 'rendered') {
     calls.step('template');
-    calls.promptTemplate = template.use;
+    calls.useTemplate(template.use);
     received = template.facts;
     governor.inputTokensBefore = governor.inputTokensAfter = received.estimatedInputTokens;
   }
   // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
   const edits: BodyEdits = {};
   // Compression first, so the budget, the cache key and usage count what is actually sent.
-  const compressed = compressedCall(received, route.compression);
+  const compressed = compressedCall(received, compression);
   const facts = compressed.facts;
-  if (route.compression) {
+  if (compression) {
     calls.step('compression');
     if (compressed.messages !== undefined) edits['messages'] = compressed.messages;
     governor.inputTokensAfter = facts.estimatedInputTokens;
@@ -130,7 +140,7 @@ async function governCall(
     };
   }
   const switched = switchedToFallback(policy.slos, route.name);
-  const firstPlan = services.plans.plan(policy, route, requestedModel, undefined, switched);
+  const firstPlan = services.plans.plan(policy, route, targetModel, undefined, switched);
   calls.step('residency');
   if (firstPlan.refusal) {
     governor.decisions.push(`refused:residency:${firstPlan.refusal.policy}`);
@@ -194,16 +204,14 @@ async function governCall(
   const clamp = admission.maxOutputTokens;
   const requestedMax = facts.output.requested;
   if (clamp !== undefined && (requestedMax === undefined || requestedMax > clamp)) {
-    Object.assign(edits, maxOutputTokenFields(api, facts.body, clamp, degraded ?? requestedModel));
+    Object.assign(edits, maxOutputTokenFields(api, facts.body, clamp, degraded ?? targetModel));
   }
   const plan =
-    degraded === undefined
-      ? firstPlan
-      : services.plans.plan(policy, route, requestedModel, degraded, switched);
+    degraded === undefined ? firstPlan : services.plans.plan(policy, route, targetModel, degraded, switched);
   if (plan.switched) governor.decisions.push('switched-to-fallback');
   for (const warning of plan.warnings) governor.decisions.push(warning);
   for (const skipped of plan.skipped) governor.fallbackReasons.push(skipped);
-  record.model = plan.targets[0]?.model ?? degraded ?? requestedModel;
+  record.model = plan.targets[0]?.model ?? degraded ?? targetModel;
   if (plan.refusal) {
     services.gate.release(reservation);
     governor.decisions.push(`refused:residency:${plan.refusal.policy}`);
@@ -211,7 +219,10 @@ async function governCall(
   }
 
   // The cache key is of the question as the policy rewrote it, before the usage option is added.
-  const key = route.cache ? cacheKey(api, editedBody(facts.body, edits)) : undefined;
+  // Each variant caches apart: its model, compression or template answer the question differently.
+  const key = route.cache
+    ? `${variant ? `${variant.name}\u0000` : ''}${cacheKey(api, editedBody(facts.body, edits))}`
+    : undefined;
   if (key !== undefined) {
     const hit = services.cache.get(route.name, key);
     calls.step('cache');
@@ -288,6 +299,12 @@ async function governCall(
   calls.writeHead(failure.status, failure.headers);
   res.end(failure.body);
   return calls.finish(failure.outcome, failure.status);
+}
+
+/** The sticky key of an experiment: the header's value (the first, when repeated), if any. */
+function stickyKey(value: string | string[] | undefined): string | undefined {
+  const key = Array.isArray(value) ? value[0] : value;
+  return key === undefined || key === '' ? undefined : key;
 }
 
 /**

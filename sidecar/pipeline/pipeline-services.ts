@@ -22,4 +22,6 @@ export interface PipelineServices {
   plans: AttemptPlans;
   /** Calls per trace counted across the agent's pods (operator mode); absent: this sidecar's count alone. */
   sharedTraces?: Pick<SharedTraceCalls, 'take'>;
+  /** Draws of experiment variants for calls without a sticky key, in [0, 1); default Math.random. */
+  random?: () => number;
 }

@@ -71,6 +71,10 @@ export class SidecarMetrics {
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
   private readonly promptTemplateCalls: LabelledCounter;
+  private readonly experimentCalls: LabelledCounter;
+  private readonly experimentTokens: LabelledCounter;
+  private readonly experimentCost: LabelledCounter;
+  private readonly experimentDuration: LabelledHistogram;
   private readonly reasoningSimplified: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
@@ -156,6 +160,28 @@ export class SidecarMetrics {
         '"none" for a name it does not hold) and outcome (Rendered, VersionConflict, InvalidVariables, ' +
         'UnknownTemplate, InvalidHeader, UnsupportedApi).',
       registry,
+    );
+    // Experiments: a route has at most 8 variants, so these stay small whatever the traffic.
+    this.experimentCalls = new LabelledCounter(
+      `${PREFIX}experiment_calls_total`,
+      'Calls on a route with an A/B experiment, by route, experiment, variant and outcome.',
+      registry,
+    );
+    this.experimentTokens = new LabelledCounter(
+      `${PREFIX}experiment_tokens_total`,
+      'Tokens of the calls of each experiment variant, by route, experiment, variant and kind (input, output).',
+      registry,
+    );
+    this.experimentCost = new LabelledCounter(
+      `${PREFIX}experiment_cost_micros_total`,
+      'Cost of the calls of each experiment variant, in micro-units of the price currency (label currency).',
+      registry,
+    );
+    this.experimentDuration = new LabelledHistogram(
+      `${PREFIX}experiment_duration_seconds`,
+      'End-to-end time of the calls of each experiment variant (refused calls left out).',
+      registry,
+      LATENCY_BUCKETS_SECONDS,
     );
     this.reasoningSimplified = new LabelledCounter(
       `${PREFIX}reasoning_simplified_total`,
@@ -274,6 +300,7 @@ export class SidecarMetrics {
       const { name, version, outcome } = record.promptTemplate;
       this.promptTemplateCalls.series({ template: name, version, outcome }).value += 1;
     }
+    if (record.experiment) this.observeVariant(record, route, currency);
     if (record.simplified !== undefined)
       this.reasoningSimplified.series({ limit: record.simplified }).value += 1;
     for (const passed of record.fallbackReasons) {
@@ -285,6 +312,20 @@ export class SidecarMetrics {
         reason,
       }).value += 1;
     }
+  }
+
+  private observeVariant(record: RequestRecord, route: string, currency: string): void {
+    const { name: experiment, variant } = record.experiment!;
+    this.experimentCalls.series({ route, experiment, variant, outcome: record.outcome }).value += 1;
+    if (record.outcome === 'Rejected') return;
+    const { inputTokens, outputTokens } = record.usage;
+    if (inputTokens > 0)
+      this.experimentTokens.series({ route, experiment, variant, kind: 'input' }).value += inputTokens;
+    if (outputTokens > 0)
+      this.experimentTokens.series({ route, experiment, variant, kind: 'output' }).value += outputTokens;
+    if (record.costMicros > 0)
+      this.experimentCost.series({ route, experiment, variant, currency }).value += record.costMicros;
+    this.experimentDuration.series({ route, experiment, variant }).observe(record.timings.totalMs / 1000);
   }
 
   setCircuit(route: string, target: string, state: CircuitState): void {

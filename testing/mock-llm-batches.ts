@@ -68,7 +68,11 @@ export class MockBatches {
     };
     const notFound = () =>
       send(404, { error: { type: 'not_found_error', message: `mock: no batch object at ${path}` } });
-    let m: RegExpMatchArray | null;
+    const get = (re: RegExp) => (method === 'GET' ? path.match(re) : null);
+    const fileContent = get(/^(?:\/v1)?\/files\/([^/]+)\/content$/);
+    const openAIBatch = get(/^(?:\/v1)?\/batches\/([^/]+)$/);
+    const anthropicStatus = get(/^\/v1\/messages\/batches\/([^/]+)$/);
+    const anthropicResults = get(/^\/v1\/messages\/batches\/([^/]+)\/results$/);
     // OpenAI Files
     if (method === 'POST' && /^(?:\/v1)?\/files$/.test(path)) {
       const file = multipartFile(raw, String(headers['content-type'] ?? ''));
@@ -77,8 +81,8 @@ export class MockBatches {
       this.files.set(fileId, file);
       return send(200, { id: fileId, object: 'file', bytes: file.length, purpose: 'batch' });
     }
-    if (method === 'GET' && (m = path.match(/^(?:\/v1)?\/files\/([^/]+)\/content$/))) {
-      const content = this.files.get(m[1]!);
+    if (fileContent) {
+      const content = this.files.get(fileContent[1]!);
       return content === undefined ? notFound() : send(200, content, 'application/jsonl');
     }
     // OpenAI Batches
@@ -112,9 +116,9 @@ export class MockBatches {
       this.batches.set(batch.id, batch);
       return send(200, this.openAIBatch(batch, request.endpoint));
     }
-    if (method === 'GET' && (m = path.match(/^(?:\/v1)?\/batches\/([^/]+)$/))) {
-      const batch = this.batches.get(m[1]!);
-      if (!batch || batch.provider !== 'OpenAI') return notFound();
+    if (openAIBatch) {
+      const batch = this.batches.get(openAIBatch[1]!);
+      if (batch?.provider !== 'OpenAI') return notFound();
       batch.statusReads++;
       if (batch.statusReads > this.pollsUntilDone && batch.outputFileId === undefined) {
         batch.outputFileId = id('file-');
@@ -148,14 +152,14 @@ export class MockBatches {
       this.batches.set(batch.id, batch);
       return send(200, this.anthropicBatch(batch, false));
     }
-    if (method === 'GET' && (m = path.match(/^\/v1\/messages\/batches\/([^/]+)$/))) {
-      const batch = this.batches.get(m[1]!);
-      if (!batch || batch.provider !== 'Anthropic') return notFound();
+    if (anthropicStatus) {
+      const batch = this.batches.get(anthropicStatus[1]!);
+      if (batch?.provider !== 'Anthropic') return notFound();
       batch.statusReads++;
       return send(200, this.anthropicBatch(batch, batch.statusReads > this.pollsUntilDone));
     }
-    if (method === 'GET' && (m = path.match(/^\/v1\/messages\/batches\/([^/]+)\/results$/))) {
-      const batch = this.batches.get(m[1]!);
+    if (anthropicResults) {
+      const batch = this.batches.get(anthropicResults[1]!);
       if (!batch || batch.statusReads <= this.pollsUntilDone) return notFound();
       return send(200, batch.results, 'application/binary');
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Exceeded } from '../budget/reasoning-verdict.js';
 import type { ApiKind } from '../http/api-kind.js';
 import type { SubmittedBatch } from './provider-batches.js';
 
@@ -19,7 +20,7 @@ export interface DeferredJob {
   target: string;
   batch: SubmittedBatch;
   /** The reasoning limit the call passed. */
-  exceeded: { limit: string; value: number; actual: number };
+  exceeded: Exceeded;
   state: 'submitted' | 'failed' | 'delivered';
   /** When delivered: the status the agent got (the body itself is not kept). */
   deliveredStatus?: number;

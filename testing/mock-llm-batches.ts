@@ -47,6 +47,8 @@ export class MockBatches {
   readonly items: BatchItem[] = [];
   /** Status reads a batch answers "in progress" before it ends (default 1). */
   pollsUntilDone = 1;
+  /** How batches end from now on: with their answers, or failed (OpenAI `failed`, Anthropic `errored`). */
+  endAs: 'succeeded' | 'failed' = 'succeeded';
   private readonly files = new Map<string, string>();
   private readonly batches = new Map<string, Batch>();
 
@@ -120,6 +122,9 @@ export class MockBatches {
       const batch = this.batches.get(openAIBatch[1]!);
       if (batch?.provider !== 'OpenAI') return notFound();
       batch.statusReads++;
+      if (batch.statusReads > this.pollsUntilDone && this.endAs === 'failed') {
+        return send(200, { ...this.openAIBatch(batch, '/v1/chat/completions'), status: 'failed' });
+      }
       if (batch.statusReads > this.pollsUntilDone && batch.outputFileId === undefined) {
         batch.outputFileId = id('file-');
         this.files.set(batch.outputFileId, batch.results);
@@ -161,6 +166,24 @@ export class MockBatches {
     if (anthropicResults) {
       const batch = this.batches.get(anthropicResults[1]!);
       if (!batch || batch.statusReads <= this.pollsUntilDone) return notFound();
+      if (this.endAs === 'failed') {
+        const errored = batch.results
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) =>
+            JSON.stringify({
+              custom_id: (JSON.parse(l) as { custom_id: string }).custom_id,
+              result: {
+                type: 'errored',
+                error: {
+                  type: 'error',
+                  error: { type: 'api_error', message: 'mock: the batch request failed' },
+                },
+              },
+            }),
+          );
+        return send(200, `${errored.join('\n')}\n`, 'application/binary');
+      }
       return send(200, batch.results, 'application/binary');
     }
     return false;

@@ -187,7 +187,7 @@ async function answerLocal(
   sendNotServed(
     res,
     `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')} ` +
-      'and answers GET /v1/models, /healthz, /readyz and /metrics',
+      'and answers GET /v1/models, /v1/governor/deferred/{id}, /healthz, /readyz and /metrics',
   );
 }
 

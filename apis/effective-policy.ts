@@ -26,6 +26,7 @@ const limits = z.object({
   /** Absent: Refuse. Simplify sends a call past a limit to `simplify.model` (docs/adr/0047-simpler-answer-past-the-reasoning-budget.md). */
   onExceeded: z.enum(REASONING_EXCEEDED_ACTIONS).optional(),
   simplify: z.object({ model: z.string().min(1), maxTokens: z.int().min(1).optional() }).optional(),
+  defer: z.object({ completionWindow: z.enum(['24h']).optional() }).optional(),
 });
 
 export const effectiveBudget = z.object({
@@ -172,6 +173,7 @@ export const effectivePolicy = z.object({
         outputPerMTok: z.int().min(0),
         cachedInputPerMTok: z.int().min(0).optional(),
         cacheWritePerMTok: z.int().min(0).optional(),
+        batchPercent: z.int().min(1).max(100).optional(),
         currency: z
           .string()
           .regex(/^[A-Z]{3}$/)

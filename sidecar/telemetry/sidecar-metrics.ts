@@ -76,6 +76,7 @@ export class SidecarMetrics {
   private readonly experimentCost: LabelledCounter;
   private readonly experimentDuration: LabelledHistogram;
   private readonly reasoningSimplified: LabelledCounter;
+  private readonly deferredCalls: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -186,6 +187,11 @@ export class SidecarMetrics {
     this.reasoningSimplified = new LabelledCounter(
       `${PREFIX}reasoning_simplified_total`,
       'Calls past a reasoning limit sent to the cheaper model (onExceeded: Simplify), by the limit passed.',
+      registry,
+    );
+    this.deferredCalls = new LabelledCounter(
+      `${PREFIX}deferred_calls_total`,
+      "Calls past a reasoning limit deferred to the provider's batch API (onExceeded: Defer), by outcome: submitted, delivered, failed.",
       registry,
     );
     this.circuit = new Gauge({
@@ -326,6 +332,11 @@ export class SidecarMetrics {
     if (record.costMicros > 0)
       this.experimentCost.series({ route, experiment, variant, currency }).value += record.costMicros;
     this.experimentDuration.series({ route, experiment, variant }).observe(record.timings.totalMs / 1000);
+  }
+
+  /** One deferred call submitted, delivered or failed. */
+  countDeferred(outcome: 'submitted' | 'delivered' | 'failed'): void {
+    this.deferredCalls.series({ outcome }).value += 1;
   }
 
   setCircuit(route: string, target: string, state: CircuitState): void {

@@ -33,6 +33,8 @@ export interface SidecarServerOptions {
   feedback?(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** A handler failed unexpectedly; the agent got a 500. */
   onError(err: unknown): void;
+  /** `GET /v1/governor/deferred/{id}`: the answer to a poll of a deferred call (absent: 404). */
+  deferred?(id: string): Promise<{ status: number; body: string }>;
 }
 
 export interface SidecarServer {
@@ -57,8 +59,7 @@ export const API_PATHS = [
 /**
  * The sidecar's HTTP front: plain node:http with keep-alive, no framework. POSTs to the five APIs
  * go to `governed` after the body is read (size limit, JSON object, content type), `/v1/feedback`
- * to `feedback`; `/healthz`,
- * `/readyz`, `/metrics` and `GET /v1/models` are answered here; any other path gets a 404 naming
+ * to `feedback`; `/healthz`, `/readyz`, `/metrics` and `GET /v1/models` are answered here; any other path gets a 404 naming
  * the paths the sidecar serves (it never forwards a call it does not govern).
  */
 export async function startSidecarServer(options: SidecarServerOptions): Promise<SidecarServer> {
@@ -168,6 +169,10 @@ async function answerLocal(
 ) {
   const path = url.split('?')[0];
   req.resume();
+  if (req.method === 'GET' && options.deferred && path?.startsWith('/v1/governor/deferred/')) {
+    const answer = await options.deferred(decodeURIComponent(path.slice('/v1/governor/deferred/'.length)));
+    return send(res, { status: answer.status, contentType: 'application/json', body: answer.body });
+  }
   if (req.method === 'GET' || req.method === 'HEAD') {
     switch (path) {
       case '/healthz':
@@ -191,7 +196,7 @@ async function answerLocal(
   sendNotServed(
     res,
     `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')}; ` +
-      `takes POST ${FEEDBACK_PATH}; and answers GET /v1/models, /healthz, /readyz and /metrics`,
+      `takes POST ${FEEDBACK_PATH}; and answers GET /v1/models, /v1/governor/deferred/{id}, /healthz, /readyz and /metrics`,
   );
 }
 

@@ -15,6 +15,8 @@ export interface GovernorHeaders {
   /** The input estimate of the call as sent by the agent, and as sent upstream (after compression). */
   inputTokensBefore?: number;
   inputTokensAfter?: number;
+  /** The prompt template the call met, `name@version` as the policy holds it. */
+  promptTemplate?: string;
   /** `<experiment>/<variant>` of a call on a route with an experiment. */
   variant?: string;
 }
@@ -56,6 +58,8 @@ export function writeGovernedHead(
       String(governor.inputTokensAfter ?? governor.inputTokensBefore),
     );
   }
+  if (governor.promptTemplate !== undefined)
+    raw.push(GOVERNOR_HEADERS.promptTemplate, headerSafe(governor.promptTemplate));
   if (governor.variant !== undefined) raw.push(GOVERNOR_HEADERS.variant, headerSafe(governor.variant));
   if (governor.decisions.length > 0)
     raw.push(GOVERNOR_HEADERS.decision, headerSafe(governor.decisions.join(',')));

@@ -2,11 +2,14 @@ import type { EffectivePolicy, EffectiveRoute } from '../../apis/effective-polic
 import { maxOutputTokenFields } from '../accounting/output-limit.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import { usageStreamOptions } from '../accounting/usage-option.js';
-import type { GateRequest, Reservation } from '../budget/budget-gate.js';
+import type { GateRequest, GateVerdict, Reservation } from '../budget/budget-gate.js';
 import { callsPerTraceMessage } from '../budget/refusal-messages.js';
 import { cacheKey } from '../cache/cache-key.js';
+import { acceptedAnswer, DEFERRED_PATH, type DeferredCalls } from '../deferred/deferred-calls.js';
+import { unbatchable } from '../deferred/provider-batches.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import { type CallFacts, readCallFacts } from '../request/call-facts.js';
+import type { PlannedTarget } from '../routing/attempt-plan.js';
 import { OneShotAbort } from '../routing/call-signal.js';
 import { switchedToFallback } from '../routing/fallback-switch.js';
 import { describeRoutes, routeFor } from '../routing/route-for.js';
@@ -20,11 +23,13 @@ import { type BodyEdits, editedBody, ForwardedBody } from './forwarded-body.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { promptOf } from './prompt-of.js';
 import { relayAnswer } from './relay-answer.js';
+import { templatedCall } from './templated-call.js';
 import { UsageSettlement } from './usage-settlement.js';
 
 /**
  * One governed call from arrival to log line: read the call's facts (headers, body shape, the fields
- * the sidecar reads — a bad request is refused here and goes no further) → route → residency →
+ * the sidecar reads — a bad request is refused here and goes no further) → route → prompt template
+ * → compression → residency →
  * budget and reasoning budget → edits (degraded model, token clamp) → cache → usage option → route
  * attempts → relay (stream tap or JSON usage) → cost → settle → cache store → record (metrics, log,
  * usage). Every step reads the facts, never the body again. Every exit — refusal, hit, answer,
@@ -72,7 +77,7 @@ export async function handleGovernedRequest(call: GovernedCall, services: Pipeli
 
 async function governCall(
   call: GovernedCall,
-  received: CallFacts,
+  arrived: CallFacts,
   services: PipelineServices,
   policy: EffectivePolicy,
   calls: CallRecord,
@@ -80,7 +85,7 @@ async function governCall(
 ): Promise<void> {
   const { api, req, res } = call;
   const { record, governor } = calls;
-  const requestedModel = received.model;
+  const requestedModel = arrived.model;
 
   const match = routeFor(policy.routes, requestedModel);
   if (!match) {
@@ -105,10 +110,26 @@ async function governCall(
   if (variant && route.experiment) calls.assignVariant(route.experiment.name, variant);
   const compression = variant?.compression ?? route.compression;
   const targetModel = variant?.model ?? requestedModel;
+  // The template the call names, read now — after the route match and the variant, so the header a
+  // variant set is the one honoured — and rendered into the body the rest of the pipeline reads.
+  const template = templatedCall(arrived, req.headers, policy.promptTemplates);
+  if (template.kind !== 'none' || compression) calls.step('route');
+  let received = arrived;
+  if (template.kind === 'refused') {
+    if (template.use) calls.useTemplate(template.use);
+    else record.promptTemplate = { name: 'unknown', version: 'none', outcome: template.outcome };
+    governor.decisions.push(`refused:prompt-template:${template.outcome}`);
+    return calls.refuse(template.status, template.code, template.message, 'ClientError', template.param);
+  }
+  if (template.kind === 'rendered') {
+    calls.step('template');
+    calls.useTemplate(template.use);
+    received = template.facts;
+    governor.inputTokensBefore = governor.inputTokensAfter = received.estimatedInputTokens;
+  }
   // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
   const edits: BodyEdits = {};
   // Compression first, so the budget, the cache key and usage count what is actually sent.
-  if (compression) calls.step('route');
   const compressed = compressedCall(received, compression);
   const facts = compressed.facts;
   if (compression) {
@@ -142,6 +163,8 @@ async function governCall(
       res.setHeader('retry-after', String(admission.retryAfterSeconds));
     return calls.refuse(admission.status, admission.code, admission.message, 'Rejected', admission.param);
   }
+  if (admission.kind === 'defer')
+    return deferCall(call, facts, services, calls, route, firstPlan.targets[0], admission);
   held.reservation = admission.reservation;
   if (admission.trace && services.sharedTraces) {
     const shared = await services.sharedTraces.take(admission.trace);
@@ -155,6 +178,12 @@ async function governCall(
         // Past the trace's limit across pods: asked again, the gate (now holding the shared count)
         // simplifies the call when the reasoning budget says Simplify.
         const again = services.gate.admit(asked);
+        if (again.kind === 'defer') {
+          governor.decisions.length = decided;
+          for (const decision of again.decisions) governor.decisions.push(decision);
+          governor.decisions.push('trace-count:across-pods');
+          return deferCall(call, facts, services, calls, route, firstPlan.targets[0], again);
+        }
         if (again.kind === 'admit' && again.simplified) {
           governor.decisions.length = decided;
           for (const decision of again.decisions) governor.decisions.push(decision);
@@ -287,6 +316,66 @@ async function governCall(
 function stickyKey(value: string | string[] | undefined): string | undefined {
   const key = Array.isArray(value) ? value[0] : value;
   return key === undefined || key === '' ? undefined : key;
+}
+
+/**
+ * A call past a reasoning limit under Defer: sent as a batch of one to the route's first target,
+ * answered 202 with the job the agent polls (docs/adr/0048-deferred-calls-through-batch-apis.md).
+ */
+async function deferCall(
+  call: GovernedCall,
+  facts: CallFacts,
+  services: PipelineServices,
+  calls: CallRecord,
+  route: EffectiveRoute,
+  first: PlannedTarget | undefined,
+  verdict: Extract<GateVerdict, { kind: 'defer' }>,
+): Promise<void> {
+  const why = first === undefined ? 'the route has no target' : unbatchable(first.target, call.api);
+  if (!services.deferred || first === undefined || why !== undefined) {
+    calls.governor.decisions.push('refused:reasoning_budget_exceeded:not-deferrable');
+    return calls.refuse(
+      429,
+      'reasoning_budget_exceeded',
+      `Reasoning budget exceeded (${verdict.exceeded.limit} ${verdict.exceeded.value}), and this call cannot be ` +
+        `deferred to a batch: ${why ?? 'deferred calls need the sidecar spool directory'}.`,
+      'Rejected',
+    );
+  }
+  const body = first.model === facts.model ? facts.body : { ...facts.body, model: first.model };
+  calls.record.model = first.model;
+  calls.record.target = first.target.name;
+  let job: Awaited<ReturnType<DeferredCalls['submit']>>;
+  try {
+    job = await services.deferred.submit({
+      api: call.api,
+      body,
+      requestedModel: facts.model,
+      route: route.name,
+      target: first.target,
+      traceId: facts.headers.traceId,
+      ...(facts.headers.useCase !== undefined ? { useCase: facts.headers.useCase } : {}),
+      exceeded: verdict.exceeded,
+      completionWindow: verdict.completionWindow,
+    });
+  } catch (err) {
+    calls.governor.decisions.push('defer-failed');
+    return calls.refuse(
+      502,
+      'deferred_submit_failed',
+      `the call was to be deferred to ${first.target.name}'s batch API, which refused it: ${(err as Error).message}`,
+      'ServerError',
+    );
+  }
+  calls.governor.decisions.push(`deferred-id:${job.id}`);
+  const answer = acceptedAnswer(job);
+  calls.writeHead(
+    answer.status,
+    { 'content-type': 'application/json', location: `${DEFERRED_PATH}${job.id}` },
+    Buffer.byteLength(answer.body),
+  );
+  call.res.end(answer.body);
+  calls.finish('Success', answer.status);
 }
 
 /**

@@ -57,6 +57,8 @@ export interface RequestRecord {
     inputTokensAfter: number;
     steps: { step: string; tokensSaved: number }[];
   };
+  /** The prompt template the call named: as the policy holds it, and what the template step did. */
+  promptTemplate?: { name: string; version: string; outcome: string };
   /** The experiment and variant of a call on a route with an experiment (docs/adr/0051-route-experiments.md). */
   experiment?: { name: string; variant: string };
   /** The reasoning limit the call passed when the reasoning budget sent it to its cheaper model (Simplify). */

@@ -70,11 +70,13 @@ export class SidecarMetrics {
   private readonly cacheMisses: LabelledCounter;
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
+  private readonly promptTemplateCalls: LabelledCounter;
   private readonly experimentCalls: LabelledCounter;
   private readonly experimentTokens: LabelledCounter;
   private readonly experimentCost: LabelledCounter;
   private readonly experimentDuration: LabelledHistogram;
   private readonly reasoningSimplified: LabelledCounter;
+  private readonly deferredCalls: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -153,6 +155,13 @@ export class SidecarMetrics {
       "Input tokens (the sidecar's estimate) the route's prompt compression saved, by route and step.",
       registry,
     );
+    this.promptTemplateCalls = new LabelledCounter(
+      `${PREFIX}prompt_template_calls_total`,
+      'Calls that named a prompt template, by template and version (as the policy holds them; "unknown" and ' +
+        '"none" for a name it does not hold) and outcome (Rendered, VersionConflict, InvalidVariables, ' +
+        'UnknownTemplate, InvalidHeader, UnsupportedApi).',
+      registry,
+    );
     // Experiments: a route has at most 8 variants, so these stay small whatever the traffic.
     this.experimentCalls = new LabelledCounter(
       `${PREFIX}experiment_calls_total`,
@@ -178,6 +187,11 @@ export class SidecarMetrics {
     this.reasoningSimplified = new LabelledCounter(
       `${PREFIX}reasoning_simplified_total`,
       'Calls past a reasoning limit sent to the cheaper model (onExceeded: Simplify), by the limit passed.',
+      registry,
+    );
+    this.deferredCalls = new LabelledCounter(
+      `${PREFIX}deferred_calls_total`,
+      "Calls past a reasoning limit deferred to the provider's batch API (onExceeded: Defer), by outcome: submitted, delivered, failed.",
       registry,
     );
     this.circuit = new Gauge({
@@ -288,6 +302,10 @@ export class SidecarMetrics {
       for (const { step, tokensSaved } of record.compression.steps)
         this.compressionSaved.series({ route, step }).value += tokensSaved;
     }
+    if (record.promptTemplate) {
+      const { name, version, outcome } = record.promptTemplate;
+      this.promptTemplateCalls.series({ template: name, version, outcome }).value += 1;
+    }
     if (record.experiment) this.observeVariant(record, route, currency);
     if (record.simplified !== undefined)
       this.reasoningSimplified.series({ limit: record.simplified }).value += 1;
@@ -314,6 +332,11 @@ export class SidecarMetrics {
     if (record.costMicros > 0)
       this.experimentCost.series({ route, experiment, variant, currency }).value += record.costMicros;
     this.experimentDuration.series({ route, experiment, variant }).observe(record.timings.totalMs / 1000);
+  }
+
+  /** One deferred call submitted, delivered or failed. */
+  countDeferred(outcome: 'submitted' | 'delivered' | 'failed'): void {
+    this.deferredCalls.series({ outcome }).value += 1;
   }
 
   setCircuit(route: string, target: string, state: CircuitState): void {

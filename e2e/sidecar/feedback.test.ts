@@ -40,6 +40,13 @@ describe('feedback and re-asks through a real sidecar', () => {
           openAIRoute('gpt-4o', mock.baseUrl, { experiment: EXPERIMENT }),
           openAIRoute('gpt-4.1', mock.baseUrl),
         ],
+        promptTemplates: [
+          {
+            name: 'support-answer',
+            version: '2',
+            messages: [{ role: 'system', content: 'Answer in two sentences.' }],
+          },
+        ],
       },
       { feedback: { reaskWindowMs: 60_000 } },
     );

@@ -15,6 +15,8 @@ export interface GovernorHeaders {
   /** The input estimate of the call as sent by the agent, and as sent upstream (after compression). */
   inputTokensBefore?: number;
   inputTokensAfter?: number;
+  /** What the Summarize step did (x-governor-summary). */
+  summary?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export function writeGovernedHead(
       String(governor.inputTokensAfter ?? governor.inputTokensBefore),
     );
   }
+  if (governor.summary !== undefined) raw.push(GOVERNOR_HEADERS.summary, governor.summary);
   if (governor.decisions.length > 0)
     raw.push(GOVERNOR_HEADERS.decision, headerSafe(governor.decisions.join(',')));
   res.writeHead(status, raw);

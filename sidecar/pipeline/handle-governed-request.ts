@@ -5,6 +5,7 @@ import { usageStreamOptions } from '../accounting/usage-option.js';
 import type { GateRequest, Reservation } from '../budget/budget-gate.js';
 import { callsPerTraceMessage } from '../budget/refusal-messages.js';
 import { cacheKey } from '../cache/cache-key.js';
+import type { Message } from '../compression/conversation.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import { type CallFacts, readCallFacts } from '../request/call-facts.js';
 import { OneShotAbort } from '../routing/call-signal.js';
@@ -13,7 +14,7 @@ import { describeRoutes, routeFor } from '../routing/route-for.js';
 import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/route-runner.js';
 import { staticAnswer } from '../routing/static-answer.js';
 import { CallRecord } from './call-record.js';
-import { compressedCall } from './compressed-call.js';
+import { type CallSummary, compressedCall } from './compressed-call.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
 import { type BodyEdits, editedBody, ForwardedBody } from './forwarded-body.js';
 import type { PipelineServices } from './pipeline-services.js';
@@ -99,7 +100,7 @@ async function governCall(
   const edits: BodyEdits = {};
   // Compression first, so the budget, the cache key and usage count what is actually sent.
   if (route.compression) calls.step('route');
-  const compressed = compressedCall(received, route.compression);
+  const compressed = compressedCall(received, route.compression, services.summaries);
   const facts = compressed.facts;
   if (route.compression) {
     calls.step('compression');
@@ -110,6 +111,32 @@ async function governCall(
       inputTokensAfter: facts.estimatedInputTokens,
       steps: compressed.savings,
     };
+    const summary = compressed.summary;
+    const summarize = route.compression.summarize;
+    if (summary && summarize) {
+      // The summary is written in the background: this call goes on without it (ADR 0049).
+      const writing =
+        summary.write !== undefined &&
+        services.summaries.start({
+          api: api as 'chat.completions' | 'messages',
+          policy,
+          route,
+          messages: received.body['messages'] as Message[],
+          write: summary.write,
+          headers: req.headers,
+          traceId: received.headers.traceId,
+          ...(received.headers.useCase !== undefined ? { useCase: received.headers.useCase } : {}),
+        });
+      const used = summary.used;
+      record.compression.summary = {
+        model: summarize.model,
+        messages: used?.messages ?? 0,
+        tokens: used?.tokens ?? 0,
+        writing: summary.write !== undefined,
+      };
+      governor.summary = summaryHeader(used, summary.write !== undefined);
+      if (writing) governor.decisions.push('summary-started');
+    }
   }
   const switched = switchedToFallback(policy.slos, route.name);
   const firstPlan = services.plans.plan(policy, route, requestedModel, undefined, switched);
@@ -277,4 +304,12 @@ function gateRequest(facts: CallFacts, route: EffectiveRoute, targetModel: strin
   if (route.degradeTo) request.routeDegradeModel = route.degradeTo.model;
   if (targetModel !== undefined) request.targetModel = targetModel;
   return request;
+}
+
+/** The x-governor-summary value: `used; messages=N; tokens=T`, `writing`, both, or `none`. */
+function summaryHeader(used: CallSummary['used'], writing: boolean): string {
+  const parts: string[] = [];
+  if (used) parts.push(`used; messages=${used.messages}; tokens=${used.tokens}`);
+  if (writing) parts.push('writing');
+  return parts.length > 0 ? parts.join(', ') : 'none';
 }

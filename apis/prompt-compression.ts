@@ -34,14 +34,9 @@ export const summarizeSpec = z
       .meta({
         description: "The (cheaper) model that writes the summary, asked through the route's targets.",
       }),
-    target: z
-      .string()
-      .min(1)
-      .max(63)
-      .optional()
-      .meta({
-        description: "The route target the summary is asked of; default: the route's targets in order.",
-      }),
+    target: z.string().min(1).max(63).optional().meta({
+      description: "The route target the summary is asked of; default: the route's targets in order.",
+    }),
     maxHistoryTokens: z
       .int({ error: 'must be a whole number of tokens, e.g. 8000' })
       .min(500, { message: 'must be at least 500 tokens' })

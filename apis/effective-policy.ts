@@ -3,6 +3,7 @@ import { FAILURE_OUTCOMES, FAST_BURN_ACTIONS } from './agent-slo.js';
 import { RESIDENCY_MODES } from './data-residency-policy.js';
 import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
 import { effectiveCompression } from './prompt-compression.js';
+import { REASONING_EXCEEDED_ACTIONS } from './reasoning-budget.js';
 import { isTimeZone } from './time-zone.js';
 import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS, UNPRICED_MODEL_RULES } from './token-budget.js';
 
@@ -20,6 +21,9 @@ const limits = z.object({
   maxInputTokensPerRequest: z.int().min(1).optional(),
   maxCallsPerTrace: z.int().min(1).optional(),
   maxChainDepth: z.int().min(1).optional(),
+  /** Absent: Refuse. Simplify sends a call past a limit to `simplify.model` (docs/adr/0047-simpler-answer-past-the-reasoning-budget.md). */
+  onExceeded: z.enum(REASONING_EXCEEDED_ACTIONS).optional(),
+  simplify: z.object({ model: z.string().min(1), maxTokens: z.int().min(1).optional() }).optional(),
 });
 
 export const effectiveBudget = z.object({

@@ -25,4 +25,29 @@ describe('compileReasoning', () => {
       useCases: { summarize: { maxTokensPerRequest: 512, maxCallsPerTrace: 5 } },
     });
   });
+
+  it('lets an explicit Refuse win over Simplify, and keeps the first model with the smaller cap', () => {
+    const reasoning = compileReasoning([
+      {
+        maxCallsPerTrace: 10,
+        onExceeded: 'Simplify',
+        simplify: { model: 'gpt-4o-mini', maxTokens: 512 },
+        useCases: [{ name: 'draft', onExceeded: 'Refuse' }],
+      },
+      {
+        maxCallsPerTrace: 20,
+        onExceeded: 'Simplify',
+        simplify: { model: 'claude-haiku', maxTokens: 256 },
+        useCases: [{ name: 'draft', onExceeded: 'Simplify', simplify: { model: 'gpt-4o-mini' } }],
+      },
+      { maxChainDepth: 2 },
+    ]);
+    assert.deepEqual(reasoning, {
+      maxCallsPerTrace: 10,
+      maxChainDepth: 2,
+      onExceeded: 'Simplify',
+      simplify: { model: 'gpt-4o-mini', maxTokens: 256 },
+      useCases: { draft: { onExceeded: 'Refuse' } },
+    });
+  });
 });

@@ -6,7 +6,8 @@ export type EffectiveReasoning = EffectivePolicy['reasoning'];
 /**
  * Reasoning budgets (TokenBudget `reasoningBudget`, or the sidecar file's `reasoning`) → the
  * effective limits: use cases become a map by name. With several budgets the tightest limit wins,
- * since each budget's limit must hold.
+ * since each budget's limit must hold; so does Refuse over Simplify, and, between two Simplify, the
+ * first budget's model (budgets come in name order) with the smaller output cap.
  */
 export function compileReasoning(budgets: (ReasoningBudget | undefined)[]): EffectiveReasoning {
   const result: EffectiveReasoning = { useCases: {} };
@@ -27,6 +28,8 @@ type Limits = {
   maxInputTokensPerRequest?: number;
   maxCallsPerTrace?: number;
   maxChainDepth?: number;
+  onExceeded?: 'Refuse' | 'Simplify' | undefined;
+  simplify?: { model: string; maxTokens?: number | undefined } | undefined;
 };
 
 const LIMITS = [
@@ -43,4 +46,16 @@ function tighten(into: Limits, from: Limits): void {
     const current = into[key];
     into[key] = current === undefined ? value : Math.min(current, value);
   }
+  if (from.onExceeded !== undefined && into.onExceeded !== 'Refuse') into.onExceeded = from.onExceeded;
+  if (into.onExceeded === 'Refuse') delete into.simplify;
+  else if (from.simplify !== undefined) into.simplify = tighterSimplify(into.simplify, from.simplify);
+}
+
+type Simplify = NonNullable<Limits['simplify']>;
+
+/** The first simplification named keeps its model; the smaller output cap of the two holds. */
+function tighterSimplify(current: Simplify | undefined, next: Simplify): Simplify {
+  const first = current ?? next;
+  const caps = [current?.maxTokens, next.maxTokens].filter((c): c is number => c !== undefined);
+  return caps.length === 0 ? { model: first.model } : { model: first.model, maxTokens: Math.min(...caps) };
 }

@@ -102,6 +102,26 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
       s.reasoningBudget.maxTokensPerRequest = 0;
     },
   ),
+  invalid(
+    'TokenBudget',
+    'Simplify past the reasoning budget without a model',
+    'spec.reasoningBudget.simplify',
+    (s) => {
+      s.reasoningBudget.onExceeded = 'Simplify';
+      delete s.reasoningBudget.simplify;
+    },
+  ),
+  invalid(
+    'TokenBudget',
+    'a use case that simplifies without any model',
+    'spec.reasoningBudget.useCases',
+    (s) => {
+      delete s.reasoningBudget.simplify;
+      s.reasoningBudget.onExceeded = 'Refuse';
+      s.reasoningBudget.useCases[0].onExceeded = 'Simplify';
+      delete s.reasoningBudget.useCases[0].simplify;
+    },
+  ),
   // AgentSLO
   invalid('AgentSLO', 'success target of 100 % (no error budget)', 'spec.objectives.success.target', (s) => {
     s.objectives.success.target = '100';

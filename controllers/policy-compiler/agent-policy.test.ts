@@ -87,6 +87,16 @@ describe('compileAgentPolicy on the examples', () => {
     assert.equal(policy.budgets[0]?.periodEnd, '2026-03-10T23:00:00.000Z', 'midnight in Berlin');
     assert.equal(policy.reasoning.maxTokensPerRequest, 4096);
     assert.equal(policy.reasoning.useCases['campaign-brainstorm']?.maxTokensPerRequest, 8192);
+    assert.deepEqual(
+      policy.reasoning.useCases['social-post-ideas'],
+      {
+        maxTokensPerRequest: 2048,
+        maxCallsPerTrace: 20,
+        onExceeded: 'Simplify',
+        simplify: { model: 'gpt-4o-mini', maxTokens: 512 },
+      },
+      'a use case past its limits is simplified, and that reaches the sidecar',
+    );
     assert.equal(
       policy.reasoning.maxInputTokensPerRequest,
       32000,

@@ -569,6 +569,48 @@ describe('BudgetGate: reasoning budget and SLO actions', () => {
     assert.match(r.message, /chain depth 3 .* deeper than the maximum of 2/);
   });
 
+  it('Simplify: past a limit the cheaper model answers, capped, priced and held as such', () => {
+    const { gate } = gateAt();
+    const simplify = {
+      ...reasoning,
+      maxInputTokensPerRequest: 500,
+      onExceeded: 'Simplify',
+      simplify: { model: 'gpt-4o-mini', maxTokens: 50 },
+      useCases: { strict: { onExceeded: 'Refuse' } },
+    };
+    gate.setPolicy(policy({ budgets: [budget({ limitTokens: 100_000 })], reasoning: simplify }));
+    for (let i = 0; i < 3; i++) {
+      const within = admitted(gate.admit(ask({ traceId: 'trace-s' })));
+      assert.equal(within.model, 'gpt-4o');
+      assert.equal(within.simplified, undefined);
+    }
+    const past = admitted(gate.admit(ask({ traceId: 'trace-s' })));
+    assert.equal(past.model, 'gpt-4o-mini');
+    assert.equal(past.maxOutputTokens, 50);
+    assert.deepEqual(past.simplified, {
+      model: 'gpt-4o-mini',
+      exceeded: { limit: 'maxCallsPerTrace', value: 3, actual: 4 },
+    });
+    assert.deepEqual(past.decisions, ['simplified:gpt-4o-mini', 'reasoning-exceeded:maxCallsPerTrace=3']);
+    assert.equal(past.reservation.tokens, 100 + 50, 'the reservation holds the simplified worst case');
+    assert.equal(past.trace, undefined, 'a call past the trace limit is not counted across pods again');
+
+    const long = admitted(gate.admit(ask({ traceId: 't-long', requestedMaxOutputTokens: 4000 })));
+    assert.deepEqual(long.decisions, [
+      'simplified:gpt-4o-mini',
+      'reasoning-exceeded:maxTokensPerRequest=1000',
+    ]);
+    assert.ok(long.trace, 'a call simplified for its output is still counted across pods');
+    const deep = admitted(gate.admit(ask({ traceId: 't-deep', chainDepth: 3 })));
+    assert.deepEqual(deep.simplified?.exceeded, { limit: 'maxChainDepth', value: 2, actual: 3 });
+
+    const input = refused(gate.admit(ask({ traceId: 't-in', estimatedInputTokens: 501, chainDepth: 3 })));
+    assert.equal(input.status, 400, 'a cheaper model cannot shrink the input');
+    assert.equal(input.param, 'messages');
+    const strict = refused(gate.admit(ask({ traceId: 't-strict', useCase: 'strict', chainDepth: 3 })));
+    assert.equal(strict.status, 429, 'a use case that says Refuse is refused');
+  });
+
   it('LowerReasoningBudget scales maxTokensPerRequest while an SLO burns fast', () => {
     const { gate } = gateAt();
     gate.setPolicy(

@@ -7,37 +7,30 @@ import {
   type BudgetSnapshot,
   type GateRequest,
   type GateVerdict,
-  type Refusal,
   type Reservation,
   refuse,
+  type Simplified,
   secondsUntil,
 } from './gate-verdict.js';
 import { budgetPhase } from './local-phase.js';
 import { type EvaluatedBudget, phaseVerdict } from './phase-verdict.js';
 import { type FastBurn, fastBurn, type ReasoningLimits, reasoningLimits } from './reasoning-limits.js';
-import {
-  callsPerTraceMessage,
-  chainDepthMessage,
-  inputTokensMessage,
-  insufficientMessage,
-  shedMessage,
-  unpricedMessage,
-} from './refusal-messages.js';
+import { exceededDecision, reasoningVerdict } from './reasoning-verdict.js';
+import { insufficientMessage, shedMessage, unpricedMessage } from './refusal-messages.js';
 import { TraceCalls } from './trace-calls.js';
 import { clampTo, estimatedUsage, fits, reservedOutput } from './worst-case.js';
 
-export type { BudgetSnapshot, GateRequest, GateVerdict, Reservation, TraceTake } from './gate-verdict.js';
+export type {
+  BudgetSnapshot,
+  GateRequest,
+  GateVerdict,
+  Reservation,
+  Simplified,
+  TraceTake,
+} from './gate-verdict.js';
 
 /** Seconds a caller refused for lack of room should wait when calls in flight may free it. */
 const IN_FLIGHT_RETRY_SECONDS = 2;
-/** The request field that carries a call's input, per API (the `param` of an input-tokens refusal). */
-const INPUT_FIELD: Record<GateRequest['api'], string> = {
-  'chat.completions': 'messages',
-  messages: 'messages',
-  responses: 'input',
-  completions: 'prompt',
-  embeddings: 'input',
-};
 /** Use cases whose applicable budgets are remembered between policy changes. */
 const MAX_REMEMBERED_USE_CASES = 1_000;
 
@@ -129,12 +122,45 @@ export class BudgetGate {
       if (this.limitsByUseCase.size >= MAX_REMEMBERED_USE_CASES) this.limitsByUseCase.clear();
       this.limitsByUseCase.set(request.useCase, limits);
     }
-    const reasoning = this.checkReasoning(request, limits, decisions);
-    if (reasoning) return reasoning;
-    const clamp = clampTo(request, limits);
-    decisions.push(...clamp.decisions);
-    const maxOutputTokens = clamp.maxOutputTokens;
-    const outputTokens = reservedOutput(request, maxOutputTokens ?? limits.maxTokensPerRequest);
+    const reasoning = reasoningVerdict(
+      {
+        api: request.api,
+        estimatedInputTokens: request.estimatedInputTokens,
+        ...(request.requestedMaxOutputTokens !== undefined
+          ? { requestedMaxOutputTokens: request.requestedMaxOutputTokens }
+          : {}),
+        ...(request.chainDepth !== undefined ? { chainDepth: request.chainDepth } : {}),
+        traceId: request.traceId,
+        // A trace id the sidecar made up is new: no earlier call can have used it.
+        callsInTrace: request.traceGenerated ? 0 : this.traces.count(request.traceId),
+      },
+      limits,
+    );
+    if (reasoning.kind === 'refuse') {
+      return refuse(
+        decisions,
+        reasoning.status,
+        'reasoning_budget_exceeded',
+        reasoning.message,
+        reasoning.param !== undefined ? { param: reasoning.param } : {},
+      );
+    }
+    let maxOutputTokens: number | undefined;
+    let simplified: Simplified | undefined;
+    if (reasoning.kind === 'simplify') {
+      // The cheaper model answers within its own cap; the use case's clamp and SLO scaling are in that cap.
+      simplified = { model: reasoning.model, exceeded: reasoning.exceeded };
+      decisions.push(`simplified:${reasoning.model}`, exceededDecision(reasoning.exceeded));
+      maxOutputTokens = reasoning.maxOutputTokens;
+    } else {
+      const clamp = clampTo(request, limits);
+      decisions.push(...clamp.decisions);
+      maxOutputTokens = clamp.maxOutputTokens;
+    }
+    const outputTokens = reservedOutput(
+      request,
+      simplified ? maxOutputTokens : (maxOutputTokens ?? limits.maxTokensPerRequest),
+    );
 
     const evaluated: EvaluatedBudget[] = this.applicable(request.useCase).map((ledger) => {
       ledger.roll(now);
@@ -150,8 +176,9 @@ export class BudgetGate {
     if (verdict.refusal) return verdict.refusal;
     const { degradeFor, buckets } = verdict;
 
-    let model = request.model;
-    let degradeTried = false;
+    let model = simplified?.model ?? request.model;
+    // A simplified call is already on the cheaper model: Degrade does not move it again.
+    let degradeTried = simplified !== undefined;
     const degradeOnce = (budget: EffectiveBudget) => {
       if (degradeTried) return;
       degradeTried = true;
@@ -223,7 +250,15 @@ export class BudgetGate {
     for (const bucket of buckets) bucket.take(now);
     const holds = evaluated.map((e) => ({ ledger: e.ledger, costMicros: worst(e.ledger).costMicros }));
     const admission = this.commit(request, model, outputTokens, holds, decisions, maxOutputTokens);
-    if (limits.maxCallsPerTrace !== undefined && !request.traceGenerated && admission.kind === 'admit') {
+    if (simplified && admission.kind === 'admit') admission.simplified = simplified;
+    // A call already past the trace's limit here needs no count across pods: it is simplified anyway.
+    const pastTraceLimit = simplified?.exceeded.limit === 'maxCallsPerTrace';
+    if (
+      limits.maxCallsPerTrace !== undefined &&
+      !request.traceGenerated &&
+      !pastTraceLimit &&
+      admission.kind === 'admit'
+    ) {
       admission.trace = {
         traceId: request.traceId,
         limit: limits.maxCallsPerTrace,
@@ -292,40 +327,6 @@ export class BudgetGate {
       this.ledgersByUseCase.set(useCase, ledgers);
     }
     return ledgers;
-  }
-
-  private checkReasoning(
-    request: GateRequest,
-    limits: ReasoningLimits,
-    decisions: string[],
-  ): Refusal | undefined {
-    const depth = request.chainDepth ?? 0;
-    if (limits.maxChainDepth !== undefined && depth > limits.maxChainDepth) {
-      return refuse(decisions, 429, 'reasoning_budget_exceeded', chainDepthMessage(depth, limits), {});
-    }
-    const input = limits.maxInputTokensPerRequest;
-    if (input !== undefined && request.estimatedInputTokens > input) {
-      // The same question cannot fit later: a client error (400), as providers answer a prompt that is too long.
-      return refuse(
-        decisions,
-        400,
-        'reasoning_budget_exceeded',
-        inputTokensMessage(request.estimatedInputTokens, limits),
-        { param: INPUT_FIELD[request.api] },
-      );
-    }
-    // A trace id the sidecar made up is new: no earlier call can have used it.
-    const calls = request.traceGenerated ? 0 : this.traces.count(request.traceId);
-    if (limits.maxCallsPerTrace !== undefined && calls >= limits.maxCallsPerTrace) {
-      return refuse(
-        decisions,
-        429,
-        'reasoning_budget_exceeded',
-        callsPerTraceMessage(request.traceId, calls, limits),
-        {},
-      );
-    }
-    return undefined;
   }
 
   /** The model to call while `budget` degrades: the budget's, else the route's cheaper model. */

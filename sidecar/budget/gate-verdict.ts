@@ -1,5 +1,6 @@
 import type { ApiKind } from '../http/api-kind.js';
 import type { BudgetAction, BudgetPhase } from './local-phase.js';
+import type { Exceeded } from './reasoning-verdict.js';
 
 /** What the budget gate is asked about one call, before it is forwarded. */
 export interface GateRequest {
@@ -48,6 +49,12 @@ export interface TraceTake {
   useCase?: string;
 }
 
+/** A call past a reasoning limit sent to the cheaper model (onExceeded: Simplify). */
+export interface Simplified {
+  model: string;
+  exceeded: Exceeded;
+}
+
 export type GateVerdict =
   | {
       kind: 'admit';
@@ -56,6 +63,8 @@ export type GateVerdict =
       maxOutputTokens?: number;
       /** Present when the call is to be counted across the agent's pods. */
       trace?: TraceTake;
+      /** Present when the reasoning budget sent the call to its cheaper model. */
+      simplified?: Simplified;
       decisions: string[];
     }
   | {

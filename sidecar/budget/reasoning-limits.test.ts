@@ -74,6 +74,35 @@ describe('reasoningLimits', () => {
     });
   }
 
+  it('Simplify: a use case takes its own onExceeded and simplify, else the budget-wide ones', () => {
+    const p = policy({
+      reasoning: {
+        maxCallsPerTrace: 5,
+        onExceeded: 'Simplify',
+        simplify: { model: 'gpt-4o-mini', maxTokens: 100 },
+        useCases: {
+          strict: { onExceeded: 'Refuse' },
+          review: { simplify: { model: 'claude-haiku-4' } },
+          plain: {},
+        },
+      },
+    });
+    const limits = (useCase: string | undefined) => reasoningLimits(p, useCase, fastBurn(p));
+    assert.deepEqual(limits(undefined), {
+      maxCallsPerTrace: 5,
+      onExceeded: 'Simplify',
+      simplify: { model: 'gpt-4o-mini', maxTokens: 100 },
+    });
+    assert.deepEqual(limits('strict'), { maxCallsPerTrace: 5, useCase: 'strict' });
+    assert.deepEqual(limits('review'), {
+      maxCallsPerTrace: 5,
+      useCase: 'review',
+      onExceeded: 'Simplify',
+      simplify: { model: 'claude-haiku-4' },
+    });
+    assert.equal(limits('plain').simplify?.model, 'gpt-4o-mini');
+  });
+
   it('a policy without a reasoning budget has no limits', () => {
     const p = policy();
     assert.deepEqual(reasoningLimits(p, 'summarize', fastBurn(p)), {});

@@ -11,6 +11,10 @@ export interface ReasoningLimits {
   useCase?: string;
   /** LowerReasoningBudget is in force: maxTokensPerRequest was scaled to this percent by this SLO. */
   lowered?: { percent: number; slo: string };
+  /** What a call past a limit gets (absent: Refuse); maxInputTokensPerRequest always refuses. */
+  onExceeded?: 'Refuse' | 'Simplify';
+  /** The cheaper model and its output cap, with Simplify. */
+  simplify?: { model: string; maxTokens?: number };
 }
 
 /** Fast-burn actions of the policy's SLOs that the sidecar applies itself. */
@@ -58,6 +62,15 @@ export function reasoningLimits(
   if (calls !== undefined) limits.maxCallsPerTrace = calls;
   if (depth !== undefined) limits.maxChainDepth = depth;
   if (own !== undefined && useCase !== undefined) limits.useCase = useCase;
+  const onExceeded = own?.onExceeded ?? base.onExceeded;
+  const simplify = own?.simplify ?? base.simplify;
+  if (onExceeded === 'Simplify' && simplify !== undefined) {
+    limits.onExceeded = 'Simplify';
+    limits.simplify =
+      simplify.maxTokens === undefined
+        ? { model: simplify.model }
+        : { model: simplify.model, maxTokens: simplify.maxTokens };
+  }
   if (tokens !== undefined) {
     if (burn.lower) {
       limits.maxTokensPerRequest = Math.max(1, Math.floor((tokens * burn.lower.percent) / 100));

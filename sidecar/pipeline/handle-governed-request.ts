@@ -146,7 +146,9 @@ async function governCall(
     return calls.refuse(403, 'residency_denied', firstPlan.refusal.message, 'Rejected');
   }
 
-  const admission = services.gate.admit(gateRequest(facts, route, firstPlan.targets[0]?.model));
+  const asked = gateRequest(facts, route, firstPlan.targets[0]?.model);
+  const decided = governor.decisions.length;
+  let admission = services.gate.admit(asked);
   calls.step('budget');
   for (const decision of admission.decisions) governor.decisions.push(decision);
   if (admission.kind === 'refuse') {
@@ -157,8 +159,7 @@ async function governCall(
       res.setHeader('retry-after', String(admission.retryAfterSeconds));
     return calls.refuse(admission.status, admission.code, admission.message, 'Rejected', admission.param);
   }
-  const { reservation } = admission;
-  held.reservation = reservation;
+  held.reservation = admission.reservation;
   if (admission.trace && services.sharedTraces) {
     const shared = await services.sharedTraces.take(admission.trace);
     calls.step('trace');
@@ -166,21 +167,36 @@ async function governCall(
     else {
       services.gate.noteTraceCalls(admission.trace.traceId, shared.calls);
       if (!shared.admitted) {
-        services.gate.release(reservation);
-        governor.decisions.push('refused:reasoning_budget_exceeded:across-pods');
-        const { traceId, limit, useCase } = admission.trace;
-        return calls.refuse(
-          429,
-          'reasoning_budget_exceeded',
-          callsPerTraceMessage(traceId, shared.calls, {
-            maxCallsPerTrace: limit,
-            ...(useCase !== undefined ? { useCase } : {}),
-          }),
-          'Rejected',
-        );
+        services.gate.release(admission.reservation);
+        delete held.reservation;
+        // Past the trace's limit across pods: asked again, the gate (now holding the shared count)
+        // simplifies the call when the reasoning budget says Simplify.
+        const again = services.gate.admit(asked);
+        if (again.kind === 'admit' && again.simplified) {
+          governor.decisions.length = decided;
+          for (const decision of again.decisions) governor.decisions.push(decision);
+          governor.decisions.push('trace-count:across-pods');
+          admission = again;
+          held.reservation = again.reservation;
+        } else {
+          if (again.kind === 'admit') services.gate.release(again.reservation);
+          governor.decisions.push('refused:reasoning_budget_exceeded:across-pods');
+          const { traceId, limit, useCase } = admission.trace;
+          return calls.refuse(
+            429,
+            'reasoning_budget_exceeded',
+            callsPerTraceMessage(traceId, shared.calls, {
+              maxCallsPerTrace: limit,
+              ...(useCase !== undefined ? { useCase } : {}),
+            }),
+            'Rejected',
+          );
+        }
       }
     }
   }
+  const { reservation } = admission;
+  if (admission.simplified) record.simplified = admission.simplified.exceeded.limit;
 
   const degraded = admission.model !== requestedModel ? admission.model : undefined;
   if (degraded !== undefined) edits['model'] = degraded;

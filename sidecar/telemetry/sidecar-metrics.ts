@@ -71,6 +71,7 @@ export class SidecarMetrics {
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
   private readonly summaryTokens: LabelledCounter;
+  private readonly reasoningSimplified: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -153,6 +154,11 @@ export class SidecarMetrics {
       `${PREFIX}compression_summary_tokens_total`,
       "Tokens of the Summarize step, by route, summariser model and kind: input and output of the summariser's " +
         "own calls (as the provider reported them), sent (the sidecar's estimate of the summaries sent in place of old messages).",
+      registry,
+    );
+    this.reasoningSimplified = new LabelledCounter(
+      `${PREFIX}reasoning_simplified_total`,
+      'Calls past a reasoning limit sent to the cheaper model (onExceeded: Simplify), by the limit passed.',
       registry,
     );
     this.circuit = new Gauge({
@@ -272,6 +278,8 @@ export class SidecarMetrics {
       this.summaryTokens.series({ route, model: record.model, kind: 'output' }).value +=
         record.usage.outputTokens;
     }
+    if (record.simplified !== undefined)
+      this.reasoningSimplified.series({ limit: record.simplified }).value += 1;
     for (const passed of record.fallbackReasons) {
       const colon = passed.lastIndexOf(':');
       const reason = colon === -1 ? passed : passed.slice(colon + 1);

@@ -94,6 +94,7 @@ describe('summaries of old turns declared on a route', () => {
     mock = await startMockLlm();
     fx = await startSidecarFixture({
       agent: { name: 'support', namespace: 'agents' },
+      budgets: [{ name: 'team', limits: { tokens: 100_000_000 } }],
       routes: [
         openAIRoute('gpt-4o', mock.baseUrl, { compression: compression('gpt-4o-mini') }),
         {
@@ -189,6 +190,11 @@ describe('summaries of old turns declared on a route', () => {
     const sentTokens = Number(/tokens=(\d+)/.exec(header)?.[1]);
     assert.equal(delta(SUMMARY_TOKENS, { ...labels, kind: 'sent' }), sentTokens);
     assert.ok(delta(SAVED, { route: 'gpt-4o', step: 'Summarize' }) > 0);
+
+    // The budget counts every token the provider reported, the summariser's included.
+    const served = mock.served.reduce((sum, c) => sum + c.inputTokens + c.outputTokens, 0);
+    const team = fx.sidecar.gate.snapshot().find((b) => b.name === 'team');
+    assert.equal(team?.usedTokens, served);
   });
 
   it('OpenAI streaming: a later call of the conversation streams with the same summary and says so', async () => {

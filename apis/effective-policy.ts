@@ -4,6 +4,7 @@ import { RESIDENCY_MODES } from './data-residency-policy.js';
 import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
 import { effectiveCompression } from './prompt-compression.js';
 import { REASONING_EXCEEDED_ACTIONS } from './reasoning-budget.js';
+import { effectiveExperiment } from './route-experiment.js';
 import { isTimeZone } from './time-zone.js';
 import { BUDGET_ACTIONS, BUDGET_PHASES, RESET_PERIODS, UNPRICED_MODEL_RULES } from './token-budget.js';
 
@@ -24,6 +25,7 @@ const limits = z.object({
   /** Absent: Refuse. Simplify sends a call past a limit to `simplify.model` (docs/adr/0047-simpler-answer-past-the-reasoning-budget.md). */
   onExceeded: z.enum(REASONING_EXCEEDED_ACTIONS).optional(),
   simplify: z.object({ model: z.string().min(1), maxTokens: z.int().min(1).optional() }).optional(),
+  defer: z.object({ completionWindow: z.enum(['24h']).optional() }).optional(),
 });
 
 export const effectiveBudget = z.object({
@@ -111,6 +113,8 @@ export const effectiveRoute = z.object({
   degradeTo: z.object({ model: z.string().min(1), target: z.string().optional() }).optional(),
   /** Prompt compression of the route's calls (docs/adr/0046-lossless-prompt-compression.md; Summarize: 0049). */
   compression: effectiveCompression.optional(),
+  /** An A/B experiment over the route's calls (docs/adr/0051-route-experiments.md). */
+  experiment: effectiveExperiment.optional(),
 });
 
 export const effectiveResidency = z.object({
@@ -168,6 +172,7 @@ export const effectivePolicy = z.object({
         outputPerMTok: z.int().min(0),
         cachedInputPerMTok: z.int().min(0).optional(),
         cacheWritePerMTok: z.int().min(0).optional(),
+        batchPercent: z.int().min(1).max(100).optional(),
         currency: z
           .string()
           .regex(/^[A-Z]{3}$/)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { count } from './amounts.js';
 import { conditions, observedGeneration } from './condition.js';
 import { duration, parseDuration } from './duration.js';
 import { labelSelector } from './label-selector.js';
@@ -6,6 +7,7 @@ import { mapList, setList } from './list-types.js';
 import { promptCompressionSpec } from './prompt-compression.js';
 import { objectName, secretKeyRef } from './references.js';
 import { resource } from './resource.js';
+import { routeExperimentSpec } from './route-experiment.js';
 import { withRules } from './validation-rule.js';
 
 export const PROVIDERS = ['OpenAI', 'Anthropic', 'AzureOpenAI', 'OpenAICompatible'] as const;
@@ -173,6 +175,7 @@ export const fallbackRouteSpec = withRules(
       .optional()
       .meta({ description: 'The cheaper model for the Degrade action of budgets.' }),
     compression: promptCompressionSpec.optional(),
+    experiment: routeExperimentSpec.optional(),
   }),
   'Ordered targets, timeouts, retries, circuit breaker, cache and last resort for one model.',
   [
@@ -196,6 +199,40 @@ export const fallbackRouteSpec = withRules(
     },
   ],
 );
+
+const sum = (description: string) => count(description);
+const squares = (description: string) => z.number().min(0).meta({ description, format: 'double' });
+
+/** The numbers of one variant since the experiment started, summed over the route's agents' ledgers. */
+export const experimentVariantStatus = z
+  .object({
+    name: z.string().max(63).meta({ description: 'Variant name; the first variant is the control.' }),
+    weight: z.int().min(0).max(100).optional().meta({ description: 'Weight in the spec now.' }),
+    calls: sum('Calls assigned to the variant (refused calls left out).'),
+    errors: sum('Calls that ended ServerError, Timeout, StaticFallback or ClientError.'),
+    inputTokens: sum('Input tokens.'),
+    outputTokens: sum('Output tokens.'),
+    tokensSquares: squares('Sum over calls of (input + output tokens)², for the variance.'),
+    costMicros: sum('Cost in micro-units of the price currency.'),
+    costMicrosSquares: squares('Sum over calls of costMicros², for the variance.'),
+    latencyMs: sum('Sum of call latencies in milliseconds.'),
+    latencyMsSquares: squares('Sum over calls of latency², for the variance.'),
+  })
+  .meta({ description: 'Calls, errors, tokens, cost and latency of one variant.' });
+
+export const experimentStatus = z
+  .object({
+    name: z.string().max(63).meta({ description: 'Experiment name.' }),
+    updatedAt: z.string().max(32).meta({ description: 'When the numbers were summed.', format: 'date-time' }),
+    variants: z
+      .array(experimentVariantStatus)
+      .max(8)
+      .meta({ description: 'Each variant of the spec, in spec order.' }),
+  })
+  .meta({
+    description:
+      'Per-variant numbers the sidecars reported, summed from the ledgers at most every 10 s; `agent-governor experiments` reads them.',
+  });
 
 export const fallbackRouteStatus = z
   .object({
@@ -236,6 +273,7 @@ export const fallbackRouteStatus = z
       .optional()
       .meta({ description: 'Summary of circuit states, e.g. "openai-us: Open".' }),
     agents: z.int().min(0).optional().meta({ description: 'Agents the route is compiled into.' }),
+    experiment: experimentStatus.optional(),
     conditions,
     observedGeneration,
   })

@@ -32,6 +32,10 @@ const price = z
     cacheWrite: money(
       'Price per million input tokens written to the prompt cache (Anthropic); the input price when absent.',
     ).optional(),
+    batchPercent: z.int().min(1).max(100).optional().meta({
+      description:
+        "Share of these prices a call through the provider's batch API costs (a deferred call); default 50.",
+    }),
   })
   .meta({ description: 'Prices of a model from a date on.' });
 

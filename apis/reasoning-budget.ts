@@ -3,7 +3,7 @@ import { mapList } from './list-types.js';
 import { withRules } from './validation-rule.js';
 
 /** What the sidecar does with a call past a reasoning limit (docs/adr/0047-simpler-answer-past-the-reasoning-budget.md). */
-export const REASONING_EXCEEDED_ACTIONS = ['Refuse', 'Simplify'] as const;
+export const REASONING_EXCEEDED_ACTIONS = ['Refuse', 'Simplify', 'Defer'] as const;
 export type ReasoningExceededAction = (typeof REASONING_EXCEEDED_ACTIONS)[number];
 
 const simplify = z
@@ -18,6 +18,16 @@ const simplify = z
     }),
   })
   .meta({ description: 'How a call past the limit is simplified (onExceeded: Simplify).' });
+
+const defer = z
+  .object({
+    completionWindow: z.enum(['24h']).optional().meta({
+      description: "How long the provider's batch may take; 24h (the only window the batch APIs offer).",
+    }),
+  })
+  .meta({
+    description: "How a call past the limit is deferred to the provider's batch API (onExceeded: Defer).",
+  });
 
 const limits = {
   maxTokensPerRequest: z.int().min(1).max(10_000_000).optional().meta({
@@ -38,9 +48,10 @@ const limits = {
   }),
   onExceeded: z.enum(REASONING_EXCEEDED_ACTIONS).optional().meta({
     description:
-      'What a call past maxTokensPerRequest, maxCallsPerTrace or maxChainDepth gets: Refuse (default: the output is clamped, a trace or chain over its limit gets 429) or Simplify (the cheaper simplify.model answers it, its output capped at simplify.maxTokens).',
+      "What a call past maxTokensPerRequest, maxCallsPerTrace or maxChainDepth gets: Refuse (default: the output is clamped, a trace or chain over its limit gets 429), Simplify (the cheaper simplify.model answers it, its output capped at simplify.maxTokens) or Defer (a trace or chain over its limit is sent to the provider's batch API at the batch price; the agent gets 202 and polls GET /v1/governor/deferred/{id}).",
   }),
   simplify: simplify.optional(),
+  defer: defer.optional(),
 };
 
 const SIMPLIFY_NEEDS_MODEL = {

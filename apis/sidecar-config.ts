@@ -71,6 +71,7 @@ export const sidecarRoute = z
     staticResponse: routeSpec.staticResponse,
     degradeTo: routeSpec.degradeTo,
     compression: routeSpec.compression,
+    experiment: routeSpec.experiment,
   })
   .superRefine((r, ctx) => {
     if (r.degradeTo?.target && !r.targets.some((t) => t.name === r.degradeTo?.target)) {
@@ -138,6 +139,7 @@ const price = z.strictObject({
   cacheWrite: money('Price per million input tokens written to the prompt cache (Anthropic).').optional(),
   currency: currency('ISO 4217 currency of the prices, e.g. EUR.').default('USD'),
   maxOutputTokens: z.int().min(1).max(10_000_000).optional(),
+  batchPercent: z.int().min(1).max(100).optional(),
 });
 
 export const sidecarConfig = z.strictObject({

@@ -20,6 +20,29 @@ export const LATENCY_BUCKETS_MS = [
   50, 100, 250, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000, 60000,
 ] as const;
 
+/** Outcomes an experiment counts as a variant's errors (a budget's refusal is not the variant's doing). */
+export const EXPERIMENT_ERROR_OUTCOMES = ['ServerError', 'Timeout', 'StaticFallback', 'ClientError'] as const;
+
+/**
+ * What an entry adds to its experiment variant beyond the entry's own tokens and cost: the calls the
+ * variant answered or failed (refused calls left out), its errors, and the sums a mean and its
+ * variance need. The entry's requests, tokens and cost are the variant's (refused calls add none).
+ */
+export const experimentTally = z.object({
+  name: z.string().min(1).max(63),
+  variant: z.string().min(1).max(63),
+  calls: z.int().min(0),
+  errors: z.int().min(0),
+  /** Sum over calls of (input + output tokens)². */
+  tokensSquares: z.number().min(0),
+  /** Sum over calls of costMicros². */
+  costMicrosSquares: z.number().min(0),
+  /** Sum of the calls' latencies, ms. */
+  latencyMs: z.number().min(0),
+  /** Sum over calls of latency², ms². */
+  latencyMsSquares: z.number().min(0),
+});
+
 export const usageEntry = z.object({
   /** Start of the minute the calls fall in; late batches land in the period of this time. */
   minute: z.iso.datetime({ offset: true }),
@@ -53,6 +76,8 @@ export const usageEntry = z.object({
   outcomes: z.partialRecord(z.enum(CALL_OUTCOMES), z.int().min(0)).default({}),
   /** Counts per LATENCY_BUCKETS_MS bound plus one overflow bucket. */
   latencyBuckets: z.array(z.int().min(0)).length(LATENCY_BUCKETS_MS.length + 1),
+  /** The experiment variant of the calls (docs/adr/0051-route-experiments.md); absent outside an experiment. */
+  experiment: experimentTally.optional(),
 });
 
 /** Most routes, and targets per route, one circuit report names (a FallbackRoute has at most 10 targets). */
@@ -109,3 +134,4 @@ export type UsageBatch = z.infer<typeof usageBatch>;
 export type UsageEntry = z.infer<typeof usageEntry>;
 export type UsageAck = z.infer<typeof usageAck>;
 export type CircuitReport = z.infer<typeof circuitReport>;
+export type ExperimentTally = z.infer<typeof experimentTally>;

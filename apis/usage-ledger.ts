@@ -247,6 +247,31 @@ export const circuitReportEntry = z
   })
   .meta({ description: 'The circuits one sidecar instance reported last.' });
 
+/** Experiment lines (route × experiment × variant) a ledger keeps; the least recently seen go first. */
+export const MAX_EXPERIMENT_LINES = 32;
+/** An experiment line without a call for this long is dropped at the next write. */
+export const EXPERIMENT_LINE_RETENTION_DAYS = 30;
+
+const squareSum = (description: string) => z.number().min(0).meta({ description, format: 'double' });
+
+export const experimentLine = z
+  .object({
+    route: z.string().min(1).max(253).meta({ description: 'FallbackRoute that declares the experiment.' }),
+    experiment: z.string().min(1).max(63).meta({ description: 'Experiment name.' }),
+    variant: z.string().min(1).max(63).meta({ description: 'Variant name.' }),
+    calls: count('Calls assigned to the variant (refused calls left out).'),
+    errors: count('Calls that ended ServerError, Timeout, StaticFallback or ClientError.'),
+    inputTokens: count('Input tokens.'),
+    outputTokens: count('Output tokens.'),
+    tokensSquares: squareSum('Sum over calls of (input + output tokens)².'),
+    costMicros: count('Cost in micro-units of the price currency.'),
+    costMicrosSquares: squareSum('Sum over calls of costMicros².'),
+    latencyMs: squareSum('Sum of call latencies in milliseconds.'),
+    latencyMsSquares: squareSum('Sum over calls of latency² (ms²).'),
+    lastSeen: instant('Minute of the last call recorded.'),
+  })
+  .meta({ description: 'Usage of one experiment variant of one route since its first call.' });
+
 export const usageLedgerSpec = z
   .object({
     agent: z
@@ -280,6 +305,13 @@ export const usageLedgerSpec = z
       description:
         'The last circuit report of each sidecar instance, for at most a minute (the FallbackRoute status aggregates them).',
     }),
+    experimentLines: z
+      .array(experimentLine)
+      .max(MAX_EXPERIMENT_LINES)
+      .optional()
+      .meta({
+        description: `Per experiment variant of each route: calls, errors, tokens, cost and latency sums (at most ${MAX_EXPERIMENT_LINES} lines; the FallbackRoute status sums them).`,
+      }),
   })
   .meta({ description: 'Usage of one agent, written by the operator from sidecar usage batches.' });
 
@@ -304,3 +336,4 @@ export type ObservedTarget = z.infer<typeof observedTarget>;
 export type HourUsage = z.infer<typeof hourUsage>;
 export type HourLine = z.infer<typeof hourLine>;
 export type OutcomeCounts = z.infer<typeof outcomeCounts>;
+export type ExperimentLine = z.infer<typeof experimentLine>;

@@ -4,6 +4,7 @@ import { registerClusterCommands } from './cluster-command.js';
 import { registerCockpitCommand } from './cockpit-command.js';
 import { registerDataflowsCommand } from './dataflows-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerExperimentsCommand } from './experiments-command.js';
 import { registerOperatorCommand } from './operator-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDataflowsCommand(program);
   registerAuditCommand(program);
   registerCockpitCommand(program);
+  registerExperimentsCommand(program);
   return program;
 }
 

@@ -7,6 +7,7 @@ import { agentsStep, injectionStep } from './steps/agents-step.js';
 import { budgetStep } from './steps/budget-step.js';
 import { compressionStep } from './steps/compression-step.js';
 import { controlPlaneStep } from './steps/control-plane-step.js';
+import { experimentStep } from './steps/experiment-step.js';
 import { governanceStep } from './steps/governance-step.js';
 import { installStep } from './steps/install-step.js';
 import { operatorStep } from './steps/operator-step.js';
@@ -24,6 +25,7 @@ export function demoSteps(options: { keep: boolean }): DemoStep[] {
     agentsStep,
     injectionStep,
     sidecarsStep,
+    experimentStep,
     budgetStep,
     compressionStep,
     outageStep,

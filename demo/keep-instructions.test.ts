@@ -17,6 +17,7 @@ describe('--keep instructions', () => {
   for (const line of [
     'export KUBECONFIG=/tmp/demo/kubeconfig',
     'kubectl get governor -A',
+    'agent-governor experiments --kubeconfig /tmp/demo/kubeconfig -n governor-demo',
     'marketing  OPENAI_BASE_URL=http://127.0.0.1:4001/v1',
     'support    OPENAI_BASE_URL=http://127.0.0.1:4002/v1',
     'curl -s http://127.0.0.1:4002/v1/chat/completions',

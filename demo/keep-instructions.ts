@@ -27,6 +27,7 @@ export function keepInstructions(kept: KeptDemo): string {
     `  alias kubectl=${kept.kubectl}      # the kubectl built with the control plane`,
     '  kubectl get governor -A',
     `  kubectl get deployments,cronjobs,pods -n ${kept.namespace}`,
+    `  npx agent-governor experiments --kubeconfig ${kept.kubeconfig} -n ${kept.namespace}   # the A/B experiment's variants`,
     '',
     'Point an OpenAI SDK (or curl) at a sidecar; the answers come from the local mock providers:',
     ...sidecarLines,

@@ -22,6 +22,8 @@ export interface CallAnswer {
   /** x-governor-input-tokens-before / -after: the sidecar's estimate of the input as sent by the agent and upstream. */
   inputTokensBefore?: number;
   inputTokensAfter?: number;
+  /** x-governor-variant: `<experiment>/<variant>` on a route with an experiment. */
+  variant?: string;
   /** OpenAI-style error code of a refusal, e.g. `budget_exhausted`. */
   errorCode?: string;
   errorMessage?: string;
@@ -34,6 +36,8 @@ export interface ChatCall {
   prompt?: string;
   messages?: readonly Record<string, unknown>[];
   maxTokens: number;
+  /** Request headers besides the content type, e.g. x-governor-conversation-id. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Keep-alive connections to the sidecars, shared by every call of the demo. */
@@ -44,7 +48,7 @@ export async function chatCall(sidecarUrl: string, call: ChatCall): Promise<Call
   const response = await request(`${sidecarUrl}/v1/chat/completions`, {
     method: 'POST',
     dispatcher,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...call.headers },
     body: JSON.stringify({
       model: call.model,
       max_tokens: call.maxTokens,
@@ -69,6 +73,8 @@ export async function chatCall(sidecarUrl: string, call: ChatCall): Promise<Call
   if (target) answer.target = target;
   if (decision) answer.decision = decision;
   if (fallbackReason) answer.fallbackReason = fallbackReason;
+  const variant = header(GOVERNOR_HEADERS.variant);
+  if (variant) answer.variant = variant;
   const before = Number(header(GOVERNOR_HEADERS.inputTokensBefore));
   const after = Number(header(GOVERNOR_HEADERS.inputTokensAfter));
   if (Number.isFinite(before) && header(GOVERNOR_HEADERS.inputTokensBefore))

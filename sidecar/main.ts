@@ -7,6 +7,9 @@ import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { BudgetGate } from './budget/budget-gate.js';
 import { ResponseCache } from './cache/response-cache.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
+import { DeferredCalls } from './deferred/deferred-calls.js';
+import { DeferredJobs } from './deferred/deferred-jobs.js';
+import { ProviderBatches } from './deferred/provider-batches.js';
 import { type MetricsListener, startMetricsListener } from './http/metrics-listener.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
 import { startSidecarServer } from './http/sidecar-server.js';
@@ -135,17 +138,20 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     metrics.setCircuit(route, target, state);
     if (state !== 'Closed') logger.warn({ route, target, circuit: state }, 'circuit changed');
   });
+  const credentials = new TargetCredentials(options.env ?? process.env);
   const runner = new RouteRunner({
     board: circuits,
-    credentials: new TargetCredentials(options.env ?? process.env),
+    credentials,
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
   // The usage reporter drains the recorder: calls still held by `finished` go in first.
   const recorder = new UsageRecorder(() => finished.flush());
   const finished = new FinishedCalls({ metrics, logger, recorder });
   const agent = options.agent ?? source.current().agent;
+  const spoolDir =
+    options.spoolDir ?? join(tmpdir(), `agent-governor-spool-${agent.namespace}-${agent.name}`);
   const reporter = new UsageReporter({
-    spoolDir: options.spoolDir ?? join(tmpdir(), `agent-governor-spool-${agent.namespace}-${agent.name}`),
+    spoolDir,
     agent: { namespace: agent.namespace, name: agent.name },
     recorder,
     ...(options.operatorUrl ? { operatorUrl: options.operatorUrl } : {}),
@@ -169,8 +175,20 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
       })
     : undefined;
   const plans = new AttemptPlans();
+  // Calls past the reasoning budget deferred to the provider's batch API (docs/adr/0048-deferred-calls-through-batch-apis.md).
+  const batches = new ProviderBatches();
+  const deferred = new DeferredCalls({
+    jobs: new DeferredJobs(spoolDir),
+    batches,
+    credentials,
+    gate,
+    policy: () => source.current(),
+    finished: (record) => finished.add(record),
+    outcome: (outcome) => metrics.countDeferred(outcome),
+  });
   const services: PipelineServices = {
     policy: () => source.current(),
+    deferred,
     ...(sharedTraces ? { sharedTraces } : {}),
     gate,
     cache: new ResponseCache(),
@@ -208,6 +226,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         ),
       ],
       onError,
+      deferred: (id) => deferred.answer(id),
     });
     if (options.metricsPort !== undefined) {
       metricsListener = await startMetricsListener({
@@ -223,6 +242,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     await reporter.stop();
     await source.stop();
     await runner.close();
+    await batches.close();
     await sharedTraces?.close();
     throw err;
   }
@@ -257,6 +277,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         );
         await source.stop();
         await runner.close();
+        await batches.close();
         await sharedTraces?.close();
         if (ownLogger) await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { embeddingAnswer, errorText, inputTokensOf, jsonAnswer, streamEvents } from './mock-llm-answers.js';
+import { MockBatches } from './mock-llm-batches.js';
 import { toolCallProblem } from './mock-llm-conversation.js';
 import { mockSummaryOf } from './mock-llm-summary.js';
 
@@ -79,6 +80,8 @@ export interface MockLlm {
   /** A fault for every call while set (the queue goes first); undefined to stop. */
   always: MockFault | undefined;
   reply: string;
+  /** The provider batch APIs (OpenAI Files + Batches, Anthropic Message Batches) and what they received. */
+  batches: MockBatches;
   /** Sum of the tokens of every served call. */
   totals(): { inputTokens: number; outputTokens: number; calls: number };
   reset(): void;
@@ -105,6 +108,15 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     reply: options.reply ?? 'The quick brown fox jumps over the lazy dog.',
     always: undefined as MockFault | undefined,
   };
+  const batches = new MockBatches((api, body) => {
+    const model = typeof body['model'] === 'string' ? body['model'] : 'unknown';
+    const tokens = { input: inputTokensOf(api, body), output: countTokens(state.reply), cached: 0 };
+    return {
+      body: jsonAnswer(api, model, state.reply, tokens) as Record<string, unknown>,
+      inputTokens: tokens.input,
+      outputTokens: tokens.output,
+    };
+  });
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
@@ -120,6 +132,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     const api = API_OF_PATH.find(([re]) => re.test(path))?.[1];
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (batches.handle(req.method, path, Buffer.concat(chunks), req.headers, res)) return;
     if (!api || req.method !== 'POST') {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(
@@ -252,6 +265,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     baseUrl: `${url}/v1`,
     port,
     served,
+    batches,
     enqueue: (...faults) => queue.push(...faults),
     get always() {
       return state.always;

@@ -6,7 +6,8 @@ export type EffectiveReasoning = EffectivePolicy['reasoning'];
 /**
  * Reasoning budgets (TokenBudget `reasoningBudget`, or the sidecar file's `reasoning`) → the
  * effective limits: use cases become a map by name. With several budgets the tightest limit wins,
- * since each budget's limit must hold; so does Refuse over Simplify, and, between two Simplify, the
+ * since each budget's limit must hold; so does an explicit Refuse over Simplify and Defer (else the
+ * last budget's choice), and, between two Simplify, the
  * first budget's model (budgets come in name order) with the smaller output cap.
  */
 export function compileReasoning(budgets: (ReasoningBudget | undefined)[]): EffectiveReasoning {
@@ -28,8 +29,9 @@ type Limits = {
   maxInputTokensPerRequest?: number;
   maxCallsPerTrace?: number;
   maxChainDepth?: number;
-  onExceeded?: 'Refuse' | 'Simplify' | undefined;
+  onExceeded?: 'Refuse' | 'Simplify' | 'Defer' | undefined;
   simplify?: { model: string; maxTokens?: number | undefined } | undefined;
+  defer?: { completionWindow?: '24h' | undefined } | undefined;
 };
 
 const LIMITS = [
@@ -47,8 +49,13 @@ function tighten(into: Limits, from: Limits): void {
     into[key] = current === undefined ? value : Math.min(current, value);
   }
   if (from.onExceeded !== undefined && into.onExceeded !== 'Refuse') into.onExceeded = from.onExceeded;
-  if (into.onExceeded === 'Refuse') delete into.simplify;
-  else if (from.simplify !== undefined) into.simplify = tighterSimplify(into.simplify, from.simplify);
+  if (into.onExceeded === 'Refuse') {
+    delete into.simplify;
+    delete into.defer;
+    return;
+  }
+  if (from.simplify !== undefined) into.simplify = tighterSimplify(into.simplify, from.simplify);
+  if (from.defer !== undefined) into.defer = { ...from.defer };
 }
 
 type Simplify = NonNullable<Limits['simplify']>;

@@ -5,6 +5,41 @@ import { fallbackRouteSpec } from '../fallback-route.js';
 import { compileRoute } from './route.js';
 
 describe('compileRoute', () => {
+  it("compiles an experiment's variants with their model, compression and prompt template", () => {
+    const example2 = fallbackRouteSpec.parse(
+      (example('fallback-route-experiment.yaml') as { spec: unknown }).spec,
+    );
+    const route = compileRoute('support-gpt-4o', {
+      ...example2,
+      experiment: {
+        ...example2.experiment!,
+        variants: [
+          ...example2.experiment!.variants,
+          { name: 'templated', weight: 0, promptTemplate: 'answer@2' },
+        ],
+      },
+    });
+    assert.deepEqual(route.experiment, {
+      name: 'support-model',
+      stickyBy: 'x-governor-conversation-id',
+      variants: [
+        { name: 'control', weight: 50 },
+        {
+          name: 'mini',
+          weight: 50,
+          model: 'gpt-4o-mini',
+          compression: {
+            steps: ['CollapseWhitespace', 'DropDuplicates', 'AbridgeStaleToolOutputs'],
+            keepTurns: 4,
+            keepLines: 3,
+          },
+        },
+        { name: 'templated', weight: 0, promptTemplate: 'answer@2' },
+      ],
+    });
+    assert.equal(compileRoute('gpt-4o', spec).experiment, undefined);
+  });
+
   const spec = fallbackRouteSpec.parse((example('fallback-route-gpt-4o.yaml') as { spec: unknown }).spec);
 
   it('turns the example FallbackRoute into milliseconds, base URLs and the static text', () => {

@@ -1,6 +1,7 @@
 import { parseDuration } from '../duration.js';
 import type { EffectiveRoute, EffectiveTarget } from '../effective-policy.js';
 import type { FallbackRouteSpec } from '../fallback-route.js';
+import type { EffectiveExperiment, RouteExperimentSpec } from '../route-experiment.js';
 
 /** A FallbackRoute spec without its selector: what both the CRD and the sidecar file describe. */
 export type RouteSpec = Omit<FallbackRouteSpec, 'agentSelector'>;
@@ -90,5 +91,29 @@ export function compileRoute(name: string, spec: RouteSpec, credentials?: Target
           },
         }
       : {}),
+    ...(spec.experiment ? { experiment: compileExperiment(spec.experiment) } : {}),
+  };
+}
+
+/** The experiment as the sidecar reads it: the same fields, the absent ones left out. */
+function compileExperiment(spec: RouteExperimentSpec): EffectiveExperiment {
+  return {
+    name: spec.name,
+    stickyBy: spec.stickyBy,
+    variants: spec.variants.map((v) => ({
+      name: v.name,
+      weight: v.weight,
+      ...(v.model !== undefined ? { model: v.model } : {}),
+      ...(v.compression
+        ? {
+            compression: {
+              steps: [...v.compression.steps],
+              keepTurns: v.compression.keepTurns,
+              keepLines: v.compression.keepLines,
+            },
+          }
+        : {}),
+      ...(v.promptTemplate !== undefined ? { promptTemplate: v.promptTemplate } : {}),
+    })),
   };
 }

@@ -56,6 +56,7 @@ export function compileSidecarConfig(config: SidecarConfig, context: SidecarConf
           outputPerMTok: moneyToMicros(p.output),
           ...(p.cachedInput !== undefined ? { cachedInputPerMTok: moneyToMicros(p.cachedInput) } : {}),
           ...(p.cacheWrite !== undefined ? { cacheWritePerMTok: moneyToMicros(p.cacheWrite) } : {}),
+          ...(p.batchPercent !== undefined ? { batchPercent: p.batchPercent } : {}),
           currency: p.currency,
         },
       ]),

@@ -2,6 +2,7 @@ import type { UsageBatch } from '../usage-batch.js';
 import type { UsageLedgerSpec } from '../usage-ledger.js';
 import { addToBuckets, bucketsOf, floorTo, indexBuckets, tierCuts } from './bucket-tiers.js';
 import { recordCircuitReport } from './circuit-reports.js';
+import { addExperimentLines } from './experiment-lines.js';
 import { addToHours, settleHours } from './hourly-usage.js';
 import { pruneInstances, recordedSequence, recordSequence } from './instance-sequences.js';
 import { addObservedTargets } from './observed-targets.js';
@@ -65,6 +66,7 @@ export function applyBatch(ledger: UsageLedgerSpec, batch: UsageBatch, now: Date
   }
 
   const observedTargets = addObservedTargets(ledger.observedTargets, batch.entries, latestMinute);
+  const experimentLines = addExperimentLines(ledger.experimentLines, batch.entries, latestMinute);
   const hourlyUsage = addToHours(ledger.hourlyUsage, dated, nowMs);
   const { circuitReports: _previous, ...rest } = ledger;
   const circuitReports = recordCircuitReport(ledger.circuitReports, batch.instance, batch.circuits, now);
@@ -74,6 +76,7 @@ export function applyBatch(ledger: UsageLedgerSpec, batch: UsageBatch, now: Date
       ...(observedTargets === undefined ? {} : { observedTargets }),
       ...(hourlyUsage === undefined ? {} : { hourlyUsage }),
       ...(circuitReports === undefined ? {} : { circuitReports }),
+      ...(experimentLines === undefined ? {} : { experimentLines }),
       updatedAt: now.toISOString(),
       totals,
       periods,

@@ -139,6 +139,7 @@ function declaredPrice(
     outputPerMTok: moneyToMicros(p.output),
     ...(p.cachedInput !== undefined ? { cachedInputPerMTok: moneyToMicros(p.cachedInput) } : {}),
     ...(p.cacheWrite !== undefined ? { cacheWritePerMTok: moneyToMicros(p.cacheWrite) } : {}),
+    ...(p.batchPercent !== undefined ? { batchPercent: p.batchPercent } : {}),
     currency,
   };
 }

@@ -12,7 +12,12 @@ export interface ModelPrice {
   cacheWritePerMTok?: number;
   /** ISO 4217 code of the currency the prices are in. */
   currency: string;
+  /** Percent of these prices a batch call costs (a deferred call); absent: DEFAULT_BATCH_PERCENT. */
+  batchPercent?: number;
 }
+
+/** What the providers' batch APIs charge of the synchronous price, unless a catalog says otherwise. */
+export const DEFAULT_BATCH_PERCENT = 50;
 
 /** The token counts a cost is made of (a call's usage, or a ledger line's sums). */
 export interface PricedTokens {

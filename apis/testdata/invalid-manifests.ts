@@ -231,6 +231,46 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
       s.compression.summarize = { model: 'gpt-4o-mini', maxHistoryTokens: 10 };
     },
   ),
+  invalid('FallbackRoute', 'experiment weights summing to 90', 'spec.experiment.variants', (s) => {
+    s.experiment = {
+      name: 'model',
+      variants: [
+        { name: 'a', weight: 50 },
+        { name: 'b', weight: 40 },
+      ],
+    };
+  }),
+  invalid('FallbackRoute', 'an experiment of one variant', 'spec.experiment.variants', (s) => {
+    s.experiment = { name: 'model', variants: [{ name: 'a', weight: 100 }] };
+  }),
+  invalid('FallbackRoute', 'an experiment variant listed twice', 'spec.experiment.variants[1]', (s) => {
+    s.experiment = {
+      name: 'model',
+      variants: [
+        { name: 'a', weight: 50 },
+        { name: 'a', weight: 50 },
+      ],
+    };
+  }),
+  invalid('FallbackRoute', 'an experiment weight over 100', 'spec.experiment.variants[0].weight', (s) => {
+    s.experiment = {
+      name: 'model',
+      variants: [
+        { name: 'a', weight: 150 },
+        { name: 'b', weight: -50 },
+      ],
+    };
+  }),
+  invalid('FallbackRoute', 'an experiment sticky header in capitals', 'spec.experiment.stickyBy', (s) => {
+    s.experiment = {
+      name: 'model',
+      stickyBy: 'X-Conversation',
+      variants: [
+        { name: 'a', weight: 50 },
+        { name: 'b', weight: 50 },
+      ],
+    };
+  }),
   invalid('FallbackRoute', 'too many retries', 'spec.retries.attempts', (s) => {
     s.retries.attempts = 50;
   }),

@@ -4,6 +4,7 @@
 // ledgers (route-circuits.ts, docs/adr/0041-circuit-reports.md), and writes status (route-status.ts
 // decides it). The effective policies themselves are compiled by the policy compiler; this
 // controller only reports.
+import { isDeepStrictEqual } from 'node:util';
 import { isAgentWorkload } from '../../agents/agent-workload.js';
 import { agentsInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
 import { agentUsageLedgers, dataResidencyPolicies, fallbackRoutes } from '../../agents/governor-resources.js';
@@ -26,13 +27,17 @@ import { namespaces } from '../../runtime/kube/resources.js';
 import { nextConditions } from '../kstatus/conditions.js';
 import { workloadLabelsChanged } from '../policy-compiler/policy-input-changes.js';
 import { circuitTransitions } from './circuit-transitions.js';
+import { experimentNumbers, pacedExperiment } from './experiment-status.js';
 import { routeCircuits } from './route-circuits.js';
 import { routeMetrics } from './route-metrics.js';
 import { routeVerdict } from './route-status.js';
 
-/** A ledger change matters to routes only when the circuit reports in it changed. */
+/** A ledger change matters to routes only when the circuit reports or the experiment lines in it changed. */
 function circuitReportsChanged(old: AgentUsageLedger, current: AgentUsageLedger): boolean {
-  return JSON.stringify(old.spec?.circuitReports) !== JSON.stringify(current.spec?.circuitReports);
+  return (
+    JSON.stringify(old.spec?.circuitReports) !== JSON.stringify(current.spec?.circuitReports) ||
+    JSON.stringify(old.spec?.experimentLines) !== JSON.stringify(current.spec?.experimentLines)
+  );
 }
 
 export const FALLBACK_ROUTE_CONTROLLER = 'fallback-route';
@@ -47,6 +52,8 @@ function stateOf(conditions: readonly Condition[] | undefined): string | undefin
 
 export const fallbackRouteController: ControllerFactory = (environment) => {
   const routes = new KeyIndex();
+  /** When this process last wrote each route's experiment numbers (they are paced). */
+  const experimentWrites = new Map<string, number>();
   const metrics = routeMetrics(environment.registry);
   const namespaced = (object: KubeObject) => routes.inNamespace(object.metadata?.namespace ?? '');
   return defineController({
@@ -76,6 +83,7 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
       if (!route) {
         routes.forget(namespace, key.name);
         metrics.forget(key);
+        experimentWrites.delete(`${namespace}/${key.name}`);
         return done;
       }
       routes.note(namespace, key.name);
@@ -86,13 +94,22 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         { operatorNamespace: environment.namespace },
       );
       const agents = [...agentsInCaches(context.cache, namespace).values()];
-      const reports: CircuitReportEntry[] = agents
+      const ledgers = agents
         .filter((agent) => routeSelectsAgent(route, agent))
-        .flatMap(
-          (agent) =>
-            context.cache(agentUsageLedgers).get({ namespace, name: ledgerName(agent.name) })?.spec
-              .circuitReports ?? [],
-        );
+        .map((agent) => context.cache(agentUsageLedgers).get({ namespace, name: ledgerName(agent.name) }));
+      const reports: CircuitReportEntry[] = ledgers.flatMap((ledger) => ledger?.spec.circuitReports ?? []);
+      const routeKey = `${namespace}/${key.name}`;
+      const experiment = pacedExperiment({
+        current: route.status?.experiment,
+        next: experimentNumbers(
+          key.name,
+          route.spec,
+          ledgers.flatMap((ledger) => ledger?.spec.experimentLines ?? []),
+          context.now(),
+        ),
+        lastWriteAt: experimentWrites.get(routeKey),
+        at: context.now().getTime(),
+      });
       const circuits = routeCircuits(
         key.name,
         route.spec.targets.map((t) => t.name),
@@ -108,7 +125,10 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         circuits,
       });
       // Reports age out without any write: judge the route again when the oldest does.
-      const next = circuits.recheckAfterMs !== undefined ? requeueAfter(circuits.recheckAfterMs) : done;
+      const recheck = [circuits.recheckAfterMs, experiment.waitMs || undefined].filter(
+        (ms): ms is number => ms !== undefined,
+      );
+      const next = recheck.length > 0 ? requeueAfter(Math.min(...recheck)) : done;
       const previous = route.status;
       const generation = route.metadata?.generation;
       const conditions = nextConditions(previous?.conditions, verdict.conditions, generation, context.now());
@@ -117,6 +137,7 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         agents: verdict.agents,
         activeTarget: verdict.activeTarget ?? null,
         circuit: verdict.circuit ?? null,
+        experiment: experiment.show ?? null,
         conditions,
         ...(generation !== undefined ? { observedGeneration: generation } : {}),
       };
@@ -125,6 +146,7 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         agents: previous?.agents,
         activeTarget: previous?.activeTarget ?? null,
         circuit: previous?.circuit ?? null,
+        experiment: previous?.experiment ?? null,
         conditions: previous?.conditions,
         ...(previous?.observedGeneration !== undefined
           ? { observedGeneration: previous.observedGeneration }
@@ -138,6 +160,8 @@ export const fallbackRouteController: ControllerFactory = (environment) => {
         patch: 'merge',
       });
       if (!wrote) return next;
+      if (experiment.show && !isDeepStrictEqual(experiment.show, previous?.experiment))
+        experimentWrites.set(routeKey, context.now().getTime());
       for (const change of circuitTransitions(previous?.resolvedTargets, verdict.resolvedTargets)) {
         if (change.opened) {
           context.events.warning(

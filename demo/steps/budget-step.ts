@@ -28,7 +28,7 @@ export function describeBudget(status: BudgetStatus | undefined, limit: number):
 }
 
 export const budgetStep: DemoStep = {
-  title: `Drive traffic through the sidecars: TokenBudget ${DEMO.budget} from 0 % to 100 %`,
+  title: `Drive traffic through the sidecars: TokenBudget ${DEMO.budget} up to 100 %`,
   checks: [
     { step: 'budget 50 %', expected: 'phase Warning, Alert: an Event on the budget' },
     {
@@ -49,6 +49,8 @@ export const budgetStep: DemoStep = {
     const limit = budget?.spec.limits.tokens;
     if (!limit) throw new Error(`TokenBudget ${DEMO.namespace}/${DEMO.budget} has no token limit`);
     const traffic = new AgentTraffic(context);
+    // Earlier steps (the experiment) spent from the same budget: count from what it has used.
+    traffic.spent = budget?.status?.used?.tokens ?? 0;
     const lastAnswer: Partial<Record<AgentName, string>> = {};
     const spend = (percent: number, agents: readonly AgentName[]) =>
       traffic.spendUntil(Math.ceil((limit * percent) / 100), agents, {

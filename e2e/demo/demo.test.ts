@@ -25,6 +25,7 @@ const STEPS = [
   'admission webhooks',
   'sidecar injected',
   'sidecars',
+  'experiment',
   'budget 50 %',
   'budget 75 %',
   'budget 100 %',
@@ -126,7 +127,7 @@ describe('agent-governor demo', () => {
     const notHeld = [...rows].filter(([, r]) => r.verdict !== 'yes').map(([, r]) => r.row);
     assert.deepEqual(notHeld, [], `every step held:\n${run.output}`);
     assert.equal(run.code, 0, run.output);
-    assert.match(run.output, /18 of 18 steps held/);
+    assert.match(run.output, /19 of 19 steps held/);
     assert.ok(!run.output.includes('\u001b['), 'no ANSI escapes when stdout is not a terminal');
     // What the story is about, as the narration tells it when each check held.
     const told = (step: string) => run.output.split('\n').find((line) => line.includes(`✔ ${step}: `)) ?? '';
@@ -136,6 +137,10 @@ describe('agent-governor demo', () => {
       /marketing-agent 0 replicas, CronJob suspend=true, call 429 budget_exhausted/,
     );
     assert.match(told('budget 100 %'), /support-agent 2 replicas, call 200 gpt-4o-mini/);
+    assert.match(
+      told('experiment'),
+      /16 conversations, 4 with a second turn in the same variant: control \d+ calls, mini \d+ calls; agent-governor experiments: mini /,
+    );
     assert.match(told('compression'), /^.*compression: [\d,]+ → [\d,]+ input tokens \(−\d+ %\); 200 /);
     assert.match(told('outage'), /answered by azure-sweden .*circuit openai-eu Open/);
     assert.match(

@@ -3,7 +3,7 @@
 // The call that the operator's shared count finds past the limit — in a pod whose own count was
 // still under it — is answered by the cheaper model with its output capped, the answer saying so;
 // later calls of the trace are simplified in either pod without asking again; a use case that says
-// Refuse still gets 429.
+// Refuse still gets 429, and one that says Defer gets 202 with a deferred job (the batch API).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,6 +79,7 @@ before(async () => {
     useCases: {
       plan: { onExceeded: 'Simplify', simplify: { model: 'gpt-4o-mini', maxTokens: 20 } },
       audit: { onExceeded: 'Refuse' },
+      nightly: { onExceeded: 'Defer', defer: { completionWindow: '24h' } },
     },
   };
   services.store.publish(namespace, agent, policy);
@@ -125,5 +126,19 @@ describe('Simplify past calls per trace counted across pods', () => {
     const audit = [];
     for (const client of [podA, podB, podA, podB]) audit.push((await ask(client, 'audit-1', 'audit')).status);
     assert.deepEqual(audit, [200, 200, 200, 429]);
+
+    // Defer: the call the shared count finds past the limit goes to the batch API, 202 and a job.
+    const nightly = [];
+    for (const client of [podA, podB, podA, podB]) nightly.push(await ask(client, 'nightly-1', 'nightly'));
+    assert.deepEqual(
+      nightly.map((a) => a.status),
+      [200, 200, 200, 202],
+    );
+    assert.match(
+      nightly[3]?.decision ?? '',
+      /^deferred,reasoning-exceeded:maxCallsPerTrace=3,trace-count:across-pods,deferred-id:dfr_/,
+    );
+    assert.equal(mock.batches.items.length, 1, 'one batch of one call');
+    assert.equal(mock.batches.items[0]?.model, 'gpt-4o');
   });
 });

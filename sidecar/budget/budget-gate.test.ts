@@ -428,6 +428,7 @@ describe('BudgetGate: reservation', () => {
             admittedCount++;
             inFlight.push({ reservation: a.reservation, input, maxOutput });
           } else {
+            assert.ok(a.kind === 'refuse');
             assert.equal(a.code, 'budget_insufficient', a.message);
             refusedCount++;
           }

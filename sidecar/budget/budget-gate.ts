@@ -145,6 +145,15 @@ export class BudgetGate {
         reasoning.param !== undefined ? { param: reasoning.param } : {},
       );
     }
+    if (reasoning.kind === 'defer') {
+      decisions.push('deferred', exceededDecision(reasoning.exceeded));
+      return {
+        kind: 'defer',
+        exceeded: reasoning.exceeded,
+        completionWindow: reasoning.completionWindow,
+        decisions,
+      };
+    }
     let maxOutputTokens: number | undefined;
     let simplified: Simplified | undefined;
     if (reasoning.kind === 'simplify') {
@@ -276,6 +285,20 @@ export class BudgetGate {
    */
   noteTraceCalls(traceId: string, calls: number): void {
     this.traces.raise(traceId, calls);
+  }
+
+  /**
+   * Counts a deferred call's usage when its batch result is delivered: in every budget that applies
+   * to its use case, at `percent` of the model's price (the batch discount). No reservation held it.
+   */
+  countDeferred(actual: { usage: TokenUsage; model: string; useCase?: string; percent: number }): void {
+    const now = this.now();
+    for (const ledger of this.applicable(actual.useCase)) {
+      ledger.roll(now);
+      ledger.local.tokens += actual.usage.inputTokens + actual.usage.outputTokens;
+      const full = ledger.pricing?.callCost(actual.model, actual.usage).costMicros ?? 0;
+      ledger.local.costMicros += Math.round((full * actual.percent) / 100);
+    }
   }
 
   /** Replaces the reservation with what the call used: `model` is the model that answered, priced per budget. */

@@ -68,6 +68,13 @@ export type GateVerdict =
       decisions: string[];
     }
   | {
+      /** Past a reasoning limit under Defer: nothing is reserved; the batch's usage is counted when delivered. */
+      kind: 'defer';
+      exceeded: Exceeded;
+      completionWindow: string;
+      decisions: string[];
+    }
+  | {
       kind: 'refuse';
       status: number;
       code: string;

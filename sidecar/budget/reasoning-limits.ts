@@ -12,9 +12,11 @@ export interface ReasoningLimits {
   /** LowerReasoningBudget is in force: maxTokensPerRequest was scaled to this percent by this SLO. */
   lowered?: { percent: number; slo: string };
   /** What a call past a limit gets (absent: Refuse); maxInputTokensPerRequest always refuses. */
-  onExceeded?: 'Refuse' | 'Simplify';
+  onExceeded?: 'Refuse' | 'Simplify' | 'Defer';
   /** The cheaper model and its output cap, with Simplify. */
   simplify?: { model: string; maxTokens?: number };
+  /** The batch's completion window, with Defer. */
+  defer?: { completionWindow: string };
 }
 
 /** Fast-burn actions of the policy's SLOs that the sidecar applies itself. */
@@ -64,6 +66,10 @@ export function reasoningLimits(
   if (own !== undefined && useCase !== undefined) limits.useCase = useCase;
   const onExceeded = own?.onExceeded ?? base.onExceeded;
   const simplify = own?.simplify ?? base.simplify;
+  if (onExceeded === 'Defer') {
+    limits.onExceeded = 'Defer';
+    limits.defer = { completionWindow: (own?.defer ?? base.defer)?.completionWindow ?? '24h' };
+  }
   if (onExceeded === 'Simplify' && simplify !== undefined) {
     limits.onExceeded = 'Simplify';
     limits.simplify =

@@ -158,6 +158,24 @@ describe('reasoningVerdict', () => {
       },
     },
   ];
+  cases.push(
+    {
+      name: 'Defer: the call after maxCallsPerTrace goes to the batch API',
+      call: { callsInTrace: 3 },
+      limits: { ...LIMITS, onExceeded: 'Defer', defer: { completionWindow: '24h' } },
+      verdict: {
+        kind: 'defer',
+        completionWindow: '24h',
+        exceeded: { limit: 'maxCallsPerTrace', value: 3, actual: 4 },
+      },
+    },
+    {
+      name: 'Defer: past maxTokensPerRequest is clamped as under Refuse (admitted)',
+      call: { requestedMaxOutputTokens: 5000 },
+      limits: { ...LIMITS, onExceeded: 'Defer', defer: { completionWindow: '24h' } },
+      verdict: { kind: 'admit' },
+    },
+  );
   for (const c of cases) {
     it(c.name, () => assert.deepEqual(reasoningVerdict({ ...CALL, ...c.call }, c.limits), c.verdict));
   }

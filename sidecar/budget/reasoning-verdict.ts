@@ -45,7 +45,9 @@ export type ReasoningVerdict =
       param?: string;
       exceeded: Exceeded;
     }
-  | { kind: 'simplify'; model: string; maxOutputTokens?: number; exceeded: Exceeded };
+  | { kind: 'simplify'; model: string; maxOutputTokens?: number; exceeded: Exceeded }
+  /** Past maxCallsPerTrace or maxChainDepth under Defer: the call goes to the provider's batch API. */
+  | { kind: 'defer'; completionWindow: string; exceeded: Exceeded };
 
 /** The request field that carries a call's input, per API (the `param` of an input-tokens refusal). */
 const INPUT_FIELD: Record<ApiKind, string> = {
@@ -107,6 +109,8 @@ function past(
 ): ReasoningVerdict {
   // An embedding has no simpler answer: a chat model cannot give one.
   if (limits.onExceeded === 'Simplify' && question.api !== 'embeddings') return simplified(exceeded, limits);
+  if (limits.onExceeded === 'Defer' && limits.defer)
+    return { kind: 'defer', completionWindow: limits.defer.completionWindow, exceeded };
   return { kind: 'refuse', status: 429, message: message(), exceeded };
 }
 

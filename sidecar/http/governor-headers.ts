@@ -28,6 +28,8 @@ export const GOVERNOR_HEADERS = {
    * `none` (the history is within maxHistoryTokens), or `used; …, writing`.
    */
   summary: 'x-governor-summary',
+  /** `<experiment>/<variant>` when the route runs an experiment (docs/experiments.md). */
+  variant: 'x-governor-variant',
 } as const;
 
 /** Request headers the sidecar reads. */
@@ -35,4 +37,8 @@ export const GOVERNOR_REQUEST_HEADERS = {
   traceId: 'x-governor-trace-id',
   chainDepth: 'x-governor-chain-depth',
   useCase: 'x-governor-use-case',
+  /** Conversation id: the default header an experiment keeps a caller in one variant by. */
+  conversationId: 'x-governor-conversation-id',
+  /** The PromptTemplate a call uses; an experiment variant sets it. */
+  promptTemplate: 'x-governor-prompt-template',
 } as const;

@@ -31,6 +31,8 @@ export interface SidecarServerOptions {
   models(): string[];
   /** A handler failed unexpectedly; the agent got a 500. */
   onError(err: unknown): void;
+  /** `GET /v1/governor/deferred/{id}`: the answer to a poll of a deferred call (absent: 404). */
+  deferred?(id: string): Promise<{ status: number; body: string }>;
 }
 
 export interface SidecarServer {
@@ -158,6 +160,10 @@ async function answerLocal(
 ) {
   const path = url.split('?')[0];
   req.resume();
+  if (req.method === 'GET' && options.deferred && path?.startsWith('/v1/governor/deferred/')) {
+    const answer = await options.deferred(decodeURIComponent(path.slice('/v1/governor/deferred/'.length)));
+    return send(res, { status: answer.status, contentType: 'application/json', body: answer.body });
+  }
   if (req.method === 'GET' || req.method === 'HEAD') {
     switch (path) {
       case '/healthz':
@@ -181,7 +187,7 @@ async function answerLocal(
   sendNotServed(
     res,
     `${req.method} ${path} is not served by the agent-governor sidecar; it governs POST ${API_PATHS.join(', ')} ` +
-      'and answers GET /v1/models, /healthz, /readyz and /metrics',
+      'and answers GET /v1/models, /v1/governor/deferred/{id}, /healthz, /readyz and /metrics',
   );
 }
 

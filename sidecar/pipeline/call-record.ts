@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
+import type { EffectiveVariant } from '../../apis/route-experiment.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import { errorBody } from '../http/error-body.js';
+import { GOVERNOR_REQUEST_HEADERS } from '../http/governor-headers.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import type { CallOutcome, RequestRecord } from '../telemetry/request-record.js';
 import { type GovernorHeaders, writeGovernedHead } from './answer-headers.js';
@@ -70,6 +72,23 @@ export class CallRecord {
     this.governor.cache = state;
     this.record.cache = state;
   }
+
+  /**
+   * The experiment variant the call was assigned: on the record (metrics, log, usage), in the answer's
+   * x-governor-variant, and — when the variant names a prompt template — as the call's
+   * x-governor-prompt-template request header, which prompt-template rendering reads.
+   */
+  assignVariant(experiment: string, variant: EffectiveVariant): void {
+    this.record.experiment = { name: experiment, variant: variant.name };
+    this.governor.variant = `${experiment}/${variant.name}`;
+    if (variant.promptTemplate !== undefined) {
+      this.promptTemplate = variant.promptTemplate;
+      this.call.req.headers[GOVERNOR_REQUEST_HEADERS.promptTemplate] = variant.promptTemplate;
+    }
+  }
+
+  /** The prompt template the call uses when its experiment variant names one. */
+  promptTemplate: string | undefined;
 
   /** Time since the previous step, under `name` (step timings of the log line). */
   step(name: string): void {

@@ -2,17 +2,21 @@ import type { EffectivePolicy, EffectiveRoute } from '../../apis/effective-polic
 import { maxOutputTokenFields } from '../accounting/output-limit.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import { usageStreamOptions } from '../accounting/usage-option.js';
-import type { GateRequest, Reservation } from '../budget/budget-gate.js';
+import type { GateRequest, GateVerdict, Reservation } from '../budget/budget-gate.js';
 import { callsPerTraceMessage } from '../budget/refusal-messages.js';
 import { cacheKey } from '../cache/cache-key.js';
 import type { Message } from '../compression/conversation.js';
+import { acceptedAnswer, DEFERRED_PATH, type DeferredCalls } from '../deferred/deferred-calls.js';
+import { unbatchable } from '../deferred/provider-batches.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import { type CallFacts, readCallFacts } from '../request/call-facts.js';
+import type { PlannedTarget } from '../routing/attempt-plan.js';
 import { OneShotAbort } from '../routing/call-signal.js';
 import { switchedToFallback } from '../routing/fallback-switch.js';
 import { describeRoutes, routeFor } from '../routing/route-for.js';
 import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/route-runner.js';
 import { staticAnswer } from '../routing/static-answer.js';
+import { assignVariant } from '../routing/variant-assignment.js';
 import { CallRecord } from './call-record.js';
 import { type CallSummary, compressedCall } from './compressed-call.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
@@ -96,13 +100,22 @@ async function governCall(
   const { route } = match;
   calls.route = route.name;
   calls.cache = route.cache ? 'miss' : 'bypass';
+  // An experiment's variant decides the model the targets are asked for, the compression and the
+  // prompt template, so it is chosen before any of them (docs/adr/0051-route-experiments.md).
+  const variant = route.experiment
+    ? assignVariant(route.experiment, stickyKey(req.headers[route.experiment.stickyBy]), services.random)
+        .variant
+    : undefined;
+  if (variant && route.experiment) calls.assignVariant(route.experiment.name, variant);
+  const compression = variant?.compression ?? route.compression;
+  const targetModel = variant?.model ?? requestedModel;
   // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
   const edits: BodyEdits = {};
   // Compression first, so the budget, the cache key and usage count what is actually sent.
-  if (route.compression) calls.step('route');
-  const compressed = compressedCall(received, route.compression, services.summaries);
+  if (compression) calls.step('route');
+  const compressed = compressedCall(received, compression, services.summaries);
   const facts = compressed.facts;
-  if (route.compression) {
+  if (compression) {
     calls.step('compression');
     if (compressed.messages !== undefined) edits['messages'] = compressed.messages;
     governor.inputTokensAfter = facts.estimatedInputTokens;
@@ -112,7 +125,7 @@ async function governCall(
       steps: compressed.savings,
     };
     const summary = compressed.summary;
-    const summarize = route.compression.summarize;
+    const summarize = compression.summarize;
     if (summary && summarize) {
       // The summary is written in the background: this call goes on without it (ADR 0049).
       const writing =
@@ -121,6 +134,7 @@ async function governCall(
           api: api as 'chat.completions' | 'messages',
           policy,
           route,
+          summarize,
           messages: received.body['messages'] as Message[],
           write: summary.write,
           headers: req.headers,
@@ -139,7 +153,7 @@ async function governCall(
     }
   }
   const switched = switchedToFallback(policy.slos, route.name);
-  const firstPlan = services.plans.plan(policy, route, requestedModel, undefined, switched);
+  const firstPlan = services.plans.plan(policy, route, targetModel, undefined, switched);
   calls.step('residency');
   if (firstPlan.refusal) {
     governor.decisions.push(`refused:residency:${firstPlan.refusal.policy}`);
@@ -159,6 +173,8 @@ async function governCall(
       res.setHeader('retry-after', String(admission.retryAfterSeconds));
     return calls.refuse(admission.status, admission.code, admission.message, 'Rejected', admission.param);
   }
+  if (admission.kind === 'defer')
+    return deferCall(call, facts, services, calls, route, firstPlan.targets[0], admission);
   held.reservation = admission.reservation;
   if (admission.trace && services.sharedTraces) {
     const shared = await services.sharedTraces.take(admission.trace);
@@ -172,6 +188,12 @@ async function governCall(
         // Past the trace's limit across pods: asked again, the gate (now holding the shared count)
         // simplifies the call when the reasoning budget says Simplify.
         const again = services.gate.admit(asked);
+        if (again.kind === 'defer') {
+          governor.decisions.length = decided;
+          for (const decision of again.decisions) governor.decisions.push(decision);
+          governor.decisions.push('trace-count:across-pods');
+          return deferCall(call, facts, services, calls, route, firstPlan.targets[0], again);
+        }
         if (again.kind === 'admit' && again.simplified) {
           governor.decisions.length = decided;
           for (const decision of again.decisions) governor.decisions.push(decision);
@@ -203,16 +225,14 @@ async function governCall(
   const clamp = admission.maxOutputTokens;
   const requestedMax = facts.output.requested;
   if (clamp !== undefined && (requestedMax === undefined || requestedMax > clamp)) {
-    Object.assign(edits, maxOutputTokenFields(api, facts.body, clamp, degraded ?? requestedModel));
+    Object.assign(edits, maxOutputTokenFields(api, facts.body, clamp, degraded ?? targetModel));
   }
   const plan =
-    degraded === undefined
-      ? firstPlan
-      : services.plans.plan(policy, route, requestedModel, degraded, switched);
+    degraded === undefined ? firstPlan : services.plans.plan(policy, route, targetModel, degraded, switched);
   if (plan.switched) governor.decisions.push('switched-to-fallback');
   for (const warning of plan.warnings) governor.decisions.push(warning);
   for (const skipped of plan.skipped) governor.fallbackReasons.push(skipped);
-  record.model = plan.targets[0]?.model ?? degraded ?? requestedModel;
+  record.model = plan.targets[0]?.model ?? degraded ?? targetModel;
   if (plan.refusal) {
     services.gate.release(reservation);
     governor.decisions.push(`refused:residency:${plan.refusal.policy}`);
@@ -220,7 +240,10 @@ async function governCall(
   }
 
   // The cache key is of the question as the policy rewrote it, before the usage option is added.
-  const key = route.cache ? cacheKey(api, editedBody(facts.body, edits)) : undefined;
+  // Each variant caches apart: its model, compression or template answer the question differently.
+  const key = route.cache
+    ? `${variant ? `${variant.name}\u0000` : ''}${cacheKey(api, editedBody(facts.body, edits))}`
+    : undefined;
   if (key !== undefined) {
     const hit = services.cache.get(route.name, key);
     calls.step('cache');
@@ -297,6 +320,72 @@ async function governCall(
   calls.writeHead(failure.status, failure.headers);
   res.end(failure.body);
   return calls.finish(failure.outcome, failure.status);
+}
+
+/** The sticky key of an experiment: the header's value (the first, when repeated), if any. */
+function stickyKey(value: string | string[] | undefined): string | undefined {
+  const key = Array.isArray(value) ? value[0] : value;
+  return key === undefined || key === '' ? undefined : key;
+}
+
+/**
+ * A call past a reasoning limit under Defer: sent as a batch of one to the route's first target,
+ * answered 202 with the job the agent polls (docs/adr/0048-deferred-calls-through-batch-apis.md).
+ */
+async function deferCall(
+  call: GovernedCall,
+  facts: CallFacts,
+  services: PipelineServices,
+  calls: CallRecord,
+  route: EffectiveRoute,
+  first: PlannedTarget | undefined,
+  verdict: Extract<GateVerdict, { kind: 'defer' }>,
+): Promise<void> {
+  const why = first === undefined ? 'the route has no target' : unbatchable(first.target, call.api);
+  if (!services.deferred || first === undefined || why !== undefined) {
+    calls.governor.decisions.push('refused:reasoning_budget_exceeded:not-deferrable');
+    return calls.refuse(
+      429,
+      'reasoning_budget_exceeded',
+      `Reasoning budget exceeded (${verdict.exceeded.limit} ${verdict.exceeded.value}), and this call cannot be ` +
+        `deferred to a batch: ${why ?? 'deferred calls need the sidecar spool directory'}.`,
+      'Rejected',
+    );
+  }
+  const body = first.model === facts.model ? facts.body : { ...facts.body, model: first.model };
+  calls.record.model = first.model;
+  calls.record.target = first.target.name;
+  let job: Awaited<ReturnType<DeferredCalls['submit']>>;
+  try {
+    job = await services.deferred.submit({
+      api: call.api,
+      body,
+      requestedModel: facts.model,
+      route: route.name,
+      target: first.target,
+      traceId: facts.headers.traceId,
+      ...(facts.headers.useCase !== undefined ? { useCase: facts.headers.useCase } : {}),
+      exceeded: verdict.exceeded,
+      completionWindow: verdict.completionWindow,
+    });
+  } catch (err) {
+    calls.governor.decisions.push('defer-failed');
+    return calls.refuse(
+      502,
+      'deferred_submit_failed',
+      `the call was to be deferred to ${first.target.name}'s batch API, which refused it: ${(err as Error).message}`,
+      'ServerError',
+    );
+  }
+  calls.governor.decisions.push(`deferred-id:${job.id}`);
+  const answer = acceptedAnswer(job);
+  calls.writeHead(
+    answer.status,
+    { 'content-type': 'application/json', location: `${DEFERRED_PATH}${job.id}` },
+    Buffer.byteLength(answer.body),
+  );
+  call.res.end(answer.body);
+  calls.finish('Success', answer.status);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import type { BudgetGate } from '../budget/budget-gate.js';
 import type { ResponseCache } from '../cache/response-cache.js';
+import type { DeferredCalls } from '../deferred/deferred-calls.js';
 import type { SharedTraceCalls } from '../reporting/shared-trace-calls.js';
 import type { RouteRunner } from '../routing/route-runner.js';
 import type { AttemptPlans } from './attempt-plans.js';
@@ -25,4 +26,8 @@ export interface PipelineServices {
   summaries: SummaryWriter;
   /** Calls per trace counted across the agent's pods (operator mode); absent: this sidecar's count alone. */
   sharedTraces?: Pick<SharedTraceCalls, 'take'>;
+  /** Draws of experiment variants for calls without a sticky key, in [0, 1); default Math.random. */
+  random?: () => number;
+  /** Calls past the reasoning budget deferred to the provider's batch API (onExceeded: Defer). */
+  deferred?: Pick<DeferredCalls, 'submit'>;
 }

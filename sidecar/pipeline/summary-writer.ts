@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { EffectivePolicy, EffectiveRoute } from '../../apis/effective-policy.js';
+import type { EffectiveCompression } from '../../apis/prompt-compression.js';
 import { outputTextOfBody, usageFromBodyOrEstimate } from '../accounting/body-usage.js';
 import { estimateInputTokens } from '../accounting/input-estimate.js';
 import { maxOutputTokenFields } from '../accounting/output-limit.js';
@@ -36,6 +37,8 @@ export interface SummaryJob {
   api: CompressibleApi;
   policy: EffectivePolicy;
   route: EffectiveRoute;
+  /** The Summarize settings in force for the call (the route's, or its experiment variant's). */
+  summarize: NonNullable<EffectiveCompression['summarize']>;
   /** The call's messages as the agent sent them (never modified). */
   messages: readonly Message[];
   write: NonNullable<SummaryPlan['write']>;
@@ -90,9 +93,7 @@ export class SummaryWriter {
   }
 
   private async write(job: SummaryJob): Promise<void> {
-    const { api, policy, route, write } = job;
-    const summarize = route.compression?.summarize;
-    if (!summarize) return;
+    const { api, policy, route, write, summarize } = job;
     const { gate, runner, plans, finished, logger } = this.services;
     const model = summarize.model;
     const startedAt = Date.now();
@@ -130,11 +131,9 @@ export class SummaryWriter {
       targetModel: model,
       ...(job.useCase !== undefined ? { useCase: job.useCase } : {}),
     });
-    if (admission.kind === 'refuse') {
-      logger.info(
-        { route: route.name, reason: admission.code },
-        'summary not written: the budget refused it',
-      );
+    if (admission.kind !== 'admit') {
+      const reason = admission.kind === 'refuse' ? admission.code : admission.kind;
+      logger.info({ route: route.name, reason }, 'summary not written: the budget did not admit it');
       return;
     }
     const record: RequestRecord = {

@@ -7,6 +7,56 @@ import { latencyBucket, UsageRecorder } from './usage-recorder.js';
 const at = (iso: string) => Date.parse(iso);
 
 describe('UsageRecorder', () => {
+  it('keeps experiment variants apart and tallies their calls, errors and the sums of squares; a refused call is no call of its variant', () => {
+    const recorder = new UsageRecorder();
+    const control = { name: 'support-model', variant: 'control' };
+    const mini = { name: 'support-model', variant: 'mini' };
+    recorder.record(requestRecord({ experiment: control, timings: { totalMs: 100, upstreamMs: 99 } }));
+    recorder.record(
+      requestRecord({
+        experiment: control,
+        outcome: 'ServerError',
+        status: 502,
+        usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, estimated: false },
+        costMicros: 0,
+        timings: { totalMs: 300, upstreamMs: 299 },
+      }),
+    );
+    recorder.record(requestRecord({ experiment: mini, model: 'gpt-4o-mini', costMicros: 40 }));
+    recorder.record(
+      requestRecord({
+        experiment: mini,
+        model: 'gpt-4o-mini',
+        outcome: 'Rejected',
+        status: 429,
+        usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, estimated: false },
+        costMicros: 0,
+        timings: { totalMs: 1, upstreamMs: 0 },
+      }),
+    );
+    recorder.record(requestRecord());
+    const entries = recorder.drain();
+    assert.equal(entries.length, 3);
+    const byVariant = new Map(entries.map((e) => [e.experiment?.variant ?? '-', e]));
+    assert.deepEqual(byVariant.get('control')?.experiment, {
+      name: 'support-model',
+      variant: 'control',
+      calls: 2,
+      errors: 1,
+      tokensSquares: 150 * 150,
+      costMicrosSquares: 600 * 600,
+      latencyMs: 400,
+      latencyMsSquares: 100 * 100 + 300 * 300,
+    });
+    assert.equal(byVariant.get('control')?.requests, 2);
+    const minis = byVariant.get('mini');
+    assert.equal(minis?.requests, 2);
+    assert.deepEqual(minis?.outcomes, { Success: 1, Rejected: 1 });
+    assert.equal(minis?.experiment?.calls, 1);
+    assert.equal(minis?.experiment?.latencyMs, 180);
+    assert.equal(byVariant.get('-')?.experiment, undefined);
+  });
+
   it('adds requests of one minute, model, route, target and use case into one entry', () => {
     const recorder = new UsageRecorder();
     recorder.record(requestRecord({ startedAt: at('2025-03-01T10:15:01Z') }));

@@ -1,4 +1,9 @@
-import { LATENCY_BUCKETS_MS, type UsageEntry } from '../../apis/usage-batch.js';
+import {
+  EXPERIMENT_ERROR_OUTCOMES,
+  type ExperimentTally,
+  LATENCY_BUCKETS_MS,
+  type UsageEntry,
+} from '../../apis/usage-batch.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 
 const MINUTE_MS = 60_000;
@@ -28,7 +33,9 @@ export class UsageRecorder {
     const minute = this.lastMinuteText;
     // Priced and unpriced calls, and costs in different currencies, never share an entry.
     const currency = record.unpriced ? '-' : (record.currency ?? 'USD');
-    const key = `${minute}\u0000${record.model}\u0000${record.route ?? ''}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}\u0000${currency}`;
+    const { experiment } = record;
+    const variant = experiment === undefined ? '' : `\u0000${experiment.name}\u0000${experiment.variant}`;
+    const key = `${minute}\u0000${record.model}\u0000${record.route ?? ''}\u0000${record.target ?? ''}\u0000${record.useCase ?? ''}\u0000${currency}${variant}`;
     let entry = this.entries.get(key);
     if (!entry) {
       entry = {
@@ -49,6 +56,20 @@ export class UsageRecorder {
         ...(record.unpriced ? { unpriced: true } : {}),
         outcomes: {},
         latencyBuckets: new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0),
+        ...(experiment === undefined
+          ? {}
+          : {
+              experiment: {
+                name: experiment.name,
+                variant: experiment.variant,
+                calls: 0,
+                errors: 0,
+                tokensSquares: 0,
+                costMicrosSquares: 0,
+                latencyMs: 0,
+                latencyMsSquares: 0,
+              },
+            }),
       };
       this.entries.set(key, entry);
     }
@@ -62,6 +83,7 @@ export class UsageRecorder {
     entry.outcomes[record.outcome] = (entry.outcomes[record.outcome] ?? 0) + 1;
     const bucket = latencyBucket(record.timings.totalMs);
     entry.latencyBuckets[bucket] = (entry.latencyBuckets[bucket] ?? 0) + 1;
+    if (entry.experiment) tally(entry.experiment, record);
   }
 
   /** Everything recorded since the last drain, oldest minute first; the recorder starts empty again. */
@@ -76,6 +98,25 @@ export class UsageRecorder {
   get size(): number {
     return this.entries.size;
   }
+}
+
+const ERRORS: ReadonlySet<string> = new Set(EXPERIMENT_ERROR_OUTCOMES);
+
+/**
+ * Adds a call to its variant's tally: a call the budget or residency refused never reached the
+ * variant's model, so only its outcome counts (in the entry), not a call of the variant.
+ */
+function tally(experiment: ExperimentTally, record: RequestRecord): void {
+  if (record.outcome === 'Rejected') return;
+  const tokens = record.usage.inputTokens + record.usage.outputTokens;
+  const cost = Math.round(record.costMicros);
+  const latency = record.timings.totalMs;
+  experiment.calls += 1;
+  if (ERRORS.has(record.outcome)) experiment.errors += 1;
+  experiment.tokensSquares += tokens * tokens;
+  experiment.costMicrosSquares += cost * cost;
+  experiment.latencyMs += latency;
+  experiment.latencyMsSquares += latency * latency;
 }
 
 /** Index of the first bound the latency is at or under; the last index is the overflow bucket. */

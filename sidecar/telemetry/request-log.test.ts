@@ -58,6 +58,15 @@ describe('logRequest', () => {
     assert.equal(line.prompt, undefined);
   });
 
+  it('names the experiment variant of a call on a route with an experiment, and nothing without one', () => {
+    const log = capture();
+    logRequest(log.logger, requestRecord({ experiment: { name: 'support-model', variant: 'mini' } }));
+    logRequest(log.logger, requestRecord());
+    const [withVariant, without] = log.lines();
+    assert.deepEqual(withVariant?.['experiment'], { name: 'support-model', variant: 'mini' });
+    assert.equal(without?.['experiment'], undefined);
+  });
+
   it('never writes a credential, even one a record carries by mistake', () => {
     const log = capture();
     const key = 'sk-proj-Abc123Def456Ghi789Jkl012';

@@ -18,6 +18,41 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('SidecarMetrics', () => {
+  it('counts calls by experiment variant and outcome, with their tokens, cost and latency', async () => {
+    const metrics = new SidecarMetrics(undefined, { processMetrics: false });
+    const mini = { name: 'support-model', variant: 'mini' };
+    metrics.observe(requestRecord({ experiment: mini, model: 'gpt-4o-mini', costMicros: 40 }));
+    metrics.observe(requestRecord({ experiment: mini, model: 'gpt-4o-mini', costMicros: 40 }));
+    metrics.observe(
+      requestRecord({ experiment: { ...mini, variant: 'control' }, outcome: 'ServerError', status: 502 }),
+    );
+    metrics.observe(
+      requestRecord({
+        experiment: mini,
+        outcome: 'Rejected',
+        status: 429,
+        usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, estimated: false },
+        costMicros: 0,
+      }),
+    );
+    metrics.observe(requestRecord());
+    const text = await scrape(metrics);
+    const labels = { route: 'gpt-4o', experiment: 'support-model', variant: 'mini' };
+    const calls = 'governor_sidecar_experiment_calls_total';
+    assert.equal(sample(text, calls, { ...labels, outcome: 'Success' }), 2);
+    assert.equal(sample(text, calls, { ...labels, outcome: 'Rejected' }), 1);
+    assert.equal(sample(text, calls, { variant: 'control', outcome: 'ServerError' }), 1);
+    assert.equal(sample(text, 'governor_sidecar_experiment_tokens_total', { ...labels, kind: 'input' }), 240);
+    assert.equal(sample(text, 'governor_sidecar_experiment_tokens_total', { ...labels, kind: 'output' }), 60);
+    assert.equal(
+      sample(text, 'governor_sidecar_experiment_cost_micros_total', { ...labels, currency: 'USD' }),
+      80,
+    );
+    // A refused call never reached the variant's model: not in its latency.
+    assert.equal(sample(text, 'governor_sidecar_experiment_duration_seconds_count', labels), 2);
+    assert.equal(text.match(/^governor_sidecar_experiment_calls_total\{/gm)?.length, 3);
+  });
+
   it('counts tokens by agent, model, kind and estimation', async () => {
     const metrics = new SidecarMetrics(undefined, { processMetrics: false });
     metrics.observe(requestRecord());

@@ -71,7 +71,12 @@ export class SidecarMetrics {
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
   private readonly summaryTokens: LabelledCounter;
+  private readonly experimentCalls: LabelledCounter;
+  private readonly experimentTokens: LabelledCounter;
+  private readonly experimentCost: LabelledCounter;
+  private readonly experimentDuration: LabelledHistogram;
   private readonly reasoningSimplified: LabelledCounter;
+  private readonly deferredCalls: LabelledCounter;
   private readonly circuit: Gauge<'route' | 'target'>;
   private readonly fallbackSwitched: Gauge<'route'>;
   private switchedRoutes = new Set<string>();
@@ -156,9 +161,36 @@ export class SidecarMetrics {
         "own calls (as the provider reported them), sent (the sidecar's estimate of the summaries sent in place of old messages).",
       registry,
     );
+    // Experiments: a route has at most 8 variants, so these stay small whatever the traffic.
+    this.experimentCalls = new LabelledCounter(
+      `${PREFIX}experiment_calls_total`,
+      'Calls on a route with an A/B experiment, by route, experiment, variant and outcome.',
+      registry,
+    );
+    this.experimentTokens = new LabelledCounter(
+      `${PREFIX}experiment_tokens_total`,
+      'Tokens of the calls of each experiment variant, by route, experiment, variant and kind (input, output).',
+      registry,
+    );
+    this.experimentCost = new LabelledCounter(
+      `${PREFIX}experiment_cost_micros_total`,
+      'Cost of the calls of each experiment variant, in micro-units of the price currency (label currency).',
+      registry,
+    );
+    this.experimentDuration = new LabelledHistogram(
+      `${PREFIX}experiment_duration_seconds`,
+      'End-to-end time of the calls of each experiment variant (refused calls left out).',
+      registry,
+      LATENCY_BUCKETS_SECONDS,
+    );
     this.reasoningSimplified = new LabelledCounter(
       `${PREFIX}reasoning_simplified_total`,
       'Calls past a reasoning limit sent to the cheaper model (onExceeded: Simplify), by the limit passed.',
+      registry,
+    );
+    this.deferredCalls = new LabelledCounter(
+      `${PREFIX}deferred_calls_total`,
+      "Calls past a reasoning limit deferred to the provider's batch API (onExceeded: Defer), by outcome: submitted, delivered, failed.",
       registry,
     );
     this.circuit = new Gauge({
@@ -278,6 +310,7 @@ export class SidecarMetrics {
       this.summaryTokens.series({ route, model: record.model, kind: 'output' }).value +=
         record.usage.outputTokens;
     }
+    if (record.experiment) this.observeVariant(record, route, currency);
     if (record.simplified !== undefined)
       this.reasoningSimplified.series({ limit: record.simplified }).value += 1;
     for (const passed of record.fallbackReasons) {
@@ -289,6 +322,25 @@ export class SidecarMetrics {
         reason,
       }).value += 1;
     }
+  }
+
+  private observeVariant(record: RequestRecord, route: string, currency: string): void {
+    const { name: experiment, variant } = record.experiment!;
+    this.experimentCalls.series({ route, experiment, variant, outcome: record.outcome }).value += 1;
+    if (record.outcome === 'Rejected') return;
+    const { inputTokens, outputTokens } = record.usage;
+    if (inputTokens > 0)
+      this.experimentTokens.series({ route, experiment, variant, kind: 'input' }).value += inputTokens;
+    if (outputTokens > 0)
+      this.experimentTokens.series({ route, experiment, variant, kind: 'output' }).value += outputTokens;
+    if (record.costMicros > 0)
+      this.experimentCost.series({ route, experiment, variant, currency }).value += record.costMicros;
+    this.experimentDuration.series({ route, experiment, variant }).observe(record.timings.totalMs / 1000);
+  }
+
+  /** One deferred call submitted, delivered or failed. */
+  countDeferred(outcome: 'submitted' | 'delivered' | 'failed'): void {
+    this.deferredCalls.series({ outcome }).value += 1;
   }
 
   setCircuit(route: string, target: string, state: CircuitState): void {

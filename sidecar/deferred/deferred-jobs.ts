@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Exceeded } from '../budget/reasoning-verdict.js';
+import type { ApiKind } from '../http/api-kind.js';
+import type { SubmittedBatch } from './provider-batches.js';
+
+/** A call deferred to a provider's batch API, as the sidecar keeps it on disk until it is delivered. */
+export interface DeferredJob {
+  id: string;
+  createdAt: string;
+  api: ApiKind;
+  requestedModel: string;
+  /** The model the batch calls. */
+  model: string;
+  traceId: string;
+  useCase?: string;
+  /** Route and target the batch went to: the key is looked up again in the policy, never stored. */
+  route: string;
+  target: string;
+  batch: SubmittedBatch;
+  /** The reasoning limit the call passed. */
+  exceeded: Exceeded;
+  state: 'submitted' | 'failed' | 'delivered';
+  /** When delivered: the status the agent got (the body itself is not kept). */
+  deliveredStatus?: number;
+  deliveredAt?: string;
+  /** When failed: why. */
+  problem?: string;
+}
+
+const ID = /^dfr_[0-9a-f]{24}$/;
+
+/**
+ * Deferred jobs under `<spool>/deferred/<id>.json`, written whole and renamed into place, so a
+ * restarted sidecar still answers for the jobs it accepted. `claim` hands a job to one poller at a
+ * time, so a result is delivered once even when the agent polls twice at the same moment.
+ */
+export class DeferredJobs {
+  private readonly dir: string;
+  private readonly claimed = new Set<string>();
+
+  constructor(spoolDir: string) {
+    this.dir = join(spoolDir, 'deferred');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  static newId(): string {
+    return `dfr_${randomBytes(12).toString('hex')}`;
+  }
+
+  save(job: DeferredJob): void {
+    const file = join(this.dir, `${job.id}.json`);
+    writeFileSync(`${file}.tmp`, JSON.stringify(job));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  /** The job, or undefined for an id the sidecar never gave out (or not of its shape). */
+  get(id: string): DeferredJob | undefined {
+    if (!ID.test(id)) return undefined;
+    try {
+      return JSON.parse(readFileSync(join(this.dir, `${id}.json`), 'utf8')) as DeferredJob;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** True when the caller may work on the job now; release it with `unclaim`. */
+  claim(id: string): boolean {
+    if (this.claimed.has(id)) return false;
+    this.claimed.add(id);
+    return true;
+  }
+
+  unclaim(id: string): void {
+    this.claimed.delete(id);
+  }
+}

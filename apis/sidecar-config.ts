@@ -4,6 +4,7 @@ import { dataResidencyPolicySpec } from './data-residency-policy.js';
 import { fallbackRouteSpec } from './fallback-route.js';
 import { mapList } from './list-types.js';
 import { modelCatalogSpec } from './model-catalog.js';
+import { placeholderProblems, promptTemplateSpec } from './prompt-template.js';
 import { reasoningBudget } from './reasoning-budget.js';
 import { objectName } from './references.js';
 import { tokenBudgetSpec } from './token-budget.js';
@@ -132,6 +133,26 @@ export const sidecarResidency = z
     }
   });
 
+const templateSpec = promptTemplateSpec.shape;
+
+export const sidecarPromptTemplate = z
+  .strictObject({
+    name: objectName('Name of the template: what a call names in x-governor-prompt-template.'),
+    version: templateSpec.version,
+    description: templateSpec.description,
+    messages: templateSpec.messages,
+    variables: templateSpec.variables,
+  })
+  .superRefine((t, ctx) => {
+    for (const problem of placeholderProblems(t)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['messages'],
+        message: `${problem} names no declared variable; every {{placeholder}} must be {{name}} or {{ name }} of spec.variables`,
+      });
+    }
+  });
+
 const price = z.strictObject({
   input: money('Price per million input tokens, in currency, e.g. "2.50".'),
   output: money('Price per million output tokens, in currency, e.g. "10.00".'),
@@ -173,9 +194,12 @@ export const sidecarConfig = z.strictObject({
   /** The ModelCatalog's exchange rates, for budgets in another currency than a price. */
   exchangeRates: modelCatalogSpec.shape.exchangeRates,
   logging: z.strictObject({ prompts: z.boolean().default(false) }).prefault({}),
+  /** Prompt templates a call may name (docs/adr/0050-versioned-prompt-templates.md). */
+  promptTemplates: mapList(sidecarPromptTemplate, 'name', 'Versioned prompt templates.', 100).default([]),
 });
 
 export type SidecarConfig = z.infer<typeof sidecarConfig>;
 export type SidecarRoute = z.infer<typeof sidecarRoute>;
 export type SidecarBudget = z.infer<typeof sidecarBudget>;
 export type SidecarResidency = z.infer<typeof sidecarResidency>;
+export type SidecarPromptTemplate = z.infer<typeof sidecarPromptTemplate>;

@@ -35,6 +35,7 @@ describe('CRDs on the real API server', () => {
       'dataresidencypolicies.governor.agents.dev',
       'fallbackroutes.governor.agents.dev',
       'modelcatalogs.governor.agents.dev',
+      'prompttemplates.governor.agents.dev',
       'retentionpolicies.governor.agents.dev',
       'tokenbudgets.governor.agents.dev',
     ]);

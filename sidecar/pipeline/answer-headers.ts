@@ -17,6 +17,8 @@ export interface GovernorHeaders {
   inputTokensAfter?: number;
   /** What the Summarize step did (x-governor-summary). */
   summary?: string;
+  /** The prompt template the call met, `name@version` as the policy holds it. */
+  promptTemplate?: string;
   /** `<experiment>/<variant>` of a call on a route with an experiment. */
   variant?: string;
 }
@@ -59,6 +61,8 @@ export function writeGovernedHead(
     );
   }
   if (governor.summary !== undefined) raw.push(GOVERNOR_HEADERS.summary, governor.summary);
+  if (governor.promptTemplate !== undefined)
+    raw.push(GOVERNOR_HEADERS.promptTemplate, headerSafe(governor.promptTemplate));
   if (governor.variant !== undefined) raw.push(GOVERNOR_HEADERS.variant, headerSafe(governor.variant));
   if (governor.decisions.length > 0)
     raw.push(GOVERNOR_HEADERS.decision, headerSafe(governor.decisions.join(',')));

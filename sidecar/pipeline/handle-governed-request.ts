@@ -24,11 +24,13 @@ import { type BodyEdits, editedBody, ForwardedBody } from './forwarded-body.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { promptOf } from './prompt-of.js';
 import { relayAnswer } from './relay-answer.js';
+import { templatedCall } from './templated-call.js';
 import { UsageSettlement } from './usage-settlement.js';
 
 /**
  * One governed call from arrival to log line: read the call's facts (headers, body shape, the fields
- * the sidecar reads — a bad request is refused here and goes no further) → route → residency →
+ * the sidecar reads — a bad request is refused here and goes no further) → route → prompt template
+ * → compression → residency →
  * budget and reasoning budget → edits (degraded model, token clamp) → cache → usage option → route
  * attempts → relay (stream tap or JSON usage) → cost → settle → cache store → record (metrics, log,
  * usage). Every step reads the facts, never the body again. Every exit — refusal, hit, answer,
@@ -76,7 +78,7 @@ export async function handleGovernedRequest(call: GovernedCall, services: Pipeli
 
 async function governCall(
   call: GovernedCall,
-  received: CallFacts,
+  arrived: CallFacts,
   services: PipelineServices,
   policy: EffectivePolicy,
   calls: CallRecord,
@@ -84,7 +86,7 @@ async function governCall(
 ): Promise<void> {
   const { api, req, res } = call;
   const { record, governor } = calls;
-  const requestedModel = received.model;
+  const requestedModel = arrived.model;
 
   const match = routeFor(policy.routes, requestedModel);
   if (!match) {
@@ -109,10 +111,26 @@ async function governCall(
   if (variant && route.experiment) calls.assignVariant(route.experiment.name, variant);
   const compression = variant?.compression ?? route.compression;
   const targetModel = variant?.model ?? requestedModel;
+  // The template the call names, read now — after the route match and the variant, so the header a
+  // variant set is the one honoured — and rendered into the body the rest of the pipeline reads.
+  const template = templatedCall(arrived, req.headers, policy.promptTemplates);
+  if (template.kind !== 'none' || compression) calls.step('route');
+  let received = arrived;
+  if (template.kind === 'refused') {
+    if (template.use) calls.useTemplate(template.use);
+    else record.promptTemplate = { name: 'unknown', version: 'none', outcome: template.outcome };
+    governor.decisions.push(`refused:prompt-template:${template.outcome}`);
+    return calls.refuse(template.status, template.code, template.message, 'ClientError', template.param);
+  }
+  if (template.kind === 'rendered') {
+    calls.step('template');
+    calls.useTemplate(template.use);
+    received = template.facts;
+    governor.inputTokensBefore = governor.inputTokensAfter = received.estimatedInputTokens;
+  }
   // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
   const edits: BodyEdits = {};
   // Compression first, so the budget, the cache key and usage count what is actually sent.
-  if (compression) calls.step('route');
   const compressed = compressedCall(received, compression, services.summaries);
   const facts = compressed.facts;
   if (compression) {

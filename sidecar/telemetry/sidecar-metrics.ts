@@ -71,6 +71,7 @@ export class SidecarMetrics {
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
   private readonly summaryTokens: LabelledCounter;
+  private readonly promptTemplateCalls: LabelledCounter;
   private readonly experimentCalls: LabelledCounter;
   private readonly experimentTokens: LabelledCounter;
   private readonly experimentCost: LabelledCounter;
@@ -159,6 +160,13 @@ export class SidecarMetrics {
       `${PREFIX}compression_summary_tokens_total`,
       "Tokens of the Summarize step, by route, summariser model and kind: input and output of the summariser's " +
         "own calls (as the provider reported them), sent (the sidecar's estimate of the summaries sent in place of old messages).",
+      registry,
+    );
+    this.promptTemplateCalls = new LabelledCounter(
+      `${PREFIX}prompt_template_calls_total`,
+      'Calls that named a prompt template, by template and version (as the policy holds them; "unknown" and ' +
+        '"none" for a name it does not hold) and outcome (Rendered, VersionConflict, InvalidVariables, ' +
+        'UnknownTemplate, InvalidHeader, UnsupportedApi).',
       registry,
     );
     // Experiments: a route has at most 8 variants, so these stay small whatever the traffic.
@@ -309,6 +317,10 @@ export class SidecarMetrics {
         record.usage.inputTokens;
       this.summaryTokens.series({ route, model: record.model, kind: 'output' }).value +=
         record.usage.outputTokens;
+    }
+    if (record.promptTemplate) {
+      const { name, version, outcome } = record.promptTemplate;
+      this.promptTemplateCalls.series({ template: name, version, outcome }).value += 1;
     }
     if (record.experiment) this.observeVariant(record, route, currency);
     if (record.simplified !== undefined)

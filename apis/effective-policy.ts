@@ -112,7 +112,7 @@ export const effectiveRoute = z.object({
   cache: z.object({ ttlMs: z.int().min(1), maxEntries: z.int().min(1), maxBytes: z.int().min(1) }).optional(),
   staticResponse: z.string().optional(),
   degradeTo: z.object({ model: z.string().min(1), target: z.string().optional() }).optional(),
-  /** Lossless prompt compression of the route's calls (docs/adr/0046-lossless-prompt-compression.md). */
+  /** Prompt compression of the route's calls (docs/adr/0046-lossless-prompt-compression.md; Summarize: 0049). */
   compression: effectiveCompression.optional(),
   /** An A/B experiment over the route's calls (docs/adr/0051-route-experiments.md). */
   experiment: effectiveExperiment.optional(),

@@ -82,6 +82,14 @@ export const sidecarRoute = z
         message: `must name one of the targets (${r.targets.map((t) => t.name).join(', ')})`,
       });
     }
+    const summaryTarget = r.compression?.summarize?.target;
+    if (summaryTarget && !r.targets.some((t) => t.name === summaryTarget)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['compression', 'summarize', 'target'],
+        message: `must name one of the targets (${r.targets.map((t) => t.name).join(', ')})`,
+      });
+    }
   });
 
 export const sidecarBudget = z

@@ -206,6 +206,32 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
   invalid('FallbackRoute', 'compression keeping lines in words', 'spec.compression.keepLines', (s) => {
     s.compression.keepLines = 'three';
   }),
+  invalid('FallbackRoute', 'Summarize without a summarizer model', 'spec.compression.summarize', (s) => {
+    s.compression.steps = ['Summarize'];
+    delete s.compression.summarize;
+  }),
+  invalid('FallbackRoute', 'summarize settings without the Summarize step', 'spec.compression.steps', (s) => {
+    s.compression.steps = ['DropDuplicates'];
+    s.compression.summarize = { model: 'gpt-4o-mini' };
+  }),
+  invalid(
+    'FallbackRoute',
+    'summaries asked of an unknown target',
+    'spec.compression.summarize.target',
+    (s) => {
+      s.compression.steps = ['Summarize'];
+      s.compression.summarize = { model: 'gpt-4o-mini', target: 'openai-us' };
+    },
+  ),
+  invalid(
+    'FallbackRoute',
+    'a summary history limit too small',
+    'spec.compression.summarize.maxHistoryTokens',
+    (s) => {
+      s.compression.steps = ['Summarize'];
+      s.compression.summarize = { model: 'gpt-4o-mini', maxHistoryTokens: 10 };
+    },
+  ),
   invalid('FallbackRoute', 'experiment weights summing to 90', 'spec.experiment.variants', (s) => {
     s.experiment = {
       name: 'model',

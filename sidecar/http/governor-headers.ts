@@ -22,6 +22,12 @@ export const GOVERNOR_HEADERS = {
   inputTokensBefore: 'x-governor-input-tokens-before',
   /** The same estimate for what was sent, after the route's compression (equal without one). */
   inputTokensAfter: 'x-governor-input-tokens-after',
+  /**
+   * The route's Summarize step: `used; messages=24; tokens=310` (a summary of 24 old messages was
+   * sent in their place), `writing` (a summary of this history is being written for the next calls),
+   * `none` (the history is within maxHistoryTokens), or `used; …, writing`.
+   */
+  summary: 'x-governor-summary',
   /** The prompt template rendered into the call (or refused for it): `name@version` as the policy holds it. */
   promptTemplate: 'x-governor-prompt-template',
   /** `<experiment>/<variant>` when the route runs an experiment (docs/experiments.md). */

@@ -9,6 +9,7 @@ import { ResponseCache } from './cache/response-cache.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
 import { DeferredCalls } from './deferred/deferred-calls.js';
 import { DeferredJobs } from './deferred/deferred-jobs.js';
+import { DeferredUpkeep } from './deferred/deferred-upkeep.js';
 import { ProviderBatches } from './deferred/provider-batches.js';
 import { type MetricsListener, startMetricsListener } from './http/metrics-listener.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
@@ -56,6 +57,8 @@ export interface StartSidecarOptions {
   logger?: Logger;
   /** Largest request body accepted (default 10 MiB); larger ones get 413. */
   maxBodyBytes?: number;
+  /** Time between two rounds of deferred-job upkeep (expired job files swept; default one minute). */
+  deferredPollIntervalMs?: number;
   /** Environment for `${VAR}` in the config file and for keys read from variables (default process.env). */
   env?: ConfigEnv;
   /** Usage flush interval of the reporter (default 2 s). */
@@ -175,8 +178,9 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     : undefined;
   // Calls past the reasoning budget deferred to the provider's batch API (docs/adr/0048-deferred-calls-through-batch-apis.md).
   const batches = new ProviderBatches();
+  const deferredJobs = new DeferredJobs(spoolDir);
   const deferred = new DeferredCalls({
-    jobs: new DeferredJobs(spoolDir),
+    jobs: deferredJobs,
     batches,
     credentials,
     gate,
@@ -184,6 +188,12 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     finished: (record) => finished.add(record),
     outcome: (outcome) => metrics.countDeferred(outcome),
   });
+  const upkeep = new DeferredUpkeep({
+    jobs: deferredJobs,
+    ...(options.deferredPollIntervalMs !== undefined ? { intervalMs: options.deferredPollIntervalMs } : {}),
+    onError: (err) => logger.warn({ error: err.message }, 'deferred calls'),
+  });
+  upkeep.start();
   const services: PipelineServices = {
     policy: () => source.current(),
     deferred,
@@ -238,6 +248,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     unsubscribe();
     await reporter.stop();
     await source.stop();
+    await upkeep.stop();
     await runner.close();
     await batches.close();
     await sharedTraces?.close();
@@ -271,6 +282,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
           within === undefined ? undefined : Math.max(1_000, within - (performance.now() - began)),
         );
         await source.stop();
+        await upkeep.stop();
         await runner.close();
         await batches.close();
         await sharedTraces?.close();

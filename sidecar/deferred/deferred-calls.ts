@@ -80,6 +80,7 @@ export class DeferredCalls {
       target: target.name,
       batch,
       exceeded: request.exceeded,
+      completionWindow: request.completionWindow,
       state: 'submitted',
     };
     this.options.jobs.save(job);

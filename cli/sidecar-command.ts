@@ -15,6 +15,7 @@ interface SidecarFlags {
   spoolDir?: string;
   maxBodyBytes?: number;
   shutdownSeconds?: number;
+  deferredPollSeconds?: number;
 }
 
 /** `agent-governor sidecar`: the governing proxy, standalone from a file or fed by the operator. */
@@ -77,6 +78,12 @@ export function registerSidecarCommand(program: Command): void {
         "at SIGTERM, the longest the sidecar takes to stop: calls in flight finish (up to 10 s), then spooled usage is delivered, retried until acknowledged (default: calls in flight, then 1 s; the injector sets it from the pod's termination grace period)",
       ).argParser(positiveInt),
     )
+    .addOption(
+      new Option(
+        '--deferred-poll-seconds <seconds>',
+        'time between background rounds over deferred calls: expired job files swept, finished batches fetched and counted without the agent polling (default 60)',
+      ).argParser(positiveSeconds),
+    )
     .action(async (flags: SidecarFlags) => {
       // Become the same command with the sidecar's V8 flags (replaces this process; see the ADR).
       if (!hasSemiSpaceFlag() && !relaunchWithNodeFlags(SIDECAR_NODE_FLAGS)) {
@@ -109,6 +116,7 @@ export function registerSidecarCommand(program: Command): void {
         ...(flags.spoolDir ? { spoolDir: flags.spoolDir } : {}),
         ...(flags.maxBodyBytes ? { maxBodyBytes: flags.maxBodyBytes } : {}),
         ...(flags.shutdownSeconds ? { stopWithinMs: flags.shutdownSeconds * 1000 } : {}),
+        ...(flags.deferredPollSeconds ? { deferredPollIntervalMs: flags.deferredPollSeconds * 1000 } : {}),
       });
       console.log(`agent-governor sidecar listening on ${sidecar.url}`);
       if (sidecar.metricsUrl) console.log(`agent-governor sidecar metrics on ${sidecar.metricsUrl}/metrics`);
@@ -131,6 +139,12 @@ function port(text: string): number {
 function positiveInt(text: string): number {
   if (!/^[1-9][0-9]*$/.test(text))
     throw new InvalidArgumentError('must be a whole number of bytes, e.g. 10485760');
+  return Number(text);
+}
+
+function positiveSeconds(text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text))
+    throw new InvalidArgumentError('must be a whole number of seconds, e.g. 60');
   return Number(text);
 }
 

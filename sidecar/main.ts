@@ -57,7 +57,10 @@ export interface StartSidecarOptions {
   logger?: Logger;
   /** Largest request body accepted (default 10 MiB); larger ones get 413. */
   maxBodyBytes?: number;
-  /** Time between two rounds of deferred-job upkeep (expired job files swept; default one minute). */
+  /**
+   * Time between two background rounds over deferred jobs (expired files swept, finished batches
+   * fetched and counted without the agent polling); default one minute.
+   */
   deferredPollIntervalMs?: number;
   /** Environment for `${VAR}` in the config file and for keys read from variables (default process.env). */
   env?: ConfigEnv;
@@ -190,6 +193,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
   });
   const upkeep = new DeferredUpkeep({
     jobs: deferredJobs,
+    calls: deferred,
     ...(options.deferredPollIntervalMs !== undefined ? { intervalMs: options.deferredPollIntervalMs } : {}),
     onError: (err) => logger.warn({ error: err.message }, 'deferred calls'),
   });

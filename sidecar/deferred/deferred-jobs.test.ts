@@ -96,6 +96,17 @@ describe('DeferredJobs', () => {
       rmSync(d, { recursive: true, force: true });
     });
 
+    it('lists submitted jobs a bounded slice at a time, each in turn', () => {
+      const { d, jobs } = fresh();
+      const ids = Array.from({ length: 5 }, () => DeferredJobs.newId()).sort();
+      for (const id of ids) jobs.save(job(id));
+      jobs.save({ ...job(ids[2]!), state: 'completed', result: {} });
+      assert.deepEqual(jobs.submitted(2), [ids[0], ids[1]]);
+      assert.deepEqual(jobs.submitted(2), [ids[3], ids[4]]);
+      assert.deepEqual(jobs.submitted(2), [ids[0], ids[1]]);
+      rmSync(d, { recursive: true, force: true });
+    });
+
     it('looks at a bounded slice per sweep and goes on where it stopped', () => {
       const { d, jobs, files } = fresh();
       for (let i = 0; i < 7; i++) jobs.save({ ...job(DeferredJobs.newId()), createdAt: at(now - 49 * HOUR) });

@@ -32,7 +32,16 @@ export interface DeferredJob {
   exceeded: Exceeded;
   /** The batch's completion window (`24h`); the job is swept when it and a margin are past. */
   completionWindow?: string;
-  state: 'submitted' | 'failed' | 'delivered';
+  /**
+   * `submitted` while the batch runs; `completed` when its result is fetched, stored here and
+   * counted; `failed` when the batch failed (not yet told); `delivered` once the agent got either.
+   */
+  state: 'submitted' | 'completed' | 'failed' | 'delivered';
+  /** When completed: the provider's answer, kept until delivered. */
+  result?: unknown;
+  completedAt?: string;
+  /** When failed: the status the agent will be answered. */
+  failedStatus?: number;
   /** When delivered: the status the agent got (the body itself is not kept). */
   deliveredStatus?: number;
   deliveredAt?: string;
@@ -55,6 +64,8 @@ export class DeferredJobs {
   private readonly claimed = new Set<string>();
   /** The last file name a sweep looked at: the next one goes on from there (then wraps). */
   private sweptUpTo = '';
+  /** The same for `submitted`: each round of the background poller checks the next jobs. */
+  private listedUpTo = '';
 
   constructor(spoolDir: string) {
     this.dir = join(spoolDir, 'deferred');
@@ -104,8 +115,7 @@ export class DeferredJobs {
     } catch {
       return 0;
     }
-    const start = names.findIndex((n) => n > this.sweptUpTo);
-    const ordered = start < 0 ? names : [...names.slice(start), ...names.slice(0, start)];
+    const ordered = from(names, this.sweptUpTo);
     let removed = 0;
     for (const name of ordered.slice(0, max)) {
       this.sweptUpTo = name;
@@ -125,4 +135,33 @@ export class DeferredJobs {
     if (ordered.length <= max) this.sweptUpTo = '';
     return removed;
   }
+
+  /**
+   * The ids of up to `max` jobs still `submitted` (their batch not yet seen ended), going on from
+   * where the last call stopped, so every job gets its turn however many there are.
+   */
+  submitted(max: number): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir)
+        .filter((n) => n.endsWith('.json'))
+        .sort();
+    } catch {
+      return [];
+    }
+    const ids: string[] = [];
+    for (const name of from(names, this.listedUpTo)) {
+      if (ids.length >= max) break;
+      this.listedUpTo = name;
+      const id = name.slice(0, -'.json'.length);
+      if (this.get(id)?.state === 'submitted') ids.push(id);
+    }
+    return ids;
+  }
+}
+
+/** `names` (sorted) from the first after `after`, wrapping round to the start. */
+function from(names: string[], after: string): string[] {
+  const start = names.findIndex((n) => n > after);
+  return start < 0 ? names : [...names.slice(start), ...names.slice(0, start)];
 }

@@ -7,7 +7,8 @@ describe('DeferredUpkeep', () => {
   it('sweeps at start and on every interval, and stops', async () => {
     const sweeps: number[] = [];
     const upkeep = new DeferredUpkeep({
-      jobs: { sweep: (now) => sweeps.push(now) },
+      jobs: { sweep: (now) => sweeps.push(now), submitted: () => [] },
+      calls: { check: async () => {} },
       intervalMs: 10,
       now: () => 42,
       onError: (err) => assert.fail(err),
@@ -30,7 +31,9 @@ describe('DeferredUpkeep', () => {
         sweep: () => {
           throw new Error('disk gone');
         },
+        submitted: () => [],
       },
+      calls: { check: async () => {} },
       intervalMs: 5,
       onError: (err) => errors.push(err.message),
     });
@@ -41,9 +44,35 @@ describe('DeferredUpkeep', () => {
     assert.equal(errors[0], 'disk gone');
   });
 
+  it('checks the submitted jobs each round, one after another, past one that fails', async () => {
+    const checked: string[] = [];
+    const errors: string[] = [];
+    const upkeep = new DeferredUpkeep({
+      jobs: { sweep: () => 0, submitted: (max) => ['dfr_a', 'dfr_b', 'dfr_c'].slice(0, max) },
+      calls: {
+        check: async (id) => {
+          checked.push(id);
+          if (id === 'dfr_b') throw new Error('provider down');
+        },
+      },
+      intervalMs: 60_000,
+      onError: (err) => errors.push(err.message),
+    });
+    await upkeep.round();
+    await upkeep.stop();
+    assert.deepEqual(checked, ['dfr_a', 'dfr_b', 'dfr_c']);
+    assert.deepEqual(errors, ['deferred call dfr_b: provider down']);
+  });
+
   it('refuses an interval that is not positive', () => {
     assert.throws(
-      () => new DeferredUpkeep({ jobs: { sweep: () => 0 }, intervalMs: 0, onError: () => {} }),
+      () =>
+        new DeferredUpkeep({
+          jobs: { sweep: () => 0, submitted: () => [] },
+          calls: { check: async () => {} },
+          intervalMs: 0,
+          onError: () => {},
+        }),
       /intervalMs must be a positive number of milliseconds, got 0/,
     );
   });

@@ -1,10 +1,16 @@
+import type { DeferredCalls } from './deferred-calls.js';
 import type { DeferredJobs } from './deferred-jobs.js';
 
 /** Default time between two rounds of upkeep. */
 export const DEFAULT_UPKEEP_INTERVAL_MS = 60_000;
 
+/** Submitted jobs whose batch one round checks, at most (one provider poll each, one after another). */
+export const CHECKS_PER_ROUND = 20;
+
 export interface DeferredUpkeepOptions {
-  jobs: Pick<DeferredJobs, 'sweep'>;
+  jobs: Pick<DeferredJobs, 'sweep' | 'submitted'>;
+  /** Checks a submitted job's batch and, when it has ended, fetches and counts its result. */
+  calls: Pick<DeferredCalls, 'check'>;
   /** Time between two rounds (default one minute). */
   intervalMs?: number;
   now?: () => number;
@@ -12,9 +18,10 @@ export interface DeferredUpkeepOptions {
 }
 
 /**
- * The deferred jobs' housekeeping on a timer: each round sweeps expired job files (bounded, see
- * `DeferredJobs.sweep`). The first round runs at `start`; the timer is unref'd (it never keeps the
- * process alive) and `stop` waits for a round under way.
+ * The deferred jobs' background rounds on a timer: each sweeps expired job files (bounded, see
+ * `DeferredJobs.sweep`), then checks the batches of up to `CHECKS_PER_ROUND` submitted jobs, so a
+ * result is fetched and its usage counted even if the agent never polls. `start` sweeps at once;
+ * the timer is unref'd (it never keeps the process alive) and `stop` waits for a round under way.
  */
 export class DeferredUpkeep {
   private timer: NodeJS.Timeout | undefined;
@@ -30,9 +37,14 @@ export class DeferredUpkeep {
       );
   }
 
+  /**
+   * Sweeps now, then runs the rounds on the timer: the first check of the batches comes one interval
+   * after start, so a restarted sidecar does not poll the providers before it answers anything.
+   */
   start(): void {
     this.stopped = false;
-    this.run();
+    this.sweep();
+    this.schedule();
   }
 
   /** One round now (what the timer does); resolves when it is done. */
@@ -50,20 +62,34 @@ export class DeferredUpkeep {
     await this.running;
   }
 
-  private run(): void {
-    void this.round().then(() => {
-      if (this.stopped) return;
-      this.timer = setTimeout(() => this.run(), this.intervalMs);
-      this.timer.unref();
-    });
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.round().then(() => this.schedule()), this.intervalMs);
+    this.timer.unref();
+  }
+
+  private sweep(): void {
+    try {
+      this.options.jobs.sweep(this.options.now?.() ?? Date.now());
+    } catch (err) {
+      this.report(err);
+    }
   }
 
   private async work(): Promise<void> {
-    const now = this.options.now?.() ?? Date.now();
+    this.sweep();
     try {
-      this.options.jobs.sweep(now);
+      for (const id of this.options.jobs.submitted(CHECKS_PER_ROUND)) {
+        if (this.stopped) return;
+        await this.options.calls.check(id).catch((err: unknown) => this.report(err, id));
+      }
     } catch (err) {
-      this.options.onError(err instanceof Error ? err : new Error(String(err)));
+      this.report(err);
     }
+  }
+
+  private report(err: unknown, id?: string): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.options.onError(new Error(id === undefined ? message : `deferred call ${id}: ${message}`));
   }
 }

@@ -8,6 +8,7 @@ import type { DataResidencyPolicy } from '../apis/data-residency-policy.js';
 import type { FallbackRoute } from '../apis/fallback-route.js';
 import { GROUP, VERSION } from '../apis/group-version.js';
 import type { ModelCatalog } from '../apis/model-catalog.js';
+import type { PromptTemplate } from '../apis/prompt-template.js';
 import type { RetentionPolicy } from '../apis/retention-policy.js';
 import type { TokenBudget } from '../apis/token-budget.js';
 import type { AgentUsageLedger } from '../apis/usage-ledger.js';
@@ -75,4 +76,11 @@ export const retentionPolicies = resourceType<RetentionPolicy>({
   plural: 'retentionpolicies',
   kind: 'RetentionPolicy',
   namespaced: false,
+});
+export const promptTemplates = resourceType<PromptTemplate>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'prompttemplates',
+  kind: 'PromptTemplate',
+  namespaced: true,
 });

@@ -3,6 +3,7 @@ import { FAILURE_OUTCOMES, FAST_BURN_ACTIONS } from './agent-slo.js';
 import { RESIDENCY_MODES } from './data-residency-policy.js';
 import { CIRCUIT_STATES, PROVIDERS, RETRY_ON } from './fallback-route.js';
 import { effectiveCompression } from './prompt-compression.js';
+import { effectivePromptTemplate } from './prompt-template.js';
 import { REASONING_EXCEEDED_ACTIONS } from './reasoning-budget.js';
 import { effectiveExperiment } from './route-experiment.js';
 import { isTimeZone } from './time-zone.js';
@@ -111,7 +112,7 @@ export const effectiveRoute = z.object({
   cache: z.object({ ttlMs: z.int().min(1), maxEntries: z.int().min(1), maxBytes: z.int().min(1) }).optional(),
   staticResponse: z.string().optional(),
   degradeTo: z.object({ model: z.string().min(1), target: z.string().optional() }).optional(),
-  /** Lossless prompt compression of the route's calls (docs/adr/0046-lossless-prompt-compression.md). */
+  /** Prompt compression of the route's calls (docs/adr/0046-lossless-prompt-compression.md; Summarize: 0049). */
   compression: effectiveCompression.optional(),
   /** An A/B experiment over the route's calls (docs/adr/0051-route-experiments.md). */
   experiment: effectiveExperiment.optional(),
@@ -194,6 +195,11 @@ export const effectivePolicy = z.object({
   /** Declared most output tokens per call, by model; win over the built-in table. */
   outputLimits: z.record(z.string(), z.int().min(1)).optional(),
   circuits: z.record(z.string(), z.enum(CIRCUIT_STATES)).optional(),
+  /**
+   * The PromptTemplates of the agent's namespace (or a standalone file), rendered only for a call that
+   * names one (docs/adr/0050-versioned-prompt-templates.md); absent when there are none.
+   */
+  promptTemplates: z.array(effectivePromptTemplate).optional(),
   /** `prompts: true` puts the request's prompt in the per-request log line (off by default). */
   logging: z.object({ prompts: z.boolean().default(false) }).optional(),
 });

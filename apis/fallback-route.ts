@@ -185,6 +185,18 @@ export const fallbackRouteSpec = withRules(
       fieldPath: '.degradeTo.target',
       holds: (s) => !s.degradeTo?.target || s.targets.some((t) => t.name === s.degradeTo?.target),
     },
+    {
+      rule:
+        '!has(self.compression) || !has(self.compression.summarize) || ' +
+        '!has(self.compression.summarize.target) || ' +
+        'self.targets.exists(t, t.name == self.compression.summarize.target)',
+      message: 'compression.summarize.target must name one of spec.targets',
+      fieldPath: '.compression.summarize.target',
+      holds: (s) => {
+        const target = s.compression?.summarize?.target;
+        return !target || s.targets.some((t) => t.name === target);
+      },
+    },
   ],
 );
 

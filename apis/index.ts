@@ -7,6 +7,7 @@ export * from './effective-policy.js';
 export * from './fallback-route.js';
 export * from './group-version.js';
 export * from './kinds.js';
+export * from './prompt-template.js';
 export * from './retention-policy.js';
 export * from './token-budget.js';
 export * from './usage-batch.js';

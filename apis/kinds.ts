@@ -5,6 +5,7 @@ import { approvalPolicySpec, approvalPolicyStatus } from './approval-policy.js';
 import { dataResidencyPolicySpec, dataResidencyPolicyStatus } from './data-residency-policy.js';
 import { fallbackRouteSpec, fallbackRouteStatus } from './fallback-route.js';
 import { modelCatalogSpec, modelCatalogStatus } from './model-catalog.js';
+import { promptTemplateSpec, promptTemplateStatus } from './prompt-template.js';
 import { retentionPolicySpec, retentionPolicyStatus } from './retention-policy.js';
 import { tokenBudgetSpec, tokenBudgetStatus } from './token-budget.js';
 import { usageLedgerSpec } from './usage-ledger.js';
@@ -392,6 +393,47 @@ export const KINDS: KindDefinition[] = [
         type: 'date',
         jsonPath: '.status.lastEnforcedTime',
         description: 'When retention was last enforced.',
+      },
+      ready,
+      age,
+    ],
+  },
+  {
+    kind: 'PromptTemplate',
+    plural: 'prompttemplates',
+    singular: 'prompttemplate',
+    shortNames: ['pt', 'prompt'],
+    scope: 'Namespaced',
+    description:
+      'PromptTemplate is a versioned prompt (messages with {{variable}} placeholders and the variables they take) ' +
+      "the sidecars of the namespace's agents render when a call names it in x-governor-prompt-template.",
+    spec: promptTemplateSpec,
+    status: promptTemplateStatus,
+    printerColumns: [
+      {
+        name: 'Version',
+        type: 'string',
+        jsonPath: '.spec.version',
+        description: 'The version sidecars serve.',
+      },
+      {
+        name: 'Messages',
+        type: 'integer',
+        jsonPath: '.status.messages',
+        description: 'Messages of the accepted version.',
+      },
+      {
+        name: 'Variables',
+        type: 'integer',
+        jsonPath: '.status.variables',
+        description: 'Variables of the accepted version.',
+      },
+      {
+        name: 'Description',
+        type: 'string',
+        jsonPath: '.spec.description',
+        description: 'What the template is for.',
+        priority: 1,
       },
       ready,
       age,

@@ -4,6 +4,7 @@ import { dataResidencyPolicySpec } from './data-residency-policy.js';
 import { fallbackRouteSpec } from './fallback-route.js';
 import { mapList } from './list-types.js';
 import { modelCatalogSpec } from './model-catalog.js';
+import { placeholderProblems, promptTemplateSpec } from './prompt-template.js';
 import { reasoningBudget } from './reasoning-budget.js';
 import { objectName } from './references.js';
 import { tokenBudgetSpec } from './token-budget.js';
@@ -81,6 +82,14 @@ export const sidecarRoute = z
         message: `must name one of the targets (${r.targets.map((t) => t.name).join(', ')})`,
       });
     }
+    const summaryTarget = r.compression?.summarize?.target;
+    if (summaryTarget && !r.targets.some((t) => t.name === summaryTarget)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['compression', 'summarize', 'target'],
+        message: `must name one of the targets (${r.targets.map((t) => t.name).join(', ')})`,
+      });
+    }
   });
 
 export const sidecarBudget = z
@@ -120,6 +129,26 @@ export const sidecarResidency = z
         path: ['allowedRegions'],
         message:
           'set allowedRegions, allowedJurisdictions or both; a policy that allows nowhere refuses every call',
+      });
+    }
+  });
+
+const templateSpec = promptTemplateSpec.shape;
+
+export const sidecarPromptTemplate = z
+  .strictObject({
+    name: objectName('Name of the template: what a call names in x-governor-prompt-template.'),
+    version: templateSpec.version,
+    description: templateSpec.description,
+    messages: templateSpec.messages,
+    variables: templateSpec.variables,
+  })
+  .superRefine((t, ctx) => {
+    for (const problem of placeholderProblems(t)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['messages'],
+        message: `${problem} names no declared variable; every {{placeholder}} must be {{name}} or {{ name }} of spec.variables`,
       });
     }
   });
@@ -165,9 +194,12 @@ export const sidecarConfig = z.strictObject({
   /** The ModelCatalog's exchange rates, for budgets in another currency than a price. */
   exchangeRates: modelCatalogSpec.shape.exchangeRates,
   logging: z.strictObject({ prompts: z.boolean().default(false) }).prefault({}),
+  /** Prompt templates a call may name (docs/adr/0050-versioned-prompt-templates.md). */
+  promptTemplates: mapList(sidecarPromptTemplate, 'name', 'Versioned prompt templates.', 100).default([]),
 });
 
 export type SidecarConfig = z.infer<typeof sidecarConfig>;
 export type SidecarRoute = z.infer<typeof sidecarRoute>;
 export type SidecarBudget = z.infer<typeof sidecarBudget>;
 export type SidecarResidency = z.infer<typeof sidecarResidency>;
+export type SidecarPromptTemplate = z.infer<typeof sidecarPromptTemplate>;

@@ -18,6 +18,7 @@ describe('validateResource', () => {
       'DataResidencyPolicy',
       'FallbackRoute',
       'ModelCatalog',
+      'PromptTemplate',
       'RetentionPolicy',
       'TokenBudget',
     ]);

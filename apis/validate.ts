@@ -5,6 +5,7 @@ import { approvalPolicy } from './approval-policy.js';
 import { dataResidencyPolicy } from './data-residency-policy.js';
 import { fallbackRoute } from './fallback-route.js';
 import { modelCatalog } from './model-catalog.js';
+import { promptTemplate } from './prompt-template.js';
 import { retentionPolicy } from './retention-policy.js';
 import { tokenBudget } from './token-budget.js';
 
@@ -17,6 +18,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   ApprovalPolicy: approvalPolicy,
   AgentApproval: agentApproval,
   RetentionPolicy: retentionPolicy,
+  PromptTemplate: promptTemplate,
 };
 
 export type Validation<T = unknown> = { ok: true; value: T } | { ok: false; errors: string[] };

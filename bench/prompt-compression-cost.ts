@@ -11,6 +11,7 @@ import type { EffectiveCompression } from '../apis/prompt-compression.js';
 import { compressedCall } from '../sidecar/pipeline/compressed-call.js';
 import { forwardedBytes } from '../sidecar/pipeline/forwarded-body.js';
 import { readCallFacts } from '../sidecar/request/call-facts.js';
+import { printCorpusReport } from './prompt-compression-corpus.js';
 
 const COMPRESSION: EffectiveCompression = {
   steps: ['CollapseWhitespace', 'DropDuplicates', 'AbridgeStaleToolOutputs'],
@@ -67,3 +68,8 @@ for (const turns of [4, 10, 20, 40]) {
     `| ${turns + 1} | ${(raw.length / 1024).toFixed(1)} | ${facts.estimatedInputTokens} → ${after} | ${plain.toFixed(1)} | ${compressing.toFixed(1)} | ${(compressing - plain).toFixed(1)} |`,
   );
 }
+
+// The same steps over the shipped corpus: per kind of agent, then both together.
+printCorpusReport(['support.jsonl']);
+printCorpusReport(['rag.jsonl']);
+printCorpusReport(['support.jsonl', 'rag.jsonl']);

@@ -9,6 +9,7 @@ import { residencyScopeController } from '../controllers/data-residency/residenc
 import { fallbackRouteController } from '../controllers/fallback-route/fallback-route-controller.js';
 import { modelCatalogController } from '../controllers/model-catalog/model-catalog-controller.js';
 import { policyCompilerController } from '../controllers/policy-compiler/policy-compiler-controller.js';
+import { promptTemplateController } from '../controllers/prompt-template/prompt-template-controller.js';
 import { retentionController } from '../controllers/retention/retention-controller.js';
 import { tokenBudgetController } from '../controllers/token-budget/token-budget-controller.js';
 import type { ControllerFactory } from '../runtime/controller/controller-definition.js';
@@ -43,6 +44,7 @@ export const registeredControllers: ControllerFactory[] = [
   modelCatalogController,
   approvalPolicyController,
   retentionController,
+  promptTemplateController,
 ];
 
 /**

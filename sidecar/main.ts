@@ -18,6 +18,7 @@ import { AttemptPlans } from './pipeline/attempt-plans.js';
 import { FinishedCalls } from './pipeline/finished-calls.js';
 import { handleGovernedRequest } from './pipeline/handle-governed-request.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
+import { SummaryWriter } from './pipeline/summary-writer.js';
 import type { PolicySource } from './policy-source/policy-source.js';
 import { circuitReport } from './reporting/circuit-report.js';
 import { SharedTraceCalls } from './reporting/shared-trace-calls.js';
@@ -179,6 +180,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         onError: (err) => logger.warn({ error: err.message }, 'calls per trace'),
       })
     : undefined;
+  const plans = new AttemptPlans();
   // Calls past the reasoning budget deferred to the provider's batch API (docs/adr/0048-deferred-calls-through-batch-apis.md).
   const batches = new ProviderBatches();
   const deferredJobs = new DeferredJobs(spoolDir);
@@ -207,7 +209,8 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     runner,
     finished,
     logger,
-    plans: new AttemptPlans(),
+    plans,
+    summaries: new SummaryWriter({ gate, runner, plans, finished, logger }),
   };
   let closing = false;
   // One scrape for both listeners: the batched finished calls first, then the budgets, then the text.
@@ -280,6 +283,8 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
           proxy.close(within === undefined ? callsGrace : Math.min(callsGrace, Math.max(0, within - 1_000))),
           metricsListener?.close(),
         ]);
+        // A summary being written is a call of its own: its usage is recorded before the last report.
+        await services.summaries.settled();
         finished.flush();
         unsubscribe();
         await reporter.stop(

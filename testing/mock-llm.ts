@@ -3,6 +3,7 @@
 // OpenAI paths (/v1/...) and Azure OpenAI paths (/openai/deployments/{d}/...), with scriptable
 // faults, and records every call with the tokens it reported (or, for a broken answer, sent). A
 // conversation whose tool calls and results do not pair up is refused with 400, as the providers do.
+// A call whose system prompt asks to summarise gets a short deterministic summary (mock-llm-summary.ts).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,6 +11,7 @@ import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { embeddingAnswer, errorText, inputTokensOf, jsonAnswer, streamEvents } from './mock-llm-answers.js';
 import { MockBatches } from './mock-llm-batches.js';
 import { toolCallProblem } from './mock-llm-conversation.js';
+import { mockSummaryOf } from './mock-llm-summary.js';
 
 export { inputTokensOf } from './mock-llm-answers.js';
 
@@ -204,7 +206,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     if (res.destroyed || req.socket.destroyed) return;
     const inputTokens = inputTokensOf(api, body);
     const cached = Math.min(options.cachedInputTokens ?? 0, inputTokens);
-    const reply = state.reply;
+    const reply = mockSummaryOf(api, body) ?? state.reply;
     call.inputTokens = inputTokens;
     call.cachedInputTokens = cached;
     const withUsage = fault?.kind !== 'no-usage';

@@ -99,6 +99,25 @@ describe('compileRoute', () => {
     assert.equal(compileRoute('r', without).compression, undefined);
   });
 
+  it('compiles Summarize with its defaults and the target it names', () => {
+    const summarizing = fallbackRouteSpec.parse({
+      ...spec,
+      compression: { steps: ['Summarize', 'DropDuplicates'], summarize: { model: 'gpt-4o-mini' } },
+    });
+    assert.deepEqual(compileRoute('r', summarizing).compression?.summarize, {
+      model: 'gpt-4o-mini',
+      maxHistoryTokens: 8000,
+      maxSummaryTokens: 1000,
+    });
+    const target = spec.targets[0]?.name as string;
+    const aimed = fallbackRouteSpec.parse({
+      ...spec,
+      compression: { steps: ['Summarize'], summarize: { model: 'm', target, maxHistoryTokens: 4000 } },
+    });
+    assert.equal(compileRoute('r', aimed).compression?.summarize?.target, target);
+    assert.equal(compileRoute('r', aimed).compression?.summarize?.maxHistoryTokens, 4000);
+  });
+
   it('refuses an unknown compression step and a keepTurns of 0, naming the field', () => {
     const bad = fallbackRouteSpec.safeParse({
       ...spec,
@@ -108,7 +127,7 @@ describe('compileRoute', () => {
     const issues = bad.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
     assert.ok(
       issues.includes(
-        'compression.steps.0: must be one of CollapseWhitespace, DropDuplicates, AbridgeStaleToolOutputs',
+        'compression.steps.0: must be one of CollapseWhitespace, DropDuplicates, AbridgeStaleToolOutputs, Summarize',
       ),
       issues.join('\n'),
     );

@@ -76,6 +76,18 @@ export function compileRoute(name: string, spec: RouteSpec, credentials?: Target
             steps: [...spec.compression.steps],
             keepTurns: spec.compression.keepTurns,
             keepLines: spec.compression.keepLines,
+            ...(spec.compression.summarize
+              ? {
+                  summarize: {
+                    model: spec.compression.summarize.model,
+                    ...(spec.compression.summarize.target
+                      ? { target: spec.compression.summarize.target }
+                      : {}),
+                    maxHistoryTokens: spec.compression.summarize.maxHistoryTokens,
+                    maxSummaryTokens: spec.compression.summarize.maxSummaryTokens,
+                  },
+                }
+              : {}),
           },
         }
       : {}),

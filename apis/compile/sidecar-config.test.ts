@@ -136,4 +136,31 @@ describe('compileSidecarConfig', () => {
     assert.equal(result.success, false);
     assert.deepEqual(result.error?.issues[0]?.path, ['pricing', 'acme-large', 'currency']);
   });
+
+  it('compiles the prompt templates of the file, and refuses a placeholder no variable declares', () => {
+    assert.deepEqual(policy.promptTemplates, [
+      {
+        name: 'summary',
+        version: '1',
+        messages: [
+          { role: 'system', content: 'Summarise for {{ audience }} in at most {{ sentences }} sentences.' },
+        ],
+        variables: [
+          { name: 'audience', required: true, maxLength: 80 },
+          { name: 'sentences', required: false, default: '3' },
+        ],
+      },
+    ]);
+    const broken = structuredClone(parse(raw)) as { promptTemplates: { messages: { content: string }[] }[] };
+    const first = broken.promptTemplates[0];
+    assert.ok(first?.messages[0]);
+    first.messages[0].content = 'Summarise for {{ reader }}.';
+    const result = sidecarConfig.safeParse(broken);
+    assert.equal(result.success, false);
+    assert.deepEqual(result.error?.issues[0]?.path, ['promptTemplates', 0, 'messages']);
+    assert.match(
+      result.error?.issues[0]?.message ?? '',
+      /messages\[0\]: \{\{ reader \}\} names no declared variable/,
+    );
+  });
 });

@@ -5,6 +5,7 @@ import { parseRate } from '../pricing/exchange-rates.js';
 import type { SidecarConfig } from '../sidecar-config.js';
 import { compileBudget } from './budget.js';
 import { moneyToMicros } from './money.js';
+import { compilePromptTemplates } from './prompt-template.js';
 import { compileReasoning } from './reasoning.js';
 import { compileResidency } from './residency.js';
 import { compileRoute } from './route.js';
@@ -76,5 +77,10 @@ export function compileSidecarConfig(config: SidecarConfig, context: SidecarConf
   };
   const residency = compileResidency(config.residency.map((p) => ({ name: p.name, spec: p })));
   if (residency) policy.residency = residency;
+  if (config.promptTemplates.length > 0) {
+    policy.promptTemplates = compilePromptTemplates(
+      config.promptTemplates.map((t) => ({ name: t.name, spec: t })),
+    );
+  }
   return policy;
 }

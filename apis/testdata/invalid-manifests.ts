@@ -23,6 +23,7 @@ const BASES: Record<string, string> = {
   ApprovalPolicy: 'governance/approval-policy-production.yaml',
   AgentApproval: 'governance/agent-approval-support-dpo.yaml',
   RetentionPolicy: 'governance/retention-policy.yaml',
+  PromptTemplate: 'prompt-template-support-reply.yaml',
 };
 
 let counter = 0;
@@ -205,6 +206,32 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
   invalid('FallbackRoute', 'compression keeping lines in words', 'spec.compression.keepLines', (s) => {
     s.compression.keepLines = 'three';
   }),
+  invalid('FallbackRoute', 'Summarize without a summarizer model', 'spec.compression.summarize', (s) => {
+    s.compression.steps = ['Summarize'];
+    delete s.compression.summarize;
+  }),
+  invalid('FallbackRoute', 'summarize settings without the Summarize step', 'spec.compression.steps', (s) => {
+    s.compression.steps = ['DropDuplicates'];
+    s.compression.summarize = { model: 'gpt-4o-mini' };
+  }),
+  invalid(
+    'FallbackRoute',
+    'summaries asked of an unknown target',
+    'spec.compression.summarize.target',
+    (s) => {
+      s.compression.steps = ['Summarize'];
+      s.compression.summarize = { model: 'gpt-4o-mini', target: 'openai-us' };
+    },
+  ),
+  invalid(
+    'FallbackRoute',
+    'a summary history limit too small',
+    'spec.compression.summarize.maxHistoryTokens',
+    (s) => {
+      s.compression.steps = ['Summarize'];
+      s.compression.summarize = { model: 'gpt-4o-mini', maxHistoryTokens: 10 };
+    },
+  ),
   invalid('FallbackRoute', 'experiment weights summing to 90', 'spec.experiment.variants', (s) => {
     s.experiment = {
       name: 'model',
@@ -336,5 +363,31 @@ export const INVALID_MANIFESTS: InvalidManifest[] = [
   }),
   invalid('RetentionPolicy', 'more usage history than a ledger keeps', 'spec.usageHistory', (s) => {
     s.usageHistory = '365d';
+  }),
+  // PromptTemplate
+  // (A placeholder of an undeclared variable is zod's alone: apis/prompt-template.test.ts.)
+  invalid('PromptTemplate', 'a malformed placeholder', 'spec.messages[1].content', (s) => {
+    s.messages[1].content = 'My {{product name}} broke.';
+  }),
+  invalid('PromptTemplate', 'a variable name with a dash', 'spec.variables[0].name', (s) => {
+    s.variables[0].name = 'customer-name';
+  }),
+  invalid('PromptTemplate', 'a role the providers do not take', 'spec.messages[0].role', (s) => {
+    s.messages[0].role = 'developer';
+  }),
+  invalid('PromptTemplate', 'no messages', 'spec.messages', (s) => {
+    s.messages = [];
+  }),
+  invalid('PromptTemplate', 'a version with a space', 'spec.version', (s) => {
+    s.version = 'v 3';
+  }),
+  invalid('PromptTemplate', 'a required variable with a default', 'spec.variables[2].default', (s) => {
+    s.variables[2].required = true;
+  }),
+  invalid('PromptTemplate', 'a default longer than maxLength', 'spec.variables[2].default', (s) => {
+    s.variables[2].maxLength = 3;
+  }),
+  invalid('PromptTemplate', 'the same variable twice', 'spec.variables[3]', (s) => {
+    s.variables.push({ name: 'customer' });
   }),
 ];

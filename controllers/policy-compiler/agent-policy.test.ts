@@ -9,6 +9,7 @@ import { effectivePolicy } from '../../apis/effective-policy.js';
 import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
 import { type ModelCatalog, modelCatalog } from '../../apis/model-catalog.js';
 import { effectiveCatalog } from '../../apis/pricing/effective-catalog.js';
+import { type PromptTemplate, promptTemplate } from '../../apis/prompt-template.js';
 import { type TokenBudget, tokenBudget } from '../../apis/token-budget.js';
 import { compileAgentPolicy } from './agent-policy.js';
 
@@ -20,6 +21,7 @@ const budget = tokenBudget.parse(example('token-budget-marketing-daily.yaml')) a
 const slo = agentSLO.parse(example('agent-slo-support.yaml')) as AgentSLO;
 const euOnly = dataResidencyPolicy.parse(example('data-residency-eu-only.yaml')) as DataResidencyPolicy;
 const contract = modelCatalog.parse(example('model-catalog-contract-prices.yaml')) as ModelCatalog;
+const supportReply = promptTemplate.parse(example('prompt-template-support-reply.yaml')) as PromptTemplate;
 const namespaceLabels = example('namespace.yaml').metadata.labels as Record<string, string>;
 const agents = discoverAgents([
   {
@@ -43,6 +45,7 @@ const compile = (
     namespaceLabels?: Record<string, string>;
     catalogs?: ModelCatalog[];
     catalogAt?: Date;
+    promptTemplates?: PromptTemplate[];
   } = {},
 ) => {
   const agent = agents.get(`agents/${name}`);
@@ -58,6 +61,7 @@ const compile = (
     ...(overrides.catalogs
       ? { catalog: effectiveCatalog(overrides.catalogs, overrides.catalogAt ?? now) }
       : {}),
+    ...(overrides.promptTemplates ? { promptTemplates: overrides.promptTemplates } : {}),
     now,
   });
 };
@@ -255,5 +259,34 @@ describe('compileAgentPolicy on the examples', () => {
 
   it('never asks the sidecars to put prompts in their log lines (prompt logging is off unless a file asks)', () => {
     for (const name of ['marketing', 'support']) assert.equal(compile(name).policy.logging, undefined);
+  });
+
+  it('gives every agent of the namespace its PromptTemplates, leaving out other namespaces, deleted and invalid ones', () => {
+    const other = {
+      ...supportReply,
+      metadata: { ...supportReply.metadata, namespace: 'elsewhere', name: 'x' },
+    };
+    const leaving = {
+      ...supportReply,
+      metadata: { ...supportReply.metadata, name: 'leaving', deletionTimestamp: '2026-03-10T11:00:00Z' },
+    };
+    const invalid = {
+      ...supportReply,
+      metadata: { ...supportReply.metadata, name: 'broken' },
+      spec: { ...supportReply.spec, messages: [{ role: 'user' as const, content: '{{undeclared}}' }] },
+    };
+    const { policy } = compile('marketing', { promptTemplates: [invalid, leaving, other, supportReply] });
+    assert.deepEqual(
+      policy.promptTemplates?.map((t) => `${t.name}@${t.version}`),
+      ['support-reply@3'],
+    );
+    assert.deepEqual(policy.promptTemplates?.[0]?.variables[2], {
+      name: 'language',
+      required: false,
+      default: 'English',
+      maxLength: 40,
+    });
+    assert.ok(effectivePolicy.safeParse(policy).success, 'the compiled policy is a valid EffectivePolicy');
+    assert.equal(compile('marketing').policy.promptTemplates, undefined, 'absent without templates');
   });
 });

@@ -4,13 +4,14 @@
 // the DataResidencyPolicies whose namespaceSelector matches its namespace, and the prices, exchange
 // rates and output limits the cluster's ModelCatalogs declare in effect now (every agent gets them
 // all: an agent may call any model its routes allow, and a model priced nowhere must never look
-// free). The version is left to the PolicyStore, which numbers each change. Pure: every input is
-// passed in.
+// free), and the PromptTemplates of its namespace. The version is left to the PolicyStore, which
+// numbers each change. Pure: every input is passed in.
 
 import type { Agent } from '../../agents/agent-discovery.js';
 import { credentialsFile } from '../../agents/credentials-mount.js';
 import { type RouteConflict, selectRoutes } from '../../agents/route-selection.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
+import { compilePromptTemplates } from '../../apis/compile/prompt-template.js';
 import { compileReasoning } from '../../apis/compile/reasoning.js';
 import { compileResidency } from '../../apis/compile/residency.js';
 import { compileRoute } from '../../apis/compile/route.js';
@@ -20,6 +21,7 @@ import type { FallbackRoute } from '../../apis/fallback-route.js';
 import { API_VERSION } from '../../apis/group-version.js';
 import { matchesSelector } from '../../apis/label-selector-match.js';
 import type { EffectiveCatalog } from '../../apis/pricing/effective-catalog.js';
+import { type PromptTemplate, promptTemplateSpec } from '../../apis/prompt-template.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
 import { type ResidencyScope, residencyPoliciesFor } from '../../residency/residency-scope.js';
 import { placeTarget } from '../../residency/target-placement.js';
@@ -33,6 +35,8 @@ export interface AgentPolicyInputs {
   routes: readonly FallbackRoute[];
   budgets: readonly TokenBudget[];
   slos: readonly AgentSLO[];
+  /** PromptTemplates of the agent's namespace: every one is given to the agent's sidecars. */
+  promptTemplates?: readonly PromptTemplate[];
   /** Every DataResidencyPolicy (cluster-scoped). */
   residencyPolicies: readonly DataResidencyPolicy[];
   scope: ResidencyScope;
@@ -88,7 +92,24 @@ export function compileAgentPolicy(inputs: AgentPolicyInputs): CompiledAgentPoli
   if (exchangeRates.length > 0) policy.exchangeRates = exchangeRates.map((r) => ({ ...r }));
   if (Object.keys(outputLimits).length > 0) policy.outputLimits = { ...outputLimits };
   if (residency) policy.residency = residency;
+  const templates = promptTemplatesOf(agent.namespace, inputs.promptTemplates ?? []);
+  if (templates.length > 0) policy.promptTemplates = templates;
   return { policy, conflicts };
+}
+
+/**
+ * The templates of the namespace a sidecar is given: those not being deleted whose spec is valid (the
+ * API server refuses invalid ones; one stored before a rule existed is left out, and its controller
+ * says so in its status).
+ */
+function promptTemplatesOf(namespace: string, templates: readonly PromptTemplate[]) {
+  return compilePromptTemplates(
+    templates.flatMap((t) => {
+      if (t.metadata.namespace !== namespace || t.metadata.deletionTimestamp) return [];
+      const spec = promptTemplateSpec.safeParse(t.spec);
+      return spec.success ? [{ name: t.metadata.name ?? '', spec: spec.data }] : [];
+    }),
+  );
 }
 
 function effectiveRoute(route: FallbackRoute, residency: EffectivePolicy['residency']): EffectiveRoute {

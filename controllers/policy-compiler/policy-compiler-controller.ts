@@ -4,8 +4,8 @@
 // published (compared without version and generatedAt); the policy of an agent whose workloads are
 // all gone is removed. Changes to routes, budgets (their status included: the TokenBudget and
 // AgentSLO controllers write phase and fast burn there) and SLOs are mapped to the agents they
-// select; residency policies, ModelCatalogs and namespaces to every agent they may concern; workloads
-// to their agent. Every policy is compiled again when a declared price takes effect.
+// select; PromptTemplates to every agent of their namespace; residency policies, ModelCatalogs and
+// namespaces to every agent they may concern; workloads to their agent. Every policy is compiled again when a declared price takes effect.
 
 import { agentNameOf, isAgentWorkload } from '../../agents/agent-workload.js';
 import { agentInCaches, agentWorkloadKinds } from '../../agents/agent-workload-watches.js';
@@ -14,6 +14,7 @@ import {
   dataResidencyPolicies,
   fallbackRoutes,
   modelCatalogs,
+  promptTemplates,
   retentionPolicies,
   tokenBudgets,
 } from '../../agents/governor-resources.js';
@@ -96,6 +97,11 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
         watch({ resource: dataResidencyPolicies, mapToKeys: () => agents.all() }),
         watch({ resource: modelCatalogs, mapToKeys: () => agents.all() }),
         watch({ resource: retentionPolicies, mapToKeys: () => agents.all() }),
+        watch({
+          resource: promptTemplates,
+          mapToKeys: (t) => agents.inNamespace(t.metadata.namespace ?? ''),
+          changed: (before, after) => JSON.stringify(before.spec) !== JSON.stringify(after.spec),
+        }),
         watch({ resource: namespaces, mapToKeys: (ns) => agents.inNamespace(ns.metadata?.name ?? '') }),
       ],
       async reconcile(key, context) {
@@ -128,6 +134,7 @@ export function policyCompilerController(options: PolicyCompilerOptions): Contro
             routes: context.cache(fallbackRoutes).list(namespace),
             budgets: context.cache(tokenBudgets).list(namespace),
             slos: context.cache(agentSLOs).list(namespace),
+            promptTemplates: context.cache(promptTemplates).list(namespace),
             residencyPolicies: context.cache(dataResidencyPolicies).list(),
             scope: { operatorNamespace: environment.namespace },
             catalog,

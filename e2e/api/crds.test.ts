@@ -35,6 +35,7 @@ describe('CRDs on the real API server', () => {
       'dataresidencypolicies.governor.agents.dev',
       'fallbackroutes.governor.agents.dev',
       'modelcatalogs.governor.agents.dev',
+      'prompttemplates.governor.agents.dev',
       'retentionpolicies.governor.agents.dev',
       'tokenbudgets.governor.agents.dev',
     ]);
@@ -92,7 +93,8 @@ describe('CRDs on the real API server', () => {
     const deep = await cluster.kubectl(['explain', 'fallbackroute.spec.targets.provider'], { check: true });
     assert.match(deep.stdout, /ENUM:\s+OpenAI\s+Anthropic\s+AzureOpenAI\s+OpenAICompatible/);
     const compression = await cluster.kubectl(['explain', 'fallbackroute.spec.compression'], { check: true });
-    assert.match(compression.stdout, /Lossless prompt compression applied by the sidecar/);
+    assert.match(compression.stdout, /Prompt compression applied by the sidecar/);
+    assert.match(compression.stdout, /summarize\s+<Object>/);
     assert.match(compression.stdout, /keepTurns\s+<integer>/);
     assert.match(compression.stdout, /steps\s+<\[\]string> -required-/);
   });

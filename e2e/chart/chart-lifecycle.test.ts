@@ -24,6 +24,7 @@ const GOVERNOR_CRDS = [
   'fallbackroutes',
   'modelcatalogs',
   'agentusageledgers',
+  'prompttemplates',
 ].map((plural) => `crd/${plural}.governor.agents.dev`);
 
 /** Stand-ins for the Prometheus Operator's and cert-manager's CRDs, for the dry run of every option. */

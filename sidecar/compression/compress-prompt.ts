@@ -46,6 +46,8 @@ export function compressPrompt(
   };
   let current = messages;
   for (const step of compression.steps) {
+    // Summarize is decided before (compressedCall): it needs the summaries the sidecar has.
+    if (step === 'Summarize') continue;
     const next = applyStep(step, api, current, compression);
     let tokensSaved = 0;
     if (next !== current) {
@@ -62,7 +64,7 @@ export function compressPrompt(
 }
 
 function applyStep(
-  step: CompressionStep,
+  step: Exclude<CompressionStep, 'Summarize'>,
   api: CompressibleApi,
   messages: readonly Message[],
   { keepTurns, keepLines }: EffectiveCompression,

@@ -22,6 +22,14 @@ export const GOVERNOR_HEADERS = {
   inputTokensBefore: 'x-governor-input-tokens-before',
   /** The same estimate for what was sent, after the route's compression (equal without one). */
   inputTokensAfter: 'x-governor-input-tokens-after',
+  /**
+   * The route's Summarize step: `used; messages=24; tokens=310` (a summary of 24 old messages was
+   * sent in their place), `writing` (a summary of this history is being written for the next calls),
+   * `none` (the history is within maxHistoryTokens), or `used; …, writing`.
+   */
+  summary: 'x-governor-summary',
+  /** The prompt template rendered into the call (or refused for it): `name@version` as the policy holds it. */
+  promptTemplate: 'x-governor-prompt-template',
   /** `<experiment>/<variant>` when the route runs an experiment (docs/experiments.md). */
   variant: 'x-governor-variant',
 } as const;
@@ -31,8 +39,10 @@ export const GOVERNOR_REQUEST_HEADERS = {
   traceId: 'x-governor-trace-id',
   chainDepth: 'x-governor-chain-depth',
   useCase: 'x-governor-use-case',
+  /** `name` or `name@version` of a PromptTemplate to render into the call. */
+  promptTemplate: 'x-governor-prompt-template',
+  /** The template's variables, a JSON object. */
+  promptVariables: 'x-governor-prompt-variables',
   /** Conversation id: the default header an experiment keeps a caller in one variant by. */
   conversationId: 'x-governor-conversation-id',
-  /** The PromptTemplate a call uses; an experiment variant sets it. */
-  promptTemplate: 'x-governor-prompt-template',
 } as const;

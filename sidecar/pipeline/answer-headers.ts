@@ -15,6 +15,10 @@ export interface GovernorHeaders {
   /** The input estimate of the call as sent by the agent, and as sent upstream (after compression). */
   inputTokensBefore?: number;
   inputTokensAfter?: number;
+  /** What the Summarize step did (x-governor-summary). */
+  summary?: string;
+  /** The prompt template the call met, `name@version` as the policy holds it. */
+  promptTemplate?: string;
   /** `<experiment>/<variant>` of a call on a route with an experiment. */
   variant?: string;
 }
@@ -56,6 +60,9 @@ export function writeGovernedHead(
       String(governor.inputTokensAfter ?? governor.inputTokensBefore),
     );
   }
+  if (governor.summary !== undefined) raw.push(GOVERNOR_HEADERS.summary, governor.summary);
+  if (governor.promptTemplate !== undefined)
+    raw.push(GOVERNOR_HEADERS.promptTemplate, headerSafe(governor.promptTemplate));
   if (governor.variant !== undefined) raw.push(GOVERNOR_HEADERS.variant, headerSafe(governor.variant));
   if (governor.decisions.length > 0)
     raw.push(GOVERNOR_HEADERS.decision, headerSafe(governor.decisions.join(',')));

@@ -68,6 +68,12 @@ export class CallRecord {
     this.record.route = name;
   }
 
+  /** The prompt template the call met (answer header, log line, metric). */
+  useTemplate(use: { name: string; version: string; outcome: string }): void {
+    this.governor.promptTemplate = `${use.name}@${use.version}`;
+    this.record.promptTemplate = use;
+  }
+
   set cache(state: 'hit' | 'miss' | 'bypass') {
     this.governor.cache = state;
     this.record.cache = state;

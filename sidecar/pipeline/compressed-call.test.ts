@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { estimateInputTokens } from '../accounting/input-estimate.js';
 import { requestText } from '../accounting/request-text.js';
+import { SummaryCache } from '../compression/summary-cache.js';
+import { SummaryKeys } from '../compression/summary-key.js';
 import { readCallFacts } from '../request/call-facts.js';
 import { compressedCall } from './compressed-call.js';
 
@@ -84,5 +86,52 @@ describe('compressedCall', () => {
     assert.equal(call.facts, received);
     assert.equal(call.messages, undefined);
     assert.equal(compressedCall(received, undefined).facts, received);
+  });
+
+  it('Summarize: the first long call is sent without a summary and asks for one; the next sends it, estimate exact', () => {
+    const turns = (n: number) => {
+      const messages: Record<string, unknown>[] = [{ role: 'system', content: 'Be brief.' }];
+      for (let t = 0; t < n; t++) {
+        messages.push(
+          { role: 'user', content: `Question ${t}?` },
+          {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: `c${t}`, type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: `c${t}`, content: `${output}\n${t}` },
+          { role: 'assistant', content: `Answer ${t}.` },
+        );
+      }
+      return { model: 'gpt-4o', messages };
+    };
+    const summaries = { cache: new SummaryCache(), keys: new SummaryKeys() };
+    const compression = {
+      steps: ['Summarize', 'CollapseWhitespace'] as ('Summarize' | 'CollapseWhitespace')[],
+      keepTurns: 2,
+      keepLines: 2,
+      summarize: { model: 'gpt-4o-mini', maxHistoryTokens: 500, maxSummaryTokens: 100 },
+    };
+    const first = compressedCall(facts('chat.completions', turns(10)), compression, summaries);
+    assert.equal(first.summary?.used, undefined);
+    const write = first.summary?.write;
+    assert.ok(write);
+    assert.equal(first.savings[0]?.step, 'Summarize');
+    assert.equal(first.savings[0]?.tokensSaved, 0);
+    summaries.cache.set(write.key, { text: 'The user asked eight questions; all answered.', cut: write.cut });
+
+    const body = turns(11);
+    const second = compressedCall(facts('chat.completions', body), compression, summaries);
+    assert.ok(second.messages);
+    assert.equal(second.summary?.used?.messages, write.cut - 1);
+    assert.equal(second.summary?.write, undefined);
+    assert.match(String(second.messages[1]?.['content']), /The user asked eight questions/);
+    assert.ok((second.savings[0]?.tokensSaved ?? 0) > 1000);
+    // The estimate of what is sent is what the sidecar would estimate for the compressed body.
+    const sent = estimateInputTokens(
+      'chat.completions',
+      requestText('chat.completions', { ...body, messages: second.messages }),
+    );
+    assert.equal(second.facts.estimatedInputTokens, sent);
   });
 });

@@ -5,6 +5,7 @@ import { usageStreamOptions } from '../accounting/usage-option.js';
 import type { GateRequest, GateVerdict, Reservation } from '../budget/budget-gate.js';
 import { callsPerTraceMessage } from '../budget/refusal-messages.js';
 import { cacheKey } from '../cache/cache-key.js';
+import type { Message } from '../compression/conversation.js';
 import { acceptedAnswer, DEFERRED_PATH, type DeferredCalls } from '../deferred/deferred-calls.js';
 import { unbatchable } from '../deferred/provider-batches.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
@@ -17,17 +18,19 @@ import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/
 import { staticAnswer } from '../routing/static-answer.js';
 import { assignVariant } from '../routing/variant-assignment.js';
 import { CallRecord } from './call-record.js';
-import { compressedCall } from './compressed-call.js';
+import { type CallSummary, compressedCall } from './compressed-call.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
 import { type BodyEdits, editedBody, ForwardedBody } from './forwarded-body.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { promptOf } from './prompt-of.js';
 import { relayAnswer } from './relay-answer.js';
+import { templatedCall } from './templated-call.js';
 import { UsageSettlement } from './usage-settlement.js';
 
 /**
  * One governed call from arrival to log line: read the call's facts (headers, body shape, the fields
- * the sidecar reads — a bad request is refused here and goes no further) → route → residency →
+ * the sidecar reads — a bad request is refused here and goes no further) → route → prompt template
+ * → compression → residency →
  * budget and reasoning budget → edits (degraded model, token clamp) → cache → usage option → route
  * attempts → relay (stream tap or JSON usage) → cost → settle → cache store → record (metrics, log,
  * usage). Every step reads the facts, never the body again. Every exit — refusal, hit, answer,
@@ -75,7 +78,7 @@ export async function handleGovernedRequest(call: GovernedCall, services: Pipeli
 
 async function governCall(
   call: GovernedCall,
-  received: CallFacts,
+  arrived: CallFacts,
   services: PipelineServices,
   policy: EffectivePolicy,
   calls: CallRecord,
@@ -83,7 +86,7 @@ async function governCall(
 ): Promise<void> {
   const { api, req, res } = call;
   const { record, governor } = calls;
-  const requestedModel = received.model;
+  const requestedModel = arrived.model;
 
   const match = routeFor(policy.routes, requestedModel);
   if (!match) {
@@ -108,11 +111,27 @@ async function governCall(
   if (variant && route.experiment) calls.assignVariant(route.experiment.name, variant);
   const compression = variant?.compression ?? route.compression;
   const targetModel = variant?.model ?? requestedModel;
+  // The template the call names, read now — after the route match and the variant, so the header a
+  // variant set is the one honoured — and rendered into the body the rest of the pipeline reads.
+  const template = templatedCall(arrived, req.headers, policy.promptTemplates);
+  if (template.kind !== 'none' || compression) calls.step('route');
+  let received = arrived;
+  if (template.kind === 'refused') {
+    if (template.use) calls.useTemplate(template.use);
+    else record.promptTemplate = { name: 'unknown', version: 'none', outcome: template.outcome };
+    governor.decisions.push(`refused:prompt-template:${template.outcome}`);
+    return calls.refuse(template.status, template.code, template.message, 'ClientError', template.param);
+  }
+  if (template.kind === 'rendered') {
+    calls.step('template');
+    calls.useTemplate(template.use);
+    received = template.facts;
+    governor.inputTokensBefore = governor.inputTokensAfter = received.estimatedInputTokens;
+  }
   // What the policy changes in the body, as edits beside the agent's own (never re-read, never copied).
   const edits: BodyEdits = {};
   // Compression first, so the budget, the cache key and usage count what is actually sent.
-  if (compression) calls.step('route');
-  const compressed = compressedCall(received, compression);
+  const compressed = compressedCall(received, compression, services.summaries);
   const facts = compressed.facts;
   if (compression) {
     calls.step('compression');
@@ -123,6 +142,33 @@ async function governCall(
       inputTokensAfter: facts.estimatedInputTokens,
       steps: compressed.savings,
     };
+    const summary = compressed.summary;
+    const summarize = compression.summarize;
+    if (summary && summarize) {
+      // The summary is written in the background: this call goes on without it (ADR 0049).
+      const writing =
+        summary.write !== undefined &&
+        services.summaries.start({
+          api: api as 'chat.completions' | 'messages',
+          policy,
+          route,
+          summarize,
+          messages: received.body['messages'] as Message[],
+          write: summary.write,
+          headers: req.headers,
+          traceId: received.headers.traceId,
+          ...(received.headers.useCase !== undefined ? { useCase: received.headers.useCase } : {}),
+        });
+      const used = summary.used;
+      record.compression.summary = {
+        model: summarize.model,
+        messages: used?.messages ?? 0,
+        tokens: used?.tokens ?? 0,
+        writing: summary.write !== undefined,
+      };
+      governor.summary = summaryHeader(used, summary.write !== undefined);
+      if (writing) governor.decisions.push('summary-started');
+    }
   }
   const switched = switchedToFallback(policy.slos, route.name);
   const firstPlan = services.plans.plan(policy, route, targetModel, undefined, switched);
@@ -381,4 +427,12 @@ function gateRequest(facts: CallFacts, route: EffectiveRoute, targetModel: strin
   if (route.degradeTo) request.routeDegradeModel = route.degradeTo.model;
   if (targetModel !== undefined) request.targetModel = targetModel;
   return request;
+}
+
+/** The x-governor-summary value: `used; messages=N; tokens=T`, `writing`, both, or `none`. */
+function summaryHeader(used: CallSummary['used'], writing: boolean): string {
+  const parts: string[] = [];
+  if (used) parts.push(`used; messages=${used.messages}; tokens=${used.tokens}`);
+  if (writing) parts.push('writing');
+  return parts.length > 0 ? parts.join(', ') : 'none';
 }

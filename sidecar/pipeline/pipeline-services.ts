@@ -7,6 +7,7 @@ import type { SharedTraceCalls } from '../reporting/shared-trace-calls.js';
 import type { RouteRunner } from '../routing/route-runner.js';
 import type { AttemptPlans } from './attempt-plans.js';
 import type { FinishedCalls } from './finished-calls.js';
+import type { SummaryWriter } from './summary-writer.js';
 
 /** Everything one governed request needs, built once by `startSidecar`. */
 export interface PipelineServices {
@@ -21,6 +22,8 @@ export interface PipelineServices {
   logger: Logger;
   /** Attempt plans and the residency verdicts of targets, per policy. */
   plans: AttemptPlans;
+  /** Summaries of old history for routes with the Summarize step, written in the background. */
+  summaries: SummaryWriter;
   /** Calls per trace counted across the agent's pods (operator mode); absent: this sidecar's count alone. */
   sharedTraces?: Pick<SharedTraceCalls, 'take'>;
   /** Draws of experiment variants for calls without a sticky key, in [0, 1); default Math.random. */

@@ -51,6 +51,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
   if (record.useCase !== undefined) line.useCase = redactCredentials(record.useCase);
   if (record.fallbackReasons.length > 0) line.fallbackReasons = redactAll(record.fallbackReasons);
   if (record.compression !== undefined) line.compression = record.compression;
+  if (record.promptTemplate !== undefined) line.promptTemplate = record.promptTemplate;
   if (record.experiment !== undefined) line.experiment = record.experiment;
   if (record.prompt !== undefined) line.prompt = redactValue(record.prompt);
   const write = jsonLineWriter(logger);

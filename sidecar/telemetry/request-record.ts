@@ -56,7 +56,13 @@ export interface RequestRecord {
     inputTokensBefore: number;
     inputTokensAfter: number;
     steps: { step: string; tokensSaved: number }[];
+    /** The Summarize step: the summary sent in place of old messages, and whether one is being written. */
+    summary?: { model: string; messages: number; tokens: number; writing: boolean };
   };
+  /** A summariser's call the sidecar made itself for the route's Summarize step (docs/adr/0049-summaries-of-old-turns.md). */
+  summariser?: true;
+  /** The prompt template the call named: as the policy holds it, and what the template step did. */
+  promptTemplate?: { name: string; version: string; outcome: string };
   /** The experiment and variant of a call on a route with an experiment (docs/adr/0051-route-experiments.md). */
   experiment?: { name: string; variant: string };
   /** The reasoning limit the call passed when the reasoning budget sent it to its cheaper model (Simplify). */

@@ -18,6 +18,31 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('SidecarMetrics', () => {
+  it('counts calls that named a prompt template by template, version and outcome', async () => {
+    const metrics = new SidecarMetrics(undefined, { processMetrics: false });
+    const rendered = { name: 'support-reply', version: '3', outcome: 'Rendered' };
+    metrics.observe(requestRecord({ promptTemplate: rendered }));
+    metrics.observe(requestRecord({ promptTemplate: rendered }));
+    metrics.observe(requestRecord({ promptTemplate: { ...rendered, outcome: 'VersionConflict' } }));
+    metrics.observe(
+      requestRecord({ promptTemplate: { name: 'unknown', version: 'none', outcome: 'UnknownTemplate' } }),
+    );
+    metrics.observe(requestRecord());
+    const text = await scrape(metrics);
+    const calls = 'governor_sidecar_prompt_template_calls_total';
+    assert.equal(sample(text, calls, { template: 'support-reply', version: '3', outcome: 'Rendered' }), 2);
+    assert.equal(sample(text, calls, { template: 'support-reply', outcome: 'VersionConflict' }), 1);
+    assert.equal(
+      sample(text, calls, { template: 'unknown', version: 'none', outcome: 'UnknownTemplate' }),
+      1,
+    );
+    assert.equal(
+      text.split('\n').filter((l) => l.startsWith(`${calls}{`)).length,
+      3,
+      'a call naming none is not counted',
+    );
+  });
+
   it('counts calls by experiment variant and outcome, with their tokens, cost and latency', async () => {
     const metrics = new SidecarMetrics(undefined, { processMetrics: false });
     const mini = { name: 'support-model', variant: 'mini' };

@@ -70,6 +70,8 @@ export class SidecarMetrics {
   private readonly cacheMisses: LabelledCounter;
   private readonly fallbacks: LabelledCounter;
   private readonly compressionSaved: LabelledCounter;
+  private readonly summaryTokens: LabelledCounter;
+  private readonly promptTemplateCalls: LabelledCounter;
   private readonly experimentCalls: LabelledCounter;
   private readonly experimentTokens: LabelledCounter;
   private readonly experimentCost: LabelledCounter;
@@ -152,6 +154,19 @@ export class SidecarMetrics {
     this.compressionSaved = new LabelledCounter(
       `${PREFIX}compression_tokens_saved_total`,
       "Input tokens (the sidecar's estimate) the route's prompt compression saved, by route and step.",
+      registry,
+    );
+    this.summaryTokens = new LabelledCounter(
+      `${PREFIX}compression_summary_tokens_total`,
+      "Tokens of the Summarize step, by route, summariser model and kind: input and output of the summariser's " +
+        "own calls (as the provider reported them), sent (the sidecar's estimate of the summaries sent in place of old messages).",
+      registry,
+    );
+    this.promptTemplateCalls = new LabelledCounter(
+      `${PREFIX}prompt_template_calls_total`,
+      'Calls that named a prompt template, by template and version (as the policy holds them; "unknown" and ' +
+        '"none" for a name it does not hold) and outcome (Rendered, VersionConflict, InvalidVariables, ' +
+        'UnknownTemplate, InvalidHeader, UnsupportedApi).',
       registry,
     );
     // Experiments: a route has at most 8 variants, so these stay small whatever the traffic.
@@ -293,6 +308,19 @@ export class SidecarMetrics {
     if (record.compression) {
       for (const { step, tokensSaved } of record.compression.steps)
         this.compressionSaved.series({ route, step }).value += tokensSaved;
+      const summary = record.compression.summary;
+      if (summary && summary.tokens > 0)
+        this.summaryTokens.series({ route, model: summary.model, kind: 'sent' }).value += summary.tokens;
+    }
+    if (record.summariser) {
+      this.summaryTokens.series({ route, model: record.model, kind: 'input' }).value +=
+        record.usage.inputTokens;
+      this.summaryTokens.series({ route, model: record.model, kind: 'output' }).value +=
+        record.usage.outputTokens;
+    }
+    if (record.promptTemplate) {
+      const { name, version, outcome } = record.promptTemplate;
+      this.promptTemplateCalls.series({ template: name, version, outcome }).value += 1;
     }
     if (record.experiment) this.observeVariant(record, route, currency);
     if (record.simplified !== undefined)

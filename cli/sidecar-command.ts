@@ -16,6 +16,7 @@ interface SidecarFlags {
   maxBodyBytes?: number;
   shutdownSeconds?: number;
   reaskWindowSeconds?: number;
+  deferredPollSeconds?: number;
 }
 
 /** `agent-governor sidecar`: the governing proxy, standalone from a file or fed by the operator. */
@@ -86,6 +87,12 @@ export function registerSidecarCommand(program: Command): void {
         .default(600)
         .argParser(wholeSeconds),
     )
+    .addOption(
+      new Option(
+        '--deferred-poll-seconds <seconds>',
+        'time between background rounds over deferred calls: expired job files swept, finished batches fetched and counted without the agent polling (default 60)',
+      ).argParser(positiveSeconds),
+    )
     .action(async (flags: SidecarFlags) => {
       // Become the same command with the sidecar's V8 flags (replaces this process; see the ADR).
       if (!hasSemiSpaceFlag() && !relaunchWithNodeFlags(SIDECAR_NODE_FLAGS)) {
@@ -121,6 +128,7 @@ export function registerSidecarCommand(program: Command): void {
         ...(flags.reaskWindowSeconds !== undefined
           ? { feedback: { reaskWindowMs: flags.reaskWindowSeconds * 1000 } }
           : {}),
+        ...(flags.deferredPollSeconds ? { deferredPollIntervalMs: flags.deferredPollSeconds * 1000 } : {}),
       });
       console.log(`agent-governor sidecar listening on ${sidecar.url}`);
       if (sidecar.metricsUrl) console.log(`agent-governor sidecar metrics on ${sidecar.metricsUrl}/metrics`);
@@ -148,6 +156,12 @@ function positiveInt(text: string): number {
 
 function wholeSeconds(text: string): number {
   if (!/^[0-9]+$/.test(text)) throw new InvalidArgumentError('must be a whole number of seconds, e.g. 600');
+  return Number(text);
+}
+
+function positiveSeconds(text: string): number {
+  if (!/^[1-9][0-9]*$/.test(text))
+    throw new InvalidArgumentError('must be a whole number of seconds, e.g. 60');
   return Number(text);
 }
 

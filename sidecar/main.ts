@@ -9,6 +9,7 @@ import { ResponseCache } from './cache/response-cache.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
 import { DeferredCalls } from './deferred/deferred-calls.js';
 import { DeferredJobs } from './deferred/deferred-jobs.js';
+import { DeferredUpkeep } from './deferred/deferred-upkeep.js';
 import { ProviderBatches } from './deferred/provider-batches.js';
 import { answerFeedback } from './feedback/feedback-endpoint.js';
 import { FeedbackLoop, type FeedbackOptions } from './feedback/feedback-loop.js';
@@ -60,6 +61,11 @@ export interface StartSidecarOptions {
   logger?: Logger;
   /** Largest request body accepted (default 10 MiB); larger ones get 413. */
   maxBodyBytes?: number;
+  /**
+   * Time between two background rounds over deferred jobs (expired files swept, finished batches
+   * fetched and counted without the agent polling); default one minute.
+   */
+  deferredPollIntervalMs?: number;
   /** Environment for `${VAR}` in the config file and for keys read from variables (default process.env). */
   env?: ConfigEnv;
   /** Usage flush interval of the reporter (default 2 s). */
@@ -185,8 +191,9 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
   const plans = new AttemptPlans();
   // Calls past the reasoning budget deferred to the provider's batch API (docs/adr/0048-deferred-calls-through-batch-apis.md).
   const batches = new ProviderBatches();
+  const deferredJobs = new DeferredJobs(spoolDir);
   const deferred = new DeferredCalls({
-    jobs: new DeferredJobs(spoolDir),
+    jobs: deferredJobs,
     batches,
     credentials,
     gate,
@@ -196,6 +203,13 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
   });
   const feedback = new FeedbackLoop(new FeedbackMetrics(metrics.registry), logger, options.feedback);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const upkeep = new DeferredUpkeep({
+    jobs: deferredJobs,
+    calls: deferred,
+    ...(options.deferredPollIntervalMs !== undefined ? { intervalMs: options.deferredPollIntervalMs } : {}),
+    onError: (err) => logger.warn({ error: err.message }, 'deferred calls'),
+  });
+  upkeep.start();
   const services: PipelineServices = {
     policy: () => source.current(),
     deferred,
@@ -253,6 +267,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     unsubscribe();
     await reporter.stop();
     await source.stop();
+    await upkeep.stop();
     await runner.close();
     await batches.close();
     await sharedTraces?.close();
@@ -288,6 +303,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
           within === undefined ? undefined : Math.max(1_000, within - (performance.now() - began)),
         );
         await source.stop();
+        await upkeep.stop();
         await runner.close();
         await batches.close();
         await sharedTraces?.close();

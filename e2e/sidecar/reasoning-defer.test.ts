@@ -2,7 +2,9 @@
 // goes, through a real sidecar, to the mock provider's batch API (OpenAI Files + Batches, Anthropic
 // Message Batches); the official clients get 202 with a job id, the agent polls
 // GET /v1/governor/deferred/{id} (202 while the batch runs), gets the provider's answer once, then
-// 410; its usage is counted once at the batch price; jobs outlive a sidecar restart (spool dir).
+// 410; its usage is counted once at the batch price; jobs outlive a sidecar restart (spool dir); the
+// sidecar's background poller fetches and counts a result the agent has not polled for, and the
+// agent still gets it once.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -108,7 +110,7 @@ describe('reasoning budget: Defer past a limit', () => {
     assert.equal(again.status, 410, 'a result is delivered once');
     assert.equal((again.body['error'] as { code: string }).code, 'deferred_call_delivered');
 
-    const delivered = fx.requests().filter((r) => r.decisions.includes(`deferred-delivered:${job.id}`));
+    const delivered = fx.requests().filter((r) => r.decisions.includes(`deferred-completed:${job.id}`));
     assert.equal(delivered.length, 1, 'usage is counted once');
     const [record] = delivered;
     assert.equal(record?.tokens.input, item.inputTokens);
@@ -149,12 +151,77 @@ describe('reasoning budget: Defer past a limit', () => {
     assert.equal(done.body['type'], 'message');
     assert.equal(done.body['model'], 'claude-sonnet-4');
     const item = mock.batches.items.at(-1)!;
-    const [record] = fx.requests().filter((r) => r.decisions.includes(`deferred-delivered:${id}`));
+    const [record] = fx.requests().filter((r) => r.decisions.includes(`deferred-completed:${id}`));
     const full = item.inputTokens * 3 + item.outputTokens * 15;
     assert.ok(
       Math.abs((record?.costMicros ?? 0) - full * 0.4) <= 1,
       `batch price 40 %: ${record?.costMicros}`,
     );
     assert.equal((await poll(id)).status, 410);
+  });
+
+  it('counts the usage of a finished batch without the agent polling, and still delivers it once', async () => {
+    const ownSpool = mkdtempSync(join(tmpdir(), 'defer-background-'));
+    const background = await startSidecarFixture(config(mock), {
+      spoolDir: ownSpool,
+      deferredPollIntervalMs: 50,
+    });
+    try {
+      const openai = new OpenAI({ baseURL: background.baseURL, apiKey: 'agent', maxRetries: 0 });
+      const ask = () =>
+        openai.chat.completions
+          .create(
+            { model: 'gpt-4o', messages: [{ role: 'user', content: 'the nightly report' }] },
+            headers('nightly-1'),
+          )
+          .withResponse();
+      assert.equal((await ask()).response.status, 200);
+      const { data, response } = await ask();
+      assert.equal(response.status, 202);
+      const id = (data as unknown as { id: string }).id;
+      const item = mock.batches.items.at(-1)!;
+
+      // Nobody polls: the background rounds see the batch end, fetch the result and count it.
+      const counted = () =>
+        background.requests().filter((r) => r.decisions.includes(`deferred-completed:${id}`));
+      const deadline = Date.now() + 5_000;
+      while (counted().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      const [record] = counted();
+      assert.ok(record, 'usage counted without a poll');
+      assert.equal(record.tokens.input, item.inputTokens);
+      assert.equal(record.tokens.output, item.outputTokens);
+      const full = item.inputTokens * 2.5 + item.outputTokens * 10;
+      assert.ok(Math.abs(record.costMicros - full / 2) <= 1, `batch price is half: ${record.costMicros}`);
+      let metrics = await background.metrics();
+      assert.equal(
+        metricValue(metrics, 'governor_sidecar_deferred_calls_total', { outcome: 'completed' }),
+        1,
+      );
+      assert.equal(
+        metricValue(metrics, 'governor_sidecar_deferred_calls_total', { outcome: 'delivered' }),
+        0,
+      );
+
+      // The agent polls later: the stored result, once, not counted again.
+      const done = await fetch(`${background.url}/v1/governor/deferred/${id}`);
+      assert.equal(done.status, 200);
+      const body = (await done.json()) as { choices: { message: { content: string } }[] };
+      assert.equal(body.choices[0]?.message.content, 'A considered answer, later.');
+      assert.equal((await fetch(`${background.url}/v1/governor/deferred/${id}`)).status, 410);
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(counted().length, 1, 'counted exactly once');
+      metrics = await background.metrics();
+      assert.equal(
+        metricValue(metrics, 'governor_sidecar_deferred_calls_total', { outcome: 'completed' }),
+        1,
+      );
+      assert.equal(
+        metricValue(metrics, 'governor_sidecar_deferred_calls_total', { outcome: 'delivered' }),
+        1,
+      );
+    } finally {
+      await background.close();
+      rmSync(ownSpool, { recursive: true, force: true });
+    }
   });
 });

@@ -89,18 +89,69 @@ describe('DeferredCalls against the mock batch APIs', () => {
     assert.equal(records.length, 1);
     const used = gate.snapshot()[0]!.usedTokens;
     assert.equal(used, records[0]!.usage.inputTokens + records[0]!.usage.outputTokens);
-    assert.deepEqual(outcomes, ['submitted', 'delivered']);
+    assert.deepEqual(outcomes, ['submitted', 'completed', 'delivered']);
   });
+
+  const counted = (id: string) =>
+    records.filter((r) => r.decisions.includes(`deferred-completed:${id}`)).length;
+
+  it('counts a result the agent never polls for: the background check fetches, stores and counts it', async () => {
+    const job = await submit();
+    const usedBefore = gate.snapshot()[0]!.usedTokens;
+    await deferred.check(job.id);
+    assert.equal(counted(job.id), 1);
+    const record = records.at(-1)!;
+    assert.equal(
+      gate.snapshot()[0]!.usedTokens - usedBefore,
+      record.usage.inputTokens + record.usage.outputTokens,
+    );
+    assert.equal(new DeferredJobs(dir).get(job.id)?.state, 'completed', 'the result waits on disk');
+    await deferred.check(job.id);
+    const delivered = await deferred.answer(job.id);
+    assert.equal(delivered.status, 200);
+    assert.match(delivered.body, /chat\.completion/);
+    assert.equal(counted(job.id), 1, 'delivery does not count again');
+    assert.equal(
+      gate.snapshot()[0]!.usedTokens - usedBefore,
+      record.usage.inputTokens + record.usage.outputTokens,
+    );
+    assert.equal((await deferred.answer(job.id)).status, 410);
+    const kept = new DeferredJobs(dir).get(job.id)!;
+    assert.equal(kept.state, 'delivered');
+    assert.equal(kept.result, undefined, 'the body is not kept once delivered');
+  });
+
+  for (const first of ['background', 'agent'] as const) {
+    it(`counts once and delivers once when the agent polls while the background checks (${first} first)`, async () => {
+      const job = await submit();
+      const before = records.length;
+      const check = () => deferred.check(job.id).then(() => undefined);
+      const poll = () => deferred.answer(job.id);
+      const [a, b] =
+        first === 'background' ? await Promise.all([check(), poll()]) : await Promise.all([poll(), check()]);
+      const answered = (a ?? b)!;
+      // Another round and more polls meanwhile change nothing.
+      const [again] = await Promise.all([poll(), check()]);
+      const statuses = [answered.status, again!.status];
+      if (first === 'background')
+        assert.deepEqual(statuses, [202, 200], 'in progress while held, then the result');
+      else assert.deepEqual(statuses, [200, 410], 'the result at once, then gone');
+      assert.equal(counted(job.id), 1, 'usage counted exactly once');
+      assert.equal(records.length - before, 1);
+      if (first === 'background') assert.equal((await poll()).status, 410);
+    });
+  }
 
   it('answers a failed batch with its error once, then 410; an unknown id with 404', async () => {
     mock.batches.endAs = 'failed';
+    const before = records.length;
     const job = await submit();
     const failed = await deferred.answer(job.id);
     assert.equal(failed.status, 502);
     assert.match(failed.body, /deferred_call_failed/);
     assert.equal((await deferred.answer(job.id)).status, 410);
     assert.equal((await deferred.answer(DeferredJobs.newId())).status, 404);
-    assert.equal(records.length, 1, 'a failed batch counts no usage');
+    assert.equal(records.length, before, 'a failed batch counts no usage');
     assert.equal(outcomes.at(-1), 'failed');
     mock.batches.endAs = 'succeeded';
   });

@@ -198,7 +198,7 @@ export class SidecarMetrics {
     );
     this.deferredCalls = new LabelledCounter(
       `${PREFIX}deferred_calls_total`,
-      "Calls past a reasoning limit deferred to the provider's batch API (onExceeded: Defer), by outcome: submitted, delivered, failed.",
+      "Calls past a reasoning limit deferred to the provider's batch API (onExceeded: Defer), by outcome: submitted, completed (result fetched and counted), delivered, failed.",
       registry,
     );
     this.circuit = new Gauge({
@@ -350,8 +350,8 @@ export class SidecarMetrics {
     this.experimentDuration.series({ route, experiment, variant }).observe(record.timings.totalMs / 1000);
   }
 
-  /** One deferred call submitted, delivered or failed. */
-  countDeferred(outcome: 'submitted' | 'delivered' | 'failed'): void {
+  /** One deferred call submitted, completed (result fetched and counted), delivered or failed. */
+  countDeferred(outcome: 'submitted' | 'completed' | 'delivered' | 'failed'): void {
     this.deferredCalls.series({ outcome }).value += 1;
   }
 

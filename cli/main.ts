@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAuditCommand } from './audit-command.js';
+import { registerCaptureCommand } from './capture-command.js';
 import { registerClusterCommands } from './cluster-command.js';
 import { registerCockpitCommand } from './cockpit-command.js';
 import { registerDataflowsCommand } from './dataflows-command.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerCockpitCommand(program);
   registerExperimentsCommand(program);
+  registerCaptureCommand(program);
   return program;
 }
 

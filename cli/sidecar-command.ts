@@ -17,6 +17,14 @@ interface SidecarFlags {
   shutdownSeconds?: number;
   reaskWindowSeconds?: number;
   deferredPollSeconds?: number;
+  capture?: boolean;
+  captureKeyFile?: string;
+  captureDir?: string;
+  captureSampleRate?: number;
+  captureMaxRecordChars?: number;
+  captureMaxTotalMb?: number;
+  captureRetentionHours?: number;
+  captureRedact?: string[];
 }
 
 /** `agent-governor sidecar`: the governing proxy, standalone from a file or fed by the operator. */
@@ -93,6 +101,48 @@ export function registerSidecarCommand(program: Command): void {
         'time between background rounds over deferred calls: expired job files swept, finished batches fetched and counted without the agent polling (default 60)',
       ).argParser(positiveSeconds),
     )
+    .addOption(
+      new Option(
+        '--capture',
+        'capture request/answer pairs, redacted and encrypted, to <spool dir>/capture (docs/capture.md); needs --capture-key-file',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--capture-key-file <file>',
+        'the AES-256-GCM key of capture (32 raw bytes, 64 hex or base64; e.g. a mounted Secret); turns capture on',
+      ),
+    )
+    .addOption(new Option('--capture-dir <dir>', 'capture directory (default <spool dir>/capture)'))
+    .addOption(
+      new Option('--capture-sample-rate <rate>', 'share of calls captured, 0 to 1 (default 1)').argParser(
+        unitInterval,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--capture-max-record-chars <chars>',
+        'request + answer text kept per record before "…[truncated]" (default 32768)',
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        '--capture-max-total-mb <mb>',
+        'records are dropped while the capture directory holds this many MiB (default 1024)',
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        '--capture-retention-hours <hours>',
+        'capture files older than this are deleted (default 168)',
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        '--capture-redact <regex...>',
+        'extra patterns redacted as [redacted], after emails, phones, cards and IBANs',
+      ),
+    )
     .action(async (flags: SidecarFlags) => {
       // Become the same command with the sidecar's V8 flags (replaces this process; see the ADR).
       if (!hasSemiSpaceFlag() && !relaunchWithNodeFlags(SIDECAR_NODE_FLAGS)) {
@@ -108,6 +158,7 @@ export function registerSidecarCommand(program: Command): void {
       }
       if (flags.operatorUrl && !flags.agent)
         throw new Error('sidecar: --operator-url needs --agent NAMESPACE/NAME');
+      const capture = captureOf(flags);
       // Imported here so that other commands (and --help) do not load the data plane.
       const { startSidecar } = await import('../sidecar/main.js');
       const sidecar = await startSidecar({
@@ -129,6 +180,7 @@ export function registerSidecarCommand(program: Command): void {
           ? { feedback: { reaskWindowMs: flags.reaskWindowSeconds * 1000 } }
           : {}),
         ...(flags.deferredPollSeconds ? { deferredPollIntervalMs: flags.deferredPollSeconds * 1000 } : {}),
+        ...(capture ? { capture } : {}),
       });
       console.log(`agent-governor sidecar listening on ${sidecar.url}`);
       if (sidecar.metricsUrl) console.log(`agent-governor sidecar metrics on ${sidecar.metricsUrl}/metrics`);
@@ -139,6 +191,33 @@ export function registerSidecarCommand(program: Command): void {
       console.error(`agent-governor sidecar: ${signal}, finishing calls in flight and flushing usage`);
       await sidecar.close();
     });
+}
+
+/** The capture settings the flags ask for; any --capture* flag turns capture on, and then a key file is required. */
+export function captureOf(flags: SidecarFlags): Record<string, unknown> | undefined {
+  const on =
+    flags.capture ||
+    Object.entries(flags).some(([name, value]) => name.startsWith('capture') && value !== undefined);
+  if (!on) return undefined;
+  if (!flags.captureKeyFile)
+    throw new Error(
+      'sidecar: capture needs --capture-key-file FILE (capture.keyFile): the 256-bit key the records are encrypted with, e.g. a mounted Secret (`openssl rand -base64 32`)',
+    );
+  const settings: Record<string, unknown> = { keyFile: flags.captureKeyFile };
+  if (flags.captureDir) settings['dir'] = flags.captureDir;
+  if (flags.captureSampleRate !== undefined) settings['sampleRate'] = flags.captureSampleRate;
+  if (flags.captureMaxRecordChars) settings['maxRecordChars'] = flags.captureMaxRecordChars;
+  if (flags.captureMaxTotalMb) settings['maxTotalBytes'] = flags.captureMaxTotalMb * 1024 * 1024;
+  if (flags.captureRetentionHours) settings['retentionHours'] = flags.captureRetentionHours;
+  if (flags.captureRedact) settings['redact'] = flags.captureRedact;
+  return settings;
+}
+
+function unitInterval(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || Number.isNaN(value) || value < 0 || value > 1)
+    throw new InvalidArgumentError('must be a number from 0 to 1, e.g. 0.1');
+  return value;
 }
 
 function port(text: string): number {

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Dispatcher } from 'undici';
+import type { CaptureSettingsInput } from '../apis/capture-settings.js';
 import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { BudgetGate } from './budget/budget-gate.js';
 import { ResponseCache } from './cache/response-cache.js';
+import { loadCapture, startCapture } from './capture/start-capture.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
 import { DeferredCalls } from './deferred/deferred-calls.js';
 import { DeferredJobs } from './deferred/deferred-jobs.js';
@@ -84,6 +86,11 @@ export interface StartSidecarOptions {
    * (docs/feedback.md); defaults: 10 000 calls, 1 hour, 5 000 conversations, 10 minutes, 0.8.
    */
   feedback?: FeedbackOptions;
+  /**
+   * Capture of request/answer pairs, redacted and encrypted, to `<spool dir>/capture` (docs/capture.md);
+   * absent: off. Refused without `keyFile`.
+   */
+  capture?: Partial<CaptureSettingsInput>;
   /** For tests and embedding: a ready-made policy source, dispatcher or metrics registry. */
   policySource?: PolicySource;
   dispatcher?: Dispatcher;
@@ -122,6 +129,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         `${options.operatorUrl ?? '(none)'} is not https: give an https:// --operator-url`,
     );
   }
+  const capturing = options.capture === undefined ? undefined : loadCapture(options.capture);
   const ownLogger = options.logger === undefined;
   const logger = options.logger ?? pino({ base: { component: 'sidecar' } }, turnBatchedStdout());
   const source = options.policySource ?? (await policySourceFor(options, logger));
@@ -202,6 +210,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     outcome: (outcome) => metrics.countDeferred(outcome),
   });
   const feedback = new FeedbackLoop(new FeedbackMetrics(metrics.registry), logger, options.feedback);
+  const capture = capturing && startCapture(capturing, spoolDir, metrics.registry, logger);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const upkeep = new DeferredUpkeep({
     jobs: deferredJobs,
@@ -214,6 +223,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     policy: () => source.current(),
     deferred,
     feedback,
+    ...(capture ? { capture } : {}),
     ...(sharedTraces ? { sharedTraces } : {}),
     gate,
     cache: new ResponseCache(),
@@ -268,6 +278,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     await reporter.stop();
     await source.stop();
     await upkeep.stop();
+    await capture?.close();
     await runner.close();
     await batches.close();
     await sharedTraces?.close();
@@ -298,6 +309,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         // A summary being written is a call of its own: its usage is recorded before the last report.
         await services.summaries.settled();
         finished.flush();
+        await capture?.close();
         unsubscribe();
         await reporter.stop(
           within === undefined ? undefined : Math.max(1_000, within - (performance.now() - began)),

@@ -96,6 +96,9 @@ export class CallRecord {
   /** The prompt template the call uses when its experiment variant names one. */
   promptTemplate: string | undefined;
 
+  /** The JSON answer relayed to the agent, kept for capture (docs/capture.md); streams leave it unset. */
+  answerJson: unknown;
+
   /** Time since the previous step, under `name` (step timings of the log line). */
   step(name: string): void {
     const now = performance.now();
@@ -124,6 +127,7 @@ export class CallRecord {
       headers: this.call.req.headers,
       body: this.call.body,
     });
+    services.capture?.offer(record, this.call.body, this.answerJson);
   }
 
   /** Answers an error of the sidecar's own (in the API's shape) and finishes the call. */

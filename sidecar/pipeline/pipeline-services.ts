@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import type { BudgetGate } from '../budget/budget-gate.js';
 import type { ResponseCache } from '../cache/response-cache.js';
+import type { CaptureStore } from '../capture/capture-store.js';
 import type { DeferredCalls } from '../deferred/deferred-calls.js';
 import type { FeedbackLoop } from '../feedback/feedback-loop.js';
 import type { SharedTraceCalls } from '../reporting/shared-trace-calls.js';
@@ -29,6 +30,8 @@ export interface PipelineServices {
   sharedTraces?: Pick<SharedTraceCalls, 'take'>;
   /** Remembers finished calls for feedback and counts re-asks (docs/feedback.md); absent: neither. */
   feedback?: Pick<FeedbackLoop, 'noteCall'>;
+  /** Writes finished calls, redacted and encrypted, when capture is on (docs/capture.md); absent: off. */
+  capture?: Pick<CaptureStore, 'offer'>;
   /** Draws of experiment variants for calls without a sticky key, in [0, 1); default Math.random. */
   random?: () => number;
   /** Calls past the reasoning budget deferred to the provider's batch API (onExceeded: Defer). */

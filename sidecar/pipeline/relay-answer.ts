@@ -52,6 +52,7 @@ export function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<vo
   if (upstream.type === 'json') {
     calls.writeHead(answer.status, answer.headers, upstream.bytes.length);
     res.end(upstream.bytes);
+    calls.answerJson = upstream.json;
     settlement.settle(
       usageFromBodyOrEstimate(api, upstream.json, { text: facts.text, model: answer.model }),
       answer.model,

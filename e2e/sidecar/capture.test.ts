@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -33,12 +34,11 @@ describe('capture through a real sidecar', () => {
   let openai: OpenAI;
   let keyFile: string;
   let captureDir: string;
+  let keys: string;
 
   before(async () => {
     mock = await startMockLlm({ reply: `Noted: we will write to ${EMAIL} about card ${CARD}.` });
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const keys = mkdtempSync(join(tmpdir(), 'capture-key-'));
+    keys = mkdtempSync(join(tmpdir(), 'capture-key-'));
     keyFile = join(keys, 'capture.key');
     writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`);
     fx = await startSidecarFixture(
@@ -51,6 +51,7 @@ describe('capture through a real sidecar', () => {
   after(async () => {
     await fx?.close();
     await mock?.close();
+    if (keys) rmSync(keys, { recursive: true, force: true });
   });
 
   async function exported(): Promise<Record<string, unknown>[]> {

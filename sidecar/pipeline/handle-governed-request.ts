@@ -2,15 +2,12 @@ import type { EffectivePolicy, EffectiveRoute } from '../../apis/effective-polic
 import { maxOutputTokenFields } from '../accounting/output-limit.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import { usageStreamOptions } from '../accounting/usage-option.js';
-import type { GateRequest, GateVerdict, Reservation } from '../budget/budget-gate.js';
+import type { GateRequest, Reservation } from '../budget/budget-gate.js';
 import { callsPerTraceMessage } from '../budget/refusal-messages.js';
 import { cacheKey } from '../cache/cache-key.js';
 import type { Message } from '../compression/conversation.js';
-import { acceptedAnswer, DEFERRED_PATH, type DeferredCalls } from '../deferred/deferred-calls.js';
-import { unbatchable } from '../deferred/provider-batches.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import { type CallFacts, readCallFacts } from '../request/call-facts.js';
-import type { PlannedTarget } from '../routing/attempt-plan.js';
 import { OneShotAbort } from '../routing/call-signal.js';
 import { switchedToFallback } from '../routing/fallback-switch.js';
 import { describeRoutes, routeFor } from '../routing/route-for.js';
@@ -19,6 +16,7 @@ import { staticAnswer } from '../routing/static-answer.js';
 import { assignVariant } from '../routing/variant-assignment.js';
 import { CallRecord } from './call-record.js';
 import { type CallSummary, compressedCall } from './compressed-call.js';
+import { deferCall } from './deferred-call.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
 import { type BodyEdits, editedBody, ForwardedBody } from './forwarded-body.js';
 import type { PipelineServices } from './pipeline-services.js';
@@ -344,66 +342,6 @@ async function governCall(
 function stickyKey(value: string | string[] | undefined): string | undefined {
   const key = Array.isArray(value) ? value[0] : value;
   return key === undefined || key === '' ? undefined : key;
-}
-
-/**
- * A call past a reasoning limit under Defer: sent as a batch of one to the route's first target,
- * answered 202 with the job the agent polls (docs/adr/0048-deferred-calls-through-batch-apis.md).
- */
-async function deferCall(
-  call: GovernedCall,
-  facts: CallFacts,
-  services: PipelineServices,
-  calls: CallRecord,
-  route: EffectiveRoute,
-  first: PlannedTarget | undefined,
-  verdict: Extract<GateVerdict, { kind: 'defer' }>,
-): Promise<void> {
-  const why = first === undefined ? 'the route has no target' : unbatchable(first.target, call.api);
-  if (!services.deferred || first === undefined || why !== undefined) {
-    calls.governor.decisions.push('refused:reasoning_budget_exceeded:not-deferrable');
-    return calls.refuse(
-      429,
-      'reasoning_budget_exceeded',
-      `Reasoning budget exceeded (${verdict.exceeded.limit} ${verdict.exceeded.value}), and this call cannot be ` +
-        `deferred to a batch: ${why ?? 'deferred calls need the sidecar spool directory'}.`,
-      'Rejected',
-    );
-  }
-  const body = first.model === facts.model ? facts.body : { ...facts.body, model: first.model };
-  calls.record.model = first.model;
-  calls.record.target = first.target.name;
-  let job: Awaited<ReturnType<DeferredCalls['submit']>>;
-  try {
-    job = await services.deferred.submit({
-      api: call.api,
-      body,
-      requestedModel: facts.model,
-      route: route.name,
-      target: first.target,
-      traceId: facts.headers.traceId,
-      ...(facts.headers.useCase !== undefined ? { useCase: facts.headers.useCase } : {}),
-      exceeded: verdict.exceeded,
-      completionWindow: verdict.completionWindow,
-    });
-  } catch (err) {
-    calls.governor.decisions.push('defer-failed');
-    return calls.refuse(
-      502,
-      'deferred_submit_failed',
-      `the call was to be deferred to ${first.target.name}'s batch API, which refused it: ${(err as Error).message}`,
-      'ServerError',
-    );
-  }
-  calls.governor.decisions.push(`deferred-id:${job.id}`);
-  const answer = acceptedAnswer(job);
-  calls.writeHead(
-    answer.status,
-    { 'content-type': 'application/json', location: `${DEFERRED_PATH}${job.id}` },
-    Buffer.byteLength(answer.body),
-  );
-  call.res.end(answer.body);
-  calls.finish('Success', answer.status);
 }
 
 /**

@@ -7,6 +7,19 @@ import {
 
 const DAY = 86_400_000;
 
+/** A variant's sums before its first call: what an experiment line and a route's status start from. */
+export const NO_VARIANT_SUMS = {
+  calls: 0,
+  errors: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  tokensSquares: 0,
+  costMicros: 0,
+  costMicrosSquares: 0,
+  latencyMs: 0,
+  latencyMsSquares: 0,
+} as const;
+
 /**
  * Adds the entries of a batch that carry an experiment variant to the ledger's experiment lines (one
  * per route, experiment and variant: calls, errors, tokens, cost, latency, and the sums of squares a
@@ -32,15 +45,7 @@ export function addExperimentLines(
       route,
       experiment: tally.name,
       variant: tally.variant,
-      calls: 0,
-      errors: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      tokensSquares: 0,
-      costMicros: 0,
-      costMicrosSquares: 0,
-      latencyMs: 0,
-      latencyMsSquares: 0,
+      ...NO_VARIANT_SUMS,
       lastSeen: minute,
     };
     line.calls += tally.calls;

@@ -5,6 +5,7 @@
 // written at once (docs/adr/0051-route-experiments.md). Pure.
 import { isDeepStrictEqual } from 'node:util';
 import type { FallbackRouteSpec } from '../../apis/fallback-route.js';
+import { NO_VARIANT_SUMS } from '../../apis/ledger/experiment-lines.js';
 import type { ExperimentLine } from '../../apis/usage-ledger.js';
 
 /** Least time between two status writes of one route that only move its experiment's numbers. */
@@ -47,15 +48,7 @@ export function experimentNumbers(
     (v): VariantNumbers => ({
       name: v.name,
       weight: v.weight,
-      calls: 0,
-      errors: 0,
-      inputTokens: 0,
-      outputTokens: 0,
-      tokensSquares: 0,
-      costMicros: 0,
-      costMicrosSquares: 0,
-      latencyMs: 0,
-      latencyMsSquares: 0,
+      ...NO_VARIANT_SUMS,
     }),
   );
   const byName = new Map(variants.map((v) => [v.name, v]));

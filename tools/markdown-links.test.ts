@@ -92,8 +92,8 @@ describe('missingDocumentMentions on a planted tree', () => {
     'webhooks/README.md': '# webhooks\n',
     'webhooks/residency/handler.ts': [
       '// Why: docs/adr/0004-usage-ledger.md; the table: README.md; the folder: ../README.md.',
-      '// The reason lives in DESIGN.md, "Data residency"; the runbook: join(dir, \'0004-usage-ledger.md\').',
-      '// See https://github.com/example/project/blob/main/DESIGN.md and docs/adr/0099-gone.md.',
+      '// The reason lives in NOTES.md, "Data residency"; the runbook: join(dir, \'0004-usage-ledger.md\').',
+      '// See https://github.com/example/project/blob/main/NOTES.md and docs/adr/0099-gone.md.',
       "const extension = '.md'; const pattern = '*.md';",
       '// Exempt namespaces (ARCHITECTURE.md, "Data residency"); the protocol (ARCHITECTURE.md, "Operator ↔',
       '// sidecar contract"); the reason (ARCHITECTURE.md, "Least privilege").',
@@ -101,7 +101,7 @@ describe('missingDocumentMentions on a planted tree', () => {
   };
   it('lists the mentions and the quoted sections that resolve nowhere, and only those', () => {
     assert.deepEqual(show(missingDocumentMentions(Object.keys(tree), (path) => tree[path] ?? '')), [
-      'webhooks/residency/handler.ts:2: DESIGN.md — DESIGN.md is not in the repository',
+      'webhooks/residency/handler.ts:2: NOTES.md — NOTES.md is not in the repository',
       'webhooks/residency/handler.ts:3: docs/adr/0099-gone.md — docs/adr/0099-gone.md is not in the repository',
       'webhooks/residency/handler.ts:6: ARCHITECTURE.md, "Least privilege" — ARCHITECTURE.md has no heading or bold lead-in "Least privilege"',
     ]);

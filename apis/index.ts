@@ -8,6 +8,7 @@ export * from './fallback-route.js';
 export * from './group-version.js';
 export * from './kinds.js';
 export * from './prompt-template.js';
+export * from './replay-summary.js';
 export * from './retention-policy.js';
 export * from './token-budget.js';
 export * from './usage-batch.js';

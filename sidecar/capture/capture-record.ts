@@ -1,7 +1,7 @@
 import type { ApiKind } from '../http/api-kind.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { CAPTURE_FORMAT_VERSION } from './capture-cipher.js';
-import { redact } from './redact.js';
+import { redact, redactJson } from './redact.js';
 
 /** Marker that ends a text cut at the per-record cap. */
 export const TRUNCATED = '…[truncated]';
@@ -27,20 +27,26 @@ export interface CapturedCall {
   promptTemplate?: string;
   variant?: string;
   request: string;
+  /**
+   * The request body as the agent sent it, every string redacted, so that `agent-governor replay`
+   * can send it again; absent when its JSON is longer than the record cap.
+   */
+  body?: Record<string, unknown>;
   /** The answer's text; absent for streamed answers (usage only) and answers without text. */
   answer?: string;
   truncated?: true;
 }
 
 export interface CaptureLimits {
-  /** Largest request + answer text of a record, in characters, before the marker. */
+  /** Largest request + answer text of a record, in characters, before the marker; also the largest body kept. */
   maxRecordChars: number;
   patterns: readonly RegExp[];
 }
 
 /**
- * What is written of a finished call: its metadata, and its request and answer texts redacted then
- * cut to the record cap (half each, the unused part of one going to the other). Pure.
+ * What is written of a finished call: its metadata, its request and answer texts redacted then
+ * cut to the record cap (half each, the unused part of one going to the other), and its request
+ * body redacted, kept whole when it fits the cap and left out otherwise. Pure.
  */
 export function capturedCall(
   record: RequestRecord,
@@ -68,6 +74,8 @@ export function capturedCall(
     latencyMs: Math.round(record.timings.totalMs),
     request,
   };
+  const redactedBody = redactJson(body, limits.patterns) as Record<string, unknown>;
+  if (JSON.stringify(redactedBody).length <= limits.maxRecordChars) out.body = redactedBody;
   if (record.route !== undefined) out.route = record.route;
   if (record.target !== undefined) out.target = record.target;
   if (record.promptTemplate)

@@ -88,6 +88,7 @@ describe('capture store', () => {
       outputTokens: 5,
       latencyMs: 42,
       request: 'user: mail me at [email]',
+      body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'mail me at [email]' }] },
       answer: 'card [card] noted',
     });
     const files = readdirSync(dir);
@@ -173,5 +174,25 @@ describe('captured call', () => {
     });
     assert.equal(s.answer, undefined);
     assert.equal(s.outputTokens, 5);
+  });
+
+  it('keeps the request body redacted, so it can be sent again, and leaves out one over the cap', () => {
+    const c = capturedCall(record('t'), { ...body, temperature: 0.2 }, answer, {
+      maxRecordChars: 4096,
+      patterns: [/order-[0-9]+/g],
+    });
+    assert.deepEqual(c.body, {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'mail me at [email]' }],
+      temperature: 0.2,
+    });
+    const long = { model: 'gpt-4o', messages: [{ role: 'user', content: 'q order-12 '.repeat(50) }] };
+    const cut = capturedCall(record('t'), long, undefined, { maxRecordChars: 200, patterns: [] });
+    assert.equal(cut.body, undefined);
+    const custom = capturedCall(record('t'), { input: ['see order-12'] }, undefined, {
+      maxRecordChars: 200,
+      patterns: [/order-[0-9]+/g],
+    });
+    assert.deepEqual(custom.body, { input: ['see [redacted]'] });
   });
 });

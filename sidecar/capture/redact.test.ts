@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compilePatterns, ibanValid, luhnValid, redact } from './redact.js';
+import { compilePatterns, ibanValid, luhnValid, redact, redactJson } from './redact.js';
 
 describe('redact', () => {
   const cases: [string, string, string][] = [
@@ -40,5 +40,26 @@ describe('redact', () => {
     assert.equal(luhnValid('4111111111111112'), false);
     assert.equal(ibanValid('DE89370400440532013000'), true);
     assert.equal(ibanValid('DE88370400440532013000'), false);
+  });
+});
+
+describe('redactJson', () => {
+  it('redacts every string of a body and keeps its keys, numbers and shape', () => {
+    const body = {
+      model: 'gpt-4o',
+      'a@b.io': 1,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'mail a@b.io' }] }],
+      max_tokens: 50,
+      stream: false,
+      stop: null,
+    };
+    assert.deepEqual(redactJson(body), {
+      model: 'gpt-4o',
+      'a@b.io': 1,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'mail [email]' }] }],
+      max_tokens: 50,
+      stream: false,
+      stop: null,
+    });
   });
 });

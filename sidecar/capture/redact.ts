@@ -57,6 +57,21 @@ export function redact(text: string, extra: readonly RegExp[] = []): string {
 }
 
 /**
+ * A JSON value with every string in it redacted (object keys are kept): the request body as the
+ * agent sent it, made safe to write. Pure.
+ */
+export function redactJson(value: unknown, extra: readonly RegExp[] = []): unknown {
+  if (typeof value === 'string') return redact(value, extra);
+  if (Array.isArray(value)) return value.map((item) => redactJson(item, extra));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactJson(v, extra);
+    return out;
+  }
+  return value;
+}
+
+/**
  * The team's patterns as global regular expressions; a pattern that does not compile is an error
  * naming its field and index.
  */

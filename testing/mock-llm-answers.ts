@@ -1,8 +1,10 @@
 // The answers of the mock LLM, per API: JSON bodies, SSE event sequences and error bodies in each
 // provider's shape, with the usage fields each API reports.
+
 import { randomBytes } from 'node:crypto';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { MockApi } from './mock-llm.js';
+import { hashedBagOfWords } from './mock-llm-embeddings.js';
 
 export type Tokens = { input: number; output: number; cached: number };
 
@@ -64,11 +66,12 @@ function anthropicUsage(t: Tokens, output: number) {
 
 export function embeddingAnswer(body: Record<string, unknown>, model: string, tokens: Tokens | undefined) {
   const inputs = Array.isArray(body['input']) ? body['input'] : [body['input']];
+  const dimensions = typeof body['dimensions'] === 'number' ? body['dimensions'] : undefined;
   return {
     object: 'list',
     model,
-    data: inputs.map((_, index) => {
-      const vector = Array.from({ length: 8 }, (_v, i) => Math.round(Math.sin(index + i) * 1000) / 1000);
+    data: inputs.map((input, index) => {
+      const vector = hashedBagOfWords(String(input), dimensions);
       const base64 = Buffer.from(new Float32Array(vector).buffer).toString('base64');
       return {
         object: 'embedding',

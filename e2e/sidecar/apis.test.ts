@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
+import { MOCK_EMBEDDING_DIMENSIONS } from '../../testing/mock-llm-embeddings.js';
 import {
   metricValue,
   openAIRoute,
@@ -157,7 +158,8 @@ describe('sidecar APIs through the SDKs', () => {
     const before = fx.requests().length;
     const result = await openai.embeddings.create({ model: 'text-embedding-3-small', input: ['one', 'two'] });
     assert.equal(result.data.length, 2);
-    assert.equal(result.data[0]?.embedding.length, 8);
+    assert.equal(result.data[0]?.embedding.length, MOCK_EMBEDDING_DIMENSIONS);
+    assert.notDeepEqual(result.data[0]?.embedding, result.data[1]?.embedding, 'each text its own vector');
     const record = await logged(before + 1);
     assert.equal(record.tokens.input, mock.served.at(-1)?.inputTokens);
     assert.equal(record.tokens.output, 0);

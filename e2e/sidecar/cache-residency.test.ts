@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
+import { MOCK_EMBEDDING_DIMENSIONS } from '../../testing/mock-llm-embeddings.js';
 import {
   metricValue,
   openAIRoute,
@@ -111,7 +112,7 @@ describe('cache and residency through the sidecar', () => {
       const calls = mock.served.length;
       const { data, response } = await embed();
       assert.equal(response.headers.get('x-governor-cache'), 'hit');
-      assert.equal(data.data[0]?.embedding.length, 8);
+      assert.equal(data.data[0]?.embedding.length, MOCK_EMBEDDING_DIMENSIONS);
       assert.equal(mock.served.length, calls);
     });
 

@@ -77,10 +77,14 @@ export async function sendCase(base: string, c: ReplayCase, timeoutMs: number): 
     });
     text = await response.text();
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
+    // fetch says only "fetch failed"; the cause says what (ECONNREFUSED, a bad port, a reset).
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.message
+      ? `${cause.code ? `${cause.code} ` : ''}${cause.message}`
+      : (err as Error).message;
     return {
       status: 0,
-      error: `${cause ?? (err as Error).name}: ${(err as Error).message}`.slice(0, 200),
+      error: why.slice(0, 200),
       latencyMs: performance.now() - started,
       inputTokens: 0,
       outputTokens: 0,

@@ -19,7 +19,11 @@ export async function runReplay(flags: ReplayFlags): Promise<number> {
   try {
     report = await evaluate(flags);
   } catch (err) {
-    console.error(`agent-governor replay: ${(err as Error).message}`);
+    const message = `agent-governor replay: ${(err as Error).message}`;
+    console.error(message);
+    // The gate reads the summary file as a termination message: the reason is better than nothing there.
+    if (flags.summaryFile !== undefined)
+      await writeFile(flags.summaryFile, message.slice(0, 4000)).catch(() => {});
     return REPLAY_EXIT.badInput;
   }
   return report.summary.verdict === 'Pass' ? REPLAY_EXIT.pass : REPLAY_EXIT.failed;

@@ -177,7 +177,7 @@ describe('startAdmissionServer', () => {
     assert.match(text, /governor_operator_admission_requests_total\{handler="none",outcome="invalid"\} 1/);
     assert.match(
       text,
-      /governor_operator_admission_duration_seconds_bucket\{le="0.005",handler="sidecar-injection"\} [1-9]/,
+      /governor_operator_admission_duration_seconds_count\{handler="sidecar-injection"\} [1-9]/,
     );
   });
 

@@ -7,6 +7,7 @@ import { registerDataflowsCommand } from './dataflows-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerExperimentsCommand } from './experiments-command.js';
 import { registerOperatorCommand } from './operator-command.js';
+import { registerServicesCommand } from './services-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
 
 /** Builds the `agent-governor` command tree; every subcommand has `--help`. */
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCockpitCommand(program);
   registerExperimentsCommand(program);
   registerCaptureCommand(program);
+  registerServicesCommand(program);
   return program;
 }
 

@@ -31,8 +31,9 @@ export const SERVICES_REPLICAS_SERVICE = 'agent-governor-services';
 
 /**
  * Long-polls one process holds at once; past it, 503 with Retry-After. Measured by
- * `npm run bench:waiters` (bench/long-poll-waiters.ts): about 8 MiB of RSS per 1,000 waiters
- * over HTTPS, so the default costs about 80 MiB.
+ * `npm run bench:waiters` (bench/long-poll-waiters.ts, docs/services-replicas.md): about 75 MiB of
+ * RSS per 1,000 held HTTPS long-polls on Node 24 (the image's), 47 MiB on Node 20 — so the default
+ * costs about 750 MiB at its limit.
  */
 export const DEFAULT_MAX_LONG_POLL_WAITERS = 10_000;
 
@@ -40,7 +41,7 @@ export function maxLongPollWaitersOption(): Option {
   return new Option(
     '--max-long-poll-waiters <count>',
     'policy long-polls held at once (one per sidecar); past it a poll is answered 503 with Retry-After. ' +
-      'Each held long-poll over HTTPS costs about 8 MiB of RSS per 1,000 (npm run bench:waiters)',
+      'Measured: about 75 MiB of RSS per 1,000 held over HTTPS on Node 24 (npm run bench:waiters)',
   )
     .default(DEFAULT_MAX_LONG_POLL_WAITERS)
     .argParser(positiveCount);

@@ -4,7 +4,7 @@
 // compiles; with A killed, B serves the same version; usage batches sent alternately and at once
 // to A and B are counted once each; past --max-long-poll-waiters a poll gets 503 saying so.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,7 +16,6 @@ import { CRITICALITY_LABEL } from '../../apis/group-version.js';
 import { POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck } from '../../apis/usage-batch.js';
 import { configMaps, deployments } from '../../runtime/kube/resources.js';
-import { createCertificateAuthority, issueCertificate } from '../../runtime/tls/certificate-issuer.js';
 import { agentDeployment } from '../../testing/budget-fixture.js';
 import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
 import { operatorCommandLine } from '../../testing/operator-command-line.js';
@@ -30,8 +29,12 @@ import {
   uniqueNamespace,
   usageBatchOf,
 } from '../../testing/services-fixture.js';
+import {
+  type ServicesReplica,
+  startServicesReplica,
+  writeLoopbackCertificate,
+} from '../../testing/services-replica.js';
 
-const READY = /agent-governor services started as .* serving sidecars at (https:\/\/\S+)/;
 const MAX_WAITERS = 3;
 
 let env: ServicesEnv;
@@ -43,32 +46,15 @@ let trusting: Agent;
 let operator: CliProcess | undefined;
 const replicas: CliProcess[] = [];
 
-async function startReplica(): Promise<{ process: CliProcess; url: string }> {
-  const process = await startCliProcess(
-    [
-      'services',
-      '--kubeconfig',
-      env.cluster.kubeconfig,
-      '--namespace',
-      operatorNamespace,
-      '--bind-address',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--health-port',
-      '0',
-      '--cert-dir',
-      certDir,
-      '--max-long-poll-waiters',
-      String(MAX_WAITERS),
-    ],
-    READY,
-    { timeoutMs: 60_000 },
-  );
-  replicas.push(process);
-  return { process, url: process.ready[1] ?? '' };
+async function startReplica(): Promise<ServicesReplica> {
+  const replica = await startServicesReplica({
+    kubeconfig: env.cluster.kubeconfig,
+    namespace: operatorNamespace,
+    certDir,
+    extra: ['--max-long-poll-waiters', String(MAX_WAITERS)],
+  });
+  replicas.push(replica.process);
+  return replica;
 }
 
 const policyOf = (url: string, after?: string) =>
@@ -79,18 +65,7 @@ const policyOf = (url: string, after?: string) =>
 
 before(async () => {
   env = await servicesEnv();
-  const validity = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 3_600_000) };
-  const ca = await createCertificateAuthority('services-replicas-test-ca', validity);
-  const serving = await issueCertificate(ca, {
-    subject: 'CN=agent-governor-services',
-    usage: 'serverAuth',
-    ipAddresses: ['127.0.0.1'],
-    validity,
-  });
-  writeFileSync(join(certDir, 'tls.crt'), serving.certificate);
-  writeFileSync(join(certDir, 'tls.key'), serving.privateKey);
-  writeFileSync(join(certDir, 'ca.crt'), ca.certificate);
-  trusting = new Agent({ connections: 16, connect: { ca: ca.certificate } });
+  trusting = new Agent({ connections: 16, connect: { ca: await writeLoopbackCertificate(certDir) } });
   token = await agentToken(env.cluster, namespace);
   await env.cluster.kubectl(['create', 'namespace', operatorNamespace]);
   await env.client.create(
@@ -117,8 +92,8 @@ after(async () => {
 });
 
 describe('agent-governor services replicas', { timeout: 180_000 }, () => {
-  let a: { process: CliProcess; url: string };
-  let b: { process: CliProcess; url: string };
+  let a: ServicesReplica;
+  let b: ServicesReplica;
   let first: string;
 
   it('serve the policy the leader compiled, from its mirror, on every replica', async () => {

@@ -8,6 +8,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerExperimentsCommand } from './experiments-command.js';
 import { registerOperatorCommand } from './operator-command.js';
 import { registerReplayCommand } from './replay-command.js';
+import { registerServicesCommand } from './services-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
 
 /** Builds the `agent-governor` command tree; every subcommand has `--help`. */
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerExperimentsCommand(program);
   registerCaptureCommand(program);
   registerReplayCommand(program);
+  registerServicesCommand(program);
   return program;
 }
 

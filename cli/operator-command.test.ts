@@ -31,6 +31,8 @@ describe('agent-governor operator flags', () => {
         sidecarServicesCertMode: 'self-signed',
         sidecarServicesCertDir: '/var/run/agent-governor/sidecar-services-tls',
         sidecarServicesInsecurePlainHttp: false,
+        sidecarServicesExternal: false,
+        maxLongPollWaiters: 10_000,
         logLevel: 'info',
         webhooks: true,
         webhookPort: 9443,

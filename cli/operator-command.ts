@@ -170,6 +170,8 @@ export function registerOperatorCommand(program: Command): void {
           port: flags.sidecarServicesPort,
           ...(tls ? { tls } : {}),
           store: policyStore,
+          maxPolicyWaiters: flags.maxLongPollWaiters,
+          ...(flags.sidecarServicesExternal ? { role: 'publish' as const } : {}),
           onListening: (listening) => {
             sidecarServicesUrl = listening.url;
           },
@@ -204,7 +206,8 @@ export function registerOperatorCommand(program: Command): void {
     });
     // The services start listening right after start-up (the webhooks once their caches listed and a
     // certificate is at hand); wait briefly so the line can name them.
-    const waiting = () => (flags.sidecarServices && !sidecarServicesUrl) || (serveWebhooks && !webhooksUrl);
+    const servesSidecars = flags.sidecarServices && !flags.sidecarServicesExternal;
+    const waiting = () => (servesSidecars && !sidecarServicesUrl) || (serveWebhooks && !webhooksUrl);
     for (let i = 0; i < 150 && waiting(); i++) {
       const outcome = await Promise.race([operator.stopped, new Promise((r) => setTimeout(r, 100))]);
       if (outcome) break;

@@ -27,10 +27,22 @@ describe('the sidecar services flags', () => {
     assert.equal(flags.sidecarServicesInsecurePlainHttp, false);
     assert.equal(typeof sidecarServicesTls(flags, []), 'function');
   });
+  it('hold 10,000 long-polls by default, and refuse a limit that is not a count', () => {
+    assert.equal(parsed([]).maxLongPollWaiters, 10_000);
+    assert.equal(parsed(['--max-long-poll-waiters', '250']).maxLongPollWaiters, 250);
+    for (const bad of ['0', '-3', '1.5', 'many']) {
+      assert.throws(() => parsed(['--max-long-poll-waiters', bad]), /must be a whole number of at least 1/);
+    }
+  });
   it('serve plain HTTP only when asked explicitly', () =>
     assert.equal(sidecarServicesTls(parsed(['--sidecar-services-insecure-plain-http']), []), undefined));
   it('name the Service, the injected URL’s host and a specific bind address in the certificate', () => {
-    assert.deepEqual(serviceNames('gov'), ['agent-governor.gov.svc', 'agent-governor.gov.svc.cluster.local']);
+    assert.deepEqual(serviceNames('gov'), [
+      'agent-governor.gov.svc',
+      'agent-governor.gov.svc.cluster.local',
+      'agent-governor-services.gov.svc',
+      'agent-governor-services.gov.svc.cluster.local',
+    ]);
     assert.deepEqual(certificateHosts('https://services.example:8443', '0.0.0.0'), ['services.example']);
     assert.deepEqual(certificateHosts(undefined, '127.0.0.1'), ['127.0.0.1']);
     assert.deepEqual(certificateHosts('https://[::1]:8443', '::'), ['::1']);

@@ -4,7 +4,7 @@
 // (`self-signed`, the default), or a pair someone else keeps in a directory (`cert-manager`,
 // `files`). Plain HTTP only with `--sidecar-services-insecure-plain-http` (docs/adr/0036).
 import { isIP } from 'node:net';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ServiceContext } from '../runtime/manager/operator-service.js';
 import type { ServicesTlsSource } from '../sidecar-services/sidecar-services-service.js';
 import { CertificateFiles } from '../webhooks/tls/certificate-files.js';
@@ -19,11 +19,41 @@ export interface SidecarServicesFlags {
   sidecarServicesCertMode: 'self-signed' | 'cert-manager' | 'files';
   sidecarServicesCertDir: string;
   sidecarServicesInsecurePlainHttp: boolean;
+  sidecarServicesExternal: boolean;
+  maxLongPollWaiters: number;
 }
 
 export const DEFAULT_SIDECAR_SERVICES_CERT_DIR = '/var/run/agent-governor/sidecar-services-tls';
 /** The chart's Service in front of the sidecar services (its names go into the certificate). */
 export const SIDECAR_SERVICES_SERVICE = 'agent-governor';
+/** The chart's Service in front of the `agent-governor services` replicas (docs/adr/0061). */
+export const SERVICES_REPLICAS_SERVICE = 'agent-governor-services';
+
+/**
+ * Long-polls one process holds at once; past it, 503 with Retry-After. Measured by
+ * `npm run bench:waiters` (bench/long-poll-waiters.ts, docs/services-replicas.md): about 75 MiB of
+ * RSS per 1,000 held HTTPS long-polls on Node 24 (the image's), 47 MiB on Node 20 — so the default
+ * costs about 750 MiB at its limit.
+ */
+export const DEFAULT_MAX_LONG_POLL_WAITERS = 10_000;
+
+export function maxLongPollWaitersOption(): Option {
+  return new Option(
+    '--max-long-poll-waiters <count>',
+    'policy long-polls held at once (one per sidecar); past it a poll is answered 503 with Retry-After. ' +
+      'Measured: about 75 MiB of RSS per 1,000 held over HTTPS on Node 24 (npm run bench:waiters)',
+  )
+    .default(DEFAULT_MAX_LONG_POLL_WAITERS)
+    .argParser(positiveCount);
+}
+
+function positiveCount(text: string): number {
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || value < 1 || !Number.isSafeInteger(value)) {
+    throw new InvalidArgumentError('must be a whole number of at least 1, e.g. 10000');
+  }
+  return value;
+}
 
 /** The self-signed mode's Secret and names: the webhooks' layout and rotation, a CA of its own. */
 export const SIDECAR_SERVICES_TLS_IDENTITY: TlsIdentity = {
@@ -68,7 +98,16 @@ export function addSidecarServicesOptions(command: Command): Command {
           'network in clear (logged as a warning at start)',
       ).default(false),
     )
-    .addOption(new Option('--no-sidecar-services', 'do not serve sidecars (policies, usage)'));
+    .addOption(new Option('--no-sidecar-services', 'do not serve sidecars (policies, usage)'))
+    .addOption(
+      new Option(
+        '--sidecar-services-external',
+        'an `agent-governor services` Deployment serves the sidecars (docs/services-replicas.md): this operator ' +
+          'opens no sidecar-services port; it still writes the policy mirrors the replicas serve from, keeps ' +
+          'the certificate and publishes its CA bundle',
+      ).default(false),
+    )
+    .addOption(maxLongPollWaitersOption());
 }
 
 /**
@@ -118,12 +157,15 @@ export function sidecarServicesTls(
   };
 }
 
-/** `agent-governor.<ns>.svc` and `agent-governor.<ns>.svc.cluster.local`. */
+/**
+ * `agent-governor.<ns>.svc`, `agent-governor-services.<ns>.svc` and their `.cluster.local` forms:
+ * the operator's Service and the services replicas' (one certificate serves both).
+ */
 export function serviceNames(namespace: string): string[] {
-  return [
-    `${SIDECAR_SERVICES_SERVICE}.${namespace}.svc`,
-    `${SIDECAR_SERVICES_SERVICE}.${namespace}.svc.cluster.local`,
-  ];
+  return [SIDECAR_SERVICES_SERVICE, SERVICES_REPLICAS_SERVICE].flatMap((service) => [
+    `${service}.${namespace}.svc`,
+    `${service}.${namespace}.svc.cluster.local`,
+  ]);
 }
 
 /** The hosts the certificate must name beside the Service: the injected URL's, a specific bind address. */

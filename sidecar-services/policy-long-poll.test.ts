@@ -85,6 +85,10 @@ describe('PolicyLongPoll', () => {
     const refused = await fetch(`${base}/team-a/support?after=${version}`);
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get('retry-after'), '1');
+    assert.match(
+      ((await refused.json()) as { error: { message: string } }).error.message,
+      /already holds 3 policy long-polls, its limit \(--max-long-poll-waiters 3\)/,
+    );
     longPoll.endAll();
     const statuses = (await Promise.all(held)).map((r) => r.status);
     assert.deepEqual(statuses, [304, 304, 304]);

@@ -56,7 +56,9 @@ export class PolicyLongPoll {
       this.fail(response, {
         status: 503,
         code: 'unavailable',
-        message: `too many policy long-polls waiting (${this.waiters.size}); retry`,
+        message:
+          `this process already holds ${this.waiters.size} policy long-polls, its limit ` +
+          `(--max-long-poll-waiters ${this.options.maxWaiters}); retry, or raise the limit or the services replicas`,
         retryAfterSeconds: 1,
       });
       return;

@@ -15,6 +15,8 @@ import type { KubeObject } from '../runtime/kube/kube-object.js';
 import type { ResourceType } from '../runtime/kube/resource-type.js';
 import type { OperatorService, ServiceContext } from '../runtime/manager/operator-service.js';
 import type { AgentAccounts } from './agent-binding.js';
+import { followPolicyMirrors } from './policy-mirror-follower.js';
+import { mirrorInformer, type PolicyMirroring, startPolicyMirroring } from './policy-mirroring.js';
 import { ServicesCaPublisher } from './services-ca-publisher.js';
 import {
   type SidecarServices,
@@ -45,6 +47,14 @@ export type SidecarServicesServiceOptions = Omit<
   shutdownGraceMs?: number;
   /** Called once the services listen (their URL and port, e.g. for the start-up line or a test). */
   onListening?: (services: SidecarServices) => void;
+  /**
+   * `all` (default): the operator serves the sidecars and keeps the policy mirrors and the CA bundle.
+   * `publish`: a services Deployment serves them; this operator only writes the mirrors (from the
+   * store the controllers publish to), keeps the certificate and publishes the CA bundle.
+   * `serve`: a services replica (`agent-governor services`): it serves from the mirrors it watches
+   * and writes only ledgers (docs/adr/0061).
+   */
+  role?: 'all' | 'publish' | 'serve';
 };
 
 export function sidecarServicesService(options: SidecarServicesServiceOptions): OperatorService {
@@ -62,27 +72,39 @@ export function sidecarServicesService(options: SidecarServicesServiceOptions): 
           throw err;
         }
       }
-      const { tls: _factory, ...serviceOptions } = options;
-      const services = await startSidecarServices({
-        now: context.now,
-        ...serviceOptions,
-        ...(tls ? { tls: tls.current() } : {}),
-        kube: context.client,
-        isLeader: () => context.isLeader(),
-        logger: context.log,
-        registry: context.registry,
-        agentAccounts: agentAccountsFrom(workloads),
-      });
-      const publisher = tls
-        ? new ServicesCaPublisher({
-            client: context.client,
-            namespaces: () => namespacesWithAgents(workloads),
-            isLeader: () => context.isLeader(),
-            log: context.log,
-          })
-        : undefined;
+      const role = options.role ?? 'all';
+      const { tls: _factory, role: _role, ...serviceOptions } = options;
+      const unfollow =
+        role === 'serve'
+          ? followPolicyMirrors(mirrorInformer(context.informers), options.store, (problem) =>
+              context.log.warn({ problem }, 'policy mirror not served'),
+            )
+          : undefined;
+      const services: SidecarServices | PolicyMirroring =
+        role === 'publish'
+          ? await startPolicyMirroring({ ...serviceOptions, kube: context.client, context })
+          : await startSidecarServices({
+              now: context.now,
+              ...serviceOptions,
+              ...(tls ? { tls: tls.current() } : {}),
+              kube: context.client,
+              isLeader: () => role === 'serve' || context.isLeader(),
+              ...(role === 'serve' ? { mirror: false } : {}),
+              logger: context.log,
+              registry: context.registry,
+              agentAccounts: agentAccountsFrom(workloads),
+            });
+      const publisher =
+        tls && role !== 'serve'
+          ? new ServicesCaPublisher({
+              client: context.client,
+              namespaces: () => namespacesWithAgents(workloads),
+              isLeader: () => context.isLeader(),
+              log: context.log,
+            })
+          : undefined;
       const unsubscribe = tls?.onChange(() => {
-        services.setTls(tls.current());
+        if (isServing(services)) services.setTls(tls.current());
         publisher?.setBundle(tls.caBundle());
       });
       const unwatch = [...workloads.values()].map((informer) =>
@@ -90,18 +112,23 @@ export function sidecarServicesService(options: SidecarServicesServiceOptions): 
       );
       publisher?.setBundle(tls?.caBundle());
       publisher?.start();
-      options.onListening?.(services);
+      if (isServing(services)) options.onListening?.(services);
       await new Promise<void>((resolve) => {
         if (context.signal.aborted) return resolve();
         context.signal.addEventListener('abort', () => resolve(), { once: true });
       });
       for (const stop of unwatch) stop();
+      unfollow?.();
       unsubscribe?.();
       await publisher?.stop();
       await services.close(options.shutdownGraceMs);
       await tls?.stop();
     },
   };
+}
+
+function isServing(services: SidecarServices | PolicyMirroring): services is SidecarServices {
+  return 'url' in services;
 }
 
 type WorkloadInformers = Map<ResourceType<KubeObject>, Informer<KubeObject>>;

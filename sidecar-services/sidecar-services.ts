@@ -2,7 +2,8 @@
 // long-poll, usage ingest and the count of calls per trace. Every request is from a sidecar authenticated by its projected
 // ServiceAccount token and acts only for agents of the token's namespace; only the leader serves
 // (a follower answers 503 with Retry-After, and the sidecar retries). The policy store is filled by
-// the controllers, restored from the ConfigMap mirrors on start and mirrored back into them.
+// the controllers, restored from the ConfigMap mirrors on start and mirrored back into them — or, in
+// a services replica (`mirror: false`), filled from those mirrors by the caller (docs/adr/0061).
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -78,6 +79,11 @@ export interface SidecarServicesOptions {
   now?: () => Date;
   /** Restore the store from the policy mirrors on start; default true. */
   restore?: boolean;
+  /**
+   * Restore from and write the ConfigMap mirrors; default true. False for a services replica, whose
+   * store follows the mirrors the leader writes (policy-mirror-follower.ts, docs/adr/0061).
+   */
+  mirror?: boolean;
 }
 
 export interface SidecarServices {
@@ -114,6 +120,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     onWrite: (result) => metrics.ledgerWrites.inc({ result }),
     onCommitted: (namespace, agent) => options.onUsageRecorded?.(namespace, agent),
   });
+  const mirrors = options.mirror ?? true;
   const longPoll = new PolicyLongPoll({
     store,
     longPollMs: options.longPollMs ?? LONG_POLL_SECONDS * 1000,
@@ -225,10 +232,10 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
 
-  if (options.restore ?? true) {
+  if (mirrors && (options.restore ?? true)) {
     await restorePoliciesInBackground(kube, store, logger, stopping.signal);
   }
-  mirror.start();
+  if (mirrors) mirror.start();
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -99,3 +99,18 @@ annotations:
   cert-manager.io/inject-ca-from: {{ printf "%s/%s" .Release.Namespace (include "agent-governor.webhookCertificateName" .) }}
 {{- end }}
 {{- end -}}
+
+{{/* Labels that select the services replicas (docs/adr/0061); never the operator's. */}}
+{{- define "agent-governor.servicesSelectorLabels" -}}
+app.kubernetes.io/name: agent-governor
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: services
+{{- end -}}
+
+{{- define "agent-governor.servicesLabels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "agent-governor.servicesSelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: agent-governor
+{{- end -}}

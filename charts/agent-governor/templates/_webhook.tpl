@@ -51,7 +51,8 @@ chart owns the webhook configurations; the operator serves them and keeps their 
 
 {{/* How injected sidecars reach the sidecar services: the Service, HTTPS unless sidecarServices.insecurePlainHttp. */}}
 {{- define "agent-governor.sidecarOperatorUrl" -}}
-{{- printf "%s://%s.%s.svc:%v" (ternary "http" "https" .Values.sidecarServices.insecurePlainHttp) (include "agent-governor.fullname" .) .Release.Namespace .Values.sidecarServices.port -}}
+{{- $service := ternary (printf "%s-services" (include "agent-governor.fullname" .)) (include "agent-governor.fullname" .) .Values.services.enabled -}}
+{{- printf "%s://%s.%s.svc:%v" (ternary "http" "https" .Values.sidecarServices.insecurePlainHttp) $service .Release.Namespace .Values.sidecarServices.port -}}
 {{- end -}}
 
 {{/* The operator flags of the sidecar services' TLS (cli/sidecar-services-flags.ts). */}}

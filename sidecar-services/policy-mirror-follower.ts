@@ -1,0 +1,53 @@
+// A services replica (`agent-governor services`, docs/adr/0061) publishes nothing: its store follows
+// the ConfigMap mirrors `governor-policy-<agent>` the leader writes (ADR 0031), through an informer.
+// A mirror added or changed is restored into the store — taken only when its version is newer, so a
+// watch that replays an old state never moves a policy back — and wakes the agent's long-polls; a
+// mirror deleted removes the agent's policy. A mirror that is not a valid policy is reported once
+// per resourceVersion and changes nothing.
+
+import { policyInConfigMap } from '../agents/policy-config-map.js';
+import { AGENT_LABEL } from '../apis/group-version.js';
+import type { ConfigMap } from '../runtime/kube/resources.js';
+import type { PolicyStore } from './policy-store.js';
+
+/** What the follower needs of an informer of the mirrors (runtime/informer/informer.ts). */
+export interface MirrorSource {
+  on(handlers: {
+    add?(object: ConfigMap): void;
+    update?(old: ConfigMap, object: ConfigMap): void;
+    delete?(object: ConfigMap): void;
+  }): () => void;
+  cache: { list(): ConfigMap[] };
+}
+
+/** Fills `store` from the mirrors in `source` now and on every change; returns the unsubscribe. */
+export function followPolicyMirrors(
+  source: MirrorSource,
+  store: PolicyStore,
+  onProblem: (problem: string) => void,
+): () => void {
+  const reported = new Set<string>();
+  const take = (configMap: ConfigMap) => {
+    const mirrored = policyInConfigMap(configMap);
+    if (mirrored.ok) {
+      store.restore(mirrored.policy);
+      return;
+    }
+    const key = `${configMap.metadata?.uid ?? ''}@${configMap.metadata?.resourceVersion ?? ''}`;
+    if (reported.has(key)) return;
+    if (reported.size >= 1_000) reported.clear();
+    reported.add(key);
+    onProblem(mirrored.problem);
+  };
+  const unsubscribe = source.on({
+    add: take,
+    update: (_old, configMap) => take(configMap),
+    delete: (configMap) => {
+      const namespace = configMap.metadata?.namespace;
+      const agent = configMap.metadata?.labels?.[AGENT_LABEL];
+      if (namespace && agent) store.remove(namespace, agent);
+    },
+  });
+  for (const configMap of source.cache.list()) take(configMap);
+  return unsubscribe;
+}

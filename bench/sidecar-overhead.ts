@@ -158,6 +158,11 @@ try {
       if (moment === 'start') peak = watchResidentMemory(processes.get(path.name)!.pid);
       else if (peak) rss.set(path.name, Math.max(rss.get(path.name) ?? 0, peak()));
     },
+    onRate(path, round, perSecond) {
+      log(
+        `throughput window ${round + 1}/${THROUGHPUT_ROUNDS}: ${path.name} ${Math.round(perSecond)}/s (load average ${loadavg()[0]!.toFixed(1)})`,
+      );
+    },
   });
   const rates = new Map<string, number>();
   for (const [name, result] of measured) {

@@ -1,12 +1,12 @@
-// What the sidecar adds to a call, side by side with a direct call, a bare Node hop and two peer
-// gateways (@portkey-ai/gateway, and LiteLLM's proxy from PyPI with one worker), all against one
-// local mock upstream in one run:
+// What the sidecar (and every other governed target of GOVERNED_TARGETS) adds to a call, side by
+// side with a direct call, a bare Node hop and two peer gateways (@portkey-ai/gateway, and LiteLLM's
+// proxy from PyPI with one worker), all against one local mock upstream in one run:
 //   - added latency per sequential call (median, p99), the paths interleaved round by round;
 //   - throughput with 32 callers, each keeping one call in flight (the paths' windows interleaved);
 //   - each proxy's resident memory under that load;
 //   - added time to the first byte of a streamed answer;
-//   - the ratios the sidecar is held to (throughput against Portkey, LiteLLM and the bare hop;
-//     added median latency against Portkey's).
+//   - the ratios each governed target is held to (throughput against Portkey, LiteLLM and the bare
+//     hop; added median latency against Portkey's).
 // Each party runs in a process of its own; the load generator is this process.
 //
 //   npm run bench:sidecar [-- --calls 3000 --seconds 5 --connections 32 --no-litellm --profile DIR]
@@ -18,9 +18,9 @@ import {
   type BenchProcess,
   forkEntry,
   startPortkey,
-  startSidecarCli,
   watchResidentMemory,
 } from './sidecar-overhead/bench-processes.js';
+import { GOVERNED_TARGETS } from './sidecar-overhead/governed-targets.js';
 import { summarize } from './sidecar-overhead/latency-summary.js';
 import {
   ensureLiteLlm,
@@ -63,11 +63,15 @@ try {
   const loadAtStart = loadavg()[0]!;
   const mock = await forkEntry('./mock-upstream-process.js', []);
   running.push(mock);
-  const sidecar = await startSidecarCli(
-    mock.message.baseUrl!,
-    values.profile ? { profileDir: values.profile } : {},
-  );
-  running.push(sidecar);
+  const governedProcesses: BenchProcess[] = [];
+  for (const target of GOVERNED_TARGETS) {
+    const child = await target.start(
+      mock.message.baseUrl!,
+      values.profile ? { profileDir: values.profile } : {},
+    );
+    running.push(child);
+    governedProcesses.push(child);
+  }
   const bare = await forkEntry('./bare-proxy-process.js', [mock.url]);
   running.push(bare);
   const [portkeyPort, liteLlmPort] = await freePorts(2);
@@ -87,7 +91,12 @@ try {
     headers: { authorization: 'Bearer sk-bench' },
   };
   const floor: CallPath = { name: 'bare', origin: bare.url, path: chat, headers: {} };
-  const governed: CallPath = { name: 'sidecar', origin: sidecar.url, path: chat, headers: {} };
+  const governed: CallPath[] = GOVERNED_TARGETS.map((target, i) => ({
+    name: target.name,
+    origin: governedProcesses[i]!.url,
+    path: chat,
+    headers: {},
+  }));
   const peer: CallPath = {
     name: 'portkey',
     origin: portkey.url,
@@ -105,11 +114,11 @@ try {
     headers: { authorization: `Bearer ${LITELLM_MASTER_KEY}` },
     share: LITELLM_SHARE,
   };
-  const paths = [direct, floor, governed, peer, ...(python ? [python] : [])];
+  const paths = [direct, floor, ...governed, peer, ...(python ? [python] : [])];
   const processes = new Map<string, BenchProcess>([
     ['direct', mock],
     ['bare', bare],
-    ['sidecar', sidecar],
+    ...GOVERNED_TARGETS.map((target, i) => [target.name, governedProcesses[i]!] as const),
     ['portkey', portkey],
     ...(liteLlm ? [['litellm', liteLlm] as const] : []),
   ]);
@@ -149,6 +158,11 @@ try {
       if (moment === 'start') peak = watchResidentMemory(processes.get(path.name)!.pid);
       else if (peak) rss.set(path.name, Math.max(rss.get(path.name) ?? 0, peak()));
     },
+    onRate(path, round, perSecond) {
+      log(
+        `throughput window ${round + 1}/${THROUGHPUT_ROUNDS}: ${path.name} ${Math.round(perSecond)}/s (load average ${loadavg()[0]!.toFixed(1)})`,
+      );
+    },
   });
   const rates = new Map<string, number>();
   for (const [name, result] of measured) {
@@ -178,10 +192,12 @@ try {
       `${elapsedS.toFixed(0)} s, load average ${loadAtStart.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}\n`,
   );
   console.log(`uptime before: ${uptimeAtStart}\nuptime after:  ${uptime()}\n`);
-  console.log(overheadTables({ latency, rates, rss, firstByte, missing }, connections).join('\n'));
+  console.log(
+    overheadTables({ latency, rates, rss, firstByte, missing }, connections, GOVERNED_TARGETS).join('\n'),
+  );
   console.log(
     `\n${calls} sequential calls per path (interleaved in 10 rounds, after a warm-up), ${seconds} s of load per ` +
-      `path in ${THROUGHPUT_ROUNDS} interleaved windows. The sidecar runs a budget, a reasoning budget, a ` +
+      `path in ${THROUGHPUT_ROUNDS} interleaved windows. Each governed target (${GOVERNED_TARGETS.map((t) => t.name).join(', ')}) runs a budget, a reasoning budget, a ` +
       'residency rule, metrics, usage recording and one log line per call, no cache. (+x) is what a path adds to the direct call.\n' +
       '² the mock upstream, for scale.\n' +
       '³ node:http in, undici Pool out, no governance: the floor of any Node proxy on this machine.\n' +

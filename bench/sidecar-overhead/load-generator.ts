@@ -102,6 +102,8 @@ export async function interleavedThroughput(
     rounds: number;
     body: string;
     onWindow?: (path: CallPath, moment: 'start' | 'end') => void;
+    /** Told each window's rate as it ends (the run's spread, on stderr). */
+    onRate?: (path: CallPath, round: number, perSecond: number) => void;
   },
 ): Promise<Map<string, Throughput>> {
   const pools = new Map(
@@ -118,6 +120,7 @@ export async function interleavedThroughput(
         options.onWindow?.(path, 'start');
         const w = await loadWindow(pools.get(path.name)!, path, options.connections, windowMs, options.body);
         options.onWindow?.(path, 'end');
+        options.onRate?.(path, round, w.calls / (w.ms / 1000));
         const total = totals.get(path.name)!;
         total.calls += w.calls;
         total.errors += w.errors;

@@ -59,4 +59,36 @@ describe('overheadRatios', () => {
     assert.ok(table.includes('| throughput, sidecar / bare hop | 0.64× | ≥ 0.9× | **no** |'));
     assert.match(table.find((l) => l.startsWith('| throughput, 32'))!, /\| 7000 \| 1000 \| — \|$/);
   });
+
+  it('gives each governed target its column and its ratios (the gateway beside the sidecar)', () => {
+    const governed = [
+      { name: 'sidecar', title: 'sidecar' },
+      { name: 'gateway', title: 'gateway' },
+    ];
+    const m = measures({
+      rates: new Map([
+        ['bare', 11_000],
+        ['sidecar', 10_000],
+        ['gateway', 8_000],
+        ['portkey', 1_000],
+        ['litellm', 100],
+      ]),
+    });
+    const ratios = overheadRatios(m, governed);
+    assert.equal(ratios.length, 10);
+    assert.deepEqual(
+      ratios.filter((r) => r.name.startsWith('throughput, gateway')).map((r) => [r.name, r.value, r.met]),
+      [
+        ['throughput, gateway / Portkey', 8, true],
+        ['throughput, gateway / LiteLLM', 80, true],
+        ['throughput, gateway / bare hop', 8_000 / 11_000, false],
+      ],
+    );
+    const table = overheadTables(m, 32, governed);
+    assert.equal(table[0], '| measure | direct | bare Node hop³ | sidecar | gateway | Portkey | LiteLLM⁴ |');
+    assert.match(
+      table.find((l) => l.startsWith('| throughput, 32'))!,
+      /\| 11000 \| 10000 \| 8000 \| 1000 \| 100 \|$/,
+    );
+  });
 });

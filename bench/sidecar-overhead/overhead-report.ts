@@ -1,18 +1,25 @@
 import type { LatencySummary } from './latency-summary.js';
 
-/** The paths of the benchmark, in the order of the table's columns. */
-export const PATHS = ['direct', 'bare', 'sidecar', 'portkey', 'litellm'] as const;
-export type PathName = (typeof PATHS)[number];
+/** A governed path of the run: its name in the measures and its column's title. */
+export interface GovernedColumn {
+  name: string;
+  title: string;
+}
 
-const TITLES: Record<PathName, string> = {
-  direct: 'direct',
-  bare: 'bare Node hop³',
-  sidecar: 'sidecar',
-  portkey: 'Portkey',
-  litellm: 'LiteLLM⁴',
-};
+/** The paths of a run, in the order of the table's columns: the governed ones after the bare hop. */
+function columns(governed: readonly GovernedColumn[]): GovernedColumn[] {
+  return [
+    { name: 'direct', title: 'direct' },
+    { name: 'bare', title: 'bare Node hop³' },
+    ...governed,
+    { name: 'portkey', title: 'Portkey' },
+    { name: 'litellm', title: 'LiteLLM⁴' },
+  ];
+}
 
-/** What the sidecar must reach against the others, in one run (the issue's "done when"). */
+const SIDECAR_ONLY: readonly GovernedColumn[] = [{ name: 'sidecar', title: 'sidecar' }];
+
+/** What each governed path must reach against the others, in one run (the issue's "done when"). */
 export const TARGETS = {
   throughputVsPortkey: 8,
   throughputVsLiteLlm: 50,
@@ -38,8 +45,15 @@ export interface Ratio {
   met: boolean | undefined;
 }
 
-/** The sidecar against Portkey, LiteLLM and the bare hop: throughput and added median latency. */
-export function overheadRatios(m: OverheadMeasures): Ratio[] {
+/** Each governed path against Portkey, LiteLLM and the bare hop: throughput and added median latency. */
+export function overheadRatios(
+  m: OverheadMeasures,
+  governed: readonly GovernedColumn[] = SIDECAR_ONLY,
+): Ratio[] {
+  return governed.flatMap(({ name }) => ratiosOf(m, name));
+}
+
+function ratiosOf(m: OverheadMeasures, governed: string): Ratio[] {
   const rate = (name: string) => m.rates.get(name);
   const added = (name: string) => {
     const path = m.latency.get(name)?.median;
@@ -54,32 +68,32 @@ export function overheadRatios(m: OverheadMeasures): Ratio[] {
     target: `≥ ${target}×`,
     met: value === undefined ? undefined : value >= target,
   });
-  const addedVsPortkey = divide(added('sidecar'), added('portkey'));
+  const addedVsPortkey = divide(added(governed), added('portkey'));
   return [
     atLeast(
-      'throughput, sidecar / Portkey',
-      divide(rate('sidecar'), rate('portkey')),
+      `throughput, ${governed} / Portkey`,
+      divide(rate(governed), rate('portkey')),
       TARGETS.throughputVsPortkey,
     ),
     atLeast(
-      'throughput, sidecar / LiteLLM',
-      divide(rate('sidecar'), rate('litellm')),
+      `throughput, ${governed} / LiteLLM`,
+      divide(rate(governed), rate('litellm')),
       TARGETS.throughputVsLiteLlm,
     ),
     atLeast(
-      'throughput, sidecar / bare hop',
-      divide(rate('sidecar'), rate('bare')),
+      `throughput, ${governed} / bare hop`,
+      divide(rate(governed), rate('bare')),
       TARGETS.throughputVsBare,
     ),
     {
-      name: 'added median latency, sidecar / Portkey',
+      name: `added median latency, ${governed} / Portkey`,
       value: addedVsPortkey,
       target: `≤ ${TARGETS.addedMedianVsPortkey}×`,
       met: addedVsPortkey === undefined ? undefined : addedVsPortkey <= TARGETS.addedMedianVsPortkey,
     },
     {
-      name: 'added median latency, sidecar / LiteLLM',
-      value: divide(added('sidecar'), added('litellm')),
+      name: `added median latency, ${governed} / LiteLLM`,
+      value: divide(added(governed), added('litellm')),
       target: '—',
       met: undefined,
     },
@@ -87,31 +101,36 @@ export function overheadRatios(m: OverheadMeasures): Ratio[] {
 }
 
 /** The report's markdown: the measures per path, then the ratios with their targets. */
-export function overheadTables(m: OverheadMeasures, connections: number): string[] {
+export function overheadTables(
+  m: OverheadMeasures,
+  connections: number,
+  governed: readonly GovernedColumn[] = SIDECAR_ONLY,
+): string[] {
+  const paths = columns(governed);
   const ms = (value: number) => value.toFixed(3);
-  const latencyCell = (map: ReadonlyMap<string, LatencySummary>, name: PathName, pick: 'median' | 'p99') => {
+  const latencyCell = (map: ReadonlyMap<string, LatencySummary>, name: string, pick: 'median' | 'p99') => {
     const summary = map.get(name);
     const direct = map.get('direct');
     if (!summary) return m.missing.has(name) ? '—' : 'fails¹';
     if (name === 'direct' || !direct) return ms(summary[pick]);
     return `${ms(summary[pick])} (+${ms(summary[pick] - direct[pick])})`;
   };
-  const number = (map: ReadonlyMap<string, number>, name: PathName, digits: number, mark = '') => {
+  const number = (map: ReadonlyMap<string, number>, name: string, digits: number, mark = '') => {
     const value = map.get(name);
     return value === undefined ? '—' : `${value.toFixed(digits)}${mark}`;
   };
-  const row = (measure: string, cell: (name: PathName) => string) =>
-    `| ${measure} | ${PATHS.map(cell).join(' | ')} |`;
+  const row = (measure: string, cell: (name: string) => string) =>
+    `| ${measure} | ${paths.map((p) => cell(p.name)).join(' | ')} |`;
   const rows = [
-    `| measure | ${PATHS.map((p) => TITLES[p]).join(' | ')} |`,
-    `| --- |${PATHS.map(() => ' ---: |').join('')}`,
+    `| measure | ${paths.map((p) => p.title).join(' | ')} |`,
+    `| --- |${paths.map(() => ' ---: |').join('')}`,
     row('sequential call, median (ms)', (p) => latencyCell(m.latency, p, 'median')),
     row('sequential call, p99 (ms)', (p) => latencyCell(m.latency, p, 'p99')),
     row(`throughput, ${connections} connections (calls/s)`, (p) => number(m.rates, p, 0)),
     row('RSS under load (MB)', (p) => number(m.rss, p, 1, p === 'direct' ? '²' : '')),
     row('stream, first byte median (ms)', (p) => latencyCell(m.firstByte, p, 'median')),
   ];
-  const ratios = overheadRatios(m).map((r) => {
+  const ratios = overheadRatios(m, governed).map((r) => {
     const value = r.value === undefined ? 'not measured' : `${r.value.toFixed(2)}×`;
     const met = r.met === undefined ? '—' : r.met ? 'yes' : '**no**';
     return `| ${r.name} | ${value} | ${r.target} | ${met} |`;

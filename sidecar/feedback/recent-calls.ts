@@ -1,3 +1,4 @@
+import { ArrivalIndex } from './arrival-index.js';
 import { DEFAULT_REASK_SIMILARITY, isNearDuplicate, type Question } from './near-duplicate.js';
 
 /** What feedback about a call is counted under: the facts of the call, kept after it ended. */
@@ -44,13 +45,13 @@ interface LastQuestion {
 
 /**
  * The sidecar's memory of its recent calls, bounded by count and age: trace id → CallSummary for
- * feedback, and each conversation's last question for re-asks. Maps in insertion order, so the
- * oldest entry is always the first: eviction is O(1) and a lookup never scans. A trace id used by
- * several calls (one agent run) names its latest call.
+ * feedback, and each conversation's last question for re-asks. Each kept in arrival order
+ * (ArrivalIndex), so the oldest entry is always the first: eviction is O(1) and a lookup never scans.
+ * A trace id used by several calls (one agent run) names its latest call.
  */
 export class RecentCalls {
-  private readonly calls = new Map<string, CallSummary>();
-  private readonly conversations = new Map<string, LastQuestion>();
+  private readonly calls = new ArrivalIndex<string, CallSummary>();
+  private readonly conversations = new ArrivalIndex<string, LastQuestion>();
   private readonly maxCalls: number;
   private readonly maxAgeMs: number;
   private readonly reaskWindowMs: number;
@@ -73,16 +74,12 @@ export class RecentCalls {
    */
   note(call: CallSummary, asked?: { conversation: string; question: Question }): CallSummary | undefined {
     const now = this.now();
-    this.calls.delete(call.traceId);
     this.calls.set(call.traceId, call);
-    if (this.calls.size > this.maxCalls) this.calls.delete(this.calls.keys().next().value!);
+    if (this.calls.size > this.maxCalls) this.calls.takeOldest();
     this.expire(now);
     if (asked === undefined || this.reaskWindowMs <= 0) return undefined;
-    const previous = this.conversations.get(asked.conversation);
-    this.conversations.delete(asked.conversation);
-    this.conversations.set(asked.conversation, { question: asked.question, call });
-    if (this.conversations.size > this.maxConversations)
-      this.conversations.delete(this.conversations.keys().next().value!);
+    const previous = this.conversations.set(asked.conversation, { question: asked.question, call });
+    if (this.conversations.size > this.maxConversations) this.conversations.takeOldest();
     if (
       previous !== undefined &&
       previous.call.status >= 200 &&
@@ -106,14 +103,14 @@ export class RecentCalls {
   }
 
   private expire(now: number): void {
-    for (const [traceId, call] of this.calls) {
-      if (now - call.at <= this.maxAgeMs) break;
-      this.calls.delete(traceId);
+    for (let call = this.calls.oldest(); call !== undefined && now - call.at > this.maxAgeMs; ) {
+      this.calls.takeOldest();
+      call = this.calls.oldest();
     }
     const oldestQuestion = now - Math.max(this.reaskWindowMs, 0);
-    for (const [conversation, last] of this.conversations) {
-      if (last.call.at >= oldestQuestion) break;
-      this.conversations.delete(conversation);
+    for (let last = this.conversations.oldest(); last !== undefined && last.call.at < oldestQuestion; ) {
+      this.conversations.takeOldest();
+      last = this.conversations.oldest();
     }
   }
 }

@@ -8,6 +8,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerExperimentsCommand } from './experiments-command.js';
 import { registerOperatorCommand } from './operator-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
+import { registerTraceCommand } from './trace-command.js';
 
 /** Builds the `agent-governor` command tree; every subcommand has `--help`. */
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCockpitCommand(program);
   registerExperimentsCommand(program);
   registerCaptureCommand(program);
+  registerTraceCommand(program);
   return program;
 }
 

@@ -47,7 +47,16 @@ describe('traces from a real sidecar to the OpenTelemetry Collector', () => {
     fx = await startSidecarFixture(
       {
         agent: { name: 'support', namespace: 'agents' },
-        routes: [openAIRoute('gpt-4o', mock.baseUrl, { cache: { enabled: true, ttl: '5m' } })],
+        routes: [
+          openAIRoute('gpt-4o', mock.baseUrl, { cache: { enabled: true, ttl: '5m' } }),
+          openAIRoute('long-talk', mock.baseUrl, {
+            compression: {
+              steps: ['Summarize'],
+              keepTurns: 2,
+              summarize: { model: 'gpt-4o-mini', maxHistoryTokens: 500, maxSummaryTokens: 200 },
+            },
+          }),
+        ],
       },
       { capture: { keyFile }, otlpEndpoint: collector.url },
     );
@@ -148,6 +157,34 @@ describe('traces from a real sidecar to the OpenTelemetry Collector', () => {
     const [span] = await spansOf(String(traceId), 1);
     assert.equal(span?.parentSpanId ?? '', '');
     assert.equal(mock.served.at(-1)?.headers['traceparent'], `00-${traceId}-${span?.spanId}-01`);
+  });
+
+  it("makes the summariser's call a child of the call that started it", async () => {
+    const trace = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const turns = Array.from({ length: 6 }, (_, t) => [
+      { role: 'user', content: `Where is batch ${t}? ${'order shipped on time '.repeat(40)}` },
+      { role: 'assistant', content: `Batch ${t} has shipped.` },
+    ]).flat();
+    const answer = await fetch(`${fx.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', traceparent: `00-${trace}-${AGENT_SPAN_1}-01` },
+      body: JSON.stringify({
+        model: 'long-talk',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          ...turns,
+          { role: 'user', content: 'And batch 6?' },
+        ],
+      }),
+    });
+    assert.equal(answer.status, 200);
+    assert.match(String(answer.headers.get('x-governor-summary')), /writing/);
+    const spans = await spansOf(trace, 2);
+    const call = spans.find((s) => s.parentSpanId === AGENT_SPAN_1);
+    const summariser = spans.find((s) => s.attributes['governor.summariser'] === true);
+    assert.ok(call && summariser, spans.map((s) => s.name).join(', '));
+    assert.equal(summariser.parentSpanId, call.spanId);
+    assert.equal(summariser.attributes['gen_ai.request.model'], 'gpt-4o-mini');
   });
 
   it('prints the chain of calls of the trace from the capture store', async () => {

@@ -10,6 +10,7 @@ import { registerOperatorCommand } from './operator-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerServicesCommand } from './services-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
+import { registerTraceCommand } from './trace-command.js';
 
 /** Builds the `agent-governor` command tree; every subcommand has `--help`. */
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerCaptureCommand(program);
   registerReplayCommand(program);
   registerServicesCommand(program);
+  registerTraceCommand(program);
   return program;
 }
 

@@ -25,6 +25,7 @@ interface SidecarFlags {
   captureMaxTotalMb?: number;
   captureRetentionHours?: number;
   captureRedact?: string[];
+  otlpEndpoint?: string;
 }
 
 /** `agent-governor sidecar`: the governing proxy, standalone from a file or fed by the operator. */
@@ -143,6 +144,12 @@ export function registerSidecarCommand(program: Command): void {
         'extra patterns redacted as [redacted], after emails, phones, cards and IBANs',
       ),
     )
+    .addOption(
+      new Option(
+        '--otlp-endpoint <url>',
+        'send an OpenTelemetry span per call to this OTLP/HTTP receiver (/v1/traces is appended; docs/traces.md); default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT, else off',
+      ),
+    )
     .action(async (flags: SidecarFlags) => {
       // Become the same command with the sidecar's V8 flags (replaces this process; see the ADR).
       if (!hasSemiSpaceFlag() && !relaunchWithNodeFlags(SIDECAR_NODE_FLAGS)) {
@@ -181,6 +188,7 @@ export function registerSidecarCommand(program: Command): void {
           : {}),
         ...(flags.deferredPollSeconds ? { deferredPollIntervalMs: flags.deferredPollSeconds * 1000 } : {}),
         ...(capture ? { capture } : {}),
+        ...(flags.otlpEndpoint ? { otlpEndpoint: flags.otlpEndpoint } : {}),
       });
       console.log(`agent-governor sidecar listening on ${sidecar.url}`);
       if (sidecar.metricsUrl) console.log(`agent-governor sidecar metrics on ${sidecar.metricsUrl}/metrics`);

@@ -106,6 +106,15 @@ describe('injectionOptions', () => {
     );
   });
 
+  it('gives the injected sidecars --otlp-endpoint only when --sidecar-otlp-endpoint is set', () => {
+    assert.equal(injectionOptions(defaults, defaultInjectionOptions('gov')).otlpEndpoint, undefined);
+    const traced = injectionOptions(
+      { ...defaults, sidecarOtlpEndpoint: 'http://otel-collector.observability:4318' },
+      defaultInjectionOptions('gov'),
+    );
+    assert.equal(traced.otlpEndpoint, 'http://otel-collector.observability:4318');
+  });
+
   it('defaults the image to this version', () => {
     assert.match(
       defaultInjectionOptions('gov').image,

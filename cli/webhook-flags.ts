@@ -33,6 +33,7 @@ export interface WebhookFlags {
   sidecarMemoryRequest: string;
   sidecarCpuLimit?: string;
   sidecarMemoryLimit: string;
+  sidecarOtlpEndpoint?: string;
 }
 
 export const DEFAULT_WEBHOOK_CERT_DIR = '/var/run/agent-governor/webhook-tls';
@@ -179,6 +180,12 @@ export function addWebhookOptions(command: Command): Command {
       new Option('--sidecar-memory-limit <quantity>', 'memory limit of the sidecar').default(
         DEFAULT_SIDECAR_RESOURCES.limits.memory,
       ),
+    )
+    .addOption(
+      new Option(
+        '--sidecar-otlp-endpoint <url>',
+        "the injected sidecars' --otlp-endpoint: an OTLP/HTTP receiver for a span per call (docs/traces.md); default: none, tracing off",
+      ).argParser(baseUrl),
     );
 }
 
@@ -239,6 +246,7 @@ export function injectionOptions(
     port: flags.sidecarPort,
     metricsPort: flags.sidecarMetricsPort,
     nativeSidecar: flags.nativeSidecar,
+    ...(flags.sidecarOtlpEndpoint ? { otlpEndpoint: flags.sidecarOtlpEndpoint } : {}),
     resources: {
       requests: { cpu: flags.sidecarCpuRequest, memory: flags.sidecarMemoryRequest },
       limits: {

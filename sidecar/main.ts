@@ -36,6 +36,8 @@ import { RouteRunner } from './routing/route-runner.js';
 import { TargetCredentials } from './routing/target-credentials.js';
 import { turnBatchedStdout } from './telemetry/log-destination.js';
 import { SidecarMetrics } from './telemetry/sidecar-metrics.js';
+import type { CallSpans } from './tracing/call-tracer.js';
+import { tracingSettings } from './tracing/tracing-settings.js';
 
 export interface StartSidecarOptions {
   /** Default 127.0.0.1: the agent is in the same pod; nothing else should reach the sidecar. */
@@ -91,6 +93,11 @@ export interface StartSidecarOptions {
    * absent: off. Refused without `keyFile`.
    */
   capture?: Partial<CaptureSettingsInput>;
+  /**
+   * OTLP/HTTP base URL spans are sent to (`/v1/traces` appended), one per governed call
+   * (docs/traces.md); without it the OTEL_EXPORTER_OTLP_* variables of `env`; none: tracing off.
+   */
+  otlpEndpoint?: string;
   /** For tests and embedding: a ready-made policy source, dispatcher or metrics registry. */
   policySource?: PolicySource;
   dispatcher?: Dispatcher;
@@ -130,6 +137,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     );
   }
   const capturing = options.capture === undefined ? undefined : loadCapture(options.capture);
+  const tracingAt = tracingSettings(options.otlpEndpoint, options.env ?? process.env);
   const ownLogger = options.logger === undefined;
   const logger = options.logger ?? pino({ base: { component: 'sidecar' } }, turnBatchedStdout());
   const source = options.policySource ?? (await policySourceFor(options, logger));
@@ -168,8 +176,14 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
   });
   // The usage reporter drains the recorder: calls still held by `finished` go in first.
   const recorder = new UsageRecorder(() => finished.flush());
-  const finished = new FinishedCalls({ metrics, logger, recorder });
   const agent = options.agent ?? source.current().agent;
+  // The OpenTelemetry SDK is loaded only when tracing is on: off, a call makes no span id.
+  const tracing: CallSpans | undefined = tracingAt
+    ? (await import('./tracing/call-tracer.js')).startCallTracing(tracingAt, agent, (err) =>
+        logger.warn({ error: err.message }, 'trace export'),
+      )
+    : undefined;
+  const finished = new FinishedCalls({ metrics, logger, recorder, ...(tracing ? { tracing } : {}) });
   const spoolDir =
     options.spoolDir ?? join(tmpdir(), `agent-governor-spool-${agent.namespace}-${agent.name}`);
   const reporter = new UsageReporter({
@@ -224,6 +238,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     deferred,
     feedback,
     ...(capture ? { capture } : {}),
+    ...(tracing ? { tracing } : {}),
     ...(sharedTraces ? { sharedTraces } : {}),
     gate,
     cache: new ResponseCache(),
@@ -279,6 +294,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
     await source.stop();
     await upkeep.stop();
     await capture?.close();
+    await tracing?.close();
     await runner.close();
     await batches.close();
     await sharedTraces?.close();
@@ -310,6 +326,7 @@ export async function startSidecar(options: StartSidecarOptions = {}): Promise<R
         await services.summaries.settled();
         finished.flush();
         await capture?.close();
+        await tracing?.close();
         unsubscribe();
         await reporter.stop(
           within === undefined ? undefined : Math.max(1_000, within - (performance.now() - began)),

@@ -63,6 +63,11 @@ export const GO_BUILDS: readonly GoBuild[] = [
     what: 'helm, kstatus, argocd-health and dockerfile-check',
     firstTime: 'about 3 minutes',
   },
+  {
+    script: 'tools/otel-collector/build.sh',
+    what: "the OpenTelemetry Collector's OTLP receiver (e2e/sidecar/traces.test.ts)",
+    firstTime: 'about 2 to 4 minutes',
+  },
 ];
 
 /** What the machine offers, as far as the decision needs to know. */

@@ -63,7 +63,14 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin
  */
 export async function startSidecarCli(
   upstreamBaseUrl: string,
-  options: { profileDir?: string; operatorUrl?: string } = {},
+  options: {
+    profileDir?: string;
+    operatorUrl?: string;
+    /** Another build's `bin/agent-governor.mjs` (a baseline checkout); default this one's. */
+    bin?: string;
+    /** More `agent-governor sidecar` flags, e.g. `--otlp-endpoint URL`. */
+    extraArgs?: string[];
+  } = {},
 ): Promise<BenchProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sidecar-'));
   const config = join(dir, 'sidecar.yaml');
@@ -78,9 +85,10 @@ export async function startSidecarCli(
     [
       ...SIDECAR_NODE_FLAGS,
       ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : []),
-      BIN,
+      options.bin ?? BIN,
       'sidecar',
       ...source,
+      ...(options.extraArgs ?? []),
       '--port',
       String(port),
       '--spool-dir',

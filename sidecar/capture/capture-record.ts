@@ -1,4 +1,5 @@
 import type { ApiKind } from '../http/api-kind.js';
+import { type BudgetDecision, budgetDecision } from '../telemetry/budget-decision.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import { CAPTURE_FORMAT_VERSION } from './capture-cipher.js';
 import { redact, redactJson } from './redact.js';
@@ -26,6 +27,17 @@ export interface CapturedCall {
   latencyMs: number;
   promptTemplate?: string;
   variant?: string;
+  /** The span of the agent's `traceparent`, and the sidecar's own span when tracing is on (docs/traces.md). */
+  parentSpanId?: string;
+  spanId?: string;
+  budgetDecision: BudgetDecision;
+  cache: 'hit' | 'miss' | 'bypass';
+  /** Upstream attempts made (0 for a cache hit or a refusal). */
+  attempts: number;
+  /** Why the answering target is not the first, e.g. `openai-eu:Timeout`; absent when none. */
+  fallbackReasons?: string[];
+  /** The governance decisions taken (`degraded:gpt-4o-mini`, `clamped:max_tokens=4096`, …); absent when none. */
+  decisions?: string[];
   request: string;
   /**
    * The request body as the agent sent it, every string redacted, so that `agent-governor replay`
@@ -72,10 +84,17 @@ export function capturedCall(
     inputTokens: record.usage.inputTokens,
     outputTokens: record.usage.outputTokens,
     latencyMs: Math.round(record.timings.totalMs),
+    budgetDecision: budgetDecision(record),
+    cache: record.cache,
+    attempts: record.attempts,
     request,
   };
   const redactedBody = redactJson(body, limits.patterns) as Record<string, unknown>;
   if (JSON.stringify(redactedBody).length <= limits.maxRecordChars) out.body = redactedBody;
+  if (record.parentSpanId !== undefined) out.parentSpanId = record.parentSpanId;
+  if (record.spanId !== undefined) out.spanId = record.spanId;
+  if (record.fallbackReasons.length > 0) out.fallbackReasons = [...record.fallbackReasons];
+  if (record.decisions.length > 0) out.decisions = [...record.decisions];
   if (record.route !== undefined) out.route = record.route;
   if (record.target !== undefined) out.target = record.target;
   if (record.promptTemplate)

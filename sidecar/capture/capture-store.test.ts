@@ -87,6 +87,9 @@ describe('capture store', () => {
       inputTokens: 12,
       outputTokens: 5,
       latencyMs: 42,
+      budgetDecision: 'not-reached',
+      cache: 'miss',
+      attempts: 1,
       request: 'user: mail me at [email]',
       body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'mail me at [email]' }] },
       answer: 'card [card] noted',
@@ -95,6 +98,31 @@ describe('capture store', () => {
     const raw = files.map((f) => readFileSync(join(dir, f), 'utf8')).join('');
     assert.ok(!raw.includes('mail me') && !raw.includes('noted'));
     assert.equal(JSON.parse(raw.split('\n')[0] as string).v, 1);
+  });
+
+  it('keeps the decisions of the call and its place in the trace', async () => {
+    const s = store();
+    s.offer(
+      {
+        ...record('4bf92f3577b34da6a3ce929d0e0e4736'),
+        parentSpanId: 'b7ad6b7169203331',
+        spanId: '00f067aa0ba902b7',
+        attempts: 2,
+        fallbackReasons: ['openai-us:Timeout'],
+        decisions: ['degraded:gpt-4o-mini'],
+        timings: { totalMs: 41.7, upstreamMs: 40, steps: { budget: 0.01 } },
+      },
+      body,
+      answer,
+    );
+    await s.close();
+    const [r] = await exported();
+    assert.equal(r?.['parentSpanId'], 'b7ad6b7169203331');
+    assert.equal(r?.['spanId'], '00f067aa0ba902b7');
+    assert.equal(r?.['budgetDecision'], 'degraded');
+    assert.equal(r?.['attempts'], 2);
+    assert.deepEqual(r?.['fallbackReasons'], ['openai-us:Timeout']);
+    assert.deepEqual(r?.['decisions'], ['degraded:gpt-4o-mini']);
   });
 
   it('captures the drawn share of calls', async () => {

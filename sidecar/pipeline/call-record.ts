@@ -6,6 +6,7 @@ import { errorBody } from '../http/error-body.js';
 import { GOVERNOR_REQUEST_HEADERS } from '../http/governor-headers.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import type { CallOutcome, RequestRecord } from '../telemetry/request-record.js';
+import { newSpanId, otelTraceId, traceparentOf } from '../tracing/trace-context.js';
 import { type GovernorHeaders, writeGovernedHead } from './answer-headers.js';
 import type { PipelineServices } from './pipeline-services.js';
 
@@ -15,6 +16,9 @@ export interface CallOpening {
   stream: boolean;
   traceId: string;
   useCase?: string;
+  /** The span of the agent's `traceparent`, and whether it said not sampled. */
+  parentSpanId?: string;
+  notSampled?: true;
 }
 
 /**
@@ -61,6 +65,19 @@ export class CallRecord {
       startedAt: call.startedAt,
     };
     if (opening.useCase !== undefined) this.record.useCase = opening.useCase;
+    if (opening.parentSpanId !== undefined) this.record.parentSpanId = opening.parentSpanId;
+    if (services.tracing) {
+      // The call's span is the parent of what the provider does: its id goes upstream now, the span
+      // itself is made when the call has ended (docs/adr/0057-otlp-traces-from-the-sidecar.md).
+      const spanId = newSpanId();
+      this.record.spanId = spanId;
+      if (opening.notSampled) this.record.notSampled = true;
+      call.req.headers['traceparent'] = traceparentOf(
+        otelTraceId(opening.traceId),
+        spanId,
+        opening.notSampled !== true,
+      );
+    }
   }
 
   set route(name: string) {

@@ -3,11 +3,14 @@ import type { UsageRecorder } from '../reporting/usage-recorder.js';
 import { logRequest } from '../telemetry/request-log.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
 import type { SidecarMetrics } from '../telemetry/sidecar-metrics.js';
+import type { CallSpans } from '../tracing/call-tracer.js';
 
 export interface FinishedCallsOptions {
   metrics: SidecarMetrics;
   logger: Logger;
   recorder: UsageRecorder;
+  /** Each call's span, when tracing is on (docs/traces.md). */
+  tracing?: Pick<CallSpans, 'export'>;
   /** Longest a finished call waits to be accounted (default 50 ms). */
   intervalMs?: number;
   /**
@@ -49,11 +52,12 @@ export class FinishedCalls {
     const records = this.pending;
     if (records.length === 0) return;
     this.pending = [];
-    const { metrics, logger, recorder } = this.options;
+    const { metrics, logger, recorder, tracing } = this.options;
     for (const record of records) {
       metrics.observe(record);
       logRequest(logger, record);
       recorder.record(record);
+      tracing?.export(record);
     }
   }
 }

@@ -50,6 +50,8 @@ export async function handleGovernedRequest(call: GovernedCall, services: Pipeli
     stream: facts.stream,
     traceId: headers.traceId,
     ...(headers.useCase !== undefined ? { useCase: headers.useCase } : {}),
+    ...(headers.parentSpanId !== undefined ? { parentSpanId: headers.parentSpanId } : {}),
+    ...(headers.notSampled ? { notSampled: true } : {}),
   });
   calls.governor.inputTokensBefore = calls.governor.inputTokensAfter = facts.estimatedInputTokens;
   if (policy.logging?.prompts) calls.record.prompt = promptOf(facts.api, facts.body);

@@ -7,6 +7,7 @@ import type { DeferredCalls } from '../deferred/deferred-calls.js';
 import type { FeedbackLoop } from '../feedback/feedback-loop.js';
 import type { SharedTraceCalls } from '../reporting/shared-trace-calls.js';
 import type { RouteRunner } from '../routing/route-runner.js';
+import type { CallSpans } from '../tracing/call-tracer.js';
 import type { AttemptPlans } from './attempt-plans.js';
 import type { FinishedCalls } from './finished-calls.js';
 import type { SummaryWriter } from './summary-writer.js';
@@ -32,6 +33,8 @@ export interface PipelineServices {
   feedback?: Pick<FeedbackLoop, 'noteCall'>;
   /** Writes finished calls, redacted and encrypted, when capture is on (docs/capture.md); absent: off. */
   capture?: Pick<CaptureStore, 'offer'>;
+  /** Span export when an OTLP endpoint is configured (docs/traces.md); absent: off, no span ids made. */
+  tracing?: Pick<CallSpans, 'export'>;
   /** Draws of experiment variants for calls without a sticky key, in [0, 1); default Math.random. */
   random?: () => number;
   /** Calls past the reasoning budget deferred to the provider's batch API (onExceeded: Defer). */

@@ -6,6 +6,7 @@ import { NO_USAGE } from '../accounting/token-usage.js';
 import type { GovernedCall } from '../http/sidecar-server.js';
 import type { CallFacts } from '../request/call-facts.js';
 import type { RouteAnswer, UpstreamStream } from '../routing/route-runner.js';
+import { finishReasonsOf } from '../tracing/finish-reasons.js';
 import type { CallRecord } from './call-record.js';
 import type { PipelineServices } from './pipeline-services.js';
 import { relayStream } from './relay-stream.js';
@@ -36,6 +37,7 @@ export function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<vo
   const { record, governor } = calls;
   record.model = answer.model;
   governor.target = record.target = answer.target.name;
+  if (services.tracing) record.provider = answer.target.provider;
   const upstream = answer.body;
   const limits = cacheKey !== undefined ? route.cache : undefined;
 
@@ -53,6 +55,7 @@ export function relayAnswer(ctx: AnswerContext, answer: RouteAnswer): Promise<vo
     calls.writeHead(answer.status, answer.headers, upstream.bytes.length);
     res.end(upstream.bytes);
     calls.answerJson = upstream.json;
+    if (services.tracing) record.finishReasons = finishReasonsOf(upstream.json);
     settlement.settle(
       usageFromBodyOrEstimate(api, upstream.json, { text: facts.text, model: answer.model }),
       answer.model,

@@ -21,6 +21,8 @@ import type { AttemptPlans } from './attempt-plans.js';
 import type { FinishedCalls } from './finished-calls.js';
 import { UsageSettlement } from './usage-settlement.js';
 
+/** The parent-id and flags of a `traceparent`. */
+const TRACEPARENT_PARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-([0-9a-f]{16})-([0-9a-f]{2})/;
 /** The decision that marks a summariser's call in the log line, the usage and `x-governor-decision`. */
 export const SUMMARY_DECISION = 'compression-summary';
 
@@ -158,6 +160,12 @@ export class SummaryWriter {
       summariser: true,
     };
     if (job.useCase !== undefined) record.useCase = job.useCase;
+    // Its span's parent is the call that started it: the span that call sends upstream (docs/traces.md).
+    const parent = TRACEPARENT_PARENT.exec(String(job.headers['traceparent'] ?? ''));
+    if (parent) {
+      record.parentSpanId = parent[1] as string;
+      if ((Number.parseInt(parent[2] as string, 16) & 1) === 0) record.notSampled = true;
+    }
     const result = await runner.run({
       api,
       route,

@@ -8,7 +8,27 @@ describe('callContext', () => {
       traceparent: '00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01',
       'x-governor-trace-id': 'other',
     });
-    assert.deepEqual(c, { ok: true, traceId: '0af7651916cd43dd8448eb211c80319c', traceFromClient: true });
+    assert.deepEqual(c, {
+      ok: true,
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      traceFromClient: true,
+      parentSpanId: 'b7ad6b7169203331',
+    });
+  });
+
+  it('reads the parent span and a trace the agent does not sample', () => {
+    const c = callContext({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00' });
+    assert.ok(c.ok);
+    assert.equal(c.ok && c.parentSpanId, 'b7ad6b7169203331');
+    assert.equal(c.ok && c.notSampled, true);
+  });
+
+  it('ignores a traceparent whose parent span is all zeros, as W3C says', () => {
+    const c = callContext({
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01',
+      'x-governor-trace-id': 'job-42',
+    });
+    assert.deepEqual(c, { ok: true, traceId: 'job-42', traceFromClient: true });
   });
 
   it('falls back to x-governor-trace-id, then a generated id', () => {

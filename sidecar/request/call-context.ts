@@ -11,11 +11,21 @@ function generatedTraceId(): string {
   return PREFIX + counter.toString(16).padStart(16, '0');
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/;
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})/;
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export type CallContext =
-  | { ok: true; traceId: string; traceFromClient: boolean; chainDepth?: number; useCase?: string }
+  | {
+      ok: true;
+      traceId: string;
+      traceFromClient: boolean;
+      chainDepth?: number;
+      useCase?: string;
+      /** The span of the agent's `traceparent` (its parent-id), when it sent one. */
+      parentSpanId?: string;
+      /** The agent's `traceparent` said the trace is not sampled (flags without bit 0). */
+      notSampled?: true;
+    }
   | { ok: false; header: string; message: string };
 
 /**
@@ -26,10 +36,16 @@ export type CallContext =
  */
 export function callContext(headers: IncomingHttpHeaders): CallContext {
   let traceId: string | undefined;
+  let parentSpanId: string | undefined;
+  let notSampled = false;
   const traceparent = headers['traceparent'];
   if (typeof traceparent === 'string') {
     const match = TRACEPARENT.exec(traceparent.trim().toLowerCase());
-    if (match && match[1] !== '0'.repeat(32)) traceId = match[1];
+    if (match && match[1] !== '0'.repeat(32) && match[2] !== '0'.repeat(16)) {
+      traceId = match[1];
+      parentSpanId = match[2];
+      notSampled = (Number.parseInt(match[3] as string, 16) & 1) === 0;
+    }
   }
   if (traceId === undefined) {
     const given = headers[GOVERNOR_REQUEST_HEADERS.traceId];
@@ -49,6 +65,8 @@ export function callContext(headers: IncomingHttpHeaders): CallContext {
     traceId: traceId ?? generatedTraceId(),
     traceFromClient: traceId !== undefined,
   };
+  if (parentSpanId !== undefined) result.parentSpanId = parentSpanId;
+  if (notSampled) result.notSampled = true;
   const depth = headers[GOVERNOR_REQUEST_HEADERS.chainDepth];
   if (typeof depth === 'string') {
     if (!/^[0-9]{1,6}$/.test(depth.trim())) {

@@ -67,6 +67,16 @@ export interface RequestRecord {
   experiment?: { name: string; variant: string };
   /** The reasoning limit the call passed when the reasoning budget sent it to its cheaper model (Simplify). */
   simplified?: string;
+  /** The span of the agent's `traceparent` (its parent-id), when it sent one. */
+  parentSpanId?: string;
+  /** The sidecar's span of the call, when tracing is on (docs/traces.md); also the parent-id it sends upstream. */
+  spanId?: string;
+  /** The agent's `traceparent` said not sampled: no span is exported. */
+  notSampled?: true;
+  /** The answering target's provider (`OpenAI`, `Anthropic`, …), when tracing is on. */
+  provider?: string;
+  /** Why the model stopped (a JSON answer's `finish_reason` / `stop_reason` / `status`), when tracing is on. */
+  finishReasons?: string[];
   /** The prompt, only when the policy asks for prompt logging. */
   prompt?: unknown;
 }

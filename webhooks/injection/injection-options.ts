@@ -34,6 +34,8 @@ export interface SidecarInjectionOptions {
    */
   nativeSidecar: boolean;
   resources: SidecarResources;
+  /** The sidecar's `--otlp-endpoint` (docs/traces.md); undefined: tracing off. */
+  otlpEndpoint?: string;
   /** Recorded in the injected annotation; default the package version. */
   version: string;
 }

@@ -41,6 +41,17 @@ describe('sidecarPlan: the metrics listener', () => {
   });
 });
 
+describe('sidecarPlan: traces', () => {
+  it('passes the OTLP endpoint when one is configured, and none otherwise', () => {
+    const traced = sidecarPlan(agent, [], {
+      ...options,
+      otlpEndpoint: 'http://otel-collector.observability:4318',
+    }).container;
+    assert.equal(flagValue(traced.args, '--otlp-endpoint'), 'http://otel-collector.observability:4318');
+    assert.equal(sidecarPlan(agent, [], options).container.args?.includes('--otlp-endpoint'), false);
+  });
+});
+
 describe('sidecarPlan: resources and shutdown', () => {
   it('requests and limits memory as measured (bench/sidecar-overhead-cost.ts)', () => {
     const { container } = sidecarPlan(agent, [], options);

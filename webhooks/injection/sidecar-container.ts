@@ -116,6 +116,7 @@ export function sidecarPlan(
       '--spool-dir',
       SPOOL_DIR,
       ...(options.metricsPort > 0 ? ['--metrics-port', String(options.metricsPort)] : []),
+      ...(options.otlpEndpoint ? ['--otlp-endpoint', options.otlpEndpoint] : []),
       '--shutdown-seconds',
       String(sidecarShutdownSeconds(podSpec?.terminationGracePeriodSeconds)),
     ],

@@ -30,6 +30,9 @@ chart owns the webhook configurations; the operator serves them and keeps their 
 - --sidecar-cpu-limit={{ . }}
 {{- end }}
 - --sidecar-memory-limit={{ .Values.sidecar.resources.limits.memory }}
+{{- with .Values.sidecar.otlpEndpoint }}
+- --sidecar-otlp-endpoint={{ . }}
+{{- end }}
 {{- else }}
 - --no-webhooks
 {{- end }}

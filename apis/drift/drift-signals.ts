@@ -2,8 +2,8 @@ import { addShape, emptyShape } from '../ledger/bucket-shapes.js';
 import { EXPERIMENT_ERROR_OUTCOMES, FINISH_REASONS } from '../usage-batch.js';
 import type { BucketShape, LedgerBuckets, OutcomeCounts } from '../usage-ledger.js';
 import { LATENCY_SLOTS } from '../usage-ledger.js';
+import { sum } from './binned-counts.js';
 import type { DriftSignal } from './drift-spec.js';
-import { sum } from './psi.js';
 
 /** The counts of a span of ledger buckets: what every drift signal is read from. */
 export interface SpanCounts {

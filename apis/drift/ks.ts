@@ -1,4 +1,4 @@
-import { sum } from './psi.js';
+import { bothTotals } from './binned-counts.js';
 
 /**
  * The two-sample Kolmogorov–Smirnov statistic of two binned distributions given as counts over the
@@ -11,19 +11,15 @@ export function kolmogorovSmirnov(
   baseline: readonly number[],
   current: readonly number[],
 ): number | undefined {
-  if (baseline.length !== current.length) {
-    throw new Error(`KS: ${baseline.length} baseline bins against ${current.length} current bins`);
-  }
-  const expectedTotal = sum(baseline);
-  const actualTotal = sum(current);
-  if (expectedTotal <= 0 || actualTotal <= 0) return undefined;
+  const totals = bothTotals('KS', baseline, current);
+  if (!totals) return undefined;
   let expected = 0;
   let actual = 0;
   let gap = 0;
   for (let i = 0; i < baseline.length; i++) {
     expected += baseline[i] ?? 0;
     actual += current[i] ?? 0;
-    gap = Math.max(gap, Math.abs(expected / expectedTotal - actual / actualTotal));
+    gap = Math.max(gap, Math.abs(expected / totals.expected - actual / totals.actual));
   }
   return gap;
 }

@@ -1,3 +1,5 @@
+import { bothTotals } from './binned-counts.js';
+
 /**
  * The population stability index of two binned distributions given as counts over the same bins:
  * Σ (aᵢ − eᵢ) · ln(aᵢ / eᵢ), with eᵢ the baseline's share of bin i and aᵢ the current window's. An
@@ -11,23 +13,13 @@ export function populationStabilityIndex(
   baseline: readonly number[],
   current: readonly number[],
 ): number | undefined {
-  if (baseline.length !== current.length) {
-    throw new Error(`PSI: ${baseline.length} baseline bins against ${current.length} current bins`);
-  }
-  const expectedTotal = sum(baseline);
-  const actualTotal = sum(current);
-  if (expectedTotal <= 0 || actualTotal <= 0) return undefined;
+  const totals = bothTotals('PSI', baseline, current);
+  if (!totals) return undefined;
   let index = 0;
   for (let i = 0; i < baseline.length; i++) {
-    const e = Math.max((baseline[i] ?? 0) / expectedTotal, EMPTY_BIN_SHARE);
-    const a = Math.max((current[i] ?? 0) / actualTotal, EMPTY_BIN_SHARE);
+    const e = Math.max((baseline[i] ?? 0) / totals.expected, EMPTY_BIN_SHARE);
+    const a = Math.max((current[i] ?? 0) / totals.actual, EMPTY_BIN_SHARE);
     index += (a - e) * Math.log(a / e);
   }
   return index;
-}
-
-export function sum(counts: readonly number[]): number {
-  let total = 0;
-  for (const n of counts) total += n;
-  return total;
 }

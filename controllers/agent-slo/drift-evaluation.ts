@@ -1,3 +1,4 @@
+import { sum } from '../../apis/drift/binned-counts.js';
 import { type Span, signalBins, spanCounts } from '../../apis/drift/drift-signals.js';
 import {
   type AgentDrift,
@@ -8,7 +9,7 @@ import {
   MAX_DRIFT_AGENTS,
 } from '../../apis/drift/drift-spec.js';
 import { kolmogorovSmirnov } from '../../apis/drift/ks.js';
-import { populationStabilityIndex, sum } from '../../apis/drift/psi.js';
+import { populationStabilityIndex } from '../../apis/drift/psi.js';
 import { parseDuration } from '../../apis/duration.js';
 import type { UsageLedgerSpec } from '../../apis/usage-ledger.js';
 

@@ -25,7 +25,10 @@ describe('AgentSLO spec.drift', () => {
     const cases: [unknown, RegExp][] = [
       [{ window: '30s' }, /window.*must be a window such as 30m/s],
       [{ signals: ['sentiment'] }, /signals/],
-      [{ baseline: { start: '2026-03-01T00:00:00Z' } }, /set baseline.last, or both baseline.start and baseline.end/],
+      [
+        { baseline: { start: '2026-03-01T00:00:00Z' } },
+        /set baseline.last, or both baseline.start and baseline.end/,
+      ],
       [
         { baseline: { start: '2026-03-02T00:00:00Z', end: '2026-03-01T00:00:00Z' } },
         /baseline.start must be before baseline.end/,
@@ -41,7 +44,9 @@ describe('AgentSLO spec.drift', () => {
 
   it('the copy-paste example of docs/drift.md is a valid AgentSLO', () => {
     const page = readFileSync(join(REPO_ROOT, 'docs', 'drift.md'), 'utf8');
-    const block = /```yaml\n(kind: AgentSLO|apiVersion: governor[^\n]*\nkind: AgentSLO)[\s\S]*?```/.exec(page)?.[0];
+    const block = /```yaml\n(kind: AgentSLO|apiVersion: governor[^\n]*\nkind: AgentSLO)[\s\S]*?```/.exec(
+      page,
+    )?.[0];
     assert.ok(block, 'docs/drift.md has an AgentSLO example');
     const parsed = agentSLO.safeParse(parse(block.replace(/^```yaml\n|```$/g, '')));
     assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);

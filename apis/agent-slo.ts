@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { objectivePercent, percent } from './amounts.js';
 import { conditions, observedGeneration } from './condition.js';
+import { driftSpec, driftStatus } from './drift/drift-spec.js';
 import { duration, window } from './duration.js';
 import { labelSelector } from './label-selector.js';
 import { setList } from './list-types.js';
@@ -96,6 +97,7 @@ export const agentSLOSpec = z
           'Recording rules and multiwindow multi-burn-rate alerts as a PrometheusRule owned by the SLO.',
       }),
     onFastBurn: onFastBurn.optional(),
+    drift: driftSpec.optional(),
   })
   .meta({ description: 'Latency and success objectives for the selected agents.' });
 
@@ -171,6 +173,7 @@ export const agentSLOStatus = z
         description:
           "Present while SwitchToFallback is in force: the agents' calls go to the next route target.",
       }),
+    drift: driftStatus.optional(),
     conditions,
     observedGeneration,
   })

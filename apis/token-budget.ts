@@ -92,7 +92,7 @@ const threshold = z
   })
   .meta({ description: 'A threshold and the actions taken while usage is at or above it.' });
 
-const alertWebhook = z
+export const alertWebhook = z
   .object({
     name: objectName('Name of this webhook, unique within the budget.'),
     url: z

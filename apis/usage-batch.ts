@@ -20,6 +20,44 @@ export const LATENCY_BUCKETS_MS = [
   50, 100, 250, 500, 750, 1000, 1500, 2000, 3000, 5000, 10000, 30000, 60000,
 ] as const;
 
+/**
+ * Upper bounds of the token histograms (prompt and completion tokens per call) a sidecar reports for
+ * drift (docs/adr/0056-drift-against-a-baseline.md): powers of two, so an answer 2× longer or more
+ * always moves at least one bucket; fixed, so ledgers add histograms of any sidecar.
+ */
+export const TOKEN_BUCKETS = [
+  8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536,
+] as const;
+/** Slots of a token histogram: one per TOKEN_BUCKETS bound plus the overflow slot. */
+export const TOKEN_SLOTS = TOKEN_BUCKETS.length + 1;
+
+/**
+ * Why an answer ended, the providers' words folded into five: `Stop` (stop, end_turn, stop_sequence,
+ * completed), `Length` (length, max_tokens, incomplete), `ToolCalls` (tool_calls, tool_use,
+ * function_call), `ContentFilter` (content_filter, refusal), `Other` (any other word).
+ */
+export const FINISH_REASONS = ['Stop', 'Length', 'ToolCalls', 'ContentFilter', 'Other'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
+
+/**
+ * The shape of an entry's answers, for drift: token histograms, why answers ended, and how many
+ * refused, called a tool or were re-asks. Bounded: fixed slots and five reasons.
+ */
+export const callShape = z.object({
+  /** Calls per TOKEN_BUCKETS bound of their prompt (input) tokens, then overflow. */
+  promptTokens: z.array(z.int().min(0)).length(TOKEN_SLOTS),
+  /** Calls per TOKEN_BUCKETS bound of their completion (output) tokens, then overflow. */
+  completionTokens: z.array(z.int().min(0)).length(TOKEN_SLOTS),
+  /** Answers by finish reason (JSON answers; a stream's reason is not read). */
+  finishReasons: z.partialRecord(z.enum(FINISH_REASONS), z.int().min(0)).default({}),
+  /** Answers the model refused (a refusal field, or finish reason refusal / content_filter). */
+  refusals: z.int().min(0).default(0),
+  /** Answers that called a tool. */
+  toolCalls: z.int().min(0).default(0),
+  /** Calls that asked again what their conversation had just asked (docs/adr/0052-feedback-on-calls.md). */
+  reAsks: z.int().min(0).default(0),
+});
+
 /** Outcomes an experiment counts as a variant's errors (a budget's refusal is not the variant's doing). */
 export const EXPERIMENT_ERROR_OUTCOMES = ['ServerError', 'Timeout', 'StaticFallback', 'ClientError'] as const;
 
@@ -78,6 +116,8 @@ export const usageEntry = z.object({
   latencyBuckets: z.array(z.int().min(0)).length(LATENCY_BUCKETS_MS.length + 1),
   /** The experiment variant of the calls (docs/adr/0051-route-experiments.md); absent outside an experiment. */
   experiment: experimentTally.optional(),
+  /** The shape of the answers, for drift; absent from sidecars before drift (still accepted). */
+  shape: callShape.optional(),
 });
 
 /** Most routes, and targets per route, one circuit report names (a FallbackRoute has at most 10 targets). */
@@ -135,3 +175,4 @@ export type UsageEntry = z.infer<typeof usageEntry>;
 export type UsageAck = z.infer<typeof usageAck>;
 export type CircuitReport = z.infer<typeof circuitReport>;
 export type ExperimentTally = z.infer<typeof experimentTally>;
+export type CallShape = z.infer<typeof callShape>;

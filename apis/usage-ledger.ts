@@ -6,9 +6,11 @@ import { objectMeta } from './resource.js';
 import { RESET_PERIODS } from './token-budget.js';
 import {
   CALL_OUTCOMES,
+  FINISH_REASONS,
   LATENCY_BUCKETS_MS,
   MAX_REPORTED_ROUTES,
   MAX_REPORTED_TARGETS,
+  TOKEN_SLOTS,
 } from './usage-batch.js';
 
 /**
@@ -133,6 +135,30 @@ export const trackedPeriod = z
   })
   .meta({ description: 'A budget period the ledger counts usage in, with its current and previous period.' });
 
+const tokenHistogram = (description: string) =>
+  z.array(z.int().min(0)).length(TOKEN_SLOTS).meta({ description });
+
+export const bucketShape = z
+  .object({
+    promptTokens: tokenHistogram(
+      'Calls per prompt-token bucket (upper bounds in TOKEN_BUCKETS, then overflow).',
+    ),
+    completionTokens: tokenHistogram(
+      'Calls per completion-token bucket (upper bounds in TOKEN_BUCKETS, then overflow).',
+    ),
+    finishReasons: z
+      .object(
+        Object.fromEntries(
+          FINISH_REASONS.map((reason) => [reason, count(`Answers that ended ${reason}.`).optional()]),
+        ) as Record<(typeof FINISH_REASONS)[number], z.ZodOptional<z.ZodInt>>,
+      )
+      .meta({ description: 'Answers by finish reason; absent reasons are 0.' }),
+    refusals: count('Answers the model refused.'),
+    toolCalls: count('Answers that called a tool.'),
+    reAsks: count('Calls that asked again what their conversation had just asked.'),
+  })
+  .meta({ description: 'The shape of the answers of one time bucket, for drift.' });
+
 export const latencyBucket = z
   .object({
     start: instant('Start of the bucket.'),
@@ -141,6 +167,7 @@ export const latencyBucket = z
       .length(LATENCY_SLOTS)
       .meta({ description: 'Calls per latency bucket (upper bounds in LATENCY_BUCKETS_MS, then overflow).' }),
     outcomes: outcomeCounts,
+    shape: bucketShape.optional(),
   })
   .meta({ description: 'Latency histogram and outcomes of the calls that started in one time bucket.' });
 
@@ -329,6 +356,7 @@ export type TrackedPeriod = z.infer<typeof trackedPeriod>;
 export type PeriodUsage = z.infer<typeof periodUsage>;
 export type PeriodLine = z.infer<typeof periodLine>;
 export type LatencyBucket = z.infer<typeof latencyBucket>;
+export type BucketShape = z.infer<typeof bucketShape>;
 export type LedgerBuckets = z.infer<typeof ledgerBuckets>;
 export type CircuitReportEntry = z.infer<typeof circuitReportEntry>;
 export type UsageTotals = z.infer<typeof usageTotals>;

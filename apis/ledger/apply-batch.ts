@@ -61,7 +61,12 @@ export function applyBatch(ledger: UsageLedgerSpec, batch: UsageBatch, now: Date
     for (const { period, start, end } of windows) {
       if (minute >= start && minute < end) addToPeriod(period, entry);
     }
-    addToBuckets(buckets, minute, { latency: entry.latencyBuckets, outcomes: entry.outcomes }, cuts);
+    addToBuckets(
+      buckets,
+      minute,
+      { latency: entry.latencyBuckets, outcomes: entry.outcomes, shape: entry.shape },
+      cuts,
+    );
     dated.push({ minute, entry });
   }
 

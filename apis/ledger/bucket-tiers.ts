@@ -1,4 +1,6 @@
+import type { CallShape } from '../usage-batch.js';
 import {
+  type BucketShape,
   FIVE_MINUTE_TIER_MS,
   HOUR_TIER_MS,
   LATENCY_SLOTS,
@@ -8,6 +10,7 @@ import {
   MINUTE_TIER_MS,
   type OutcomeCounts,
 } from '../usage-ledger.js';
+import { addShape, emptyShape } from './bucket-shapes.js';
 
 /**
  * The ledger's latency / outcome buckets in tiers: one-minute buckets for the last hour, five-minute
@@ -53,6 +56,15 @@ export function tierOf(ms: number, cuts: TierCuts): Tier | undefined {
 export interface BucketCounts {
   latency: number[];
   outcomes: OutcomeCounts;
+  /** Present once a call with a shape (a sidecar that reports drift) landed in the bucket. */
+  shape?: BucketShape;
+}
+
+/** What one add brings to a bucket. */
+export interface AddedCounts {
+  latency: readonly number[];
+  outcomes: OutcomeCounts;
+  shape?: BucketShape | CallShape | undefined;
 }
 
 /** Buckets by tier and start (epoch ms), for adding many counts cheaply. */
@@ -67,12 +79,7 @@ export function emptyCounts(): BucketCounts {
 }
 
 /** Adds counts that started at `ms` into the bucket of its tier; false when beyond the retention. */
-export function addToBuckets(
-  index: BucketIndex,
-  ms: number,
-  counts: { latency: readonly number[]; outcomes: OutcomeCounts },
-  cuts: TierCuts,
-): boolean {
+export function addToBuckets(index: BucketIndex, ms: number, counts: AddedCounts, cuts: TierCuts): boolean {
   const tier = tierOf(ms, cuts);
   if (!tier) return false;
   const start = floorTo(ms, TIER_WIDTH_MS[tier]);
@@ -85,12 +92,10 @@ export function addToBuckets(
   return true;
 }
 
-export function addCounts(
-  into: BucketCounts,
-  counts: { latency: readonly number[]; outcomes: OutcomeCounts },
-) {
+export function addCounts(into: BucketCounts, counts: AddedCounts) {
   for (let i = 0; i < LATENCY_SLOTS; i++) into.latency[i] = (into.latency[i] ?? 0) + (counts.latency[i] ?? 0);
   addOutcomes(into.outcomes, counts.outcomes);
+  if (counts.shape) into.shape = addShape(into.shape ?? emptyShape(), counts.shape);
 }
 
 export function addOutcomes(into: OutcomeCounts, add: OutcomeCounts): void {
@@ -117,6 +122,7 @@ export function bucketsOf(index: BucketIndex): LedgerBuckets {
         start: new Date(start).toISOString(),
         latency: counts.latency,
         outcomes: counts.outcomes,
+        ...(counts.shape ? { shape: counts.shape } : {}),
       }));
   return {
     minutes: list('minutes'),

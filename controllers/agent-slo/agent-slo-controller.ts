@@ -10,6 +10,7 @@ import {
   watch,
 } from '../../runtime/controller/controller-definition.js';
 import { reconcileAgentSLO } from './agent-slo-reconciler.js';
+import { driftMetrics } from './drift-metrics.js';
 import { PrometheusRuleSync } from './prometheus-rule-sync.js';
 import { sloMetrics } from './slo-metrics.js';
 
@@ -25,6 +26,7 @@ export interface AgentSLOControllerOptions {
 export function agentSLOController(options: AgentSLOControllerOptions = {}): ControllerFactory {
   return (environment) => {
     const metrics = sloMetrics(environment.registry);
+    const drift = driftMetrics(environment.registry);
     const rules = new PrometheusRuleSync(options.crdRecheckMs);
     return defineController({
       name: 'agent-slo',
@@ -33,6 +35,7 @@ export function agentSLOController(options: AgentSLOControllerOptions = {}): Con
       async reconcile(key, context) {
         const result = await reconcileAgentSLO(key, context, {
           metrics,
+          drift,
           rules,
           periodMs: options.periodMs ?? 30_000,
         });

@@ -16,6 +16,9 @@ import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
 import { done, type ReconcileResult, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import type { KubeObject, ObjectKey } from '../../runtime/kube/kube-object.js';
 import { type ConditionDecision, nextConditions } from '../kstatus/conditions.js';
+import { actOnDrift } from './drift-actions.js';
+import { type DriftEvaluation, evaluateDrift } from './drift-evaluation.js';
+import type { DriftMetrics } from './drift-metrics.js';
 import { fallbackSwitch } from './fallback-switch.js';
 import { prometheusRule } from './prometheus-rule.js';
 import type { PrometheusRuleSync } from './prometheus-rule-sync.js';
@@ -31,6 +34,9 @@ export const RULES_CONDITION = 'PrometheusRuleReady';
 
 export interface SLOReconcilerOptions {
   metrics: SLOMetrics;
+  drift: DriftMetrics;
+  /** Alert delivery tuning (tests shorten the backoff). */
+  delivery?: { attempts?: number; firstBackoffMs?: number; timeoutMs?: number };
   rules: PrometheusRuleSync;
   /** How often an SLO is evaluated again without a change. */
   periodMs: number;
@@ -44,6 +50,7 @@ export async function reconcileAgentSLO(
   const slo = context.cache(agentSLOs).get(key);
   if (!slo || slo.metadata.deletionTimestamp) {
     options.metrics.forget(key);
+    options.drift.forget(key);
     return done;
   }
   const namespace = key.namespace ?? '';
@@ -55,9 +62,11 @@ export async function reconcileAgentSLO(
       .map((object) => ({ ...object, kind })),
   );
   const agents = agentNames(selectedWorkloads(objects, namespace, slo.spec.agentSelector));
-  const ledgers = agents
-    .map((agent) => context.cache(agentUsageLedgers).get({ namespace, name: ledgerName(agent) })?.spec)
-    .filter((ledger): ledger is UsageLedgerSpec => ledger !== undefined);
+  const agentLedgers = agents.flatMap((agent) => {
+    const ledger = context.cache(agentUsageLedgers).get({ namespace, name: ledgerName(agent) })?.spec;
+    return ledger ? [{ agent, ledger }] : [];
+  });
+  const ledgers: UsageLedgerSpec[] = agentLedgers.map((a) => a.ledger);
   const evaluation = evaluateSLO(slo.spec, sumLedgers(ledgers, now), now, slo.status?.fastBurn === true);
   const status = sloStatus({
     spec: slo.spec,
@@ -76,10 +85,19 @@ export async function reconcileAgentSLO(
     now,
   });
   if (fallback.switched) status.switchedToFallback = fallback.switched;
+  const drift = slo.spec.drift
+    ? evaluateDrift(slo.spec.drift, agentLedgers, now, slo.status?.drift)
+    : undefined;
+  if (drift?.ok) status.drift = drift.status;
   const rules = await syncRules(slo, agents, context, options.rules);
   status.conditions = [
     ...(status.conditions ?? []),
-    ...nextConditions(slo.status?.conditions, [rules], slo.metadata.generation, now),
+    ...nextConditions(
+      slo.status?.conditions,
+      drift ? [rules, driftCondition(drift)] : [rules],
+      slo.metadata.generation,
+      now,
+    ),
   ];
   const wrote = await new PlanExecutor(context).writeStatus({
     resource: agentSLOs,
@@ -94,7 +112,18 @@ export async function reconcileAgentSLO(
       else context.events.normal(slo, 'FastBurnCleared', note, 'FastBurn');
     }
     if (fallback.transition) switchEvent(slo, fallback.transition, onFastBurn, context);
+    if (drift?.ok && drift.transitions.length > 0) {
+      const since = new Map(drift.status.agents.map((a) => [a.agent, a.since]));
+      await actOnDrift(
+        slo,
+        drift.transitions,
+        { since: (agent) => since.get(agent) },
+        { context, workloads: objects, ...(options.delivery ? { delivery: options.delivery } : {}) },
+      );
+    }
   }
+  if (drift?.ok && slo.spec.drift) options.drift.observe(key, slo.spec.drift.statistic, drift.scores);
+  else options.drift.forget(key);
   options.metrics.fallback(key, fallback.switched !== undefined);
   if (evaluation.ok) {
     options.metrics.observe(key, {
@@ -105,6 +134,29 @@ export async function reconcileAgentSLO(
     options.metrics.forget(key);
   }
   return requeueAfter(Math.min(options.periodMs, fallback.recheckAfterMs ?? options.periodMs));
+}
+
+/** Condition type telling whether a selected agent drifts from its baseline (with spec.drift only). */
+export const DRIFT_CONDITION = 'Drifting';
+
+function driftCondition(drift: DriftEvaluation): ConditionDecision {
+  const type = DRIFT_CONDITION;
+  if (!drift.ok) return { type, status: 'Unknown', reason: drift.reason, message: drift.message };
+  const drifting = drift.status.agents.filter((a) => a.drifting.length > 0);
+  if (drifting.length === 0) {
+    return {
+      type,
+      status: 'False',
+      reason: 'NoDrift',
+      message: 'No selected agent drifts from its baseline.',
+    };
+  }
+  return {
+    type,
+    status: 'True',
+    reason: 'DriftDetected',
+    message: drifting.map((a) => `${a.agent}: ${a.drifting.join(', ')}`).join('; '),
+  };
 }
 
 function switchBackAfterMs(text: string | undefined): number {

@@ -107,35 +107,45 @@ export async function deliverToWebhooks(budget: TokenBudget, alert: BudgetAlert,
   }
 }
 
-type Webhook = NonNullable<TokenBudget['spec']['alerts']>['webhooks'][number];
+export type AlertWebhook = NonNullable<TokenBudget['spec']['alerts']>['webhooks'][number];
+
+/**
+ * The signing secret of a webhook from its Secret, in `namespace`: none when the webhook names no
+ * Secret, or the problem (naming `field`, the Secret and the key) when it cannot be read.
+ */
+export async function signingSecret(
+  webhook: AlertWebhook,
+  namespace: string,
+  client: KubeClient,
+  field: string,
+): Promise<{ secret?: string } | { problem: string }> {
+  const ref = webhook.signingSecretRef;
+  if (!ref) return {};
+  const found = await client.get(secrets, { namespace, name: ref.name });
+  const value = found?.data?.[ref.key];
+  if (value === undefined) {
+    return {
+      problem:
+        `${field}[${webhook.name}].signingSecretRef: Secret ${namespace}/${ref.name} ` +
+        `${found ? `has no key "${ref.key}"` : 'does not exist'}; create it so alerts can be signed`,
+    };
+  }
+  return { secret: Buffer.from(value, 'base64').toString('utf8') };
+}
 
 async function deliver(
-  webhook: Webhook,
+  webhook: AlertWebhook,
   alert: BudgetAlert,
   namespace: string,
   context: AlertContext,
 ): Promise<DeliveryOutcome> {
-  let secret: string | undefined;
-  if (webhook.signingSecretRef) {
-    const ref = webhook.signingSecretRef;
-    const found = await context.client.get(secrets, { namespace, name: ref.name });
-    const value = found?.data?.[ref.key];
-    if (value === undefined) {
-      return {
-        delivered: false,
-        attempts: 0,
-        problem:
-          `spec.alerts.webhooks[${webhook.name}].signingSecretRef: Secret ${namespace}/${ref.name} ` +
-          `${found ? `has no key "${ref.key}"` : 'does not exist'}; create it so alerts can be signed`,
-      };
-    }
-    secret = Buffer.from(value, 'base64').toString('utf8');
-  }
+  const signing = await signingSecret(webhook, namespace, context.client, 'spec.alerts.webhooks');
+  if ('problem' in signing) return { delivered: false, attempts: 0, problem: signing.problem };
   return deliverAlert({
     url: webhook.url,
     body: alertBody(alert, webhook.format ?? 'Generic'),
     id: alert.id,
-    ...(secret !== undefined ? { secret } : {}),
+    ...(signing.secret !== undefined ? { secret: signing.secret } : {}),
     now: context.now,
     signal: context.signal,
     ...context.delivery,

@@ -39,8 +39,11 @@ export class FeedbackLoop {
     this.recent = new RecentCalls(options);
   }
 
-  /** A call ended: remember it, and count a re-ask when it asks again what its conversation just asked. */
-  noteCall({ record, api, headers, body }: FinishedCall): void {
+  /**
+   * A call ended: remember it, and count a re-ask when it asks again what its conversation just
+   * asked. True when it is a re-ask.
+   */
+  noteCall({ record, api, headers, body }: FinishedCall): boolean {
     const template = headers[GOVERNOR_REQUEST_HEADERS.promptTemplate];
     const promptTemplate = Array.isArray(template) ? template[0] : template;
     const summary: CallSummary = {
@@ -62,6 +65,7 @@ export class FeedbackLoop {
         : undefined,
     );
     if (answered) this.metrics.observeReask(answered);
+    return answered !== undefined;
   }
 
   /** Counts a feedback on the call it names, or says that no call of that trace id is remembered. */

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import type { EffectiveVariant } from '../../apis/route-experiment.js';
+import { answerTraits } from '../accounting/answer-traits.js';
 import { NO_USAGE } from '../accounting/token-usage.js';
 import { errorBody } from '../http/error-body.js';
 import { GOVERNOR_REQUEST_HEADERS } from '../http/governor-headers.js';
@@ -137,13 +138,19 @@ export class CallRecord {
     record.outcome = outcome;
     record.status = status;
     record.timings.totalMs = performance.now() - this.call.startedMono;
-    services.finished.add(record);
-    services.feedback?.noteCall({
+    if (this.answerJson !== undefined) {
+      const traits = answerTraits(this.call.api, this.answerJson);
+      if (traits) record.answer = traits;
+    }
+    // Before the call is accounted: a re-ask counts in the usage of the call that asked again.
+    const reAsk = services.feedback?.noteCall({
       record,
       api: this.call.api,
       headers: this.call.req.headers,
       body: this.call.body,
     });
+    if (reAsk) record.reAsk = true;
+    services.finished.add(record);
     services.capture?.offer(record, this.call.body, this.answerJson);
   }
 

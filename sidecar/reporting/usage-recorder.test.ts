@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LATENCY_BUCKETS_MS } from '../../apis/usage-batch.js';
+import { LATENCY_BUCKETS_MS, TOKEN_BUCKETS, TOKEN_SLOTS } from '../../apis/usage-batch.js';
 import { requestRecord } from '../telemetry/testdata/request-records.js';
-import { latencyBucket, UsageRecorder } from './usage-recorder.js';
+import { latencyBucket, tokenBucket, UsageRecorder } from './usage-recorder.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -84,6 +84,15 @@ describe('UsageRecorder', () => {
       costMicros: 640,
       outcomes: { Success: 1, StaticFallback: 1 },
       latencyBuckets: [0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+      // Only the answered call has a shape: 120 prompt tokens (≤ 128), 30 completion tokens (≤ 32).
+      shape: {
+        promptTokens: [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        completionTokens: [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+        finishReasons: {},
+        refusals: 0,
+        toolCalls: 0,
+        reAsks: 0,
+      },
     });
   });
 
@@ -128,6 +137,51 @@ describe('UsageRecorder', () => {
     assert.ok(entries.some((e) => e.target === undefined && e.outcomes.Rejected === 1 && !('target' in e)));
   });
 
+  it('shapes answered calls for drift: token buckets, finish reasons, refusals, tool calls, re-asks; failed calls have no shape', () => {
+    const recorder = new UsageRecorder();
+    const tokens = (inputTokens: number, outputTokens: number) => ({
+      inputTokens,
+      outputTokens,
+      cachedInputTokens: 0,
+      estimated: false,
+    });
+    recorder.record(
+      requestRecord({
+        usage: tokens(20, 8),
+        answer: { finishReason: 'Stop', toolCall: false, refusal: false },
+      }),
+    );
+    recorder.record(
+      requestRecord({
+        usage: tokens(20, 30),
+        answer: { finishReason: 'ToolCalls', toolCall: true, refusal: false },
+        reAsk: true,
+      }),
+    );
+    recorder.record(
+      requestRecord({
+        usage: tokens(100_000, 9),
+        answer: { finishReason: 'ContentFilter', toolCall: false, refusal: true },
+      }),
+    );
+    recorder.record(requestRecord({ outcome: 'ServerError', status: 502, usage: tokens(0, 0) }));
+    const [entry] = recorder.drain();
+    const slots = (...filled: [number, number][]) => {
+      const counts = new Array<number>(TOKEN_SLOTS).fill(0);
+      for (const [slot, n] of filled) counts[slot] = n;
+      return counts;
+    };
+    assert.equal(entry?.requests, 4);
+    assert.deepEqual(entry?.shape, {
+      promptTokens: slots([2, 2], [TOKEN_SLOTS - 1, 1]),
+      completionTokens: slots([0, 1], [1, 1], [2, 1]),
+      finishReasons: { Stop: 1, ToolCalls: 1, ContentFilter: 1 },
+      refusals: 1,
+      toolCalls: 1,
+      reAsks: 1,
+    });
+  });
+
   it('hands each request over once: a drain empties it', () => {
     const recorder = new UsageRecorder();
     recorder.record(requestRecord());
@@ -150,5 +204,19 @@ describe('latencyBucket', () => {
   ];
   for (const [ms, index] of cases) {
     it(`puts ${ms} ms in bucket ${index}`, () => assert.equal(latencyBucket(ms), index));
+  }
+});
+
+describe('tokenBucket', () => {
+  const cases: [number, number][] = [
+    [0, 0],
+    [8, 0],
+    [9, 1],
+    [30, 2],
+    [65_536, TOKEN_BUCKETS.length - 1],
+    [65_537, TOKEN_BUCKETS.length],
+  ];
+  for (const [tokens, index] of cases) {
+    it(`puts ${tokens} tokens in bucket ${index}`, () => assert.equal(tokenBucket(tokens), index));
   }
 });

@@ -1,7 +1,10 @@
 import {
+  type CallShape,
   EXPERIMENT_ERROR_OUTCOMES,
   type ExperimentTally,
   LATENCY_BUCKETS_MS,
+  TOKEN_BUCKETS,
+  TOKEN_SLOTS,
   type UsageEntry,
 } from '../../apis/usage-batch.js';
 import type { RequestRecord } from '../telemetry/request-record.js';
@@ -84,6 +87,7 @@ export class UsageRecorder {
     const bucket = latencyBucket(record.timings.totalMs);
     entry.latencyBuckets[bucket] = (entry.latencyBuckets[bucket] ?? 0) + 1;
     if (entry.experiment) tally(entry.experiment, record);
+    if (ANSWERED.has(record.outcome)) shapeOf(entry, record);
   }
 
   /** Everything recorded since the last drain, oldest minute first; the recorder starts empty again. */
@@ -101,6 +105,42 @@ export class UsageRecorder {
 }
 
 const ERRORS: ReadonlySet<string> = new Set(EXPERIMENT_ERROR_OUTCOMES);
+/** Calls a model answered: only they have a shape (a refused or failed call has no answer to compare). */
+const ANSWERED: ReadonlySet<string> = new Set(['Success', 'CacheHit']);
+
+/** Adds an answered call to its entry's shape, for drift (docs/adr/0056-drift-against-a-baseline.md). */
+function shapeOf(entry: UsageEntry, record: RequestRecord): void {
+  let shape: CallShape | undefined = entry.shape;
+  if (!shape) {
+    shape = {
+      promptTokens: new Array<number>(TOKEN_SLOTS).fill(0),
+      completionTokens: new Array<number>(TOKEN_SLOTS).fill(0),
+      finishReasons: {},
+      refusals: 0,
+      toolCalls: 0,
+      reAsks: 0,
+    };
+    entry.shape = shape;
+  }
+  const prompt = tokenBucket(record.usage.inputTokens);
+  const completion = tokenBucket(record.usage.outputTokens);
+  shape.promptTokens[prompt] = (shape.promptTokens[prompt] ?? 0) + 1;
+  shape.completionTokens[completion] = (shape.completionTokens[completion] ?? 0) + 1;
+  const { answer } = record;
+  if (answer?.finishReason)
+    shape.finishReasons[answer.finishReason] = (shape.finishReasons[answer.finishReason] ?? 0) + 1;
+  if (answer?.refusal) shape.refusals += 1;
+  if (answer?.toolCall) shape.toolCalls += 1;
+  if (record.reAsk) shape.reAsks += 1;
+}
+
+/** Index of the first token bound the count is at or under; the last index is the overflow bucket. */
+export function tokenBucket(tokens: number): number {
+  for (let i = 0; i < TOKEN_BUCKETS.length; i++) {
+    if (tokens <= TOKEN_BUCKETS[i]!) return i;
+  }
+  return TOKEN_BUCKETS.length;
+}
 
 /**
  * Adds a call to its variant's tally: a call the budget or residency refused never reached the

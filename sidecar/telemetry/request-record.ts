@@ -1,4 +1,5 @@
 import type { CALL_OUTCOMES } from '../../apis/usage-batch.js';
+import type { AnswerTraits } from '../accounting/answer-traits.js';
 import type { TokenUsage } from '../accounting/token-usage.js';
 import type { ApiKind } from '../http/api-kind.js';
 
@@ -77,6 +78,10 @@ export interface RequestRecord {
   provider?: string;
   /** Why the model stopped (a JSON answer's `finish_reason` / `stop_reason` / `status`), when tracing is on. */
   finishReasons?: string[];
+  /** Finish reason, tool call and refusal of a JSON answer (drift); absent for streams and refusals. */
+  answer?: AnswerTraits;
+  /** The call asked again what its conversation had just asked (a re-ask, docs/adr/0052-feedback-on-calls.md). */
+  reAsk?: true;
   /** The prompt, only when the policy asks for prompt logging. */
   prompt?: unknown;
 }

@@ -376,7 +376,14 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
     const view = granted('agent-governor-view');
     for (const kind of kinds) assert.ok(view.has(kind), `view role: ${kind} is missing`);
     const edit = granted('agent-governor-edit');
-    for (const kind of ['tokenbudgets', 'agentslos', 'fallbackroutes', 'agentapprovals', 'prompttemplates'])
+    for (const kind of [
+      'tokenbudgets',
+      'agentslos',
+      'fallbackroutes',
+      'agentapprovals',
+      'prompttemplates',
+      'evaluationgates',
+    ])
       assert.ok(edit.has(kind), `edit role: ${kind} is missing`);
     assert.ok(!edit.has('agentusageledgers'), "the ledgers stay the operator's");
   });

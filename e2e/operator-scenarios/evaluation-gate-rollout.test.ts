@@ -406,9 +406,13 @@ describe('evaluation gate on rollout (operator with local webhooks)', { timeout:
     await playKubelet(job);
     const released = await eventually('the rollout released', async () => {
       const d = await stored();
-      return d.spec?.paused === false && !d.metadata?.annotations?.['governor.agents.dev/evaluation-hold']
-        ? d
-        : undefined;
+      // paused: false is stored as no field (omitempty).
+      if (d.spec?.paused !== true && !d.metadata?.annotations?.['governor.agents.dev/evaluation-hold'])
+        return d;
+      const g = await gate();
+      throw new Error(
+        `paused ${d.spec?.paused}, annotations ${JSON.stringify(d.metadata?.annotations)}; gate ${JSON.stringify(g.status)}`,
+      );
     });
     assert.ok(released);
     const g = await gate();

@@ -5,6 +5,7 @@ import type { AgentApproval } from '../apis/agent-approval.js';
 import type { AgentSLO } from '../apis/agent-slo.js';
 import type { ApprovalPolicy } from '../apis/approval-policy.js';
 import type { DataResidencyPolicy } from '../apis/data-residency-policy.js';
+import type { EvaluationGate } from '../apis/evaluation-gate.js';
 import type { FallbackRoute } from '../apis/fallback-route.js';
 import { GROUP, VERSION } from '../apis/group-version.js';
 import type { ModelCatalog } from '../apis/model-catalog.js';
@@ -82,5 +83,12 @@ export const promptTemplates = resourceType<PromptTemplate>({
   version: VERSION,
   plural: 'prompttemplates',
   kind: 'PromptTemplate',
+  namespaced: true,
+});
+export const evaluationGates = resourceType<EvaluationGate>({
+  group: GROUP,
+  version: VERSION,
+  plural: 'evaluationgates',
+  kind: 'EvaluationGate',
   namespaced: true,
 });

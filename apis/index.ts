@@ -4,6 +4,7 @@ export * from './agent-slo.js';
 export * from './approval-policy.js';
 export * from './data-residency-policy.js';
 export * from './effective-policy.js';
+export * from './evaluation-gate.js';
 export * from './fallback-route.js';
 export * from './group-version.js';
 export * from './kinds.js';

@@ -3,6 +3,7 @@ import { agentApprovalSpec } from './agent-approval.js';
 import { agentSLOSpec, agentSLOStatus } from './agent-slo.js';
 import { approvalPolicySpec, approvalPolicyStatus } from './approval-policy.js';
 import { dataResidencyPolicySpec, dataResidencyPolicyStatus } from './data-residency-policy.js';
+import { evaluationGateSpec, evaluationGateStatus } from './evaluation-gate.js';
 import { fallbackRouteSpec, fallbackRouteStatus } from './fallback-route.js';
 import { modelCatalogSpec, modelCatalogStatus } from './model-catalog.js';
 import { promptTemplateSpec, promptTemplateStatus } from './prompt-template.js';
@@ -436,6 +437,43 @@ export const KINDS: KindDefinition[] = [
         priority: 1,
       },
       ready,
+      age,
+    ],
+  },
+  {
+    kind: 'EvaluationGate',
+    plural: 'evaluationgates',
+    singular: 'evaluationgate',
+    shortNames: ['evalgate'],
+    scope: 'Namespaced',
+    description:
+      "EvaluationGate replays a corpus of captured calls against each new pod template of an agent's Deployment " +
+      'in a Job, judges it against pass criteria and, in Enforce mode, holds the rollout until it passes.',
+    spec: evaluationGateSpec,
+    status: evaluationGateStatus,
+    printerColumns: [
+      { name: 'Agent', type: 'string', jsonPath: '.spec.agent', description: 'The agent evaluated.' },
+      { name: 'Mode', type: 'string', jsonPath: '.spec.mode', description: 'Enforce or Observe.' },
+      {
+        name: 'Verdict',
+        type: 'string',
+        jsonPath: '.status.verdict',
+        description: 'Pending, Pass, Fail or Error.',
+      },
+      {
+        name: 'Pass Rate',
+        type: 'number',
+        jsonPath: '.status.passRate',
+        description: 'Share of the cases that passed.',
+      },
+      {
+        name: 'Template',
+        type: 'string',
+        jsonPath: '.status.templateHash',
+        description: 'Hash of the pod template the verdict is for.',
+        priority: 1,
+      },
+      { ...ready, priority: 1 },
       age,
     ],
   },

@@ -16,6 +16,7 @@ describe('validateResource', () => {
       'AgentSLO',
       'ApprovalPolicy',
       'DataResidencyPolicy',
+      'EvaluationGate',
       'FallbackRoute',
       'ModelCatalog',
       'PromptTemplate',

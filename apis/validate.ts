@@ -3,6 +3,7 @@ import { agentApproval } from './agent-approval.js';
 import { agentSLO } from './agent-slo.js';
 import { approvalPolicy } from './approval-policy.js';
 import { dataResidencyPolicy } from './data-residency-policy.js';
+import { evaluationGate } from './evaluation-gate.js';
 import { fallbackRoute } from './fallback-route.js';
 import { modelCatalog } from './model-catalog.js';
 import { promptTemplate } from './prompt-template.js';
@@ -19,6 +20,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   AgentApproval: agentApproval,
   RetentionPolicy: retentionPolicy,
   PromptTemplate: promptTemplate,
+  EvaluationGate: evaluationGate,
 };
 
 export type Validation<T = unknown> = { ok: true; value: T } | { ok: false; errors: string[] };

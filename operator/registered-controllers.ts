@@ -6,6 +6,7 @@ import { approvalPolicyController } from '../controllers/approval-policy/approva
 import { dataResidencyControllerWith } from '../controllers/data-residency/data-residency-controller.js';
 import { ResidencyAuditRequests } from '../controllers/data-residency/residency-audit-requests.js';
 import { residencyScopeController } from '../controllers/data-residency/residency-scope-controller.js';
+import { evaluationGateController } from '../controllers/evaluation-gate/evaluation-gate-controller.js';
 import { fallbackRouteController } from '../controllers/fallback-route/fallback-route-controller.js';
 import { modelCatalogController } from '../controllers/model-catalog/model-catalog-controller.js';
 import { policyCompilerController } from '../controllers/policy-compiler/policy-compiler-controller.js';
@@ -21,9 +22,11 @@ import type { AdmissionHandler } from '../webhooks/admission/admission-review.js
 import { type ApprovalRefusal, approvalHandler } from '../webhooks/approvals/approval-handler.js';
 import { governorObjectsHandler } from '../webhooks/cross-object/governor-objects-handler.js';
 import type { SidecarInjectionOptions } from '../webhooks/injection/injection-options.js';
+import { packageVersion, SIDECAR_IMAGE_REPOSITORY } from '../webhooks/injection/injection-options.js';
 import { sidecarInjectionHandler } from '../webhooks/injection/sidecar-injection-handler.js';
 import { ResidencyRefusalRecorder } from '../webhooks/residency/residency-refusal-recorder.js';
 import { residencyValidationHandler } from '../webhooks/residency/residency-validation-handler.js';
+import { rolloutHoldHandler } from '../webhooks/rollout-hold/rollout-hold-handler.js';
 
 /** The effective policies: the policy compiler publishes, the sidecar services serve and mirror them. */
 export const policyStore = new PolicyStore();
@@ -45,6 +48,7 @@ export const registeredControllers: ControllerFactory[] = [
   approvalPolicyController,
   retentionController,
   promptTemplateController,
+  evaluationGateController({ defaultImage: `${SIDECAR_IMAGE_REPOSITORY}:${packageVersion()}` }),
 ];
 
 /**
@@ -72,6 +76,7 @@ export function registeredAdmissionHandlers(
       ...(context ? { onRefusal: approvalRefusalEvents(view, admissionEventsOnce(context)) } : {}),
     }),
     sidecarInjectionHandler(view, injection),
+    rolloutHoldHandler(view),
   ];
 }
 

@@ -113,8 +113,9 @@ describe('chart and cert-manager registration modes (real API server)', { timeou
   it('chart mode: puts its caBundle into the chart’s configurations, again after an upgrade resets it', async () => {
     const port = await freePort();
     await installChartConfigurations(port);
-    // One per webhook: residency (twice), governor-objects, approvals, approval-gate, sidecar-injection (twice).
-    assert.deepEqual(await bundles(), ['', '', '', '', '', '', '']);
+    // One per webhook: residency (twice), governor-objects, approvals, approval-gate, sidecar-injection
+    // (twice), rollout-hold.
+    assert.deepEqual(await bundles(), ['', '', '', '', '', '', '', '']);
     operator = await startAdmissionOperator(cluster, operatorNamespace, [
       '--webhook-registration',
       'chart',

@@ -33,6 +33,7 @@ describe('CRDs on the real API server', () => {
       'agentslos.governor.agents.dev',
       'approvalpolicies.governor.agents.dev',
       'dataresidencypolicies.governor.agents.dev',
+      'evaluationgates.governor.agents.dev',
       'fallbackroutes.governor.agents.dev',
       'modelcatalogs.governor.agents.dev',
       'prompttemplates.governor.agents.dev',

@@ -25,6 +25,7 @@ const GOVERNOR_CRDS = [
   'modelcatalogs',
   'agentusageledgers',
   'prompttemplates',
+  'evaluationgates',
 ].map((plural) => `crd/${plural}.governor.agents.dev`);
 
 /** Stand-ins for the Prometheus Operator's and cert-manager's CRDs, for the dry run of every option. */

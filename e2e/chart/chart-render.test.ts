@@ -31,6 +31,7 @@ import {
   MUTATING_CONFIGURATION,
   RESIDENCY_FAIL_OPEN_WEBHOOK,
   RESIDENCY_WEBHOOK,
+  ROLLOUT_HOLD_WEBHOOK,
   SIDECAR_INJECTION_POD_WEBHOOK,
   SIDECAR_INJECTION_WEBHOOK,
   VALIDATING_CONFIGURATION,
@@ -224,6 +225,7 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
         APPROVAL_GATE_WEBHOOK,
         SIDECAR_INJECTION_WEBHOOK,
         SIDECAR_INJECTION_POD_WEBHOOK,
+        ROLLOUT_HOLD_WEBHOOK,
       ].map((w) => [w.name, w.path]),
     );
     for (const expected of own) {
@@ -256,6 +258,7 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
     assert.deepEqual(urls, [
       { url: `https://127.0.0.1:9443${SIDECAR_INJECTION_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${SIDECAR_INJECTION_POD_WEBHOOK.path}` },
+      { url: `https://127.0.0.1:9443${ROLLOUT_HOLD_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${RESIDENCY_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${RESIDENCY_FAIL_OPEN_WEBHOOK.path}` },
       { url: `https://127.0.0.1:9443${GOVERNOR_OBJECTS_WEBHOOK.path}` },
@@ -376,7 +379,14 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
     const view = granted('agent-governor-view');
     for (const kind of kinds) assert.ok(view.has(kind), `view role: ${kind} is missing`);
     const edit = granted('agent-governor-edit');
-    for (const kind of ['tokenbudgets', 'agentslos', 'fallbackroutes', 'agentapprovals', 'prompttemplates'])
+    for (const kind of [
+      'tokenbudgets',
+      'agentslos',
+      'fallbackroutes',
+      'agentapprovals',
+      'prompttemplates',
+      'evaluationgates',
+    ])
       assert.ok(edit.has(kind), `edit role: ${kind} is missing`);
     assert.ok(!edit.has('agentusageledgers'), "the ledgers stay the operator's");
   });

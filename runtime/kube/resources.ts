@@ -9,6 +9,7 @@ import type {
   V1Job,
   V1Lease,
   V1Namespace,
+  V1Pod,
   V1Secret,
   V1Service,
   V1StatefulSet,
@@ -31,6 +32,7 @@ export type CronJob = Wire<V1CronJob>;
 export type ConfigMap = Wire<V1ConfigMap>;
 export type Lease = Wire<V1Lease>;
 export type Namespace = Wire<V1Namespace>;
+export type Pod = Wire<V1Pod>;
 export type KubeEvent = Wire<EventsV1Event>;
 export type Secret = Wire<V1Secret>;
 export type Service = Wire<V1Service>;
@@ -93,6 +95,14 @@ export const endpointSlices = resourceType<EndpointSlice>({
   version: 'v1',
   plural: 'endpointslices',
   kind: 'EndpointSlice',
+  namespaced: true,
+});
+/** Pods: the EvaluationGate controller reads its replay Jobs' termination messages. */
+export const pods = resourceType<Pod>({
+  group: '',
+  version: 'v1',
+  plural: 'pods',
+  kind: 'Pod',
   namespaced: true,
 });
 export const namespaces = resourceType<Namespace>({

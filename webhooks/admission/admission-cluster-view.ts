@@ -4,6 +4,7 @@
 import type { AgentApproval } from '../../apis/agent-approval.js';
 import type { ApprovalPolicy } from '../../apis/approval-policy.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import type { EvaluationGate } from '../../apis/evaluation-gate.js';
 import type { FallbackRoute } from '../../apis/fallback-route.js';
 import type { ServiceAlias } from '../../apis/service-aliases.js';
 import type { TokenBudget } from '../../apis/token-budget.js';
@@ -33,6 +34,8 @@ export interface AdmissionClusterView {
   residencyPolicies(): DataResidencyPolicy[];
   fallbackRoutes(namespace: string): FallbackRoute[];
   tokenBudgets(namespace: string): TokenBudget[];
+  /** The EvaluationGates of a namespace (the rollout-hold webhook). */
+  evaluationGates(namespace: string): EvaluationGate[];
   /**
    * What Service `name` of `namespace` stands for outside the cluster (an ExternalName's host, the
    * addresses of a selector-less Service's EndpointSlices); undefined for any other Service, or none.

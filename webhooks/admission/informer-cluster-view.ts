@@ -1,5 +1,5 @@
 // The AdmissionClusterView the webhook server hands its handlers: Namespaces, DataResidencyPolicies,
-// FallbackRoutes, TokenBudgets, ApprovalPolicies and AgentApprovals from the operator's shared informers (the controllers watch the
+// FallbackRoutes, TokenBudgets, ApprovalPolicies, AgentApprovals and EvaluationGates from the operator's shared informers (the controllers watch the
 // same resources, so the caches are the same ones, warm on every replica), and ConfigMaps read from
 // the API server on demand — they are many and rarely needed — behind a small cache with a short
 // lifetime, so a burst of pods referencing one ConfigMap costs one GET.
@@ -8,6 +8,7 @@ import {
   agentApprovals,
   approvalPolicies,
   dataResidencyPolicies,
+  evaluationGates,
   fallbackRoutes,
   tokenBudgets,
 } from '../../agents/governor-resources.js';
@@ -56,6 +57,7 @@ export function informerClusterView(options: InformerClusterViewOptions): Inform
     slices: informers.informer({ resource: endpointSlices, labelSelector: ALIAS_SLICES_SELECTOR }),
     approvalPolicies: informers.informer({ resource: approvalPolicies }),
     approvals: informers.informer({ resource: agentApprovals }),
+    gates: informers.informer({ resource: evaluationGates }),
   };
   const serviceAlias = serviceLookupOf({
     service: (namespace, name) => caches.services.cache.get({ namespace, name }),
@@ -110,6 +112,7 @@ export function informerClusterView(options: InformerClusterViewOptions): Inform
     residencyPolicies: () => caches.policies.cache.list(),
     fallbackRoutes: (namespace) => caches.routes.cache.list(namespace),
     tokenBudgets: (namespace) => caches.budgets.cache.list(namespace),
+    evaluationGates: (namespace) => caches.gates.cache.list(namespace),
     serviceAlias,
     async waitForSync(signal) {
       await Promise.all(Object.values(caches).map((informer) => informer.waitForSync(signal)));

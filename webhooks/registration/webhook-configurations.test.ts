@@ -161,7 +161,9 @@ describe('which webhooks the API server calls for a namespace or pod, and what a
   ];
   for (const [what, namespace, pod, expected] of injectionTable) {
     it(`injection, ${what}: ${expected.join(', ') || 'none'}`, () => {
-      assert.deepEqual(called(mutating, namespace, pod), expected);
+      // Pods only: the rollout-hold webhook is called for Deployments.
+      const injectionHooks = mutating.filter((h) => h.name.startsWith('sidecar-injection'));
+      assert.deepEqual(called(injectionHooks, namespace, pod), expected);
     });
   }
 });
@@ -213,16 +215,35 @@ describe('mutatingWebhookConfiguration', () => {
     ]);
     assert.equal(injection?.reinvocationPolicy, 'IfNeeded');
     assert.equal(injection?.failurePolicy, 'Fail');
-    assert.deepEqual(injection?.objectSelector.matchExpressions, [
-      { key: 'governor.agents.dev/agent', operator: 'Exists' },
-      { key: 'governor.agents.dev/inject', operator: 'NotIn', values: ['false'] },
-    ]);
+    assert.deepEqual(
+      injection && 'objectSelector' in injection ? injection.objectSelector.matchExpressions : [],
+      [
+        { key: 'governor.agents.dev/agent', operator: 'Exists' },
+        { key: 'governor.agents.dev/inject', operator: 'NotIn', values: ['false'] },
+      ],
+    );
     const [, byPod] = configuration.webhooks;
     assert.equal(byPod?.name, 'sidecar-injection-pod.governor.agents.dev');
     assert.equal(byPod?.clientConfig.url, 'https://127.0.0.1:9443/mutate/sidecar-injection');
     assert.deepEqual(byPod?.rules, injection?.rules);
     assert.equal(byPod?.reinvocationPolicy, 'IfNeeded');
     assert.equal(byPod?.failurePolicy, 'Fail');
+  });
+
+  it('pauses Deployments whose new template an Enforce EvaluationGate has not passed, failing open', () => {
+    const hold = configuration.webhooks.find((w) => w.name === 'rollout-hold.governor.agents.dev');
+    assert.equal(hold?.clientConfig.url, 'https://127.0.0.1:9443/mutate/rollout-hold');
+    assert.equal(hold?.failurePolicy, 'Ignore');
+    assert.equal(hold?.reinvocationPolicy, 'Never');
+    assert.deepEqual(hold?.rules, [
+      {
+        apiGroups: ['apps'],
+        apiVersions: ['v1'],
+        resources: ['deployments'],
+        operations: ['UPDATE'],
+        scope: 'Namespaced',
+      },
+    ]);
   });
 
   it('leaves caBundle out when there is none to publish', () => {

@@ -26,6 +26,10 @@
 //   the namespaces an ApprovalPolicy governs (namespaceSelector on the label the ApprovalPolicy
 //   controller keeps on them), with residency's failurePolicy: a namespace nobody asked to govern is
 //   never locked when the operator is down (docs/adr/0033-approvals-checked-by-groups-at-admission.md).
+// - rollout-hold (mutating): Deployments, UPDATE, every namespace; failurePolicy Ignore always — a
+//   stopped operator never blocks a rollout (the EvaluationGate controller holds it when it is back).
+//   It only pauses a Deployment whose new pod template an Enforce EvaluationGate has not passed
+//   (docs/adr/0055-evaluation-gate-on-rollout.md); the handler reads the gates from a warm cache.
 // All: the operator's namespace and kube-system exempt (a stopped operator never locks the cluster
 // out of itself), v1 reviews, 5 s. sideEffects: the handlers never write; residency and the approval
 // webhooks hand refusals to recorders (policy status, Events) except for a dry-run — NoneOnDryRun.
@@ -40,6 +44,7 @@ import {
   MUTATING_CONFIGURATION,
   RESIDENCY_FAIL_OPEN_WEBHOOK,
   RESIDENCY_WEBHOOK,
+  ROLLOUT_HOLD_WEBHOOK,
   SIDECAR_INJECTION_POD_WEBHOOK,
   SIDECAR_INJECTION_WEBHOOK,
   VALIDATING_CONFIGURATION,
@@ -187,6 +192,12 @@ export function mutatingWebhookConfiguration(options: WebhookConfigurationOption
           ],
         },
         rules: [rule('', 'v1', ['pods'], ['CREATE'], 'Namespaced')],
+      },
+      {
+        ...common(ROLLOUT_HOLD_WEBHOOK, options),
+        failurePolicy: 'Ignore' as FailurePolicy,
+        reinvocationPolicy: 'Never',
+        rules: [rule('apps', 'v1', ['deployments'], ['UPDATE'], 'Namespaced')],
       },
     ],
   };

@@ -50,3 +50,9 @@ export const APPROVAL_GATE_WEBHOOK: WebhookName = {
   name: `approval-gate.${GROUP}`,
   path: '/validate/approvals',
 };
+
+/** Deployments whose new pod template an EvaluationGate in Enforce mode evaluates first: paused. */
+export const ROLLOUT_HOLD_WEBHOOK: WebhookName = {
+  name: `rollout-hold.${GROUP}`,
+  path: '/mutate/rollout-hold',
+};

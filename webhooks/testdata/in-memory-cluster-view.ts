@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { type AgentApproval, agentApproval } from '../../apis/agent-approval.js';
 import { type ApprovalPolicy, approvalPolicy } from '../../apis/approval-policy.js';
 import { type DataResidencyPolicy, dataResidencyPolicy } from '../../apis/data-residency-policy.js';
+import { type EvaluationGate, evaluationGate } from '../../apis/evaluation-gate.js';
 import { type FallbackRoute, fallbackRoute } from '../../apis/fallback-route.js';
 import { type TokenBudget, tokenBudget } from '../../apis/token-budget.js';
 import {
@@ -37,6 +38,7 @@ export interface ClusterObjects {
   endpointSlices?: readonly EndpointSliceObject[];
   approvalPolicies?: readonly unknown[];
   agentApprovals?: readonly unknown[];
+  evaluationGates?: readonly unknown[];
   /** Default: agent-governor-system and kube-system. */
   exemptNamespaces?: readonly string[];
 }
@@ -66,6 +68,9 @@ export function inMemoryClusterView(objects: ClusterObjects = {}): InMemoryClust
   );
   const approvals = (objects.agentApprovals ?? []).map(
     (m) => parsed(agentApproval, m, 'AgentApproval') as AgentApproval,
+  );
+  const gates = (objects.evaluationGates ?? []).map(
+    (m) => parsed(evaluationGate, m, 'EvaluationGate') as EvaluationGate,
   );
   const configMaps = new Map(
     (objects.configMaps ?? []).map((c) => [`${c.metadata.namespace}/${c.metadata.name}`, c.data ?? {}]),
@@ -98,6 +103,7 @@ export function inMemoryClusterView(objects: ClusterObjects = {}): InMemoryClust
     residencyPolicies: () => policies,
     fallbackRoutes: (namespace) => routes.filter((r) => r.metadata?.namespace === namespace),
     tokenBudgets: (namespace) => budgets.filter((b) => b.metadata?.namespace === namespace),
+    evaluationGates: (namespace) => gates.filter((g) => g.metadata?.namespace === namespace),
     serviceAlias,
   };
 }

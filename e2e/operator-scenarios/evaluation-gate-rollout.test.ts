@@ -10,9 +10,7 @@
 // kubelet's part. It runs the command the operator put in the Job — `agent-governor replay` with the
 // Job's own arguments, the corpus and termination-log paths mapped to local files — against a real
 // candidate sidecar (a good route, then a failing one), and writes the pod's status with the
-// termination message the container would have left. Until `agent-governor replay` is in this build
-// (dist/cli/replay-command.js), the summary is written with formatReplaySummary from the candidate's
-// answers counted here instead (see `replaySummary` below); the operator's side is the same.
+// termination message the container would have left.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +22,6 @@ import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import { evaluationGates } from '../../agents/governor-resources.js';
 import type { EvaluationGate } from '../../apis/evaluation-gate.js';
-import { formatReplaySummary } from '../../apis/replay-summary.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import { resourceType } from '../../runtime/kube/resource-type.js';
 import {
@@ -59,8 +56,6 @@ import {
 
 const run = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin', 'agent-governor.mjs');
-/** Where the real replay command lands when its branch is merged. */
-const REPLAY_BUILT = existsSync(join(REPO_ROOT, 'dist', 'cli', 'replay-command.js'));
 
 const replicaSets = resourceType<{ metadata?: { name?: string; labels?: Record<string, string> } }>({
   group: 'apps',
@@ -163,64 +158,17 @@ describe('evaluation gate on rollout (operator with local webhooks)', { timeout:
     );
   }
 
-  /** What the replay container would exit with and leave in /dev/termination-log. */
+  /** What the replay container exits with and leaves in /dev/termination-log: the real command, run here. */
   async function replaySummary(args: string[]): Promise<{ exitCode: number; message: string }> {
-    const candidate = args[args.indexOf('--candidate') + 1] ?? '';
     const summaryFile = join(work, `summary-${randomBytes(3).toString('hex')}.json`);
-    if (REPLAY_BUILT) {
-      const local = args.map((a) =>
-        a.startsWith('/corpus/') ? corpusFile : a === '/dev/termination-log' ? summaryFile : a,
-      );
-      const exitCode = await run(process.execPath, [BIN, ...local]).then(
-        () => 0,
-        (err: { code?: number }) => err.code ?? 1,
-      );
-      return { exitCode, message: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '' };
-    }
-    // Stand-in for `agent-governor replay`: each corpus question asked of the candidate; a case
-    // passes on a 2xx answer. The numbers are the candidate's own.
-    const openai = new OpenAI({ baseURL: `${candidate}/v1`, apiKey: 'replay', maxRetries: 0 });
-    const latencies: number[] = [];
-    let passed = 0;
-    let tokens = 0;
-    const cases = readFileSync(corpusFile, 'utf8')
-      .split('\n')
-      .filter((l) => l !== '');
-    for (const line of cases) {
-      const record = JSON.parse(line) as { request: string; requestedModel: string };
-      const started = performance.now();
-      try {
-        const answer = await openai.chat.completions.create({
-          model: record.requestedModel,
-          messages: [{ role: 'user', content: record.request.replace(/^user: /, '') }],
-        });
-        passed++;
-        tokens += (answer.usage?.prompt_tokens ?? 0) + (answer.usage?.completion_tokens ?? 0);
-      } catch {
-        // a failed case
-      }
-      latencies.push(performance.now() - started);
-    }
-    const passRate = cases.length === 0 ? 0 : passed / cases.length;
-    const minPassRate = Number(args[args.indexOf('--min-pass-rate') + 1]);
-    const verdict = passRate >= minPassRate ? 'Pass' : 'Fail';
-    const p95 =
-      [...latencies].sort((a, b) => a - b)[Math.max(0, Math.ceil(latencies.length * 0.95) - 1)] ?? 0;
-    return {
-      exitCode: verdict === 'Pass' ? 0 : 1,
-      message: formatReplaySummary({
-        v: 1,
-        cases: cases.length,
-        passed,
-        passRate,
-        p50Ms: latencies.sort((a, b) => a - b)[Math.floor(latencies.length / 2)] ?? 0,
-        p95Ms: p95,
-        tokensPerCase: cases.length === 0 ? 0 : tokens / cases.length,
-        errors: cases.length - passed,
-        verdict,
-        failed: verdict === 'Pass' ? [] : [`passRate ${passRate} < ${minPassRate}`],
-      }),
-    };
+    const local = args.map((a) =>
+      a.startsWith('/corpus/') ? corpusFile : a === '/dev/termination-log' ? summaryFile : a,
+    );
+    const exitCode = await run(process.execPath, [BIN, ...local]).then(
+      () => 0,
+      (err: { code?: number }) => err.code ?? 1,
+    );
+    return { exitCode, message: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '' };
   }
 
   before(async () => {

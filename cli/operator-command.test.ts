@@ -31,6 +31,8 @@ describe('agent-governor operator flags', () => {
         sidecarServicesCertMode: 'self-signed',
         sidecarServicesCertDir: '/var/run/agent-governor/sidecar-services-tls',
         sidecarServicesInsecurePlainHttp: false,
+        usageStore: 'apiserver',
+        redisTls: false,
         logLevel: 'info',
         webhooks: true,
         webhookPort: 9443,

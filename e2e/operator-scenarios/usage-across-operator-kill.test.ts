@@ -25,7 +25,7 @@ import {
   teamBudget,
 } from '../../testing/governed-agents.js';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
-import { Agent, servedTokens } from './agent-calls.js';
+import { Agent, servedTokens, steadyTraffic } from './agent-calls.js';
 
 describe('usage in flight while the operator is killed and restarted', { timeout: 300_000 }, () => {
   let env: GovernedAgents;
@@ -75,15 +75,7 @@ describe('usage in flight while the operator is killed and restarted', { timeout
 
   it('counts every served token exactly once', async (t) => {
     const agent = new Agent('support', sidecar?.url ?? '', mock);
-    let stopping = false;
-    let calls = 0;
-    const traffic = async (lane: number) => {
-      while (!stopping) {
-        const n = calls++;
-        await agent.chat(5 + (n % 40), { stream: (n + lane) % 2 === 0 });
-      }
-    };
-    const lanes = Promise.all([traffic(0), traffic(1), traffic(2)]);
+    const traffic = steadyTraffic(agent);
     const servedCalls = () => mock.served.length;
     try {
       await eventually('traffic before the kill', () => (servedCalls() >= 40 ? true : undefined));
@@ -108,8 +100,7 @@ describe('usage in flight while the operator is killed and restarted', { timeout
         servedCalls() >= restartedAt + 40 ? true : undefined,
       );
     } finally {
-      stopping = true;
-      await lanes;
+      await traffic.stop();
     }
     assert.deepEqual(
       agent.answers.filter((a) => a.status !== 200),

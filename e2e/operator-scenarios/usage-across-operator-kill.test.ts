@@ -9,23 +9,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { agentUsageLedgers, tokenBudgets } from '../../agents/governor-resources.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
-import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import {
-  AGENT_SERVICE_ACCOUNT,
-  createRouteAndBudget,
   type GovernedAgents,
   governedAgents,
   mirroredPolicy,
-  mockRoute,
   type OperatorCli,
   type SidecarCli,
   startOperatorCli,
   startSidecarCli,
-  teamBudget,
 } from '../../testing/governed-agents.js';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
 import { Agent, servedTokens, steadyTraffic } from './agent-calls.js';
+import { createSupportAgent } from './support-agent.js';
 
 describe('usage in flight while the operator is killed and restarted', { timeout: 300_000 }, () => {
   let env: GovernedAgents;
@@ -36,33 +32,12 @@ describe('usage in flight while the operator is killed and restarted', { timeout
   before(async () => {
     env = await governedAgents('inflight');
     mock = await startMockLlm({ chunkDelayMs: 2 });
-    const ns = env.namespace;
-    await createWorkloads(env.client, {
-      deployments: [
-        agentDeployment(ns, 'support', {
-          replicas: 1,
-          labels: { team: 'support' },
-          serviceAccountName: AGENT_SERVICE_ACCOUNT,
-        }),
-      ],
-      cronJobs: [],
-    });
-    await createRouteAndBudget(
-      env.client,
-      mockRoute(ns, {
-        name: 'gpt-4o',
-        model: 'gpt-4o',
-        degradeTo: 'gpt-4o-mini',
-        baseUrl: mock.baseUrl,
-        team: 'support',
-      }),
-      teamBudget(ns, { name: 'support-daily', team: 'support', tokens: 50_000_000, route: 'gpt-4o' }),
-    );
+    await createSupportAgent(env, mock.baseUrl);
     operator = await startOperatorCli(env.cluster.kubeconfig, env.operatorNamespace, {
       identity: 'inflight-operator',
       lease: 'agent-governor-leader',
     });
-    const policy = await mirroredPolicy(env.client, ns, 'support', (p) => p.budgets.length === 1);
+    const policy = await mirroredPolicy(env.client, env.namespace, 'support', (p) => p.budgets.length === 1);
     sidecar = await startSidecarCli(env, 'support', operator.servicesUrl, policy);
   });
 

@@ -33,6 +33,8 @@ describe('agent-governor operator flags', () => {
         sidecarServicesInsecurePlainHttp: false,
         sidecarServicesExternal: false,
         maxLongPollWaiters: 10_000,
+        usageStore: 'apiserver',
+        redisTls: false,
         logLevel: 'info',
         webhooks: true,
         webhookPort: 9443,

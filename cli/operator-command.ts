@@ -11,6 +11,7 @@ import {
   type SidecarServicesFlags,
   sidecarServicesTls,
 } from './sidecar-services-flags.js';
+import { addUsageStoreOptions, type UsageStoreFlags, usageStoreFrom } from './usage-store-flags.js';
 import {
   addWebhookOptions,
   injectionOptions,
@@ -32,6 +33,10 @@ async function operatorModules() {
     { admissionWebhookService },
     { defaultInjectionOptions },
     { removeWebhookConfigurations },
+    { createKubeClient },
+    { ApiTransport },
+    { agentUsageLedgers },
+    { resourceName },
   ] = await Promise.all([
     import('../runtime/kube/kube-connection.js'),
     import('../operator/registered-controllers.js'),
@@ -40,6 +45,10 @@ async function operatorModules() {
     import('../webhooks/server/admission-webhook-service.js'),
     import('../webhooks/injection/injection-options.js'),
     import('../webhooks/registration/webhook-registration.js'),
+    import('../runtime/kube/kube-client.js'),
+    import('../runtime/kube/api-transport.js'),
+    import('../agents/governor-resources.js'),
+    import('../runtime/kube/resource-type.js'),
   ]);
   return {
     resolveConnection,
@@ -49,10 +58,14 @@ async function operatorModules() {
     admissionWebhookService,
     defaultInjectionOptions,
     removeWebhookConfigurations,
+    createKubeClient,
+    ApiTransport,
+    agentUsageLedgers,
+    resourceName,
   };
 }
 
-interface OperatorFlags extends WebhookFlags, SidecarServicesFlags {
+interface OperatorFlags extends WebhookFlags, SidecarServicesFlags, UsageStoreFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -123,128 +136,147 @@ export function registerOperatorCommand(program: Command): void {
         .choices(['trace', 'debug', 'info', 'warn', 'error'])
         .default('info'),
     );
-  addWebhookOptions(addSidecarServicesOptions(command)).action(async (flags: OperatorFlags) => {
-    // Become the same command with the operator's V8 flags (replaces this process; ADR 0027).
-    // Node before 22.15 cannot.
-    const flagged = hasSemiSpaceFlag() || relaunchWithNodeFlags(OPERATOR_NODE_FLAGS);
-    const log = pino({ level: flags.logLevel, base: { component: 'operator' } });
-    if (!flagged) {
-      log.info(
-        `Node ${process.version} cannot re-exec itself with ${OPERATOR_NODE_FLAGS.join(' ')}: running with Node's ` +
-          `default heap sizing (start it as \`node ${OPERATOR_NODE_FLAGS.join(' ')} agent-governor.mjs operator …\` to apply them)`,
-      );
-    }
-    const {
-      resolveConnection,
-      policyStore,
-      registeredControllers,
-      registeredServices,
-      startOperator,
-      sidecarServicesService,
-      admissionWebhookService,
-      defaultInjectionOptions,
-      registeredAdmissionHandlers,
-      removeWebhookConfigurations,
-    } = await operatorModules();
-    const connection = await resolveConnection({
-      ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
-      ...(flags.context ? { context: flags.context } : {}),
-    });
-    const namespace = flags.namespace ?? (process.env['POD_NAMESPACE'] || connection.namespace);
-    const listen = (port: number) => ({ host: flags.bindAddress, port });
-    let sidecarServicesUrl: string | undefined;
-    const services: OperatorService[] = [...registeredServices];
-    const servicesTls = !flags.sidecarServicesInsecurePlainHttp;
-    checkOperatorUrl(flags.sidecarOperatorUrl, servicesTls);
-    if (flags.sidecarServices) {
-      if (!servicesTls) {
-        log.warn(
-          '--sidecar-services-insecure-plain-http: the sidecar services serve plain HTTP — ServiceAccount tokens, ' +
-            'policies and usage cross the network in clear; anyone on the path can read them (docs/adr/0036)',
+  addUsageStoreOptions(addWebhookOptions(addSidecarServicesOptions(command))).action(
+    async (flags: OperatorFlags) => {
+      // Become the same command with the operator's V8 flags (replaces this process; ADR 0027).
+      // Node before 22.15 cannot.
+      const flagged = hasSemiSpaceFlag() || relaunchWithNodeFlags(OPERATOR_NODE_FLAGS);
+      const log = pino({ level: flags.logLevel, base: { component: 'operator' } });
+      if (!flagged) {
+        log.info(
+          `Node ${process.version} cannot re-exec itself with ${OPERATOR_NODE_FLAGS.join(' ')}: running with Node's ` +
+            `default heap sizing (start it as \`node ${OPERATOR_NODE_FLAGS.join(' ')} agent-governor.mjs operator …\` to apply them)`,
         );
       }
-      const tls = sidecarServicesTls(flags, certificateHosts(flags.sidecarOperatorUrl, flags.bindAddress));
-      services.push(
-        sidecarServicesService({
-          host: flags.bindAddress,
-          port: flags.sidecarServicesPort,
-          ...(tls ? { tls } : {}),
-          store: policyStore,
-          maxPolicyWaiters: flags.maxLongPollWaiters,
-          ...(flags.sidecarServicesExternal ? { role: 'publish' as const } : {}),
-          onListening: (listening) => {
-            sidecarServicesUrl = listening.url;
-          },
+      const {
+        resolveConnection,
+        policyStore,
+        ledgerDocuments,
+        createKubeClient,
+        ApiTransport,
+        agentUsageLedgers,
+        resourceName,
+        registeredControllers,
+        registeredServices,
+        startOperator,
+        sidecarServicesService,
+        admissionWebhookService,
+        defaultInjectionOptions,
+        registeredAdmissionHandlers,
+        removeWebhookConfigurations,
+      } = await operatorModules();
+      const connection = await resolveConnection({
+        ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+        ...(flags.context ? { context: flags.context } : {}),
+      });
+      const namespace = flags.namespace ?? (process.env['POD_NAMESPACE'] || connection.namespace);
+      // Where usage lives (docs/scale.md): ingest, the budgets' period registration and the ledger cache use it.
+      const usageStore = await usageStoreFrom(flags, createKubeClient(new ApiTransport(connection)), (err) =>
+        log.warn({ err: err.message }, 'usage store connection error; reconnecting'),
+      );
+      await usageStore.ready();
+      if (usageStore.kind !== 'apiserver') ledgerDocuments.use(usageStore.ledgers);
+      log.info(`usage store: ${usageStore.describe}`);
+      const listen = (port: number) => ({ host: flags.bindAddress, port });
+      let sidecarServicesUrl: string | undefined;
+      const services: OperatorService[] = [...registeredServices];
+      const servicesTls = !flags.sidecarServicesInsecurePlainHttp;
+      checkOperatorUrl(flags.sidecarOperatorUrl, servicesTls);
+      if (flags.sidecarServices) {
+        if (!servicesTls) {
+          log.warn(
+            '--sidecar-services-insecure-plain-http: the sidecar services serve plain HTTP — ServiceAccount tokens, ' +
+              'policies and usage cross the network in clear; anyone on the path can read them (docs/adr/0036)',
+          );
+        }
+        const tls = sidecarServicesTls(flags, certificateHosts(flags.sidecarOperatorUrl, flags.bindAddress));
+        services.push(
+          sidecarServicesService({
+            host: flags.bindAddress,
+            port: flags.sidecarServicesPort,
+            ...(tls ? { tls } : {}),
+            store: policyStore,
+            maxPolicyWaiters: flags.maxLongPollWaiters,
+            ...(flags.sidecarServicesExternal ? { role: 'publish' as const } : {}),
+            ...(usageStore.kind !== 'apiserver' ? { ledgers: usageStore.ledgers } : {}),
+            onListening: (listening) => {
+              sidecarServicesUrl = listening.url;
+            },
+          }),
+        );
+      }
+      const serveWebhooks = webhooksWanted(flags, connection.source.startsWith('in-cluster'));
+      let webhooksUrl: string | undefined;
+      if (serveWebhooks) {
+        const injection = injectionOptions(flags, defaultInjectionOptions(namespace, { tls: servicesTls }));
+        services.push(
+          admissionWebhookService({
+            ...webhookServiceOptions(flags, flags.bindAddress),
+            handlers: (view, context) => registeredAdmissionHandlers(view, injection, context),
+            onListening: (listening) => {
+              webhooksUrl = listening.url;
+            },
+          }),
+        );
+      }
+      const operator = await startOperator({
+        connection,
+        namespace,
+        ...(flags.identity ? { identity: flags.identity } : {}),
+        controllers: registeredControllers,
+        services,
+        ...(usageStore.ledgerFeed
+          ? { informerSources: new Map([[resourceName(agentUsageLedgers), usageStore.ledgerFeed]]) }
+          : {}),
+        leaderElection: flags.leaderElect ? { leaseName: flags.leaseName } : false,
+        metrics: listen(flags.metricsPort),
+        health: listen(flags.healthPort),
+        log,
+        shutdownTimeoutMs: flags.shutdownTimeout * 1000,
+      });
+      // The services start listening right after start-up (the webhooks once their caches listed and a
+      // certificate is at hand); wait briefly so the line can name them.
+      const servesSidecars = flags.sidecarServices && !flags.sidecarServicesExternal;
+      const waiting = () => (servesSidecars && !sidecarServicesUrl) || (serveWebhooks && !webhooksUrl);
+      for (let i = 0; i < 150 && waiting(); i++) {
+        const outcome = await Promise.race([operator.stopped, new Promise((r) => setTimeout(r, 100))]);
+        if (outcome) break;
+      }
+      console.log(
+        startupLine(operator, connection.source, namespace, {
+          ...(sidecarServicesUrl ? { sidecarServices: sidecarServicesUrl } : {}),
+          ...(webhooksUrl ? { webhooks: webhooksUrl } : {}),
         }),
       );
-    }
-    const serveWebhooks = webhooksWanted(flags, connection.source.startsWith('in-cluster'));
-    let webhooksUrl: string | undefined;
-    if (serveWebhooks) {
-      const injection = injectionOptions(flags, defaultInjectionOptions(namespace, { tls: servicesTls }));
-      services.push(
-        admissionWebhookService({
-          ...webhookServiceOptions(flags, flags.bindAddress),
-          handlers: (view, context) => registeredAdmissionHandlers(view, injection, context),
-          onListening: (listening) => {
-            webhooksUrl = listening.url;
-          },
-        }),
-      );
-    }
-    const operator = await startOperator({
-      connection,
-      namespace,
-      ...(flags.identity ? { identity: flags.identity } : {}),
-      controllers: registeredControllers,
-      services,
-      leaderElection: flags.leaderElect ? { leaseName: flags.leaseName } : false,
-      metrics: listen(flags.metricsPort),
-      health: listen(flags.healthPort),
-      log,
-      shutdownTimeoutMs: flags.shutdownTimeout * 1000,
-    });
-    // The services start listening right after start-up (the webhooks once their caches listed and a
-    // certificate is at hand); wait briefly so the line can name them.
-    const servesSidecars = flags.sidecarServices && !flags.sidecarServicesExternal;
-    const waiting = () => (servesSidecars && !sidecarServicesUrl) || (serveWebhooks && !webhooksUrl);
-    for (let i = 0; i < 150 && waiting(); i++) {
-      const outcome = await Promise.race([operator.stopped, new Promise((r) => setTimeout(r, 100))]);
-      if (outcome) break;
-    }
-    console.log(
-      startupLine(operator, connection.source, namespace, {
-        ...(sidecarServicesUrl ? { sidecarServices: sidecarServicesUrl } : {}),
-        ...(webhooksUrl ? { webhooks: webhooksUrl } : {}),
-      }),
-    );
-    const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      process.once('SIGINT', () => resolve('SIGINT'));
-    });
-    const ended = await Promise.race([stopSignal, operator.stopped]);
-    if (typeof ended === 'object') {
-      // Stopped on its own: a service failed.
-      throw ended.failure ?? new Error(`the operator stopped: ${ended.reason}`);
-    }
-    // A second signal while shutting down means "now".
-    const force = () => {
-      console.error('agent-governor operator: second signal, exiting without finishing the shutdown');
-      process.exit(1);
-    };
-    process.once('SIGTERM', force);
-    process.once('SIGINT', force);
-    if (serveWebhooks && flags.webhookCleanupOnExit && webhooksUrl) {
-      // Before the server stops, while the client may still act: no call goes to a dead URL.
-      await removeWebhookConfigurations(operator.client, log).catch((err: unknown) =>
-        log.error({ err: (err as Error).message }, 'could not remove the webhook configurations'),
-      );
-    }
-    await operator.stop(ended);
-    const outcome = await operator.stopped;
-    if (outcome.failure) throw outcome.failure;
-    console.log(`agent-governor operator stopped (${ended})`);
-  });
+      const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
+      const ended = await Promise.race([stopSignal, operator.stopped]);
+      if (typeof ended === 'object') {
+        // Stopped on its own: a service failed.
+        throw ended.failure ?? new Error(`the operator stopped: ${ended.reason}`);
+      }
+      // A second signal while shutting down means "now".
+      const force = () => {
+        console.error('agent-governor operator: second signal, exiting without finishing the shutdown');
+        process.exit(1);
+      };
+      process.once('SIGTERM', force);
+      process.once('SIGINT', force);
+      if (serveWebhooks && flags.webhookCleanupOnExit && webhooksUrl) {
+        // Before the server stops, while the client may still act: no call goes to a dead URL.
+        await removeWebhookConfigurations(operator.client, log).catch((err: unknown) =>
+          log.error({ err: (err as Error).message }, 'could not remove the webhook configurations'),
+        );
+      }
+      await operator.stop(ended);
+      const outcome = await operator.stopped;
+      await usageStore.close();
+      if (outcome.failure) throw outcome.failure;
+      console.log(`agent-governor operator stopped (${ended})`);
+    },
+  );
 }
 
 export function startupLine(

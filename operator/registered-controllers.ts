@@ -1,6 +1,7 @@
 // The controllers, services and admission handlers `agent-governor operator` runs. Add a
 // controller's factory here (one line); runtime/README.md ("Writing a controller") has the plug-in API.
 
+import { LedgerDocumentsChoice } from '../agents/ledger-documents.js';
 import { agentSLOController } from '../controllers/agent-slo/agent-slo-controller.js';
 import { approvalPolicyController } from '../controllers/approval-policy/approval-policy-controller.js';
 import { dataResidencyControllerWith } from '../controllers/data-residency/data-residency-controller.js';
@@ -31,6 +32,9 @@ import { rolloutHoldHandler } from '../webhooks/rollout-hold/rollout-hold-handle
 /** The effective policies: the policy compiler publishes, the sidecar services serve and mirror them. */
 export const policyStore = new PolicyStore();
 
+/** Where the ledgers are kept when not in the API server (`--usage-store redis`, set by the CLI). */
+export const ledgerDocuments = new LedgerDocumentsChoice();
+
 /**
  * Audits the residency webhook asks for when it admits a workload a policy objects to; the
  * DataResidencyPolicy controller runs them (only while this process leads).
@@ -38,7 +42,7 @@ export const policyStore = new PolicyStore();
 export const residencyAuditRequests = new ResidencyAuditRequests();
 
 export const registeredControllers: ControllerFactory[] = [
-  tokenBudgetController(),
+  tokenBudgetController({ ledgers: ledgerDocuments }),
   agentSLOController(),
   policyCompilerController({ store: policyStore }),
   fallbackRouteController,

@@ -1,4 +1,5 @@
-// Records usage batches in their agent's AgentUsageLedger, exactly once. One PUT (or the create)
+// Records usage batches in their agent's AgentUsageLedger, exactly once, wherever the ledgers are
+// kept (agents/ledger-documents.ts: the API server or a shared store). One PUT (or the create)
 // with the resourceVersion read carries the counts and the instance's sequence together, so a
 // batch is recorded atomically and a resend — to this process, another replica or after a restart —
 // finds its sequence and changes nothing (apis/ledger/apply-batch.ts). Batches that wait for the
@@ -6,7 +7,7 @@
 // no read when the ledger is as this process last wrote it (the write's resourceVersion proves it).
 // A 409 means someone wrote in between: read again, apply again, after a jittered pause.
 import { LRUCache } from 'lru-cache';
-import { agentUsageLedgers } from '../agents/governor-resources.js';
+import type { LedgerDocuments } from '../agents/ledger-documents.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../agents/policy-config-map.js';
 import { AGENT_LABEL, API_VERSION } from '../apis/group-version.js';
 import { applyBatch } from '../apis/ledger/apply-batch.js';
@@ -15,7 +16,6 @@ import type { UsageAck, UsageBatch } from '../apis/usage-batch.js';
 import { type AgentUsageLedger, type UsageLedgerSpec, usageLedgerSpec } from '../apis/usage-ledger.js';
 import { fieldPath } from '../apis/validate.js';
 import { isApiError, isConflict, isNotFound } from '../runtime/kube/api-error.js';
-import type { KubeClient } from '../runtime/kube/kube-client.js';
 import type { ServiceError } from './service-answer.js';
 
 export type CommitOutcome = { ok: true; ack: UsageAck } | { ok: false; error: ServiceError };
@@ -23,7 +23,8 @@ export type CommitOutcome = { ok: true; ack: UsageAck } | { ok: false; error: Se
 export type LedgerWrite = 'written' | 'conflict' | 'refused' | 'failed';
 
 export interface LedgerCommitterOptions {
-  client: KubeClient;
+  /** Where the ledgers are kept: the API server (`apiServerLedgers`) or a shared store. */
+  ledgers: LedgerDocuments;
   /** Clock of the ledger (periods, buckets); default the wall clock. */
   now?: () => Date;
   /** Reads and writes of one group before giving up with 503; default 10. */
@@ -106,7 +107,7 @@ export class LedgerCommitter {
   }
 
   private async commitGroup(queue: LedgerQueue, batches: UsageBatch[]): Promise<CommitOutcome[]> {
-    const { client } = this.options;
+    const { ledgers } = this.options;
     const key = { namespace: queue.namespace, name: ledgerName(queue.agent) };
     const where = `AgentUsageLedger ${key.namespace}/${key.name}`;
     const attempts = this.options.maxAttempts ?? 10;
@@ -121,7 +122,7 @@ export class LedgerCommitter {
       readAtOnce = false;
       const current =
         remembered ??
-        (await client.get(agentUsageLedgers, key).catch((err) => {
+        (await ledgers.get(key).catch((err) => {
           lastError = err;
           return null;
         }));
@@ -152,8 +153,8 @@ export class LedgerCommitter {
       }
       try {
         const written = current
-          ? await client.update(agentUsageLedgers, { ...current, spec: ledger })
-          : await client.create(agentUsageLedgers, newLedger(key.namespace, key.name, queue.agent, ledger));
+          ? await ledgers.update({ ...current, spec: ledger })
+          : await ledgers.create(newLedger(key.namespace, key.name, queue.agent, ledger));
         this.written.set(memoKey, withoutManagedFields(written));
       } catch (err) {
         this.written.delete(memoKey);

@@ -14,6 +14,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { apiServerLedgers, type LedgerDocuments } from '../agents/ledger-documents.js';
 import { LONG_POLL_SECONDS } from '../apis/sidecar-protocol.js';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
 import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
@@ -56,6 +57,8 @@ export interface SidecarServicesOptions {
   /** Whether this process leads now; a follower answers 503. */
   isLeader: () => boolean;
   store: PolicyStore;
+  /** Where usage ledgers are kept (sidecar-services/usage-store/); default the API server through `kube`. */
+  ledgers?: LedgerDocuments;
   /** After usage of an agent was recorded, so its budgets and SLOs can be recomputed at once. */
   onUsageRecorded?: (namespace: string, agent: string) => void;
   logger: Logger;
@@ -115,7 +118,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     onReviewError: (err) => logger.warn({ error: err.message }, 'TokenReview failed'),
   });
   const committer = new LedgerCommitter({
-    client: kube,
+    ledgers: options.ledgers ?? apiServerLedgers(kube),
     ...(options.now ? { now: options.now } : {}),
     onWrite: (result) => metrics.ledgerWrites.inc({ result }),
     onCommitted: (namespace, agent) => options.onUsageRecorded?.(namespace, agent),

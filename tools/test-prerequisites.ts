@@ -36,6 +36,12 @@ export const DEBIAN_PREREQUISITES: readonly DebianPrerequisite[] = [
     neededBy: 'e2e/prometheus/ and e2e/chart/monitoring.test.ts (promtool check rules, promtool test rules)',
   },
   {
+    package: 'redis-server',
+    command: 'redis-server',
+    services: ['redis-server'],
+    neededBy: 'e2e/usage-store/ (the Redis usage store against a real redis-server)',
+  },
+  {
     package: 'chromium',
     command: 'chromium',
     services: [],

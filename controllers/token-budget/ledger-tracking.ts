@@ -4,14 +4,13 @@
 // ledger when the agent has none yet, exactly as usage ingest would, and update with the
 // resourceVersion read (a 409 means ingest wrote in between: the reconcile retries).
 
-import { agentUsageLedgers } from '../../agents/governor-resources.js';
+import type { LedgerDocuments } from '../../agents/ledger-documents.js';
 import type { BudgetPeriodSpec } from '../../apis/budget-period.js';
 import { AGENT_LABEL, API_VERSION } from '../../apis/group-version.js';
 import { emptyLedger, ledgerName } from '../../apis/ledger/ledger-name.js';
 import { periodTrackingDue, trackPeriods } from '../../apis/ledger/tracked-periods.js';
 import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
 import { isAlreadyExists } from '../../runtime/kube/api-error.js';
-import type { KubeClient } from '../../runtime/kube/kube-client.js';
 
 /** One ledger write that makes a ledger track the budget's period. */
 export type PeriodRegistration = { create: AgentUsageLedger } | { update: AgentUsageLedger };
@@ -51,18 +50,18 @@ export function periodRegistrations(input: {
 
 /** Carries the registrations out; resolves with the number written. */
 export async function registerPeriods(
-  client: KubeClient,
+  ledgers: LedgerDocuments,
   registrations: readonly PeriodRegistration[],
 ): Promise<number> {
   // The ledgers are independent objects: registered together, not one round trip after another
   // (a budget selecting many agents would otherwise take that many round trips to reconcile).
   const writes = registrations.map(async (registration) => {
     if ('update' in registration) {
-      await client.update(agentUsageLedgers, registration.update);
+      await ledgers.update(registration.update);
       return 1;
     }
     try {
-      await client.create(agentUsageLedgers, registration.create);
+      await ledgers.create(registration.create);
       return 1;
     } catch (err) {
       // Ingest created it meanwhile; the next reconcile (its watch event) registers the period.

@@ -6,6 +6,7 @@
 // money with (docs/adr/0039-declared-model-catalog.md).
 
 import { modelCatalogs, tokenBudgets } from '../../agents/governor-resources.js';
+import type { LedgerDocumentsChoice } from '../../agents/ledger-documents.js';
 import { selectedAgentWatches } from '../../agents/selected-agent-watches.js';
 import { EffectiveCatalogMemo } from '../../apis/pricing/effective-catalog.js';
 import {
@@ -32,6 +33,8 @@ export interface TokenBudgetControllerOptions {
   concurrency?: number;
   /** Least time between two status writes that only move usage counters; default 3 s. */
   countersPaceMs?: number;
+  /** Where the ledgers the budget registers its period in are kept; default the API server. */
+  ledgers?: LedgerDocumentsChoice;
 }
 
 export function tokenBudgetController(options: TokenBudgetControllerOptions = {}): ControllerFactory {
@@ -62,6 +65,7 @@ export function tokenBudgetController(options: TokenBudgetControllerOptions = {}
             countersPaceMs: options.countersPaceMs ?? DEFAULT_COUNTERS_PACE_MS,
             lastStatusWrites,
             catalogs,
+            ...(options.ledgers ? { ledgers: options.ledgers } : {}),
             ...(options.delivery ? { delivery: options.delivery } : {}),
           });
         } catch (err) {

@@ -3,6 +3,7 @@
 // only decisions left here are about effects: which client, which clock, what to remember.
 import { workloadResources } from '../../agents/agent-workload.js';
 import { agentUsageLedgers, modelCatalogs, tokenBudgets } from '../../agents/governor-resources.js';
+import { apiServerLedgers, type LedgerDocumentsChoice } from '../../agents/ledger-documents.js';
 import { agentWorkloadsIn, type SelectedWorkload } from '../../agents/selected-agents.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import type { EffectiveCatalogMemo } from '../../apis/pricing/effective-catalog.js';
@@ -34,6 +35,8 @@ export interface BudgetReconcilerOptions {
   monotonic?: () => number;
   /** The cluster's ModelCatalogs, merged once for every budget; absent: the built-in prices only. */
   catalogs?: EffectiveCatalogMemo;
+  /** Where the ledgers are kept (period registration); default the API server through the context's client. */
+  ledgers?: LedgerDocumentsChoice;
 }
 
 export async function reconcileTokenBudget(
@@ -95,7 +98,10 @@ async function enforce(
   for (const step of plan.steps) {
     switch (step.step) {
       case 'register-period':
-        await registerPeriods(context.client, step.registrations);
+        await registerPeriods(
+          options.ledgers?.of(context.client) ?? apiServerLedgers(context.client),
+          step.registrations,
+        );
         break;
       case 'publish-crossing':
         if (await writeStatus(budget.status, step.status)) options.lastStatusWrites.set(id, monotonic());

@@ -99,3 +99,25 @@ export function servedTokens(mock: MockLlm, agent?: string): number {
   }
   return tokens;
 }
+
+/**
+ * A steady stream of calls through `agent`, in `lanes` parallel lanes, streamed and not in turn,
+ * with growing prompts; `stop()` resolves once every lane's last call is answered.
+ */
+export function steadyTraffic(agent: Agent, lanes = 3): { stop(): Promise<void> } {
+  let stopping = false;
+  let calls = 0;
+  const lane = async (index: number) => {
+    while (!stopping) {
+      const n = calls++;
+      await agent.chat(5 + (n % 40), { stream: (n + index) % 2 === 0 });
+    }
+  };
+  const running = Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
+  return {
+    async stop() {
+      stopping = true;
+      await running;
+    },
+  };
+}

@@ -9,23 +9,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { agentUsageLedgers, tokenBudgets } from '../../agents/governor-resources.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
-import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import { eventually } from '../../testing/eventually.js';
 import {
-  AGENT_SERVICE_ACCOUNT,
-  createRouteAndBudget,
   type GovernedAgents,
   governedAgents,
   mirroredPolicy,
-  mockRoute,
   type OperatorCli,
   type SidecarCli,
   startOperatorCli,
   startSidecarCli,
-  teamBudget,
 } from '../../testing/governed-agents.js';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
-import { Agent, servedTokens } from './agent-calls.js';
+import { Agent, servedTokens, steadyTraffic } from './agent-calls.js';
+import { createSupportAgent } from './support-agent.js';
 
 describe('usage in flight while the operator is killed and restarted', { timeout: 300_000 }, () => {
   let env: GovernedAgents;
@@ -36,33 +32,12 @@ describe('usage in flight while the operator is killed and restarted', { timeout
   before(async () => {
     env = await governedAgents('inflight');
     mock = await startMockLlm({ chunkDelayMs: 2 });
-    const ns = env.namespace;
-    await createWorkloads(env.client, {
-      deployments: [
-        agentDeployment(ns, 'support', {
-          replicas: 1,
-          labels: { team: 'support' },
-          serviceAccountName: AGENT_SERVICE_ACCOUNT,
-        }),
-      ],
-      cronJobs: [],
-    });
-    await createRouteAndBudget(
-      env.client,
-      mockRoute(ns, {
-        name: 'gpt-4o',
-        model: 'gpt-4o',
-        degradeTo: 'gpt-4o-mini',
-        baseUrl: mock.baseUrl,
-        team: 'support',
-      }),
-      teamBudget(ns, { name: 'support-daily', team: 'support', tokens: 50_000_000, route: 'gpt-4o' }),
-    );
+    await createSupportAgent(env, mock.baseUrl);
     operator = await startOperatorCli(env.cluster.kubeconfig, env.operatorNamespace, {
       identity: 'inflight-operator',
       lease: 'agent-governor-leader',
     });
-    const policy = await mirroredPolicy(env.client, ns, 'support', (p) => p.budgets.length === 1);
+    const policy = await mirroredPolicy(env.client, env.namespace, 'support', (p) => p.budgets.length === 1);
     sidecar = await startSidecarCli(env, 'support', operator.servicesUrl, policy);
   });
 
@@ -75,15 +50,7 @@ describe('usage in flight while the operator is killed and restarted', { timeout
 
   it('counts every served token exactly once', async (t) => {
     const agent = new Agent('support', sidecar?.url ?? '', mock);
-    let stopping = false;
-    let calls = 0;
-    const traffic = async (lane: number) => {
-      while (!stopping) {
-        const n = calls++;
-        await agent.chat(5 + (n % 40), { stream: (n + lane) % 2 === 0 });
-      }
-    };
-    const lanes = Promise.all([traffic(0), traffic(1), traffic(2)]);
+    const traffic = steadyTraffic(agent);
     const servedCalls = () => mock.served.length;
     try {
       await eventually('traffic before the kill', () => (servedCalls() >= 40 ? true : undefined));
@@ -108,8 +75,7 @@ describe('usage in flight while the operator is killed and restarted', { timeout
         servedCalls() >= restartedAt + 40 ? true : undefined,
       );
     } finally {
-      stopping = true;
-      await lanes;
+      await traffic.stop();
     }
     assert.deepEqual(
       agent.answers.filter((a) => a.status !== 200),

@@ -6,6 +6,7 @@ import type { ApiTransport } from '../kube/api-transport.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { resourceName } from '../kube/resource-type.js';
 import { describeError, Informer, type InformerOptions, type RestartReason } from './informer.js';
+import type { ListWatchSource } from './list-watch-source.js';
 
 export type InformerSpec<T extends KubeObject> = Omit<InformerOptions<T>, 'log' | 'onRestart' | 'random'>;
 
@@ -15,6 +16,8 @@ export interface InformerSetOptions {
   onRestart?: (resource: string, reason: RestartReason) => void;
   /** Resync period for informers whose spec sets none; default none. */
   resyncMs?: number;
+  /** Resources listed and watched from elsewhere than the API server, by resource name (`plural.group`). */
+  sources?: ReadonlyMap<string, ListWatchSource<KubeObject>>;
 }
 
 export class InformerSet {
@@ -34,8 +37,10 @@ export class InformerSet {
     const existing = this.informers.get(key);
     if (existing) return existing as unknown as Informer<T>;
     const resource = resourceName(spec.resource);
+    const source = this.options.sources?.get(resource) as ListWatchSource<T> | undefined;
     const informer = new Informer<T>(this.transport, {
       ...spec,
+      ...(source ? { source } : {}),
       resyncMs: spec.resyncMs ?? this.options.resyncMs,
       log: this.options.log,
       onRestart: (reason, _error) => this.options.onRestart?.(resource, reason),

@@ -10,7 +10,8 @@ import type { ApiTransport } from '../kube/api-transport.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { apiVersionOf, type ResourceType } from '../kube/resource-type.js';
 import { Backoff, type BackoffPolicy, informerBackoff } from '../queue/backoff.js';
-import { describeSelection, listAll, type Selection, watchEvents } from './list-watch.js';
+import { describeSelection, type Selection } from './list-watch.js';
+import { apiServerSource, type ListWatchSource } from './list-watch-source.js';
 import { type ObjectCache, ObjectStore, type StoreChange } from './object-store.js';
 
 export interface InformerHandlers<T extends KubeObject> {
@@ -35,6 +36,8 @@ export interface InformerOptions<T extends KubeObject> extends Selection {
   log: Logger;
   onRestart?: (reason: RestartReason, error: unknown) => void;
   random?: () => number;
+  /** Where to list and watch from; default the API server through the transport. */
+  source?: ListWatchSource<T>;
 }
 
 /** A watch that lived this long counts as healthy: the next failure backs off from the start. */
@@ -51,17 +54,19 @@ export class Informer<T extends KubeObject> {
   private readonly stopper = new AbortController();
   private readonly syncWaiters = new Set<() => void>();
   private readonly backoff: Backoff;
+  private readonly source: ListWatchSource<T>;
   private loop: Promise<void> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private synced = false;
   private resourceVersion = '';
 
   constructor(
-    private readonly transport: ApiTransport,
+    transport: ApiTransport,
     private readonly options: InformerOptions<T>,
   ) {
     this.description = describeSelection(options.resource, options);
     this.backoff = new Backoff(options.backoff ?? informerBackoff, options.random);
+    this.source = options.source ?? apiServerSource(transport, options.resource);
   }
 
   get resource(): ResourceType<T> {
@@ -170,7 +175,7 @@ export class Informer<T extends KubeObject> {
   }
 
   private async list(signal: AbortSignal): Promise<void> {
-    const listed = await listAll(this.transport, this.options.resource, this.options, signal);
+    const listed = await this.source.list(this.options, signal);
     const objects: T[] = [];
     for (const item of listed.items) {
       const object = this.prepare(item);
@@ -188,7 +193,7 @@ export class Informer<T extends KubeObject> {
   private async watch(signal: AbortSignal): Promise<void> {
     // Like client-go: a random timeout between 5 and 10 minutes spreads the re-watches out.
     const timeoutSeconds = 300 + Math.floor((this.options.random ?? Math.random)() * 300);
-    const events = watchEvents(this.transport, this.options.resource, this.options, {
+    const events = this.source.watch(this.options, {
       resourceVersion: this.resourceVersion,
       timeoutSeconds,
       signal,

@@ -69,6 +69,7 @@ export class Manager implements Operator {
     this.client = createKubeClient(this.transport, { fieldManager });
     this.informers = new InformerSet(this.transport, {
       log: this.log,
+      ...(options.informerSources ? { sources: options.informerSources } : {}),
       onRestart: (resource, reason) => this.metrics.watchRestarts.inc({ resource, reason }),
     });
 

@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ControllerDefinition, ControllerFactory } from '../controller/controller-definition.js';
-import type { InformerSet } from '../informer/informer-set.js';
+import type { InformerSet, InformerSetOptions } from '../informer/informer-set.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { KubeConnection } from '../kube/kube-connection.js';
 import type { OperatorMetrics } from '../metrics/operator-metrics.js';
@@ -35,6 +35,8 @@ export interface OperatorOptions {
   shutdownTimeoutMs?: number;
   /** Field manager of every write; default `agent-governor`. */
   fieldManager?: string;
+  /** Resources the informers list and watch from elsewhere than the API server (InformerSetOptions.sources). */
+  informerSources?: InformerSetOptions['sources'];
 }
 
 export interface Operator {

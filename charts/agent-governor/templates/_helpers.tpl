@@ -113,4 +113,38 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: agent-governor
+{{/* The usage store's URL: the one given, else the bundled store's Service; fails when neither. */}}
+{{- define "agent-governor.usageStoreUrl" -}}
+{{- $redis := .Values.usageStore.redis -}}
+{{- if $redis.url -}}
+{{ $redis.url }}
+{{- else if $redis.bundled.enabled -}}
+redis://{{ include "agent-governor.fullname" . }}-usage-store.{{ .Release.Namespace }}.svc:6379/0
+{{- else -}}
+{{ fail "usageStore.type is redis: set usageStore.redis.url (redis://host:6379/0) or usageStore.redis.bundled.enabled=true" }}
+{{- end -}}
+{{- end -}}
+
+{{/* The operator's --usage-store flags (none with the API-server store, the default). */}}
+{{- define "agent-governor.usageStoreArgs" -}}
+{{- if eq .Values.usageStore.type "redis" }}
+- --usage-store=redis
+- --redis-url={{ include "agent-governor.usageStoreUrl" . }}
+{{- if .Values.usageStore.redis.tls }}
+- --redis-tls=true
+{{- end }}
+{{- if .Values.usageStore.redis.existingSecret }}
+- --redis-password-file=/var/run/agent-governor/usage-store/password
+{{- end }}
+{{- if .Values.usageStore.redis.caSecret }}
+- --redis-ca-file=/var/run/agent-governor/usage-store-ca/ca.crt
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Labels of the bundled usage store's pods (not the operator's: its selector must not match them). */}}
+{{- define "agent-governor.usageStoreSelectorLabels" -}}
+app.kubernetes.io/name: agent-governor
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: usage-store
 {{- end -}}

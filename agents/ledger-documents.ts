@@ -1,0 +1,44 @@
+// Where the AgentUsageLedgers are kept, as the writers of ledgers see it: usage ingest (group commit)
+// and the TokenBudget controller (registering its period). Both read a ledger, change it and write
+// it back at the revision they read: a newer revision refuses the write (409) and they read again.
+// The API server is the default keeper; a shared store (sidecar-services/usage-store/) answers in
+// the same terms — 404 NotFound, 409 Conflict, 409 AlreadyExists — so one exactly-once algorithm
+// serves both (docs/adr/0060-usage-counters-in-a-shared-store.md).
+import type { AgentUsageLedger } from '../apis/usage-ledger.js';
+import type { KubeClient } from '../runtime/kube/kube-client.js';
+import type { ObjectKey } from '../runtime/kube/kube-object.js';
+import { agentUsageLedgers } from './governor-resources.js';
+
+export interface LedgerDocuments {
+  /** The ledger as stored now, with its revision in `metadata.resourceVersion`; undefined when there is none. */
+  get(key: ObjectKey): Promise<AgentUsageLedger | undefined>;
+  /** Creates the ledger; 409 AlreadyExists when one is there. */
+  create(ledger: AgentUsageLedger): Promise<AgentUsageLedger>;
+  /** Replaces the ledger at `metadata.resourceVersion`; 409 Conflict when it changed since, 404 when gone. */
+  update(ledger: AgentUsageLedger): Promise<AgentUsageLedger>;
+}
+
+/** The ledgers as AgentUsageLedger objects in the API server (the embedded default). */
+export function apiServerLedgers(client: KubeClient): LedgerDocuments {
+  return {
+    get: (key) => client.get(agentUsageLedgers, key),
+    create: (ledger) => client.create(agentUsageLedgers, ledger),
+    update: (ledger) => client.update(agentUsageLedgers, ledger),
+  };
+}
+
+/**
+ * The keeper the operator chose, set by the CLI before the controllers start (`--usage-store`);
+ * unset, each reader falls back to the API server through its own client.
+ */
+export class LedgerDocumentsChoice {
+  private chosen: LedgerDocuments | undefined;
+
+  use(ledgers: LedgerDocuments): void {
+    this.chosen = ledgers;
+  }
+
+  of(client: KubeClient): LedgerDocuments {
+    return this.chosen ?? apiServerLedgers(client);
+  }
+}

@@ -113,6 +113,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: agent-governor
+{{- end -}}
+
 {{/* The usage store's URL: the one given, else the bundled store's Service; fails when neither. */}}
 {{- define "agent-governor.usageStoreUrl" -}}
 {{- $redis := .Values.usageStore.redis -}}

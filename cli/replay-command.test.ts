@@ -29,8 +29,8 @@ describe('agent-governor replay: bad input exits 2', () => {
     ['a pass rate above 1', ['--min-pass-rate', '1.5'], /--min-pass-rate.*must be a number from 0 to 1/],
     [
       'an unknown similarity',
-      ['--similarity', 'judge'],
-      /--similarity.*Allowed choices are exact, json, embeddings/,
+      ['--similarity', 'bleu'],
+      /--similarity.*Allowed choices are exact, json, embeddings, judge/,
     ],
     ['a candidate that is no URL', ['--candidate', 'sidecar:4000'], /--candidate.*must be an http\(s\) URL/],
     [

@@ -3,6 +3,7 @@ import { formatReplaySummary } from '../../apis/replay-summary.js';
 import { REPLAY_EXIT, type ReplayFlags } from '../replay-command.js';
 import { exactSimilarity, jsonStructureSimilarity, type SimilarityMethod } from './answer-similarity.js';
 import { embeddingsSimilarity } from './embeddings-client.js';
+import { judgeSimilarity } from './judge-client.js';
 import { startPolicyCandidate } from './policy-candidate.js';
 import { parseCorpus, type ReplayCase } from './replay-corpus.js';
 import { replayHtml } from './replay-html.js';
@@ -69,6 +70,8 @@ function similarityMethod(flags: ReplayFlags): SimilarityMethod {
   const method = flags.similarity ?? (flags.embeddingsUrl === undefined ? 'exact' : 'embeddings');
   if (method === 'embeddings' && (flags.embeddingsUrl === undefined || flags.embeddingsModel === undefined))
     throw new Error('--similarity embeddings needs --embeddings-url URL and --embeddings-model MODEL');
+  if (method === 'judge' && (flags.judgeUrl === undefined || flags.judgeModel === undefined))
+    throw new Error('--similarity judge needs --judge-url URL and --judge-model MODEL');
   return method;
 }
 
@@ -87,6 +90,16 @@ function comparison(method: SimilarityMethod, flags: ReplayFlags): Compare {
         ...(apiKey ? { apiKey } : {}),
       };
       return (reference, candidate) => embeddingsSimilarity(endpoint, reference, candidate);
+    }
+    case 'judge': {
+      const apiKey = process.env['JUDGE_API_KEY'];
+      const endpoint = {
+        url: flags.judgeUrl as string,
+        model: flags.judgeModel as string,
+        timeoutMs: flags.timeoutSeconds * 1000,
+        ...(apiKey ? { apiKey } : {}),
+      };
+      return (reference, candidate) => judgeSimilarity(endpoint, reference, candidate);
     }
   }
 }

@@ -57,6 +57,19 @@ describe('agent-governor replay: bad input exits 2', () => {
     assert.match(errors.join(''), /give the candidate: --candidate URL .* or --policy FILE/);
   });
 
+  it('refuses a policy file the sidecar refuses, naming its line and field', async () => {
+    const corpus = join(dir, 'empty.jsonl');
+    writeFileSync(corpus, '');
+    const policy = join(dir, 'candidate.yaml');
+    writeFileSync(
+      policy,
+      'apiVersion: config.governor.agents.dev/v1alpha1\nkind: SidecarConfig\nroutes:\n  - model: 5\n',
+    );
+    errors.length = 0;
+    assert.equal(await replay('--corpus', corpus, '--policy', policy), 2);
+    assert.match(errors.join(''), /candidate\.yaml:4:12: routes\[0\]\.model: Invalid input: expected string/);
+  });
+
   it('writes the reason to the summary file, which the gate reads as no summary, saying why', async () => {
     const summary = join(dir, 'summary');
     assert.equal(

@@ -29,8 +29,8 @@ describe('agent-governor replay: bad input exits 2', () => {
     ['a pass rate above 1', ['--min-pass-rate', '1.5'], /--min-pass-rate.*must be a number from 0 to 1/],
     [
       'an unknown similarity',
-      ['--similarity', 'judge'],
-      /--similarity.*Allowed choices are exact, json, embeddings/,
+      ['--similarity', 'bleu'],
+      /--similarity.*Allowed choices are exact, json, embeddings, judge/,
     ],
     ['a candidate that is no URL', ['--candidate', 'sidecar:4000'], /--candidate.*must be an http\(s\) URL/],
     [
@@ -55,6 +55,19 @@ describe('agent-governor replay: bad input exits 2', () => {
     errors.length = 0;
     assert.equal(await replay('--corpus', corpus), 2);
     assert.match(errors.join(''), /give the candidate: --candidate URL .* or --policy FILE/);
+  });
+
+  it('refuses a policy file the sidecar refuses, naming its line and field', async () => {
+    const corpus = join(dir, 'empty.jsonl');
+    writeFileSync(corpus, '');
+    const policy = join(dir, 'candidate.yaml');
+    writeFileSync(
+      policy,
+      'apiVersion: config.governor.agents.dev/v1alpha1\nkind: SidecarConfig\nroutes:\n  - model: 5\n',
+    );
+    errors.length = 0;
+    assert.equal(await replay('--corpus', corpus, '--policy', policy), 2);
+    assert.match(errors.join(''), /candidate\.yaml:4:12: routes\[0\]\.model: Invalid input: expected string/);
   });
 
   it('writes the reason to the summary file, which the gate reads as no summary, saying why', async () => {

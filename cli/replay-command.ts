@@ -11,9 +11,11 @@ export interface ReplayFlags {
   maxP95Ms?: number;
   maxTokensPerCase?: number;
   minSimilarity?: number;
-  similarity?: 'exact' | 'json' | 'embeddings';
+  similarity?: 'exact' | 'json' | 'embeddings' | 'judge';
   embeddingsUrl?: string;
   embeddingsModel?: string;
+  judgeUrl?: string;
+  judgeModel?: string;
   concurrency: number;
   timeoutSeconds: number;
   output: 'text' | 'json' | 'html';
@@ -39,9 +41,11 @@ export function registerReplayCommand(program: Command): void {
         'latency p50/p95, tokens and cost, cache hits, errors, and how the answers differ from the corpus ' +
         "answers (or, with --baseline, from the baseline's). Exit 0: pass; 1: a threshold failed; 2: bad input.\n\n" +
         'Examples:\n' +
-        '  agent-governor replay --corpus calls.jsonl --candidate http://127.0.0.1:4000 --min-pass-rate 0.9\n' +
-        '  agent-governor replay --corpus calls.jsonl --policy candidate.yaml --similarity embeddings \\\n' +
-        '    --embeddings-url http://127.0.0.1:8080/v1 --embeddings-model text-embedding-3-small --min-similarity 0.8 \\\n' +
+        '  agent-governor replay --corpus calls.jsonl \\\n' +
+        '    --candidate http://127.0.0.1:4000 --min-pass-rate 0.9\n' +
+        '  agent-governor replay --corpus calls.jsonl --policy candidate.yaml \\\n' +
+        '    --embeddings-url http://127.0.0.1:8080/v1 \\\n' +
+        '    --embeddings-model text-embedding-3-small --min-similarity 0.8 \\\n' +
         '    --max-p95-ms 2000 -o html --output-file report.html',
     )
     .requiredOption('--corpus <file>', 'the calls to replay, one JSON object a line (docs/replay.md)')
@@ -80,7 +84,7 @@ export function registerReplayCommand(program: Command): void {
       new Option(
         '--similarity <method>',
         'how answers are compared (default: embeddings with --embeddings-url, else exact)',
-      ).choices(['exact', 'json', 'embeddings']),
+      ).choices(['exact', 'json', 'embeddings', 'judge']),
     )
     .addOption(
       new Option(
@@ -89,6 +93,13 @@ export function registerReplayCommand(program: Command): void {
       ).argParser(baseUrl),
     )
     .addOption(new Option('--embeddings-model <model>', 'the embeddings model to ask for'))
+    .addOption(
+      new Option(
+        '--judge-url <url>',
+        'an OpenAI-compatible /v1 base URL whose chat model grades each answer, for --similarity judge (key: $JUDGE_API_KEY)',
+      ).argParser(baseUrl),
+    )
+    .addOption(new Option('--judge-model <model>', 'the judge model to ask for'))
     .addOption(new Option('--concurrency <n>', 'cases in flight at once').default(4).argParser(positiveInt))
     .addOption(
       new Option('--timeout-seconds <s>', 'the longest one call may take')

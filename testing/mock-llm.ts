@@ -3,7 +3,8 @@
 // OpenAI paths (/v1/...) and Azure OpenAI paths (/openai/deployments/{d}/...), with scriptable
 // faults, and records every call with the tokens it reported (or, for a broken answer, sent). A
 // conversation whose tool calls and results do not pair up is refused with 400, as the providers do.
-// A call whose system prompt asks to summarise gets a short deterministic summary (mock-llm-summary.ts).
+// A call whose system prompt asks to summarise gets a short deterministic summary (mock-llm-summary.ts);
+// one with replay's judge instructions gets a grade from the words of the two answers (mock-llm-judge.ts).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -11,6 +12,7 @@ import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { embeddingAnswer, errorText, inputTokensOf, jsonAnswer, streamEvents } from './mock-llm-answers.js';
 import { MockBatches } from './mock-llm-batches.js';
 import { toolCallProblem } from './mock-llm-conversation.js';
+import { mockJudgementOf } from './mock-llm-judge.js';
 import { mockSummaryOf } from './mock-llm-summary.js';
 
 export { inputTokensOf } from './mock-llm-answers.js';
@@ -206,7 +208,7 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
     if (res.destroyed || req.socket.destroyed) return;
     const inputTokens = inputTokensOf(api, body);
     const cached = Math.min(options.cachedInputTokens ?? 0, inputTokens);
-    const reply = mockSummaryOf(api, body) ?? state.reply;
+    const reply = mockSummaryOf(api, body) ?? mockJudgementOf(api, body) ?? state.reply;
     call.inputTokens = inputTokens;
     call.cachedInputTokens = cached;
     const withUsage = fault?.kind !== 'no-usage';

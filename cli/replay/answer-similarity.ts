@@ -1,8 +1,9 @@
 /**
  * How close a candidate's answer is to the reference (the baseline's answer, or the captured one),
- * from 0 to 1. Pure; the embeddings method's vectors come from `embeddings-client.ts`.
+ * from 0 to 1. Pure; the embeddings method's vectors come from `embeddings-client.ts`, the judge
+ * method's grade from `judge-client.ts`.
  */
-export const SIMILARITY_METHODS = ['exact', 'json', 'embeddings'] as const;
+export const SIMILARITY_METHODS = ['exact', 'json', 'embeddings', 'judge'] as const;
 export type SimilarityMethod = (typeof SIMILARITY_METHODS)[number];
 
 /** 1 when the two texts are equal once trimmed and with runs of white space made one space, else 0. */

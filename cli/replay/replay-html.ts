@@ -35,7 +35,7 @@ export function latencyHistogram(samples: readonly number[], bins = 10): string 
   );
 }
 
-const STYLE = `body{font:14px system-ui,sans-serif;margin:2em;color:#222}
+const STYLE = `body{font:14px system-ui,sans-serif;margin:2em;color:#222}h2{font-size:1.1em;margin-top:1.5em}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}
 th{background:#f3f3f3}tr.fail td{background:#fdecea}.Pass{color:#1a7f37}.Fail{color:#c62828}
 svg rect{fill:#4a78b5}svg line{stroke:#888}svg text{font-size:11px;fill:#555}`;
@@ -56,8 +56,12 @@ export function replayHtml(report: ReplayReport, candidate: string, generatedAt:
 ${escapeHtml(generatedAt.toISOString())}. ${s.passed} of ${s.cases} passed (pass rate ${s.passRate}, minimum
 ${report.thresholds.minPassRate})${s.similarity === undefined ? '' : `; mean similarity ${s.similarity}`}.</p>
 ${s.failed.length === 0 ? '' : `<ul>${s.failed.map((f) => `<li class="Fail">${escapeHtml(f)}</li>`).join('')}</ul>`}
+<h2>In all</h2>
 <table>${row(AGGREGATE_HEADER, 'th')}${aggregates.join('')}</table>
+<h2>Candidate latency</h2>
+<p>Cases per bin of milliseconds, each bin up to the number under it.</p>
 ${latencyHistogram(answered)}
+<h2>Cases</h2>
 <table>${row(CASE_HEADER, 'th')}${report.cases.map((c) => row(caseCells(c), 'td', c.passed ? '' : 'fail')).join('\n')}</table>
 </body></html>
 `;

@@ -3,6 +3,8 @@ import { formatReplaySummary } from '../../apis/replay-summary.js';
 import { REPLAY_EXIT, type ReplayFlags } from '../replay-command.js';
 import { exactSimilarity, jsonStructureSimilarity, type SimilarityMethod } from './answer-similarity.js';
 import { embeddingsSimilarity } from './embeddings-client.js';
+import { judgeSimilarity } from './judge-client.js';
+import { modelEndpoint } from './model-endpoint.js';
 import { startPolicyCandidate } from './policy-candidate.js';
 import { parseCorpus, type ReplayCase } from './replay-corpus.js';
 import { replayHtml } from './replay-html.js';
@@ -69,6 +71,8 @@ function similarityMethod(flags: ReplayFlags): SimilarityMethod {
   const method = flags.similarity ?? (flags.embeddingsUrl === undefined ? 'exact' : 'embeddings');
   if (method === 'embeddings' && (flags.embeddingsUrl === undefined || flags.embeddingsModel === undefined))
     throw new Error('--similarity embeddings needs --embeddings-url URL and --embeddings-model MODEL');
+  if (method === 'judge' && (flags.judgeUrl === undefined || flags.judgeModel === undefined))
+    throw new Error('--similarity judge needs --judge-url URL and --judge-model MODEL');
   return method;
 }
 
@@ -79,14 +83,22 @@ function comparison(method: SimilarityMethod, flags: ReplayFlags): Compare {
     case 'json':
       return async (reference, candidate) => jsonStructureSimilarity(reference, candidate);
     case 'embeddings': {
-      const apiKey = process.env['EMBEDDINGS_API_KEY'];
-      const endpoint = {
-        url: flags.embeddingsUrl as string,
-        model: flags.embeddingsModel as string,
-        timeoutMs: flags.timeoutSeconds * 1000,
-        ...(apiKey ? { apiKey } : {}),
-      };
+      const endpoint = modelEndpoint(
+        flags.embeddingsUrl as string,
+        flags.embeddingsModel as string,
+        flags.timeoutSeconds * 1000,
+        'EMBEDDINGS_API_KEY',
+      );
       return (reference, candidate) => embeddingsSimilarity(endpoint, reference, candidate);
+    }
+    case 'judge': {
+      const endpoint = modelEndpoint(
+        flags.judgeUrl as string,
+        flags.judgeModel as string,
+        flags.timeoutSeconds * 1000,
+        'JUDGE_API_KEY',
+      );
+      return (reference, candidate) => judgeSimilarity(endpoint, reference, candidate);
     }
   }
 }

@@ -243,6 +243,20 @@ describe('replay of captured calls through candidates', () => {
     assert.match(result.stdout, /^verdict: Fail: 1 of 4 cases passed/m);
   });
 
+  it('grades with a judge model the team names: the same answers 1, the other ones low (exit 0, then 1)', async () => {
+    const judge = ['--similarity', 'judge', '--judge-url', original.baseUrl, '--judge-model', 'gpt-4o-mini'];
+    const args = ['--corpus', corpus, ...judge, '--min-similarity', '0.5', '-o', 'json'];
+    const passing = await replay([...args, '--policy', passingPolicy]);
+    assert.equal(passing.code, 0, passing.stderr);
+    assert.equal(JSON.parse(passing.stdout).summary.similarity, 1);
+    const otherAnswers = await replay([...args, '--candidate', failing.url]);
+    assert.equal(otherAnswers.code, 1, otherAnswers.stderr);
+    const report = JSON.parse(otherAnswers.stdout);
+    assert.equal(report.similarityMethod, 'judge');
+    assert.ok(report.summary.similarity < 0.5, `judged ${report.summary.similarity}`);
+    assert.match(report.cases[0].why[0], /^similarity 0\.\d+ < 0\.5$/);
+  });
+
   it('fails on tokens and compares with a baseline, writing an HTML report', async () => {
     const file = join(dir, 'report.html');
     const result = await replay([

@@ -6,6 +6,7 @@ import { registerCockpitCommand } from './cockpit-command.js';
 import { registerDataflowsCommand } from './dataflows-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerExperimentsCommand } from './experiments-command.js';
+import { registerGatewayCommand } from './gateway-command.js';
 import { registerOperatorCommand } from './operator-command.js';
 import { registerSidecarCommand } from './sidecar-command.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCockpitCommand(program);
   registerExperimentsCommand(program);
   registerCaptureCommand(program);
+  registerGatewayCommand(program);
   return program;
 }
 

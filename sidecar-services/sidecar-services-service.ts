@@ -76,7 +76,8 @@ export function sidecarServicesService(options: SidecarServicesServiceOptions): 
       const publisher = tls
         ? new ServicesCaPublisher({
             client: context.client,
-            namespaces: () => namespacesWithAgents(workloads),
+            // And the operator's own, where the chart runs the gateway (docs/gateway.md).
+            namespaces: () => namespacesWithAgents(workloads).add(context.namespace),
             isLeader: () => context.isLeader(),
             log: context.log,
           })

@@ -7,8 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { LRUCache } from 'lru-cache';
 import { GATEWAY_TOKEN_AUDIENCE } from '../apis/sidecar-protocol.js';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
-import type { KubeObject } from '../runtime/kube/kube-object.js';
-import { resourceType } from '../runtime/kube/resource-type.js';
+import { pods } from '../runtime/kube/resources.js';
 import { bearerToken } from '../sidecar-services/service-account-identity.js';
 import type { ServiceError } from '../sidecar-services/service-answer.js';
 import {
@@ -18,14 +17,6 @@ import {
 } from '../sidecar-services/token-authenticator.js';
 import { AGENT_HEADER, type AgentRef, claimAgent } from './agent-claim.js';
 import { agentKeyAuthorization } from './agent-key.js';
-
-const pods = resourceType<KubeObject>({
-  group: '',
-  version: 'v1',
-  plural: 'pods',
-  kind: 'Pod',
-  namespaced: true,
-});
 
 export type GatewayCaller =
   | { ok: true; agent: AgentRef; token: string; cached: boolean }

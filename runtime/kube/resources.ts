@@ -13,6 +13,7 @@ import type {
   V1Service,
   V1StatefulSet,
 } from '@kubernetes/client-node';
+import type { KubeObject } from './kube-object.js';
 import { resourceType } from './resource-type.js';
 
 /** A client-node model type as JSON carries it: every Date (and MicroTime) is an RFC 3339 string. */
@@ -114,6 +115,15 @@ export const events = resourceType<KubeEvent>({
   version: 'v1',
   plural: 'events',
   kind: 'Event',
+  namespaced: true,
+});
+
+/** Pods, read by metadata only (the gateway reads the labels of the pod a token is bound to). */
+export const pods = resourceType<KubeObject>({
+  group: '',
+  version: 'v1',
+  plural: 'pods',
+  kind: 'Pod',
   namespaced: true,
 });
 

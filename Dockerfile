@@ -38,6 +38,7 @@ COPY --from=build /src/dist/webhooks dist/webhooks
 COPY --from=build /src/dist/sidecar-services dist/sidecar-services
 COPY --from=build /src/dist/operator dist/operator
 COPY --from=build /src/dist/sidecar dist/sidecar
+COPY --from=build /src/dist/gateway dist/gateway
 COPY --from=build /src/dist/cli dist/cli
 COPY bin bin
 # The distroless "nonroot" uid: no shell account, owns nothing in the image (all files stay root's).

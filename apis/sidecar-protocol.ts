@@ -21,5 +21,10 @@ export const USAGE_PATH = '/v1/usage';
 export const TRACE_CALLS_PATH = '/v1/trace-calls';
 export const LONG_POLL_SECONDS = 30;
 export const TOKEN_AUDIENCE = 'agent-governor';
+/**
+ * The audience of the token an agent in gateway mode sends as its API key; the gateway passes the
+ * same token on to these services, which take it too (docs/adr/0059-gateway-mode.md).
+ */
+export const GATEWAY_TOKEN_AUDIENCE = 'agent-governor-gateway';
 /** Header on policy answers: the version, so a client can log it without parsing the body. */
 export const POLICY_VERSION_HEADER = 'x-governor-policy-version';

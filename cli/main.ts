@@ -6,6 +6,7 @@ import { registerCockpitCommand } from './cockpit-command.js';
 import { registerDataflowsCommand } from './dataflows-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerExperimentsCommand } from './experiments-command.js';
+import { registerGatewayCommand } from './gateway-command.js';
 import { registerOperatorCommand } from './operator-command.js';
 import { registerReplayCommand } from './replay-command.js';
 import { registerServicesCommand } from './services-command.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerReplayCommand(program);
   registerServicesCommand(program);
   registerTraceCommand(program);
+  registerGatewayCommand(program);
   return program;
 }
 

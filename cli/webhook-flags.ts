@@ -26,6 +26,7 @@ export interface WebhookFlags {
   sidecarImage?: string;
   sidecarImagePullPolicy: SidecarInjectionOptions['imagePullPolicy'];
   sidecarOperatorUrl?: string;
+  gatewayUrl?: string;
   sidecarPort: number;
   sidecarMetricsPort: number;
   nativeSidecar: boolean;
@@ -146,6 +147,12 @@ export function addWebhookOptions(command: Command): Command {
       ).argParser(baseUrl),
     )
     .addOption(
+      new Option(
+        '--gateway-url <url>',
+        'the agent-governor gateway as agent pods reach it; pods labelled governor.agents.dev/mode=gateway (or in such a namespace) get its URL and a token instead of a sidecar (default: none, sidecars only)',
+      ).argParser(baseUrl),
+    )
+    .addOption(
       new Option('--sidecar-port <port>', 'loopback port of the injected proxy; the SDK env points here')
         .default(4000)
         .argParser(port),
@@ -242,6 +249,7 @@ export function injectionOptions(
     ...defaults,
     ...(flags.sidecarImage ? { image: flags.sidecarImage } : {}),
     ...(flags.sidecarOperatorUrl ? { operatorUrl: flags.sidecarOperatorUrl } : {}),
+    ...(flags.gatewayUrl ? { gatewayUrl: flags.gatewayUrl } : {}),
     imagePullPolicy: flags.sidecarImagePullPolicy,
     port: flags.sidecarPort,
     metricsPort: flags.sidecarMetricsPort,

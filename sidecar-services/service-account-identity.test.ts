@@ -9,6 +9,16 @@ describe('serviceAccountOf', () => {
       serviceAccount: 'support-agent',
       username: 'system:serviceaccount:team-a:support-agent',
     }));
+  it('reads the pod a bound token belongs to from the review’s extra', () =>
+    assert.deepEqual(
+      serviceAccountOf('system:serviceaccount:team-a:support', {
+        'authentication.kubernetes.io/pod-name': ['support-0'],
+        'authentication.kubernetes.io/pod-uid': ['u-1'],
+      })?.pod,
+      { name: 'support-0', uid: 'u-1' },
+    ));
+  it('names no pod for a token bound to none', () =>
+    assert.equal(serviceAccountOf('system:serviceaccount:team-a:support', {})?.pod, undefined));
   for (const username of [
     undefined,
     'alice',

@@ -5,18 +5,28 @@ export interface ServiceAccountIdentity {
   serviceAccount: string;
   /** `system:serviceaccount:<namespace>:<name>`. */
   username: string;
+  /** The pod a bound token belongs to (projected tokens are): its name and uid. */
+  pod?: { name: string; uid: string };
 }
+
+const POD_NAME = 'authentication.kubernetes.io/pod-name';
+const POD_UID = 'authentication.kubernetes.io/pod-uid';
 
 const PREFIX = 'system:serviceaccount:';
 
 /** The ServiceAccount a username names, or undefined for any other kind of user. */
-export function serviceAccountOf(username: string | undefined): ServiceAccountIdentity | undefined {
+export function serviceAccountOf(
+  username: string | undefined,
+  extra?: Record<string, string[]>,
+): ServiceAccountIdentity | undefined {
   if (!username?.startsWith(PREFIX)) return undefined;
   const parts = username.slice(PREFIX.length).split(':');
   if (parts.length !== 2) return undefined;
   const [namespace, serviceAccount] = parts as [string, string];
   if (!namespace || !serviceAccount) return undefined;
-  return { namespace, serviceAccount, username };
+  const pod = extra?.[POD_NAME]?.[0];
+  const uid = extra?.[POD_UID]?.[0];
+  return { namespace, serviceAccount, username, ...(pod && uid ? { pod: { name: pod, uid } } : {}) };
 }
 
 /**

@@ -98,7 +98,8 @@ export function sidecarServicesService(options: SidecarServicesServiceOptions): 
         tls && role !== 'serve'
           ? new ServicesCaPublisher({
               client: context.client,
-              namespaces: () => namespacesWithAgents(workloads),
+              // And the operator's own, where the chart runs the gateway (docs/gateway.md).
+              namespaces: () => namespacesWithAgents(workloads).add(context.namespace),
               isLeader: () => context.isLeader(),
               log: context.log,
             })

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { apiServerLedgers, type LedgerDocuments } from '../agents/ledger-documents.js';
-import { LONG_POLL_SECONDS } from '../apis/sidecar-protocol.js';
+import { GATEWAY_TOKEN_AUDIENCE, LONG_POLL_SECONDS } from '../apis/sidecar-protocol.js';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
 import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
 import { LedgerCommitter } from './ledger-committer.js';
@@ -114,6 +114,8 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
   const stopping = new AbortController();
   const authenticator = new TokenAuthenticator({
     review: tokenReviewer(kube),
+    // A gateway acts for an agent with the agent's own token, of the gateway's audience.
+    alsoAccepted: [GATEWAY_TOKEN_AUDIENCE],
     ...(options.tokenCacheMs !== undefined ? { cacheMs: options.tokenCacheMs } : {}),
     onReviewError: (err) => logger.warn({ error: err.message }, 'TokenReview failed'),
   });

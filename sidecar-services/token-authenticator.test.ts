@@ -9,10 +9,10 @@ const jwt = (expSeconds: number) =>
   `h.${Buffer.from(JSON.stringify({ exp: expSeconds })).toString('base64url')}.s`;
 
 function authenticator(answers: (token: string) => TokenReviewStatus | Error, now = () => 1_000_000) {
-  const asked: { token: string; audience: string }[] = [];
+  const asked: { token: string; audiences: readonly string[] }[] = [];
   const auth = new TokenAuthenticator({
-    review: async (token, audience) => {
-      asked.push({ token, audience });
+    review: async (token, audiences) => {
+      asked.push({ token, audiences });
       const answer = answers(token);
       if (answer instanceof Error) throw answer;
       return answer;
@@ -32,7 +32,7 @@ describe('TokenAuthenticator', () => {
   it('asks for the agent-governor audience and reads the ServiceAccount', async () => {
     const { auth, asked } = authenticator(() => serviceAccount);
     const result = await auth.authenticate('Bearer t1');
-    assert.deepEqual(asked, [{ token: 't1', audience: 'agent-governor' }]);
+    assert.deepEqual(asked, [{ token: 't1', audiences: ['agent-governor'] }]);
     assert.deepEqual(result, {
       ok: true,
       cached: false,
@@ -117,6 +117,27 @@ describe('TokenAuthenticator', () => {
       }
     });
   }
+
+  it('asks for every accepted audience and takes a token for any of them', async () => {
+    const asked: (readonly string[])[] = [];
+    const auth = new TokenAuthenticator({
+      alsoAccepted: ['agent-governor-gateway'],
+      review: async (_token, audiences) => {
+        asked.push(audiences);
+        return { ...serviceAccount, audiences: ['agent-governor-gateway'] };
+      },
+    });
+    assert.equal((await auth.authenticate('Bearer t')).ok, true);
+    assert.deepEqual(asked, [['agent-governor', 'agent-governor-gateway']]);
+    const other = new TokenAuthenticator({
+      alsoAccepted: ['agent-governor-gateway'],
+      review: async () => ({ ...serviceAccount, audiences: ['vault'] }),
+    });
+    const refused = await other.authenticate('Bearer t');
+    assert.equal(refused.ok, false);
+    if (!refused.ok)
+      assert.match(refused.error.message, /not for audience agent-governor or agent-governor-gateway/);
+  });
 
   it('answers 503 instead of sending more than the allowed reviews at once', async () => {
     const release: (() => void)[] = [];

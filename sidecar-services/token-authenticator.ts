@@ -20,12 +20,14 @@ import type { ServiceError } from './service-answer.js';
 /** The status of a TokenReview, as far as it matters here. */
 export interface TokenReviewStatus {
   authenticated?: boolean;
-  user?: { username?: string; uid?: string; groups?: string[] };
+  /** `extra` of a pod-bound token names its pod (`authentication.kubernetes.io/pod-name`, `pod-uid`). */
+  user?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
   audiences?: string[];
   error?: string;
 }
 
-export type TokenReviewer = (token: string, audience: string) => Promise<TokenReviewStatus>;
+/** Asks whether `token` is valid for any of `audiences`. */
+export type TokenReviewer = (token: string, audiences: readonly string[]) => Promise<TokenReviewStatus>;
 
 const tokenReviews = resourceType<TokenReview>({
   group: 'authentication.k8s.io',
@@ -45,10 +47,10 @@ interface TokenReview extends KubeObject {
  * A TokenReview is answered, not stored; its name only gives the client the key it wants.
  */
 export function tokenReviewer(client: KubeClient): TokenReviewer {
-  return async (token, audience) => {
+  return async (token, audiences) => {
     const review = await client.create(tokenReviews, {
       metadata: { name: 'sidecar-token' },
-      spec: { token, audiences: [audience] },
+      spec: { token, audiences: [...audiences] },
     });
     return review?.status ?? {};
   };
@@ -62,6 +64,8 @@ export interface TokenAuthenticatorOptions {
   review: TokenReviewer;
   /** Default TOKEN_AUDIENCE (`agent-governor`). */
   audience?: string;
+  /** Other audiences a token may be for (the services also take the gateway's, docs/adr/0059). */
+  alsoAccepted?: readonly string[];
   /** How long a positive review is trusted; default 30 s. */
   cacheMs?: number;
   /** Tokens remembered; default 10,000. */
@@ -77,12 +81,14 @@ export class TokenAuthenticator {
   private readonly cache: LRUCache<string, ServiceAccountIdentity>;
   private readonly inFlight = new Map<string, Promise<Authentication>>();
   private readonly audience: string;
+  private readonly audiences: readonly string[];
   private readonly now: () => number;
   /** TokenReviews sent (a cache hit sends none). */
   reviews = 0;
 
   constructor(private readonly options: TokenAuthenticatorOptions) {
     this.audience = options.audience ?? TOKEN_AUDIENCE;
+    this.audiences = [this.audience, ...(options.alsoAccepted ?? [])];
     this.now = options.now ?? Date.now;
     this.cache = new LRUCache({ max: options.maxEntries ?? 10_000, ttl: options.cacheMs ?? 30_000 });
   }
@@ -124,7 +130,7 @@ export class TokenAuthenticator {
     this.reviews++;
     let status: TokenReviewStatus;
     try {
-      status = await this.options.review(token, this.audience);
+      status = await this.options.review(token, this.audiences);
     } catch (err) {
       this.options.onReviewError?.(err as Error);
       return {
@@ -142,15 +148,15 @@ export class TokenAuthenticator {
       const reason = status.error ? `: ${status.error}` : '';
       return rejected(401, 'unauthorized', `the bearer token was not accepted by the API server${reason}`);
     }
-    if (status.audiences && !status.audiences.includes(this.audience)) {
+    if (status.audiences && !status.audiences.some((a) => this.audiences.includes(a))) {
       return rejected(
         401,
         'unauthorized',
-        `the bearer token is not for audience ${this.audience} (it is for ${status.audiences.join(', ') || 'none'}); ` +
+        `the bearer token is not for audience ${this.audiences.join(' or ')} (it is for ${status.audiences.join(', ') || 'none'}); ` +
           `project the ServiceAccount token with audience ${this.audience}`,
       );
     }
-    const identity = serviceAccountOf(status.user?.username);
+    const identity = serviceAccountOf(status.user?.username, status.user?.extra);
     if (!identity) {
       return rejected(
         403,

@@ -14,7 +14,7 @@ import {
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import { type ResourceType, resourceName, resourceType } from '../../runtime/kube/resource-type.js';
-import { cronJobs, deployments, jobs, statefulSets } from '../../runtime/kube/resources.js';
+import { cronJobs, deployments, jobs, pods, statefulSets } from '../../runtime/kube/resources.js';
 
 /** API calls of one audit in flight at once: enough to overlap round trips, few enough to be polite. */
 export const AUDIT_READ_CONCURRENCY = 4;
@@ -31,13 +31,6 @@ const replicaSets = resourceType<KubeObject>({
   version: 'v1',
   plural: 'replicasets',
   kind: 'ReplicaSet',
-  namespaced: true,
-});
-const pods = resourceType<KubeObject>({
-  group: '',
-  version: 'v1',
-  plural: 'pods',
-  kind: 'Pod',
   namespaced: true,
 });
 

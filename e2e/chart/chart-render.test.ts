@@ -391,6 +391,53 @@ describe('the chart, rendered', { timeout: 600_000 }, () => {
     assert.ok(!edit.has('agentusageledgers'), "the ledgers stay the operator's");
   });
 
+  it('deploys the gateway when asked: hardened, `agent-governor gateway` with flags the CLI accepts, least RBAC', async () => {
+    assert.ok(!defaults.some((o) => o['metadata']?.name === 'agent-governor-gateway'), 'off by default');
+    const objects = await renderChart({
+      namespace: NS,
+      values: {
+        gateway: {
+          enabled: true,
+          namespaces: ['team-a'],
+          credentialSecrets: ['openai-key'],
+          autoscaling: { enabled: true },
+        },
+      },
+    });
+    const gateway = findObject(objects, 'Deployment', 'agent-governor-gateway');
+    const pod = gateway.spec.template.spec;
+    const [main] = pod.containers;
+    assert.equal(main.args[0], 'gateway');
+    const help = execFileSync(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'agent-governor.mjs'), 'gateway', '--help'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    for (const arg of main.args.slice(1))
+      assert.ok(help.includes(arg.split('=')[0]), `${arg}: not a gateway flag`);
+    assert.ok(main.args.includes(`--operator-url=https://agent-governor.${NS}.svc:8443`));
+    assert.ok(main.args.includes('--namespaces=team-a'));
+    assert.equal(main.securityContext.readOnlyRootFilesystem, true);
+    assert.equal(gateway.spec.replicas, undefined, 'the HPA owns the replicas');
+    assert.equal(
+      findObject(objects, 'HorizontalPodAutoscaler', 'agent-governor-gateway').spec.scaleTargetRef.name,
+      'agent-governor-gateway',
+    );
+    assert.ok(
+      pod.volumes.some((v: { secret?: { secretName: string } }) => v.secret?.secretName === 'openai-key'),
+    );
+    assert.deepEqual(findObject(objects, 'ClusterRole', 'agent-governor-gateway').rules, [
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
+    ]);
+    const operatorArgs: string[] = findObject(objects, 'Deployment', 'agent-governor').spec.template.spec
+      .containers[0].args;
+    assert.ok(operatorArgs.includes(`--gateway-url=http://agent-governor-gateway.${NS}.svc:4000`));
+    assert.equal(findObject(objects, 'Service', 'agent-governor-gateway').spec.ports[0].port, 4000);
+  });
+
   it('keeps optional parts off by default and renders them when asked', async () => {
     const optional = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'ConfigMap', 'Certificate', 'Issuer'];
     assert.deepEqual(

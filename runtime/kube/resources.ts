@@ -14,6 +14,7 @@ import type {
   V1Service,
   V1StatefulSet,
 } from '@kubernetes/client-node';
+import type { KubeObject } from './kube-object.js';
 import { resourceType } from './resource-type.js';
 
 /** A client-node model type as JSON carries it: every Date (and MicroTime) is an RFC 3339 string. */
@@ -97,7 +98,7 @@ export const endpointSlices = resourceType<EndpointSlice>({
   kind: 'EndpointSlice',
   namespaced: true,
 });
-/** Pods: the EvaluationGate controller reads its replay Jobs' termination messages. */
+/** Pods: the gateway reads the labels of the pod a token is bound to, the EvaluationGate controller its replay Jobs' termination messages. */
 export const pods = resourceType<Pod>({
   group: '',
   version: 'v1',

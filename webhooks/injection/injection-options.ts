@@ -38,6 +38,12 @@ export interface SidecarInjectionOptions {
   otlpEndpoint?: string;
   /** Recorded in the injected annotation; default the package version. */
   version: string;
+  /**
+   * The gateway's URL as the agent pods reach it (its Service); pods labelled
+   * `governor.agents.dev/mode: gateway` (or in such a namespace) get the SDK environment pointing at
+   * it instead of a sidecar (docs/adr/0059-gateway-mode.md). Undefined: no gateway, sidecars only.
+   */
+  gatewayUrl?: string;
 }
 
 export const SIDECAR_IMAGE_REPOSITORY = 'ghcr.io/agent-governor/agent-governor';

@@ -315,3 +315,29 @@ describe('credentialsVolumeName', () => {
     assert.ok(long.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(long), long);
   });
 });
+
+describe('sidecarInjectionHandler: gateway mode', () => {
+  const gatewayUrl = 'http://agent-governor-gateway.opted-in.svc:4000';
+  it('adds no sidecar to a pod labelled governor.agents.dev/mode=gateway, only the SDK environment', async () => {
+    const { pod: out, warnings } = await inject(
+      pod({ [AGENT]: 'support', 'governor.agents.dev/mode': 'gateway' }),
+      {},
+      { ...options, gatewayUrl },
+    );
+    assert.equal(sidecarOf(out), undefined);
+    assert.deepEqual(warnings, []);
+    const env = envOf(out.spec?.containers?.[0]);
+    assert.equal(env['OPENAI_BASE_URL'], `${gatewayUrl}/v1`);
+    assert.equal(env['AGENT_GOVERNOR_TOKEN_FILE'], '/var/run/agent-governor/gateway/token');
+    // Provider keys stay in the gateway: no credentials volume in the agent's pod.
+    assert.ok(!out.spec?.volumes?.some((v) => v.secret));
+  });
+
+  it('injects the sidecar, with a warning, when no gateway is known', async () => {
+    const { pod: out, warnings } = await inject(
+      pod({ [AGENT]: 'support', 'governor.agents.dev/mode': 'gateway' }),
+    );
+    assert.ok(sidecarOf(out));
+    assert.match(warnings[0] ?? '', /knows no gateway/);
+  });
+});

@@ -4,7 +4,9 @@
 import type { AdmissionClusterView } from '../admission/admission-cluster-view.js';
 import type { AdmissionHandler, AdmissionVerdict } from '../admission/admission-review.js';
 import { SIDECAR_INJECTION_WEBHOOK } from '../registration/webhook-names.js';
+import { gatewayPodPatch } from './gateway-pod-patch.js';
 import { injectionDecision } from './injection-decision.js';
+import { injectionMode } from './injection-mode.js';
 import type { SidecarInjectionOptions } from './injection-options.js';
 import { routeCredentialSecrets } from './route-credentials.js';
 import { sidecarPlan } from './sidecar-container.js';
@@ -30,9 +32,23 @@ export function sidecarInjectionHandler(
       if (!pod || !namespace || view.exemptNamespaces.has(namespace)) return unchanged;
       const decision = injectionDecision(pod.metadata, view.namespace(namespace)?.labels);
       if (!decision.inject) return unchanged;
+      const chosen = injectionMode(
+        pod.metadata?.labels,
+        view.namespace(namespace)?.labels,
+        options.gatewayUrl,
+      );
+      if (chosen.mode === 'gateway' && options.gatewayUrl) {
+        const { patch, warnings } = gatewayPodPatch(pod, options.gatewayUrl, options.version);
+        return {
+          allowed: true,
+          ...(patch.length > 0 ? { patch } : {}),
+          ...(warnings.length > 0 ? { warnings } : {}),
+        };
+      }
       const secrets = routeCredentialSecrets(view.fallbackRoutes(namespace), pod.metadata?.labels ?? {});
       const plan = sidecarPlan({ namespace, name: decision.agent }, secrets, options, pod.spec);
       const { patch, warnings } = sidecarPodPatch(pod, plan, options);
+      if (chosen.warning) warnings.unshift(chosen.warning);
       return {
         allowed: true,
         ...(patch.length > 0 ? { patch } : {}),

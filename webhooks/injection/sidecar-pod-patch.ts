@@ -54,34 +54,8 @@ export function sidecarPodPatch(
   const hasSidecar = [...containers, ...initContainers].some((c) => c.name === SIDECAR_CONTAINER);
 
   // Environment first: its paths use the indices as they are before the sidecar is inserted.
-  const environment = sdkEnvironment(options.port);
-  const addEnv = (list: 'containers' | 'initContainers', container: V1Container, index: number) => {
-    if (container.name === SIDECAR_CONTAINER) return;
-    const own = container.env ?? [];
-    const missing: V1EnvVar[] = [];
-    for (const variable of environment) {
-      const explicit = own.find((e) => e.name === variable.name);
-      if (!explicit) missing.push(variable);
-      else if (explicit.value !== variable.value) {
-        warnings.push(
-          `container ${container.name} sets ${variable.name} itself: its calls bypass the agent-governor sidecar`,
-        );
-      }
-    }
-    if (missing.length === 0) return;
-    const base = `/spec/${list}/${index}/env`;
-    if (!container.env) patch.push({ op: 'add', path: base, value: missing });
-    else for (const variable of missing) patch.push({ op: 'add', path: `${base}/-`, value: variable });
-  };
-  for (const [i, c] of containers.entries()) addEnv('containers', c, i);
-  for (const [i, c] of initContainers.entries()) addEnv('initContainers', c, i);
-
-  const haveVolumes = new Set((spec.volumes ?? []).map((v) => v.name));
-  const newVolumes = plan.volumes.filter((v) => !haveVolumes.has(v.name));
-  if (newVolumes.length > 0) {
-    if (!spec.volumes) patch.push({ op: 'add', path: '/spec/volumes', value: newVolumes });
-    else for (const volume of newVolumes) patch.push({ op: 'add', path: '/spec/volumes/-', value: volume });
-  }
+  patch.push(...environmentPatch(spec, sdkEnvironment(options.port), 'the agent-governor sidecar', warnings));
+  patch.push(...volumesPatch(spec, plan.volumes));
 
   if (!hasSidecar) {
     if (options.nativeSidecar) {
@@ -121,7 +95,54 @@ export function sidecarPodPatch(
   return { patch, warnings };
 }
 
+/**
+ * Adds `environment` to every app container (regular and init; not the sidecar) that does not set a
+ * variable itself; a container's own different value is kept, with a warning that its calls bypass
+ * `bypassed`. Shared by sidecar and gateway mode.
+ */
+export function environmentPatch(
+  spec: NonNullable<PodShape['spec']>,
+  environment: readonly V1EnvVar[],
+  bypassed: string,
+  warnings: string[],
+): JsonPatchOperation[] {
+  const patch: JsonPatchOperation[] = [];
+  const addEnv = (list: 'containers' | 'initContainers', container: V1Container, index: number) => {
+    if (container.name === SIDECAR_CONTAINER) return;
+    const own = container.env ?? [];
+    const missing: V1EnvVar[] = [];
+    for (const variable of environment) {
+      const explicit = own.find((e) => e.name === variable.name);
+      if (!explicit) missing.push(variable);
+      else if (explicit.value !== variable.value) {
+        warnings.push(
+          `container ${container.name} sets ${variable.name} itself: its calls bypass ${bypassed}`,
+        );
+      }
+    }
+    if (missing.length === 0) return;
+    const base = `/spec/${list}/${index}/env`;
+    if (!container.env) patch.push({ op: 'add', path: base, value: missing });
+    else for (const variable of missing) patch.push({ op: 'add', path: `${base}/-`, value: variable });
+  };
+  for (const [i, c] of (spec.containers ?? []).entries()) addEnv('containers', c, i);
+  for (const [i, c] of (spec.initContainers ?? []).entries()) addEnv('initContainers', c, i);
+  return patch;
+}
+
+/** Adds the volumes of `wanted` the pod does not have yet (by name). */
+export function volumesPatch(
+  spec: NonNullable<PodShape['spec']>,
+  wanted: readonly V1Volume[],
+): JsonPatchOperation[] {
+  const have = new Set((spec.volumes ?? []).map((v) => v.name));
+  const missing = wanted.filter((v) => !have.has(v.name));
+  if (missing.length === 0) return [];
+  if (!spec.volumes) return [{ op: 'add', path: '/spec/volumes', value: missing }];
+  return missing.map((volume) => ({ op: 'add', path: '/spec/volumes/-', value: volume }));
+}
+
 /** RFC 6901: `~` and `/` in a key. */
-function escapePointer(key: string): string {
+export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

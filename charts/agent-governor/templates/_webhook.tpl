@@ -17,6 +17,9 @@ chart owns the webhook configurations; the operator serves them and keeps their 
 - --sidecar-image-pull-policy={{ default .Values.image.pullPolicy .Values.sidecar.image.pullPolicy }}
 - --sidecar-operator-url={{ include "agent-governor.sidecarOperatorUrl" . }}
 - --sidecar-port={{ .Values.sidecar.port }}
+{{- if .Values.gateway.enabled }}
+- --gateway-url=http://{{ include "agent-governor.fullname" . }}-gateway.{{ .Release.Namespace }}.svc:{{ .Values.gateway.port }}
+{{- end }}
 {{- if eq (int .Values.sidecar.port) (int .Values.sidecar.metricsPort) }}
 {{- fail (printf "sidecar.metricsPort (%v) must differ from sidecar.port: the proxy listens on that port already" .Values.sidecar.metricsPort) }}
 {{- end }}

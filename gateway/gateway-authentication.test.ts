@@ -1,0 +1,81 @@
+// The gateway's authentication with the TokenReview answers and pods given as data; the real API
+// server's reviews of pod-bound tokens are in e2e/gateway/gateway.test.ts.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AGENT_LABEL } from '../apis/group-version.js';
+import type { TokenReviewStatus } from '../sidecar-services/token-authenticator.js';
+import { GatewayAuthentication } from './gateway-authentication.js';
+
+const review = (pod: string, uid: string): TokenReviewStatus => ({
+  authenticated: true,
+  audiences: ['agent-governor-gateway'],
+  user: {
+    username: 'system:serviceaccount:team-a:support-sa',
+    extra: {
+      'authentication.kubernetes.io/pod-name': [pod],
+      'authentication.kubernetes.io/pod-uid': [uid],
+    },
+  },
+});
+
+function gateway(podsByName: Map<string, { uid: string; labels: Record<string, string> }>) {
+  const asked: { audiences: readonly string[] }[] = [];
+  let podReads = 0;
+  const auth = new GatewayAuthentication({
+    review: async (_token, audiences) => {
+      asked.push({ audiences });
+      return review('support-0', 'u1');
+    },
+    kube: {
+      get: (async (_resource: unknown, key: { name: string }) => {
+        podReads++;
+        const pod = podsByName.get(key.name);
+        return pod && { metadata: { name: key.name, uid: pod.uid, labels: pod.labels } };
+      }) as never,
+      create: (async () => undefined) as never,
+    },
+  });
+  return { auth, asked, podReads: () => podReads };
+}
+
+describe('GatewayAuthentication', () => {
+  it('takes the Anthropic SDK’s x-api-key, asks for the gateway audience and names the pod’s agent', async () => {
+    const { auth, asked } = gateway(
+      new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]),
+    );
+    const caller = await auth.authenticate({ 'x-api-key': 'tok' });
+    assert.deepEqual(caller, {
+      ok: true,
+      agent: { namespace: 'team-a', name: 'support' },
+      token: 'tok',
+      cached: false,
+    });
+    assert.deepEqual(asked, [{ audiences: ['agent-governor-gateway'] }]);
+  });
+
+  it('reviews a token and reads its pod once while cached', async () => {
+    const g = gateway(new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]));
+    await g.auth.authenticate({ authorization: 'Bearer tok' });
+    const again = await g.auth.authenticate({ authorization: 'Bearer tok' });
+    assert.ok(again.ok && again.cached);
+    assert.equal(g.auth.reviews, 1);
+    assert.equal(g.podReads(), 1);
+  });
+
+  it('refuses a token whose pod is gone, or was replaced by another of the same name', async () => {
+    for (const pods of [
+      new Map(),
+      new Map([['support-0', { uid: 'u2', labels: { [AGENT_LABEL]: 'support' } }]]),
+    ]) {
+      const caller = await gateway(pods).auth.authenticate({ authorization: 'Bearer tok' });
+      assert.ok(!caller.ok && caller.error.status === 401 && /no longer exists/.test(caller.error.message));
+    }
+  });
+
+  it('answers 401 naming the token file without a key', async () => {
+    const caller = await gateway(new Map()).auth.authenticate({});
+    assert.ok(
+      !caller.ok && caller.error.status === 401 && /AGENT_GOVERNOR_TOKEN_FILE/.test(caller.error.message),
+    );
+  });
+});

@@ -14,7 +14,6 @@ import type {
   V1Service,
   V1StatefulSet,
 } from '@kubernetes/client-node';
-import type { KubeObject } from './kube-object.js';
 import { resourceType } from './resource-type.js';
 
 /** A client-node model type as JSON carries it: every Date (and MicroTime) is an RFC 3339 string. */

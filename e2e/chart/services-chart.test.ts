@@ -172,7 +172,7 @@ describe('the chart with services replicas', { timeout: 300_000 }, () => {
     ]);
     assert.deepEqual(usageArgs(services.args), usageArgs(containerOf(redis, 'agent-governor').args));
     const known = commandFlags('services');
-    for (const arg of usageArgs(services.args)) assert.ok(known.has(arg.split('=')[0]), arg);
+    for (const arg of usageArgs(services.args)) assert.ok(known.has(arg.split('=')[0] ?? arg), arg);
     const mounted = (container: Manifest, pod: Manifest, name: string) => ({
       at: container['volumeMounts'].find((m: Manifest) => m['name'] === name)?.mountPath,
       secret: pod['volumes'].find((v: Manifest) => v['name'] === name)?.secret?.secretName,

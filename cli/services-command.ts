@@ -30,15 +30,8 @@ interface ServicesFlags extends UsageStoreFlags {
   logLevel: Level;
 }
 
-async function servicesModules() {
-  const [
-    { resolveConnection },
-    { startOperator },
-    { sidecarServicesService },
-    { PolicyStore },
-    { createKubeClient },
-    { ApiTransport },
-  ] = await Promise.all([
+function servicesModules() {
+  return Promise.all([
     import('../runtime/kube/kube-connection.js'),
     import('../runtime/manager/operator-runtime.js'),
     import('../sidecar-services/sidecar-services-service.js'),
@@ -46,14 +39,6 @@ async function servicesModules() {
     import('../runtime/kube/kube-client.js'),
     import('../runtime/kube/api-transport.js'),
   ]);
-  return {
-    resolveConnection,
-    startOperator,
-    sidecarServicesService,
-    PolicyStore,
-    createKubeClient,
-    ApiTransport,
-  };
 }
 
 export function registerServicesCommand(program: Command): void {
@@ -115,22 +100,17 @@ export function registerServicesCommand(program: Command): void {
     );
   addUsageStoreOptions(command).action(async (flags: ServicesFlags) => {
     const log = pino({ level: flags.logLevel, base: { component: 'services' } });
-    const {
-      resolveConnection,
-      startOperator,
-      sidecarServicesService,
-      PolicyStore,
-      createKubeClient,
-      ApiTransport,
-    } = await servicesModules();
-    const connection = await resolveConnection({
+    const [connections, runtime, serving, policies, kube, transport] = await servicesModules();
+    const connection = await connections.resolveConnection({
       ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
       ...(flags.context ? { context: flags.context } : {}),
     });
     const namespace = flags.namespace ?? (process.env['POD_NAMESPACE'] || connection.namespace);
     // The operator's store (docs/scale.md): a replica ingesting elsewhere would count usage nobody reads.
-    const usageStore = await usageStoreFrom(flags, createKubeClient(new ApiTransport(connection)), (err) =>
-      log.warn({ err: err.message }, 'usage store connection error; reconnecting'),
+    const usageStore = await usageStoreFrom(
+      flags,
+      kube.createKubeClient(new transport.ApiTransport(connection)),
+      (err) => log.warn({ err: err.message }, 'usage store connection error; reconnecting'),
     );
     await usageStore.ready();
     log.info(`usage store: ${usageStore.describe}`);
@@ -154,17 +134,17 @@ export function registerServicesCommand(program: Command): void {
     );
     let url: string | undefined;
     const listen = (port: number) => ({ host: flags.bindAddress, port });
-    const operator = await startOperator({
+    const operator = await runtime.startOperator({
       connection,
       namespace,
       controllers: [],
       services: [
-        sidecarServicesService({
+        serving.sidecarServicesService({
           role: 'serve',
           host: flags.bindAddress,
           port: flags.port,
           ...(tls ? { tls } : {}),
-          store: new PolicyStore(),
+          store: new policies.PolicyStore(),
           maxPolicyWaiters: flags.maxLongPollWaiters,
           shutdownGraceMs: flags.shutdownTimeout * 1000,
           ...(usageStore.kind !== 'apiserver' ? { ledgers: usageStore.ledgers } : {}),

@@ -2,7 +2,8 @@
 // default (nothing of it rendered, the operator serves the sidecars); on, a Deployment starting
 // `agent-governor services` with flags the CLI accepts, its own Service, ServiceAccount and least
 // RBAC, HPA and PDB on its own pods only, the certificate without the CA's key, the operator told
-// it does not serve and the injected sidecars pointed at the services' Service.
+// it does not serve and the injected sidecars pointed at the services' Service, and usage ingested
+// into the operator's usage store.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -141,6 +142,57 @@ describe('the chart with services replicas', { timeout: 300_000 }, () => {
       tls.secret.items.map((i: Manifest) => i['key']),
       ['tls.crt', 'tls.key', 'ca.crt'],
     );
+  });
+
+  it('ingest into the operator’s usage store: same --usage-store flags and Secret mounts, admitted by the bundled store', async () => {
+    const redis = await renderChart({
+      namespace: NS,
+      values: {
+        ...ENABLED,
+        networkPolicy: { enabled: true },
+        usageStore: {
+          type: 'redis',
+          redis: {
+            bundled: { enabled: true },
+            existingSecret: 'store-auth',
+            caSecret: 'store-ca',
+            tls: true,
+          },
+        },
+      },
+    });
+    const usageArgs = (args: string[]) => args.filter((a) => /^--(usage-store|redis-)/.test(a));
+    const services = containerOf(redis, SERVICES);
+    assert.deepEqual(usageArgs(services.args), [
+      '--usage-store=redis',
+      `--redis-url=redis://agent-governor-usage-store.${NS}.svc:6379/0`,
+      '--redis-tls=true',
+      '--redis-password-file=/var/run/agent-governor/usage-store/password',
+      '--redis-ca-file=/var/run/agent-governor/usage-store-ca/ca.crt',
+    ]);
+    assert.deepEqual(usageArgs(services.args), usageArgs(containerOf(redis, 'agent-governor').args));
+    const known = commandFlags('services');
+    for (const arg of usageArgs(services.args)) assert.ok(known.has(arg.split('=')[0] ?? arg), arg);
+    const mounted = (container: Manifest, pod: Manifest, name: string) => ({
+      at: container['volumeMounts'].find((m: Manifest) => m['name'] === name)?.mountPath,
+      secret: pod['volumes'].find((v: Manifest) => v['name'] === name)?.secret?.secretName,
+    });
+    const servicesPod = findObject(redis, 'Deployment', SERVICES).spec.template;
+    assert.deepEqual(mounted(services, servicesPod.spec, 'usage-store-password'), {
+      at: '/var/run/agent-governor/usage-store',
+      secret: 'store-auth',
+    });
+    assert.deepEqual(mounted(services, servicesPod.spec, 'usage-store-ca'), {
+      at: '/var/run/agent-governor/usage-store-ca',
+      secret: 'store-ca',
+    });
+    const policy = findObject(redis, 'NetworkPolicy', 'agent-governor-usage-store').spec;
+    const from = policy.ingress.flatMap((rule: Manifest) => rule['from']);
+    assert.ok(
+      from.some((peer: Manifest) => matches(peer['podSelector'].matchLabels, servicesPod.metadata.labels)),
+      'the usage store must admit the services pods',
+    );
+    assert.deepEqual(usageArgs(containerOf(enabled, SERVICES).args), [], 'none with the API-server store');
   });
 
   it('serves plain HTTP with no certificate when the sidecar services do', async () => {

@@ -2,7 +2,8 @@
 // replicas (real processes, HTTPS on loopback, the certificate from files) and the operator as leader
 // with --sidecar-services-external. A long-poll held on replica A gets the policy the leader
 // compiles; with A killed, B serves the same version; usage batches sent alternately and at once
-// to A and B are counted once each; past --max-long-poll-waiters a poll gets 503 saying so.
+// to A and B are counted once each; past --max-long-poll-waiters a poll gets 503 saying so; a
+// replica with --usage-store redis counts a batch (and its resend) once in a real redis-server.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,12 +14,16 @@ import { agentUsageLedgers } from '../../agents/governor-resources.js';
 import { policyConfigMapName } from '../../agents/policy-config-map.js';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { CRITICALITY_LABEL } from '../../apis/group-version.js';
+import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import { POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck } from '../../apis/usage-batch.js';
 import { configMaps, deployments } from '../../runtime/kube/resources.js';
+import { redisConnection } from '../../sidecar-services/usage-store/redis-connection.js';
+import { redisUsageStore } from '../../sidecar-services/usage-store/redis-usage-store.js';
 import { agentDeployment } from '../../testing/budget-fixture.js';
 import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
 import { operatorCommandLine } from '../../testing/operator-command-line.js';
+import { RedisServer } from '../../testing/redis-server.js';
 import {
   agentToken,
   call,
@@ -46,12 +51,12 @@ let trusting: Agent;
 let operator: CliProcess | undefined;
 const replicas: CliProcess[] = [];
 
-async function startReplica(): Promise<ServicesReplica> {
+async function startReplica(extra: readonly string[] = []): Promise<ServicesReplica> {
   const replica = await startServicesReplica({
     kubeconfig: env.cluster.kubeconfig,
     namespace: operatorNamespace,
     certDir,
-    extra: ['--max-long-poll-waiters', String(MAX_WAITERS)],
+    extra: ['--max-long-poll-waiters', String(MAX_WAITERS), ...extra],
   });
   replicas.push(replica.process);
   return replica;
@@ -213,5 +218,34 @@ describe('agent-governor services replicas', { timeout: 180_000 }, () => {
     await b.process.stop('SIGTERM');
     const statuses = (await Promise.all(held)).map((answer) => answer.status);
     assert.deepEqual(statuses, Array(MAX_WAITERS).fill(304), 'held polls end with 304 on shutdown');
+  });
+
+  it('count usage into the shared store with --usage-store redis, once, and none into the API server', async () => {
+    const redis = await RedisServer.start();
+    const store = redisUsageStore(redisConnection({ url: redis.url }));
+    try {
+      await store.ready();
+      const c = await startReplica(['--usage-store', 'redis', '--redis-url', redis.url]);
+      const batch = usageBatchOf(namespace, 'support', 'pod-3', 1, 2);
+      const ack = await call(`${c.url}${USAGE_PATH}`, { token, body: batch, dispatcher: trusting });
+      assert.equal(ack.status, 200, ack.body);
+      assert.equal(ack.json<UsageAck>().acknowledgedSequence, 1);
+      const resent = await call(`${c.url}${USAGE_PATH}`, { token, body: batch, dispatcher: trusting });
+      assert.equal(resent.json<UsageAck>().duplicate, true, resent.body);
+      const inStore = await store.ledgers.get({ namespace, name: ledgerName('support') });
+      assert.equal(inStore?.spec.totals.requests, 2);
+      assert.equal(inStore?.spec.totals.inputTokens, 2 * 100);
+      assert.deepEqual(
+        inStore?.spec.instances.map((i) => [i.id, i.sequence]),
+        [['pod-3', 1]],
+      );
+      const inApi = await env.client.get(agentUsageLedgers, { namespace, name: 'support' });
+      assert.equal(inApi?.spec.totals.requests, 2 * 6 * 2, 'the API-server ledger is not touched');
+      assert.equal(await c.process.stop('SIGTERM'), 0);
+      assert.match(c.process.output(), /agent-governor services stopped \(SIGTERM\)/);
+    } finally {
+      await store.close();
+      await redis.close();
+    }
   });
 });

@@ -144,6 +144,41 @@ redis://{{ include "agent-governor.fullname" . }}-usage-store.{{ .Release.Namesp
 {{- end }}
 {{- end -}}
 
+{{/* The usage store's password and CA mounts, for the operator and the services replicas alike. */}}
+{{- define "agent-governor.usageStoreVolumeMounts" -}}
+{{- if eq .Values.usageStore.type "redis" }}
+{{- if .Values.usageStore.redis.existingSecret }}
+# The usage store's password, read once at start (--redis-password-file).
+- name: usage-store-password
+  mountPath: /var/run/agent-governor/usage-store
+  readOnly: true
+{{- end }}
+{{- if .Values.usageStore.redis.caSecret }}
+- name: usage-store-ca
+  mountPath: /var/run/agent-governor/usage-store-ca
+  readOnly: true
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "agent-governor.usageStoreVolumes" -}}
+{{- if eq .Values.usageStore.type "redis" }}
+{{- with .Values.usageStore.redis.existingSecret }}
+- name: usage-store-password
+  secret:
+    secretName: {{ . }}
+    items:
+      - key: {{ $.Values.usageStore.redis.passwordKey }}
+        path: password
+{{- end }}
+{{- with .Values.usageStore.redis.caSecret }}
+- name: usage-store-ca
+  secret:
+    secretName: {{ . }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
 {{/* Labels of the bundled usage store's pods (not the operator's: its selector must not match them). */}}
 {{- define "agent-governor.usageStoreSelectorLabels" -}}
 app.kubernetes.io/name: agent-governor

@@ -63,7 +63,7 @@ try {
   const loadAtStart = loadavg()[0]!;
   const mock = await forkEntry('./mock-upstream-process.js', []);
   running.push(mock);
-  const governedProcesses: BenchProcess[] = [];
+  const governedProcesses: (BenchProcess & { headers?: Record<string, string> })[] = [];
   for (const target of GOVERNED_TARGETS) {
     const child = await target.start(
       mock.message.baseUrl!,
@@ -95,7 +95,7 @@ try {
     name: target.name,
     origin: governedProcesses[i]!.url,
     path: chat,
-    headers: {},
+    headers: governedProcesses[i]!.headers ?? {},
   }));
   const peer: CallPath = {
     name: 'portkey',

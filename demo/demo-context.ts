@@ -78,6 +78,8 @@ export interface DemoContext {
   operator?: { process: DemoProcess; healthUrl: string; sidecarServicesUrl: string };
   mocks: Partial<Record<'primary' | 'secondary', MockProvider>>;
   sidecars: Partial<Record<AgentName, RunningSidecar>>;
+  /** The shared gateway of gateway mode, once its step started it. */
+  gateway?: { url: string; process: DemoProcess };
 }
 
 /** The parts a step needs once the control plane is up; throws naming the missing one otherwise. */
@@ -112,7 +114,11 @@ export function waitFor(
 
 /** `the operator exited with code 1; the end of its log: …` for the first needed process that ended. */
 function exitedProcess(context: DemoContext): string | undefined {
-  const needed = [context.operator?.process, ...Object.values(context.sidecars).map((s) => s.process)];
+  const needed = [
+    context.operator?.process,
+    context.gateway?.process,
+    ...Object.values(context.sidecars).map((s) => s.process),
+  ];
   for (const process_ of needed) {
     const ended = process_?.exitStatus();
     if (process_ && ended) {

@@ -8,6 +8,7 @@ import { budgetStep } from './steps/budget-step.js';
 import { compressionStep } from './steps/compression-step.js';
 import { controlPlaneStep } from './steps/control-plane-step.js';
 import { experimentStep } from './steps/experiment-step.js';
+import { gatewayStep } from './steps/gateway-step.js';
 import { governanceStep } from './steps/governance-step.js';
 import { installStep } from './steps/install-step.js';
 import { operatorStep } from './steps/operator-step.js';
@@ -25,6 +26,7 @@ export function demoSteps(options: { keep: boolean }): DemoStep[] {
     agentsStep,
     injectionStep,
     sidecarsStep,
+    gatewayStep,
     experimentStep,
     budgetStep,
     compressionStep,

@@ -87,13 +87,16 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   }
 }
 
-/** Stops the demo's processes (sidecars first, so they flush usage while the operator listens), then the cluster. */
+/** Stops the demo's processes (sidecars and the gateway first, so they flush usage while the operator listens), then the cluster. */
 async function tearDown(context: DemoContext): Promise<void> {
   const { narrator, layout } = context;
   const began = Date.now();
-  narrator.step('Tear down: sidecars, operator, mock providers, control plane');
+  narrator.step('Tear down: sidecars, gateway, operator, mock providers, control plane');
   const stages = [
-    Object.values(context.sidecars).map((s) => s.process),
+    [
+      ...Object.values(context.sidecars).map((s) => s.process),
+      ...(context.gateway ? [context.gateway.process] : []),
+    ],
     context.operator ? [context.operator.process] : [],
     Object.values(context.mocks).map((m) => m.process),
   ];

@@ -80,19 +80,33 @@ export async function startSidecarCli(
     ? ['--operator-url', options.operatorUrl, '--agent', `${BENCH_AGENT.namespace}/${BENCH_AGENT.name}`]
     : ['--config', config];
   const [port] = await freePorts(1);
+  return startAgentGovernor(
+    'sidecar',
+    [...source, ...(options.extraArgs ?? []), '--port', String(port), '--spool-dir', join(dir, 'spool')],
+    port!,
+    options,
+  );
+}
+
+/**
+ * `agent-governor <command> ARGS` in a process of its own with the sidecar's V8 flags and lean
+ * environment (the gateway runs the sidecar's pipeline: the same flags), answering on `port`; with
+ * `profileDir`, `--cpu-prof` into it.
+ */
+export async function startAgentGovernor(
+  command: string,
+  args: string[],
+  port: number,
+  options: { profileDir?: string; bin?: string } = {},
+): Promise<BenchProcess> {
   const child = spawn(
     process.execPath,
     [
       ...SIDECAR_NODE_FLAGS,
       ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : []),
       options.bin ?? BIN,
-      'sidecar',
-      ...source,
-      ...(options.extraArgs ?? []),
-      '--port',
-      String(port),
-      '--spool-dir',
-      join(dir, 'spool'),
+      command,
+      ...args,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'], env: leanProcessEnvironment() },
   );
@@ -101,7 +115,7 @@ export async function startSidecarCli(
     stderr = (stderr + chunk.toString()).slice(-4_000);
   });
   const url = `http://127.0.0.1:${port}`;
-  await answering(`${url}/readyz`, child, () => `the sidecar did not start: ${stderr}`);
+  await answering(`${url}/readyz`, child, () => `agent-governor ${command} did not start: ${stderr}`);
   return { pid: child.pid!, url, stop: () => stopChild(child) };
 }
 

@@ -139,7 +139,7 @@ async function startAgentSidecar(context: DemoContext, agent: AgentName, port: n
  * The sidecar services' CA bundle as ConfigMap agent-governor-services-ca of the agents' namespace
  * holds it (the operator publishes it there; an injected pod mounts it), written to `dir/ca.crt`.
  */
-async function servicesCaFile(context: DemoContext, dir: string): Promise<string> {
+export async function servicesCaFile(context: DemoContext, dir: string): Promise<string> {
   const { kube } = connected(context);
   let bundle = '';
   await waitFor(

@@ -25,6 +25,7 @@ const STEPS = [
   'admission webhooks',
   'sidecar injected',
   'sidecars',
+  'gateway',
   'experiment',
   'budget 50 %',
   'budget 75 %',
@@ -127,7 +128,7 @@ describe('agent-governor demo', () => {
     const notHeld = [...rows].filter(([, r]) => r.verdict !== 'yes').map(([, r]) => r.row);
     assert.deepEqual(notHeld, [], `every step held:\n${run.output}`);
     assert.equal(run.code, 0, run.output);
-    assert.match(run.output, /19 of 19 steps held/);
+    assert.match(run.output, /20 of 20 steps held/);
     assert.ok(!run.output.includes('\u001b['), 'no ANSI escapes when stdout is not a terminal');
     // What the story is about, as the narration tells it when each check held.
     const told = (step: string) => run.output.split('\n').find((line) => line.includes(`✔ ${step}: `)) ?? '';
@@ -140,6 +141,10 @@ describe('agent-governor demo', () => {
     assert.match(
       told('experiment'),
       /16 conversations, 4 with a second turn in the same variant: control \d+ calls, mini \d+ calls; agent-governor experiments: mini /,
+    );
+    assert.match(
+      told('gateway'),
+      /support via the gateway → 200 gpt-4o via openai-eu.*x-governor-agent: marketing → 403 /,
     );
     assert.match(told('compression'), /^.*compression: [\d,]+ → [\d,]+ input tokens \(−\d+ %\); 200 /);
     assert.match(told('outage'), /answered by azure-sweden .*circuit openai-eu Open/);

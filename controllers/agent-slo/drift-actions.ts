@@ -7,6 +7,7 @@
 // transition in an Event. An agent that stops drifting gets a Normal Event DriftCleared.
 import { agentNames, selectedWorkloads } from '../../agents/selected-agents.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
+import { EVALUATE_REQUESTED_AT_ANNOTATION } from '../../apis/evaluation-gate.js';
 import type { LabelSelector } from '../../apis/label-selector.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
 import { isNotFound } from '../../runtime/kube/api-error.js';
@@ -16,9 +17,6 @@ import { deliverAlert } from '../token-budget/alert-delivery.js';
 import { signingSecret } from '../token-budget/budget-alerts.js';
 import { type DriftAlert, driftAlertBody, driftAlertId, driftSummary } from './drift-alert.js';
 import type { DriftTransition } from './drift-evaluation.js';
-
-/** Set on an EvaluationGate (RFC 3339, now) to ask for an evaluation run. */
-export const EVALUATE_REQUESTED_AT_ANNOTATION = 'governor.agents.dev/evaluate-requested-at';
 
 /** The fields of an EvaluationGate this reads: which agents it gates. */
 export interface EvaluationGateObject extends KubeObject {

@@ -5,15 +5,21 @@
 // answering 3× longer: within the window the AgentSLO status shows completionTokens drifting, a
 // Warning Event DriftDetected, a signed POST on a local receiver and governor_agent_drift_score on
 // the operator's /metrics. A re-ask in the baseline shows in the ledger and the reAskRate score.
-// No EvaluationGate kind is installed here: Evaluate says so in an Event and nothing fails.
+// An EvaluationGate (Observe) gates the agent: Evaluate sets its evaluate-requested-at and says so in an Event.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { agentSLOs, agentUsageLedgers, fallbackRoutes } from '../../agents/governor-resources.js';
+import {
+  agentSLOs,
+  agentUsageLedgers,
+  evaluationGates,
+  fallbackRoutes,
+} from '../../agents/governor-resources.js';
 import { agentSLOSpec } from '../../apis/agent-slo.js';
+import { EVALUATE_REQUESTED_AT_ANNOTATION } from '../../apis/evaluation-gate.js';
 import { fallbackRouteSpec } from '../../apis/fallback-route.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import { verifyAlertSignature } from '../../controllers/token-budget/alert-signature.js';
@@ -116,6 +122,19 @@ describe('drift of an agent’s answers detected by real operator and sidecar pr
           ],
         },
       }),
+    });
+    // The gate the Evaluate action asks to run again (Observe: it never holds the rollout here).
+    await env.client.create(evaluationGates, {
+      apiVersion: 'governor.agents.dev/v1alpha1',
+      kind: 'EvaluationGate',
+      metadata: { namespace: ns, name: 'writer' },
+      spec: {
+        agent: 'writer',
+        corpus: { configMapRef: { name: 'writer-corpus', key: 'corpus.jsonl' } },
+        criteria: { minPassRate: 0.9 },
+        mode: 'Observe',
+        timeout: '10m',
+      },
     });
     operator = await startOperatorCli(env.cluster.kubeconfig, env.operatorNamespace, {
       identity: 'drift-operator',
@@ -245,12 +264,18 @@ describe('drift of an agent’s answers detected by real operator and sidecar pr
     });
     assert.ok(gauge >= 0.25, `gauge ${gauge}`);
 
-    // Evaluate without the EvaluationGate kind installed: said in an Event, nothing fails.
-    await eventually('the EvaluationNotRequested Event', async () =>
+    // Evaluate: the gate of the agent is asked to run again, and the SLO says so in an Event.
+    const requested = await eventually('evaluate-requested-at on the writer gate', async () => {
+      const gate = await env.client.get(evaluationGates, { namespace: env.namespace, name: 'writer' });
+      return gate?.metadata?.annotations?.[EVALUATE_REQUESTED_AT_ANNOTATION];
+    });
+    assert.ok(Date.parse(requested) >= longStarted, `requested at ${requested}`);
+    const evaluation = await eventually('the EvaluationRequested Event', async () =>
       (await env.client.list(events, { namespace: env.namespace })).find(
-        (e) => e.reason === 'EvaluationNotRequested' && e.regarding?.name === 'writer-drift',
+        (e) => e.reason === 'EvaluationRequested' && e.regarding?.name === 'writer-drift',
       ),
     );
+    assert.match(evaluation.note ?? '', /EvaluationGate\(s\) writer/);
     assert.equal(received.length, 1, 'one alert per drift episode');
   });
 });

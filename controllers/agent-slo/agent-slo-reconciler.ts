@@ -118,7 +118,7 @@ export async function reconcileAgentSLO(
         slo,
         drift.transitions,
         { since: (agent) => since.get(agent) },
-        { context, workloads: objects, ...(options.delivery ? { delivery: options.delivery } : {}) },
+        { context, ...(options.delivery ? { delivery: options.delivery } : {}) },
       );
     }
   }

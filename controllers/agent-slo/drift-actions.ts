@@ -5,36 +5,18 @@
 // selects the agent, so its evaluation Job runs. EvaluationGates are read through the API (no
 // informer): the kind may not be installed, and then Evaluate does nothing and says so once per
 // transition in an Event. An agent that stops drifting gets a Normal Event DriftCleared.
-import { agentNames, selectedWorkloads } from '../../agents/selected-agents.js';
+import { evaluationGates } from '../../agents/governor-resources.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
-import { EVALUATE_REQUESTED_AT_ANNOTATION } from '../../apis/evaluation-gate.js';
-import type { LabelSelector } from '../../apis/label-selector.js';
+import { EVALUATE_REQUESTED_AT_ANNOTATION, type EvaluationGate } from '../../apis/evaluation-gate.js';
 import type { ReconcileContext } from '../../runtime/controller/controller-definition.js';
 import { isNotFound } from '../../runtime/kube/api-error.js';
-import type { KubeObject } from '../../runtime/kube/kube-object.js';
-import { resourceType } from '../../runtime/kube/resource-type.js';
 import { deliverAlert } from '../token-budget/alert-delivery.js';
 import { signingSecret } from '../token-budget/budget-alerts.js';
 import { type DriftAlert, driftAlertBody, driftAlertId, driftSummary } from './drift-alert.js';
 import type { DriftTransition } from './drift-evaluation.js';
 
-/** The fields of an EvaluationGate this reads: which agents it gates. */
-export interface EvaluationGateObject extends KubeObject {
-  spec?: { agentSelector?: LabelSelector; agent?: string };
-}
-
-export const evaluationGates = resourceType<EvaluationGateObject>({
-  group: 'governor.agents.dev',
-  version: 'v1alpha1',
-  plural: 'evaluationgates',
-  kind: 'EvaluationGate',
-  namespaced: true,
-});
-
 export interface DriftActionContext {
   context: ReconcileContext;
-  /** The agent workloads of the namespace (with kind), to match an EvaluationGate's selector. */
-  workloads: readonly KubeObject[];
   /** Delivery tuning (tests shorten the backoff). */
   delivery?: { attempts?: number; firstBackoffMs?: number; timeoutMs?: number };
 }
@@ -105,9 +87,9 @@ async function alertDrift(slo: AgentSLO, alert: DriftAlert, { context, delivery 
   }
 }
 
-async function requestEvaluation(slo: AgentSLO, agent: string, { context, workloads }: DriftActionContext) {
+async function requestEvaluation(slo: AgentSLO, agent: string, { context }: DriftActionContext) {
   const namespace = slo.metadata.namespace ?? '';
-  let gates: EvaluationGateObject[];
+  let gates: EvaluationGate[];
   try {
     gates = await context.client.list(evaluationGates, { namespace });
   } catch (err) {
@@ -120,7 +102,7 @@ async function requestEvaluation(slo: AgentSLO, agent: string, { context, worklo
     );
     return;
   }
-  const selecting = gates.filter((gate) => gatesAgent(gate, agent, namespace, workloads));
+  const selecting = gates.filter((gate) => gatesAgent(gate, agent));
   const at = context.now().toISOString();
   for (const gate of selecting) {
     await context.client.patch(
@@ -139,15 +121,7 @@ async function requestEvaluation(slo: AgentSLO, agent: string, { context, worklo
   );
 }
 
-/** Whether a gate covers the agent: by name (spec.agent) or by its selector over pod-template labels. */
-export function gatesAgent(
-  gate: EvaluationGateObject,
-  agent: string,
-  namespace: string,
-  workloads: readonly KubeObject[],
-): boolean {
-  if (gate.spec?.agent !== undefined) return gate.spec.agent === agent;
-  const selector = gate.spec?.agentSelector;
-  if (!selector) return false;
-  return agentNames(selectedWorkloads(workloads, namespace, selector)).includes(agent);
+/** Whether a gate covers the agent: a gate names one agent of its namespace (spec.agent). */
+export function gatesAgent(gate: Pick<EvaluationGate, 'spec'>, agent: string): boolean {
+  return gate.spec?.agent === agent;
 }

@@ -46,38 +46,9 @@ describe('drift alert', () => {
 });
 
 describe('gatesAgent', () => {
-  const workloads = [
-    {
-      kind: 'Deployment',
-      apiVersion: 'apps/v1',
-      metadata: { namespace: 'support', name: 'writer' },
-      spec: {
-        template: { metadata: { labels: { 'governor.agents.dev/agent': 'writer', team: 'support' } } },
-      },
-    },
-  ];
-  it('covers the agent by name or by a selector over its pod-template labels', () => {
-    const gate = (spec: object) => ({ metadata: { namespace: 'support', name: 'g' }, spec });
-    assert.equal(gatesAgent(gate({ agent: 'writer' }), 'writer', 'support', workloads), true);
-    assert.equal(gatesAgent(gate({ agent: 'reader' }), 'writer', 'support', workloads), false);
-    assert.equal(
-      gatesAgent(
-        gate({ agentSelector: { matchLabels: { team: 'support' } } }),
-        'writer',
-        'support',
-        workloads,
-      ),
-      true,
-    );
-    assert.equal(
-      gatesAgent(
-        gate({ agentSelector: { matchLabels: { team: 'billing' } } }),
-        'writer',
-        'support',
-        workloads,
-      ),
-      false,
-    );
-    assert.equal(gatesAgent(gate({}), 'writer', 'support', workloads), false);
+  it('covers the agent the gate names', () => {
+    const gate = (spec: object) => ({ spec }) as Parameters<typeof gatesAgent>[0];
+    assert.equal(gatesAgent(gate({ agent: 'writer' }), 'writer'), true);
+    assert.equal(gatesAgent(gate({ agent: 'reader' }), 'writer'), false);
   });
 });

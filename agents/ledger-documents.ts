@@ -1,5 +1,6 @@
-// Where the AgentUsageLedgers are kept, as the writers of ledgers see it: usage ingest (group commit)
-// and the TokenBudget controller (registering its period). Both read a ledger, change it and write
+// Where the AgentUsageLedgers are kept, as the writers of ledgers see it: usage ingest (group commit),
+// the TokenBudget controller (registering its period) and the RetentionPolicy controller (pruning);
+// and as their readers see it outside the operator's cache: the cockpit, dataflows, audit reports. Both read a ledger, change it and write
 // it back at the revision they read: a newer revision refuses the write (409) and they read again.
 // The API server is the default keeper; a shared store (sidecar-services/usage-store/) answers in
 // the same terms — 404 NotFound, 409 Conflict, 409 AlreadyExists — so one exactly-once algorithm
@@ -24,6 +25,19 @@ export function apiServerLedgers(client: KubeClient): LedgerDocuments {
     get: (key) => client.get(agentUsageLedgers, key),
     create: (ledger) => client.create(agentUsageLedgers, ledger),
     update: (ledger) => client.update(agentUsageLedgers, ledger),
+  };
+}
+
+/** The ledgers as the readers of usage see them (docs/adr/0064-usage-readers-through-the-store.md). */
+export interface LedgerReader {
+  /** Every ledger as stored now, or those of one namespace. */
+  list(namespace?: string): Promise<AgentUsageLedger[]>;
+}
+
+/** The ledgers' readers in the API server (the embedded default). */
+export function apiServerLedgerReader(client: KubeClient): LedgerReader {
+  return {
+    list: (namespace) => client.list(agentUsageLedgers, namespace === undefined ? {} : { namespace }),
   };
 }
 

@@ -3,11 +3,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { addUsageStoreOptions, type UsageStoreFlags } from './usage-store-flags.js';
 
 export const REPORT_FORMATS = ['html', 'md', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
-export interface AuditReportFlags {
+export interface AuditReportFlags extends Partial<UsageStoreFlags> {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -22,7 +23,7 @@ export function registerAuditCommand(program: Command): void {
   const audit = program
     .command('audit')
     .summary('audit reports: agents, versions, approvals, data flows, refusals, budgets, SLOs, retention');
-  audit
+  const report = audit
     .command('report')
     .summary('write the audit report of a cluster to FILE')
     .description(
@@ -30,7 +31,9 @@ export function registerAuditCommand(program: Command): void {
         'version) and what awaits approval; the dataflow map (picture and flows); residency refusals and ' +
         'violations; budget crossings, suspensions and SLO events; SLO attainment per day; retention settings; ' +
         'and, with --previous, what changed since that report. HTML is one self-contained, printable page (its ' +
-        'JSON is embedded, so it can be the next --previous); md writes the dataflow SVG beside FILE.\n\n' +
+        'JSON is embedded, so it can be the next --previous); md writes the dataflow SVG beside FILE. Usage is ' +
+        "read where the operator keeps it: give the operator's --usage-store and --redis-* flags when that is " +
+        'Redis or Valkey (docs/scale.md).\n\n' +
         'Examples:\n' +
         '  agent-governor audit report -o html audit-2026-q1.html --since 2026-01-01 --until 2026-04-01\n' +
         '  agent-governor audit report -o md audit.markdown --previous audit-2026-q1.html\n' +
@@ -44,11 +47,11 @@ export function registerAuditCommand(program: Command): void {
     .option('--until <date>', 'end of the period (default: now)', parseDate)
     .addOption(new Option('-o, --format <format>', 'report format').choices(REPORT_FORMATS).default('html'))
     .option('--previous <file>', 'an earlier report (html or json): list what changed since')
-    .option('--operator-namespace <namespace>', "the operator's namespace", 'agent-governor-system')
-    .action(async (file: string, flags: AuditReportFlags) => {
-      const written = await writeAuditReport(file, flags);
-      console.log(`wrote ${written.join(', ')}`);
-    });
+    .option('--operator-namespace <namespace>', "the operator's namespace", 'agent-governor-system');
+  addUsageStoreOptions(report).action(async (file: string, flags: AuditReportFlags) => {
+    const written = await writeAuditReport(file, flags);
+    console.log(`wrote ${written.join(', ')}`);
+  });
 }
 
 function parseDate(value: string): Date {
@@ -90,7 +93,7 @@ export async function writeAuditReport(
   const transport = new ApiTransport(connection);
   let report: import('../governance/audit-report.js').AuditReport;
   try {
-    const snapshot = await snapshots.readClusterSnapshot(createKubeClient(transport), {
+    const snapshot = await snapshots.readClusterSnapshotFrom(createKubeClient(transport), flags, {
       ...(flags.namespace ? { namespace: flags.namespace } : {}),
       now,
     });

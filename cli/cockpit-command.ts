@@ -3,8 +3,14 @@
 // only the namespaces they may read.
 import type { Command } from 'commander';
 import { ianaTimeZone, port, seconds } from './option-values.js';
+import {
+  addUsageStoreOptions,
+  readingFlags,
+  type UsageStoreFlags,
+  usageStoreForReading,
+} from './usage-store-flags.js';
 
-export interface CockpitFlags {
+export interface CockpitFlags extends Partial<UsageStoreFlags> {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -15,7 +21,7 @@ export interface CockpitFlags {
 }
 
 export function registerCockpitCommand(program: Command): void {
-  program
+  const command = program
     .command('cockpit')
     .summary('the daily cockpit: tokens and spend per agent, use case and hour, budgets and forecasts, live')
     .description(
@@ -25,6 +31,8 @@ export function registerCockpitCommand(program: Command): void {
         "It reads the cluster with the kubeconfig's credentials (list tokenbudgets, agentusageledgers, agentslos, " +
         'datarespolicies; create tokenreviews and subjectaccessreviews). A person signs in with a Kubernetes bearer ' +
         'token (TokenReview) and sees the namespaces where they may list TokenBudgets (SubjectAccessReview).\n\n' +
+        "Usage is read where the operator keeps it: give the operator's --usage-store and --redis-* flags when it " +
+        'keeps usage in Redis or Valkey (docs/scale.md).\n\n' +
         'Examples:\n' +
         '  agent-governor cockpit --kubeconfig ~/.kube/config\n' +
         '  kubectl create token viewer -n team-a   # the token to sign in with\n' +
@@ -36,16 +44,16 @@ export function registerCockpitCommand(program: Command): void {
     .option('--address <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
     .option('--refresh <seconds>', 'how often the cluster is read and live pages updated', seconds, 2)
-    .option('--time-zone <zone>', 'the IANA time zone "today" and its hours are in', ianaTimeZone, 'UTC')
-    .action(async (flags: CockpitFlags) => {
-      const cockpit = await serveCockpit(flags);
-      console.log(`cockpit: ${cockpit.url} (sign in with a Kubernetes token; Ctrl-C stops it)`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await cockpit.close();
+    .option('--time-zone <zone>', 'the IANA time zone "today" and its hours are in', ianaTimeZone, 'UTC');
+  addUsageStoreOptions(command).action(async (flags: CockpitFlags) => {
+    const cockpit = await serveCockpit(flags);
+    console.log(`cockpit: ${cockpit.url} (sign in with a Kubernetes token; Ctrl-C stops it)`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
     });
+    await cockpit.close();
+  });
 }
 
 /** Starts the cockpit the flags describe; `close` stops it and releases the connection. */
@@ -63,8 +71,14 @@ export async function serveCockpit(flags: CockpitFlags): Promise<{ url: string; 
     ...(flags.context ? { context: flags.context } : {}),
   });
   const transport = new ApiTransport(connection);
+  const client = createKubeClient(transport);
+  const usage = await usageStoreForReading(readingFlags(flags), client).catch(async (err: unknown) => {
+    await transport.close();
+    throw err;
+  });
   const cockpit = await startCockpit({
-    client: createKubeClient(transport),
+    client,
+    ledgers: usage.reader,
     reviews: transport,
     address: flags.address,
     port: flags.port,
@@ -77,6 +91,7 @@ export async function serveCockpit(flags: CockpitFlags): Promise<{ url: string; 
     url: cockpit.url,
     async close() {
       await cockpit.close();
+      await usage.close();
       await transport.close();
     },
   };

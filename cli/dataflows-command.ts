@@ -2,12 +2,13 @@
 // cluster, as a table, JSON, Graphviz DOT, or an SVG picture laid out by Graphviz.
 import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
+import { addUsageStoreOptions, type UsageStoreFlags } from './usage-store-flags.js';
 
 export const DATAFLOW_FORMATS = ['table', 'json', 'svg', 'dot'] as const;
 export type DataflowFormat = (typeof DATAFLOW_FORMATS)[number];
 
 export function registerDataflowsCommand(program: Command): void {
-  program
+  const command = program
     .command('dataflows')
     .summary(
       'the dataflow map of the agents in a cluster: LLM endpoints, data stores, declared flows, what sidecars saw',
@@ -18,7 +19,9 @@ export function registerDataflowsCommand(program: Command): void {
         'stores it is wired to (Postgres/pgvector, Qdrant, Weaviate, Milvus, Pinecone, OpenSearch/Elasticsearch, ' +
         'Redis, buckets); the flows its team declares (annotation governor.agents.dev/dataflows); what its sidecars ' +
         'saw answer (per model, volume, last seen); and each flow allowed, refused or unknown under the ' +
-        'DataResidencyPolicies. Workloads refused at admission show as refused flows.\n\n' +
+        'DataResidencyPolicies. Workloads refused at admission show as refused flows. What sidecars saw is read ' +
+        "where the operator keeps usage: give the operator's --usage-store and --redis-* flags when that is Redis " +
+        'or Valkey (docs/scale.md).\n\n' +
         'Examples:\n' +
         '  agent-governor dataflows --kubeconfig ~/.kube/config\n' +
         '  agent-governor dataflows -n governor-demo -o svg --output dataflows.svg\n' +
@@ -35,17 +38,17 @@ export function registerDataflowsCommand(program: Command): void {
       '--operator-namespace <namespace>',
       "the operator's namespace (exempt from residency, like kube-system)",
       'agent-governor-system',
-    )
-    .action(async (flags: DataflowFlags) => {
-      const text = await dataflowsOutput(flags);
-      if (flags.output) {
-        await writeFile(flags.output, text);
-        console.log(`wrote ${flags.output}`);
-      } else process.stdout.write(text);
-    });
+    );
+  addUsageStoreOptions(command).action(async (flags: DataflowFlags) => {
+    const text = await dataflowsOutput(flags);
+    if (flags.output) {
+      await writeFile(flags.output, text);
+      console.log(`wrote ${flags.output}`);
+    } else process.stdout.write(text);
+  });
 }
 
-export interface DataflowFlags {
+export interface DataflowFlags extends Partial<UsageStoreFlags> {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
@@ -71,7 +74,7 @@ export async function dataflowsOutput(flags: DataflowFlags): Promise<string> {
   const transport = new ApiTransport(connection);
   try {
     const client = createKubeClient(transport);
-    const snapshot = await snapshotModule.readClusterSnapshot(client, {
+    const snapshot = await snapshotModule.readClusterSnapshotFrom(client, flags, {
       ...(flags.namespace ? { namespace: flags.namespace } : {}),
     });
     const map = mapModule.dataflowMap(

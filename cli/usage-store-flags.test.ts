@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { Command } from 'commander';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
-import { addUsageStoreOptions, type UsageStoreFlags, usageStoreFrom } from './usage-store-flags.js';
+import {
+  addUsageStoreOptions,
+  readingFlags,
+  type UsageStoreFlags,
+  unreachableStoreMessage,
+  usageStoreForReading,
+  usageStoreFrom,
+} from './usage-store-flags.js';
 
 const client = {} as KubeClient;
 
@@ -60,5 +68,46 @@ describe('the usage store flags', () => {
       /--redis-password-file: cannot read \/none: ENOENT/,
     );
     assert.throws(() => flagsOf(['--usage-store', 'etcd']), /Allowed choices are apiserver, redis/);
+  });
+});
+
+describe('reading usage from the store the flags name', () => {
+  it('reads the API server when a command is given none of the flags', async () => {
+    assert.deepEqual(readingFlags({}), { usageStore: 'apiserver', redisTls: false });
+    const store = await usageStoreForReading(readingFlags({}), client);
+    assert.equal(store.kind, 'apiserver');
+  });
+
+  it('names the flag to fix when the store does not answer', async () => {
+    // A port nothing listens on: taken, then released.
+    const server = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    await assert.rejects(
+      usageStoreForReading(
+        flagsOf(['--usage-store', 'redis', '--redis-url', `redis://127.0.0.1:${port}/2`]),
+        client,
+      ),
+      new RegExp(
+        `the usage store redis://127.0.0.1:${port}/2 does not answer: .*; check --redis-url .*port-forward`,
+      ),
+    );
+  });
+
+  it('says which flag a refusal points at', () => {
+    assert.match(
+      unreachableStoreMessage('NOAUTH Authentication required.'),
+      /NOAUTH Authentication required\.; give the store's password with --redis-password-file/,
+    );
+    assert.match(
+      unreachableStoreMessage('WRONGPASS invalid username-password pair'),
+      /--redis-password-file/,
+    );
+    assert.match(
+      unreachableStoreMessage('self-signed certificate in certificate chain'),
+      /check --redis-tls and --redis-ca-file/,
+    );
+    assert.match(unreachableStoreMessage('connect ECONNREFUSED 127.0.0.1:6379'), /check --redis-url/);
   });
 });

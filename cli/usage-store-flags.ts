@@ -94,3 +94,43 @@ export async function usageStoreFrom(
   const { redisUsageStore } = await import('../sidecar-services/usage-store/redis-usage-store.js');
   return redisUsageStore(connection, onError ? { onError } : {});
 }
+
+/** The flags as a command that may be called without them sees them (default: the API server). */
+export function readingFlags(flags: Partial<UsageStoreFlags>): UsageStoreFlags {
+  return {
+    ...flags,
+    usageStore: flags.usageStore ?? 'apiserver',
+    redisTls: flags.redisTls ?? false,
+  };
+}
+
+/**
+ * The store a command run by a person reads usage from (cockpit, dataflows, audit report): the same
+ * flags as the operator's; rejects naming the flag to fix when the store does not answer.
+ */
+export async function usageStoreForReading(flags: UsageStoreFlags, client: KubeClient): Promise<UsageStore> {
+  const store = await usageStoreFrom(flags, client);
+  try {
+    await store.ready();
+  } catch (err) {
+    await store.close();
+    throw new Error(unreachableStoreMessage((err as Error).message));
+  }
+  return store;
+}
+
+/** What to do when the store does not answer, naming the flag (pure). */
+export function unreachableStoreMessage(problem: string): string {
+  if (/NOAUTH|WRONGPASS|invalid password|invalid username-password/i.test(problem)) {
+    return `${problem}; give the store's password with --redis-password-file (a file holding it)`;
+  }
+  if (/certificate|self[- ]signed|SSL|TLS|EPROTO|wrong version number/i.test(problem)) {
+    return `${problem}; check --redis-tls and --redis-ca-file (the PEM bundle that signed the store's certificate)`;
+  }
+  return (
+    `${problem}; check --redis-url (the operator's --usage-store flags: \`kubectl -n <operator namespace> get ` +
+    'deploy -o yaml | grep redis`). From outside the cluster reach the store first, e.g. ' +
+    '`kubectl -n <operator namespace> port-forward svc/<release>-usage-store 6379` and ' +
+    '--redis-url redis://127.0.0.1:6379/<db>'
+  );
+}

@@ -50,7 +50,7 @@ export const registeredControllers: ControllerFactory[] = [
   residencyScopeController,
   modelCatalogController,
   approvalPolicyController,
-  retentionController,
+  retentionController({ ledgers: ledgerDocuments }),
   promptTemplateController,
   evaluationGateController({ defaultImage: `${SIDECAR_IMAGE_REPOSITORY}:${packageVersion()}` }),
 ];

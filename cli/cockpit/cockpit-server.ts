@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import { agentSLOs, tokenBudgets } from '../../agents/governor-resources.js';
+import type { LedgerReader } from '../../agents/ledger-documents.js';
 import { GROUP } from '../../apis/group-version.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
@@ -51,6 +52,8 @@ export interface CockpitOptions {
   timeZone?: string;
   /** Only this namespace. */
   namespace?: string;
+  /** Where the usage ledgers are read (the usage store); default the API server through `client`. */
+  ledgers?: LedgerReader;
   /** Set the cookie's Secure attribute (behind TLS). */
   secureCookie?: boolean;
   log?: (line: string) => void;
@@ -73,7 +76,7 @@ export async function startCockpit(options: CockpitOptions): Promise<Cockpit> {
   const timeZone = options.timeZone ?? 'UTC';
   const { client, reviews } = options;
   const sessions = new Sessions(reviews);
-  const source = new SnapshotSource(client, refreshMs, options.namespace);
+  const source = new SnapshotSource(client, refreshMs, options.namespace, options.ledgers);
   const streams = new Set<ServerResponse>();
   const log = options.log ?? (() => {});
 

@@ -1,20 +1,21 @@
 // One read of what the cockpit shows, with the cockpit's own credentials (list TokenBudgets,
 // AgentUsageLedgers and AgentSLOs, in every namespace or one; DataResidencyPolicies), shared by every
-// page and event stream and read again once it is older than the refresh interval.
-import {
-  agentSLOs,
-  agentUsageLedgers,
-  dataResidencyPolicies,
-  tokenBudgets,
-} from '../../agents/governor-resources.js';
+// page and event stream and read again once it is older than the refresh interval. The ledgers come
+// from the usage store: the API server by default, Redis/Valkey with --usage-store redis.
+import { agentSLOs, dataResidencyPolicies, tokenBudgets } from '../../agents/governor-resources.js';
+import { apiServerLedgerReader, type LedgerReader } from '../../agents/ledger-documents.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { CockpitSnapshot } from './cockpit-view.js';
 
-export async function readCockpitSnapshot(client: KubeClient, namespace?: string): Promise<CockpitSnapshot> {
+export async function readCockpitSnapshot(
+  client: KubeClient,
+  namespace?: string,
+  ledgerReader: LedgerReader = apiServerLedgerReader(client),
+): Promise<CockpitSnapshot> {
   const options = namespace ? { namespace } : {};
   const [budgets, ledgers, slos, residencyPolicies] = await Promise.all([
     client.list(tokenBudgets, options),
-    client.list(agentUsageLedgers, options),
+    ledgerReader.list(namespace),
     client.list(agentSLOs, options),
     client.list(dataResidencyPolicies),
   ]);
@@ -42,11 +43,12 @@ export class SnapshotSource {
     private readonly client: KubeClient,
     private readonly refreshMs: number,
     private readonly namespace?: string,
+    private readonly ledgers: LedgerReader = apiServerLedgerReader(client),
   ) {}
 
   async current(): Promise<CockpitSnapshot> {
     if (this.last && Date.now() - this.last.at < this.refreshMs) return this.last.snapshot;
-    this.reading ??= readCockpitSnapshot(this.client, this.namespace)
+    this.reading ??= readCockpitSnapshot(this.client, this.namespace, this.ledgers)
       .then((snapshot) => {
         this.last = { snapshot, at: Date.now() };
         return snapshot;

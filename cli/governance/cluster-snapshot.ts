@@ -2,19 +2,20 @@
 // pass: namespaces, agent workloads, the governor kinds, usage ledgers, approvals, the ConfigMaps
 // the agents read, and the Events the operator recorded. Lists only (and GETs of the referenced
 // ConfigMaps), so a read-only role is enough. A kind whose CRD is not installed reads as empty and is
-// named in `missing`.
+// named in `missing`. The ledgers come from the usage store (`ledgers`: the API server by default, or
+// Redis/Valkey with --usage-store redis: docs/scale.md).
 import { type Agent, discoverAgents, type WorkloadObject } from '../../agents/agent-discovery.js';
 import { WORKLOAD_KINDS, workloadResources } from '../../agents/agent-workload.js';
 import {
   agentApprovals,
   agentSLOs,
-  agentUsageLedgers,
   approvalPolicies,
   dataResidencyPolicies,
   fallbackRoutes,
   retentionPolicies,
   tokenBudgets,
 } from '../../agents/governor-resources.js';
+import { apiServerLedgerReader, type LedgerReader } from '../../agents/ledger-documents.js';
 import type { AgentApproval } from '../../apis/agent-approval.js';
 import type { AgentSLO } from '../../apis/agent-slo.js';
 import type { ApprovalPolicy } from '../../apis/approval-policy.js';
@@ -31,6 +32,7 @@ import type { KubeClient } from '../../runtime/kube/kube-client.js';
 import type { KubeObject } from '../../runtime/kube/kube-object.js';
 import type { ResourceType } from '../../runtime/kube/resource-type.js';
 import { configMaps, events, type KubeEvent, namespaces } from '../../runtime/kube/resources.js';
+import { readingFlags, type UsageStoreFlags, usageStoreForReading } from '../usage-store-flags.js';
 
 export interface ClusterSnapshot {
   readAt: Date;
@@ -56,6 +58,8 @@ export interface SnapshotOptions {
   /** Only this namespace (agents, routes, ledgers, approvals, budgets, SLOs, Events). */
   namespace?: string;
   now?: Date;
+  /** Where the usage ledgers are read; default the API server through `client`. */
+  ledgers?: LedgerReader;
 }
 
 export async function readClusterSnapshot(
@@ -64,18 +68,18 @@ export async function readClusterSnapshot(
 ): Promise<ClusterSnapshot> {
   const missing: string[] = [];
   const scope = options.namespace ? { namespace: options.namespace } : {};
-  const listOrEmpty = async <T extends KubeObject>(
-    resource: ResourceType<T>,
-    namespaced = true,
-  ): Promise<T[]> => {
+  const readOrEmpty = async <T>(kind: string, read: () => Promise<T[]>): Promise<T[]> => {
     try {
-      return await client.list(resource, namespaced ? scope : {});
+      return await read();
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      missing.push(resource.kind);
+      missing.push(kind);
       return [];
     }
   };
+  const listOrEmpty = <T extends KubeObject>(resource: ResourceType<T>, namespaced = true): Promise<T[]> =>
+    readOrEmpty(resource.kind, () => client.list(resource, namespaced ? scope : {}));
+  const ledgerReader = options.ledgers ?? apiServerLedgerReader(client);
   const [
     namespaceList,
     workloads,
@@ -100,7 +104,7 @@ export async function readClusterSnapshot(
     ),
     listOrEmpty(dataResidencyPolicies, false),
     listOrEmpty(fallbackRoutes),
-    listOrEmpty(agentUsageLedgers),
+    readOrEmpty('AgentUsageLedger', () => ledgerReader.list(options.namespace)),
     listOrEmpty(approvalPolicies, false),
     listOrEmpty(agentApprovals),
     listOrEmpty(tokenBudgets),
@@ -155,6 +159,23 @@ export async function readClusterSnapshot(
     configMaps: contents,
     missing,
   };
+}
+
+/**
+ * The snapshot with the ledgers read from the usage store the operator's flags name
+ * (`--usage-store`, `--redis-*`; none: the API server), for `dataflows` and `audit report`.
+ */
+export async function readClusterSnapshotFrom(
+  client: KubeClient,
+  flags: Partial<UsageStoreFlags>,
+  options: SnapshotOptions = {},
+): Promise<ClusterSnapshot> {
+  const usage = await usageStoreForReading(readingFlags(flags), client);
+  try {
+    return await readClusterSnapshot(client, { ...options, ledgers: usage.reader });
+  } finally {
+    await usage.close();
+  }
 }
 
 /** The snapshot as the dataflow map's inputs. */

@@ -1,16 +1,19 @@
 // The RetentionPolicy controller: enforces how long the product keeps what it stores, every hour
 // and whenever the policy changes, and reports it. Usage history: each AgentUsageLedger loses the
-// buckets, periods and observed targets older than `usageHistory` (an update with the
-// resourceVersion read, through the plan executor: a ledger usage ingest just wrote is cut at the next round). Response
+// buckets, periods and observed targets older than `usageHistory`, written where the ledgers are kept
+// (the API server, or Redis/Valkey with --usage-store redis) at the revision the cache read, as usage
+// ingest writes them: a ledger ingest just wrote is cut at the next round. Response
 // caches: the policy compiler caps every route's cache TTL at `responseCache` in the policies
 // sidecars receive (policy-compiler/agent-policy.ts). Status lists each setting and what was removed
 // since the operator started; `governor_retention_removed_total{data}` counts it; an Event says so.
 import type { Counter, Registry } from 'prom-client';
 import { Counter as PromCounter } from 'prom-client';
 import { agentUsageLedgers, retentionPolicies } from '../../agents/governor-resources.js';
+import { apiServerLedgers, type LedgerDocumentsChoice } from '../../agents/ledger-documents.js';
 import { RETENTION_POLICY_NAME } from '../../apis/retention-policy.js';
 import { retentionSettings, usageHistoryDays } from '../../governance/retention-settings.js';
 import {
+  type ControllerEnvironment,
   type ControllerFactory,
   defineController,
   watch,
@@ -18,13 +21,24 @@ import {
 import { PlanExecutor } from '../../runtime/controller/plan-executor.js';
 import { done, requeueAfter } from '../../runtime/controller/reconcile-result.js';
 import { kstatusConditions, nextConditions } from '../kstatus/conditions.js';
+import { writePrunes } from './ledger-prune-writes.js';
 import { pruneLedger } from './ledger-retention.js';
 
 export const RETENTION_CONTROLLER = 'retention';
 const ROUND_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-export const retentionController: ControllerFactory = (environment) => {
+export interface RetentionControllerOptions {
+  /** Where the ledgers are kept (pruning writes there); default the API server through the context's client. */
+  ledgers?: LedgerDocumentsChoice;
+}
+
+export const retentionController =
+  (options: RetentionControllerOptions = {}): ControllerFactory =>
+  (environment) =>
+    retention(environment, options);
+
+function retention(environment: ControllerEnvironment, options: RetentionControllerOptions) {
   const removedTotal = removedCounter(environment.registry);
   /** Removed since this process started, by data kind. */
   const removedSinceStart = { usageHistory: 0, responseCache: 0 };
@@ -62,7 +76,7 @@ export const retentionController: ControllerFactory = (environment) => {
       const days = usageHistoryDays(policy);
       const cutoff = new Date(now.getTime() - days * DAY_MS);
       const executor = new PlanExecutor(context);
-      // Each ledger is patched only if it did not change since the cache read it (usage ingest writes
+      // Each ledger is written only if it did not change since the cache read it (usage ingest writes
       // them too): a conflict is cut at the next round.
       const pruned = context
         .cache(agentUsageLedgers)
@@ -70,15 +84,11 @@ export const retentionController: ControllerFactory = (environment) => {
         .map((stored) => ({ stored, pruned: pruneLedger(stored.spec, cutoff) }))
         .filter(({ pruned }) => pruned.removed > 0)
         .map(({ stored, pruned }) => ({
-          resource: agentUsageLedgers,
-          key: { namespace: stored.metadata?.namespace ?? '', name: stored.metadata?.name ?? '' },
-          patch: {
-            type: 'merge' as const,
-            body: { metadata: { resourceVersion: stored.metadata?.resourceVersion }, spec: pruned.ledger },
-          },
+          ledger: { ...stored, spec: pruned.ledger },
           removed: pruned.removed,
         }));
-      const outcomes = await executor.applyInOrder(pruned);
+      const ledgers = options.ledgers?.of(context.client) ?? apiServerLedgers(context.client);
+      const outcomes = await writePrunes(ledgers, pruned);
       const removed = outcomes.applied.reduce((sum, p) => sum + p.removed, 0);
       const skipped = outcomes.conflicts.length;
       removedSinceStart.usageHistory += removed;
@@ -120,7 +130,7 @@ export const retentionController: ControllerFactory = (environment) => {
       return requeueAfter(skipped > 0 ? 60_000 : ROUND_MS);
     },
   });
-};
+}
 
 function removedCounter(registry: Registry): Counter<'data'> {
   const name = 'governor_retention_removed_total';

@@ -8,7 +8,7 @@
 // 404), so the one group committer (../ledger-committer.ts) serves both stores. The arithmetic
 // itself stays in TypeScript (apis/ledger/apply-batch.ts): docs/adr/0060 says why.
 import type { Redis } from 'ioredis';
-import type { LedgerDocuments } from '../../agents/ledger-documents.js';
+import type { LedgerDocuments, LedgerReader } from '../../agents/ledger-documents.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../../agents/policy-config-map.js';
 import { AGENT_LABEL, API_VERSION } from '../../apis/group-version.js';
 import type { AgentUsageLedger, UsageLedgerSpec } from '../../apis/usage-ledger.js';
@@ -89,7 +89,7 @@ export function ledgerObject(key: ObjectKey, revision: string, doc: string): Age
   };
 }
 
-export class RedisLedgerTable implements LedgerDocuments {
+export class RedisLedgerTable implements LedgerDocuments, LedgerReader {
   private readonly redis: Redis & WithCommit;
 
   constructor(redis: Redis) {

@@ -22,6 +22,7 @@ export function redisUsageStore(
     kind: 'redis',
     describe: connection.describe,
     ledgers: table,
+    reader: table,
     ledgerFeed: new RedisLedgerFeed(redis, table, options),
     async ready() {
       try {

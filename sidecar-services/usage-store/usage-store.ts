@@ -3,8 +3,14 @@
 // Redis/Valkey (many sidecars: no API-server write per batch). Either way a batch is recorded by
 // the same group committer (../ledger-committer.ts) over `ledgers`, exactly once, and the
 // operator's ledger cache is filled from the store (`ledgerFeed`; none: the API server's watch).
+// Readers outside the operator (cockpit, dataflows, audit reports) list the store (`reader`).
 // Nothing here depends on which process ingests usage. docs/adr/0060-usage-counters-in-a-shared-store.md.
-import { apiServerLedgers, type LedgerDocuments } from '../../agents/ledger-documents.js';
+import {
+  apiServerLedgerReader,
+  apiServerLedgers,
+  type LedgerDocuments,
+  type LedgerReader,
+} from '../../agents/ledger-documents.js';
 import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
 import type { ListWatchSource } from '../../runtime/informer/list-watch-source.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
@@ -18,6 +24,8 @@ export interface UsageStore {
   readonly describe: string;
   /** Read a ledger, create it, replace it at the revision read. */
   readonly ledgers: LedgerDocuments;
+  /** Every ledger, for the readers outside the operator's cache: cockpit, dataflows, audit reports. */
+  readonly reader: LedgerReader;
   /** What fills the operator's AgentUsageLedger cache; undefined: the API server's watch. */
   readonly ledgerFeed?: ListWatchSource<AgentUsageLedger>;
   /** Resolves once the store answers; rejects saying what is wrong. */
@@ -31,6 +39,7 @@ export function apiServerUsageStore(client: KubeClient): UsageStore {
     kind: 'apiserver',
     describe: 'the API server (AgentUsageLedger objects)',
     ledgers: apiServerLedgers(client),
+    reader: apiServerLedgerReader(client),
     ready: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };

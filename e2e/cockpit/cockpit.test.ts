@@ -17,6 +17,7 @@ import { periodTotals } from '../../apis/ledger/period-totals.js';
 import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
 import { namespaces } from '../../runtime/kube/resources.js';
 import { type CliProcess, startCliProcess } from '../../testing/cli-process.js';
+import { budgetViewerToken } from '../../testing/cockpit-viewer.js';
 import { eventually } from '../../testing/eventually.js';
 import {
   createMarketingAgents,
@@ -121,27 +122,7 @@ describe('agent-governor cockpit in a browser, against the real API server and r
       spec: emptyLedger('hidden-agent'),
     });
     // The viewer: a ServiceAccount that may list and get TokenBudgets in the agents' namespace only.
-    const kubectl = (args: string[]) => env.cluster.kubectl(args, { check: true });
-    await kubectl(['create', 'serviceaccount', 'viewer', '-n', ns]);
-    await kubectl([
-      'create',
-      'role',
-      'budget-viewer',
-      '-n',
-      ns,
-      '--verb=get,list',
-      '--resource=tokenbudgets.governor.agents.dev',
-    ]);
-    await kubectl([
-      'create',
-      'rolebinding',
-      'budget-viewer',
-      '-n',
-      ns,
-      '--role=budget-viewer',
-      `--serviceaccount=${ns}:viewer`,
-    ]);
-    viewerToken = (await kubectl(['create', 'token', 'viewer', '-n', ns, '--duration', '1h'])).stdout.trim();
+    viewerToken = await budgetViewerToken(env.cluster, ns);
 
     operator = await startOperatorCli(env.cluster.kubeconfig, env.operatorNamespace, {
       identity: 'cockpit-operator',

@@ -23,6 +23,7 @@ import { redisConnection } from '../../sidecar-services/usage-store/redis-connec
 import { redisUsageStore } from '../../sidecar-services/usage-store/redis-usage-store.js';
 import type { UsageStore } from '../../sidecar-services/usage-store/usage-store.js';
 import { AGENT_GOVERNOR_BIN, type CliProcess, startCliProcess } from '../../testing/cli-process.js';
+import { budgetViewerToken } from '../../testing/cockpit-viewer.js';
 import { eventually } from '../../testing/eventually.js';
 import {
   type GovernedAgents,
@@ -132,29 +133,7 @@ describe('the readers of usage with the usage in Redis', { timeout: 300_000 }, (
 
   it("the cockpit shows today's tokens per agent from the store", async () => {
     const namespace = env.namespace;
-    const kubectl = (args: string[]) => env.cluster.kubectl(args, { check: true });
-    await kubectl(['create', 'serviceaccount', 'viewer', '-n', namespace]);
-    await kubectl([
-      'create',
-      'role',
-      'budget-viewer',
-      '-n',
-      namespace,
-      '--verb=get,list',
-      '--resource=tokenbudgets.governor.agents.dev',
-    ]);
-    await kubectl([
-      'create',
-      'rolebinding',
-      'budget-viewer',
-      '-n',
-      namespace,
-      '--role=budget-viewer',
-      `--serviceaccount=${namespace}:viewer`,
-    ]);
-    const token = (
-      await kubectl(['create', 'token', 'viewer', '-n', namespace, '--duration', '1h'])
-    ).stdout.trim();
+    const token = await budgetViewerToken(env.cluster, namespace);
     cockpit = await startCliProcess(
       [
         'cockpit',

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { Command } from 'commander';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
+import { buildProgram } from './main.js';
 import {
   addUsageStoreOptions,
   readingFlags,
@@ -72,6 +73,24 @@ describe('the usage store flags', () => {
 });
 
 describe('reading usage from the store the flags name', () => {
+  it('are the flags of every command that writes or reads usage', () => {
+    const program = buildProgram();
+    const find = (path: string[]) =>
+      path.reduce<Command | undefined>((c, name) => c?.commands.find((x) => x.name() === name), program);
+    for (const path of [['operator'], ['services'], ['cockpit'], ['dataflows'], ['audit', 'report']]) {
+      const longs = find(path)?.options.map((o) => o.long) ?? [];
+      for (const flag of [
+        '--usage-store',
+        '--redis-url',
+        '--redis-tls',
+        '--redis-password-file',
+        '--redis-ca-file',
+      ]) {
+        assert.ok(longs.includes(flag), `agent-governor ${path.join(' ')} has ${flag}`);
+      }
+    }
+  });
+
   it('reads the API server when a command is given none of the flags', async () => {
     assert.deepEqual(readingFlags({}), { usageStore: 'apiserver', redisTls: false });
     const store = await usageStoreForReading(readingFlags({}), client);

@@ -172,10 +172,15 @@ describe('chaos with nothing lost: replicas, store and long-polls broken under t
       await afterMore('replica A came back');
 
       // 2. The store crashes (SIGKILL) and starts again on its append-only file.
+      const refusals = () =>
+        live()
+          .map((r) => (r.process.output().match(/usage not recorded/g) ?? []).length)
+          .reduce((x, y) => x + y, 0);
+      const refusedBefore = refusals();
       await redis.kill();
       await eventually(
         'usage refused while the store is away',
-        () => (live().some((r) => r.process.output().includes('usage not recorded')) ? true : undefined),
+        () => (refusals() > refusedBefore ? true : undefined),
         { timeoutMs: 30_000 },
       );
       await redis.restart();
@@ -187,8 +192,9 @@ describe('chaos with nothing lost: replicas, store and long-polls broken under t
         (await Promise.all(live().map((r) => usageBatches(r, 'recorded')))).reduce((x, y) => x + y, 0);
       const recordedBefore = await recorded();
       relay?.loseAnswers();
+      // A sidecar sends one batch at a time, over a connection it keeps: a few are enough.
       await eventually('batches recorded whose answers are lost', async () =>
-        (await recorded()) >= recordedBefore + SIDECARS_PER_AGENT * AGENTS.length ? true : undefined,
+        (await recorded()) >= recordedBefore + 2 ? true : undefined,
       );
       relay?.cut();
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer, type Server } from 'node:net';
 import { afterEach, describe, it } from 'node:test';
@@ -84,6 +85,26 @@ describe('TCP relay', () => {
     assert.equal(await ask(relay.url, '1'), '(ECONNRESET)');
     relay.restore();
     assert.equal(await ask(relay.url, '2'), 'a:2');
+  });
+
+  it('resetSocket: closes a socket whose end() began, so the process can exit', () => {
+    // In a process of its own: Node's resetAndDestroy() after end() fails with EINVAL and leaves
+    // the handle open, which keeps a process running for ever (a target closing as a cut comes).
+    const script = `
+      import { createServer, connect } from 'node:net';
+      import { once } from 'node:events';
+      import { resetSocket } from ${JSON.stringify(new URL('./tcp-relay.js', import.meta.url).href)};
+      const server = createServer((socket) => socket.on('error', () => {}));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const socket = connect(server.address().port, '127.0.0.1').on('error', (e) => console.error(e.code));
+      await once(socket, 'connect');
+      socket.end();
+      resetSocket(socket);
+      server.close();
+    `;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
+    assert.equal(run.status, 0, `the process ended (signal ${run.signal}): ${run.stderr}`);
   });
 
   it('loseAnswers: the target gets the request, the client never gets the answer', async () => {

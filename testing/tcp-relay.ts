@@ -91,8 +91,8 @@ export async function startTcpRelay(targets: readonly string[]): Promise<TcpRela
       refusing = true;
       losing = false;
       for (const [client, upstream] of pairs) {
-        client.resetAndDestroy();
-        upstream.resetAndDestroy();
+        resetSocket(client);
+        resetSocket(upstream);
       }
       pairs.clear();
     },
@@ -111,4 +111,14 @@ export async function startTcpRelay(targets: readonly string[]): Promise<TcpRela
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Resets `socket` (RST), or only closes it when its side is already ending: Node's resetAndDestroy()
+ * on a socket whose end() has begun fails with EINVAL and leaves the handle open, so the process
+ * never exits (a target that closed just before a cut).
+ */
+export function resetSocket(socket: Socket): void {
+  if (socket.writableEnded || socket.destroyed) socket.destroy();
+  else socket.resetAndDestroy();
 }

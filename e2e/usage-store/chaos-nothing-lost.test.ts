@@ -4,8 +4,8 @@
 // replicas as a Service does. Four real sidecars of two agents send steady traffic to the mock LLM
 // while, in turn: one replica is SIGKILLed and started again (on a new port, as a new pod); the
 // redis-server is SIGKILLed and started again on its data; the relay loses the replicas' answers
-// (usage recorded, acknowledgement never arriving) and then resets every connection, long-polls
-// included. Once traffic stops and the sidecars' spools drain: for each agent the mock's tokens =
+// (usage recorded, acknowledgement never arriving), then the other replica is SIGKILLed with what
+// it holds and every remaining connection is reset, long-polls included, and it comes back. Once traffic stops and the sidecars' spools drain: for each agent the mock's tokens =
 // the store's ledger = the TokenBudget status, resends were recognised as duplicates (the
 // replicas' metric), and a policy change after the chaos reaches every sidecar by its long-poll.
 import assert from 'node:assert/strict';
@@ -187,7 +187,8 @@ describe('chaos with nothing lost: replicas, store and long-polls broken under t
       await afterMore('the store came back');
       await storeMoves('the store came back');
 
-      // 3. Answers are lost (batches recorded, acknowledgements dropped), then every connection is reset.
+      // 3. Answers are lost (batches recorded, acknowledgements dropped); then replica B dies with the
+      // long-polls and batches it holds, every other connection is reset, and B comes back.
       const recorded = async () =>
         (await Promise.all(live().map((r) => usageBatches(r, 'recorded')))).reduce((x, y) => x + y, 0);
       const recordedBefore = await recorded();
@@ -196,9 +197,12 @@ describe('chaos with nothing lost: replicas, store and long-polls broken under t
       await eventually('batches recorded whose answers are lost', async () =>
         (await recorded()) >= recordedBefore + 2 ? true : undefined,
       );
+      assert.equal(await b.process.stop('SIGKILL'), 'SIGKILL');
       relay?.cut();
       await new Promise((resolve) => setTimeout(resolve, 500));
       relay?.restore();
+      const b2 = await startReplica();
+      relay?.setTargets([a2.url, b2.url]);
       await afterMore('the connections were reset');
       await storeMoves('the connections were reset');
     } finally {

@@ -5,9 +5,10 @@
 // while, in turn: one replica is SIGKILLed and started again (on a new port, as a new pod); the
 // redis-server is SIGKILLed and started again on its data; the relay loses the replicas' answers
 // (usage recorded, acknowledgement never arriving), then the other replica is SIGKILLed with what
-// it holds and every remaining connection is reset, long-polls included, and it comes back. Once traffic stops and the sidecars' spools drain: for each agent the mock's tokens =
-// the store's ledger = the TokenBudget status, resends were recognised as duplicates (the
-// replicas' metric), and a policy change after the chaos reaches every sidecar by its long-poll.
+// it holds, every remaining connection is reset (long-polls included), and it comes back. Once
+// traffic stops and the sidecars' spools drain: for each agent the mock's tokens = the store's
+// ledger = the TokenBudget status, resends were recognised as duplicates (the replicas' metric),
+// and a policy change after the chaos reaches every sidecar by its long-poll.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -225,7 +225,8 @@ export interface SidecarCli extends CliProcess {
 /**
  * `agent-governor sidecar` for agent `namespace/agent` in operator mode, as the injected container
  * runs it: the operator's URL, the ServiceAccount token, the mounted policy (written here from the
- * mirror ConfigMap) and a spool directory of its own.
+ * mirror ConfigMap) and a spool directory of its own. `caFile`: the bundle an https URL is verified
+ * against when it is not the operator's own (services replicas with a certificate from files).
  */
 export async function startSidecarCli(
   env: GovernedAgents,
@@ -233,12 +234,13 @@ export async function startSidecarCli(
   operatorUrl: string,
   policy: EffectivePolicy,
   spool = join(env.dir, `spool-${agent}`),
+  caFile?: string,
 ): Promise<SidecarCli> {
   const policyFile = join(env.dir, `policy-${agent}.json`);
   writeFileSync(policyFile, JSON.stringify(policy));
   // Over TLS (the operator's default) the sidecar verifies the services against the bundle the
   // operator publishes in the agents' namespace — what an injected pod mounts.
-  const caFile = operatorUrl.startsWith('https:') ? await servicesCaFile(env) : undefined;
+  caFile ??= operatorUrl.startsWith('https:') ? await servicesCaFile(env) : undefined;
   const cli = await startCliProcess(
     [
       'sidecar',

@@ -15,8 +15,8 @@ import { createKubeClient, type KubeClient } from '../../runtime/kube/kube-clien
 import { kubeconfigConnection } from '../../runtime/kube/kubeconfig-file.js';
 import { type ConfigMap, configMaps } from '../../runtime/kube/resources.js';
 import { eventually } from '../../testing/eventually.js';
+import { startTcpRelay, type TcpRelay } from '../../testing/tcp-relay.js';
 import { compactEtcd, restartApiServer } from './api-server-restart.js';
-import { type ConnectionCutter, startConnectionCutter } from './connection-cutter.js';
 
 const namespace = 'recovery';
 const log = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
@@ -24,7 +24,7 @@ const log = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' });
 describe('informer recovery on a control plane of its own', { timeout: 300_000 }, () => {
   let dir: string;
   let cluster: ClusterInfo;
-  let cutter: ConnectionCutter;
+  let cutter: TcpRelay;
   let admin: KubeClient;
   let adminTransport: ApiTransport;
   let informerTransport: ApiTransport;
@@ -44,7 +44,7 @@ describe('informer recovery on a control plane of its own', { timeout: 300_000 }
         metadata: { name: namespace },
       },
     );
-    cutter = await startConnectionCutter(new URL(cluster.server));
+    cutter = await startTcpRelay([cluster.server]);
     informerTransport = new ApiTransport({ ...connection, server: cutter.url });
     informer = new Informer(informerTransport, {
       resource: configMaps,

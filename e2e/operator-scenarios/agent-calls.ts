@@ -89,14 +89,16 @@ export class Agent {
   }
 }
 
+/** The calls the mock LLM served, to every agent or to the one named. */
+export function servedCalls(mock: MockLlm, agent?: string): MockLlm['served'] {
+  if (agent === undefined) return mock.served;
+  return mock.served.filter((call) => JSON.stringify(call.body['messages'] ?? '').includes(`${agent}-call-`));
+}
+
 /** Tokens the mock LLM served (input plus output), to every agent or to the one named. */
 export function servedTokens(mock: MockLlm, agent?: string): number {
   let tokens = 0;
-  for (const call of mock.served) {
-    if (agent !== undefined && !JSON.stringify(call.body['messages'] ?? '').includes(`${agent}-call-`))
-      continue;
-    tokens += call.inputTokens + call.outputTokens;
-  }
+  for (const call of servedCalls(mock, agent)) tokens += call.inputTokens + call.outputTokens;
   return tokens;
 }
 

@@ -1,6 +1,6 @@
-// The one agent the usage suites drive: `support` (one replica, team `support`, the agent
-// ServiceAccount) with route `gpt-4o` to the mock LLM (degrading to gpt-4o-mini) and TokenBudget
-// `support-daily` of 50 M tokens a day — large enough that traffic never exhausts it.
+// The agent the usage suites drive: `support` (or the name given; one replica, a team of its own
+// name, the agent ServiceAccount) with route `gpt-4o` to the mock LLM (degrading to gpt-4o-mini) and
+// TokenBudget `<name>-daily` of 50 M tokens a day — large enough that traffic never exhausts it.
 import { agentDeployment, createWorkloads } from '../../testing/budget-fixture.js';
 import {
   AGENT_SERVICE_ACCOUNT,
@@ -10,13 +10,18 @@ import {
   teamBudget,
 } from '../../testing/governed-agents.js';
 
-export async function createSupportAgent(env: GovernedAgents, mockBaseUrl: string): Promise<void> {
+export async function createSupportAgent(
+  env: GovernedAgents,
+  mockBaseUrl: string,
+  name = 'support',
+): Promise<void> {
   const ns = env.namespace;
+  const route = name === 'support' ? 'gpt-4o' : `${name}-gpt-4o`;
   await createWorkloads(env.client, {
     deployments: [
-      agentDeployment(ns, 'support', {
+      agentDeployment(ns, name, {
         replicas: 1,
-        labels: { team: 'support' },
+        labels: { team: name },
         serviceAccountName: AGENT_SERVICE_ACCOUNT,
       }),
     ],
@@ -25,12 +30,17 @@ export async function createSupportAgent(env: GovernedAgents, mockBaseUrl: strin
   await createRouteAndBudget(
     env.client,
     mockRoute(ns, {
-      name: 'gpt-4o',
+      name: route,
       model: 'gpt-4o',
       degradeTo: 'gpt-4o-mini',
       baseUrl: mockBaseUrl,
-      team: 'support',
+      team: name,
     }),
-    teamBudget(ns, { name: 'support-daily', team: 'support', tokens: 50_000_000, route: 'gpt-4o' }),
+    teamBudget(ns, {
+      name: `${name}-daily`,
+      team: name,
+      tokens: 50_000_000,
+      route,
+    }),
   );
 }

@@ -6,7 +6,6 @@
 // TokenBudget's status, and no AgentUsageLedger was written to the API server.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { agentUsageLedgers, tokenBudgets } from '../../agents/governor-resources.js';
 import { ledgerName } from '../../apis/ledger/ledger-name.js';
 import { redisConnection } from '../../sidecar-services/usage-store/redis-connection.js';
 import { redisUsageStore } from '../../sidecar-services/usage-store/redis-usage-store.js';
@@ -23,8 +22,9 @@ import {
 } from '../../testing/governed-agents.js';
 import { type MockLlm, startMockLlm } from '../../testing/mock-llm.js';
 import { RedisServer } from '../../testing/redis-server.js';
-import { Agent, servedTokens, steadyTraffic } from '../operator-scenarios/agent-calls.js';
+import { Agent, steadyTraffic } from '../operator-scenarios/agent-calls.js';
 import { createSupportAgent } from '../operator-scenarios/support-agent.js';
+import { assertCountedOnce } from './counted-once.js';
 
 describe('usage in Redis across an operator kill and a store restart', { timeout: 300_000 }, () => {
   let env: GovernedAgents;
@@ -109,25 +109,7 @@ describe('usage in Redis across an operator kill and a store restart', { timeout
       [],
       'every call was served',
     );
-    const tokens = servedTokens(mock);
-    t.diagnostic(`${mock.served.length} calls, ${tokens} tokens served`);
-    const key = { namespace: env.namespace, name: 'support-daily' };
-    const counted = await eventually(
-      `the budget to count ${tokens} tokens`,
-      async () => {
-        const used = (await env.client.get(tokenBudgets, key))?.status?.used?.tokens ?? 0;
-        return used >= tokens ? used : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 200 },
-    );
-    assert.equal(counted, tokens, 'the budget status holds exactly the tokens served');
-    const totals = (await store.ledgers.get(ledgerKey))?.spec.totals;
-    assert.equal((totals?.inputTokens ?? 0) + (totals?.outputTokens ?? 0), tokens, 'the store holds them');
-    assert.equal(totals?.requests, mock.served.length);
-    assert.equal(
-      await env.client.get(agentUsageLedgers, ledgerKey),
-      undefined,
-      'no ledger in the API server',
-    );
+    const { calls, tokens } = await assertCountedOnce(env, store, mock, 'support');
+    t.diagnostic(`${calls} calls, ${tokens} tokens served`);
   });
 });

@@ -18,7 +18,7 @@ const review = (pod: string, uid: string): TokenReviewStatus => ({
   },
 });
 
-function gateway(podsByName: Map<string, { uid: string; labels: Record<string, string> }>) {
+function gateway(podsByName: Map<string, { uid: string; labels: Record<string, string> }>, cacheMs?: number) {
   const asked: { audiences: readonly string[] }[] = [];
   let podReads = 0;
   const auth = new GatewayAuthentication({
@@ -34,6 +34,7 @@ function gateway(podsByName: Map<string, { uid: string; labels: Record<string, s
       }) as never,
       create: (async () => undefined) as never,
     },
+    ...(cacheMs !== undefined ? { cacheMs } : {}),
   });
   return { auth, asked, podReads: () => podReads };
 }
@@ -60,6 +61,29 @@ describe('GatewayAuthentication', () => {
     assert.ok(again.ok && again.cached);
     assert.equal(g.auth.reviews, 1);
     assert.equal(g.podReads(), 1);
+  });
+
+  it('remembers an accepted caller by key and named agent only while its review and pod are trusted', async () => {
+    const pods = new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]);
+    const g = gateway(pods, 60);
+    const first = await g.auth.authenticate({ authorization: 'Bearer tok' });
+    assert.ok(first.ok && !first.cached);
+    assert.deepEqual(await g.auth.authenticate({ authorization: 'Bearer tok' }), {
+      ok: true,
+      agent: { namespace: 'team-a', name: 'support' },
+      token: 'tok',
+      cached: true,
+    });
+    // Another agent named with the same key is judged afresh (and refused), not taken from memory.
+    const other = await g.auth.authenticate({ authorization: 'Bearer tok', 'x-governor-agent': 'writer' });
+    assert.ok(!other.ok && other.error.status === 403);
+    assert.equal(g.podReads(), 1);
+    pods.delete('support-0');
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const after = await g.auth.authenticate({ authorization: 'Bearer tok' });
+    assert.ok(!after.ok && after.error.status === 401, 'the deleted pod is seen once its trust ends');
+    assert.equal(g.auth.reviews, 2);
+    assert.equal(g.podReads(), 2);
   });
 
   it('refuses a token whose pod is gone, or was replaced by another of the same name', async () => {

@@ -2,8 +2,12 @@
 // token, audience agent-governor-gateway) checked by TokenReview through the sidecar services'
 // TokenAuthenticator (bounded LRU keyed by the token's hash, never trusted past the token's expiry),
 // then the labels of the pod the token is bound to (a GET, cached as briefly), then the claim
-// (agent-claim.ts). Needs `create` on tokenreviews and `get` on pods.
+// (agent-claim.ts). A caller accepted so is remembered by its key and the agent it names, for as
+// long as both its review and its pod's labels are trusted: its next calls skip the hash, the two
+// cache reads and the claim (docs/adr/0065-data-plane-profile.md). Needs `create` on tokenreviews
+// and `get` on pods.
 import type { IncomingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import { GATEWAY_TOKEN_AUDIENCE } from '../apis/sidecar-protocol.js';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
@@ -42,6 +46,12 @@ export class GatewayAuthentication {
   private readonly tokens: TokenAuthenticator;
   /** Pod uid → its labels, or gone (deleted, or another pod holds its name). */
   private readonly podLabels: LRUCache<string, { labels: Record<string, string> } | { gone: true }>;
+  /**
+   * Callers accepted, by key and named agent, until the earlier end of their review's and their
+   * pod's trust (monotonic ms); at most `maxEntries`, emptied when full.
+   */
+  private readonly accepted = new Map<string, { caller: GatewayCaller; until: number }>();
+  private readonly maxEntries: number;
 
   constructor(private readonly options: GatewayAuthenticationOptions) {
     const cacheMs = options.cacheMs ?? 10_000;
@@ -52,7 +62,8 @@ export class GatewayAuthentication {
       ...(options.maxEntries !== undefined ? { maxEntries: options.maxEntries } : {}),
       ...(options.onReviewError ? { onReviewError: options.onReviewError } : {}),
     });
-    this.podLabels = new LRUCache({ max: options.maxEntries ?? 10_000, ttl: cacheMs });
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.podLabels = new LRUCache({ max: this.maxEntries, ttl: cacheMs });
   }
 
   /** TokenReviews sent so far (a cached token sends none). */
@@ -75,13 +86,23 @@ export class GatewayAuthentication {
         },
       };
     }
+    const header = headers[AGENT_HEADER];
+    const named = Array.isArray(header) ? header[0] : header;
+    const key = named === undefined ? authorization : `${authorization}\u0000${named}`;
+    const known = this.accepted.get(key);
+    if (known) {
+      if (performance.now() < known.until) return known.caller;
+      this.accepted.delete(key);
+    }
     const review = await this.tokens.authenticate(authorization);
     if (!review.ok) return { ok: false, error: review.error };
     const { identity } = review;
     let labels: Record<string, string> | undefined;
+    let trustedMs = review.trustedMs;
     if (identity.pod) {
       try {
         labels = await this.labelsOf(identity.namespace, identity.pod);
+        trustedMs = Math.min(trustedMs, this.podLabels.getRemainingTTL(identity.pod.uid));
       } catch (err) {
         return {
           ok: false,
@@ -94,15 +115,15 @@ export class GatewayAuthentication {
         };
       }
     }
-    const header = headers[AGENT_HEADER];
-    const claim = claimAgent(
-      identity,
-      labels,
-      Array.isArray(header) ? header[0] : header,
-      this.options.namespaces,
-    );
+    const claim = claimAgent(identity, labels, named, this.options.namespaces);
     if (!claim.ok) return claim;
-    return { ok: true, agent: claim.agent, token: bearerToken(authorization) ?? '', cached: review.cached };
+    const token = bearerToken(authorization) ?? '';
+    if (trustedMs > 0) {
+      if (this.accepted.size >= this.maxEntries) this.accepted.clear();
+      const until = performance.now() + trustedMs;
+      this.accepted.set(key, { caller: { ok: true, agent: claim.agent, token, cached: true }, until });
+    }
+    return { ok: true, agent: claim.agent, token, cached: review.cached };
   }
 
   private async labelsOf(namespace: string, pod: { name: string; uid: string }) {

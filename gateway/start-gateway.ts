@@ -141,8 +141,26 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       const texts = [await registry.metrics(), ...(await pipelines.scrapes())];
       return { contentType: registry.contentType, body: mergedExposition(texts) };
     },
-    // The model list is each agent's own; the gateway lists none rather than every tenant's.
-    models: () => [],
+    // The model list and a deferred call are each agent's own: the caller's, through its pipeline
+    // (a job id of another agent is not in this agent's spool: 404).
+    async models(req, res) {
+      const lease = await leaseFor(req.headers, res);
+      if (!lease) return undefined;
+      try {
+        return lease.pipeline.models();
+      } finally {
+        lease.release();
+      }
+    },
+    async deferred(id, req, res) {
+      const lease = await leaseFor(req.headers, res);
+      if (!lease) return undefined;
+      try {
+        return await lease.pipeline.deferred.answer(id);
+      } finally {
+        lease.release();
+      }
+    },
     onError: (err) =>
       logger.error({ error: err instanceof Error ? err.stack : String(err) }, 'request failed'),
   });

@@ -41,6 +41,7 @@ describe('TokenAuthenticator', () => {
         serviceAccount: 'support',
         username: 'system:serviceaccount:team-a:support',
       },
+      trustedMs: 30_000,
     });
   });
 
@@ -60,9 +61,13 @@ describe('TokenAuthenticator', () => {
       () => nowMs,
     );
     // Expired by our clock already (the API server said yes a moment before): not cached at all.
-    await auth.authenticate(`Bearer ${jwt(nowMs / 1000 - 1)}`);
+    const expired = await auth.authenticate(`Bearer ${jwt(nowMs / 1000 - 1)}`);
     await auth.authenticate(`Bearer ${jwt(nowMs / 1000 - 1)}`);
     assert.equal(asked.length, 2);
+    assert.equal(expired.ok && expired.trustedMs, 0);
+    // Expiring in 5 s: trusted for those 5 s, not the 30 s of the cache.
+    const soon = await auth.authenticate(`Bearer ${jwt(nowMs / 1000 + 5)}`);
+    assert.equal(soon.ok && soon.trustedMs, 5_000);
   });
 
   it('does not remember refusals: a token not yet trusted may be tomorrow', async () => {

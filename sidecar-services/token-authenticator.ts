@@ -57,7 +57,13 @@ export function tokenReviewer(client: KubeClient): TokenReviewer {
 }
 
 export type Authentication =
-  | { ok: true; identity: ServiceAccountIdentity; cached: boolean }
+  | {
+      ok: true;
+      identity: ServiceAccountIdentity;
+      cached: boolean;
+      /** How much longer this review is trusted, ms (its cache entry's time left). */
+      trustedMs: number;
+    }
   | { ok: false; error: ServiceError; review: 'rejected' | 'failed' };
 
 export interface TokenAuthenticatorOptions {
@@ -105,7 +111,8 @@ export class TokenAuthenticator {
     }
     const key = createHash('sha256').update(token).digest('base64url');
     const cached = this.cache.get(key);
-    if (cached) return { ok: true, identity: cached, cached: true };
+    if (cached)
+      return { ok: true, identity: cached, cached: true, trustedMs: this.cache.getRemainingTTL(key) };
     let pending = this.inFlight.get(key);
     if (!pending && this.inFlight.size >= (this.options.maxConcurrentReviews ?? 256)) {
       return {
@@ -168,7 +175,7 @@ export class TokenAuthenticator {
     const cacheMs = this.options.cacheMs ?? 30_000;
     const ttl = expiry === undefined ? cacheMs : Math.min(cacheMs, expiry - this.now());
     if (ttl > 0) this.cache.set(key, identity, { ttl });
-    return { ok: true, identity, cached: false };
+    return { ok: true, identity, cached: false, trustedMs: Math.max(0, ttl) };
   }
 }
 

@@ -4,6 +4,8 @@
 // Pod`, audience agent-governor-gateway), reviewed by a real TokenReview. Each agent gets its own
 // pipeline, its usage reaches its own ledger; a token of agent A's pod is refused for agent B (403
 // naming both), a garbage or wrong-audience token gets 401, a deleted pod's token stops working.
+// The model list and the poll of a deferred call are the caller's agent's own, authenticated the same
+// way: another agent's job id is 404, no key 401.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +47,10 @@ let mock: MockLlm;
 let gateway: RunningGateway;
 const tokens: Record<'support' | 'writer', string> = { support: '', writer: '' };
 
-/** Agent `name`'s policy: an OpenAI and an Anthropic route, both to the mock. */
+/**
+ * Agent `name`'s policy: an OpenAI and an Anthropic route, both to the mock; past one call per trace,
+ * a `report` call is deferred to the provider's batch API.
+ */
 function policyOf(name: string): EffectivePolicy {
   const policy = policyFor(namespace, name, { baseUrl: mock.baseUrl, model: 'gpt-4o-mini' });
   const openai = policy.routes[0];
@@ -56,6 +61,9 @@ function policyOf(name: string): EffectivePolicy {
     model: 'claude-sonnet-4',
     targets: [{ name: 'anthropic', provider: 'Anthropic', baseUrl: mock.url }],
   });
+  policy.reasoning.useCases = {
+    report: { maxCallsPerTrace: 1, onExceeded: 'Defer', defer: { completionWindow: '24h' } },
+  };
   return policy;
 }
 
@@ -117,6 +125,7 @@ async function ledgerTotals(agent: string) {
 before(async () => {
   env = await servicesEnv();
   mock = await startMockLlm();
+  mock.batches.pollsUntilDone = 1;
   await env.cluster.kubectl(['create', 'namespace', namespace], { check: true });
   for (const agent of ['support', 'writer']) {
     await env.cluster.kubectl(['create', 'serviceaccount', `${agent}-sa`, '-n', namespace], { check: true });
@@ -234,6 +243,47 @@ describe('gateway mode through the real API server', () => {
       'the writer ledger',
       15_000,
     );
+  });
+
+  it('lists the caller’s own models on GET /v1/models, and none without a key', async () => {
+    const listed = await openai(tokens.support).models.list();
+    assert.deepEqual(listed.data.map((model) => model.id).sort(), ['claude-sonnet-4', 'gpt-4o-mini']);
+    const anonymous = await fetch(`${gateway.url}/v1/models`);
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get('www-authenticate') ?? '', /^Bearer /);
+  });
+
+  it('defers a call past the reasoning budget and answers its poll to its own agent only', async () => {
+    const client = openai(tokens.support, {
+      'x-governor-trace-id': 'report-1',
+      'x-governor-use-case': 'report',
+    });
+    const ask = (content: string) =>
+      client.chat.completions
+        .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] })
+        .withResponse();
+    assert.equal((await ask('first step')).response.status, 200);
+    const { data, response } = await ask('the long report');
+    assert.equal(response.status, 202);
+    const job = data as unknown as { id: string; poll: string };
+    assert.equal(job.poll, `/v1/governor/deferred/${job.id}`);
+    const poll = async (token?: string) => {
+      const answer = await fetch(`${gateway.url}${job.poll}`, {
+        ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+      });
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+    };
+    assert.equal((await poll()).status, 401, 'no key, no answer');
+    const stranger = await poll(tokens.writer);
+    assert.equal(stranger.status, 404, 'another agent’s job is not in its spool');
+    assert.equal((await poll(tokens.support)).status, 202, 'in progress while the batch runs');
+    const done = await poll(tokens.support);
+    assert.equal(done.status, 200);
+    assert.equal(
+      (done.body['choices'] as { message: { content: string } }[])[0]?.message.content,
+      mock.reply,
+    );
+    assert.equal((await poll(tokens.support)).status, 410, 'a result is delivered once');
   });
 
   it('answers 401 to a garbage token and to a token of another audience', async () => {

@@ -90,6 +90,13 @@ export function answerTraits(api: ApiKind, answer: unknown): AnswerTraits | unde
   }
 }
 
+/**
+ * Built by assignment, not as `{ ...(reason ? { finishReason } : {}), toolCall, refusal }`: on Node 20
+ * a property defined after a spread misses its inline cache on every call (3.7 µs a call against
+ * 0.04, once per answer; docs/adr/0065-data-plane-profile.md).
+ */
 function traits(finishReason: FinishReason | undefined, toolCall: boolean, refusal: boolean): AnswerTraits {
-  return { ...(finishReason === undefined ? {} : { finishReason }), toolCall, refusal };
+  const traits: AnswerTraits = { toolCall, refusal };
+  if (finishReason !== undefined) traits.finishReason = finishReason;
+  return traits;
 }

@@ -27,14 +27,28 @@ export interface SidecarServerOptions {
   /** Whether the sidecar can serve calls (a policy is in force and it is not shutting down). */
   ready(): boolean;
   metrics(): Promise<{ contentType: string; body: string }>;
-  /** The OpenAI model list answered on `GET /v1/models`: the models the routes accept. */
-  models(): string[];
+  /**
+   * The OpenAI model list answered on `GET /v1/models`: the models the routes accept. The request is
+   * the caller's (the gateway authenticates it first); undefined: the caller was refused, its answer
+   * already written.
+   */
+  models(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): readonly string[] | Promise<readonly string[] | undefined>;
   /** `POST /v1/feedback` (docs/feedback.md): the agent's score on one of its calls. */
   feedback?(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** A handler failed unexpectedly; the agent got a 500. */
   onError(err: unknown): void;
-  /** `GET /v1/governor/deferred/{id}`: the answer to a poll of a deferred call (absent: 404). */
-  deferred?(id: string): Promise<{ status: number; body: string }>;
+  /**
+   * `GET /v1/governor/deferred/{id}`: the answer to a poll of a deferred call (absent: 404);
+   * undefined, as for `models`: the caller was refused, its answer already written.
+   */
+  deferred?(
+    id: string,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ status: number; body: string } | undefined>;
 }
 
 export interface SidecarServer {
@@ -170,7 +184,9 @@ async function answerLocal(
   const path = url.split('?')[0];
   req.resume();
   if (req.method === 'GET' && options.deferred && path?.startsWith('/v1/governor/deferred/')) {
-    const answer = await options.deferred(decodeURIComponent(path.slice('/v1/governor/deferred/'.length)));
+    const id = decodeURIComponent(path.slice('/v1/governor/deferred/'.length));
+    const answer = await options.deferred(id, req, res);
+    if (answer === undefined) return;
     return send(res, { status: answer.status, contentType: 'application/json', body: answer.body });
   }
   if (req.method === 'GET' || req.method === 'HEAD') {
@@ -182,9 +198,9 @@ async function answerLocal(
       case '/metrics':
         return sendMetrics(res, await options.metrics());
       case '/v1/models': {
-        const data = options
-          .models()
-          .map((id) => ({ id, object: 'model', created: 0, owned_by: 'agent-governor' }));
+        const models = await options.models(req, res);
+        if (models === undefined) return;
+        const data = models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'agent-governor' }));
         return send(res, {
           status: 200,
           contentType: 'application/json',

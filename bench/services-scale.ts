@@ -98,6 +98,12 @@ const plan: SpendPlan = {
   },
 };
 const sidecars: SimulatedSidecar[] = [];
+const began = performance.now();
+/** A line on stderr per step, with the time since start and the load average. */
+const progress = (what: string) =>
+  console.error(
+    `[bench:scale ${((performance.now() - began) / 1_000).toFixed(0)} s, load ${(loadavg()[0] as number).toFixed(1)}] ${what}`,
+  );
 
 async function open(count: number): Promise<void> {
   while (sidecars.length < count) {
@@ -116,17 +122,30 @@ async function open(count: number): Promise<void> {
     });
     await Promise.all(started);
   }
-  await eventually(heldPolls, (held) => held >= count, `${count} held long-polls on the replicas`, 180_000);
+  // Every sidecar holds a policy now. A policy change (usage counters, every 30 s per agent) answers
+  // all polls of its agent at once, so the held count dips while the sidecars poll again.
+  const held = await eventually(
+    () => servicesMetric('governor_operator_sidecar_policy_waiters'),
+    (waiting) => waiting >= 0.9 * count,
+    `${count} held long-polls on the replicas`,
+    120_000,
+  ).catch((err: Error) => {
+    progress(`not 90 % held: ${err.message}`);
+    return Number.NaN;
+  });
+  progress(`${count} sidecars hold a policy and send usage; ${held} polls held on the replicas`);
 }
 
-async function heldPolls(): Promise<number> {
-  let held = 0;
+/** A metric summed over the replicas. */
+async function servicesMetric(name: string, labels: Record<string, string> = {}): Promise<number> {
+  let sum = 0;
   for (const replica of cluster.replicas) {
     const text = await (await request(`${replica.metricsUrl}/metrics`)).body.text();
-    held += metricValue(text, 'governor_operator_sidecar_policy_waiters');
+    sum += metricValue(text, name, labels);
   }
-  return held;
+  return sum;
 }
+const REQUESTS = 'governor_operator_sidecar_requests_total';
 
 const apiWrites = async () =>
   writesByResource((await cluster.env.cluster.kubectl(['get', '--raw', '/metrics'], { check: true })).stdout);
@@ -139,6 +158,8 @@ interface Window {
   pods: number;
   writes: WindowWrites;
   batchesPerSecond: number;
+  /** Policy answers with a body (a changed version) per second, all replicas. */
+  policyAnswersPerSecond: number;
   replicaCpuPerSecond: number;
   redisCpuPerSecond: number;
   operatorCpuPerSecond: number;
@@ -150,18 +171,22 @@ async function measureWindow(holders: number): Promise<Window> {
   const rssMb = rss();
   const writesBefore = await apiWrites();
   const batchesBefore = tally.batches;
+  const answersBefore = await servicesMetric(REQUESTS, { service: 'policy', code: '200' });
   const replicaCpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0);
   const cpuBefore = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid)];
-  const began = performance.now();
+  const windowStart = performance.now();
   await sleep(windowSeconds * 1_000);
-  const seconds = (performance.now() - began) / 1_000;
+  const seconds = (performance.now() - windowStart) / 1_000;
   const cpuAfter = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid)];
   const writes = windowWrites(writesBefore, await apiWrites(), seconds);
+  const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
   const per = (i: number) => ((cpuAfter[i] as number) - (cpuBefore[i] as number)) / 1_000 / seconds;
+  progress(`window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s`);
   return {
     pods: holders,
     writes,
     batchesPerSecond: (tally.batches - batchesBefore) / seconds,
+    policyAnswersPerSecond: answers / seconds,
     replicaCpuPerSecond: per(0),
     redisCpuPerSecond: per(1),
     operatorCpuPerSecond: per(2),
@@ -193,7 +218,12 @@ try {
   // 75 %: one batch big enough that the total is past 75 % once it is recorded, and was not before.
   const inFlight = pods * callsPerBatch * 110;
   const crossing = Math.ceil(0.75 * limitTokens) - tally.tokens + 2 * inFlight;
-  const link = links[0] as SidecarLink;
+  // A connection of its own: the crossing batch does not queue behind the sidecars' posts in this process.
+  const link = new SidecarLink((cluster.replicas[0] as { url: string }).url, cluster.ca, cluster.token, {
+    holders: 1,
+    usageConnections: 1,
+  });
+  links.push(link);
   // A usage batch like any other, from an instance of its own.
   const batch = usageBatchOf(cluster.namespace, cluster.agents[0] as string, 'scale-crossing', 1, 1);
   (batch.entries[0] as { inputTokens: number }).inputTokens = crossing - 10;
@@ -279,6 +309,10 @@ row(
   `${n((full.replicaCpuPerSecond / full.batchesPerSecond) * 1_000, 3)} ms (held polls included); ${n(perCore)} batches/s per core`,
 );
 row('redis-server CPU per batch', `${n((full.redisCpuPerSecond / full.batchesPerSecond) * 1_000, 3)} ms`);
+row(
+  `policy answers with a body at ${n(pods)} pods (usage counters republished)`,
+  `${n(full.policyAnswersPerSecond)}/s (at ${n(smallPods)} pods: ${n(small.policyAnswersPerSecond)}/s)`,
+);
 row('operator CPU while ingesting', `${n(full.operatorCpuPerSecond * 100, 1)} % of a core`);
 for (const w of [small, full]) {
   row(

@@ -81,7 +81,7 @@ const cluster = await startScaleCluster({
   limitTokens,
 });
 const links = cluster.replicas.map(
-  (r) => new SidecarLink(r.url, cluster.ca, cluster.token, { holders: perReplica, usageConnections }),
+  (r) => new SidecarLink(r.url, cluster.ca, cluster.token, { usageConnections }),
 );
 
 // What was acknowledged, in order of the acks: the store's total for the budget (exactly once).
@@ -220,7 +220,6 @@ try {
   const crossing = Math.ceil(0.75 * limitTokens) - tally.tokens + 2 * inFlight;
   // A connection of its own: the crossing batch does not queue behind the sidecars' posts in this process.
   const link = new SidecarLink((cluster.replicas[0] as { url: string }).url, cluster.ca, cluster.token, {
-    holders: 1,
     usageConnections: 1,
   });
   links.push(link);

@@ -1,12 +1,13 @@
 // The wire between the simulated sidecars and one `agent-governor services` replica: the two
 // requests of the sidecar protocol (apis/sidecar-protocol.ts) over HTTPS with the agent's
-// ServiceAccount token. Two keep-alive pools per replica, as a sidecar keeps two: one with a
-// connection per held long-poll (a held poll occupies its connection, as a sidecar's does), and a
-// bounded one for usage posts (a real sidecar keeps one more idle connection for those; the
+// ServiceAccount token. Each sidecar's long-poll has a keep-alive connection of its own (an undici
+// `Client`, as a sidecar's policy source holds one; one `Pool` of 5,000 connections would scan them
+// all for a free one on every request, and the client's CPU would go there), and the usage posts
+// share a bounded `Pool` per replica (a real sidecar keeps one more idle connection for those; the
 // benchmark shares `usageConnections` among its sidecars, so the replica holds fewer sockets than
 // in a cluster — see docs/adr/0063).
 import { setMaxListeners } from 'node:events';
-import { Pool } from 'undici';
+import { Client, Pool } from 'undici';
 import { POLICY_PATH, POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch } from '../../apis/usage-batch.js';
 
@@ -26,7 +27,8 @@ export interface UsageAnswer {
 }
 
 export class SidecarLink {
-  private readonly polls: Pool;
+  private readonly common: ConstructorParameters<typeof Client>[1];
+  private readonly connections = new Set<Client>();
   private readonly posts: Pool;
   /** One signal ends every request in flight when the benchmark stops. */
   readonly stopping = new AbortController();
@@ -35,23 +37,29 @@ export class SidecarLink {
     readonly url: string,
     ca: string,
     private readonly token: string,
-    options: { holders: number; usageConnections: number },
+    options: { usageConnections: number },
   ) {
     setMaxListeners(0, this.stopping.signal);
-    const common = {
+    this.common = {
       connect: { ca },
       keepAliveTimeout: 120_000,
       headersTimeout: 120_000,
       bodyTimeout: 120_000,
     };
-    this.polls = new Pool(url, { ...common, connections: options.holders + 16 });
-    this.posts = new Pool(url, { ...common, connections: options.usageConnections });
+    this.posts = new Pool(url, { ...this.common, connections: options.usageConnections });
+  }
+
+  /** A keep-alive connection for one sidecar's long-poll. */
+  pollConnection(): Client {
+    const connection = new Client(this.url, this.common);
+    this.connections.add(connection);
+    return connection;
   }
 
   /** `GET /v1/policies/{ns}/{agent}[?after=version]`: at once without `after`, held with it. */
-  async policy(namespace: string, agent: string, after?: string): Promise<PolicyAnswer> {
+  async policy(connection: Client, namespace: string, agent: string, after?: string): Promise<PolicyAnswer> {
     const path = `${POLICY_PATH}/${namespace}/${agent}${after ? `?after=${encodeURIComponent(after)}` : ''}`;
-    const answer = await this.polls.request({
+    const answer = await connection.request({
       path,
       method: 'GET',
       headers: { authorization: `Bearer ${this.token}` },
@@ -85,6 +93,6 @@ export class SidecarLink {
 
   async close(): Promise<void> {
     this.stopping.abort();
-    await Promise.allSettled([this.polls.destroy(), this.posts.destroy()]);
+    await Promise.allSettled([...[...this.connections].map((c) => c.destroy()), this.posts.destroy()]);
   }
 }

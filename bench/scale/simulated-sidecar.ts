@@ -8,6 +8,7 @@
 //   - admit(): the budget gate's rule for the spend, from the held policy: nothing while it says
 //     Exhausted, and no more than `limit − used` (the policy's aggregate) since the policy came.
 // The phase it holds, and when it first held each phase, are what the crossing is measured by.
+import type { Client } from 'undici';
 import type { UsageBatch } from '../../apis/usage-batch.js';
 import { usageBatchOf } from '../../testing/services-fixture.js';
 import type { PolicyAnswer, SidecarLink } from './sidecar-link.js';
@@ -40,6 +41,7 @@ export class SimulatedSidecar {
   private sequence = 1;
   private stopped = false;
   private loops: Promise<void>[] = [];
+  private readonly connection: Client;
 
   constructor(
     readonly instance: string,
@@ -47,12 +49,16 @@ export class SimulatedSidecar {
     private readonly budget: string,
     private readonly link: SidecarLink,
     private readonly plan: SpendPlan,
-  ) {}
+  ) {
+    this.connection = link.pollConnection();
+  }
 
   /** Resolves once the first policy is held; the long-poll and the usage loop then run until stop(). */
   async start(): Promise<void> {
     for (;;) {
-      const answer = await this.link.policy(this.agent.namespace, this.agent.name).catch(() => undefined);
+      const answer = await this.link
+        .policy(this.connection, this.agent.namespace, this.agent.name)
+        .catch(() => undefined);
       if (answer?.policy) {
         this.hold(answer.policy, performance.now());
         break;
@@ -67,7 +73,7 @@ export class SimulatedSidecar {
     while (!this.stopped) {
       let answer: PolicyAnswer;
       try {
-        answer = await this.link.policy(this.agent.namespace, this.agent.name, this.version);
+        answer = await this.link.policy(this.connection, this.agent.namespace, this.agent.name, this.version);
       } catch {
         if (this.stopped) return;
         this.failures++;
@@ -102,7 +108,9 @@ export class SimulatedSidecar {
       const tokens = this.admit(this.plan.tokens());
       // A lease step goes here: spend only what a lease the services granted covers.
       if (tokens > 0) await this.send(tokens);
-      await pause(Math.max(0, next - performance.now()));
+      // Behind (a slow ack): the next batch goes now, with what was spent meanwhile; no burst to catch up.
+      next = Math.max(next, performance.now());
+      await pause(next - performance.now());
     }
   }
 

@@ -37,6 +37,11 @@ export class RedisServer {
     return server;
   }
 
+  /** The running server's process id (its CPU and RSS, for the benchmarks); undefined before start. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }

@@ -1,0 +1,98 @@
+// The wire between the simulated sidecars and one `agent-governor services` replica: the two
+// requests of the sidecar protocol (apis/sidecar-protocol.ts) over HTTPS with the agent's
+// ServiceAccount token. Each sidecar's long-poll has a keep-alive connection of its own (an undici
+// `Client`, as a sidecar's policy source holds one; one `Pool` of 5,000 connections would scan them
+// all for a free one on every request, and the client's CPU would go there), and the usage posts
+// share a bounded `Pool` per replica (a real sidecar keeps one more idle connection for those; the
+// benchmark shares `usageConnections` among its sidecars, so the replica holds fewer sockets than
+// in a cluster — see docs/adr/0063).
+import { setMaxListeners } from 'node:events';
+import { Client, Pool } from 'undici';
+import { POLICY_PATH, POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
+import type { UsageAck, UsageBatch } from '../../apis/usage-batch.js';
+
+export interface PolicyAnswer {
+  status: number;
+  version: string;
+  /** The parsed body of a 200 (the EffectivePolicy), undefined otherwise. */
+  policy?: {
+    version: string;
+    budgets: Array<{ name: string; phase: string; usedTokens: number; limitTokens?: number }>;
+  };
+}
+
+export interface UsageAnswer {
+  status: number;
+  ack?: UsageAck;
+}
+
+export class SidecarLink {
+  private readonly common: ConstructorParameters<typeof Client>[1];
+  private readonly connections = new Set<Client>();
+  private readonly posts: Pool;
+  /** One signal ends every request in flight when the benchmark stops. */
+  readonly stopping = new AbortController();
+
+  constructor(
+    readonly url: string,
+    ca: string,
+    private readonly token: string,
+    options: { usageConnections: number },
+  ) {
+    setMaxListeners(0, this.stopping.signal);
+    this.common = {
+      connect: { ca },
+      keepAliveTimeout: 120_000,
+      headersTimeout: 120_000,
+      bodyTimeout: 120_000,
+    };
+    this.posts = new Pool(url, { ...this.common, connections: options.usageConnections });
+  }
+
+  /** A keep-alive connection for one sidecar's long-poll. */
+  pollConnection(): Client {
+    const connection = new Client(this.url, this.common);
+    this.connections.add(connection);
+    return connection;
+  }
+
+  /** `GET /v1/policies/{ns}/{agent}[?after=version]`: at once without `after`, held with it. */
+  async policy(connection: Client, namespace: string, agent: string, after?: string): Promise<PolicyAnswer> {
+    const path = `${POLICY_PATH}/${namespace}/${agent}${after ? `?after=${encodeURIComponent(after)}` : ''}`;
+    const answer = await connection.request({
+      path,
+      method: 'GET',
+      headers: { authorization: `Bearer ${this.token}` },
+      signal: this.stopping.signal,
+    });
+    const version = String(answer.headers[POLICY_VERSION_HEADER] ?? '');
+    if (answer.statusCode !== 200) {
+      await answer.body.dump();
+      return { status: answer.statusCode, version };
+    }
+    // JSON.parse only: the real sidecar validates the policy too (policy-document.ts); the
+    // benchmark's 10,000 clients share the machine with the replicas and keep their CPU for them.
+    return { status: 200, version, policy: (await answer.body.json()) as PolicyAnswer['policy'] };
+  }
+
+  /** `POST /v1/usage`: answered once the batch is durably recorded in the usage store. */
+  async usage(batch: UsageBatch): Promise<UsageAnswer> {
+    const answer = await this.posts.request({
+      path: USAGE_PATH,
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(batch),
+      signal: this.stopping.signal,
+    });
+    if (answer.statusCode !== 200) {
+      await answer.body.dump();
+      return { status: answer.statusCode };
+    }
+    return { status: 200, ack: (await answer.body.json()) as UsageAck };
+  }
+
+  async close(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...[...this.connections].map((c) => c.destroy()), this.posts.destroy()]);
+  }
+}

@@ -1,0 +1,159 @@
+// One simulated sidecar: the protocol steps a real sidecar takes against the services, and nothing
+// else (no proxy, no LLM). Each step is one method, so a new step of the protocol (a budget lease,
+// docs/adr/0063) is added here in a few lines:
+//   - follow(): the policy long-poll — the first poll without `after` (answered at once), then
+//     `?after=<version>` held until the version changes (200) or ~30 s pass (304), polled again at once;
+//   - report(): every `intervalMs`, one usage batch of what the plan says was spent, one in flight,
+//     resent with the same sequence until acknowledged (exactly once, docs/adr/0006);
+//   - admit(): the budget gate's rule for the spend, from the held policy: nothing while it says
+//     Exhausted, and no more than `limit − used` (the policy's aggregate) since the policy came.
+// The phase it holds, and when it first held each phase, are what the crossing is measured by.
+import type { Client } from 'undici';
+import type { UsageBatch } from '../../apis/usage-batch.js';
+import { usageBatchOf } from '../../testing/services-fixture.js';
+import type { PolicyAnswer, SidecarLink } from './sidecar-link.js';
+
+export interface SpendPlan {
+  /** Seconds between batches (2 in a sidecar). */
+  intervalMs: number;
+  /** Calls each batch reports (the tokens are spread over them). */
+  calls: number;
+  /** Tokens this sidecar would spend in the next interval (the benchmark changes it between phases). */
+  tokens(): number;
+  /** Called with each acknowledged batch's tokens and the moment of the ack (performance.now). */
+  onAck(tokens: number, at: number): void;
+}
+
+type Policy = NonNullable<PolicyAnswer['policy']>;
+
+export class SimulatedSidecar {
+  phase = 'None';
+  version = '';
+  /** First moment (performance.now) each phase was held. */
+  readonly seenAt = new Map<string, number>();
+  /** The budget's aggregate in the last policy held before one said Exhausted. */
+  usedBeforeExhausted = 0;
+  /** Batches acknowledged, failed answers (non-200, errors) seen. */
+  acked = 0;
+  failures = 0;
+  private policy: Policy | undefined;
+  private localSince = 0;
+  private sequence = 1;
+  private stopped = false;
+  private loops: Promise<void>[] = [];
+  private readonly connection: Client;
+
+  constructor(
+    readonly instance: string,
+    readonly agent: { namespace: string; name: string },
+    private readonly budget: string,
+    private readonly link: SidecarLink,
+    private readonly plan: SpendPlan,
+  ) {
+    this.connection = link.pollConnection();
+  }
+
+  /** Resolves once the first policy is held; the long-poll and the usage loop then run until stop(). */
+  async start(): Promise<void> {
+    for (;;) {
+      const answer = await this.link
+        .policy(this.connection, this.agent.namespace, this.agent.name)
+        .catch(() => undefined);
+      if (answer?.policy) {
+        this.hold(answer.policy, performance.now());
+        break;
+      }
+      if (this.stopped) return;
+      await pause(500);
+    }
+    this.loops = [this.follow(), this.report()];
+  }
+
+  private async follow(): Promise<void> {
+    while (!this.stopped) {
+      let answer: PolicyAnswer;
+      try {
+        answer = await this.link.policy(this.connection, this.agent.namespace, this.agent.name, this.version);
+      } catch {
+        if (this.stopped) return;
+        this.failures++;
+        await pause(200);
+        continue;
+      }
+      if (answer.policy) this.hold(answer.policy, performance.now());
+      else if (answer.status !== 304) {
+        this.failures++;
+        await pause(1_000); // 503 past --max-long-poll-waiters says Retry-After: 1
+      }
+    }
+  }
+
+  private hold(policy: Policy, at: number): void {
+    const budget = policy.budgets.find((b) => b.name === this.budget);
+    const phase = budget?.phase ?? 'None';
+    if (phase !== 'Exhausted' && budget) this.usedBeforeExhausted = budget.usedTokens;
+    if (!this.seenAt.has(phase)) this.seenAt.set(phase, at);
+    this.policy = policy;
+    this.version = policy.version;
+    this.phase = phase;
+    this.localSince = 0; // the policy's aggregate now includes what this sidecar reported
+  }
+
+  private async report(): Promise<void> {
+    // Spread the sidecars over the interval, as pods started at different times are.
+    await pause(Math.random() * this.plan.intervalMs);
+    let next = performance.now();
+    while (!this.stopped) {
+      next += this.plan.intervalMs;
+      const tokens = this.admit(this.plan.tokens());
+      // A lease step goes here: spend only what a lease the services granted covers.
+      if (tokens > 0) await this.send(tokens);
+      // Behind (a slow ack): the next batch goes now, with what was spent meanwhile; no burst to catch up.
+      next = Math.max(next, performance.now());
+      await pause(next - performance.now());
+    }
+  }
+
+  /** The budget gate's word on spending `tokens` under the policy held (sidecar/budget/). */
+  private admit(tokens: number): number {
+    const budget = this.policy?.budgets.find((b) => b.name === this.budget);
+    if (!budget) return tokens;
+    if (budget.phase === 'Exhausted') return 0;
+    if (budget.limitTokens !== undefined && budget.usedTokens + this.localSince + tokens > budget.limitTokens)
+      return 0;
+    this.localSince += tokens;
+    return tokens;
+  }
+
+  private async send(tokens: number): Promise<void> {
+    const batch: UsageBatch = usageBatchOf(
+      this.agent.namespace,
+      this.agent.name,
+      this.instance,
+      this.sequence,
+      this.plan.calls,
+    );
+    const entry = batch.entries[0];
+    if (entry) entry.inputTokens = Math.max(0, tokens - entry.outputTokens);
+    while (!this.stopped) {
+      const answer = await this.link.usage(batch).catch(() => undefined);
+      if (answer?.ack) {
+        this.acked++;
+        this.sequence++;
+        // A duplicate was recorded by an earlier send whose answer was lost: counted once either way.
+        this.plan.onAck(tokens, performance.now());
+        return;
+      }
+      this.failures++;
+      await pause(1_000);
+    }
+  }
+
+  /** Ends both loops; a held poll ends when the link is closed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled(this.loops);
+  }
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

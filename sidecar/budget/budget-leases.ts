@@ -1,0 +1,171 @@
+// Keeps this sidecar's slices of its token budgets (docs/adr/0062-budget-leases.md): a tick every
+// 100 ms asks the services for new slices of all leasable budgets at once when one is due (half the
+// lease time gone, the slice nearly spent, a call refused for want of slice), reports the tokens
+// settled against them, and returns them on stop. The gate admits calls against the slices
+// (budget-gate.ts); this is only the asking. When the services cannot answer, a slice is used
+// until it expires, then the budget falls back to the local rule of the last policy (fail static,
+// as with the operator away); when they keep no lease books (501) leases are off and asked again
+// every five minutes.
+import { randomUUID } from 'node:crypto';
+import type { BudgetLease } from '../../apis/budget-lease.js';
+import type { BudgetGate } from './budget-gate.js';
+import type { BudgetLedger } from './budget-ledger.js';
+import { type LeaseTransport, requestBudgetLeases } from './lease-client.js';
+import { nextRate, renewalDue } from './lease-slice.js';
+
+export interface BudgetLeasesOptions {
+  gate: BudgetGate;
+  transport: LeaseTransport;
+  agent: { namespace: string; name: string };
+  now?: () => number;
+  /** Time between two looks at the slices; default 100 ms. */
+  tickMs?: number;
+  /** After a 501 (the services keep no lease books), ask again after this long; default 5 minutes. */
+  unsupportedPauseMs?: number;
+  /** After a failed ask, the next one waits this long; default 1 s. */
+  failurePauseMs?: number;
+  /** Each lease the services answered (metrics). */
+  onLease?: (lease: BudgetLease) => void;
+  /** The first failure of a streak, and the 501 (logs). */
+  onError?: (error: Error) => void;
+}
+
+/** The least slice asked for before any call was seen: a few ordinary calls. */
+const FIRST_CALL_TOKENS = 2_048;
+
+interface Rate {
+  perSecond: number;
+  settled: number;
+  at: number;
+}
+
+export class BudgetLeases {
+  /** Unique per process and pipeline: a restarted sidecar is a new holder (its running totals restart). */
+  readonly holder = `lease-${randomUUID()}`;
+  private readonly now: () => number;
+  private readonly rates = new Map<string, Rate>();
+  private timer: NodeJS.Timeout | undefined;
+  private asking: Promise<void> | undefined;
+  private pausedUntil = 0;
+  private failing = false;
+  private nudged = false;
+  private stopped = false;
+
+  constructor(private readonly options: BudgetLeasesOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.options.gate.onSliceSpent = () => {
+      this.nudged = true;
+      this.tick();
+    };
+    this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 100);
+    this.timer.unref();
+    this.tick();
+  }
+
+  /** Resolves when the ask in flight (if any) has been answered: for tests and stop. */
+  settled(): Promise<void> {
+    return this.asking ?? Promise.resolve();
+  }
+
+  /** Stops asking and gives every slice back (within the client's timeout). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.options.gate.onSliceSpent = undefined;
+    await this.asking;
+    const held = this.options.gate.leasable().filter((l) => l.lease);
+    if (held.length > 0) await this.ask(held, true);
+  }
+
+  private tick(): void {
+    if (this.stopped || this.asking) return;
+    const now = this.now();
+    const ledgers = this.options.gate.leasable();
+    if (ledgers.length === 0) return;
+    if (now < this.pausedUntil) {
+      // The services are away: a slice is used until it expires, then the local rule decides.
+      for (const ledger of ledgers)
+        if (ledger.lease && now >= ledger.lease.expiresAt) ledger.lease = undefined;
+      return;
+    }
+    const due =
+      this.nudged ||
+      ledgers.some((l) =>
+        renewalDue(l.lease, now, {
+          settled: l.settled,
+          reserved: l.reserved.tokens,
+          ratePerSecond: this.rates.get(l.budget.name)?.perSecond ?? 0,
+          callTokens: l.largestCall,
+        }),
+      );
+    if (!due) return;
+    this.nudged = false;
+    this.asking = this.ask(ledgers, false).finally(() => {
+      this.asking = undefined;
+    });
+  }
+
+  private async ask(ledgers: BudgetLedger[], release: boolean): Promise<void> {
+    const askedAt = this.now();
+    const sent = ledgers.map((ledger) => ({
+      ledger,
+      epoch: ledger.epoch,
+      settled: ledger.settled,
+      periodEnd: ledger.budget.periodEnd,
+    }));
+    const outcome = await requestBudgetLeases(this.options.transport, {
+      agent: this.options.agent,
+      holder: this.holder,
+      budgets: sent.map(({ ledger, settled }) => ({
+        budget: ledger.budget.name,
+        settledTokens: settled,
+        reservedTokens: ledger.reserved.tokens,
+        ratePerSecond: this.rateOf(ledger, askedAt),
+        callTokens: ledger.largestCall || FIRST_CALL_TOKENS,
+        release,
+      })),
+    });
+    if (outcome.kind === 'unsupported') {
+      for (const { ledger } of sent) ledger.lease = undefined;
+      this.pausedUntil = askedAt + (this.options.unsupportedPauseMs ?? 5 * 60_000);
+      this.options.onError?.(new Error(`budget leases are off: ${outcome.message}`));
+      return;
+    }
+    if (outcome.kind === 'failed') {
+      this.pausedUntil = this.now() + (this.options.failurePauseMs ?? 1_000);
+      if (!this.failing) this.options.onError?.(outcome.error);
+      this.failing = true;
+      return;
+    }
+    this.failing = false;
+    const byName = new Map(outcome.answer.leases.map((l) => [l.budget, l]));
+    for (const { ledger, epoch, settled, periodEnd } of sent) {
+      const lease = byName.get(ledger.budget.name);
+      // A slice of a period this ledger has left, or of a budget not leased, is not held.
+      if (release || !lease || ledger.epoch !== epoch || lease.periodEnd !== periodEnd) {
+        ledger.lease = undefined;
+        continue;
+      }
+      ledger.lease = {
+        granted: lease.grantedTokens,
+        settledAtAsk: settled,
+        askedAt,
+        expiresAt: askedAt + lease.expiresInMs,
+        counted: lease.countedTokens,
+        periodEnd: lease.periodEnd,
+      };
+      this.options.onLease?.(lease);
+    }
+  }
+
+  private rateOf(ledger: BudgetLedger, now: number): number {
+    const name = ledger.budget.name;
+    const last = this.rates.get(name);
+    const perSecond = last ? nextRate(last.perSecond, ledger.settled - last.settled, now - last.at) : 0;
+    this.rates.set(name, { perSecond, settled: ledger.settled, at: now });
+    return perSecond;
+  }
+}

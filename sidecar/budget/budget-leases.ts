@@ -86,9 +86,7 @@ export class BudgetLeases {
     const ledgers = this.options.gate.leasable();
     if (ledgers.length === 0) return;
     if (now < this.pausedUntil) {
-      // The services are away: a slice is used until it expires, then the local rule decides.
-      for (const ledger of ledgers)
-        if (ledger.lease && now >= ledger.lease.expiresAt) ledger.lease = undefined;
+      dropExpired(ledgers, now);
       return;
     }
     const due =
@@ -138,6 +136,7 @@ export class BudgetLeases {
       this.pausedUntil = this.now() + (this.options.failurePauseMs ?? 1_000);
       if (!this.failing) this.options.onError?.(outcome.error);
       this.failing = true;
+      dropExpired(ledgers, this.now());
       return;
     }
     this.failing = false;
@@ -168,4 +167,9 @@ export class BudgetLeases {
     this.rates.set(name, { perSecond, settled: ledger.settled, at: now });
     return perSecond;
   }
+}
+
+/** The services are away: a slice is used until it expires, then the local rule decides. */
+function dropExpired(ledgers: readonly BudgetLedger[], now: number): void {
+  for (const ledger of ledgers) if (ledger.lease && now >= ledger.lease.expiresAt) ledger.lease = undefined;
 }

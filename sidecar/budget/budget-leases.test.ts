@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { BudgetLeaseAnswer } from '../../apis/budget-lease.js';
+import { Agent } from '../http/undici-parts.js';
+import { BudgetGate } from './budget-gate.js';
+import { BudgetLeases } from './budget-leases.js';
+import { NEXT_MIDNIGHT, policy, T0 } from './testdata/policies.js';
+
+/** The services as a small scripted server: each ask is recorded and answered by `answer`. */
+let server: Server;
+let url = '';
+const asks: Record<string, unknown>[] = [];
+let answer: (body: Record<string, unknown>) => { status: number; body: unknown } = () => ({
+  status: 500,
+  body: {},
+});
+
+before(async () => {
+  server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c) => {
+      text += c;
+    });
+    req.on('end', () => {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      asks.push({ ...body, authorization: req.headers.authorization, path: req.url });
+      const { status, body: out } = answer(body);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function granted(tokens: number, counted = 0): BudgetLeaseAnswer {
+  return {
+    leases: [
+      {
+        budget: 'team-a/daily',
+        grantedTokens: tokens,
+        expiresInMs: 5_000,
+        countedTokens: counted,
+        holders: 1,
+        periodEnd: NEXT_MIDNIGHT,
+      },
+    ],
+    unleased: [],
+  };
+}
+
+function keeper() {
+  const clock = { now: T0 };
+  const gate = new BudgetGate({ now: () => clock.now });
+  gate.setPolicy(policy());
+  const errors: string[] = [];
+  const dispatcher = new Agent();
+  const leases = new BudgetLeases({
+    gate,
+    agent: { namespace: 'team-a', name: 'support-bot' },
+    transport: { servicesUrl: url, dispatcher, token: async () => 'the-token' },
+    now: () => clock.now,
+    tickMs: 60_000,
+    onError: (err) => errors.push(err.message),
+  });
+  const ledger = gate.leasable()[0];
+  assert.ok(ledger);
+  return { clock, gate, leases, ledger, errors, dispatcher };
+}
+
+describe('BudgetLeases', () => {
+  it('asks on start, holds the slice, reports the running total and gives the slice back on stop', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 200, body: granted(600, 300) });
+    const { leases, ledger, gate, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    assert.equal(asks[0]?.['path'], '/v1/budget-leases');
+    assert.equal(asks[0]?.['authorization'], 'Bearer the-token');
+    assert.deepEqual(asks[0]?.['budgets'], [
+      {
+        budget: 'team-a/daily',
+        settledTokens: 0,
+        reservedTokens: 0,
+        ratePerSecond: 0,
+        callTokens: 2_048,
+        release: false,
+      },
+    ]);
+    assert.equal(ledger.lease?.granted, 600);
+    assert.equal(gate.snapshot()[0]?.usedTokens, 300, 'the services’ count is the budget’s usage');
+
+    const admission = gate.admit({
+      api: 'chat.completions',
+      model: 'gpt-4o',
+      traceId: 't',
+      estimatedInputTokens: 100,
+      worstCaseOutputTokens: 200,
+    });
+    assert.equal(admission.kind, 'admit');
+    if (admission.kind === 'admit') {
+      gate.settle(admission.reservation, {
+        usage: { inputTokens: 80, outputTokens: 20, cachedInputTokens: 0, estimated: false },
+        model: 'gpt-4o',
+      });
+    }
+    await leases.stop();
+    const last = (asks.at(-1)?.['budgets'] as Record<string, unknown>[])[0];
+    assert.equal(last?.['release'], true);
+    assert.equal(last?.['settledTokens'], 100);
+    assert.equal(ledger.lease, undefined);
+    await dispatcher.close();
+  });
+
+  it('turns leases off when the services keep no lease books (501)', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 501, body: { error: { message: 'budget leases need a shared usage store' } } });
+    const { leases, ledger, errors, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    assert.equal(ledger.lease, undefined);
+    assert.match(errors[0] ?? '', /budget leases are off: budget leases need a shared usage store/);
+    await leases.stop();
+    assert.equal(asks.length, 1, 'nothing to give back');
+    await dispatcher.close();
+  });
+
+  it('keeps a slice while the services fail, until it expires; then the local rule decides', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 200, body: granted(600) });
+    const { leases, ledger, errors, clock, gate, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    answer = () => ({ status: 503, body: { error: { message: 'the usage store is not connected' } } });
+    clock.now += 3_000; // past half the lease time: due
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.equal(ledger.lease?.granted, 600, 'still held');
+    assert.match(errors[0] ?? '', /answered 503: the usage store is not connected/);
+    clock.now += 2_500; // expired; the next ask fails too
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.equal(ledger.lease, undefined);
+    assert.equal(errors.length, 1, 'one report per streak of failures');
+    await leases.stop();
+    await dispatcher.close();
+  });
+});

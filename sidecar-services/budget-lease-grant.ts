@@ -16,6 +16,7 @@ import type { EffectiveBudget } from '../apis/effective-policy.js';
 import { fieldPath } from '../apis/validate.js';
 import { readRequestBody } from '../runtime/http/request-body.js';
 import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
+import type { BookTurns } from './book-turns.js';
 import { grantLease, type LeaseGrant, openBook } from './budget-lease-book.js';
 import type { PolicyStore } from './policy-store.js';
 import type { ServiceAccountIdentity } from './service-account-identity.js';
@@ -25,12 +26,14 @@ import type { LeaseBooks } from './usage-store/redis-lease-books.js';
 /** 64 budgets of a few hundred bytes each at most. */
 const MAX_LEASE_REQUEST_BYTES = 64 * 1024;
 /** Writes of one book that lost to another replica before the request gives up (503). */
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 10;
 /** A book outlives its period by this much (late renewals of the old period find it). */
 const BOOK_KEPT_AFTER_PERIOD_MS = 60 * 60_000;
 
 export interface BudgetLeaseDependencies {
   books: LeaseBooks | undefined;
+  /** This replica's asks of one book, one at a time. */
+  turns: BookTurns;
   store: PolicyStore;
   now: () => number;
   /** The binding of agents to ServiceAccounts (agent-binding.ts); undefined: the namespace check only. */
@@ -99,7 +102,7 @@ export async function grantBudgetLeases(
         answer.unleased.push({ budget: ask.budget, reason: why ?? 'not in the policy' });
         continue;
       }
-      const grant = await leaseOne(deps.books, budget, holder, ask, deps.now);
+      const grant = await leaseBudget(deps.books, deps.turns, budget, holder, ask, deps.now);
       answer.leases.push(leaseOf(budget, grant));
       deps.onLease?.(
         ask.release ? 'released' : grant.grantedTokens > 0 ? 'granted' : 'denied',
@@ -130,7 +133,21 @@ function unleasable(
   return undefined;
 }
 
-async function leaseOne(
+/** One budget's slice for `holder`: read the book, decide, write at the revision read; again when another writer came first. */
+export function leaseBudget(
+  books: LeaseBooks,
+  turns: BookTurns,
+  budget: EffectiveBudget,
+  holder: string,
+  ask: BudgetLeaseAsk,
+  now: () => number,
+): Promise<LeaseGrant> {
+  return turns.run(`${budget.name}@${budget.periodEnd}`, () =>
+    decideAndWrite(books, budget, holder, ask, now),
+  );
+}
+
+async function decideAndWrite(
   books: LeaseBooks,
   budget: EffectiveBudget,
   holder: string,
@@ -152,6 +169,8 @@ async function leaseOne(
         `the lease book of budget ${budget.name} changed under ${MAX_ATTEMPTS} writes in a row; retry`,
       );
     }
+    // Another replica wrote first: a full-jitter pause, so the replicas do not collide again in step.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
   }
 }
 

@@ -13,11 +13,10 @@ import {
   budgetLeaseRequest,
 } from '../apis/budget-lease.js';
 import type { EffectiveBudget } from '../apis/effective-policy.js';
-import { fieldPath } from '../apis/validate.js';
-import { readRequestBody } from '../runtime/http/request-body.js';
 import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
 import type { BookTurns } from './book-turns.js';
 import { grantLease, type LeaseGrant, openBook } from './budget-lease-book.js';
+import { readJsonRequest } from './json-request.js';
 import type { PolicyStore } from './policy-store.js';
 import type { ServiceAccountIdentity } from './service-account-identity.js';
 import { sendError, sendJson } from './service-answer.js';
@@ -48,34 +47,14 @@ export async function grantBudgetLeases(
   identity: ServiceAccountIdentity,
   deps: BudgetLeaseDependencies,
 ): Promise<void> {
-  const body = await readRequestBody(request, MAX_LEASE_REQUEST_BYTES);
-  if (!body.ok) {
-    return sendError(response, {
-      status: body.tooLarge ? 413 : 400,
-      code: body.tooLarge ? 'payload_too_large' : 'invalid_request',
-      message: body.message,
-    });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(body.body.toString('utf8'));
-  } catch (err) {
-    return sendError(response, {
-      status: 400,
-      code: 'invalid_request',
-      message: `the budget lease request is not JSON: ${(err as Error).message}`,
-    });
-  }
-  const parsed = budgetLeaseRequest.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return sendError(response, {
-      status: 400,
-      code: 'invalid_request',
-      message: `the budget lease request is invalid: ${fieldPath(issue?.path ?? []) || '(body)'}: ${issue?.message ?? 'unknown problem'}`,
-    });
-  }
-  const { agent, holder, budgets } = parsed.data;
+  const read = await readJsonRequest(
+    request,
+    MAX_LEASE_REQUEST_BYTES,
+    budgetLeaseRequest,
+    'the budget lease request',
+  );
+  if (!read.ok) return sendError(response, read.error);
+  const { agent, holder, budgets } = read.value;
   const refusal = agentBindingRefusal(
     identity,
     agent,

@@ -249,7 +249,9 @@ export class BudgetGate {
       const w = worst(ledger);
       const lease = ledger.lease;
       const sliceFits =
-        !lease || sliceRoom(lease, ledger.settled, ledger.reserved.tokens) >= w.inputTokens + w.outputTokens;
+        !lease ||
+        lease.failing === true ||
+        sliceRoom(lease, ledger.settled, ledger.reserved.tokens) >= w.inputTokens + w.outputTokens;
       const budgetFits = fits(ledger.budget, used, ledger.reserved, w);
       if (budgetFits && sliceFits) continue;
       if (critical) {

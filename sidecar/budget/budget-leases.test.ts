@@ -127,7 +127,7 @@ describe('BudgetLeases', () => {
     await dispatcher.close();
   });
 
-  it('keeps a slice while the services fail, until it expires; then the local rule decides', async () => {
+  it('lets the local rule decide while the services fail, keeping their count until the slice expires', async () => {
     asks.length = 0;
     answer = () => ({ status: 200, body: granted(600) });
     const { leases, ledger, errors, clock, gate, dispatcher } = keeper();
@@ -137,7 +137,17 @@ describe('BudgetLeases', () => {
     clock.now += 3_000; // past half the lease time: due
     gate.onSliceSpent?.('team-a/daily');
     await leases.settled();
-    assert.equal(ledger.lease?.granted, 600, 'still held');
+    assert.equal(ledger.lease?.failing, true, 'held for its count, no longer limiting');
+    for (let i = 0; i < 3; i++) {
+      const v = gate.admit({
+        api: 'chat.completions',
+        model: 'gpt-4o',
+        traceId: `t${i}`,
+        estimatedInputTokens: 100,
+        worstCaseOutputTokens: 200,
+      });
+      assert.equal(v.kind, 'admit', 'beyond the 600-token slice: the local rule (1,000 tokens) decides');
+    }
     assert.match(errors[0] ?? '', /answered 503: the usage store is not connected/);
     clock.now += 2_500; // expired; the next ask fails too
     gate.onSliceSpent?.('team-a/daily');

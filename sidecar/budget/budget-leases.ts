@@ -2,10 +2,10 @@
 // 100 ms asks the services for new slices of all leasable budgets at once when one is due (half the
 // lease time gone, the slice nearly spent, a call refused for want of slice), reports the tokens
 // settled against them, and returns them on stop. The gate admits calls against the slices
-// (budget-gate.ts); this is only the asking. When the services cannot answer, a slice is used
-// until it expires, then the budget falls back to the local rule of the last policy (fail static,
-// as with the operator away); when they keep no lease books (501) leases are off and asked again
-// every five minutes.
+// (budget-gate.ts); this is only the asking. When the services cannot answer, the slices stop
+// limiting calls and the local rule of the last policy decides (fail static, as with the operator
+// away; the services' last count still holds until the slice expires); when they keep no lease
+// books (501) leases are off and asked again every five minutes.
 import { randomUUID } from 'node:crypto';
 import type { BudgetLease } from '../../apis/budget-lease.js';
 import type { BudgetGate } from './budget-gate.js';
@@ -136,6 +136,8 @@ export class BudgetLeases {
       this.pausedUntil = this.now() + (this.options.failurePauseMs ?? 1_000);
       if (!this.failing) this.options.onError?.(outcome.error);
       this.failing = true;
+      // The lease machinery failing must not refuse calls: the local rule decides until an answer.
+      for (const { ledger } of sent) if (ledger.lease) ledger.lease.failing = true;
       dropExpired(ledgers, this.now());
       return;
     }

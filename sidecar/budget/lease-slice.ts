@@ -14,6 +14,11 @@ export interface HeldLease {
   counted: number;
   /** The period the slice belongs to (the policy's `periodEnd`). */
   periodEnd: string;
+  /**
+   * The last ask failed (the services or the store are away): the slice no longer limits calls —
+   * the local rule of the last policy does, as with the operator away — but the count still holds.
+   */
+  failing?: boolean;
 }
 
 /** Renew once half the lease time is gone, or when the slice left covers less than half a second of calls. */

@@ -40,14 +40,14 @@ describe('grantLease', () => {
     assert.equal(g.book.holders.a?.out, 1_050);
   });
 
-  it('grants at least one more call when the holder has no rate yet', () => {
-    assert.equal(grantLease(openBook(0), 'a', ask(), terms(0)).grantedTokens, 100);
+  it('grants at least four more calls when the holder has no rate yet', () => {
+    assert.equal(grantLease(openBook(0), 'a', ask(), terms(0)).grantedTokens, 400);
   });
 
   it('caps a slice at the holder’s share of the room left', () => {
     let book = openBook(9_000);
     const t = terms(0, { limitTokens: 10_000, policyUsedTokens: 9_000, thresholds: [] });
-    book = grantLease(book, 'a', ask({ callTokens: 200 }), t).book;
+    book = grantLease(book, 'a', ask({ callTokens: 50 }), t).book;
     // 1,000 left, a holds 200: b may have half of the 800 others leave it.
     const b = grantLease(book, 'b', ask({ ratePerSecond: 10_000 }), t);
     assert.equal(b.grantedTokens, 400);
@@ -81,7 +81,12 @@ describe('grantLease', () => {
 
   it('shrinks to a one-second lease when the rates could cross the next threshold within a lease', () => {
     const t = terms(0, { limitTokens: 10_000, policyUsedTokens: 7_000 });
-    const g = grantLease(openBook(7_000), 'a', ask({ ratePerSecond: 200, reservedTokens: 30 }), t);
+    const g = grantLease(
+      openBook(7_000),
+      'a',
+      ask({ ratePerSecond: 200, reservedTokens: 30, callTokens: 10 }),
+      t,
+    );
     assert.equal(g.near, true);
     assert.equal(g.expiresInMs, 1_000);
     assert.equal(g.grantedTokens, 30 + 200);
@@ -91,10 +96,10 @@ describe('grantLease', () => {
 
   it('returns a released slice: it no longer counts against the others', () => {
     const t = terms(0, { limitTokens: 1_000, thresholds: [] });
-    let book = grantLease(openBook(0), 'a', ask({ callTokens: 600 }), t).book;
-    assert.equal(grantLease(book, 'b', ask({ callTokens: 600 }), t).grantedTokens, 200);
+    let book = grantLease(openBook(0), 'a', ask({ callTokens: 150 }), t).book;
+    assert.equal(grantLease(book, 'b', ask({ callTokens: 150 }), t).grantedTokens, 200);
     book = grantLease(book, 'a', ask({ release: true, settledTokens: 0 }), t).book;
-    assert.equal(grantLease(book, 'b', ask({ callTokens: 600 }), t).grantedTokens, 600);
+    assert.equal(grantLease(book, 'b', ask({ callTokens: 150 }), t).grantedTokens, 600);
   });
 
   it('forgets a holder silent for ten minutes', () => {

@@ -53,6 +53,8 @@ export interface LeaseGrant {
 
 export const LEASE_MS = 5_000;
 export const NEAR_LEASE_MS = 1_000;
+/** A slice covers at least this many more of the holder's largest call: it asks again before the last one. */
+const CALLS_AHEAD = 4;
 /** A holder not heard of for this long leaves the book (a restarted sidecar comes back as a new holder). */
 const FORGET_AFTER_MS = 10 * 60_000;
 
@@ -68,7 +70,7 @@ export function countedTokens(book: LeaseBook): number {
 /**
  * The next book and the holder's slice. Expired slices are charged as spent (the holder may have
  * used them); a holder's settled tokens count once (they are a running total); the slice is what
- * the holder wants — its calls in flight plus its rate over the lease time, at least one more call —
+ * the holder wants — its calls in flight plus its rate over the lease time, at least four more calls —
  * capped at its share of the room left (room ÷ live holders), and shrunk to a one-second lease when
  * the holders' rates could carry the budget over its next threshold within a normal lease. Pure.
  */
@@ -128,7 +130,7 @@ export function grantLease(
   const room = Math.max(0, terms.limitTokens - counted - others);
   const share = Math.floor(room / live);
   const want = (ms: number) =>
-    ask.reservedTokens + Math.max(ask.callTokens, Math.ceil((ask.ratePerSecond * ms) / 1000));
+    ask.reservedTokens + Math.max(ask.callTokens * CALLS_AHEAD, Math.ceil((ask.ratePerSecond * ms) / 1000));
   let granted = Math.min(want(leaseMs), share);
   const next = nextThreshold(terms.limitTokens, terms.thresholds, counted);
   const near = counted + others + granted + (rates * leaseMs) / 1000 >= next;

@@ -20,6 +20,7 @@ const lease = (over: Partial<HeldLease> = {}): HeldLease => ({
   expiresAt: T0 + 5_000,
   counted: 0,
   periodEnd: NEXT_MIDNIGHT,
+  lowWater: 0,
   ...over,
 });
 
@@ -53,6 +54,12 @@ describe('BudgetGate with a budget lease', () => {
     assert.match(v.message, /lease of it \(500 tokens.*worst case of 300 tokens/);
     assert.deepEqual(spent, ['team-a/daily']);
     assert.equal(ledger.largestCall, 300);
+  });
+
+  it('asks for the next slice as soon as an admission leaves less than the low-water mark', () => {
+    const { gate, spent } = gateWith(lease({ lowWater: 250 }));
+    admitted(gate.admit(ask()));
+    assert.deepEqual(spent, ['team-a/daily'], '200 left, below 250');
   });
 
   it('counts settled usage against the slice, not the reservation', () => {

@@ -76,7 +76,7 @@ export class BudgetGate {
     });
   }
 
-  /** Called when a call is refused because this sidecar's slice of `budget` is spent (budget-leases.ts renews). */
+  /** Called when this sidecar's slice of `budget` runs low or a call is refused for want of it (budget-leases.ts renews). */
   onSliceSpent: ((budget: string) => void) | undefined;
 
   /** The ledgers of budgets with a token limit: what leases are held for (budget-leases.ts). */
@@ -419,11 +419,22 @@ export class BudgetGate {
     maxOutputTokens?: number,
   ): GateVerdict {
     const tokens = request.estimatedInputTokens + outputTokens;
+    let sliceLow: string | undefined;
     for (const { ledger, costMicros } of holds) {
       if (tokens > ledger.largestCall) ledger.largestCall = tokens;
       ledger.reserved.tokens += tokens;
+      const lease = ledger.lease;
+      if (
+        lease &&
+        !lease.failing &&
+        sliceRoom(lease, ledger.settled, ledger.reserved.tokens) < lease.lowWater
+      ) {
+        sliceLow = ledger.budget.name;
+      }
       ledger.reserved.costMicros += costMicros;
     }
+    // The slice runs low: the next one is asked for now, not at the next look (budget-leases.ts).
+    if (sliceLow !== undefined) this.onSliceSpent?.(sliceLow);
     const reservation: Reservation = {
       id: this.nextId++,
       traceId: request.traceId,

@@ -85,7 +85,7 @@ describe('BudgetLeases', () => {
         settledTokens: 0,
         reservedTokens: 0,
         ratePerSecond: 0,
-        callTokens: 2_048,
+        callTokens: 1_024,
         release: false,
       },
     ]);

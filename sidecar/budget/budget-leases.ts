@@ -11,7 +11,7 @@ import type { BudgetLease } from '../../apis/budget-lease.js';
 import type { BudgetGate } from './budget-gate.js';
 import type { BudgetLedger } from './budget-ledger.js';
 import { type LeaseTransport, requestBudgetLeases } from './lease-client.js';
-import { nextRate, renewalDue } from './lease-slice.js';
+import { lowWater, nextRate, renewalDue } from './lease-slice.js';
 
 export interface BudgetLeasesOptions {
   gate: BudgetGate;
@@ -31,7 +31,7 @@ export interface BudgetLeasesOptions {
 }
 
 /** The least slice asked for before any call was seen: a few ordinary calls. */
-const FIRST_CALL_TOKENS = 2_048;
+const FIRST_CALL_TOKENS = 1_024;
 
 interface Rate {
   perSecond: number;
@@ -114,17 +114,18 @@ export class BudgetLeases {
       settled: ledger.settled,
       periodEnd: ledger.budget.periodEnd,
     }));
+    const asks = sent.map(({ ledger, settled }) => ({
+      budget: ledger.budget.name,
+      settledTokens: settled,
+      reservedTokens: ledger.reserved.tokens,
+      ratePerSecond: this.rateOf(ledger, askedAt),
+      callTokens: ledger.largestCall || FIRST_CALL_TOKENS,
+      release,
+    }));
     const outcome = await requestBudgetLeases(this.options.transport, {
       agent: this.options.agent,
       holder: this.holder,
-      budgets: sent.map(({ ledger, settled }) => ({
-        budget: ledger.budget.name,
-        settledTokens: settled,
-        reservedTokens: ledger.reserved.tokens,
-        ratePerSecond: this.rateOf(ledger, askedAt),
-        callTokens: ledger.largestCall || FIRST_CALL_TOKENS,
-        release,
-      })),
+      budgets: asks,
     });
     if (outcome.kind === 'unsupported') {
       for (const { ledger } of sent) ledger.lease = undefined;
@@ -143,7 +144,7 @@ export class BudgetLeases {
     }
     this.failing = false;
     const byName = new Map(outcome.answer.leases.map((l) => [l.budget, l]));
-    for (const { ledger, epoch, settled, periodEnd } of sent) {
+    for (const [i, { ledger, epoch, settled, periodEnd }] of sent.entries()) {
       const lease = byName.get(ledger.budget.name);
       // A slice of a period this ledger has left, or of a budget not leased, is not held.
       if (release || !lease || ledger.epoch !== epoch || lease.periodEnd !== periodEnd) {
@@ -157,6 +158,7 @@ export class BudgetLeases {
         expiresAt: askedAt + lease.expiresInMs,
         counted: lease.countedTokens,
         periodEnd: lease.periodEnd,
+        lowWater: lowWater(asks[i]?.callTokens ?? 0, asks[i]?.ratePerSecond ?? 0),
       };
       this.options.onLease?.(lease);
     }

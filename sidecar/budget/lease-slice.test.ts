@@ -9,6 +9,7 @@ const lease: HeldLease = {
   expiresAt: 5_000,
   counted: 40_000,
   periodEnd: '2026-12-07T00:00:00.000Z',
+  lowWater: 200,
 };
 
 describe('lease slices', () => {

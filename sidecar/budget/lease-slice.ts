@@ -14,6 +14,8 @@ export interface HeldLease {
   counted: number;
   /** The period the slice belongs to (the policy's `periodEnd`). */
   periodEnd: string;
+  /** Ask again once the room left falls below this (`lowWater` at the ask). */
+  lowWater: number;
   /**
    * The last ask failed (the services or the store are away): the slice no longer limits calls —
    * the local rule of the last policy does, as with the operator away — but the count still holds.
@@ -43,8 +45,12 @@ export function renewalDue(
 ): boolean {
   if (!lease) return true;
   if (now >= lease.askedAt + (lease.expiresAt - lease.askedAt) * RENEW_AT_FRACTION) return true;
-  const room = sliceRoom(lease, use.settled, use.reserved);
-  return room < Math.max(use.callTokens, (use.ratePerSecond * RENEW_WITHIN_MS) / 1000);
+  return sliceRoom(lease, use.settled, use.reserved) < lowWater(use.callTokens, use.ratePerSecond);
+}
+
+/** The room below which a slice is renewed: two of the largest calls, or half a second of the rate. */
+export function lowWater(callTokens: number, ratePerSecond: number): number {
+  return Math.max(2 * callTokens, (ratePerSecond * RENEW_WITHIN_MS) / 1000);
 }
 
 /** Tokens a second, smoothed: half the last rate, half what was settled and reserved since. */

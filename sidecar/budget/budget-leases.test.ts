@@ -107,7 +107,7 @@ describe('BudgetLeases', () => {
       });
     }
     await leases.stop();
-    const last = (asks.at(-1)?.['budgets'] as Record<string, unknown>[])[0];
+    const last = ((asks.at(-1)?.['budgets'] ?? []) as Record<string, unknown>[])[0];
     assert.equal(last?.['release'], true);
     assert.equal(last?.['settledTokens'], 100);
     assert.equal(ledger.lease, undefined);

@@ -135,6 +135,15 @@ describe('budget leases: four sidecars of one agent on one small budget', { time
       storeRestart,
       ...agents.flatMap((agent) => Array.from({ length: LANES }, () => lane(agent))),
     ]);
+    const leaseTrouble = sidecars.flatMap((s) =>
+      s
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"budget leases"')),
+    );
+    t.diagnostic(
+      `lease asks that failed (first of each streak): ${leaseTrouble.length}; ${leaseTrouble.slice(0, 3).join(' | ')}`,
+    );
     // SIGTERM: each sidecar drains, delivers its usage and gives its slices back.
     for (const sidecar of sidecars) assert.equal(await sidecar.stop('SIGTERM'), 0);
 

@@ -127,32 +127,35 @@ describe('BudgetLeases', () => {
     await dispatcher.close();
   });
 
-  it('lets the local rule decide while the services fail, keeping their count until the slice expires', async () => {
+  it('keeps limiting calls by the slice through a short failure, and lets the local rule decide after two seconds', async () => {
     asks.length = 0;
     answer = () => ({ status: 200, body: granted(600) });
     const { leases, ledger, errors, clock, gate, dispatcher } = keeper();
     leases.start();
     await leases.settled();
-    answer = () => ({ status: 503, body: { error: { message: 'the usage store is not connected' } } });
-    clock.now += 3_000; // past half the lease time: due
-    gate.onSliceSpent?.('team-a/daily');
-    await leases.settled();
-    assert.equal(ledger.lease?.failing, true, 'held for its count, no longer limiting');
-    for (let i = 0; i < 3; i++) {
-      const v = gate.admit({
+    const call = (i: number) =>
+      gate.admit({
         api: 'chat.completions',
         model: 'gpt-4o',
         traceId: `t${i}`,
         estimatedInputTokens: 100,
         worstCaseOutputTokens: 200,
-      });
-      assert.equal(v.kind, 'admit', 'beyond the 600-token slice: the local rule (1,000 tokens) decides');
-    }
-    assert.match(errors[0] ?? '', /answered 503: the usage store is not connected/);
-    clock.now += 2_500; // expired; the next ask fails too
+      }).kind;
+    answer = () => ({ status: 503, body: { error: { message: 'the usage store is not connected' } } });
+    clock.now += 3_000; // past half the lease time: due
     gate.onSliceSpent?.('team-a/daily');
     await leases.settled();
-    assert.equal(ledger.lease, undefined);
+    assert.match(errors[0] ?? '', /answered 503: the usage store is not connected/);
+    assert.deepEqual(
+      [call(1), call(2), call(3)],
+      ['admit', 'admit', 'refuse'],
+      'the 600-token slice still limits',
+    );
+    clock.now += 2_500; // failing for 2.5 s, the slice expired; the next ask fails too
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.equal(ledger.lease, undefined, 'the local rule decides');
+    assert.equal(call(4), 'admit', '600 reserved of the 1,000-token budget: room for one more');
     assert.equal(errors.length, 1, 'one report per streak of failures');
     await leases.stop();
     await dispatcher.close();

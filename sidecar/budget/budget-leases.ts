@@ -2,10 +2,10 @@
 // 100 ms asks the services for new slices of all leasable budgets at once when one is due (half the
 // lease time gone, the slice nearly spent, a call refused for want of slice), reports the tokens
 // settled against them, and returns them on stop. The gate admits calls against the slices
-// (budget-gate.ts); this is only the asking. When the services cannot answer, the slices stop
-// limiting calls and the local rule of the last policy decides (fail static, as with the operator
-// away; the services' last count still holds until the slice expires); when they keep no lease
-// books (501) leases are off and asked again every five minutes.
+// (budget-gate.ts); this is only the asking. A slow or failed answer leaves the slices limiting
+// calls; when the services have not answered for two seconds, the slices stop limiting and the
+// local rule of the last policy decides (fail static, as with the operator away); when they keep
+// no lease books (501) leases are off and asked again every five minutes.
 import { randomUUID } from 'node:crypto';
 import type { BudgetLease } from '../../apis/budget-lease.js';
 import type { BudgetGate } from './budget-gate.js';
@@ -24,6 +24,8 @@ export interface BudgetLeasesOptions {
   unsupportedPauseMs?: number;
   /** After a failed ask, the next one waits this long; default 1 s. */
   failurePauseMs?: number;
+  /** Failing this long, the slices stop limiting calls and the local rule decides; default 2 s. */
+  fallbackAfterMs?: number;
   /** Each lease the services answered (metrics). */
   onLease?: (lease: BudgetLease) => void;
   /** The first failure of a streak, and the 501 (logs). */
@@ -47,7 +49,8 @@ export class BudgetLeases {
   private timer: NodeJS.Timeout | undefined;
   private asking: Promise<void> | undefined;
   private pausedUntil = 0;
-  private failing = false;
+  /** When the current streak of failed asks began; undefined: the last ask was answered. */
+  private failingSince: number | undefined;
   private nudged = false;
   private stopped = false;
 
@@ -86,7 +89,7 @@ export class BudgetLeases {
     const ledgers = this.options.gate.leasable();
     if (ledgers.length === 0) return;
     if (now < this.pausedUntil) {
-      dropExpired(ledgers, now);
+      this.fallBackAfterAWhile(ledgers, now);
       return;
     }
     const due =
@@ -134,15 +137,16 @@ export class BudgetLeases {
       return;
     }
     if (outcome.kind === 'failed') {
-      this.pausedUntil = this.now() + (this.options.failurePauseMs ?? 1_000);
-      if (!this.failing) this.options.onError?.(outcome.error);
-      this.failing = true;
-      // The lease machinery failing must not refuse calls: the local rule decides until an answer.
-      for (const { ledger } of sent) if (ledger.lease) ledger.lease.failing = true;
-      dropExpired(ledgers, this.now());
+      const now = this.now();
+      this.pausedUntil = now + (this.options.failurePauseMs ?? 1_000);
+      if (this.failingSince === undefined) {
+        this.failingSince = askedAt;
+        this.options.onError?.(outcome.error);
+      }
+      this.fallBackAfterAWhile(ledgers, now);
       return;
     }
-    this.failing = false;
+    this.failingSince = undefined;
     const byName = new Map(outcome.answer.leases.map((l) => [l.budget, l]));
     for (const [i, { ledger, epoch, settled, periodEnd }] of sent.entries()) {
       const lease = byName.get(ledger.budget.name);
@@ -164,6 +168,22 @@ export class BudgetLeases {
     }
   }
 
+  /**
+   * A slow or failed answer leaves the slices limiting calls (the store charged an expired one as
+   * spent, so using it stays within the book). Only when the services have not answered for
+   * `fallbackAfterMs` do the slices stop limiting — the local rule of the last policy decides, as
+   * with the operator away — and an expired one is dropped (its count is no longer current).
+   */
+  private fallBackAfterAWhile(ledgers: readonly BudgetLedger[], now: number): void {
+    if (this.failingSince === undefined || now - this.failingSince < (this.options.fallbackAfterMs ?? 2_000))
+      return;
+    for (const ledger of ledgers) {
+      if (!ledger.lease) continue;
+      ledger.lease.failing = true;
+      if (now >= ledger.lease.expiresAt) ledger.lease = undefined;
+    }
+  }
+
   private rateOf(ledger: BudgetLedger, now: number): number {
     const name = ledger.budget.name;
     const last = this.rates.get(name);
@@ -171,9 +191,4 @@ export class BudgetLeases {
     this.rates.set(name, { perSecond, settled: ledger.settled, at: now });
     return perSecond;
   }
-}
-
-/** The services are away: a slice is used until it expires, then the local rule decides. */
-function dropExpired(ledgers: readonly BudgetLedger[], now: number): void {
-  for (const ledger of ledgers) if (ledger.lease && now >= ledger.lease.expiresAt) ledger.lease = undefined;
 }

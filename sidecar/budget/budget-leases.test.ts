@@ -12,7 +12,7 @@ import { NEXT_MIDNIGHT, policy, T0 } from './testdata/policies.js';
 let server: Server;
 let url = '';
 const asks: Record<string, unknown>[] = [];
-let answer: (body: Record<string, unknown>) => { status: number; body: unknown } = () => ({
+let answer: (body: Record<string, unknown>) => { status: number; body: unknown; delayMs?: number } = () => ({
   status: 500,
   body: {},
 });
@@ -26,8 +26,11 @@ before(async () => {
     req.on('end', () => {
       const body = JSON.parse(text) as Record<string, unknown>;
       asks.push({ ...body, authorization: req.headers.authorization, path: req.url });
-      const { status, body: out } = answer(body);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      const { status, body: out, delayMs } = answer(body);
+      setTimeout(
+        () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(out)),
+        delayMs ?? 0,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,7 +63,7 @@ function keeper() {
   const leases = new BudgetLeases({
     gate,
     agent: { namespace: 'team-a', name: 'support-bot' },
-    transport: { servicesUrl: url, dispatcher, token: async () => 'the-token' },
+    transport: { servicesUrl: url, dispatcher, token: async () => 'the-token', timeoutMs: 100 },
     now: () => clock.now,
     tickMs: 60_000,
     onError: (err) => errors.push(err.message),
@@ -127,7 +130,7 @@ describe('BudgetLeases', () => {
     await dispatcher.close();
   });
 
-  it('keeps limiting calls by the slice through a short failure, and lets the local rule decide after two seconds', async () => {
+  it('keeps limiting calls by the slice while the services are slow, and lets the local rule decide after two seconds', async () => {
     asks.length = 0;
     answer = () => ({ status: 200, body: granted(600) });
     const { leases, ledger, errors, clock, gate, dispatcher } = keeper();
@@ -141,11 +144,11 @@ describe('BudgetLeases', () => {
         estimatedInputTokens: 100,
         worstCaseOutputTokens: 200,
       }).kind;
-    answer = () => ({ status: 503, body: { error: { message: 'the usage store is not connected' } } });
+    answer = () => ({ status: 200, body: granted(600), delayMs: 300 }); // past the 100 ms timeout
     clock.now += 3_000; // past half the lease time: due
     gate.onSliceSpent?.('team-a/daily');
     await leases.settled();
-    assert.match(errors[0] ?? '', /answered 503: the usage store is not connected/);
+    assert.match(errors[0] ?? '', /abort|timeout/i);
     assert.deepEqual(
       [call(1), call(2), call(3)],
       ['admit', 'admit', 'refuse'],
@@ -157,6 +160,36 @@ describe('BudgetLeases', () => {
     assert.equal(ledger.lease, undefined, 'the local rule decides');
     assert.equal(call(4), 'admit', '600 reserved of the 1,000-token budget: room for one more');
     assert.equal(errors.length, 1, 'one report per streak of failures');
+    await leases.stop();
+    await dispatcher.close();
+  });
+
+  it('lets the local rule decide at once when the services say they are away (503)', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 200, body: granted(600) });
+    const { leases, ledger, clock, gate, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    answer = () => ({ status: 503, body: { error: { message: 'the usage store is not connected' } } });
+    clock.now += 3_000;
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.equal(ledger.lease?.failing, true);
+    const kinds = [1, 2, 3].map(
+      (i) =>
+        gate.admit({
+          api: 'chat.completions',
+          model: 'gpt-4o',
+          traceId: `t${i}`,
+          estimatedInputTokens: 100,
+          worstCaseOutputTokens: 200,
+        }).kind,
+    );
+    assert.deepEqual(
+      kinds,
+      ['admit', 'admit', 'admit'],
+      'beyond the slice: the 1,000-token local rule decides',
+    );
     await leases.stop();
     await dispatcher.close();
   });

@@ -51,6 +51,8 @@ export class BudgetLeases {
   private pausedUntil = 0;
   /** When the current streak of failed asks began; undefined: the last ask was answered. */
   private failingSince: number | undefined;
+  /** The last failure said the services are away (503, no connection), not slow. */
+  private away = false;
   private nudged = false;
   private stopped = false;
 
@@ -143,6 +145,9 @@ export class BudgetLeases {
         this.failingSince = askedAt;
         this.options.onError?.(outcome.error);
       }
+      // Away (503, no connection): the local rule decides at once, as with the operator away. Slow
+      // (a timeout): the slices keep limiting until the services have not answered for a while.
+      this.away = outcome.away;
       this.fallBackAfterAWhile(ledgers, now);
       return;
     }
@@ -169,14 +174,14 @@ export class BudgetLeases {
   }
 
   /**
-   * A slow or failed answer leaves the slices limiting calls (the store charged an expired one as
-   * spent, so using it stays within the book). Only when the services have not answered for
-   * `fallbackAfterMs` do the slices stop limiting — the local rule of the last policy decides, as
-   * with the operator away — and an expired one is dropped (its count is no longer current).
+   * A slow answer leaves the slices limiting calls (the store charged an expired one as spent, so
+   * using it stays within the book). When the services said they are away, or have not answered for
+   * `fallbackAfterMs`, the slices stop limiting — the local rule of the last policy decides, as with
+   * the operator away — and an expired one is dropped (its count is no longer current).
    */
   private fallBackAfterAWhile(ledgers: readonly BudgetLedger[], now: number): void {
-    if (this.failingSince === undefined || now - this.failingSince < (this.options.fallbackAfterMs ?? 2_000))
-      return;
+    if (this.failingSince === undefined) return;
+    if (!this.away && now - this.failingSince < (this.options.fallbackAfterMs ?? 2_000)) return;
     for (const ledger of ledgers) {
       if (!ledger.lease) continue;
       ledger.lease.failing = true;

@@ -27,7 +27,11 @@ export type LeaseOutcome =
   | { kind: 'answered'; answer: BudgetLeaseAnswer }
   /** The services keep no lease books (501): keep counting locally, ask again much later. */
   | { kind: 'unsupported'; message: string }
-  | { kind: 'failed'; error: Error; status?: number };
+  /**
+   * `away`: the services or their store said they cannot answer (503, a refused or reset connection);
+   * otherwise they were slow (a timeout) or answered something else.
+   */
+  | { kind: 'failed'; error: Error; away: boolean; status?: number };
 
 export async function requestBudgetLeases(
   transport: LeaseTransport,
@@ -53,6 +57,7 @@ export async function requestBudgetLeases(
     if (response.statusCode !== 200) {
       return {
         kind: 'failed',
+        away: response.statusCode === 503,
         status: response.statusCode,
         error: new Error(`POST ${url} answered ${response.statusCode}: ${errorMessage(text)}`),
       };
@@ -61,12 +66,21 @@ export async function requestBudgetLeases(
     if (!parsed.success) {
       return {
         kind: 'failed',
+        away: false,
         error: new Error(`POST ${url}: the answer is not a budget lease answer: ${text.slice(0, 300)}`),
       };
     }
     return { kind: 'answered', answer: parsed.data };
   } catch (err) {
-    return { kind: 'failed', error: new Error(`POST ${url}: ${(err as Error).message}`) };
+    const name = (err as Error).name;
+    return {
+      kind: 'failed',
+      away:
+        name !== 'TimeoutError' &&
+        name !== 'AbortError' &&
+        !(err as { code?: string }).code?.includes('TIMEOUT'),
+      error: new Error(`POST ${url}: ${(err as Error).message}`),
+    };
   }
 }
 

@@ -1,10 +1,13 @@
 // Budget leases against a real redis-server, the real API server and operator, and four real
 // sidecar processes of one agent hammering one small budget (docs/adr/0062-budget-leases.md). Each
 // sidecar admits calls against its slice of the budget; slices come from the lease book in Redis.
-// A fifth into the budget the redis-server is stopped and started again. Checked: the tokens the mock LLM served exceed the limit by no more than the calls in flight times
+// Checked: the tokens the mock LLM served exceed the limit by no more than the calls in flight times
 // their reservation — far below what the sidecars' own counts alone allow, (N − 1) · (L − U) — the
 // budget is used (not starved), and every served token is counted once: the mock's count = the
 // store's ledger = the TokenBudget's status, after the sidecars drained and gave their slices back.
+// Counting across an operator kill and a store restart with leases on is usage-in-redis.test.ts's
+// (every call served, counted once): while the store is away each sidecar falls back to its own
+// counts (docs/adr/0062-budget-leases.md), so no lease bound is claimed across an outage.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -53,7 +56,7 @@ describe('budget leases: four sidecars of one agent on one small budget', { time
     env = await governedAgents('leases');
     mock = await startMockLlm({ chunkDelayMs: 2 });
     redis = await RedisServer.start({ appendfsync: 'everysec' });
-    store = redisUsageStore(redisConnection({ url: redis.url }), { onError: () => undefined });
+    store = redisUsageStore(redisConnection({ url: redis.url }));
     await store.ready();
     await createWorkloads(env.client, {
       deployments: [
@@ -116,25 +119,7 @@ describe('budget leases: four sidecars of one agent on one small budget', { time
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
-    // A fifth into the budget the store goes away and comes back (SIGTERM: it writes its append-only
-    // file): leases are kept until they expire, usage waits in the spools and is resent.
-    const storeRestart = (async () => {
-      await eventually(
-        'a fifth of the budget served',
-        () => (servedTokens(mock) >= LIMIT / 5 ? true : undefined),
-        {
-          timeoutMs: 60_000,
-          intervalMs: 50,
-        },
-      );
-      await redis.stop();
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      await redis.restart();
-    })();
-    await Promise.all([
-      storeRestart,
-      ...agents.flatMap((agent) => Array.from({ length: LANES }, () => lane(agent))),
-    ]);
+    await Promise.all(agents.flatMap((agent) => Array.from({ length: LANES }, () => lane(agent))));
     const leaseTrouble = sidecars.flatMap((s) =>
       s
         .output()

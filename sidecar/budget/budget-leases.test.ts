@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { BudgetLeaseAnswer } from '../../apis/budget-lease.js';
 import { Agent } from '../http/undici-parts.js';
-import { BudgetGate } from './budget-gate.js';
+import { BudgetGate, type GateRequest } from './budget-gate.js';
 import { BudgetLeases } from './budget-leases.js';
 import { NEXT_MIDNIGHT, policy, T0 } from './testdata/policies.js';
 
@@ -37,6 +37,17 @@ before(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** A call with a worst case of 300 tokens. */
+function call(i: number): GateRequest {
+  return {
+    api: 'chat.completions',
+    model: 'gpt-4o',
+    traceId: `t${i}`,
+    estimatedInputTokens: 100,
+    worstCaseOutputTokens: 200,
+  };
+}
 
 function granted(tokens: number, counted = 0): BudgetLeaseAnswer {
   return {
@@ -95,13 +106,7 @@ describe('BudgetLeases', () => {
     assert.equal(ledger.lease?.granted, 600);
     assert.equal(gate.snapshot()[0]?.usedTokens, 300, 'the services’ count is the budget’s usage');
 
-    const admission = gate.admit({
-      api: 'chat.completions',
-      model: 'gpt-4o',
-      traceId: 't',
-      estimatedInputTokens: 100,
-      worstCaseOutputTokens: 200,
-    });
+    const admission = gate.admit(call(0));
     assert.equal(admission.kind, 'admit');
     if (admission.kind === 'admit') {
       gate.settle(admission.reservation, {
@@ -136,21 +141,14 @@ describe('BudgetLeases', () => {
     const { leases, ledger, errors, clock, gate, dispatcher } = keeper();
     leases.start();
     await leases.settled();
-    const call = (i: number) =>
-      gate.admit({
-        api: 'chat.completions',
-        model: 'gpt-4o',
-        traceId: `t${i}`,
-        estimatedInputTokens: 100,
-        worstCaseOutputTokens: 200,
-      }).kind;
+    const kind = (i: number) => gate.admit(call(i)).kind;
     answer = () => ({ status: 200, body: granted(600), delayMs: 300 }); // past the 100 ms timeout
     clock.now += 3_000; // past half the lease time: due
     gate.onSliceSpent?.('team-a/daily');
     await leases.settled();
     assert.match(errors[0] ?? '', /abort|timeout/i);
     assert.deepEqual(
-      [call(1), call(2), call(3)],
+      [kind(1), kind(2), kind(3)],
       ['admit', 'admit', 'refuse'],
       'the 600-token slice still limits',
     );
@@ -158,7 +156,7 @@ describe('BudgetLeases', () => {
     gate.onSliceSpent?.('team-a/daily');
     await leases.settled();
     assert.equal(ledger.lease, undefined, 'the local rule decides');
-    assert.equal(call(4), 'admit', '600 reserved of the 1,000-token budget: room for one more');
+    assert.equal(kind(4), 'admit', '600 reserved of the 1,000-token budget: room for one more');
     assert.equal(errors.length, 1, 'one report per streak of failures');
     await leases.stop();
     await dispatcher.close();
@@ -175,16 +173,7 @@ describe('BudgetLeases', () => {
     gate.onSliceSpent?.('team-a/daily');
     await leases.settled();
     assert.equal(ledger.lease?.failing, true);
-    const kinds = [1, 2, 3].map(
-      (i) =>
-        gate.admit({
-          api: 'chat.completions',
-          model: 'gpt-4o',
-          traceId: `t${i}`,
-          estimatedInputTokens: 100,
-          worstCaseOutputTokens: 200,
-        }).kind,
-    );
+    const kinds = [1, 2, 3].map((i) => gate.admit(call(i)).kind);
     assert.deepEqual(
       kinds,
       ['admit', 'admit', 'admit'],

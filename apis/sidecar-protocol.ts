@@ -13,6 +13,9 @@
  * - Calls per trace: `POST {TRACE_CALLS_PATH}/{namespace}/{agent}` with a `TraceCallTake`
  *   (`apis/trace-call-count.ts`) answers 200 with a `TraceCallCount`: the trace's calls across all
  *   pods of the agent (docs/adr/0042-calls-per-trace-across-pods.md).
+ * - Budget leases: `POST {BUDGET_LEASES_PATH}` (apis/budget-lease.ts) with a `BudgetLeaseRequest`
+ *   answers a `BudgetLeaseAnswer`: slices of the agent's token budgets (docs/adr/0062-budget-leases.md);
+ *   501 when the services keep no lease books (the API-server usage store).
  * - A follower (not the leader) answers 503 with `Retry-After`; 401 / 403 when the token is missing,
  *   invalid, or from another namespace; 400 with an OpenAI-style error body for a malformed request.
  */

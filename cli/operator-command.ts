@@ -199,6 +199,7 @@ export function registerOperatorCommand(program: Command): void {
             maxPolicyWaiters: flags.maxLongPollWaiters,
             ...(flags.sidecarServicesExternal ? { role: 'publish' as const } : {}),
             ...(usageStore.kind !== 'apiserver' ? { ledgers: usageStore.ledgers } : {}),
+            ...(usageStore.leases ? { leases: usageStore.leases } : {}),
             onListening: (listening) => {
               sidecarServicesUrl = listening.url;
             },

@@ -148,6 +148,7 @@ export function registerServicesCommand(program: Command): void {
           maxPolicyWaiters: flags.maxLongPollWaiters,
           shutdownGraceMs: flags.shutdownTimeout * 1000,
           ...(usageStore.kind !== 'apiserver' ? { ledgers: usageStore.ledgers } : {}),
+          ...(usageStore.leases ? { leases: usageStore.leases } : {}),
           onListening: (listening) => {
             url = listening.url;
           },

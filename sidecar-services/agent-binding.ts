@@ -7,7 +7,11 @@ import type { ServiceAccountIdentity } from './service-account-identity.js';
 import type { ServiceError } from './service-answer.js';
 import { namespaceMismatch } from './token-authenticator.js';
 
-export type AgentAction = 'read the policy of' | 'report usage of' | 'count calls of a trace of';
+export type AgentAction =
+  | 'read the policy of'
+  | 'report usage of'
+  | 'count calls of a trace of'
+  | 'lease budgets of';
 
 /** What the operator's caches say of an agent's workloads. */
 export interface AgentAccounts {

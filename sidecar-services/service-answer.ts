@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'not_leader'
   | 'unavailable'
+  | 'not_implemented'
   | 'internal_error';
 
 export interface ServiceError {

@@ -18,6 +18,8 @@ describe('serviceRoute', () => {
       after: undefined,
     }));
   it('routes usage posts', () => assert.deepEqual(serviceRoute('POST', '/v1/usage'), { service: 'usage' }));
+  it('routes budget lease asks', () =>
+    assert.deepEqual(serviceRoute('POST', '/v1/budget-leases'), { service: 'budget-leases' }));
   it('reads namespace and agent of a trace call take', () =>
     assert.deepEqual(serviceRoute('POST', '/v1/trace-calls/team-a/support'), {
       service: 'trace-calls',
@@ -27,6 +29,7 @@ describe('serviceRoute', () => {
 
   const refused: [string, string, number, RegExp][] = [
     ['GET', '/v1/usage', 405, /send usage with POST/],
+    ['GET', '/v1/budget-leases', 405, /ask for leases with POST/],
     ['POST', '/v1/policies/team-a/support', 405, /read policies with GET/],
     ['GET', '/v1/policies/team-a', 404, /\/v1\/policies\/\{namespace\}\/\{agent\}/],
     ['GET', '/v1/policies/team-a/support/extra', 404, /no such path/],

@@ -1,10 +1,12 @@
 // Which service a request is for, from its method and URL (apis/sidecar-protocol.ts). Pure.
+import { BUDGET_LEASES_PATH } from '../apis/budget-lease.js';
 import { POLICY_PATH, TRACE_CALLS_PATH, USAGE_PATH } from '../apis/sidecar-protocol.js';
 import type { ServiceError } from './service-answer.js';
 
 export type ServiceRoute =
   | { service: 'policy'; namespace: string; agent: string; after: string | undefined }
   | { service: 'usage' }
+  | { service: 'budget-leases' }
   | { service: 'trace-calls'; namespace: string; agent: string }
   | { service: 'none'; error: ServiceError };
 
@@ -20,6 +22,11 @@ export function serviceRoute(method: string | undefined, rawUrl: string | undefi
     return method === 'POST'
       ? { service: 'usage' }
       : none(405, 'method_not_allowed', `${method} ${path} is not served; send usage with POST`, 'POST');
+  }
+  if (path === BUDGET_LEASES_PATH) {
+    return method === 'POST'
+      ? { service: 'budget-leases' }
+      : none(405, 'method_not_allowed', `${method} ${path} is not served; ask for leases with POST`, 'POST');
   }
   if (path.startsWith(`${TRACE_CALLS_PATH}/`)) {
     if (method !== 'POST') {
@@ -65,7 +72,7 @@ export function serviceRoute(method: string | undefined, rawUrl: string | undefi
   return none(
     404,
     'not_found',
-    `no such path ${method} ${path}: the services are GET ${POLICY_PATH}/{namespace}/{agent}, POST ${USAGE_PATH} and POST ${TRACE_CALLS_PATH}/{namespace}/{agent}`,
+    `no such path ${method} ${path}: the services are GET ${POLICY_PATH}/{namespace}/{agent}, POST ${USAGE_PATH}, POST ${BUDGET_LEASES_PATH} and POST ${TRACE_CALLS_PATH}/{namespace}/{agent}`,
   );
 }
 

@@ -13,6 +13,8 @@ export interface SidecarServicesMetrics {
   tokenReviews: Counter<'result'>;
   mirrorWrites: Counter<'result'>;
   traceCallTakes: Counter<'result'>;
+  budgetLeases: Counter<'result'>;
+  leaseSlice: Histogram;
 }
 
 /** The metric already on the registry (services started again in one process), else a new one. */
@@ -107,6 +109,28 @@ export function createSidecarServicesMetrics(registry: Registry): SidecarService
           name,
           help: 'Calls of a trace counted across the pods of an agent, by result: admitted, refused (the trace made maxCallsPerTrace calls).',
           labelNames: ['result'],
+          registers,
+        }),
+    ),
+    budgetLeases: once(
+      registry,
+      `${prefix}budget_leases_total`,
+      (name) =>
+        new Counter({
+          name,
+          help: 'Budget leases answered, by result: granted (a slice above 0), denied (no room left for the holder), released.',
+          labelNames: ['result'],
+          registers,
+        }),
+    ),
+    leaseSlice: once(
+      registry,
+      `${prefix}budget_lease_slice_tokens`,
+      (name) =>
+        new Histogram({
+          name,
+          help: 'Tokens granted per budget lease.',
+          buckets: [0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000],
           registers,
         }),
     ),

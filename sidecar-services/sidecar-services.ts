@@ -18,6 +18,8 @@ import { apiServerLedgers, type LedgerDocuments } from '../agents/ledger-documen
 import { GATEWAY_TOKEN_AUDIENCE, LONG_POLL_SECONDS } from '../apis/sidecar-protocol.js';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
 import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
+import { BookTurns } from './book-turns.js';
+import { grantBudgetLeases } from './budget-lease-grant.js';
 import { LedgerCommitter } from './ledger-committer.js';
 import { PolicyLongPoll } from './policy-long-poll.js';
 import { PolicyMirror } from './policy-mirror.js';
@@ -30,6 +32,7 @@ import { TokenAuthenticator, tokenReviewer } from './token-authenticator.js';
 import { TraceCallCounter } from './trace-call-counter.js';
 import { takeTraceCallOf } from './trace-call-take.js';
 import { ingestUsage } from './usage-ingest.js';
+import type { LeaseBooks } from './usage-store/redis-lease-books.js';
 
 /** PEM serving certificate (chain) and key; with them the services speak HTTPS. */
 export interface SidecarServicesTls {
@@ -59,6 +62,8 @@ export interface SidecarServicesOptions {
   store: PolicyStore;
   /** Where usage ledgers are kept (sidecar-services/usage-store/); default the API server through `kube`. */
   ledgers?: LedgerDocuments;
+  /** Budget lease books of the shared usage store; none: POST /v1/budget-leases answers 501 (docs/adr/0062). */
+  leases?: LeaseBooks;
   /** After usage of an agent was recorded, so its budgets and SLOs can be recomputed at once. */
   onUsageRecorded?: (namespace: string, agent: string) => void;
   logger: Logger;
@@ -144,6 +149,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     onWrite: (result) => metrics.mirrorWrites.inc({ result }),
   });
   const traceCalls = new TraceCallCounter();
+  const bookTurns = new BookTurns();
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const retryAfter = options.followerRetryAfterSeconds ?? 1;
   let closing = false;
@@ -201,6 +207,20 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
       return takeTraceCallOf(request, response, identity, agent, traceCalls, accounts, (admitted) =>
         metrics.traceCallTakes.inc({ result: admitted ? 'admitted' : 'refused' }),
       );
+    }
+
+    if (route.service === 'budget-leases') {
+      return grantBudgetLeases(request, response, identity, {
+        books: options.leases,
+        turns: bookTurns,
+        store,
+        now: () => (options.now ? options.now().getTime() : Date.now()),
+        agentAccounts: options.agentAccounts,
+        onLease: (result, granted) => {
+          metrics.budgetLeases.inc({ result });
+          if (result !== 'released') metrics.leaseSlice.observe(granted);
+        },
+      });
     }
 
     usageInFlight++;

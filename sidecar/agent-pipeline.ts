@@ -3,6 +3,7 @@
 // capture. The sidecar runs one behind its loopback port (main.ts); the gateway runs one per agent it
 // serves, behind one port for all (gateway/, docs/adr/0059-gateway-mode.md). Both hand each call to
 // the same `handleGovernedRequest` with the pipeline's `services`.
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
@@ -11,6 +12,7 @@ import type { Dispatcher } from 'undici';
 import type { CaptureSettingsInput } from '../apis/capture-settings.js';
 import type { EffectivePolicy } from '../apis/effective-policy.js';
 import { BudgetGate } from './budget/budget-gate.js';
+import { BudgetLeases } from './budget/budget-leases.js';
 import { ResponseCache } from './cache/response-cache.js';
 import { loadCapture, startCapture } from './capture/start-capture.js';
 import type { ConfigEnv } from './config/env-interpolation.js';
@@ -20,7 +22,9 @@ import { DeferredUpkeep } from './deferred/deferred-upkeep.js';
 import { ProviderBatches } from './deferred/provider-batches.js';
 import { FeedbackLoop, type FeedbackOptions } from './feedback/feedback-loop.js';
 import { FeedbackMetrics } from './feedback/feedback-metrics.js';
+import { operatorConnector } from './http/operator-trust.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http/request-body.js';
+import { Agent as UndiciAgent } from './http/undici-parts.js';
 import { AttemptPlans } from './pipeline/attempt-plans.js';
 import { FinishedCalls } from './pipeline/finished-calls.js';
 import type { PipelineServices } from './pipeline/pipeline-services.js';
@@ -198,6 +202,8 @@ export async function startAgentPipeline(options: AgentPipelineOptions = {}): Pr
         onError: (err) => logger.warn({ error: err.message }, 'calls per trace'),
       })
     : undefined;
+  // Slices of the token budgets, admitted against locally (docs/adr/0062-budget-leases.md).
+  const leases = options.operatorUrl ? startBudgetLeases(options, gate, agent, logger) : undefined;
   const plans = new AttemptPlans();
   // Calls past the reasoning budget deferred to the provider's batch API (docs/adr/0048-deferred-calls-through-batch-apis.md).
   const batches = new ProviderBatches();
@@ -263,6 +269,9 @@ export async function startAgentPipeline(options: AgentPipelineOptions = {}): Pr
         // A summary being written is a call of its own: its usage is recorded before the last report.
         await services.summaries.settled();
         finished.flush();
+        // Calls are done: what is left of the slices goes back to the agent's other replicas.
+        await leases?.leases.stop();
+        await leases?.dispatcher.close();
         await capture?.close();
         await tracing?.close();
         unsubscribe();
@@ -277,6 +286,32 @@ export async function startAgentPipeline(options: AgentPipelineOptions = {}): Pr
       return closed;
     },
   };
+}
+
+function startBudgetLeases(
+  options: AgentPipelineOptions,
+  gate: BudgetGate,
+  agent: { namespace: string; name: string },
+  logger: Logger,
+): { leases: BudgetLeases; dispatcher: UndiciAgent } {
+  const dispatcher = new UndiciAgent({
+    keepAliveTimeout: 30_000,
+    connections: 2,
+    ...(options.operatorCaFile ? { connect: operatorConnector(options.operatorCaFile) } : {}),
+  });
+  const tokenFile = options.tokenFile;
+  const leases = new BudgetLeases({
+    gate,
+    agent: { namespace: agent.namespace, name: agent.name },
+    transport: {
+      servicesUrl: options.operatorUrl ?? '',
+      dispatcher,
+      ...(tokenFile ? { token: async () => (await readFile(tokenFile, 'utf8')).trim() } : {}),
+    },
+    onError: (err) => logger.warn({ error: err.message }, 'budget leases'),
+  });
+  leases.start();
+  return { leases, dispatcher };
 }
 
 /**

@@ -2,6 +2,7 @@
 // the feed for each watch) for the change subscription.
 import { Redis } from 'ioredis';
 import type { RedisConnection } from './redis-connection.js';
+import { RedisLeaseBooks } from './redis-lease-books.js';
 import { RedisLedgerFeed, type RedisLedgerFeedOptions } from './redis-ledger-feed.js';
 import { RedisLedgerTable } from './redis-ledger-table.js';
 import type { UsageStore } from './usage-store.js';
@@ -24,6 +25,7 @@ export function redisUsageStore(
     ledgers: table,
     reader: table,
     ledgerFeed: new RedisLedgerFeed(redis, table, options),
+    leases: new RedisLeaseBooks(redis),
     async ready() {
       try {
         await redis.ping();

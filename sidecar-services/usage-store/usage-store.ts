@@ -14,6 +14,7 @@ import {
 import type { AgentUsageLedger } from '../../apis/usage-ledger.js';
 import type { ListWatchSource } from '../../runtime/informer/list-watch-source.js';
 import type { KubeClient } from '../../runtime/kube/kube-client.js';
+import type { LeaseBooks } from './redis-lease-books.js';
 
 export const USAGE_STORE_KINDS = ['apiserver', 'redis'] as const;
 export type UsageStoreKind = (typeof USAGE_STORE_KINDS)[number];
@@ -28,6 +29,8 @@ export interface UsageStore {
   readonly reader: LedgerReader;
   /** What fills the operator's AgentUsageLedger cache; undefined: the API server's watch. */
   readonly ledgerFeed?: ListWatchSource<AgentUsageLedger>;
+  /** Budget lease books (docs/adr/0062-budget-leases.md); only a shared store keeps them. */
+  readonly leases?: LeaseBooks;
   /** Resolves once the store answers; rejects saying what is wrong. */
   ready(): Promise<void>;
   close(): Promise<void>;

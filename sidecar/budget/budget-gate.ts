@@ -12,11 +12,12 @@ import {
   type Simplified,
   secondsUntil,
 } from './gate-verdict.js';
+import { sliceRoom } from './lease-slice.js';
 import { budgetPhase } from './local-phase.js';
 import { type EvaluatedBudget, phaseVerdict } from './phase-verdict.js';
 import { type FastBurn, fastBurn, type ReasoningLimits, reasoningLimits } from './reasoning-limits.js';
 import { exceededDecision, reasoningVerdict } from './reasoning-verdict.js';
-import { insufficientMessage, shedMessage, unpricedMessage } from './refusal-messages.js';
+import { insufficientMessage, shedMessage, sliceSpentMessage, unpricedMessage } from './refusal-messages.js';
 import { TraceCalls } from './trace-calls.js';
 import { clampTo, estimatedUsage, fits, reservedOutput } from './worst-case.js';
 
@@ -73,6 +74,20 @@ export class BudgetGate {
       ...(options.traceTtlMs === undefined ? {} : { ttlMs: options.traceTtlMs }),
       ...(options.now ? { now: options.now } : {}),
     });
+  }
+
+  /** Called when this sidecar's slice of `budget` runs low or a call is refused for want of it (budget-leases.ts renews). */
+  onSliceSpent: ((budget: string) => void) | undefined;
+
+  /** The ledgers of budgets with a token limit: what leases are held for (budget-leases.ts). */
+  leasable(): BudgetLedger[] {
+    const now = this.now();
+    const ledgers: BudgetLedger[] = [];
+    for (const ledger of this.ledgers.values()) {
+      ledger.roll(now);
+      if (ledger.budget.limitTokens !== undefined) ledgers.push(ledger);
+    }
+    return ledgers;
   }
 
   setPolicy(policy: EffectivePolicy): void {
@@ -232,13 +247,36 @@ export class BudgetGate {
     for (const { ledger, used } of evaluated) {
       if (ledger.budget.limitTokens === undefined && ledger.budget.limitCostMicros === undefined) continue;
       const w = worst(ledger);
-      if (fits(ledger.budget, used, ledger.reserved, w)) continue;
+      const lease = ledger.lease;
+      const sliceFits =
+        !lease ||
+        lease.failing === true ||
+        sliceRoom(lease, ledger.settled, ledger.reserved.tokens) >= w.inputTokens + w.outputTokens;
+      const budgetFits = fits(ledger.budget, used, ledger.reserved, w);
+      if (budgetFits && sliceFits) continue;
       if (critical) {
         decisions.push(`critical:over-budget:${ledger.budget.name}`);
         degradeOnce(ledger.budget);
         continue;
       }
       const resetsAt = new Date(ledger.end).toISOString();
+      if (budgetFits && lease) {
+        // The budget has room, this sidecar's slice has not: a renewal is asked for now, at least this call's size.
+        const tokens = w.inputTokens + w.outputTokens;
+        if (tokens > ledger.largestCall) ledger.largestCall = tokens;
+        this.onSliceSpent?.(ledger.budget.name);
+        return refuse(
+          decisions,
+          429,
+          'budget_insufficient',
+          sliceSpentMessage(ledger.budget, lease.granted, w),
+          {
+            budget: ledger.budget.name,
+            resetsAt,
+            retryAfterSeconds: 1,
+          },
+        );
+      }
       const fitsLater = fits(ledger.budget, used, { tokens: 0, costMicros: 0 }, w);
       return refuse(
         decisions,
@@ -296,6 +334,7 @@ export class BudgetGate {
     for (const ledger of this.applicable(actual.useCase)) {
       ledger.roll(now);
       ledger.local.tokens += actual.usage.inputTokens + actual.usage.outputTokens;
+      ledger.settled += actual.usage.inputTokens + actual.usage.outputTokens;
       const full = ledger.pricing?.callCost(actual.model, actual.usage).costMicros ?? 0;
       ledger.local.costMicros += Math.round((full * actual.percent) / 100);
     }
@@ -380,10 +419,22 @@ export class BudgetGate {
     maxOutputTokens?: number,
   ): GateVerdict {
     const tokens = request.estimatedInputTokens + outputTokens;
+    let sliceLow: string | undefined;
     for (const { ledger, costMicros } of holds) {
+      if (tokens > ledger.largestCall) ledger.largestCall = tokens;
       ledger.reserved.tokens += tokens;
+      const lease = ledger.lease;
+      if (
+        lease &&
+        !lease.failing &&
+        sliceRoom(lease, ledger.settled, ledger.reserved.tokens) < lease.lowWater
+      ) {
+        sliceLow = ledger.budget.name;
+      }
       ledger.reserved.costMicros += costMicros;
     }
+    // The slice runs low: the next one is asked for now, not at the next look (budget-leases.ts).
+    if (sliceLow !== undefined) this.onSliceSpent?.(sliceLow);
     const reservation: Reservation = {
       id: this.nextId++,
       traceId: request.traceId,
@@ -415,6 +466,7 @@ export class BudgetGate {
       ledger.reserved.costMicros = Math.max(0, ledger.reserved.costMicros - hold.costMicros);
       if (actual) {
         ledger.local.tokens += actual.usage.inputTokens + actual.usage.outputTokens;
+        ledger.settled += actual.usage.inputTokens + actual.usage.outputTokens;
         ledger.local.costMicros += ledger.pricing?.callCost(actual.model, actual.usage).costMicros ?? 0;
       }
     }

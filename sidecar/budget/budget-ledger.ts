@@ -1,6 +1,7 @@
 import { type BudgetPeriodSpec, currentPeriod } from '../../apis/budget-period.js';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { BudgetPricing } from '../../apis/pricing/budget-pricing.js';
+import { type HeldLease, leaseUsedTokens } from './lease-slice.js';
 import type { BudgetUse } from './local-phase.js';
 import { ThrottleBucket } from './throttle-bucket.js';
 
@@ -28,6 +29,12 @@ export class BudgetLedger {
   operatorCurrent: boolean;
   local: BudgetUse = { tokens: 0, costMicros: 0 };
   reserved: BudgetUse = { tokens: 0, costMicros: 0 };
+  /** Tokens settled here this period, a running total (never restarted by a policy): what leases report. */
+  settled = 0;
+  /** The worst case of the largest call reserved this period, in tokens: the least slice worth asking for. */
+  largestCall = 0;
+  /** This sidecar's slice of the budget (budget-leases.ts); none: the local rule alone (docs/adr/0062). */
+  lease: HeldLease | undefined;
   /** How this budget prices a call in its currency, set with every policy (the gate's setPolicy). */
   pricing: BudgetPricing | undefined;
   private bucket: ThrottleBucket | undefined;
@@ -71,6 +78,7 @@ export class BudgetLedger {
       budget.phase !== previous.phase ||
       budget.actions.join() !== previous.actions.join();
     this.operatorCurrent = current && (this.operatorCurrent || saysSomethingNew);
+    if (this.lease && this.lease.periodEnd !== budget.periodEnd) this.lease = undefined;
     if (budget.period && JSON.stringify(budget.period) !== JSON.stringify(previous.period)) {
       const bounds = this.period(now);
       this.start = bounds.start.getTime();
@@ -89,6 +97,9 @@ export class BudgetLedger {
     this.operatorCurrent = false;
     this.local = { tokens: 0, costMicros: 0 };
     this.reserved = { tokens: 0, costMicros: 0 };
+    this.settled = 0;
+    this.largestCall = 0;
+    this.lease = undefined;
     this.bucket = undefined;
   }
 
@@ -97,7 +108,10 @@ export class BudgetLedger {
     const base = this.operatorCurrent
       ? { tokens: this.budget.usedTokens, costMicros: this.budget.usedCostMicros }
       : { tokens: 0, costMicros: 0 };
-    return { tokens: base.tokens + this.local.tokens, costMicros: base.costMicros + this.local.costMicros };
+    const tokens = base.tokens + this.local.tokens;
+    // The services' count includes every holder's reports: it sees other sidecars' usage first.
+    const leased = this.lease ? leaseUsedTokens(this.lease, this.settled) : 0;
+    return { tokens: Math.max(tokens, leased), costMicros: base.costMicros + this.local.costMicros };
   }
 
   throttle(now: number): ThrottleBucket | undefined {

@@ -27,6 +27,19 @@ export function exhaustedMessage(budget: EffectiveBudget, used: BudgetUse, reset
   return `Token budget "${budget.name}" is exhausted${usage ? `: ${usage} used this period` : ''}. It resets at ${resetsAt}.`;
 }
 
+export function sliceSpentMessage(
+  budget: EffectiveBudget,
+  granted: number,
+  worst: { inputTokens: number; outputTokens: number },
+): string {
+  const worstTokens = worst.inputTokens + worst.outputTokens;
+  return (
+    `Token budget "${budget.name}" has room, but this sidecar's lease of it (${granted} tokens, ` +
+    `shared with the agent's other replicas) cannot cover this request's worst case of ${worstTokens} tokens now. ` +
+    'A larger slice is being asked for: retry in a second, or lower max_tokens.'
+  );
+}
+
 export function insufficientMessage(
   budget: EffectiveBudget,
   used: BudgetUse,

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { BudgetLeaseAnswer } from '../../apis/budget-lease.js';
+import { Agent } from '../http/undici-parts.js';
+import { BudgetGate, type GateRequest } from './budget-gate.js';
+import { BudgetLeases } from './budget-leases.js';
+import { NEXT_MIDNIGHT, policy, T0 } from './testdata/policies.js';
+
+/** The services as a small scripted server: each ask is recorded and answered by `answer`. */
+let server: Server;
+let url = '';
+const asks: Record<string, unknown>[] = [];
+let answer: (body: Record<string, unknown>) => { status: number; body: unknown; delayMs?: number } = () => ({
+  status: 500,
+  body: {},
+});
+
+before(async () => {
+  server = createServer((req, res) => {
+    let text = '';
+    req.on('data', (c) => {
+      text += c;
+    });
+    req.on('end', () => {
+      const body = JSON.parse(text) as Record<string, unknown>;
+      asks.push({ ...body, authorization: req.headers.authorization, path: req.url });
+      const { status, body: out, delayMs } = answer(body);
+      setTimeout(
+        () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(out)),
+        delayMs ?? 0,
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+/** A call with a worst case of 300 tokens. */
+function call(i: number): GateRequest {
+  return {
+    api: 'chat.completions',
+    model: 'gpt-4o',
+    traceId: `t${i}`,
+    estimatedInputTokens: 100,
+    worstCaseOutputTokens: 200,
+  };
+}
+
+function granted(tokens: number, counted = 0): BudgetLeaseAnswer {
+  return {
+    leases: [
+      {
+        budget: 'team-a/daily',
+        grantedTokens: tokens,
+        expiresInMs: 5_000,
+        countedTokens: counted,
+        holders: 1,
+        periodEnd: NEXT_MIDNIGHT,
+      },
+    ],
+    unleased: [],
+  };
+}
+
+function keeper() {
+  const clock = { now: T0 };
+  const gate = new BudgetGate({ now: () => clock.now });
+  gate.setPolicy(policy());
+  const errors: string[] = [];
+  const dispatcher = new Agent();
+  const leases = new BudgetLeases({
+    gate,
+    agent: { namespace: 'team-a', name: 'support-bot' },
+    transport: { servicesUrl: url, dispatcher, token: async () => 'the-token', timeoutMs: 100 },
+    now: () => clock.now,
+    tickMs: 60_000,
+    onError: (err) => errors.push(err.message),
+  });
+  const ledger = gate.leasable()[0];
+  assert.ok(ledger);
+  return { clock, gate, leases, ledger, errors, dispatcher };
+}
+
+describe('BudgetLeases', () => {
+  it('asks on start, holds the slice, reports the running total and gives the slice back on stop', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 200, body: granted(600, 300) });
+    const { leases, ledger, gate, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    assert.equal(asks[0]?.['path'], '/v1/budget-leases');
+    assert.equal(asks[0]?.['authorization'], 'Bearer the-token');
+    assert.deepEqual(asks[0]?.['budgets'], [
+      {
+        budget: 'team-a/daily',
+        settledTokens: 0,
+        reservedTokens: 0,
+        ratePerSecond: 0,
+        callTokens: 1_024,
+        release: false,
+      },
+    ]);
+    assert.equal(ledger.lease?.granted, 600);
+    assert.equal(gate.snapshot()[0]?.usedTokens, 300, 'the services’ count is the budget’s usage');
+
+    const admission = gate.admit(call(0));
+    assert.equal(admission.kind, 'admit');
+    if (admission.kind === 'admit') {
+      gate.settle(admission.reservation, {
+        usage: { inputTokens: 80, outputTokens: 20, cachedInputTokens: 0, estimated: false },
+        model: 'gpt-4o',
+      });
+    }
+    await leases.stop();
+    const last = ((asks.at(-1)?.['budgets'] ?? []) as Record<string, unknown>[])[0];
+    assert.equal(last?.['release'], true);
+    assert.equal(last?.['settledTokens'], 100);
+    assert.equal(ledger.lease, undefined);
+    await dispatcher.close();
+  });
+
+  it('turns leases off when the services keep no lease books (501)', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 501, body: { error: { message: 'budget leases need a shared usage store' } } });
+    const { leases, ledger, errors, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    assert.equal(ledger.lease, undefined);
+    assert.match(errors[0] ?? '', /budget leases are off: budget leases need a shared usage store/);
+    await leases.stop();
+    assert.equal(asks.length, 1, 'nothing to give back');
+    await dispatcher.close();
+  });
+
+  it('keeps limiting calls by the slice while the services are slow, and lets the local rule decide after two seconds', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 200, body: granted(600) });
+    const { leases, ledger, errors, clock, gate, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    const kind = (i: number) => gate.admit(call(i)).kind;
+    answer = () => ({ status: 200, body: granted(600), delayMs: 300 }); // past the 100 ms timeout
+    clock.now += 3_000; // past half the lease time: due
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.match(errors[0] ?? '', /abort|timeout/i);
+    assert.deepEqual(
+      [kind(1), kind(2), kind(3)],
+      ['admit', 'admit', 'refuse'],
+      'the 600-token slice still limits',
+    );
+    clock.now += 2_500; // failing for 2.5 s, the slice expired; the next ask fails too
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.equal(ledger.lease, undefined, 'the local rule decides');
+    assert.equal(kind(4), 'admit', '600 reserved of the 1,000-token budget: room for one more');
+    assert.equal(errors.length, 1, 'one report per streak of failures');
+    await leases.stop();
+    await dispatcher.close();
+  });
+
+  it('lets the local rule decide at once when the services say they are away (503)', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 200, body: granted(600) });
+    const { leases, ledger, clock, gate, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    answer = () => ({ status: 503, body: { error: { message: 'the usage store is not connected' } } });
+    clock.now += 3_000;
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.equal(ledger.lease?.failing, true);
+    const kinds = [1, 2, 3].map((i) => gate.admit(call(i)).kind);
+    assert.deepEqual(
+      kinds,
+      ['admit', 'admit', 'admit'],
+      'beyond the slice: the 1,000-token local rule decides',
+    );
+    await leases.stop();
+    await dispatcher.close();
+  });
+});

@@ -1,0 +1,199 @@
+// Keeps this sidecar's slices of its token budgets (docs/adr/0062-budget-leases.md): a tick every
+// 100 ms asks the services for new slices of all leasable budgets at once when one is due (half the
+// lease time gone, the slice nearly spent, a call refused for want of slice), reports the tokens
+// settled against them, and returns them on stop. The gate admits calls against the slices
+// (budget-gate.ts); this is only the asking. A slow or failed answer leaves the slices limiting
+// calls; when the services have not answered for two seconds, the slices stop limiting and the
+// local rule of the last policy decides (fail static, as with the operator away); when they keep
+// no lease books (501) leases are off and asked again every five minutes.
+import { randomUUID } from 'node:crypto';
+import type { BudgetLease } from '../../apis/budget-lease.js';
+import type { BudgetGate } from './budget-gate.js';
+import type { BudgetLedger } from './budget-ledger.js';
+import { type LeaseTransport, requestBudgetLeases } from './lease-client.js';
+import { lowWater, nextRate, renewalDue } from './lease-slice.js';
+
+export interface BudgetLeasesOptions {
+  gate: BudgetGate;
+  transport: LeaseTransport;
+  agent: { namespace: string; name: string };
+  now?: () => number;
+  /** Time between two looks at the slices; default 100 ms. */
+  tickMs?: number;
+  /** After a 501 (the services keep no lease books), ask again after this long; default 5 minutes. */
+  unsupportedPauseMs?: number;
+  /** After a failed ask, the next one waits this long; default 1 s. */
+  failurePauseMs?: number;
+  /** Failing this long, the slices stop limiting calls and the local rule decides; default 2 s. */
+  fallbackAfterMs?: number;
+  /** Each lease the services answered (metrics). */
+  onLease?: (lease: BudgetLease) => void;
+  /** The first failure of a streak, and the 501 (logs). */
+  onError?: (error: Error) => void;
+}
+
+/** The least slice asked for before any call was seen: a few ordinary calls. */
+const FIRST_CALL_TOKENS = 1_024;
+
+interface Rate {
+  perSecond: number;
+  settled: number;
+  at: number;
+}
+
+export class BudgetLeases {
+  /** Unique per process and pipeline: a restarted sidecar is a new holder (its running totals restart). */
+  readonly holder = `lease-${randomUUID()}`;
+  private readonly now: () => number;
+  private readonly rates = new Map<string, Rate>();
+  private timer: NodeJS.Timeout | undefined;
+  private asking: Promise<void> | undefined;
+  private pausedUntil = 0;
+  /** When the current streak of failed asks began; undefined: the last ask was answered. */
+  private failingSince: number | undefined;
+  /** The last failure said the services are away (503, no connection), not slow. */
+  private away = false;
+  private nudged = false;
+  private stopped = false;
+
+  constructor(private readonly options: BudgetLeasesOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  start(): void {
+    this.options.gate.onSliceSpent = () => {
+      this.nudged = true;
+      this.tick();
+    };
+    this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 100);
+    this.timer.unref();
+    this.tick();
+  }
+
+  /** Resolves when the ask in flight (if any) has been answered: for tests and stop. */
+  settled(): Promise<void> {
+    return this.asking ?? Promise.resolve();
+  }
+
+  /** Stops asking and gives every slice back (within the client's timeout). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.options.gate.onSliceSpent = undefined;
+    await this.asking;
+    const held = this.options.gate.leasable().filter((l) => l.lease);
+    if (held.length > 0) await this.ask(held, true);
+  }
+
+  private tick(): void {
+    if (this.stopped || this.asking) return;
+    const now = this.now();
+    const ledgers = this.options.gate.leasable();
+    if (ledgers.length === 0) return;
+    if (now < this.pausedUntil) {
+      this.fallBackAfterAWhile(ledgers, now);
+      return;
+    }
+    const due =
+      this.nudged ||
+      ledgers.some((l) =>
+        renewalDue(l.lease, now, {
+          settled: l.settled,
+          reserved: l.reserved.tokens,
+          ratePerSecond: this.rates.get(l.budget.name)?.perSecond ?? 0,
+          callTokens: l.largestCall,
+        }),
+      );
+    if (!due) return;
+    this.nudged = false;
+    this.asking = this.ask(ledgers, false).finally(() => {
+      this.asking = undefined;
+    });
+  }
+
+  private async ask(ledgers: BudgetLedger[], release: boolean): Promise<void> {
+    const askedAt = this.now();
+    const sent = ledgers.map((ledger) => ({
+      ledger,
+      epoch: ledger.epoch,
+      settled: ledger.settled,
+      periodEnd: ledger.budget.periodEnd,
+    }));
+    const asks = sent.map(({ ledger, settled }) => ({
+      budget: ledger.budget.name,
+      settledTokens: settled,
+      reservedTokens: ledger.reserved.tokens,
+      ratePerSecond: this.rateOf(ledger, askedAt),
+      callTokens: ledger.largestCall || FIRST_CALL_TOKENS,
+      release,
+    }));
+    const outcome = await requestBudgetLeases(this.options.transport, {
+      agent: this.options.agent,
+      holder: this.holder,
+      budgets: asks,
+    });
+    if (outcome.kind === 'unsupported') {
+      for (const { ledger } of sent) ledger.lease = undefined;
+      this.pausedUntil = askedAt + (this.options.unsupportedPauseMs ?? 5 * 60_000);
+      this.options.onError?.(new Error(`budget leases are off: ${outcome.message}`));
+      return;
+    }
+    if (outcome.kind === 'failed') {
+      const now = this.now();
+      this.pausedUntil = now + (this.options.failurePauseMs ?? 1_000);
+      if (this.failingSince === undefined) {
+        this.failingSince = askedAt;
+        this.options.onError?.(outcome.error);
+      }
+      // Away (503, no connection): the local rule decides at once, as with the operator away. Slow
+      // (a timeout): the slices keep limiting until the services have not answered for a while.
+      this.away = outcome.away;
+      this.fallBackAfterAWhile(ledgers, now);
+      return;
+    }
+    this.failingSince = undefined;
+    const byName = new Map(outcome.answer.leases.map((l) => [l.budget, l]));
+    for (const [i, { ledger, epoch, settled, periodEnd }] of sent.entries()) {
+      const lease = byName.get(ledger.budget.name);
+      // A slice of a period this ledger has left, or of a budget not leased, is not held.
+      if (release || !lease || ledger.epoch !== epoch || lease.periodEnd !== periodEnd) {
+        ledger.lease = undefined;
+        continue;
+      }
+      ledger.lease = {
+        granted: lease.grantedTokens,
+        settledAtAsk: settled,
+        askedAt,
+        expiresAt: askedAt + lease.expiresInMs,
+        counted: lease.countedTokens,
+        periodEnd: lease.periodEnd,
+        lowWater: lowWater(asks[i]?.callTokens ?? 0, asks[i]?.ratePerSecond ?? 0),
+      };
+      this.options.onLease?.(lease);
+    }
+  }
+
+  /**
+   * A slow answer leaves the slices limiting calls (the store charged an expired one as spent, so
+   * using it stays within the book). When the services said they are away, or have not answered for
+   * `fallbackAfterMs`, the slices stop limiting — the local rule of the last policy decides, as with
+   * the operator away — and an expired one is dropped (its count is no longer current).
+   */
+  private fallBackAfterAWhile(ledgers: readonly BudgetLedger[], now: number): void {
+    if (this.failingSince === undefined) return;
+    if (!this.away && now - this.failingSince < (this.options.fallbackAfterMs ?? 2_000)) return;
+    for (const ledger of ledgers) {
+      if (!ledger.lease) continue;
+      ledger.lease.failing = true;
+      if (now >= ledger.lease.expiresAt) ledger.lease = undefined;
+    }
+  }
+
+  private rateOf(ledger: BudgetLedger, now: number): number {
+    const name = ledger.budget.name;
+    const last = this.rates.get(name);
+    const perSecond = last ? nextRate(last.perSecond, ledger.settled - last.settled, now - last.at) : 0;
+    this.rates.set(name, { perSecond, settled: ledger.settled, at: now });
+    return perSecond;
+  }
+}

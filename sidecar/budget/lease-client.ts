@@ -1,0 +1,95 @@
+// One budget lease request to the services (POST /v1/budget-leases, docs/adr/0062-budget-leases.md),
+// reusable by anything that holds leases: the sidecar's BudgetLeases, the gateway's pipelines, a
+// benchmark. Never throws: the outcome says whether the services answered, do not lease (501: the
+// API server usage store), or failed (down, 503, timeout, a bad answer).
+
+import type { Dispatcher } from 'undici';
+import {
+  BUDGET_LEASES_PATH,
+  type BudgetLeaseAnswer,
+  type BudgetLeaseRequest,
+  budgetLeaseAnswer,
+} from '../../apis/budget-lease.js';
+import { request } from '../http/undici-parts.js';
+
+export interface LeaseTransport {
+  /** The services' base URL (`https://agent-governor.agent-governor:8444`). */
+  servicesUrl: string;
+  /** Keep-alive pool (and TLS trust: operatorConnector of sidecar/http/operator-trust.ts) to send through. */
+  dispatcher: Dispatcher;
+  /** The projected ServiceAccount token (audience agent-governor), read per request; none: no header. */
+  token?: () => Promise<string | undefined>;
+  /** Longest wait for an answer; default 1 s. */
+  timeoutMs?: number;
+}
+
+export type LeaseOutcome =
+  | { kind: 'answered'; answer: BudgetLeaseAnswer }
+  /** The services keep no lease books (501): keep counting locally, ask again much later. */
+  | { kind: 'unsupported'; message: string }
+  /**
+   * `away`: the services or their store said they cannot answer (503, a refused or reset connection);
+   * otherwise they were slow (a timeout) or answered something else.
+   */
+  | { kind: 'failed'; error: Error; away: boolean; status?: number };
+
+export async function requestBudgetLeases(
+  transport: LeaseTransport,
+  lease: BudgetLeaseRequest,
+): Promise<LeaseOutcome> {
+  const timeout = transport.timeoutMs ?? 1_000;
+  const url = `${transport.servicesUrl.replace(/\/+$/, '')}${BUDGET_LEASES_PATH}`;
+  try {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const token = await transport.token?.();
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    const response = await request(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(lease),
+      dispatcher: transport.dispatcher,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      signal: AbortSignal.timeout(timeout),
+    });
+    const text = await response.body.text();
+    if (response.statusCode === 501) return { kind: 'unsupported', message: errorMessage(text) };
+    if (response.statusCode !== 200) {
+      return {
+        kind: 'failed',
+        away: response.statusCode === 503,
+        status: response.statusCode,
+        error: new Error(`POST ${url} answered ${response.statusCode}: ${errorMessage(text)}`),
+      };
+    }
+    const parsed = budgetLeaseAnswer.safeParse(JSON.parse(text));
+    if (!parsed.success) {
+      return {
+        kind: 'failed',
+        away: false,
+        error: new Error(`POST ${url}: the answer is not a budget lease answer: ${text.slice(0, 300)}`),
+      };
+    }
+    return { kind: 'answered', answer: parsed.data };
+  } catch (err) {
+    const name = (err as Error).name;
+    return {
+      kind: 'failed',
+      away:
+        name !== 'TimeoutError' &&
+        name !== 'AbortError' &&
+        !(err as { code?: string }).code?.includes('TIMEOUT'),
+      error: new Error(`POST ${url}: ${(err as Error).message}`),
+    };
+  }
+}
+
+function errorMessage(text: string): string {
+  try {
+    const message = (JSON.parse(text) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string') return message;
+  } catch {
+    // not the services' error shape: show the text
+  }
+  return text.slice(0, 300);
+}

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { type ClusterInfo, clusterDown, clusterUp } from '../../local-cluster/cluster.js';
+import { eventually } from '../../testing/eventually.js';
 import { type Kubectl, kubectlFor } from '../../testing/kubectl.js';
 import { CHART_DIR, renderChartText } from '../../tools/chart-rendering.js';
 import { INSTALL_MANIFEST, INSTALL_NAMESPACE } from '../../tools/install-manifest.js';
@@ -85,6 +86,38 @@ describe('chart lifecycle: dry run, kubectl apply, helm install, upgrade, uninst
 
   const waitEstablished = (names: string[]) =>
     kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...names], { check: true });
+  /**
+   * Waits until each of the project's kinds is served from the API server's watch cache (a list at
+   * resourceVersion 0 answers). A CRD deleted while its cache is still starting keeps the finalizer's
+   * instance list failing with "storage is (re)initializing", retried with a growing back-off: the
+   * delete then took up to five minutes.
+   */
+  const waitServedFromCache = async () => {
+    const listed = await kubectl(
+      ['get', 'crd', '-o', 'jsonpath={range .items[*]}{.spec.group}/{.spec.names.plural}{"\\n"}{end}'],
+      {
+        check: true,
+      },
+    );
+    const plurals = listed.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('governor.agents.dev/'))
+      .map((line) => line.slice('governor.agents.dev/'.length));
+    for (const plural of plurals) {
+      await eventually(
+        `${plural} answer a list from the watch cache`,
+        async () => {
+          const answered = await kubectl([
+            'get',
+            '--raw',
+            `/apis/governor.agents.dev/v1alpha1/${plural}?resourceVersion=0&limit=1`,
+          ]);
+          return answered.code === 0 ? true : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+    }
+  };
 
   it('passes a server-side dry run for the defaults and every ci/ values file', async () => {
     const foreign = [
@@ -135,6 +168,7 @@ describe('chart lifecycle: dry run, kubectl apply, helm install, upgrade, uninst
     );
     assert.equal(deployment.spec.replicas, 2);
     assert.equal(deployment.spec.template.spec.serviceAccountName, 'agent-governor');
+    await waitServedFromCache();
     // A CRD goes only after the API server's finalizer has removed its instances and released its
     // storage; on a loaded machine this took over two minutes once, so the wait is long and a
     // timeout says which CRD held on and in which condition.

@@ -1,6 +1,7 @@
 // 10,000 simulated sidecars against 2 `agent-governor services` replicas with the Redis usage store
-// (docs/adr/0063): every sidecar holds the policy long-poll and posts a usage batch every 2 s over
-// HTTPS with its ServiceAccount token (bench/scale/simulated-sidecar.ts), all in this process. The
+// (docs/adr/0063): every sidecar holds the policy long-poll, posts a usage batch every 2 s and —
+// unless `--no-leases` — holds a budget lease (docs/adr/0062), over HTTPS with its ServiceAccount
+// token (bench/scale/simulated-sidecar.ts, lease-step.ts), all in this process. The
 // replicas, the operator, redis-server and the control plane each run in a process of their own
 // (bench/scale/scale-cluster.ts). It measures, in order:
 //   1. at `--small-pods` sidecars, then at `--pods`: API-server writes/s over `--window` seconds
@@ -9,9 +10,13 @@
 //   2. the 75 % crossing: one batch takes the budget past 75 %; from its post and its ack until every
 //      sidecar holds a policy saying Warning (p50 / p99);
 //   3. the 100 % crossing and the overshoot: every sidecar spends so that the budget fills in about
-//      `--spend-seconds`, stopping once its policy says Exhausted; from the ack that took the total past
-//      the limit until every sidecar holds Exhausted, and what the store recorded past the limit,
-//      beside the bound (N − 1)(L − U) of sidecar/budget/README.md.
+//      `--spend-seconds`, stopping once its policy (or its lease's count) says Exhausted; from the ack
+//      that took the total past the limit until every sidecar holds Exhausted, and what the store
+//      recorded past the limit, beside the bound (N − 1)(L − U) of sidecar/budget/README.md and the
+//      lease bound (calls in flight × their reservation, docs/adr/0062). With leases the holders stop
+//      short of the limit (their slices shrink to nothing), so once the spend stalls one batch of a
+//      non-holder takes the total to the limit exactly, and the crossing is timed from its ack.
+// Each phase is recorded with the way it reached the sidecar first: a lease answer or the long-poll.
 //
 //   npm run bench:scale [-- --pods 10000 --small-pods 1000 --window 30]   (run it with nice)
 //   npm run bench:scale -- --fast                                          (smoke: 600 pods, short windows)
@@ -25,6 +30,7 @@ import { eventually, usageBatchOf } from '../testing/services-fixture.js';
 import { processCpuMs } from './admission/process-cpu.js';
 import { type WindowWrites, windowWrites, writesByResource } from './scale/apiserver-writes.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
+import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
 import { SidecarLink } from './scale/sidecar-link.js';
 import { SimulatedSidecar, type SpendPlan } from './scale/simulated-sidecar.js';
@@ -42,6 +48,7 @@ const { values } = parseArgs({
     'usage-connections': { type: 'string', default: '256' },
     'spend-seconds': { type: 'string', default: '10' },
     'limit-tokens': { type: 'string', default: '10000000000' },
+    'no-leases': { type: 'boolean', default: false },
     fast: { type: 'boolean', default: false },
   },
 });
@@ -65,7 +72,8 @@ const limitTokens = int('limit-tokens', 1e10);
 if (smallPods >= pods) throw new Error(`--small-pods (${smallPods}) must be fewer than --pods (${pods})`);
 
 const openFiles = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]);
-const filesNeeded = pods + replicaCount * (usageConnections + 16) + 512;
+const leasing = !values['no-leases'];
+const filesNeeded = pods + replicaCount * ((leasing ? 2 : 1) * usageConnections + 16) + 512;
 if (openFiles < filesNeeded) {
   throw new Error(
     `${pods} sidecars need about ${filesNeeded} open files, the limit is ${openFiles}: raise it (ulimit -n ${filesNeeded}) or lower --pods`,
@@ -97,6 +105,7 @@ const plan: SpendPlan = {
     if (tally.limitReachedAt === undefined && tally.tokens >= limitTokens) tally.limitReachedAt = at;
   },
 };
+const leaseTally: LeaseTally = { asks: 0, answered: 0, failed: 0, unsupported: 0 };
 const sidecars: SimulatedSidecar[] = [];
 const began = performance.now();
 /** A line on stderr per step, with the time since start and the load average. */
@@ -110,12 +119,28 @@ async function open(count: number): Promise<void> {
     const step = Math.min(500, count - sidecars.length);
     const started = Array.from({ length: step }, () => {
       const i = sidecars.length;
-      const sidecar = new SimulatedSidecar(
+      const agent = { namespace: cluster.namespace, name: cluster.agents[i % agentCount] as string };
+      const link = links[i % replicaCount] as SidecarLink;
+      // The largest call: what a batch spends, spread over its calls.
+      const callTokens = () => Math.max(1, Math.ceil(mode.tokens / callsPerBatch));
+      const lease = leasing
+        ? new LeaseStep(
+            `scale-pod-${i}`,
+            cluster.budget,
+            agent,
+            link.leaseTransport(),
+            leaseTally,
+            callTokens,
+            (_, at) => sidecar.leaseCounted(at),
+          )
+        : undefined;
+      const sidecar: SimulatedSidecar = new SimulatedSidecar(
         `scale-pod-${i}`,
-        { namespace: cluster.namespace, name: cluster.agents[i % agentCount] as string },
+        agent,
         cluster.budget,
-        links[i % replicaCount] as SidecarLink,
+        link,
         plan,
+        lease,
       );
       sidecars.push(sidecar);
       return sidecar.start();
@@ -165,6 +190,9 @@ interface Window {
   operatorCpuPerSecond: number;
   /** This process: the simulated sidecars. */
   generatorCpuPerSecond: number;
+  /** Lease asks sent per second, and of them failed (timeout, 503) per second. */
+  asksPerSecond: number;
+  failedAsksPerSecond: number;
   rssMb: number[];
 }
 
@@ -173,6 +201,7 @@ async function measureWindow(holders: number): Promise<Window> {
   const rssMb = rss();
   const writesBefore = await apiWrites();
   const batchesBefore = tally.batches;
+  const asksBefore = { ...leaseTally };
   const answersBefore = await servicesMetric(REQUESTS, { service: 'policy', code: '200' });
   const replicaCpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0);
   const cpuBefore = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
@@ -183,7 +212,9 @@ async function measureWindow(holders: number): Promise<Window> {
   const writes = windowWrites(writesBefore, await apiWrites(), seconds);
   const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
   const per = (i: number) => ((cpuAfter[i] as number) - (cpuBefore[i] as number)) / 1_000 / seconds;
-  progress(`window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s`);
+  progress(
+    `window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s, ${((leaseTally.asks - asksBefore.asks) / seconds).toFixed(0)} lease asks/s`,
+  );
   return {
     pods: holders,
     writes,
@@ -193,6 +224,8 @@ async function measureWindow(holders: number): Promise<Window> {
     redisCpuPerSecond: per(1),
     operatorCpuPerSecond: per(2),
     generatorCpuPerSecond: per(3),
+    asksPerSecond: (leaseTally.asks - asksBefore.asks) / seconds,
+    failedAsksPerSecond: (leaseTally.failed - asksBefore.failed) / seconds,
     rssMb,
   };
 }
@@ -212,6 +245,8 @@ let exhausted: ReturnType<typeof crossingDelays>;
 let spent: ReturnType<typeof overshoot>;
 let statusTokens: number;
 let tokensPerSpendBatch: number;
+/** What the store had counted when the holders' spend stalled (or reached the limit). */
+let holdersStoppedAt = Number.NaN;
 try {
   await open(smallPods);
   small = await measureWindow(smallPods);
@@ -246,12 +281,26 @@ try {
   );
   mode.tokens = tokensPerSpendBatch;
   // Slower than measured (a busy machine): spend twice as much a batch every --spend-seconds.
+  // With leases the slices shrink to nothing short of the limit: the spend stalls there (less than
+  // 0.1 % of the limit in a step), and a non-holder's batch then takes the total to the limit.
   const spendStart = performance.now();
-  while (tally.limitReachedAt === undefined && performance.now() - spendStart < 180_000) {
+  let before = tally.tokens;
+  while (tally.limitReachedAt === undefined && performance.now() - spendStart < 120_000) {
     await sleep(spendSeconds * 1_000);
+    if (leasing && tally.tokens - before < limitTokens / 1_000) break;
+    before = tally.tokens;
     if (tally.limitReachedAt === undefined) mode.tokens *= 2;
   }
   tokensPerSpendBatch = mode.tokens;
+  holdersStoppedAt = tally.tokens;
+  if (leasing && tally.limitReachedAt === undefined) {
+    const topUp = usageBatchOf(cluster.namespace, cluster.agents[0] as string, 'scale-crossing', 2, 1);
+    const rest = limitTokens - tally.tokens;
+    (topUp.entries[0] as { inputTokens: number }).inputTokens = rest - 10;
+    const toppedUp = await link.usage(topUp);
+    if (toppedUp.status !== 200) throw new Error(`the 100 % crossing batch got HTTP ${toppedUp.status}`);
+    plan.onAck(rest, performance.now());
+  }
   progress(tally.limitReachedAt === undefined ? 'the limit was not reached' : 'the limit is reached');
   const seenExhausted = await allHold('Exhausted', 60_000);
   exhausted = crossingDelays(tally.limitReachedAt ?? Number.NaN, seenExhausted);
@@ -298,7 +347,20 @@ const perCore = full.batchesPerSecond / full.replicaCpuPerSecond;
 const writesIndependent = full.writes.perSecond <= small.writes.perSecond * 1.25 + 0.5;
 const crossingOk = warning.fromAck.p99Ms <= 1_000 && exhausted.p99Ms <= 1_000;
 const limitReached = tally.limitReachedAt !== undefined;
-const overshootOk = limitReached && spent.overshoot <= spent.bound;
+// The lease bound (docs/adr/0062): calls in flight × their reservation — here every holder's batch of
+// calls, each reserving the largest call (what a batch spends over its calls) at the end of the spend.
+const leaseBound = pods * callsPerBatch * Math.ceil(tokensPerSpendBatch / callsPerBatch);
+const overshootOk = limitReached && spent.overshoot <= (leasing ? leaseBound : spent.bound);
+/** Holders that held `phase` first through each way. */
+const carriedBy = (phase: string) => {
+  const by = { lease: 0, 'long-poll': 0 };
+  for (const s of sidecars) {
+    const way = s.seenBy.get(phase);
+    if (way) by[way]++;
+  }
+  return `first by lease answer ${n(by.lease)}, by long-poll ${n(by['long-poll'])}`;
+};
+const perRequest = (w: Window, cpu: number) => n((cpu / (w.batchesPerSecond + w.asksPerSecond)) * 1_000, 3);
 const perThousand = cluster.replicas.map((_, i) => {
   const holdersMore = (pods - smallPods) / replicaCount / 1_000;
   return ((full.rssMb[i] as number) - (small.rssMb[i] as number)) / holdersMore;
@@ -307,7 +369,7 @@ const failures = sidecars.reduce((sum, s) => sum + s.failures, 0);
 
 console.log(
   `\n${n(pods)} simulated sidecars (${n(agentCount)} agents, one TokenBudget over all of them), ${replicaCount} services replicas, usage store redis; Node ${process.version}; ` +
-    `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end`,
+    `${leasing ? 'budget leases on' : 'budget leases off (--no-leases)'}; load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end`,
 );
 console.log('\n| measure | value | target |');
 console.log('| --- | --- | --- |');
@@ -322,6 +384,12 @@ row(
   `${n((full.replicaCpuPerSecond / full.batchesPerSecond) * 1_000, 3)} ms (held polls included); ${n(perCore)} batches/s per core`,
 );
 row('redis-server CPU per batch', `${n((full.redisCpuPerSecond / full.batchesPerSecond) * 1_000, 3)} ms`);
+row(
+  'lease asks/s (failed/s), small → full; services / redis CPU per request (batch or ask) at full',
+  `${[small, full].map((w) => `${n(w.pods)} pods: ${n(w.asksPerSecond)} (${n(w.failedAsksPerSecond)})`).join('; ')}; ` +
+    `${perRequest(full, full.replicaCpuPerSecond)} / ${perRequest(full, full.redisCpuPerSecond)} ms at ${n(full.batchesPerSecond + full.asksPerSecond)} requests/s`,
+  leasing ? `offered ${n(pods / 2.5)} asks/s (one per holder every 2.5 s)` : 'leases off',
+);
 row(
   `policy answers with a body at ${n(pods)} pods (usage counters republished)`,
   `${n(full.policyAnswersPerSecond)}/s (at ${n(smallPods)} pods: ${n(small.policyAnswersPerSecond)}/s)`,
@@ -344,19 +412,19 @@ for (const w of [small, full]) {
 }
 row(
   '75 % crossing → every holder holds Warning, p50 / p99 from the ack',
-  `${ms(warning.fromAck)}; from the post ${n(warning.fromPost.p50Ms)} / ${n(warning.fromPost.p99Ms)} ms`,
+  `${ms(warning.fromAck)}; from the post ${n(warning.fromPost.p50Ms)} / ${n(warning.fromPost.p99Ms)} ms; ${carriedBy('Warning')}`,
   `p99 ≤ 1 s: ${warning.fromAck.p99Ms <= 1_000 ? 'yes' : 'no'}`,
 );
 row(
   '100 % crossing → every holder holds Exhausted, p50 / p99 from the ack that passed the limit',
-  ms(exhausted),
+  `${ms(exhausted)}; ${carriedBy('Exhausted')}`,
   `p99 ≤ 1 s: ${exhausted.p99Ms <= 1_000 ? 'yes' : 'no'}`,
 );
 row(
   `overshoot (each sidecar spent ${n(tokensPerSpendBatch)} tokens a batch until it held Exhausted)`,
-  `${n(spent.overshoot)} tokens = ${n((spent.overshoot / limitTokens) * 100, 2)} % of the limit ${n(limitTokens)} (store ${n(spent.recorded)}, budget status ${n(statusTokens)})`,
+  `${n(spent.overshoot)} tokens = ${n((spent.overshoot / limitTokens) * 100, 2)} % of the limit ${n(limitTokens)} (store ${n(spent.recorded)}, budget status ${n(statusTokens)}; the holders' spend stopped at ${n((holdersStoppedAt / limitTokens) * 100, 2)} %)`,
   limitReached
-    ? `≤ (N − 1)(L − U) = ${n(spent.bound)}: ${overshootOk ? 'yes' : 'no'}`
+    ? `lease bound (calls in flight × reservation) ${n(leaseBound)}: ${spent.overshoot <= leaseBound ? 'yes' : 'no'}; old bound (N − 1)(L − U) ${n(spent.bound)}: ${spent.overshoot <= spent.bound ? 'yes' : 'no'}`
     : 'not measured: the limit was not reached',
 );
 row(
@@ -373,10 +441,11 @@ row(
 );
 row('failed answers seen by the sidecars (retried)', n(failures));
 console.log(
-  "\nThe crossing reached the sidecars through the policy long-poll (usage in redis → the operator's ledger feed → the budget" +
-    " reconciled → policy mirror ConfigMap → each replica's informer → the held polls answered); no lease step.",
+  "\nThe long-poll carries a crossing as: usage in redis → the operator's ledger feed → the budget reconciled → policy mirror" +
+    " ConfigMap → each replica's informer → the held polls answered. A lease answer carries it with the book's count: the" +
+    " holders' settled tokens at once, a non-holder's batch (the crossing batches here) once a replica's policy shows it.",
 );
 console.log(
-  `\ndone when: crossing p99 ≤ 1 s ${crossingOk ? 'yes' : 'no'}; overshoot within its bound ${overshootOk ? 'yes' : 'no'}; API writes independent of pods ${writesIndependent ? 'yes' : 'no'}`,
+  `\ndone when: crossing p99 ≤ 1 s ${crossingOk ? 'yes' : 'no'}; overshoot within ${leasing ? 'the lease bound' : 'its bound'} ${overshootOk ? 'yes' : 'no'}; API writes independent of pods ${writesIndependent ? 'yes' : 'no'}`,
 );
 process.exit(0);

@@ -10,6 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { Client, Pool } from 'undici';
 import { POLICY_PATH, POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch } from '../../apis/usage-batch.js';
+import type { LeaseTransport } from '../../sidecar/budget/lease-client.js';
 
 export interface PolicyAnswer {
   status: number;
@@ -30,6 +31,8 @@ export class SidecarLink {
   private readonly common: ConstructorParameters<typeof Client>[1];
   private readonly connections = new Set<Client>();
   private readonly posts: Pool;
+  /** The lease asks share a bounded pool too, as the usage posts do. */
+  private readonly leases: Pool;
   /** One signal ends every request in flight when the benchmark stops. */
   readonly stopping = new AbortController();
 
@@ -47,6 +50,13 @@ export class SidecarLink {
       bodyTimeout: 120_000,
     };
     this.posts = new Pool(url, { ...this.common, connections: options.usageConnections });
+    this.leases = new Pool(url, { ...this.common, connections: options.usageConnections });
+  }
+
+  /** For `requestBudgetLeases`: this replica, the agent's token, the sidecar's 1-s timeout. */
+  leaseTransport(): LeaseTransport {
+    const token = this.token;
+    return { servicesUrl: this.url, dispatcher: this.leases, token: async () => token };
   }
 
   /** A keep-alive connection for one sidecar's long-poll. */
@@ -93,6 +103,10 @@ export class SidecarLink {
 
   async close(): Promise<void> {
     this.stopping.abort();
-    await Promise.allSettled([...[...this.connections].map((c) => c.destroy()), this.posts.destroy()]);
+    await Promise.allSettled([
+      ...[...this.connections].map((c) => c.destroy()),
+      this.posts.destroy(),
+      this.leases.destroy(),
+    ]);
   }
 }

@@ -213,7 +213,7 @@ async function measureWindow(holders: number): Promise<Window> {
   const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
   const per = (i: number) => ((cpuAfter[i] as number) - (cpuBefore[i] as number)) / 1_000 / seconds;
   progress(
-    `window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s, ${((leaseTally.asks - asksBefore.asks) / seconds).toFixed(0)} lease asks/s`,
+    `window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s, ${((leaseTally.asks - asksBefore.asks) / seconds).toFixed(0)} lease asks/s${leaseTally.lastError ? `; last failed ask: ${leaseTally.lastError}` : ''}`,
   );
   return {
     pods: holders,

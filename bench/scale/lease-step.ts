@@ -26,6 +26,8 @@ export interface LeaseTally {
   answered: number;
   failed: number;
   unsupported: number;
+  /** The last failure's message (printed with the window). */
+  lastError?: string;
 }
 
 const FALLBACK_AFTER_MS = 2_000;
@@ -124,7 +126,10 @@ export class LeaseStep {
     if (release) return;
     if (outcome.kind !== 'answered') {
       if (outcome.kind === 'unsupported') this.tally.unsupported++;
-      else this.tally.failed++;
+      else {
+        this.tally.failed++;
+        this.tally.lastError = outcome.error.message;
+      }
       this.failingSince ??= askedAt;
       this.away = outcome.kind === 'failed' && outcome.away;
       if (this.lease && (this.away || now - this.failingSince >= FALLBACK_AFTER_MS)) {

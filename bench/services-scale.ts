@@ -29,7 +29,7 @@ import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
 import { processCpuMs } from './admission/process-cpu.js';
 import { type WindowWrites, windowWrites, writesByResource } from './scale/apiserver-writes.js';
-import { crossingDelays, overshoot } from './scale/crossing-report.js';
+import { carriedBy, crossingDelays, leaseBound, overshoot } from './scale/crossing-report.js';
 import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
 import { SidecarLink } from './scale/sidecar-link.js';
@@ -347,17 +347,10 @@ const perCore = full.batchesPerSecond / full.replicaCpuPerSecond;
 const writesIndependent = full.writes.perSecond <= small.writes.perSecond * 1.25 + 0.5;
 const crossingOk = warning.fromAck.p99Ms <= 1_000 && exhausted.p99Ms <= 1_000;
 const limitReached = tally.limitReachedAt !== undefined;
-// The lease bound (docs/adr/0062): calls in flight × their reservation — here every holder's batch of
-// calls, each reserving the largest call (what a batch spends over its calls) at the end of the spend.
-const leaseBound = pods * callsPerBatch * Math.ceil(tokensPerSpendBatch / callsPerBatch);
-const overshootOk = limitReached && spent.overshoot <= (leasing ? leaseBound : spent.bound);
-/** Holders that held `phase` first through each way. */
-const carriedBy = (phase: string) => {
-  const by = { lease: 0, 'long-poll': 0 };
-  for (const s of sidecars) {
-    const way = s.seenBy.get(phase);
-    if (way) by[way]++;
-  }
+const bound = leaseBound(pods, callsPerBatch, tokensPerSpendBatch);
+const overshootOk = limitReached && spent.overshoot <= (leasing ? bound : spent.bound);
+const ways = (phase: string) => {
+  const by = carriedBy(sidecars, phase);
   return `first by lease answer ${n(by.lease)}, by long-poll ${n(by['long-poll'])}`;
 };
 const perRequest = (w: Window, cpu: number) => n((cpu / (w.batchesPerSecond + w.asksPerSecond)) * 1_000, 3);
@@ -412,19 +405,19 @@ for (const w of [small, full]) {
 }
 row(
   '75 % crossing → every holder holds Warning, p50 / p99 from the ack',
-  `${ms(warning.fromAck)}; from the post ${n(warning.fromPost.p50Ms)} / ${n(warning.fromPost.p99Ms)} ms; ${carriedBy('Warning')}`,
+  `${ms(warning.fromAck)}; from the post ${n(warning.fromPost.p50Ms)} / ${n(warning.fromPost.p99Ms)} ms; ${ways('Warning')}`,
   `p99 ≤ 1 s: ${warning.fromAck.p99Ms <= 1_000 ? 'yes' : 'no'}`,
 );
 row(
   '100 % crossing → every holder holds Exhausted, p50 / p99 from the ack that passed the limit',
-  `${ms(exhausted)}; ${carriedBy('Exhausted')}`,
+  `${ms(exhausted)}; ${ways('Exhausted')}`,
   `p99 ≤ 1 s: ${exhausted.p99Ms <= 1_000 ? 'yes' : 'no'}`,
 );
 row(
   `overshoot (each sidecar spent ${n(tokensPerSpendBatch)} tokens a batch until it held Exhausted)`,
   `${n(spent.overshoot)} tokens = ${n((spent.overshoot / limitTokens) * 100, 2)} % of the limit ${n(limitTokens)} (store ${n(spent.recorded)}, budget status ${n(statusTokens)}; the holders' spend stopped at ${n((holdersStoppedAt / limitTokens) * 100, 2)} %)`,
   limitReached
-    ? `lease bound (calls in flight × reservation) ${n(leaseBound)}: ${spent.overshoot <= leaseBound ? 'yes' : 'no'}; old bound (N − 1)(L − U) ${n(spent.bound)}: ${spent.overshoot <= spent.bound ? 'yes' : 'no'}`
+    ? `lease bound (calls in flight × reservation) ${n(bound)}: ${spent.overshoot <= bound ? 'yes' : 'no'}; old bound (N − 1)(L − U) ${n(spent.bound)}: ${spent.overshoot <= spent.bound ? 'yes' : 'no'}`
     : 'not measured: the limit was not reached',
 );
 row(

@@ -16,6 +16,7 @@ import type { Client } from 'undici';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { UsageBatch } from '../../apis/usage-batch.js';
 import { usageBatchOf } from '../../testing/services-fixture.js';
+import type { CarriedBy } from './crossing-report.js';
 import { type LeaseStep, leasePhase } from './lease-step.js';
 import type { PolicyAnswer, SidecarLink } from './sidecar-link.js';
 
@@ -38,7 +39,7 @@ export class SimulatedSidecar {
   /** First moment (performance.now) each phase was held. */
   readonly seenAt = new Map<string, number>();
   /** Which way each phase came first: the lease answer's count or the long-poll's policy. */
-  readonly seenBy = new Map<string, 'lease' | 'long-poll'>();
+  readonly seenBy = new Map<string, CarriedBy>();
   /** The phase the lease answers' count gives (None before the first answer). */
   leasePhase = 'None';
   /** The budget's aggregate in the last policy held before one said Exhausted. */
@@ -74,7 +75,7 @@ export class SimulatedSidecar {
     this.see(this.leasePhase, at, 'lease');
   }
 
-  private see(phase: string, at: number, by: 'lease' | 'long-poll'): void {
+  private see(phase: string, at: number, by: CarriedBy): void {
     if (this.seenAt.has(phase)) return;
     this.seenAt.set(phase, at);
     this.seenBy.set(phase, by);

@@ -171,6 +171,7 @@ async function servicesMetric(name: string, labels: Record<string, string> = {})
   return sum;
 }
 const REQUESTS = 'governor_operator_sidecar_requests_total';
+const LEASES = 'governor_operator_budget_leases_total';
 
 const apiWrites = async () =>
   writesByResource((await cluster.env.cluster.kubectl(['get', '--raw', '/metrics'], { check: true })).stdout);
@@ -193,6 +194,8 @@ interface Window {
   /** Lease asks sent per second, and of them failed (timeout, 503) per second. */
   asksPerSecond: number;
   failedAsksPerSecond: number;
+  /** Leases the replicas answered per second (their metric: granted, denied, released). */
+  leasesServedPerSecond: number;
   rssMb: number[];
 }
 
@@ -203,6 +206,7 @@ async function measureWindow(holders: number): Promise<Window> {
   const batchesBefore = tally.batches;
   const asksBefore = { ...leaseTally };
   const answersBefore = await servicesMetric(REQUESTS, { service: 'policy', code: '200' });
+  const servedBefore = await servicesMetric(LEASES);
   const replicaCpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0);
   const cpuBefore = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
   const windowStart = performance.now();
@@ -211,6 +215,7 @@ async function measureWindow(holders: number): Promise<Window> {
   const cpuAfter = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
   const writes = windowWrites(writesBefore, await apiWrites(), seconds);
   const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
+  const served = (await servicesMetric(LEASES)) - servedBefore;
   const per = (i: number) => ((cpuAfter[i] as number) - (cpuBefore[i] as number)) / 1_000 / seconds;
   progress(
     `window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s, ${((leaseTally.asks - asksBefore.asks) / seconds).toFixed(0)} lease asks/s${leaseTally.lastError ? `; last failed ask: ${leaseTally.lastError}` : ''}`,
@@ -226,6 +231,7 @@ async function measureWindow(holders: number): Promise<Window> {
     generatorCpuPerSecond: per(3),
     asksPerSecond: (leaseTally.asks - asksBefore.asks) / seconds,
     failedAsksPerSecond: (leaseTally.failed - asksBefore.failed) / seconds,
+    leasesServedPerSecond: served / seconds,
     rssMb,
   };
 }
@@ -378,8 +384,8 @@ row(
 );
 row('redis-server CPU per batch', `${n((full.redisCpuPerSecond / full.batchesPerSecond) * 1_000, 3)} ms`);
 row(
-  'lease asks/s (failed/s), small → full; services / redis CPU per request (batch or ask) at full',
-  `${[small, full].map((w) => `${n(w.pods)} pods: ${n(w.asksPerSecond)} (${n(w.failedAsksPerSecond)})`).join('; ')}; ` +
+  'lease asks/s sent (failed/s; answered by the replicas/s), small → full; services / redis CPU per request (batch or ask) at full',
+  `${[small, full].map((w) => `${n(w.pods)} pods: ${n(w.asksPerSecond)} (${n(w.failedAsksPerSecond)}; ${n(w.leasesServedPerSecond)})`).join('; ')}; ` +
     `${perRequest(full, full.replicaCpuPerSecond)} / ${perRequest(full, full.redisCpuPerSecond)} ms at ${n(full.batchesPerSecond + full.asksPerSecond)} requests/s`,
   leasing ? `offered ${n(pods / 2.5)} asks/s (one per holder every 2.5 s)` : 'leases off',
 );

@@ -1,5 +1,6 @@
 // The wire between the simulated sidecars and one `agent-governor services` replica: the two
-// requests of the sidecar protocol (apis/sidecar-protocol.ts) over HTTPS with the agent's
+// requests of the sidecar protocol (apis/sidecar-protocol.ts), and a transport for the lease asks
+// (`requestBudgetLeases`, a third bounded `Pool`), over HTTPS with the agent's
 // ServiceAccount token. Each sidecar's long-poll has a keep-alive connection of its own (an undici
 // `Client`, as a sidecar's policy source holds one; one `Pool` of 5,000 connections would scan them
 // all for a free one on every request, and the client's CPU would go there), and the usage posts

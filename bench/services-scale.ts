@@ -1,6 +1,7 @@
 // 10,000 simulated sidecars against 2 `agent-governor services` replicas with the Redis usage store
-// (docs/adr/0063): every sidecar holds the policy long-poll and posts a usage batch every 2 s over
-// HTTPS with its ServiceAccount token (bench/scale/simulated-sidecar.ts), all in this process. The
+// (docs/adr/0063): every sidecar holds the policy long-poll, posts a usage batch every 2 s and —
+// unless `--no-leases` — holds a budget lease (docs/adr/0062), over HTTPS with its ServiceAccount
+// token (bench/scale/simulated-sidecar.ts, lease-step.ts), all in this process. The
 // replicas, the operator, redis-server and the control plane each run in a process of their own
 // (bench/scale/scale-cluster.ts). It measures, in order:
 //   1. at `--small-pods` sidecars, then at `--pods`: API-server writes/s over `--window` seconds
@@ -9,9 +10,13 @@
 //   2. the 75 % crossing: one batch takes the budget past 75 %; from its post and its ack until every
 //      sidecar holds a policy saying Warning (p50 / p99);
 //   3. the 100 % crossing and the overshoot: every sidecar spends so that the budget fills in about
-//      `--spend-seconds`, stopping once its policy says Exhausted; from the ack that took the total past
-//      the limit until every sidecar holds Exhausted, and what the store recorded past the limit,
-//      beside the bound (N − 1)(L − U) of sidecar/budget/README.md.
+//      `--spend-seconds`, stopping once its policy (or its lease's count) says Exhausted; from the ack
+//      that took the total past the limit until every sidecar holds Exhausted, and what the store
+//      recorded past the limit, beside the bound (N − 1)(L − U) of sidecar/budget/README.md and the
+//      lease bound (calls in flight × their reservation, docs/adr/0062). With leases the holders stop
+//      short of the limit (their slices shrink to nothing), so once the spend stalls one batch of a
+//      non-holder takes the total to the limit exactly, and the crossing is timed from its ack.
+// Each phase is recorded with the way it reached the sidecar first: a lease answer or the long-poll.
 //
 //   npm run bench:scale [-- --pods 10000 --small-pods 1000 --window 30]   (run it with nice)
 //   npm run bench:scale -- --fast                                          (smoke: 600 pods, short windows)
@@ -23,9 +28,11 @@ import { tokenBudgets } from '../agents/governor-resources.js';
 import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
 import { processCpuMs } from './admission/process-cpu.js';
-import { type WindowWrites, windowWrites, writesByResource } from './scale/apiserver-writes.js';
+import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
+import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
+import { printScaleReport, type ScaleWindow } from './scale/scale-report.js';
 import { SidecarLink } from './scale/sidecar-link.js';
 import { SimulatedSidecar, type SpendPlan } from './scale/simulated-sidecar.js';
 import { residentMegabytes } from './sidecar-overhead/bench-processes.js';
@@ -42,6 +49,7 @@ const { values } = parseArgs({
     'usage-connections': { type: 'string', default: '256' },
     'spend-seconds': { type: 'string', default: '10' },
     'limit-tokens': { type: 'string', default: '10000000000' },
+    'no-leases': { type: 'boolean', default: false },
     fast: { type: 'boolean', default: false },
   },
 });
@@ -65,7 +73,8 @@ const limitTokens = int('limit-tokens', 1e10);
 if (smallPods >= pods) throw new Error(`--small-pods (${smallPods}) must be fewer than --pods (${pods})`);
 
 const openFiles = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]);
-const filesNeeded = pods + replicaCount * (usageConnections + 16) + 512;
+const leasing = !values['no-leases'];
+const filesNeeded = pods + replicaCount * ((leasing ? 2 : 1) * usageConnections + 16) + 512;
 if (openFiles < filesNeeded) {
   throw new Error(
     `${pods} sidecars need about ${filesNeeded} open files, the limit is ${openFiles}: raise it (ulimit -n ${filesNeeded}) or lower --pods`,
@@ -97,6 +106,7 @@ const plan: SpendPlan = {
     if (tally.limitReachedAt === undefined && tally.tokens >= limitTokens) tally.limitReachedAt = at;
   },
 };
+const leaseTally: LeaseTally = { asks: 0, answered: 0, failed: 0, unsupported: 0 };
 const sidecars: SimulatedSidecar[] = [];
 const began = performance.now();
 /** A line on stderr per step, with the time since start and the load average. */
@@ -110,12 +120,28 @@ async function open(count: number): Promise<void> {
     const step = Math.min(500, count - sidecars.length);
     const started = Array.from({ length: step }, () => {
       const i = sidecars.length;
-      const sidecar = new SimulatedSidecar(
+      const agent = { namespace: cluster.namespace, name: cluster.agents[i % agentCount] as string };
+      const link = links[i % replicaCount] as SidecarLink;
+      // The largest call: what a batch spends, spread over its calls.
+      const callTokens = () => Math.max(1, Math.ceil(mode.tokens / callsPerBatch));
+      const lease = leasing
+        ? new LeaseStep(
+            `scale-pod-${i}`,
+            cluster.budget,
+            agent,
+            link.leaseTransport(),
+            leaseTally,
+            callTokens,
+            (_, at) => sidecar.leaseCounted(at),
+          )
+        : undefined;
+      const sidecar: SimulatedSidecar = new SimulatedSidecar(
         `scale-pod-${i}`,
-        { namespace: cluster.namespace, name: cluster.agents[i % agentCount] as string },
+        agent,
         cluster.budget,
-        links[i % replicaCount] as SidecarLink,
+        link,
         plan,
+        lease,
       );
       sidecars.push(sidecar);
       return sidecar.start();
@@ -146,6 +172,7 @@ async function servicesMetric(name: string, labels: Record<string, string> = {})
   return sum;
 }
 const REQUESTS = 'governor_operator_sidecar_requests_total';
+const LEASES = 'governor_operator_budget_leases_total';
 
 const apiWrites = async () =>
   writesByResource((await cluster.env.cluster.kubectl(['get', '--raw', '/metrics'], { check: true })).stdout);
@@ -154,26 +181,14 @@ const cpuMs = (pid: number | undefined) =>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rss = () => cluster.replicas.map((r) => residentMegabytes(r.process.pid));
 
-interface Window {
-  pods: number;
-  writes: WindowWrites;
-  batchesPerSecond: number;
-  /** Policy answers with a body (a changed version) per second, all replicas. */
-  policyAnswersPerSecond: number;
-  replicaCpuPerSecond: number;
-  redisCpuPerSecond: number;
-  operatorCpuPerSecond: number;
-  /** This process: the simulated sidecars. */
-  generatorCpuPerSecond: number;
-  rssMb: number[];
-}
-
-async function measureWindow(holders: number): Promise<Window> {
+async function measureWindow(holders: number): Promise<ScaleWindow> {
   await sleep(Math.max(5_000, 2 * intervalMs)); // every sidecar has sent since the last were opened
   const rssMb = rss();
   const writesBefore = await apiWrites();
   const batchesBefore = tally.batches;
+  const asksBefore = { ...leaseTally };
   const answersBefore = await servicesMetric(REQUESTS, { service: 'policy', code: '200' });
+  const servedBefore = await servicesMetric(LEASES);
   const replicaCpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0);
   const cpuBefore = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
   const windowStart = performance.now();
@@ -182,8 +197,11 @@ async function measureWindow(holders: number): Promise<Window> {
   const cpuAfter = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
   const writes = windowWrites(writesBefore, await apiWrites(), seconds);
   const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
+  const served = (await servicesMetric(LEASES)) - servedBefore;
   const per = (i: number) => ((cpuAfter[i] as number) - (cpuBefore[i] as number)) / 1_000 / seconds;
-  progress(`window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s`);
+  progress(
+    `window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s, ${((leaseTally.asks - asksBefore.asks) / seconds).toFixed(0)} lease asks/s${leaseTally.lastError ? `; last failed ask: ${leaseTally.lastError}` : ''}`,
+  );
   return {
     pods: holders,
     writes,
@@ -193,6 +211,9 @@ async function measureWindow(holders: number): Promise<Window> {
     redisCpuPerSecond: per(1),
     operatorCpuPerSecond: per(2),
     generatorCpuPerSecond: per(3),
+    asksPerSecond: (leaseTally.asks - asksBefore.asks) / seconds,
+    failedAsksPerSecond: (leaseTally.failed - asksBefore.failed) / seconds,
+    leasesServedPerSecond: served / seconds,
     rssMb,
   };
 }
@@ -205,13 +226,15 @@ async function allHold(phase: string, timeoutMs: number): Promise<Array<number |
 }
 
 const rssBase = rss();
-let small: Window;
-let full: Window;
+let small: ScaleWindow;
+let full: ScaleWindow;
 let warning: { fromPost: ReturnType<typeof crossingDelays>; fromAck: ReturnType<typeof crossingDelays> };
 let exhausted: ReturnType<typeof crossingDelays>;
 let spent: ReturnType<typeof overshoot>;
 let statusTokens: number;
 let tokensPerSpendBatch: number;
+/** What the store had counted when the holders' spend stalled (or reached the limit). */
+let holdersStoppedAt = Number.NaN;
 try {
   await open(smallPods);
   small = await measureWindow(smallPods);
@@ -246,12 +269,26 @@ try {
   );
   mode.tokens = tokensPerSpendBatch;
   // Slower than measured (a busy machine): spend twice as much a batch every --spend-seconds.
+  // With leases the slices shrink to nothing short of the limit: the spend stalls there (less than
+  // 0.1 % of the limit in a step), and a non-holder's batch then takes the total to the limit.
   const spendStart = performance.now();
-  while (tally.limitReachedAt === undefined && performance.now() - spendStart < 180_000) {
+  let before = tally.tokens;
+  while (tally.limitReachedAt === undefined && performance.now() - spendStart < 120_000) {
     await sleep(spendSeconds * 1_000);
+    if (leasing && tally.tokens - before < limitTokens / 1_000) break;
+    before = tally.tokens;
     if (tally.limitReachedAt === undefined) mode.tokens *= 2;
   }
   tokensPerSpendBatch = mode.tokens;
+  holdersStoppedAt = tally.tokens;
+  if (leasing && tally.limitReachedAt === undefined) {
+    const topUp = usageBatchOf(cluster.namespace, cluster.agents[0] as string, 'scale-crossing', 2, 1);
+    const rest = limitTokens - tally.tokens;
+    (topUp.entries[0] as { inputTokens: number }).inputTokens = rest - 10;
+    const toppedUp = await link.usage(topUp);
+    if (toppedUp.status !== 200) throw new Error(`the 100 % crossing batch got HTTP ${toppedUp.status}`);
+    plan.onAck(rest, performance.now());
+  }
   progress(tally.limitReachedAt === undefined ? 'the limit was not reached' : 'the limit is reached');
   const seenExhausted = await allHold('Exhausted', 60_000);
   exhausted = crossingDelays(tally.limitReachedAt ?? Number.NaN, seenExhausted);
@@ -282,101 +319,28 @@ try {
   await cluster.close();
 }
 
-const loadAtEnd = loadavg();
-const n = (value: number, digits = 0) =>
-  Number.isFinite(value)
-    ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : '—';
-const ms = (d: ReturnType<typeof crossingDelays>) =>
-  `${n(d.p50Ms)} / ${n(d.p99Ms)} ms (max ${n(d.maxMs)}; ${d.missed} of ${n(d.holders)} never saw it)`;
-const topWrites = (w: WindowWrites) =>
-  w.byResource
-    .slice(0, 4)
-    .map(([resource, count]) => `${resource} ${count}`)
-    .join(', ');
-const perCore = full.batchesPerSecond / full.replicaCpuPerSecond;
-const writesIndependent = full.writes.perSecond <= small.writes.perSecond * 1.25 + 0.5;
-const crossingOk = warning.fromAck.p99Ms <= 1_000 && exhausted.p99Ms <= 1_000;
-const limitReached = tally.limitReachedAt !== undefined;
-const overshootOk = limitReached && spent.overshoot <= spent.bound;
-const perThousand = cluster.replicas.map((_, i) => {
-  const holdersMore = (pods - smallPods) / replicaCount / 1_000;
-  return ((full.rssMb[i] as number) - (small.rssMb[i] as number)) / holdersMore;
+printScaleReport({
+  pods,
+  smallPods,
+  agentCount,
+  replicaCount,
+  leasing,
+  windowSeconds,
+  callsPerBatch,
+  intervalMs,
+  limitTokens,
+  loadAtStart,
+  loadAtEnd: loadavg(),
+  small,
+  full,
+  warning,
+  exhausted,
+  spent,
+  statusTokens,
+  tokensPerSpendBatch,
+  holdersStoppedAt,
+  limitReached: tally.limitReachedAt !== undefined,
+  rssBase,
+  sidecars,
 });
-const failures = sidecars.reduce((sum, s) => sum + s.failures, 0);
-
-console.log(
-  `\n${n(pods)} simulated sidecars (${n(agentCount)} agents, one TokenBudget over all of them), ${replicaCount} services replicas, usage store redis; Node ${process.version}; ` +
-    `load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end`,
-);
-console.log('\n| measure | value | target |');
-console.log('| --- | --- | --- |');
-const row = (measure: string, value: string, target = '') =>
-  console.log(`| ${measure} | ${value} | ${target} |`);
-row(
-  `sustained ingest at ${n(pods)} pods (offered ${n((pods * 1_000) / intervalMs)} batches/s)`,
-  `${n(full.batchesPerSecond)} batches/s, ${n(full.batchesPerSecond * callsPerBatch)} calls/s (${callsPerBatch} calls a batch)`,
-);
-row(
-  'services CPU per batch; ceiling per core',
-  `${n((full.replicaCpuPerSecond / full.batchesPerSecond) * 1_000, 3)} ms (held polls included); ${n(perCore)} batches/s per core`,
-);
-row('redis-server CPU per batch', `${n((full.redisCpuPerSecond / full.batchesPerSecond) * 1_000, 3)} ms`);
-row(
-  `policy answers with a body at ${n(pods)} pods (usage counters republished)`,
-  `${n(full.policyAnswersPerSecond)}/s (at ${n(smallPods)} pods: ${n(small.policyAnswersPerSecond)}/s)`,
-);
-row(
-  'CPU while ingesting, % of a core: services replicas (all) / redis-server / operator / the simulated sidecars',
-  [small, full]
-    .map(
-      (w) =>
-        `${n(w.pods)} pods: ${n(w.replicaCpuPerSecond * 100)} / ${n(w.redisCpuPerSecond * 100)} / ${n(w.operatorCpuPerSecond * 100)} / ${n(w.generatorCpuPerSecond * 100)} at ${n(w.batchesPerSecond)} batches/s`,
-    )
-    .join('; '),
-);
-for (const w of [small, full]) {
-  row(
-    `API-server writes/s at ${n(w.pods)} pods (${windowSeconds} s)`,
-    `${n(w.writes.perSecond, 2)} (${topWrites(w.writes) || 'none'}); TokenReviews ${n(w.writes.reviewsPerSecond, 2)}/s`,
-    w === full ? `independent of pods: ${writesIndependent ? 'yes' : 'no'}` : '',
-  );
-}
-row(
-  '75 % crossing → every holder holds Warning, p50 / p99 from the ack',
-  `${ms(warning.fromAck)}; from the post ${n(warning.fromPost.p50Ms)} / ${n(warning.fromPost.p99Ms)} ms`,
-  `p99 ≤ 1 s: ${warning.fromAck.p99Ms <= 1_000 ? 'yes' : 'no'}`,
-);
-row(
-  '100 % crossing → every holder holds Exhausted, p50 / p99 from the ack that passed the limit',
-  ms(exhausted),
-  `p99 ≤ 1 s: ${exhausted.p99Ms <= 1_000 ? 'yes' : 'no'}`,
-);
-row(
-  `overshoot (each sidecar spent ${n(tokensPerSpendBatch)} tokens a batch until it held Exhausted)`,
-  `${n(spent.overshoot)} tokens = ${n((spent.overshoot / limitTokens) * 100, 2)} % of the limit ${n(limitTokens)} (store ${n(spent.recorded)}, budget status ${n(statusTokens)})`,
-  limitReached
-    ? `≤ (N − 1)(L − U) = ${n(spent.bound)}: ${overshootOk ? 'yes' : 'no'}`
-    : 'not measured: the limit was not reached',
-);
-row(
-  'RSS per replica: none held / small / full (MiB)',
-  cluster.replicas
-    .map(
-      (_, i) => `${n(rssBase[i] as number)} / ${n(small.rssMb[i] as number)} / ${n(full.rssMb[i] as number)}`,
-    )
-    .join('; '),
-);
-row(
-  'RSS per replica per 1,000 long-polls (small → full)',
-  perThousand.map((v) => `${n(v, 1)} MiB`).join('; '),
-);
-row('failed answers seen by the sidecars (retried)', n(failures));
-console.log(
-  "\nThe crossing reached the sidecars through the policy long-poll (usage in redis → the operator's ledger feed → the budget" +
-    " reconciled → policy mirror ConfigMap → each replica's informer → the held polls answered); no lease step.",
-);
-console.log(
-  `\ndone when: crossing p99 ≤ 1 s ${crossingOk ? 'yes' : 'no'}; overshoot within its bound ${overshootOk ? 'yes' : 'no'}; API writes independent of pods ${writesIndependent ? 'yes' : 'no'}`,
-);
 process.exit(0);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { crossingDelays, overshoot } from './crossing-report.js';
+import { carriedBy, crossingDelays, leaseBound, overshoot } from './crossing-report.js';
 
 describe('crossingDelays', () => {
   it('measures each holder from the crossing, a holder ahead of the ack at 0', () => {
@@ -34,5 +34,30 @@ describe('overshoot', () => {
 
   it('refuses a limit that is not a positive number, naming it', () => {
     assert.throws(() => overshoot(0, 1, 2, 0), /limit must be a positive number of tokens, got 0/);
+  });
+});
+
+describe('leaseBound', () => {
+  it('is every holder’s calls in flight times the largest call, rounded up', () => {
+    assert.equal(leaseBound(1_000, 5, 551), 1_000 * 5 * 111);
+    assert.equal(leaseBound(3, 1, 100), 300);
+    assert.throws(() => leaseBound(3, 0, 100), /calls per batch must be at least 1, got 0/);
+  });
+});
+
+describe('carriedBy', () => {
+  it('counts the way each holder first held the phase, and no holder that never held it', () => {
+    const holders = [
+      { seenBy: new Map([['Warning', 'lease' as const]]) },
+      {
+        seenBy: new Map([
+          ['Warning', 'long-poll' as const],
+          ['Exhausted', 'lease' as const],
+        ]),
+      },
+      { seenBy: new Map<string, 'lease' | 'long-poll'>() },
+    ];
+    assert.deepEqual(carriedBy(holders, 'Warning'), { lease: 1, 'long-poll': 1 });
+    assert.deepEqual(carriedBy(holders, 'Exhausted'), { lease: 1, 'long-poll': 0 });
   });
 });

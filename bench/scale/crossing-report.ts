@@ -58,3 +58,27 @@ export function overshoot(
     bound: Math.max(0, sidecars - 1) * Math.max(0, limit - usedInPolicy),
   };
 }
+
+/**
+ * The lease bound (docs/adr/0062): calls in flight × their reservation. A simulated holder has one
+ * batch of `callsPerBatch` calls in flight, each reserving the largest call (a batch spread over its calls).
+ */
+export function leaseBound(holders: number, callsPerBatch: number, tokensPerBatch: number): number {
+  if (!(callsPerBatch >= 1)) throw new Error(`calls per batch must be at least 1, got ${callsPerBatch}`);
+  return holders * callsPerBatch * Math.ceil(tokensPerBatch / callsPerBatch);
+}
+
+export type CarriedBy = 'lease' | 'long-poll';
+
+/** How many holders held `phase` first through each way (a holder that never held it counts in neither). */
+export function carriedBy(
+  holders: ReadonlyArray<{ seenBy: ReadonlyMap<string, CarriedBy> }>,
+  phase: string,
+): Record<CarriedBy, number> {
+  const by: Record<CarriedBy, number> = { lease: 0, 'long-poll': 0 };
+  for (const holder of holders) {
+    const way = holder.seenBy.get(phase);
+    if (way) by[way]++;
+  }
+  return by;
+}

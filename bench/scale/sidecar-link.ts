@@ -1,5 +1,6 @@
 // The wire between the simulated sidecars and one `agent-governor services` replica: the two
-// requests of the sidecar protocol (apis/sidecar-protocol.ts) over HTTPS with the agent's
+// requests of the sidecar protocol (apis/sidecar-protocol.ts), and a transport for the lease asks
+// (`requestBudgetLeases`, a third bounded `Pool`), over HTTPS with the agent's
 // ServiceAccount token. Each sidecar's long-poll has a keep-alive connection of its own (an undici
 // `Client`, as a sidecar's policy source holds one; one `Pool` of 5,000 connections would scan them
 // all for a free one on every request, and the client's CPU would go there), and the usage posts
@@ -10,6 +11,7 @@ import { setMaxListeners } from 'node:events';
 import { Client, Pool } from 'undici';
 import { POLICY_PATH, POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch } from '../../apis/usage-batch.js';
+import type { LeaseTransport } from '../../sidecar/budget/lease-client.js';
 
 export interface PolicyAnswer {
   status: number;
@@ -30,6 +32,8 @@ export class SidecarLink {
   private readonly common: ConstructorParameters<typeof Client>[1];
   private readonly connections = new Set<Client>();
   private readonly posts: Pool;
+  /** The lease asks share a bounded pool too, as the usage posts do. */
+  private readonly leases: Pool;
   /** One signal ends every request in flight when the benchmark stops. */
   readonly stopping = new AbortController();
 
@@ -47,6 +51,13 @@ export class SidecarLink {
       bodyTimeout: 120_000,
     };
     this.posts = new Pool(url, { ...this.common, connections: options.usageConnections });
+    this.leases = new Pool(url, { ...this.common, connections: options.usageConnections });
+  }
+
+  /** For `requestBudgetLeases`: this replica, the agent's token, the sidecar's 1-s timeout. */
+  leaseTransport(): LeaseTransport {
+    const token = this.token;
+    return { servicesUrl: this.url, dispatcher: this.leases, token: async () => token };
   }
 
   /** A keep-alive connection for one sidecar's long-poll. */
@@ -93,6 +104,10 @@ export class SidecarLink {
 
   async close(): Promise<void> {
     this.stopping.abort();
-    await Promise.allSettled([...[...this.connections].map((c) => c.destroy()), this.posts.destroy()]);
+    await Promise.allSettled([
+      ...[...this.connections].map((c) => c.destroy()),
+      this.posts.destroy(),
+      this.leases.destroy(),
+    ]);
   }
 }

@@ -7,10 +7,17 @@
 //     resent with the same sequence until acknowledged (exactly once, docs/adr/0006);
 //   - admit(): the budget gate's rule for the spend, from the held policy: nothing while it says
 //     Exhausted, and no more than `limit − used` (the policy's aggregate) since the policy came.
-// The phase it holds, and when it first held each phase, are what the crossing is measured by.
+//   - the lease step (bench/scale/lease-step.ts, on unless --no-leases): a slice of the budget asked
+//     for at start and renewed when the answer's expiry says; it spends only what the slice covers,
+//     takes the phase from the answer's count too, and gives the slice back at stop.
+// The phase it holds, when it first held each phase and which way it came first (the lease answer or
+// the long-poll), are what the crossing is measured by.
 import type { Client } from 'undici';
+import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { UsageBatch } from '../../apis/usage-batch.js';
 import { usageBatchOf } from '../../testing/services-fixture.js';
+import type { CarriedBy } from './crossing-report.js';
+import { type LeaseStep, leasePhase } from './lease-step.js';
 import type { PolicyAnswer, SidecarLink } from './sidecar-link.js';
 
 export interface SpendPlan {
@@ -31,6 +38,10 @@ export class SimulatedSidecar {
   version = '';
   /** First moment (performance.now) each phase was held. */
   readonly seenAt = new Map<string, number>();
+  /** Which way each phase came first: the lease answer's count or the long-poll's policy. */
+  readonly seenBy = new Map<string, CarriedBy>();
+  /** The phase the lease answers' count gives (None before the first answer). */
+  leasePhase = 'None';
   /** The budget's aggregate in the last policy held before one said Exhausted. */
   usedBeforeExhausted = 0;
   /** Batches acknowledged, failed answers (non-200, errors) seen. */
@@ -49,8 +60,25 @@ export class SimulatedSidecar {
     private readonly budget: string,
     private readonly link: SidecarLink,
     private readonly plan: SpendPlan,
+    /** The lease step; none: the long-poll-only path (--no-leases). */
+    private readonly lease?: LeaseStep,
   ) {
     this.connection = link.pollConnection();
+  }
+
+  /** The lease answered with the budget's count: the phase it gives, if more severe, is held. */
+  leaseCounted(at: number): void {
+    const budget = this.policy?.budgets.find((b) => b.name === this.budget);
+    const used = this.lease?.used();
+    if (!budget || used === undefined) return;
+    this.leasePhase = leasePhase(budget as unknown as EffectiveBudget, used);
+    this.see(this.leasePhase, at, 'lease');
+  }
+
+  private see(phase: string, at: number, by: CarriedBy): void {
+    if (this.seenAt.has(phase)) return;
+    this.seenAt.set(phase, at);
+    this.seenBy.set(phase, by);
   }
 
   /** Resolves once the first policy is held; the long-poll and the usage loop then run until stop(). */
@@ -66,6 +94,7 @@ export class SimulatedSidecar {
       if (this.stopped) return;
       await pause(500);
     }
+    this.lease?.ask(performance.now(), false);
     this.loops = [this.follow(), this.report()];
   }
 
@@ -92,7 +121,7 @@ export class SimulatedSidecar {
     const budget = policy.budgets.find((b) => b.name === this.budget);
     const phase = budget?.phase ?? 'None';
     if (phase !== 'Exhausted' && budget) this.usedBeforeExhausted = budget.usedTokens;
-    if (!this.seenAt.has(phase)) this.seenAt.set(phase, at);
+    this.see(phase, at, 'long-poll');
     this.policy = policy;
     this.version = policy.version;
     this.phase = phase;
@@ -105,8 +134,10 @@ export class SimulatedSidecar {
     let next = performance.now();
     while (!this.stopped) {
       next += this.plan.intervalMs;
-      const tokens = this.admit(this.plan.tokens());
-      // A lease step goes here: spend only what a lease the services granted covers.
+      // Only what the slice covers, while it limits (held, its services answering).
+      const wanted = this.plan.tokens();
+      const tokens = this.admit(this.lease?.limits() ? Math.min(wanted, this.lease.room()) : wanted);
+      this.lease?.spend(tokens);
       if (tokens > 0) await this.send(tokens);
       // Behind (a slow ack): the next batch goes now, with what was spent meanwhile; no burst to catch up.
       next = Math.max(next, performance.now());
@@ -118,7 +149,7 @@ export class SimulatedSidecar {
   private admit(tokens: number): number {
     const budget = this.policy?.budgets.find((b) => b.name === this.budget);
     if (!budget) return tokens;
-    if (budget.phase === 'Exhausted') return 0;
+    if (budget.phase === 'Exhausted' || this.leasePhase === 'Exhausted') return 0;
     if (budget.limitTokens !== undefined && budget.usedTokens + this.localSince + tokens > budget.limitTokens)
       return 0;
     this.localSince += tokens;
@@ -152,7 +183,7 @@ export class SimulatedSidecar {
   /** Ends both loops; a held poll ends when the link is closed. */
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.allSettled(this.loops);
+    await Promise.allSettled([...this.loops, this.lease?.stop()]);
   }
 }
 

@@ -9,6 +9,7 @@
 // slice keeps limiting for 2 s; away: the local rule of the policy decides).
 import type { BudgetLeaseRequest } from '../../apis/budget-lease.js';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
+import { FAILURE_PAUSE_MS, FALLBACK_AFTER_MS } from '../../sidecar/budget/budget-leases.js';
 import { type LeaseTransport, requestBudgetLeases } from '../../sidecar/budget/lease-client.js';
 import {
   type HeldLease,
@@ -29,9 +30,6 @@ export interface LeaseTally {
   /** The last failure's message (printed with the window). */
   lastError?: string;
 }
-
-const FALLBACK_AFTER_MS = 2_000;
-const FAILURE_PAUSE_MS = 1_000;
 
 export class LeaseStep {
   lease: HeldLease | undefined;

@@ -32,6 +32,11 @@ export interface BudgetLeasesOptions {
   onError?: (error: Error) => void;
 }
 
+/** After a failed ask, the next one waits this long (the default of `failurePauseMs`). */
+export const FAILURE_PAUSE_MS = 1_000;
+/** Failing this long, the slices stop limiting calls (the default of `fallbackAfterMs`). */
+export const FALLBACK_AFTER_MS = 2_000;
+
 /** The least slice asked for before any call was seen: a few ordinary calls. */
 const FIRST_CALL_TOKENS = 1_024;
 
@@ -140,7 +145,7 @@ export class BudgetLeases {
     }
     if (outcome.kind === 'failed') {
       const now = this.now();
-      this.pausedUntil = now + (this.options.failurePauseMs ?? 1_000);
+      this.pausedUntil = now + (this.options.failurePauseMs ?? FAILURE_PAUSE_MS);
       if (this.failingSince === undefined) {
         this.failingSince = askedAt;
         this.options.onError?.(outcome.error);
@@ -181,7 +186,7 @@ export class BudgetLeases {
    */
   private fallBackAfterAWhile(ledgers: readonly BudgetLedger[], now: number): void {
     if (this.failingSince === undefined) return;
-    if (!this.away && now - this.failingSince < (this.options.fallbackAfterMs ?? 2_000)) return;
+    if (!this.away && now - this.failingSince < (this.options.fallbackAfterMs ?? FALLBACK_AFTER_MS)) return;
     for (const ledger of ledgers) {
       if (!ledger.lease) continue;
       ledger.lease.failing = true;

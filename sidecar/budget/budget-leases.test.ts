@@ -65,7 +65,8 @@ function granted(tokens: number, counted = 0): BudgetLeaseAnswer {
   };
 }
 
-function keeper() {
+/** `timeoutMs`: how long an ask may take; generous unless a test is about slow answers (CI machines are loaded). */
+function keeper(timeoutMs = 10_000) {
   const clock = { now: T0 };
   const gate = new BudgetGate({ now: () => clock.now });
   gate.setPolicy(policy());
@@ -74,7 +75,7 @@ function keeper() {
   const leases = new BudgetLeases({
     gate,
     agent: { namespace: 'team-a', name: 'support-bot' },
-    transport: { servicesUrl: url, dispatcher, token: async () => 'the-token', timeoutMs: 100 },
+    transport: { servicesUrl: url, dispatcher, token: async () => 'the-token', timeoutMs },
     now: () => clock.now,
     tickMs: 60_000,
     onError: (err) => errors.push(err.message),
@@ -138,11 +139,11 @@ describe('BudgetLeases', () => {
   it('keeps limiting calls by the slice while the services are slow, and lets the local rule decide after two seconds', async () => {
     asks.length = 0;
     answer = () => ({ status: 200, body: granted(600) });
-    const { leases, ledger, errors, clock, gate, dispatcher } = keeper();
+    const { leases, ledger, errors, clock, gate, dispatcher } = keeper(1_000);
     leases.start();
     await leases.settled();
     const kind = (i: number) => gate.admit(call(i)).kind;
-    answer = () => ({ status: 200, body: granted(600), delayMs: 300 }); // past the 100 ms timeout
+    answer = () => ({ status: 200, body: granted(600), delayMs: 2_500 }); // past the 1 s timeout
     clock.now += 3_000; // past half the lease time: due
     gate.onSliceSpent?.('team-a/daily');
     await leases.settled();

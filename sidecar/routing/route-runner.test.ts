@@ -40,6 +40,10 @@ describe('RouteRunner', () => {
         testTarget('primary', { baseUrl: primary.baseUrl, credentials: { apiKey: 'sk-primary' } }),
         testTarget('secondary', { baseUrl: secondary.baseUrl, credentials: { env: 'SECONDARY_KEY' } }),
       ],
+      // Generous: a loaded CI machine can take over a second for a first connection; the tests of
+      // timeouts set their own.
+      perAttemptTimeoutMs: 10_000,
+      overallTimeoutMs: 30_000,
       ...overrides,
     });
   const run = (r: EffectiveRoute, body: Record<string, unknown> = {}, stream = false) => {

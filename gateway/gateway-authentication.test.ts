@@ -86,6 +86,25 @@ describe('GatewayAuthentication', () => {
     assert.equal(g.podReads(), 2);
   });
 
+  it('answers a remembered caller at once, and only the caller whose whole key it remembers', async () => {
+    const g = gateway(new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]));
+    // Two keys that end alike share a memory slot: each is still taken for itself.
+    const tail = 'x'.repeat(40);
+    const first = { authorization: `Bearer first-${tail}` };
+    const second = { authorization: `Bearer second-${tail}` };
+    await g.auth.authenticate(first);
+    const again = g.auth.authenticate(first);
+    assert.ok(!(again instanceof Promise), 'a remembered caller needs no promise');
+    assert.ok(again.ok && again.token === `first-${tail}`);
+    const other = g.auth.authenticate(second);
+    assert.ok(other instanceof Promise, 'a key with the same tail is not taken from memory');
+    const otherCaller = await other;
+    assert.ok(otherCaller.ok && otherCaller.token === `second-${tail}`);
+    const back = await g.auth.authenticate(first);
+    assert.ok(back.ok && back.token === `first-${tail}`);
+    assert.equal(g.auth.reviews, 2, 'the review of each token is still cached');
+  });
+
   it('refuses a token whose pod is gone, or was replaced by another of the same name', async () => {
     for (const pods of [
       new Map(),
@@ -97,7 +116,8 @@ describe('GatewayAuthentication', () => {
   });
 
   it('answers 401 naming the token file without a key', async () => {
-    const caller = await gateway(new Map()).auth.authenticate({});
+    const caller = gateway(new Map()).auth.authenticate({});
+    assert.ok(!(caller instanceof Promise));
     assert.ok(
       !caller.ok && caller.error.status === 401 && /AGENT_GOVERNOR_TOKEN_FILE/.test(caller.error.message),
     );

@@ -42,15 +42,49 @@ export interface GatewayAuthenticationOptions {
   onReviewError?: (error: Error) => void;
 }
 
+interface Accepted {
+  authorization: string;
+  named: string | undefined;
+  caller: GatewayCaller;
+  until: number;
+}
+
+/** Characters of a key's end that name its slot: a JWT ends in its signature, unique per token. */
+const SLOT_TAIL = 32;
+
+/**
+ * The slot of a caller in the memory of accepted callers: the end of its key, and the agent it names.
+ * Not the whole key: a projected token is about 1 KB, and hashing each call's fresh header string
+ * costs V8 several µs (docs/adr/0069-gateway-per-call-path.md). Two keys with one tail share a
+ * slot, the later replacing the earlier — a miss, never the other's caller.
+ */
+function slotOf(authorization: string, named: string | undefined): string {
+  const tail = authorization.length > SLOT_TAIL ? authorization.slice(-SLOT_TAIL) : authorization;
+  return named === undefined ? tail : `${tail}\u0000${named}`;
+}
+
+/** The refusal of a call without a key (one object: it says the same to every such call). */
+const MISSING_KEY: GatewayCaller = {
+  ok: false,
+  error: {
+    status: 401,
+    code: 'unauthorized',
+    message:
+      'missing API key: in gateway mode the key is the pod’s projected ServiceAccount token ' +
+      `(audience ${GATEWAY_TOKEN_AUDIENCE}), read from the file AGENT_GOVERNOR_TOKEN_FILE names`,
+  },
+};
+
 export class GatewayAuthentication {
   private readonly tokens: TokenAuthenticator;
   /** Pod uid → its labels, or gone (deleted, or another pod holds its name). */
   private readonly podLabels: LRUCache<string, { labels: Record<string, string> } | { gone: true }>;
   /**
-   * Callers accepted, by key and named agent, until the earlier end of their review's and their
-   * pod's trust (monotonic ms); at most `maxEntries`, emptied when full.
+   * Callers accepted, by the tail of their key and the agent named (`slotOf`), until the earlier end
+   * of their review's and their pod's trust (monotonic ms); at most `maxEntries`, emptied when full.
+   * A slot holds the whole key and name: a call is taken from memory only if both are equal.
    */
-  private readonly accepted = new Map<string, { caller: GatewayCaller; until: number }>();
+  private readonly accepted = new Map<string, Accepted>();
   private readonly maxEntries: number;
 
   constructor(private readonly options: GatewayAuthenticationOptions) {
@@ -71,29 +105,30 @@ export class GatewayAuthentication {
     return this.tokens.reviews;
   }
 
-  /** The caller's agent and token, or the 401 / 403 / 503 to answer. */
-  async authenticate(headers: IncomingHttpHeaders): Promise<GatewayCaller> {
+  /**
+   * The caller's agent and token, or the 401 / 403 / 503 to answer: at once (no promise) for a
+   * caller remembered or without a key, else after the review and the pod's labels.
+   */
+  authenticate(headers: IncomingHttpHeaders): GatewayCaller | Promise<GatewayCaller> {
     const authorization = agentKeyAuthorization(headers);
-    if (!authorization) {
-      return {
-        ok: false,
-        error: {
-          status: 401,
-          code: 'unauthorized',
-          message:
-            'missing API key: in gateway mode the key is the pod’s projected ServiceAccount token ' +
-            `(audience ${GATEWAY_TOKEN_AUDIENCE}), read from the file AGENT_GOVERNOR_TOKEN_FILE names`,
-        },
-      };
-    }
+    if (!authorization) return MISSING_KEY;
     const header = headers[AGENT_HEADER];
     const named = Array.isArray(header) ? header[0] : header;
-    const key = named === undefined ? authorization : `${authorization}\u0000${named}`;
-    const known = this.accepted.get(key);
-    if (known) {
+    const slot = slotOf(authorization, named);
+    const known = this.accepted.get(slot);
+    if (known && known.authorization === authorization && known.named === named) {
       if (performance.now() < known.until) return known.caller;
-      this.accepted.delete(key);
+      this.accepted.delete(slot);
     }
+    return this.review(authorization, named, slot);
+  }
+
+  /** A caller not remembered: its token reviewed (or its review cached), its pod read, its claim judged. */
+  private async review(
+    authorization: string,
+    named: string | undefined,
+    slot: string,
+  ): Promise<GatewayCaller> {
     const review = await this.tokens.authenticate(authorization);
     if (!review.ok) return { ok: false, error: review.error };
     const { identity } = review;
@@ -121,7 +156,8 @@ export class GatewayAuthentication {
     if (trustedMs > 0) {
       if (this.accepted.size >= this.maxEntries) this.accepted.clear();
       const until = performance.now() + trustedMs;
-      this.accepted.set(key, { caller: { ok: true, agent: claim.agent, token, cached: true }, until });
+      const caller: GatewayCaller = { ok: true, agent: claim.agent, token, cached: true };
+      this.accepted.set(slot, { authorization, named, caller, until });
     }
     return { ok: true, agent: claim.agent, token, cached: review.cached };
   }

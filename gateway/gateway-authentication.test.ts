@@ -18,7 +18,11 @@ const review = (pod: string, uid: string): TokenReviewStatus => ({
   },
 });
 
-function gateway(podsByName: Map<string, { uid: string; labels: Record<string, string> }>, cacheMs?: number) {
+function gateway(
+  podsByName: Map<string, { uid: string; labels: Record<string, string> }>,
+  cacheMs?: number,
+  now?: () => number,
+) {
   const asked: { audiences: readonly string[] }[] = [];
   let podReads = 0;
   const auth = new GatewayAuthentication({
@@ -35,6 +39,7 @@ function gateway(podsByName: Map<string, { uid: string; labels: Record<string, s
       create: (async () => undefined) as never,
     },
     ...(cacheMs !== undefined ? { cacheMs } : {}),
+    ...(now ? { now } : {}),
   });
   return { auth, asked, podReads: () => podReads };
 }
@@ -103,6 +108,43 @@ describe('GatewayAuthentication', () => {
     const back = await g.auth.authenticate(first);
     assert.ok(back.ok && back.token === `first-${tail}`);
     assert.equal(g.auth.reviews, 2, 'the review of each token is still cached');
+  });
+
+  it('re-checks a busy caller in the background before its trust ends, answering it from memory meanwhile', async () => {
+    const pods = new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]);
+    let clock = 0;
+    const g = gateway(pods, 10_000, () => clock);
+    const key = { authorization: 'Bearer tok' };
+    await g.auth.authenticate(key);
+    clock = 5_000;
+    assert.ok(!(g.auth.authenticate(key) instanceof Promise));
+    assert.equal(g.auth.reviews, 1, 'no re-check before the last fifth of the trust');
+    clock = 8_500;
+    const near = g.auth.authenticate(key);
+    assert.ok(!(near instanceof Promise) && near.ok, 'answered from memory while re-checked');
+    assert.ok(!(g.auth.authenticate(key) instanceof Promise));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(g.auth.reviews, 2, 'one fresh review, not one per call');
+    assert.equal(g.podReads(), 2, 'and one fresh pod read');
+    clock = 12_000;
+    assert.ok(!(g.auth.authenticate(key) instanceof Promise), 'renewed past the first trust');
+    // The pod is deleted: the next re-check forgets the caller, whose next call is refused.
+    pods.delete('support-0');
+    clock = 17_000;
+    assert.ok(!(g.auth.authenticate(key) instanceof Promise));
+    await new Promise((resolve) => setImmediate(resolve));
+    const after = await g.auth.authenticate(key);
+    assert.ok(!after.ok && after.error.status === 401 && /no longer exists/.test(after.error.message));
+  });
+
+  it('reads the pod of many concurrent calls once', async () => {
+    const g = gateway(new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]));
+    const callers = await Promise.all(
+      Array.from({ length: 8 }, () => g.auth.authenticate({ authorization: 'Bearer tok' })),
+    );
+    assert.ok(callers.every((caller) => caller.ok));
+    assert.equal(g.auth.reviews, 1);
+    assert.equal(g.podReads(), 1);
   });
 
   it('refuses a token whose pod is gone, or was replaced by another of the same name', async () => {

@@ -40,14 +40,23 @@ export interface GatewayAuthenticationOptions {
   /** Tokens and pods remembered; default 10,000 each. */
   maxEntries?: number;
   onReviewError?: (error: Error) => void;
+  /** Monotonic clock of the memory of accepted callers, ms (default performance.now). */
+  now?: () => number;
 }
 
 interface Accepted {
   authorization: string;
   named: string | undefined;
   caller: GatewayCaller;
+  /** Taken from memory until then; re-checked in the background by the first call after `refreshAt`. */
   until: number;
+  refreshAt: number;
+  refreshing: boolean;
 }
+
+/** Share of a caller's trust at whose end a call re-checks it in the background, at most REFRESH_MS. */
+const REFRESH_SHARE = 0.2;
+const REFRESH_MS = 2_000;
 
 /** Characters of a key's end that name its slot: a JWT ends in its signature, unique per token. */
 const SLOT_TAIL = 32;
@@ -85,7 +94,10 @@ export class GatewayAuthentication {
    * A slot holds the whole key and name: a call is taken from memory only if both are equal.
    */
   private readonly accepted = new Map<string, Accepted>();
+  /** Pod reads in flight, by uid: the calls of one pod whose labels expired share one read. */
+  private readonly podReads = new Map<string, Promise<Record<string, string> | undefined>>();
   private readonly maxEntries: number;
+  private readonly now: () => number;
 
   constructor(private readonly options: GatewayAuthenticationOptions) {
     const cacheMs = options.cacheMs ?? 10_000;
@@ -97,6 +109,7 @@ export class GatewayAuthentication {
       ...(options.onReviewError ? { onReviewError: options.onReviewError } : {}),
     });
     this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? (() => performance.now());
     this.podLabels = new LRUCache({ max: this.maxEntries, ttl: cacheMs });
   }
 
@@ -107,7 +120,10 @@ export class GatewayAuthentication {
 
   /**
    * The caller's agent and token, or the 401 / 403 / 503 to answer: at once (no promise) for a
-   * caller remembered or without a key, else after the review and the pod's labels.
+   * caller remembered or without a key, else after the review and the pod's labels. A caller near the
+   * end of its trust is still answered from memory while the first such call has it re-checked in
+   * the background (a fresh review and pod read): a busy agent's calls never wait for the API server,
+   * and none is answered from memory past the trust of the review and pod read it came from.
    */
   authenticate(headers: IncomingHttpHeaders): GatewayCaller | Promise<GatewayCaller> {
     const authorization = agentKeyAuthorization(headers);
@@ -117,26 +133,50 @@ export class GatewayAuthentication {
     const slot = slotOf(authorization, named);
     const known = this.accepted.get(slot);
     if (known && known.authorization === authorization && known.named === named) {
-      if (performance.now() < known.until) return known.caller;
+      const now = this.now();
+      if (now < known.until) {
+        if (now >= known.refreshAt && !known.refreshing) this.refresh(slot, known);
+        return known.caller;
+      }
       this.accepted.delete(slot);
     }
     return this.review(authorization, named, slot);
   }
 
-  /** A caller not remembered: its token reviewed (or its review cached), its pod read, its claim judged. */
+  /**
+   * Re-checks a remembered caller: accepted, its memory is renewed (by `review`); refused, it is
+   * forgotten, so that its next call gets the refusal; unanswered, it stays until its trust ends.
+   */
+  private refresh(slot: string, known: Accepted): void {
+    known.refreshing = true;
+    this.review(known.authorization, known.named, slot, true).then(
+      (caller) => {
+        if (!caller.ok && caller.error.status !== 503 && this.accepted.get(slot) === known) {
+          this.accepted.delete(slot);
+        }
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * A caller not remembered: its token reviewed (or its review cached, unless `fresh`), its pod read
+   * (likewise), its claim judged; remembered when accepted.
+   */
   private async review(
     authorization: string,
     named: string | undefined,
     slot: string,
+    fresh = false,
   ): Promise<GatewayCaller> {
-    const review = await this.tokens.authenticate(authorization);
+    const review = await this.tokens.authenticate(authorization, fresh);
     if (!review.ok) return { ok: false, error: review.error };
     const { identity } = review;
     let labels: Record<string, string> | undefined;
     let trustedMs = review.trustedMs;
     if (identity.pod) {
       try {
-        labels = await this.labelsOf(identity.namespace, identity.pod);
+        labels = await this.labelsOf(identity.namespace, identity.pod, fresh);
         trustedMs = Math.min(trustedMs, this.podLabels.getRemainingTTL(identity.pod.uid));
       } catch (err) {
         return {
@@ -155,16 +195,33 @@ export class GatewayAuthentication {
     const token = bearerToken(authorization) ?? '';
     if (trustedMs > 0) {
       if (this.accepted.size >= this.maxEntries) this.accepted.clear();
-      const until = performance.now() + trustedMs;
+      const now = this.now();
       const caller: GatewayCaller = { ok: true, agent: claim.agent, token, cached: true };
-      this.accepted.set(slot, { authorization, named, caller, until });
+      this.accepted.set(slot, {
+        authorization,
+        named,
+        caller,
+        until: now + trustedMs,
+        refreshAt: now + trustedMs - Math.min(trustedMs * REFRESH_SHARE, REFRESH_MS),
+        refreshing: false,
+      });
     }
     return { ok: true, agent: claim.agent, token, cached: review.cached };
   }
 
-  private async labelsOf(namespace: string, pod: { name: string; uid: string }) {
-    const known = this.podLabels.get(pod.uid);
+  /** The labels of the token's pod, undefined when it is gone; `fresh`: read now, not from the cache. */
+  private labelsOf(namespace: string, pod: { name: string; uid: string }, fresh: boolean) {
+    const known = fresh ? undefined : this.podLabels.get(pod.uid);
     if (known) return 'gone' in known ? undefined : known.labels;
+    let reading = this.podReads.get(pod.uid);
+    if (!reading) {
+      reading = this.readLabels(namespace, pod).finally(() => this.podReads.delete(pod.uid));
+      this.podReads.set(pod.uid, reading);
+    }
+    return reading;
+  }
+
+  private async readLabels(namespace: string, pod: { name: string; uid: string }) {
     const found = await this.options.kube.get(pods, { namespace, name: pod.name });
     // A pod of the same name but another uid is another pod: the token's own is gone.
     const labels = found?.metadata?.uid === pod.uid ? (found.metadata.labels ?? {}) : undefined;

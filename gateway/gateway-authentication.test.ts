@@ -70,7 +70,7 @@ describe('GatewayAuthentication', () => {
 
   it('remembers an accepted caller by key and named agent only while its review and pod are trusted', async () => {
     const pods = new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]);
-    const g = gateway(pods, 60);
+    const g = gateway(pods, 400);
     const first = await g.auth.authenticate({ authorization: 'Bearer tok' });
     assert.ok(first.ok && !first.cached);
     assert.deepEqual(await g.auth.authenticate({ authorization: 'Bearer tok' }), {
@@ -84,7 +84,7 @@ describe('GatewayAuthentication', () => {
     assert.ok(!other.ok && other.error.status === 403);
     assert.equal(g.podReads(), 1);
     pods.delete('support-0');
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => setTimeout(resolve, 450));
     const after = await g.auth.authenticate({ authorization: 'Bearer tok' });
     assert.ok(!after.ok && after.error.status === 401, 'the deleted pod is seen once its trust ends');
     assert.equal(g.auth.reviews, 2);
@@ -110,27 +110,28 @@ describe('GatewayAuthentication', () => {
     assert.equal(g.auth.reviews, 2, 'the review of each token is still cached');
   });
 
-  it('re-checks a busy caller in the background before its trust ends, answering it from memory meanwhile', async () => {
+  it('re-checks a busy caller in the background past half its trust, answering it from memory meanwhile', async () => {
     const pods = new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]);
     let clock = 0;
     const g = gateway(pods, 10_000, () => clock);
     const key = { authorization: 'Bearer tok' };
     await g.auth.authenticate(key);
-    clock = 5_000;
+    clock = 3_000;
     assert.ok(!(g.auth.authenticate(key) instanceof Promise));
-    assert.equal(g.auth.reviews, 1, 'no re-check before the last fifth of the trust');
-    clock = 8_500;
+    assert.equal(g.auth.reviews, 1, 'no re-check before half the trust');
+    clock = 6_000;
     const near = g.auth.authenticate(key);
     assert.ok(!(near instanceof Promise) && near.ok, 'answered from memory while re-checked');
     assert.ok(!(g.auth.authenticate(key) instanceof Promise));
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(g.auth.reviews, 2, 'one fresh review, not one per call');
     assert.equal(g.podReads(), 2, 'and one fresh pod read');
-    clock = 12_000;
+    clock = 10_500;
     assert.ok(!(g.auth.authenticate(key) instanceof Promise), 'renewed past the first trust');
+    assert.equal(g.auth.reviews, 2);
     // The pod is deleted: the next re-check forgets the caller, whose next call is refused.
     pods.delete('support-0');
-    clock = 17_000;
+    clock = 11_500;
     assert.ok(!(g.auth.authenticate(key) instanceof Promise));
     await new Promise((resolve) => setImmediate(resolve));
     const after = await g.auth.authenticate(key);

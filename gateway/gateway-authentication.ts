@@ -54,9 +54,12 @@ interface Accepted {
   refreshing: boolean;
 }
 
-/** Share of a caller's trust at whose end a call re-checks it in the background, at most REFRESH_MS. */
-const REFRESH_SHARE = 0.2;
-const REFRESH_MS = 2_000;
+/**
+ * Share of a caller's trust after which a call has it re-checked in the background: a caller calling
+ * at least that often (every 5 s with the default 10-s trust) never waits for the API server, and
+ * costs one review and one pod read per half trust.
+ */
+const REFRESH_AFTER = 0.5;
 
 /** Characters of a key's end that name its slot: a JWT ends in its signature, unique per token. */
 const SLOT_TAIL = 32;
@@ -120,9 +123,9 @@ export class GatewayAuthentication {
 
   /**
    * The caller's agent and token, or the 401 / 403 / 503 to answer: at once (no promise) for a
-   * caller remembered or without a key, else after the review and the pod's labels. A caller near the
-   * end of its trust is still answered from memory while the first such call has it re-checked in
-   * the background (a fresh review and pod read): a busy agent's calls never wait for the API server,
+   * caller remembered or without a key, else after the review and the pod's labels. A caller past
+   * half its trust is still answered from memory while the first such call has it re-checked in the
+   * background (a fresh review and pod read): a busy agent's calls never wait for the API server,
    * and none is answered from memory past the trust of the review and pod read it came from.
    */
   authenticate(headers: IncomingHttpHeaders): GatewayCaller | Promise<GatewayCaller> {
@@ -202,7 +205,7 @@ export class GatewayAuthentication {
         named,
         caller,
         until: now + trustedMs,
-        refreshAt: now + trustedMs - Math.min(trustedMs * REFRESH_SHARE, REFRESH_MS),
+        refreshAt: now + trustedMs * REFRESH_AFTER,
         refreshing: false,
       });
     }

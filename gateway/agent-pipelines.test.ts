@@ -63,6 +63,33 @@ describe('AgentPipelines', () => {
     assert.equal(readFileSync(started[0]?.tokenFile as string, 'utf8'), 'new');
   });
 
+  it('hands a started pipeline at once, and waits only while a rotated token is written', async () => {
+    const { set, started, closed, tick } = pipelines({ idleMs: 1_000 });
+    const first = await set.acquire(a, 'old');
+    const again = set.acquire(a, 'old');
+    assert.ok(!(again instanceof Promise), 'a started pipeline needs no promise');
+    assert.ok(first.ok && again.ok && again.pipeline === first.pipeline);
+    const rotated = set.acquire(a, 'new');
+    assert.ok(rotated instanceof Promise, 'a new token is on disk before the call goes on');
+    const lease = await rotated;
+    assert.ok(lease.ok);
+    assert.equal(readFileSync(started[0]?.tokenFile as string, 'utf8'), 'new');
+    const after = set.acquire(a, 'new');
+    assert.ok(!(after instanceof Promise) && after.ok);
+    for (const held of [first, again, lease]) held.release();
+    // A second release of one lease changes nothing: the call of `after` still holds the pipeline.
+    first.release();
+    tick(1_001);
+    set.closeIdle();
+    assert.equal(set.size, 1);
+    after.release();
+    tick(1_001);
+    set.closeIdle();
+    assert.equal(set.size, 0);
+    await set.close();
+    assert.deepEqual(closed, ['team-a/support']);
+  });
+
   it('closes a pipeline idle for idleMs, never one with a call in flight', async () => {
     const { set, closed, tick } = pipelines({ idleMs: 1_000 });
     const busy = await set.acquire(a, 't');

@@ -39,10 +39,13 @@ export interface AgentPipelinesOptions {
 interface Entry {
   agent: AgentRef;
   pipeline: Promise<AgentPipeline>;
+  /** The pipeline once started: a call then gets it without waiting. */
+  started?: AgentPipeline;
   dir: string;
-  /** The token last written to `<dir>/token`, and the write in progress. */
+  /** The token last written to `<dir>/token`, the writes in progress, and how many of them. */
   token: string;
   written: Promise<void>;
+  writing: number;
   lastUsed: number;
   inFlight: number;
 }
@@ -52,7 +55,7 @@ export type PipelineLease =
   | { ok: false; error: ServiceError };
 
 export class AgentPipelines {
-  /** In order of last use, oldest first (a use moves the entry to the end). */
+  /** By `namespace/name`, in the order they were opened. */
   private readonly entries = new Map<string, Entry>();
   /** Pipelines being closed, by agent: one reporter per spool directory, so a reopen waits. */
   private readonly closing = new Map<string, Promise<void>>();
@@ -74,13 +77,15 @@ export class AgentPipelines {
     return this.entries.size;
   }
 
-  /** The agent's pipeline for one call (started if needed); `release()` when the call has ended. */
-  async acquire(agent: AgentRef, token: string): Promise<PipelineLease> {
+  /**
+   * The agent's pipeline for one call (started if needed); `release()` when the call has ended. At
+   * once (no promise) when the pipeline is started and the caller's token is the one on disk — every
+   * call but an agent's first and those right after its token rotates.
+   */
+  acquire(agent: AgentRef, token: string): PipelineLease | Promise<PipelineLease> {
     const key = `${agent.namespace}/${agent.name}`;
     let entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-    } else {
+    if (!entry) {
       if (this.entries.size >= (this.options.maxAgents ?? 1_000) && !this.evictOne()) {
         return {
           ok: false,
@@ -93,31 +98,37 @@ export class AgentPipelines {
         };
       }
       entry = this.open(agent, key, token);
+      this.entries.set(key, entry);
     }
-    this.entries.set(key, entry);
     entry.lastUsed = this.now();
     entry.inFlight++;
     if (token !== entry.token) {
       // A newer token (the kubelet rotates it): the next policy poll and usage report send it.
       entry.token = token;
       const dir = entry.dir;
-      entry.written = entry.written.then(() => writeToken(dir, token)).catch(() => undefined);
+      const held = entry;
+      held.writing++;
+      entry.written = entry.written
+        .then(() => writeToken(dir, token))
+        .catch(() => undefined)
+        .finally(() => {
+          held.writing--;
+        });
     }
-    const held = entry;
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      held.inFlight--;
-      held.lastUsed = this.now();
-    };
+    if (entry.started && entry.writing === 0) return new Lease(entry, entry.started, this.now);
+    return this.whenStarted(key, entry);
+  }
+
+  /** The lease once the pipeline has started and the caller's token is on disk; a 503 if it cannot start. */
+  private async whenStarted(key: string, entry: Entry): Promise<PipelineLease> {
     try {
       const pipeline = await entry.pipeline;
       // Rare (the kubelet rotates hourly): the new token is on disk before the call goes on.
       await entry.written;
-      return { ok: true, pipeline, release };
+      return new Lease(entry, pipeline, this.now);
     } catch (err) {
-      release();
+      entry.inFlight--;
+      entry.lastUsed = this.now();
       if (this.entries.get(key) === entry) this.entries.delete(key);
       return {
         ok: false,
@@ -179,25 +190,36 @@ export class AgentPipelines {
         ...(this.options.env ? { env: this.options.env } : {}),
       }),
     );
+    const entry: Entry = {
+      agent,
+      pipeline,
+      dir,
+      token,
+      written,
+      writing: 0,
+      lastUsed: this.now(),
+      inFlight: 0,
+    };
     pipeline.then(
-      () => {
+      (started) => {
+        entry.started = started;
         this.started++;
         this.options.logger.info({ agent: key, agents: this.entries.size }, 'agent pipeline started');
       },
       (err: Error) => this.options.logger.warn({ agent: key, error: err.message }, 'agent pipeline failed'),
     );
-    return { agent, pipeline, dir, token, written, lastUsed: this.now(), inFlight: 0 };
+    return entry;
   }
 
   /** Closes the least recently used idle pipeline; false when every one has calls in flight. */
   private evictOne(): boolean {
-    for (const [key, entry] of this.entries) {
-      if (entry.inFlight === 0) {
-        this.closeEntry(key, entry);
-        return true;
-      }
+    let oldest: [string, Entry] | undefined;
+    for (const pair of this.entries) {
+      if (pair[1].inFlight === 0 && (!oldest || pair[1].lastUsed < oldest[1].lastUsed)) oldest = pair;
     }
-    return false;
+    if (!oldest) return false;
+    this.closeEntry(oldest[0], oldest[1]);
+    return true;
   }
 
   private closeEntry(key: string, entry: Entry, deliverWithinMs?: number): void {
@@ -215,6 +237,26 @@ export class AgentPipelines {
         if (this.closing.get(key) === done) this.closing.delete(key);
       });
     this.closing.set(key, done);
+  }
+}
+
+/** One call's hold on its agent's pipeline: the pipeline is not closed as idle until `release()`. */
+class Lease {
+  readonly ok = true;
+  private released = false;
+
+  constructor(
+    private readonly entry: Entry,
+    readonly pipeline: AgentPipeline,
+    private readonly now: () => number,
+  ) {}
+
+  /** The call has ended; a second call changes nothing. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.entry.inFlight--;
+    this.entry.lastUsed = this.now();
   }
 }
 

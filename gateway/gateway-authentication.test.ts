@@ -18,7 +18,11 @@ const review = (pod: string, uid: string): TokenReviewStatus => ({
   },
 });
 
-function gateway(podsByName: Map<string, { uid: string; labels: Record<string, string> }>, cacheMs?: number) {
+function gateway(
+  podsByName: Map<string, { uid: string; labels: Record<string, string> }>,
+  cacheMs?: number,
+  now?: () => number,
+) {
   const asked: { audiences: readonly string[] }[] = [];
   let podReads = 0;
   const auth = new GatewayAuthentication({
@@ -35,6 +39,7 @@ function gateway(podsByName: Map<string, { uid: string; labels: Record<string, s
       create: (async () => undefined) as never,
     },
     ...(cacheMs !== undefined ? { cacheMs } : {}),
+    ...(now ? { now } : {}),
   });
   return { auth, asked, podReads: () => podReads };
 }
@@ -65,7 +70,7 @@ describe('GatewayAuthentication', () => {
 
   it('remembers an accepted caller by key and named agent only while its review and pod are trusted', async () => {
     const pods = new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]);
-    const g = gateway(pods, 60);
+    const g = gateway(pods, 400);
     const first = await g.auth.authenticate({ authorization: 'Bearer tok' });
     assert.ok(first.ok && !first.cached);
     assert.deepEqual(await g.auth.authenticate({ authorization: 'Bearer tok' }), {
@@ -79,11 +84,68 @@ describe('GatewayAuthentication', () => {
     assert.ok(!other.ok && other.error.status === 403);
     assert.equal(g.podReads(), 1);
     pods.delete('support-0');
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => setTimeout(resolve, 450));
     const after = await g.auth.authenticate({ authorization: 'Bearer tok' });
     assert.ok(!after.ok && after.error.status === 401, 'the deleted pod is seen once its trust ends');
     assert.equal(g.auth.reviews, 2);
     assert.equal(g.podReads(), 2);
+  });
+
+  it('answers a remembered caller at once, and only the caller whose whole key it remembers', async () => {
+    const g = gateway(new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]));
+    // Two keys that end alike share a memory slot: each is still taken for itself.
+    const tail = 'x'.repeat(40);
+    const first = { authorization: `Bearer first-${tail}` };
+    const second = { authorization: `Bearer second-${tail}` };
+    await g.auth.authenticate(first);
+    const again = g.auth.authenticate(first);
+    assert.ok(!(again instanceof Promise), 'a remembered caller needs no promise');
+    assert.ok(again.ok && again.token === `first-${tail}`);
+    const other = g.auth.authenticate(second);
+    assert.ok(other instanceof Promise, 'a key with the same tail is not taken from memory');
+    const otherCaller = await other;
+    assert.ok(otherCaller.ok && otherCaller.token === `second-${tail}`);
+    const back = await g.auth.authenticate(first);
+    assert.ok(back.ok && back.token === `first-${tail}`);
+    assert.equal(g.auth.reviews, 2, 'the review of each token is still cached');
+  });
+
+  it('re-checks a busy caller in the background past half its trust, answering it from memory meanwhile', async () => {
+    const pods = new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]);
+    let clock = 0;
+    const g = gateway(pods, 10_000, () => clock);
+    const key = { authorization: 'Bearer tok' };
+    await g.auth.authenticate(key);
+    clock = 3_000;
+    assert.ok(!(g.auth.authenticate(key) instanceof Promise));
+    assert.equal(g.auth.reviews, 1, 'no re-check before half the trust');
+    clock = 6_000;
+    const near = g.auth.authenticate(key);
+    assert.ok(!(near instanceof Promise) && near.ok, 'answered from memory while re-checked');
+    assert.ok(!(g.auth.authenticate(key) instanceof Promise));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(g.auth.reviews, 2, 'one fresh review, not one per call');
+    assert.equal(g.podReads(), 2, 'and one fresh pod read');
+    clock = 10_500;
+    assert.ok(!(g.auth.authenticate(key) instanceof Promise), 'renewed past the first trust');
+    assert.equal(g.auth.reviews, 2);
+    // The pod is deleted: the next re-check forgets the caller, whose next call is refused.
+    pods.delete('support-0');
+    clock = 11_500;
+    assert.ok(!(g.auth.authenticate(key) instanceof Promise));
+    await new Promise((resolve) => setImmediate(resolve));
+    const after = await g.auth.authenticate(key);
+    assert.ok(!after.ok && after.error.status === 401 && /no longer exists/.test(after.error.message));
+  });
+
+  it('reads the pod of many concurrent calls once', async () => {
+    const g = gateway(new Map([['support-0', { uid: 'u1', labels: { [AGENT_LABEL]: 'support' } }]]));
+    const callers = await Promise.all(
+      Array.from({ length: 8 }, () => g.auth.authenticate({ authorization: 'Bearer tok' })),
+    );
+    assert.ok(callers.every((caller) => caller.ok));
+    assert.equal(g.auth.reviews, 1);
+    assert.equal(g.podReads(), 1);
   });
 
   it('refuses a token whose pod is gone, or was replaced by another of the same name', async () => {
@@ -97,7 +159,8 @@ describe('GatewayAuthentication', () => {
   });
 
   it('answers 401 naming the token file without a key', async () => {
-    const caller = await gateway(new Map()).auth.authenticate({});
+    const caller = gateway(new Map()).auth.authenticate({});
+    assert.ok(!(caller instanceof Promise));
     assert.ok(
       !caller.ok && caller.error.status === 401 && /AGENT_GOVERNOR_TOKEN_FILE/.test(caller.error.message),
     );

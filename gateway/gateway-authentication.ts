@@ -40,18 +40,67 @@ export interface GatewayAuthenticationOptions {
   /** Tokens and pods remembered; default 10,000 each. */
   maxEntries?: number;
   onReviewError?: (error: Error) => void;
+  /** Monotonic clock of the memory of accepted callers, ms (default performance.now). */
+  now?: () => number;
 }
+
+interface Accepted {
+  authorization: string;
+  named: string | undefined;
+  caller: GatewayCaller;
+  /** Taken from memory until then; re-checked in the background by the first call after `refreshAt`. */
+  until: number;
+  refreshAt: number;
+  refreshing: boolean;
+}
+
+/**
+ * Share of a caller's trust after which a call has it re-checked in the background: a caller calling
+ * at least that often (every 5 s with the default 10-s trust) never waits for the API server, and
+ * costs one review and one pod read per half trust.
+ */
+const REFRESH_AFTER = 0.5;
+
+/** Characters of a key's end that name its slot: a JWT ends in its signature, unique per token. */
+const SLOT_TAIL = 32;
+
+/**
+ * The slot of a caller in the memory of accepted callers: the end of its key, and the agent it names.
+ * Not the whole key: a projected token is about 1 KB, and hashing each call's fresh header string
+ * costs V8 several µs (docs/adr/0069-gateway-per-call-path.md). Two keys with one tail share a
+ * slot, the later replacing the earlier — a miss, never the other's caller.
+ */
+function slotOf(authorization: string, named: string | undefined): string {
+  const tail = authorization.length > SLOT_TAIL ? authorization.slice(-SLOT_TAIL) : authorization;
+  return named === undefined ? tail : `${tail}\u0000${named}`;
+}
+
+/** The refusal of a call without a key (one object: it says the same to every such call). */
+const MISSING_KEY: GatewayCaller = {
+  ok: false,
+  error: {
+    status: 401,
+    code: 'unauthorized',
+    message:
+      'missing API key: in gateway mode the key is the pod’s projected ServiceAccount token ' +
+      `(audience ${GATEWAY_TOKEN_AUDIENCE}), read from the file AGENT_GOVERNOR_TOKEN_FILE names`,
+  },
+};
 
 export class GatewayAuthentication {
   private readonly tokens: TokenAuthenticator;
   /** Pod uid → its labels, or gone (deleted, or another pod holds its name). */
   private readonly podLabels: LRUCache<string, { labels: Record<string, string> } | { gone: true }>;
   /**
-   * Callers accepted, by key and named agent, until the earlier end of their review's and their
-   * pod's trust (monotonic ms); at most `maxEntries`, emptied when full.
+   * Callers accepted, by the tail of their key and the agent named (`slotOf`), until the earlier end
+   * of their review's and their pod's trust (monotonic ms); at most `maxEntries`, emptied when full.
+   * A slot holds the whole key and name: a call is taken from memory only if both are equal.
    */
-  private readonly accepted = new Map<string, { caller: GatewayCaller; until: number }>();
+  private readonly accepted = new Map<string, Accepted>();
+  /** Pod reads in flight, by uid: the calls of one pod whose labels expired share one read. */
+  private readonly podReads = new Map<string, Promise<Record<string, string> | undefined>>();
   private readonly maxEntries: number;
+  private readonly now: () => number;
 
   constructor(private readonly options: GatewayAuthenticationOptions) {
     const cacheMs = options.cacheMs ?? 10_000;
@@ -63,6 +112,7 @@ export class GatewayAuthentication {
       ...(options.onReviewError ? { onReviewError: options.onReviewError } : {}),
     });
     this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? (() => performance.now());
     this.podLabels = new LRUCache({ max: this.maxEntries, ttl: cacheMs });
   }
 
@@ -71,37 +121,65 @@ export class GatewayAuthentication {
     return this.tokens.reviews;
   }
 
-  /** The caller's agent and token, or the 401 / 403 / 503 to answer. */
-  async authenticate(headers: IncomingHttpHeaders): Promise<GatewayCaller> {
+  /**
+   * The caller's agent and token, or the 401 / 403 / 503 to answer: at once (no promise) for a
+   * caller remembered or without a key, else after the review and the pod's labels. A caller past
+   * half its trust is still answered from memory while the first such call has it re-checked in the
+   * background (a fresh review and pod read): a busy agent's calls never wait for the API server,
+   * and none is answered from memory past the trust of the review and pod read it came from.
+   */
+  authenticate(headers: IncomingHttpHeaders): GatewayCaller | Promise<GatewayCaller> {
     const authorization = agentKeyAuthorization(headers);
-    if (!authorization) {
-      return {
-        ok: false,
-        error: {
-          status: 401,
-          code: 'unauthorized',
-          message:
-            'missing API key: in gateway mode the key is the pod’s projected ServiceAccount token ' +
-            `(audience ${GATEWAY_TOKEN_AUDIENCE}), read from the file AGENT_GOVERNOR_TOKEN_FILE names`,
-        },
-      };
-    }
+    if (!authorization) return MISSING_KEY;
     const header = headers[AGENT_HEADER];
     const named = Array.isArray(header) ? header[0] : header;
-    const key = named === undefined ? authorization : `${authorization}\u0000${named}`;
-    const known = this.accepted.get(key);
-    if (known) {
-      if (performance.now() < known.until) return known.caller;
-      this.accepted.delete(key);
+    const slot = slotOf(authorization, named);
+    const known = this.accepted.get(slot);
+    if (known && known.authorization === authorization && known.named === named) {
+      const now = this.now();
+      if (now < known.until) {
+        if (now >= known.refreshAt && !known.refreshing) this.refresh(slot, known);
+        return known.caller;
+      }
+      this.accepted.delete(slot);
     }
-    const review = await this.tokens.authenticate(authorization);
+    return this.review(authorization, named, slot);
+  }
+
+  /**
+   * Re-checks a remembered caller: accepted, its memory is renewed (by `review`); refused, it is
+   * forgotten, so that its next call gets the refusal; unanswered, it stays until its trust ends.
+   */
+  private refresh(slot: string, known: Accepted): void {
+    known.refreshing = true;
+    this.review(known.authorization, known.named, slot, true).then(
+      (caller) => {
+        if (!caller.ok && caller.error.status !== 503 && this.accepted.get(slot) === known) {
+          this.accepted.delete(slot);
+        }
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * A caller not remembered: its token reviewed (or its review cached, unless `fresh`), its pod read
+   * (likewise), its claim judged; remembered when accepted.
+   */
+  private async review(
+    authorization: string,
+    named: string | undefined,
+    slot: string,
+    fresh = false,
+  ): Promise<GatewayCaller> {
+    const review = await this.tokens.authenticate(authorization, fresh);
     if (!review.ok) return { ok: false, error: review.error };
     const { identity } = review;
     let labels: Record<string, string> | undefined;
     let trustedMs = review.trustedMs;
     if (identity.pod) {
       try {
-        labels = await this.labelsOf(identity.namespace, identity.pod);
+        labels = await this.labelsOf(identity.namespace, identity.pod, fresh);
         trustedMs = Math.min(trustedMs, this.podLabels.getRemainingTTL(identity.pod.uid));
       } catch (err) {
         return {
@@ -120,15 +198,33 @@ export class GatewayAuthentication {
     const token = bearerToken(authorization) ?? '';
     if (trustedMs > 0) {
       if (this.accepted.size >= this.maxEntries) this.accepted.clear();
-      const until = performance.now() + trustedMs;
-      this.accepted.set(key, { caller: { ok: true, agent: claim.agent, token, cached: true }, until });
+      const now = this.now();
+      const caller: GatewayCaller = { ok: true, agent: claim.agent, token, cached: true };
+      this.accepted.set(slot, {
+        authorization,
+        named,
+        caller,
+        until: now + trustedMs,
+        refreshAt: now + trustedMs * REFRESH_AFTER,
+        refreshing: false,
+      });
     }
     return { ok: true, agent: claim.agent, token, cached: review.cached };
   }
 
-  private async labelsOf(namespace: string, pod: { name: string; uid: string }) {
-    const known = this.podLabels.get(pod.uid);
+  /** The labels of the token's pod, undefined when it is gone; `fresh`: read now, not from the cache. */
+  private labelsOf(namespace: string, pod: { name: string; uid: string }, fresh: boolean) {
+    const known = fresh ? undefined : this.podLabels.get(pod.uid);
     if (known) return 'gone' in known ? undefined : known.labels;
+    let reading = this.podReads.get(pod.uid);
+    if (!reading) {
+      reading = this.readLabels(namespace, pod).finally(() => this.podReads.delete(pod.uid));
+      this.podReads.set(pod.uid, reading);
+    }
+    return reading;
+  }
+
+  private async readLabels(namespace: string, pod: { name: string; uid: string }) {
     const found = await this.options.kube.get(pods, { namespace, name: pod.name });
     // A pod of the same name but another uid is another pod: the token's own is gone.
     const labels = found?.metadata?.uid === pod.uid ? (found.metadata.labels ?? {}) : undefined;

@@ -15,12 +15,12 @@ import { answerFeedback } from '../sidecar/feedback/feedback-endpoint.js';
 import type { ApiKind } from '../sidecar/http/api-kind.js';
 import { errorBody } from '../sidecar/http/error-body.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../sidecar/http/request-body.js';
-import { send, startSidecarServer } from '../sidecar/http/sidecar-server.js';
+import { type GovernedCall, send, startSidecarServer } from '../sidecar/http/sidecar-server.js';
 import { handleGovernedRequest } from '../sidecar/pipeline/handle-governed-request.js';
 import { turnBatchedStdout } from '../sidecar/telemetry/log-destination.js';
 import type { ServiceError } from '../sidecar-services/service-answer.js';
-import { AgentPipelines } from './agent-pipelines.js';
-import { GatewayAuthentication } from './gateway-authentication.js';
+import { AgentPipelines, type PipelineLease } from './agent-pipelines.js';
+import { GatewayAuthentication, type GatewayCaller } from './gateway-authentication.js';
 import { mergedExposition } from './merged-exposition.js';
 
 export interface StartGatewayOptions {
@@ -62,6 +62,9 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** A call's hold on its agent's pipeline, or undefined: the call was refused, its answer written. */
+type Leased = Extract<PipelineLease, { ok: true }> | undefined;
+
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? pino({ base: { component: 'gateway' } }, turnBatchedStdout());
   const registry = new Registry();
@@ -71,11 +74,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     help: 'Agents with a pipeline in this gateway now.',
     registers: [registry],
   });
+  /** Calls accepted since the last scrape: counted in a number, added to the counter when scraped. */
+  let accepted = 0;
   const authentications = new Counter({
     name: 'governor_gateway_authentications_total',
     help: 'Calls by the outcome of their authentication: ok, or the status refused with.',
     labelNames: ['outcome'],
     registers: [registry],
+    collect() {
+      if (accepted === 0) return;
+      this.inc({ outcome: 'ok' }, accepted);
+      accepted = 0;
+    },
   });
   const authentication = new GatewayAuthentication({
     kube: options.kube,
@@ -97,19 +107,44 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...(options.env ? { env: options.env } : {}),
   });
 
-  /** The caller's agent's pipeline, or undefined once the refusal is answered. */
-  async function leaseFor(
+  /**
+   * The caller's agent's pipeline, or undefined once the refusal is answered. At once (no promise)
+   * for a caller remembered whose agent's pipeline has started: the gateway's steady state.
+   */
+  function leaseFor(
     headers: Parameters<GatewayAuthentication['authenticate']>[0],
     res: ServerResponse,
     api?: ApiKind,
-  ) {
-    const caller = await authentication.authenticate(headers);
-    authentications.inc({ outcome: caller.ok ? 'ok' : String(caller.error.status) });
-    if (!caller.ok) return refuse(res, api, caller.error);
-    const lease = await pipelines.acquire(caller.agent, caller.token);
-    agentsGauge.set(pipelines.size);
+  ): Leased | Promise<Leased> {
+    const caller = authentication.authenticate(headers);
+    if (caller instanceof Promise) return caller.then((known) => leaseOf(known, res, api));
+    return leaseOf(caller, res, api);
+  }
+
+  function leaseOf(caller: GatewayCaller, res: ServerResponse, api?: ApiKind): Leased | Promise<Leased> {
+    if (!caller.ok) {
+      authentications.inc({ outcome: String(caller.error.status) });
+      return refuse(res, api, caller.error);
+    }
+    accepted++;
+    const lease = pipelines.acquire(caller.agent, caller.token);
+    if (lease instanceof Promise) return lease.then((settled) => leased(settled, res, api));
+    return leased(lease, res, api);
+  }
+
+  function leased(lease: PipelineLease, res: ServerResponse, api?: ApiKind): Leased {
     if (!lease.ok) return refuse(res, api, lease.error);
     return lease;
+  }
+
+  /** One governed call with its agent's pipeline; the lease released when it has ended. */
+  async function governWith(call: GovernedCall, lease: Leased): Promise<void> {
+    if (!lease) return;
+    try {
+      await handleGovernedRequest(call, lease.pipeline.services);
+    } finally {
+      lease.release();
+    }
   }
 
   let closing = false;
@@ -117,14 +152,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     host: options.host ?? '0.0.0.0',
     port: options.port ?? 4000,
     maxBodyBytes,
-    async governed(call) {
-      const lease = await leaseFor(call.req.headers, call.res, call.api);
-      if (!lease) return;
-      try {
-        await handleGovernedRequest(call, lease.pipeline.services);
-      } finally {
-        lease.release();
-      }
+    governed(call) {
+      const lease = leaseFor(call.req.headers, call.res, call.api);
+      if (lease instanceof Promise) return lease.then((settled) => governWith(call, settled));
+      return governWith(call, lease);
     },
     async feedback(req, res) {
       const lease = await leaseFor(req.headers, res);

@@ -85,6 +85,21 @@ describe('TokenAuthenticator', () => {
     assert.equal((await auth.authenticate('Bearer t1')).ok, true);
   });
 
+  it('reviews afresh when asked, and a fresh refusal outdates the cached review', async () => {
+    let trusted = true;
+    const { auth, asked } = authenticator(() =>
+      trusted ? serviceAccount : { authenticated: false, error: 'pod deleted' },
+    );
+    await auth.authenticate('Bearer t1');
+    assert.equal((await auth.authenticate('Bearer t1')).ok, true);
+    assert.equal(asked.length, 1, 'the second answer is the cached review');
+    trusted = false;
+    assert.equal((await auth.authenticate('Bearer t1', true)).ok, false);
+    assert.equal(asked.length, 2);
+    assert.equal((await auth.authenticate('Bearer t1')).ok, false, 'the positive review is forgotten');
+    assert.equal(asked.length, 3);
+  });
+
   const refusals: [string, string | undefined, TokenReviewStatus | Error, number, RegExp][] = [
     ['no header', undefined, serviceAccount, 401, /missing bearer token.*audience agent-governor/],
     ['a Basic header', 'Basic dXNlcg==', serviceAccount, 401, /missing bearer token/],

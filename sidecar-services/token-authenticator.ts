@@ -99,8 +99,11 @@ export class TokenAuthenticator {
     this.cache = new LRUCache({ max: options.maxEntries ?? 10_000, ttl: options.cacheMs ?? 30_000 });
   }
 
-  /** Who sent `authorization`, or the 401 / 403 / 503 to answer. */
-  async authenticate(authorization: string | undefined): Promise<Authentication> {
+  /**
+   * Who sent `authorization`, or the 401 / 403 / 503 to answer. `fresh`: not from the cache — a
+   * review is asked (or one in flight joined), as a caller about to outlive its cached review wants.
+   */
+  async authenticate(authorization: string | undefined, fresh = false): Promise<Authentication> {
     const token = bearerToken(authorization);
     if (!token) {
       return rejected(
@@ -110,7 +113,7 @@ export class TokenAuthenticator {
       );
     }
     const key = createHash('sha256').update(token).digest('base64url');
-    const cached = this.cache.get(key);
+    const cached = fresh ? undefined : this.cache.get(key);
     if (cached)
       return { ok: true, identity: cached, cached: true, trustedMs: this.cache.getRemainingTTL(key) };
     let pending = this.inFlight.get(key);
@@ -152,6 +155,8 @@ export class TokenAuthenticator {
       };
     }
     if (!status.authenticated) {
+      // A refusal outdates a positive review still cached (a fresh review of a known token).
+      this.cache.delete(key);
       const reason = status.error ? `: ${status.error}` : '';
       return rejected(401, 'unauthorized', `the bearer token was not accepted by the API server${reason}`);
     }

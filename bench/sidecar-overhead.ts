@@ -9,7 +9,7 @@
 //     hop; added median latency against Portkey's).
 // Each party runs in a process of its own; the load generator is this process.
 //
-//   npm run bench:sidecar [-- --calls 3000 --seconds 5 --connections 32 --no-litellm --profile DIR]
+//   npm run bench:sidecar [-- --calls 3000 --seconds 5 --connections 32 --no-litellm --no-gateway --profile DIR]
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ import {
   startPortkey,
   watchResidentMemory,
 } from './sidecar-overhead/bench-processes.js';
-import { GOVERNED_TARGETS } from './sidecar-overhead/governed-targets.js';
+import { GOVERNED_TARGETS as ALL_GOVERNED_TARGETS } from './sidecar-overhead/governed-targets.js';
 import { summarize } from './sidecar-overhead/latency-summary.js';
 import {
   ensureLiteLlm,
@@ -48,12 +48,18 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '32' },
     'no-litellm': { type: 'boolean', default: false },
+    'no-gateway': { type: 'boolean', default: false },
     profile: { type: 'string' },
   },
 });
 const calls = positive('calls', values.calls);
 const seconds = positive('seconds', values.seconds);
 const connections = positive('connections', values.connections);
+
+/** The governed targets measured: without the gateway, no control plane is needed. */
+const GOVERNED_TARGETS = values['no-gateway']
+  ? ALL_GOVERNED_TARGETS.filter((target) => target.name !== 'gateway')
+  : ALL_GOVERNED_TARGETS;
 
 const running: BenchProcess[] = [];
 const missing = new Map<string, string>();

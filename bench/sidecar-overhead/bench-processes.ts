@@ -70,6 +70,8 @@ export async function startSidecarCli(
     bin?: string;
     /** More `agent-governor sidecar` flags, e.g. `--otlp-endpoint URL`. */
     extraArgs?: string[];
+    /** More Node or V8 flags, e.g. `--log-deopt` (a profile of its own). */
+    nodeFlags?: string[];
   } = {},
 ): Promise<BenchProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sidecar-'));
@@ -97,12 +99,13 @@ export async function startAgentGovernor(
   command: string,
   args: string[],
   port: number,
-  options: { profileDir?: string; bin?: string } = {},
+  options: { profileDir?: string; bin?: string; nodeFlags?: string[] } = {},
 ): Promise<BenchProcess> {
   const child = spawn(
     process.execPath,
     [
       ...SIDECAR_NODE_FLAGS,
+      ...(options.nodeFlags ?? []),
       ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : []),
       options.bin ?? BIN,
       command,

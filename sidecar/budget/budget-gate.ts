@@ -1,25 +1,41 @@
-import type { EffectiveBudget, EffectivePolicy } from '../../apis/effective-policy.js';
+import type { EffectivePolicy } from '../../apis/effective-policy.js';
 import { BudgetPricing } from '../../apis/pricing/budget-pricing.js';
 import { DEFAULT_UNPRICED_MODEL_RULE } from '../../apis/token-budget.js';
 import type { TokenUsage } from '../accounting/token-usage.js';
 import { BudgetLedger } from './budget-ledger.js';
+import {
+  type BudgetInQuestion,
+  budgetWithoutRoom,
+  roomRefusal,
+  unpricedRefusal,
+  worstCost,
+} from './budget-room.js';
+import { budgetSnapshot } from './budget-snapshot.js';
 import {
   type BudgetSnapshot,
   type GateRequest,
   type GateVerdict,
   type Reservation,
   refuse,
-  type Simplified,
-  secondsUntil,
 } from './gate-verdict.js';
-import { sliceRoom } from './lease-slice.js';
+import {
+  countUsage,
+  holdInLedgers,
+  type LedgerHold,
+  releaseFromLedgers,
+  reservationOf,
+} from './ledger-holds.js';
 import { budgetPhase } from './local-phase.js';
+import { ModelChoice } from './model-choice.js';
+import { outputAllowance } from './output-allowance.js';
 import { type EvaluatedBudget, phaseVerdict } from './phase-verdict.js';
 import { type FastBurn, fastBurn, type ReasoningLimits, reasoningLimits } from './reasoning-limits.js';
-import { exceededDecision, reasoningVerdict } from './reasoning-verdict.js';
-import { insufficientMessage, shedMessage, sliceSpentMessage, unpricedMessage } from './refusal-messages.js';
+import { shedMessage } from './refusal-messages.js';
 import { TraceCalls } from './trace-calls.js';
-import { clampTo, estimatedUsage, fits, reservedOutput } from './worst-case.js';
+import { estimatedUsage } from './worst-case.js';
+
+/** A budget that applies to a call being admitted: its use, phase and the call's worst-case cost under it. */
+type Evaluated = EvaluatedBudget & BudgetInQuestion;
 
 export type {
   BudgetSnapshot,
@@ -30,8 +46,6 @@ export type {
   TraceTake,
 } from './gate-verdict.js';
 
-/** Seconds a caller refused for lack of room should wait when calls in flight may free it. */
-const IN_FLIGHT_RETRY_SECONDS = 2;
 /** Use cases whose applicable budgets are remembered between policy changes. */
 const MAX_REMEMBERED_USE_CASES = 1_000;
 
@@ -130,173 +144,51 @@ export class BudgetGate {
         retryAfterSeconds: 30,
       });
     }
+    const limits = this.limitsFor(request.useCase);
+    // A trace id the sidecar made up is new: no earlier call can have used it.
+    const callsInTrace = request.traceGenerated ? 0 : this.traces.count(request.traceId);
+    const output = outputAllowance(request, limits, callsInTrace, decisions);
+    if (output.kind !== 'allow') return output;
+    const { simplified, outputTokens } = output;
 
-    let limits = this.limitsByUseCase.get(request.useCase);
-    if (limits === undefined) {
-      limits = reasoningLimits(policy, request.useCase, burn);
-      if (this.limitsByUseCase.size >= MAX_REMEMBERED_USE_CASES) this.limitsByUseCase.clear();
-      this.limitsByUseCase.set(request.useCase, limits);
-    }
-    const reasoning = reasoningVerdict(
-      {
-        api: request.api,
-        estimatedInputTokens: request.estimatedInputTokens,
-        ...(request.requestedMaxOutputTokens !== undefined
-          ? { requestedMaxOutputTokens: request.requestedMaxOutputTokens }
-          : {}),
-        ...(request.chainDepth !== undefined ? { chainDepth: request.chainDepth } : {}),
-        traceId: request.traceId,
-        // A trace id the sidecar made up is new: no earlier call can have used it.
-        callsInTrace: request.traceGenerated ? 0 : this.traces.count(request.traceId),
-      },
-      limits,
-    );
-    if (reasoning.kind === 'refuse') {
-      return refuse(
-        decisions,
-        reasoning.status,
-        'reasoning_budget_exceeded',
-        reasoning.message,
-        reasoning.param !== undefined ? { param: reasoning.param } : {},
-      );
-    }
-    if (reasoning.kind === 'defer') {
-      decisions.push('deferred', exceededDecision(reasoning.exceeded));
-      return {
-        kind: 'defer',
-        exceeded: reasoning.exceeded,
-        completionWindow: reasoning.completionWindow,
-        decisions,
-      };
-    }
-    let maxOutputTokens: number | undefined;
-    let simplified: Simplified | undefined;
-    if (reasoning.kind === 'simplify') {
-      // The cheaper model answers within its own cap; the use case's clamp and SLO scaling are in that cap.
-      simplified = { model: reasoning.model, exceeded: reasoning.exceeded };
-      decisions.push(`simplified:${reasoning.model}`, exceededDecision(reasoning.exceeded));
-      maxOutputTokens = reasoning.maxOutputTokens;
-    } else {
-      const clamp = clampTo(request, limits);
-      decisions.push(...clamp.decisions);
-      maxOutputTokens = clamp.maxOutputTokens;
-    }
-    const outputTokens = reservedOutput(
-      request,
-      simplified ? maxOutputTokens : (maxOutputTokens ?? limits.maxTokensPerRequest),
-    );
-
-    const evaluated: EvaluatedBudget[] = this.applicable(request.useCase).map((ledger) => {
-      ledger.roll(now);
-      const used = ledger.used();
-      return {
-        ledger,
-        used,
-        state: budgetPhase(ledger.budget, used, { operatorCurrent: ledger.operatorCurrent, critical }),
-      };
-    });
-
-    const verdict = phaseVerdict(evaluated, critical, now, decisions);
-    if (verdict.refusal) return verdict.refusal;
-    const { degradeFor, buckets } = verdict;
-
-    let model = simplified?.model ?? request.model;
-    // A simplified call is already on the cheaper model: Degrade does not move it again.
-    let degradeTried = simplified !== undefined;
-    const degradeOnce = (budget: EffectiveBudget) => {
-      if (degradeTried) return;
-      degradeTried = true;
-      model = this.degrade(budget, request, critical, decisions);
-    };
-    if (degradeFor) degradeOnce(degradeFor);
-    // What the call is priced as: a degraded call asks every target for the cheaper model, else the
-    // first target's own model (an Azure deployment name, say) is what is called.
-    const called = () => (model !== request.model ? model : (request.targetModel ?? model));
-
-    // A budget with a cost limit and rule Refuse does not let a call it cannot price be made. A
-    // critical agent is never refused by a budget: it is degraded (to a model that may be priced),
-    // and what it then calls unpriced is counted at the highest known price.
-    for (const { ledger } of evaluated) {
-      if (ledger.budget.limitCostMicros === undefined || ledger.pricing?.rule !== 'Refuse') continue;
-      const found = ledger.pricing.of(called());
-      if (found.priced) continue;
-      const why = {
-        reason: found.reason,
-        ...(found.priceCurrency ? { priceCurrency: found.priceCurrency } : {}),
-      };
-      if (critical) {
-        decisions.push(`critical:unpriced:${ledger.budget.name}`);
-        degradeOnce(ledger.budget);
-        continue;
-      }
-      // The refusal's usage record says why, so the operator reports it for every budget of the agent.
-      return refuse(decisions, 403, 'unpriced_model', unpricedMessage(ledger.budget, called(), why), {
-        budget: ledger.budget.name,
-        pricing:
-          why.reason === 'UnpricedModel' ? { unpriced: true } : { currency: why.priceCurrency ?? 'USD' },
-      });
-    }
-
-    const usage = estimatedUsage(request.estimatedInputTokens, outputTokens);
-    /** The worst case of the call under one budget: its tokens, and their cost in the budget's currency. */
-    const worst = (ledger: BudgetLedger) => ({
-      inputTokens: request.estimatedInputTokens,
+    const budgets = this.evaluate(request.useCase, now, critical);
+    const phases = phaseVerdict(budgets, critical, now, decisions);
+    if (phases.refusal) return phases.refusal;
+    const choice = new ModelChoice(request, simplified?.model, policy.routes, critical, decisions);
+    if (phases.degradeFor) choice.degrade(phases.degradeFor);
+    const unpriced = unpricedRefusal(budgets, choice, critical, decisions);
+    if (unpriced) return unpriced;
+    const short = budgetWithoutRoom(
+      budgets,
+      request.estimatedInputTokens,
       outputTokens,
-      costMicros: ledger.pricing?.callCost(called(), usage).costMicros ?? 0,
-    });
-    for (const { ledger, used } of evaluated) {
-      if (ledger.budget.limitTokens === undefined && ledger.budget.limitCostMicros === undefined) continue;
-      const w = worst(ledger);
-      const lease = ledger.lease;
-      const sliceFits =
-        !lease ||
-        lease.failing === true ||
-        sliceRoom(lease, ledger.settled, ledger.reserved.tokens) >= w.inputTokens + w.outputTokens;
-      const budgetFits = fits(ledger.budget, used, ledger.reserved, w);
-      if (budgetFits && sliceFits) continue;
-      if (critical) {
-        decisions.push(`critical:over-budget:${ledger.budget.name}`);
-        degradeOnce(ledger.budget);
-        continue;
+      choice,
+      critical,
+      decisions,
+    );
+    if (short) {
+      const { entry, room, worst } = short;
+      if (room === 'slice') {
+        // This sidecar's slice is short: a renewal is asked for now, at least this call's size.
+        const tokens = worst.inputTokens + worst.outputTokens;
+        if (tokens > entry.ledger.largestCall) entry.ledger.largestCall = tokens;
+        this.onSliceSpent?.(entry.ledger.budget.name);
       }
-      const resetsAt = new Date(ledger.end).toISOString();
-      if (budgetFits && lease) {
-        // The budget has room, this sidecar's slice has not: a renewal is asked for now, at least this call's size.
-        const tokens = w.inputTokens + w.outputTokens;
-        if (tokens > ledger.largestCall) ledger.largestCall = tokens;
-        this.onSliceSpent?.(ledger.budget.name);
-        return refuse(
-          decisions,
-          429,
-          'budget_insufficient',
-          sliceSpentMessage(ledger.budget, lease.granted, w),
-          {
-            budget: ledger.budget.name,
-            resetsAt,
-            retryAfterSeconds: 1,
-          },
-        );
-      }
-      const fitsLater = fits(ledger.budget, used, { tokens: 0, costMicros: 0 }, w);
-      return refuse(
-        decisions,
-        429,
-        'budget_insufficient',
-        insufficientMessage(ledger.budget, used, ledger.reserved, w, resetsAt),
-        {
-          budget: ledger.budget.name,
-          resetsAt,
-          retryAfterSeconds:
-            fitsLater && ledger.reserved.tokens + ledger.reserved.costMicros > 0
-              ? IN_FLIGHT_RETRY_SECONDS
-              : secondsUntil(ledger.end, now),
-        },
-      );
+      return roomRefusal(room, entry.ledger, entry.used, worst, now, decisions);
     }
 
-    for (const bucket of buckets) bucket.take(now);
-    const holds = evaluated.map((e) => ({ ledger: e.ledger, costMicros: worst(e.ledger).costMicros }));
-    const admission = this.commit(request, model, outputTokens, holds, decisions, maxOutputTokens);
+    for (const bucket of phases.buckets) bucket.take(now);
+    // Each budget holds the call's worst case priced as the model finally chosen.
+    const usage = estimatedUsage(request.estimatedInputTokens, outputTokens);
+    for (const entry of budgets) worstCost(entry, choice, usage);
+    const admission = this.commit(
+      request,
+      choice.model,
+      outputTokens,
+      budgets,
+      decisions,
+      output.maxOutputTokens,
+    );
     if (simplified && admission.kind === 'admit') admission.simplified = simplified;
     // A call already past the trace's limit here needs no count across pods: it is simplified anyway.
     const pastTraceLimit = simplified?.exceeded.limit === 'maxCallsPerTrace';
@@ -316,6 +208,30 @@ export class BudgetGate {
     return admission;
   }
 
+  /** The reasoning limits of a use case, worked out once per policy. */
+  private limitsFor(useCase: string | undefined): ReasoningLimits {
+    let limits = this.limitsByUseCase.get(useCase);
+    if (limits === undefined) {
+      limits = reasoningLimits(this.policy!, useCase, this.burn);
+      if (this.limitsByUseCase.size >= MAX_REMEMBERED_USE_CASES) this.limitsByUseCase.clear();
+      this.limitsByUseCase.set(useCase, limits);
+    }
+    return limits;
+  }
+
+  /** The budgets that count a call of `useCase`, each rolled to `now`, with its use and phase. */
+  private evaluate(useCase: string | undefined, now: number, critical: boolean): Evaluated[] {
+    const ledgers = this.applicable(useCase);
+    const evaluated: Evaluated[] = [];
+    for (const ledger of ledgers) {
+      ledger.roll(now);
+      const used = ledger.used();
+      const state = budgetPhase(ledger.budget, used, { operatorCurrent: ledger.operatorCurrent, critical });
+      evaluated.push({ ledger, used, state, costMicros: 0, pricedAs: undefined });
+    }
+    return evaluated;
+  }
+
   /**
    * What the operator counted for a trace across the agent's pods: this sidecar's count is raised to
    * it, so later calls of a trace over its limit are refused here without asking again, and an
@@ -333,10 +249,8 @@ export class BudgetGate {
     const now = this.now();
     for (const ledger of this.applicable(actual.useCase)) {
       ledger.roll(now);
-      ledger.local.tokens += actual.usage.inputTokens + actual.usage.outputTokens;
-      ledger.settled += actual.usage.inputTokens + actual.usage.outputTokens;
       const full = ledger.pricing?.callCost(actual.model, actual.usage).costMicros ?? 0;
-      ledger.local.costMicros += Math.round((full * actual.percent) / 100);
+      countUsage(ledger, actual.usage, Math.round((full * actual.percent) / 100));
     }
   }
 
@@ -352,28 +266,12 @@ export class BudgetGate {
   snapshot(): BudgetSnapshot[] {
     const now = this.now();
     const critical = this.policy?.agent.critical ?? false;
-    return [...this.ledgers.values()].map((ledger) => {
+    const snapshots: BudgetSnapshot[] = [];
+    for (const ledger of this.ledgers.values()) {
       ledger.roll(now);
-      const b = ledger.budget;
-      const used = ledger.used();
-      const state = budgetPhase(b, used, { operatorCurrent: ledger.operatorCurrent, critical });
-      const snap: BudgetSnapshot = {
-        name: b.name,
-        phase: state.phase,
-        actions: state.actions,
-        usedTokens: used.tokens,
-        reservedTokens: ledger.reserved.tokens,
-        usedCostMicros: used.costMicros,
-        reservedCostMicros: ledger.reserved.costMicros,
-        resetsAt: new Date(ledger.end).toISOString(),
-      };
-      if (b.limitTokens !== undefined) {
-        snap.limitTokens = b.limitTokens;
-        snap.remainingTokens = Math.max(0, b.limitTokens - used.tokens);
-      }
-      if (b.limitCostMicros !== undefined) snap.limitCostMicros = b.limitCostMicros;
-      return snap;
-    });
+      snapshots.push(budgetSnapshot(ledger, critical));
+    }
+    return snapshots;
   }
 
   /** The ledgers of the budgets that count a call of `useCase` (the set changes only with the policy). */
@@ -391,61 +289,19 @@ export class BudgetGate {
     return ledgers;
   }
 
-  /** The model to call while `budget` degrades: the budget's, else the route's cheaper model. */
-  private degrade(
-    budget: EffectiveBudget,
-    request: GateRequest,
-    critical: boolean,
-    decisions: string[],
-  ): string {
-    const cheaper =
-      budget.degradeModel ??
-      request.routeDegradeModel ??
-      this.policy?.routes.find((r) => r.model === request.model)?.degradeTo?.model;
-    if (cheaper === undefined) {
-      decisions.push(`${critical ? 'critical:no-degrade-model' : 'degrade:no-model'}:${budget.name}`);
-      return request.model;
-    }
-    if (cheaper !== request.model) decisions.push(`degraded:${cheaper}`);
-    return cheaper;
-  }
-
   private commit(
     request: GateRequest,
     model: string,
     outputTokens: number,
-    holds: readonly { ledger: BudgetLedger; costMicros: number }[],
+    holds: readonly LedgerHold[],
     decisions: string[],
     maxOutputTokens?: number,
   ): GateVerdict {
     const tokens = request.estimatedInputTokens + outputTokens;
-    let sliceLow: string | undefined;
-    for (const { ledger, costMicros } of holds) {
-      if (tokens > ledger.largestCall) ledger.largestCall = tokens;
-      ledger.reserved.tokens += tokens;
-      const lease = ledger.lease;
-      if (
-        lease &&
-        !lease.failing &&
-        sliceRoom(lease, ledger.settled, ledger.reserved.tokens) < lease.lowWater
-      ) {
-        sliceLow = ledger.budget.name;
-      }
-      ledger.reserved.costMicros += costMicros;
-    }
+    const sliceLow = holdInLedgers(holds, tokens);
     // The slice runs low: the next one is asked for now, not at the next look (budget-leases.ts).
     if (sliceLow !== undefined) this.onSliceSpent?.(sliceLow);
-    const reservation: Reservation = {
-      id: this.nextId++,
-      traceId: request.traceId,
-      model,
-      tokens,
-      holds: holds.map(({ ledger, costMicros }) => ({
-        budget: ledger.budget.name,
-        epoch: ledger.epoch,
-        costMicros,
-      })),
-    };
+    const reservation = reservationOf(this.nextId++, request.traceId, model, tokens, holds);
     this.open.add(reservation.id);
     if (!request.traceGenerated) this.traces.add(request.traceId);
     const admission: GateVerdict = { kind: 'admit', reservation, model, decisions };
@@ -454,21 +310,6 @@ export class BudgetGate {
   }
 
   private close(reservation: Reservation, actual: { usage: TokenUsage; model: string } | undefined): void {
-    if (!this.open.delete(reservation.id)) return;
-    const now = this.now();
-    for (const hold of reservation.holds) {
-      const ledger = this.ledgers.get(hold.budget);
-      if (!ledger) continue;
-      ledger.roll(now);
-      // A call admitted in a past period counts there (the operator places it by its start time).
-      if (ledger.epoch !== hold.epoch) continue;
-      ledger.reserved.tokens = Math.max(0, ledger.reserved.tokens - reservation.tokens);
-      ledger.reserved.costMicros = Math.max(0, ledger.reserved.costMicros - hold.costMicros);
-      if (actual) {
-        ledger.local.tokens += actual.usage.inputTokens + actual.usage.outputTokens;
-        ledger.settled += actual.usage.inputTokens + actual.usage.outputTokens;
-        ledger.local.costMicros += ledger.pricing?.callCost(actual.model, actual.usage).costMicros ?? 0;
-      }
-    }
+    if (this.open.delete(reservation.id)) releaseFromLedgers(this.ledgers, reservation, actual, this.now());
   }
 }

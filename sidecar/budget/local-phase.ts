@@ -48,19 +48,22 @@ export function budgetPhase(
   let phase: BudgetPhase = percent >= 100 ? 'Exhausted' : 'Active';
   // Actions in first-seen order, each once (a handful at most: an array beats a Set here, per call).
   const actions: BudgetAction[] = [];
-  const add = (action: BudgetAction) => {
-    if (!actions.includes(action)) actions.push(action);
-  };
-  for (const threshold of budget.thresholds ?? []) {
+  for (const threshold of budget.thresholds ?? NO_THRESHOLDS) {
     if (percent < threshold.percent) continue;
-    for (const action of threshold.actions) add(action);
+    for (const action of threshold.actions) addAction(actions, action);
     const reached: BudgetPhase = threshold.percent >= 100 ? 'Exhausted' : 'Warning';
     if (RANK[reached] > RANK[phase]) phase = reached;
   }
   if (options.operatorCurrent) {
     if (RANK[budget.phase] > RANK[phase]) phase = budget.phase;
-    for (const action of budget.actions) add(action);
+    for (const action of budget.actions) addAction(actions, action);
   }
   if (options.critical) return { phase, actions: agentBudgetActions(actions, phase, true), percent };
   return { phase, actions, percent };
+}
+
+const NO_THRESHOLDS: NonNullable<EffectiveBudget['thresholds']> = [];
+
+function addAction(actions: BudgetAction[], action: BudgetAction): void {
+  if (!actions.includes(action)) actions.push(action);
 }

@@ -34,12 +34,17 @@ export function readRequestBody(req: IncomingMessage, limit: number): Promise<Bu
       }
       chunks.push(chunk);
     };
+    // `on`, not `once`: each emits at most once for a request, and `once` wraps every listener.
     req.on('data', onData);
-    req.once('end', () => {
-      if (!done) resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     });
-    req.once('error', (err) => {
-      if (!done) reject(err);
+    req.on('error', (err) => {
+      if (done) return;
+      done = true;
+      reject(err);
     });
   });
 }

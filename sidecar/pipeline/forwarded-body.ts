@@ -71,7 +71,14 @@ export function forwardedBytes(
   while (next < raw.length && isJsonSpace(raw[next]!)) next++;
   // `{}`: the last added field takes no comma.
   const insert = raw[next] === 0x7d ? added.slice(0, -1) : added;
-  return Buffer.concat([raw.subarray(0, brace + 1), Buffer.from(insert), raw.subarray(brace + 1)]);
+  // One buffer, written in place: no views of `raw` nor a buffer of the insert on the way.
+  const at = brace + 1;
+  const length = Buffer.byteLength(insert);
+  const out = Buffer.allocUnsafe(raw.length + length);
+  raw.copy(out, 0, 0, at);
+  out.write(insert, at, length, 'utf8');
+  raw.copy(out, at + length, at);
+  return out;
 }
 
 function serialised(original: Readonly<Record<string, unknown>>, edits: Readonly<BodyEdits>): Buffer {

@@ -14,7 +14,7 @@ import { describeRoutes, routeFor } from '../routing/route-for.js';
 import { AgentGoneError, type RouteAnswer, type RouteFailure } from '../routing/route-runner.js';
 import { staticAnswer } from '../routing/static-answer.js';
 import { assignVariant } from '../routing/variant-assignment.js';
-import { CallRecord } from './call-record.js';
+import { type CallOpening, CallRecord } from './call-record.js';
 import { type CallSummary, compressedCall } from './compressed-call.js';
 import { deferCall } from './deferred-call.js';
 import { failedRouteAnswer } from './failed-route-answer.js';
@@ -45,14 +45,11 @@ export async function handleGovernedRequest(call: GovernedCall, services: Pipeli
   }
   const { facts } = reading;
   const { headers } = facts;
-  const calls = new CallRecord(call, policy, services, {
-    model: facts.model,
-    stream: facts.stream,
-    traceId: headers.traceId,
-    ...(headers.useCase !== undefined ? { useCase: headers.useCase } : {}),
-    ...(headers.parentSpanId !== undefined ? { parentSpanId: headers.parentSpanId } : {}),
-    ...(headers.notSampled ? { notSampled: true } : {}),
-  });
+  const opening: CallOpening = { model: facts.model, stream: facts.stream, traceId: headers.traceId };
+  if (headers.useCase !== undefined) opening.useCase = headers.useCase;
+  if (headers.parentSpanId !== undefined) opening.parentSpanId = headers.parentSpanId;
+  if (headers.notSampled) opening.notSampled = true;
+  const calls = new CallRecord(call, policy, services, opening);
   calls.governor.inputTokensBefore = calls.governor.inputTokensAfter = facts.estimatedInputTokens;
   if (policy.logging?.prompts) calls.record.prompt = promptOf(facts.api, facts.body);
   const held: { reservation?: Reservation } = {};
@@ -280,7 +277,7 @@ async function governCall(
   const onClose = () => {
     if (!res.writableFinished) agentGone.abort();
   };
-  res.once('close', onClose);
+  res.on('close', onClose);
   let result: RouteAnswer | RouteFailure;
   try {
     result = await services.runner.run({
@@ -301,7 +298,7 @@ async function governCall(
     }
     throw err;
   } finally {
-    res.off('close', onClose);
+    res.removeListener('close', onClose);
   }
   calls.step('upstream');
   record.attempts = governor.attempts = result.attempts;

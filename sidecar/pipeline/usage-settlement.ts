@@ -22,15 +22,16 @@ export class UsageSettlement {
     unreadableTexts: string[],
     estimatedInputTokens: number,
   ) {
-    this.unreadable = unreadableTexts.reduce<TokenUsage>(
-      (sum, text) => ({
-        inputTokens: sum.inputTokens + estimatedInputTokens,
-        outputTokens: sum.outputTokens + estimateTokens(text, record.model),
+    let unreadable = NO_USAGE;
+    for (const text of unreadableTexts) {
+      unreadable = {
+        inputTokens: unreadable.inputTokens + estimatedInputTokens,
+        outputTokens: unreadable.outputTokens + estimateTokens(text, record.model),
         cachedInputTokens: 0,
         estimated: true,
-      }),
-      NO_USAGE,
-    );
+      };
+    }
+    this.unreadable = unreadable;
   }
 
   settle(usage: TokenUsage, model: string): void {

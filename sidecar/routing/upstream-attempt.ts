@@ -59,7 +59,8 @@ export async function attemptUpstream(
   const url = endpoint.url;
   const exchange = new UpstreamExchange();
   const onAgentGone = () => exchange.abort(abortError('the agent closed the connection'));
-  req.signal.addEventListener('abort', onAgentGone, { once: true });
+  // Removed once the attempt is over or its stream handed over: `once` is not needed.
+  req.signal.addEventListener('abort', onAgentGone);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;

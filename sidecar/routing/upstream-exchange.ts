@@ -18,9 +18,10 @@ const AHEAD_CHUNKS = 16;
  * `abort()` ends it at any point: what is pending rejects with the reason (or undici's error).
  */
 export class UpstreamExchange implements Dispatcher.DispatchHandler {
-  /** Resolves with the status and headers; rejects when the exchange fails before them. */
-  readonly head: Promise<UpstreamHead>;
-  private settleHead!: { resolve(head: UpstreamHead): void; reject(err: Error): void };
+  /** The head once it arrived, and the promise of it once asked for (made only then: see `head`). */
+  private arrivedHead: UpstreamHead | undefined;
+  private headPromise: Promise<UpstreamHead> | undefined;
+  private settleHead: { resolve(head: UpstreamHead): void; reject(err: Error): void } | undefined;
   private cancel: ((reason?: Error) => void) | undefined;
   private abortReason: Error | undefined;
   private resumeSocket: (() => void) | undefined;
@@ -36,12 +37,21 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   private error: Error | undefined;
   private waiter: { resolve(): void; reject(err: Error): void } | undefined;
 
-  constructor() {
-    this.head = new Promise((resolve, reject) => {
-      this.settleHead = { resolve, reject };
-    });
-    // A failure before the caller awaits the head must not surface as an unhandled rejection.
-    this.head.catch(() => {});
+  /**
+   * Resolves with the status and headers; rejects when the exchange fails before them. The promise is
+   * made when first asked for — a failure before that cannot surface as an unhandled rejection, and
+   * no guard against one is needed on every call.
+   */
+  get head(): Promise<UpstreamHead> {
+    if (this.headPromise) return this.headPromise;
+    if (this.arrivedHead) this.headPromise = Promise.resolve(this.arrivedHead);
+    else if (this.error) this.headPromise = Promise.reject(this.error);
+    else {
+      this.headPromise = new Promise((resolve, reject) => {
+        this.settleHead = { resolve, reject };
+      });
+    }
+    return this.headPromise;
   }
 
   /** Starts the exchange on `dispatcher` (a keep-alive pool per origin). */
@@ -122,10 +132,9 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (status < 200) return true; // 1xx: the answer is still to come
     this.resumeSocket = resume;
-    this.settleHead.resolve({
-      status,
-      headers: parseHeaders(rawHeaders) as Record<string, string | string[]>,
-    });
+    const head = { status, headers: parseHeaders(rawHeaders) as Record<string, string | string[]> };
+    this.arrivedHead = head;
+    this.settleHead?.resolve(head);
     return true;
   }
 
@@ -149,7 +158,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
 
   onError(err: Error): void {
     this.error = this.abortReason ?? err;
-    this.settleHead.reject(this.error);
+    this.settleHead?.reject(this.error);
     this.wake();
   }
 }

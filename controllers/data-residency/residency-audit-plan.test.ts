@@ -163,6 +163,11 @@ describe('auditRecord: what an audit writes', () => {
       record.events.map((e) => [e.event.type, e.event.reason, e.event.action, e.event.note]),
       [['Warning', 'ResidencyViolation', 'Audit', 'Deployment shop/new: api.openai.com is in us-east-1']],
     );
+    assert.deepEqual(
+      record.events[0]?.event.related,
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { namespace: 'shop', name: 'new' } },
+      'the violating workload is the related object, so its Event does not join another workload’s series',
+    );
     assert.equal(record.fresh, 1);
   });
 

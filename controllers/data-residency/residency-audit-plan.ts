@@ -6,11 +6,16 @@
 // An audit is due every spec.auditInterval, measured from status.lastAuditTime — so the period
 // survives restarts and leader changes — at once after a spec change (observedGeneration behind),
 // and when admission asked for one (requested-audit.ts), even before the interval has passed.
+
+import { workloadResources } from '../../agents/agent-workload.js';
+import { fallbackRoutes } from '../../agents/governor-resources.js';
 import type { DataResidencyPolicy } from '../../apis/data-residency-policy.js';
 import { parseDuration } from '../../apis/duration.js';
 import { unknownRegionsProblem } from '../../residency/unknown-regions.js';
 import type { PlannedEvent } from '../../runtime/controller/plan-executor.js';
 import { type ReconcileResult, requeueAfter, terminal } from '../../runtime/controller/reconcile-result.js';
+import type { KubeObject } from '../../runtime/kube/kube-object.js';
+import { apiVersionOf, type ResourceType } from '../../runtime/kube/resource-type.js';
 import { type Health, kstatusConditions, nextConditions } from '../kstatus/conditions.js';
 import { type AuditResult, violationKey } from './residency-audit.js';
 
@@ -85,11 +90,31 @@ export function auditRecord(input: {
   const events = fresh.slice(0, MAX_EVENTS_PER_AUDIT).map(
     (violation): PlannedEvent => ({
       regarding: policy,
-      event: { type: 'Warning', reason: 'ResidencyViolation', action: 'Audit', note: violation.message },
+      event: {
+        type: 'Warning',
+        reason: 'ResidencyViolation',
+        action: 'Audit',
+        note: violation.message,
+        // Each violating object its own Event: a second one within minutes must not join the first's
+        // series, which keeps the first one's note.
+        related: violatingObject(violation),
+      },
     }),
   );
   return { status, events, fresh: fresh.length };
 }
+
+/** The workload or route a violation is about, as the Event's related object. */
+function violatingObject(violation: { namespace: string; kind: string; name: string }): KubeObject {
+  const resource = VIOLATING_KINDS[violation.kind];
+  return {
+    ...(resource ? { apiVersion: apiVersionOf(resource) } : {}),
+    kind: violation.kind,
+    metadata: { namespace: violation.namespace, name: violation.name },
+  };
+}
+
+const VIOLATING_KINDS: Record<string, ResourceType> = { ...workloadResources, FallbackRoute: fallbackRoutes };
 
 /** After an audit: the next one in an interval, or sooner when admission asked meanwhile. */
 export function nextAudit(intervalMs: number, requestedIn: number | undefined): ReconcileResult {

@@ -43,6 +43,7 @@ describe('aggregationKey', () => {
     ['reason', { ...base, reason: 'Resumed' }],
     ['type', { ...base, type: 'Warning' }],
     ['action', { ...base, action: 'Suspend' }],
+    ['related object', { ...base, related: { kind: 'TokenBudget', namespace: 'a', name: 'daily' } }],
   ] as const) {
     it(`differs when the ${what} differs`, () =>
       assert.notEqual(aggregationKey(base), aggregationKey(changed)));

@@ -24,8 +24,17 @@ export function eventWrite(previous: RecordedEvent | undefined, now: number): Ev
   return { kind: 'join-series', count: previous.count + 1 };
 }
 
+interface ObjectIdentity {
+  uid?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+}
+
 export interface EventIdentity {
-  regarding: { uid?: string; kind?: string; namespace?: string; name?: string };
+  regarding: ObjectIdentity;
+  /** The second object involved: occurrences about different ones are different Events, as in client-go. */
+  related?: ObjectIdentity;
   type: string;
   reason: string;
   action: string;
@@ -34,6 +43,7 @@ export interface EventIdentity {
 /** Occurrences with the same identity aggregate; the note (message) is not part of it. */
 export function aggregationKey(event: EventIdentity): string {
   const object = event.regarding;
+  const related = event.related ?? {};
   return [
     object.uid ?? '',
     object.kind ?? '',
@@ -42,5 +52,9 @@ export function aggregationKey(event: EventIdentity): string {
     event.type,
     event.reason,
     event.action,
+    related.uid ?? '',
+    related.kind ?? '',
+    related.namespace ?? '',
+    related.name ?? '',
   ].join('\u0000');
 }

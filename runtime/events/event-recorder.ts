@@ -97,6 +97,7 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   const record = (regarding: KubeObject, event: EventNote) => {
     const key = aggregationKey({
       regarding: { ...regarding.metadata, kind: regarding.kind },
+      ...(event.related ? { related: { ...event.related.metadata, kind: event.related.kind } } : {}),
       type: event.type,
       reason: event.reason,
       action: event.action ?? event.reason,

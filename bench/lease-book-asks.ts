@@ -1,4 +1,4 @@
-// What one budget lease ask costs as the book grows (docs/adr/0066-lease-book-aggregates.md): `holders`
+// What one budget lease ask costs as the book grows (docs/adr/0066-lease-book-totals.md): `holders`
 // lease holders of one budget ask again and again, half through each of two services replicas (two
 // connections, each batching its asks of the book), against Debian's redis-server on loopback (AOF everysec),
 // through the real grant path (sidecar-services/budget-lease-grant.ts → the Redis lease books). No

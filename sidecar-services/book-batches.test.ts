@@ -1,24 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BookBatches } from './book-batches.js';
 
 describe('BookBatches', () => {
   it('decides the asks that arrive while a turn runs together in the next turn', async () => {
     const batches = new BookBatches<string, string>();
     const turns: string[][] = [];
+    let firstStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      firstStarted = resolve;
+    });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const turn = async (items: string[]) => {
       turns.push(items);
-      await sleep(20);
+      firstStarted();
+      await released;
       return items.map((i) => `${i}!`);
     };
     const first = [batches.submit('a', 'a1', turn), batches.submit('a', 'a2', turn)];
-    await sleep(5); // the first turn runs
+    await started; // the first turn runs
     const later = [
       batches.submit('a', 'a3', turn),
       batches.submit('a', 'a4', turn),
       batches.submit('a', 'a5', turn),
     ];
+    assert.equal(batches.waiting('a'), 3);
+    release();
     assert.deepEqual(await Promise.all([...first, ...later]), ['a1!', 'a2!', 'a3!', 'a4!', 'a5!']);
     assert.deepEqual(turns, [
       ['a1', 'a2'],
@@ -29,22 +39,34 @@ describe('BookBatches', () => {
   it('runs turns of one key one after the other, of different keys side by side', async () => {
     const batches = new BookBatches<string, string>();
     const log: string[] = [];
-    const turn = (ms: number) => async (items: string[]) => {
+    let aStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      aStarted = resolve;
+    });
+    let releaseA: () => void = () => undefined;
+    const aHeld = new Promise<void>((resolve) => {
+      releaseA = resolve;
+    });
+    const held = async (items: string[]) => {
       log.push(`${items.join()}+`);
-      await sleep(ms);
+      aStarted();
+      await aHeld;
       log.push(`${items.join()}-`);
       return items;
     };
-    const a1 = batches.submit('a', 'a1', turn(20));
-    await sleep(5);
-    const results = await Promise.all([
-      a1,
-      batches.submit('a', 'a2', turn(1)),
-      batches.submit('b', 'b1', turn(5)),
-    ]);
-    assert.deepEqual(results, ['a1', 'a2', 'b1']);
-    assert.ok(log.indexOf('a1-') < log.indexOf('a2+'), log.join());
-    assert.ok(log.indexOf('b1+') < log.indexOf('a1-'), log.join());
+    const quick = async (items: string[]) => {
+      log.push(`${items.join()}+`, `${items.join()}-`);
+      return items;
+    };
+    const a1 = batches.submit('a', 'a1', held);
+    await started;
+    const a2 = batches.submit('a', 'a2', quick);
+    // b's turn runs and ends while a's first turn is still held.
+    assert.equal(await batches.submit('b', 'b1', quick), 'b1');
+    assert.deepEqual(log, ['a1+', 'b1+', 'b1-']);
+    releaseA();
+    assert.deepEqual(await Promise.all([a1, a2]), ['a1', 'a2']);
+    assert.deepEqual(log, ['a1+', 'b1+', 'b1-', 'a1-', 'a2+', 'a2-']);
   });
 
   it('takes at most its batch size in one turn', async () => {

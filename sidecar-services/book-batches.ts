@@ -26,7 +26,8 @@ export class BookBatches<A, R> {
   /**
    * Decides `item` in a turn of `key` with the asks waiting beside it: `turn` gets them in the order
    * they came and answers one result per ask, in that order. When no turn of `key` runs, one starts
-   * once the current I/O callbacks are done (asks arriving with this one join it).
+   * once the current I/O callbacks are done (asks arriving with this one join it). Every turn of a
+   * key is run by the `turn` of the ask that opened its line: pass the same one for a key.
    */
   submit(key: string, item: A, turn: (items: A[]) => Promise<R[]>): Promise<R> {
     return new Promise<R>((resolve, reject) => {

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BudgetLeaseAsk } from '../apis/budget-lease.js';
-import { countedTokens, grantLease, type LeaseBook, nextThreshold, openBook } from './budget-lease-book.js';
+import {
+  countedTokens,
+  decideTurn,
+  FORGET_AFTER_MS,
+  grantLease,
+  type LeaseBook,
+  nextThreshold,
+  openBook,
+  type TurnAsk,
+  totalsOf,
+} from './budget-lease-book.js';
 
 const ask = (over: Partial<BudgetLeaseAsk> = {}): BudgetLeaseAsk => ({
   budget: 'team/daily',
@@ -56,21 +66,21 @@ describe('grantLease', () => {
 
   it('counts a running total of settled tokens once, however often it is resent', () => {
     let book = grantLease(openBook(0), 'a', ask({ settledTokens: 500 }), terms(0)).book;
-    assert.equal(book.spent, 0, 'usage before the first lease is the operator’s to count');
+    assert.equal(book.totals.spent, 0, 'usage before the first lease is the operator’s to count');
     book = grantLease(book, 'a', ask({ settledTokens: 800 }), terms(1_000)).book;
     book = grantLease(book, 'a', ask({ settledTokens: 800 }), terms(2_000)).book;
-    assert.equal(book.spent, 300);
+    assert.equal(book.totals.spent, 300);
   });
 
   it('charges an expired slice as spent, and nets the holder’s later report against it', () => {
     let book = grantLease(openBook(0), 'a', ask({ ratePerSecond: 200 }), terms(0)).book;
     book = grantLease(book, 'b', ask(), terms(6_000)).book;
-    assert.equal(book.spent, 1_000, 'a’s slice expired unreported');
+    assert.equal(book.totals.spent, 1_000, 'a’s slice expired unreported');
     assert.equal(book.holders.a?.out, 0);
     book = grantLease(book, 'a', ask({ settledTokens: 700 }), terms(7_000)).book;
-    assert.equal(book.spent, 1_000, 'a used 700 of the 1,000 already charged');
+    assert.equal(book.totals.spent, 1_000, 'a used 700 of the 1,000 already charged');
     book = grantLease(book, 'a', ask({ settledTokens: 1_500 }), terms(8_000)).book;
-    assert.equal(book.spent, 1_500, '300 charged left, then 500 beyond it');
+    assert.equal(book.totals.spent, 1_500, '300 charged left, then 500 beyond it');
   });
 
   it('takes the operator’s count when it is ahead of the book', () => {
@@ -133,11 +143,103 @@ describe('grantLease', () => {
         terms(now, { limitTokens: limit }),
       );
       book = g.book;
-      let outstanding = 0;
-      for (const h of Object.values(book.holders)) if (h.exp > now) outstanding += h.out;
+      const outstanding = book.totals.out;
+      assert.deepEqual(totalsOf(book), {
+        out: book.totals.out,
+        live: book.totals.live,
+        rates: book.totals.rates,
+      });
       assert.ok(
         countedTokens(book) + outstanding <= limit,
         `step ${step}: counted ${countedTokens(book)} + outstanding ${outstanding} > ${limit}`,
+      );
+    }
+  });
+});
+
+/** What the store reads for a turn: the totals, the askers, the leases ended by `now`, the silent holders. */
+function viewOf(book: LeaseBook, askers: readonly string[], now: number): LeaseBook {
+  const holders: LeaseBook['holders'] = {};
+  for (const [id, h] of Object.entries(book.holders)) {
+    const ended = h.exp > 0 && h.exp <= now;
+    const silent = h.seen < now - FORGET_AFTER_MS;
+    if (askers.includes(id) || ended || silent) holders[id] = h;
+  }
+  return { totals: book.totals, holders };
+}
+
+describe('decideTurn', () => {
+  it('decides a batch as its asks one after the other', () => {
+    const t = { limitTokens: 5_000, policyUsedTokens: 0, thresholds: [75, 100] };
+    const asks: TurnAsk[] = ['a', 'b', 'a', 'c'].map((holder, i) => ({
+      holder,
+      ask: ask({ ratePerSecond: 100 * (i + 1), settledTokens: 10 * i }),
+      terms: t,
+    }));
+    const turn = decideTurn(openBook(0), asks, 1_000);
+    let book = openBook(0);
+    const grants = asks.map((a) => {
+      const g = grantLease(book, a.holder, a.ask, { ...a.terms, now: 1_000 });
+      book = g.book;
+      const { book: _, ...grant } = g;
+      return grant;
+    });
+    assert.deepEqual(turn.grants, grants);
+    assert.deepEqual(turn.book, book);
+  });
+
+  it('decides the same from the part of the book a turn reads as from the whole book, across 3,000 random turns', () => {
+    const random = seeded(66);
+    const limit = 200_000;
+    let whole: LeaseBook = openBook(1_000);
+    const settled = new Map<string, number>();
+    let now = 0;
+    for (let step = 0; step < 3_000; step++) {
+      // Now and then a long silence, so holders are forgotten.
+      now += random() < 0.01 ? FORGET_AFTER_MS : Math.floor(random() * 1_500);
+      const asks: TurnAsk[] = [];
+      for (let n = 1 + Math.floor(random() * 6); n > 0; n--) {
+        const holder = `h${Math.floor(random() * 40)}`;
+        const line = whole.holders[holder];
+        const used = line && line.exp > now ? Math.floor(random() * line.out) : 0;
+        settled.set(holder, (settled.get(holder) ?? 0) + used);
+        asks.push({
+          holder,
+          ask: ask({
+            settledTokens: settled.get(holder) ?? 0,
+            ratePerSecond: random() * 800,
+            callTokens: 20 + Math.floor(random() * 300),
+            reservedTokens: Math.floor(random() * 100),
+            release: random() < 0.05,
+          }),
+          terms: { limitTokens: limit, policyUsedTokens: 1_000 + step, thresholds: [50, 75, 100] },
+        });
+      }
+      const fromWhole = decideTurn(whole, asks, now);
+      const fromView = decideTurn(
+        viewOf(
+          whole,
+          asks.map((a) => a.holder),
+          now,
+        ),
+        asks,
+        now,
+      );
+      assert.deepEqual(fromView.grants, fromWhole.grants, `step ${step}`);
+      assert.deepEqual(fromView.book.totals, fromWhole.book.totals, `step ${step}`);
+      assert.deepEqual(fromView.forgotten.sort(), fromWhole.forgotten.sort(), `step ${step}`);
+      for (const [id, h] of Object.entries(fromView.book.holders)) {
+        assert.deepEqual(h, fromWhole.book.holders[id], `step ${step} holder ${id}`);
+      }
+      whole = fromWhole.book;
+      assert.deepEqual(totalsOf(whole), {
+        out: whole.totals.out,
+        live: whole.totals.live,
+        rates: whole.totals.rates,
+      });
+      assert.ok(
+        countedTokens(whole) + whole.totals.out <= Math.max(limit, countedTokens(whole)),
+        `step ${step}`,
       );
     }
   });

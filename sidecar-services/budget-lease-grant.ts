@@ -1,10 +1,11 @@
 // POST /v1/budget-leases from an authenticated sidecar (or the gateway for an agent): read the small
 // body (bounded), validate it as a BudgetLeaseRequest (400 naming the field), check the token may act
 // for the agent (403, agent-binding.ts), then for each budget of the agent's policy it asks about:
-// read its lease book, decide the slice (budget-lease-book.ts, pure), write the book at the revision
-// read; another replica's write in between means read and decide again. 501 when the usage store
-// keeps no lease books (the API server store), 503 when the store does not answer
-// (docs/adr/0062-budget-leases.md).
+// read the part of its lease book the asks need, decide the slices (budget-lease-book.ts, pure),
+// write the changes at the revision read; another replica's write in between means read and decide
+// again. Asks of one budget arriving while a turn of its book runs are decided together in the next
+// (book-batches.ts). 501 when the usage store keeps no lease books (the API server store), 503 when
+// the store does not answer (docs/adr/0062-budget-leases.md, 0066-lease-book-totals.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type BudgetLease,
@@ -14,8 +15,8 @@ import {
 } from '../apis/budget-lease.js';
 import type { EffectiveBudget } from '../apis/effective-policy.js';
 import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
-import type { BookTurns } from './book-turns.js';
-import { grantLease, type LeaseGrant, openBook } from './budget-lease-book.js';
+import type { BookBatches } from './book-batches.js';
+import { decideTurn, type LeaseGrant, openBook } from './budget-lease-book.js';
 import { readJsonRequest } from './json-request.js';
 import type { PolicyStore } from './policy-store.js';
 import type { ServiceAccountIdentity } from './service-account-identity.js';
@@ -31,8 +32,8 @@ const BOOK_KEPT_AFTER_PERIOD_MS = 60 * 60_000;
 
 export interface BudgetLeaseDependencies {
   books: LeaseBooks | undefined;
-  /** This replica's asks of one book, one at a time. */
-  turns: BookTurns;
+  /** This replica's asks of one book, decided in batches. */
+  batches: LeaseBatches;
   store: PolicyStore;
   now: () => number;
   /** The binding of agents to ServiceAccounts (agent-binding.ts); undefined: the namespace check only. */
@@ -73,22 +74,30 @@ export async function grantBudgetLeases(
   }
   const policy = deps.store.get(agent.namespace, agent.name)?.policy;
   const answer: BudgetLeaseAnswer = { leases: [], unleased: [] };
-  try {
-    for (const ask of budgets) {
-      const budget = policy?.budgets.find((b) => b.name === ask.budget);
-      const why = unleasable(budget, deps.now(), agent);
-      if (why !== undefined || !budget) {
-        answer.unleased.push({ budget: ask.budget, reason: why ?? 'not in the policy' });
-        continue;
-      }
-      const grant = await leaseBudget(deps.books, deps.turns, budget, holder, ask, deps.now);
-      answer.leases.push(leaseOf(budget, grant));
-      deps.onLease?.(
-        ask.release ? 'released' : grant.grantedTokens > 0 ? 'granted' : 'denied',
-        grant.grantedTokens,
-      );
+  const books = deps.books;
+  const asked: Promise<BudgetLease>[] = [];
+  for (const ask of budgets) {
+    const budget = policy?.budgets.find((b) => b.name === ask.budget);
+    const why = unleasable(budget, deps.now(), agent);
+    if (why !== undefined || !budget) {
+      answer.unleased.push({ budget: ask.budget, reason: why ?? 'not in the policy' });
+      continue;
     }
-  } catch (err) {
+    asked.push(
+      leaseBudget(books, deps.batches, budget, holder, ask, deps.now).then((grant) => {
+        deps.onLease?.(
+          ask.release ? 'released' : grant.grantedTokens > 0 ? 'granted' : 'denied',
+          grant.grantedTokens,
+        );
+        return leaseOf(budget, grant);
+      }),
+    );
+  }
+  // The budgets' books are independent: their turns run side by side.
+  const settled = await Promise.allSettled(asked);
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) {
+    const err = failure.reason;
     return sendError(response, {
       status: 503,
       code: 'unavailable',
@@ -96,6 +105,7 @@ export async function grantBudgetLeases(
       retryAfterSeconds: 1,
     });
   }
+  for (const s of settled) if (s.status === 'fulfilled') answer.leases.push(s.value);
   sendJson(response, 200, JSON.stringify(answer));
 }
 
@@ -112,40 +122,55 @@ function unleasable(
   return undefined;
 }
 
-/** One budget's slice for `holder`: read the book, decide, write at the revision read; again when another writer came first. */
+/** An ask waiting for its book's turn. */
+export interface BookAsk {
+  budget: EffectiveBudget;
+  holder: string;
+  ask: BudgetLeaseAsk;
+}
+
+export type LeaseBatches = BookBatches<BookAsk, LeaseGrant>;
+
+/**
+ * One budget's slice for `holder`: decided in the next turn of the budget's book in this process,
+ * with the other asks of that book waiting then.
+ */
 export function leaseBudget(
   books: LeaseBooks,
-  turns: BookTurns,
+  batches: LeaseBatches,
   budget: EffectiveBudget,
   holder: string,
   ask: BudgetLeaseAsk,
   now: () => number,
 ): Promise<LeaseGrant> {
-  return turns.run(`${budget.name}@${budget.periodEnd}`, () =>
-    decideAndWrite(books, budget, holder, ask, now),
+  return batches.submit(`${budget.name}@${budget.periodEnd}`, { budget, holder, ask }, (asks) =>
+    decideAndWrite(books, asks, now),
   );
 }
 
-async function decideAndWrite(
-  books: LeaseBooks,
-  budget: EffectiveBudget,
-  holder: string,
-  ask: BudgetLeaseAsk,
-  now: () => number,
-): Promise<LeaseGrant> {
-  const expireAt = Date.parse(budget.periodEnd) + BOOK_KEPT_AFTER_PERIOD_MS;
+/** One turn: read what the asks need, decide them in order, write the changes at the revision read; again when another writer came first. */
+async function decideAndWrite(books: LeaseBooks, asks: BookAsk[], now: () => number): Promise<LeaseGrant[]> {
+  const { name, periodEnd, usedTokens } = (asks[0] as BookAsk).budget;
+  const expireAt = Date.parse(periodEnd) + BOOK_KEPT_AFTER_PERIOD_MS;
+  const holders = [...new Set(asks.map((a) => a.holder))];
+  const turnAsks = asks.map((a) => ({
+    holder: a.holder,
+    ask: a.ask,
+    terms: {
+      limitTokens: a.budget.limitTokens ?? 0,
+      policyUsedTokens: a.budget.usedTokens,
+      thresholds: [...(a.budget.thresholds ?? []).map((t) => t.percent), 100],
+    },
+  }));
   for (let attempt = 1; ; attempt++) {
-    const stored = await books.read(budget.name, budget.periodEnd);
-    const grant = grantLease(stored.book ?? openBook(budget.usedTokens), holder, ask, {
-      now: now(),
-      limitTokens: budget.limitTokens ?? 0,
-      policyUsedTokens: budget.usedTokens,
-      thresholds: [...(budget.thresholds ?? []).map((t) => t.percent), 100],
-    });
-    if (await books.write(budget.name, budget.periodEnd, stored.rev, grant.book, expireAt)) return grant;
+    const at = now();
+    const stored = await books.read(name, periodEnd, holders, at);
+    const turn = decideTurn(stored.book ?? openBook(usedTokens), turnAsks, at);
+    const changes = { totals: turn.book.totals, holders: turn.book.holders, forgotten: turn.forgotten };
+    if (await books.write(name, periodEnd, stored.rev, changes, expireAt)) return turn.grants;
     if (attempt >= MAX_ATTEMPTS) {
       throw new Error(
-        `the lease book of budget ${budget.name} changed under ${MAX_ATTEMPTS} writes in a row; retry`,
+        `the lease book of budget ${name} changed under ${MAX_ATTEMPTS} writes in a row; retry`,
       );
     }
     // Another replica wrote first: a full-jitter pause, so the replicas do not collide again in step.

@@ -18,8 +18,8 @@ import { apiServerLedgers, type LedgerDocuments } from '../agents/ledger-documen
 import { GATEWAY_TOKEN_AUDIENCE, LONG_POLL_SECONDS } from '../apis/sidecar-protocol.js';
 import type { KubeClient } from '../runtime/kube/kube-client.js';
 import { type AgentAccounts, agentBindingRefusal } from './agent-binding.js';
-import { BookTurns } from './book-turns.js';
-import { grantBudgetLeases } from './budget-lease-grant.js';
+import { BookBatches } from './book-batches.js';
+import { grantBudgetLeases, type LeaseBatches } from './budget-lease-grant.js';
 import { LedgerCommitter } from './ledger-committer.js';
 import { PolicyLongPoll } from './policy-long-poll.js';
 import { PolicyMirror } from './policy-mirror.js';
@@ -149,7 +149,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     onWrite: (result) => metrics.mirrorWrites.inc({ result }),
   });
   const traceCalls = new TraceCallCounter();
-  const bookTurns = new BookTurns();
+  const leaseBatches: LeaseBatches = new BookBatches();
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024 * 1024;
   const retryAfter = options.followerRetryAfterSeconds ?? 1;
   let closing = false;
@@ -212,7 +212,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     if (route.service === 'budget-leases') {
       return grantBudgetLeases(request, response, identity, {
         books: options.leases,
-        turns: bookTurns,
+        batches: leaseBatches,
         store,
         now: () => (options.now ? options.now().getTime() : Date.now()),
         agentAccounts: options.agentAccounts,

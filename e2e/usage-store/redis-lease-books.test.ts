@@ -1,38 +1,81 @@
-// Budget lease books in a real redis-server (docs/adr/0062-budget-leases.md), no cluster: two
-// services replicas (two connections) grant slices of one budget to twelve holders at once; every
-// book written keeps counted + outstanding slices within the limit, writes that lost the race were
-// refused (and decided again), and a book outlives a store restart and expires after its period.
+// Budget lease books in a real redis-server (docs/adr/0062-budget-leases.md, 0066-lease-book-totals.md),
+// no cluster: two services replicas (two connections, each batching its asks) grant slices of one
+// budget to 300 holders at once and never hand out more than the limit leaves; an expired slice is
+// charged from the expiry index; a seeded random run through the store decides exactly as the pure
+// decision on the whole book, and the stored totals and indexes equal a recomputation from the
+// holders' lines; the book outlives a store restart and expires an hour after its period.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
+import type { BudgetLeaseAsk } from '../../apis/budget-lease.js';
 import { type EffectiveBudget, effectiveBudget } from '../../apis/effective-policy.js';
-import { BookTurns } from '../../sidecar-services/book-turns.js';
-import { countedTokens, type LeaseBook } from '../../sidecar-services/budget-lease-book.js';
-import { leaseBudget } from '../../sidecar-services/budget-lease-grant.js';
+import { BookBatches } from '../../sidecar-services/book-batches.js';
 import {
+  FORGET_AFTER_MS,
+  grantLease,
+  type LeaseBook,
+  openBook,
+  totalsOf,
+} from '../../sidecar-services/budget-lease-book.js';
+import { type LeaseBatches, leaseBudget } from '../../sidecar-services/budget-lease-grant.js';
+import {
+  holderOf,
   type LeaseBooks,
-  leaseBookKey,
+  leaseBookKeys,
   RedisLeaseBooks,
 } from '../../sidecar-services/usage-store/redis-lease-books.js';
 import { eventually } from '../../testing/eventually.js';
 import { RedisServer } from '../../testing/redis-server.js';
 
-const LIMIT = 10_000;
 const periodEnd = new Date(Date.now() + 3_600_000).toISOString();
-const budget: EffectiveBudget = effectiveBudget.parse({
-  name: 'agents/small',
-  phase: 'Active',
-  actions: [],
-  limitTokens: LIMIT,
-  usedTokens: 0,
-  periodEnd,
-  thresholds: [{ percent: 75, actions: ['Alert'] }],
+const budgetOf = (name: string, limitTokens: number, usedTokens = 0): EffectiveBudget =>
+  effectiveBudget.parse({
+    name,
+    phase: 'Active',
+    actions: [],
+    limitTokens,
+    usedTokens,
+    periodEnd,
+    thresholds: [{ percent: 75, actions: ['Alert'] }],
+  });
+const ask = (budget: EffectiveBudget, over: Partial<BudgetLeaseAsk> = {}): BudgetLeaseAsk => ({
+  budget: budget.name,
+  settledTokens: 0,
+  reservedTokens: 0,
+  ratePerSecond: 100,
+  callTokens: 100,
+  release: false,
+  ...over,
 });
 
-function outstanding(book: LeaseBook, now: number): number {
-  let out = 0;
-  for (const h of Object.values(book.holders)) if (h.exp > now) out += h.out;
-  return out;
+/** A seeded generator, so a failing sequence can be replayed. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** The whole book as stored: totals and every holder's line. */
+async function storedBook(redis: Redis, budget: EffectiveBudget): Promise<LeaseBook> {
+  const [totalsKey, holdersKey] = leaseBookKeys(budget.name, budget.periodEnd);
+  const t = await redis.hgetall(totalsKey);
+  const lines = await redis.hgetall(holdersKey);
+  const holders: LeaseBook['holders'] = {};
+  for (const [id, line] of Object.entries(lines)) holders[id] = holderOf(line, id);
+  const n = (f: string) => Number(t[f]);
+  return {
+    totals: {
+      seed: n('seed'),
+      base: n('base'),
+      spent: n('spent'),
+      out: n('out'),
+      live: n('live'),
+      rates: n('rates'),
+    },
+    holders,
+  };
 }
 
 describe('budget lease books in a real redis-server', () => {
@@ -52,19 +95,23 @@ describe('budget lease books in a real redis-server', () => {
     await server?.close();
   });
 
-  it('two replicas granting to twelve holders at once never hand out more than the limit leaves', async () => {
+  it('two replicas granting to 300 holders at once never hand out more than the limit leaves', async () => {
+    const LIMIT = 200_000;
+    const budget = budgetOf('agents/small', LIMIT);
     let lost = 0;
-    const turns = clients.map(() => new BookTurns());
-    const replicas: LeaseBooks[] = clients.map((c) => {
+    let writes = 0;
+    const replicas = clients.map((c) => {
       const books = new RedisLeaseBooks(c);
-      return {
-        read: (b, p) => books.read(b, p),
-        async write(b, p, rev, book, expireAt) {
-          const written = await books.write(b, p, rev, book, expireAt);
+      const counted: LeaseBooks = {
+        read: (b, p, h, now) => books.read(b, p, h, now),
+        async write(b, p, rev, changes, expireAt) {
+          writes++;
+          const written = await books.write(b, p, rev, changes, expireAt);
           if (!written) lost++;
           return written;
         },
       };
+      return { books: counted, batches: new BookBatches() as LeaseBatches };
     });
     const violations: string[] = [];
     let grants = 0;
@@ -72,54 +119,150 @@ describe('budget lease books in a real redis-server', () => {
     const holder = async (index: number) => {
       let settled = 0;
       let slice = 0;
-      for (let round = 0; round < 25; round++) {
+      for (let round = 0; round < 6; round++) {
         // It used part of its slice (never more), and asks again.
         settled += Math.floor(slice * ((index + round) % 4) * 0.25);
-        const replica = (index + round) % 2;
+        const replica = replicas[(index + round) % 2] as (typeof replicas)[number];
         const grant = await leaseBudget(
-          replicas[replica] as LeaseBooks,
-          turns[replica] as BookTurns,
+          replica.books,
+          replica.batches,
           budget,
           `holder-${index}`,
-          {
-            budget: budget.name,
-            settledTokens: settled,
-            reservedTokens: 0,
-            ratePerSecond: 100 + index * 50,
-            callTokens: 100,
-            release: false,
-          },
+          ask(budget, { settledTokens: settled, ratePerSecond: 100 + (index % 12) * 50 }),
           Date.now,
         );
         slice = grant.grantedTokens;
         grants++;
         grantedTotal += slice;
-        const total = countedTokens(grant.book) + outstanding(grant.book, Date.now());
+        const total = grant.countedTokens + grant.outstandingTokens;
         if (total > LIMIT) violations.push(`holder ${index} round ${round}: ${total} > ${LIMIT}`);
       }
     };
-    await Promise.all(Array.from({ length: 12 }, (_, i) => holder(i)));
+    await Promise.all(Array.from({ length: 300 }, (_, i) => holder(i)));
     assert.deepEqual(violations, []);
-    assert.equal(grants, 300);
-    assert.ok(lost > 0, 'writes raced and the losers decided again');
+    assert.equal(grants, 1_800);
+    assert.ok(writes < grants, `asks were batched: ${writes} writes for ${grants} asks`);
+    assert.ok(lost > 0, 'writes of the two replicas raced and the losers decided again');
     assert.ok(grantedTotal > 0);
-    const stored = await replicas[0]?.read(budget.name, budget.periodEnd);
-    assert.ok(stored?.book, 'the book is stored');
-    assert.ok(countedTokens(stored.book) > 0, 'reported usage is in the book');
+    const book = await storedBook(clients[0] as Redis, budget);
+    assert.equal(Object.keys(book.holders).length, 300);
+    assert.deepEqual(totalsOf(book), {
+      out: book.totals.out,
+      live: book.totals.live,
+      rates: book.totals.rates,
+    });
+    assert.ok(book.totals.spent > 0, 'reported usage is in the book');
+  });
+
+  it('charges a slice not renewed by its expiry as spent, found through the expiry index', async () => {
+    const budget = budgetOf('agents/expiry', 1_000_000);
+    const books = new RedisLeaseBooks(clients[0] as Redis);
+    const batches: LeaseBatches = new BookBatches();
+    const at = (ms: number) => () => 1_000_000 + ms;
+    const a = await leaseBudget(books, batches, budget, 'a', ask(budget, { ratePerSecond: 200 }), at(0));
+    assert.equal(a.grantedTokens, 1_000);
+    await leaseBudget(books, batches, budget, 'b', ask(budget), at(1_000));
+    const b = await leaseBudget(books, batches, budget, 'b', ask(budget), at(5_500));
+    assert.equal(b.holders, 1, 'a’s lease ended');
+    let book = await storedBook(clients[0] as Redis, budget);
+    assert.equal(book.totals.spent, 1_000, 'a’s slice was charged');
+    assert.deepEqual(book.holders.a, {
+      out: 0,
+      exp: 0,
+      settled: 0,
+      charged: 1_000,
+      rate: 200,
+      seen: 1_000_000,
+    });
+    assert.deepEqual(await (clients[0] as Redis).zrange(leaseBookKeys(budget.name, periodEnd)[2], 0, -1), [
+      'b',
+    ]);
+    // a reports 700 used: already charged, it adds nothing.
+    await leaseBudget(books, batches, budget, 'a', ask(budget, { settledTokens: 700 }), at(7_000));
+    book = await storedBook(clients[0] as Redis, budget);
+    assert.equal(book.totals.spent, 1_000);
+    // Silent for ten minutes, b leaves the book.
+    await leaseBudget(books, batches, budget, 'a', ask(budget), at(7_000 + FORGET_AFTER_MS));
+    book = await storedBook(clients[0] as Redis, budget);
+    assert.deepEqual(Object.keys(book.holders), ['a']);
+  });
+
+  it('decides through the store exactly as on the whole book, its totals and indexes matching its lines', async () => {
+    const random = seeded(66);
+    const budget = budgetOf('agents/random', 400_000, 2_000);
+    const replicas = clients.map((c) => ({
+      books: new RedisLeaseBooks(c),
+      batches: new BookBatches() as LeaseBatches,
+    }));
+    let model: LeaseBook = openBook(budget.usedTokens);
+    const settled = new Map<string, number>();
+    let now = 5_000_000;
+    for (let step = 0; step < 400; step++) {
+      now += random() < 0.02 ? FORGET_AFTER_MS : Math.floor(random() * 2_000);
+      const holder = `h${Math.floor(random() * 60)}`;
+      const line = model.holders[holder];
+      const used = line && line.exp > now ? Math.floor(random() * line.out) : 0;
+      settled.set(holder, (settled.get(holder) ?? 0) + used);
+      const a = ask(budget, {
+        settledTokens: settled.get(holder) ?? 0,
+        ratePerSecond: random() * 1_500,
+        callTokens: 20 + Math.floor(random() * 400),
+        reservedTokens: Math.floor(random() * 200),
+        release: random() < 0.05,
+      });
+      const expected = grantLease(model, holder, a, {
+        now,
+        limitTokens: budget.limitTokens ?? 0,
+        policyUsedTokens: budget.usedTokens,
+        thresholds: [75, 100],
+      });
+      model = expected.book;
+      const replica = replicas[step % 2] as (typeof replicas)[number];
+      const at = now;
+      const got = await leaseBudget(replica.books, replica.batches, budget, holder, a, () => at);
+      const { book: _, ...want } = expected;
+      assert.deepEqual(got, want, `step ${step}`);
+    }
+    const stored = await storedBook(clients[0] as Redis, budget);
+    assert.deepEqual(stored, model, 'the stored book is the model’s');
+    assert.deepEqual(totalsOf(stored), {
+      out: stored.totals.out,
+      live: stored.totals.live,
+      rates: stored.totals.rates,
+    });
+    const [, , liveKey, seenKey] = leaseBookKeys(budget.name, periodEnd);
+    const live = await (clients[0] as Redis).zrange(liveKey, 0, -1, 'WITHSCORES');
+    const seen = await (clients[0] as Redis).zrange(seenKey, 0, -1, 'WITHSCORES');
+    const pairs = (flat: string[]) => {
+      const out: Record<string, number> = {};
+      for (let i = 0; i < flat.length; i += 2) out[flat[i] as string] = Number(flat[i + 1]);
+      return out;
+    };
+    const lines = Object.entries(stored.holders);
+    assert.deepEqual(
+      pairs(live),
+      Object.fromEntries(lines.filter(([, h]) => h.exp > 0).map(([id, h]) => [id, h.exp])),
+    );
+    assert.deepEqual(pairs(seen), Object.fromEntries(lines.map(([id, h]) => [id, h.seen])));
   });
 
   it('keeps the book across a store restart, and lets it expire an hour after its period', async () => {
+    const budget = budgetOf('agents/small', 200_000);
     const books = new RedisLeaseBooks(clients[0] as Redis);
-    const before = await books.read(budget.name, budget.periodEnd);
+    const before = await storedBook(clients[0] as Redis, budget);
     await server.stop();
     await server.restart();
     const again = await eventually('the book read after the restart', () =>
-      books.read(budget.name, budget.periodEnd).catch(() => undefined),
+      books.read(budget.name, budget.periodEnd, [], Date.now()).then(
+        () => storedBook(clients[0] as Redis, budget),
+        () => undefined,
+      ),
     );
-    assert.equal(again.rev, before.rev);
-    assert.deepEqual(again.book, before.book);
-    const ttl = await (clients[0] as Redis).pttl(leaseBookKey(budget.name, budget.periodEnd));
+    assert.deepEqual(again, before);
     const expected = Date.parse(periodEnd) + 3_600_000 - Date.now();
-    assert.ok(Math.abs(ttl - expected) < 60_000, `expires in ${ttl} ms, about ${expected} expected`);
+    for (const key of leaseBookKeys(budget.name, budget.periodEnd)) {
+      const ttl = await (clients[0] as Redis).pttl(key);
+      assert.ok(Math.abs(ttl - expected) < 60_000, `${key} expires in ${ttl} ms, about ${expected} expected`);
+    }
   });
 });

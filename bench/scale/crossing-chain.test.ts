@@ -5,13 +5,20 @@ import { chainLinks, describeChain, followChain } from './crossing-chain.js';
 describe('chainLinks', () => {
   it('measures each link from the crossing, one seen before it at 0, one never seen as undefined', () => {
     const seen = new Map([
-      ['budget', 1_120],
-      ['mirror', 1_390],
-      ['replica-0', 990],
+      ['budget', { sentAt: 1_080, at: 1_120 }],
+      ['mirror', { sentAt: 1_350, at: 1_390 }],
+      ['replica-0', { sentAt: 980, at: 990 }],
     ]);
     const links = chainLinks(1_000, seen, 2);
-    assert.deepEqual(links, { budgetMs: 120, mirrorMs: 390, replicaMs: [0, undefined] });
-    assert.equal(describeChain(links), 'budget status 120 ms → mirror 390 ms → replicas 0 ms / never');
+    assert.deepEqual(links, {
+      budget: { ms: 120, sentMs: 80 },
+      mirror: { ms: 390, sentMs: 350 },
+      replicas: [{ ms: 0, sentMs: 0 }, undefined],
+    });
+    assert.equal(
+      describeChain(links),
+      'budget status 120 ms (read sent at 80) → mirror 390 ms (read sent at 350) → replicas 0 ms (read sent at 0) / never',
+    );
   });
 });
 
@@ -32,8 +39,8 @@ describe('followChain', () => {
     await new Promise((resolve) => setTimeout(resolve, 20)); // would a link read again?
     const links = await chain.stop(crossedAt);
     assert.deepEqual(reads, { budget: 2, mirror: 3, replica: 1 });
-    assert.ok(links.budgetMs !== undefined && links.mirrorMs !== undefined);
-    assert.equal(links.replicaMs.length, 1);
+    assert.ok(links.budget !== undefined && links.mirror !== undefined);
+    assert.equal(links.replicas.length, 1);
   });
 
   it('leaves a link that never showed the phase undefined, and a failed read is retried', async () => {
@@ -53,6 +60,6 @@ describe('followChain', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const links = await chain.stop(performance.now());
     assert.ok(failed > 1);
-    assert.deepEqual(links, { replicaMs: [] });
+    assert.deepEqual(links, { replicas: [] });
   });
 });

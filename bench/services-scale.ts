@@ -20,20 +20,24 @@
 //
 //   npm run bench:scale [-- --pods 10000 --small-pods 1000 --window 30]   (run it with nice)
 //   npm run bench:scale -- --fast                                          (smoke: 600 pods, short windows)
+//   npm run bench:scale -- --cpu-prof-dir /tmp/prof …                      (CPU profiles of replicas, operator)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { tokenBudgets } from '../agents/governor-resources.js';
+import { POLICY_FILE_KEY, policyConfigMapName } from '../agents/policy-config-map.js';
+import { configMaps } from '../runtime/kube/resources.js';
 import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
 import { processCpuMs } from './admission/process-cpu.js';
 import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
+import { type ChainLinks, type ChainReaders, followChain } from './scale/crossing-chain.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
 import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
 import { printScaleReport, type ScaleWindow } from './scale/scale-report.js';
-import { SidecarLink } from './scale/sidecar-link.js';
+import { type PolicyAnswer, SidecarLink } from './scale/sidecar-link.js';
 import { SimulatedSidecar, type SpendPlan } from './scale/simulated-sidecar.js';
 import { residentMegabytes } from './sidecar-overhead/bench-processes.js';
 
@@ -50,6 +54,9 @@ const { values } = parseArgs({
     'spend-seconds': { type: 'string', default: '10' },
     'limit-tokens': { type: 'string', default: '10000000000' },
     'no-leases': { type: 'boolean', default: false },
+    // CPU profiles of the replicas and the operator into this directory (node --cpu-prof); profile
+    // the benchmark's own process with `node --cpu-prof dist/bench/services-scale.js …`.
+    'cpu-prof-dir': { type: 'string' },
     fast: { type: 'boolean', default: false },
   },
 });
@@ -88,6 +95,7 @@ const cluster = await startScaleCluster({
   replicas: replicaCount,
   maxWaiters: perReplica + 1_000,
   limitTokens,
+  ...(values['cpu-prof-dir'] ? { cpuProfileDir: values['cpu-prof-dir'] } : {}),
 });
 const links = cluster.replicas.map(
   (r) => new SidecarLink(r.url, cluster.ca, cluster.token, { usageConnections }),
@@ -225,11 +233,41 @@ async function allHold(phase: string, timeoutMs: number): Promise<Array<number |
   return sidecars.map((s) => s.seenAt.get(phase));
 }
 
+/** The budget's phase in the first agent's policy, as each link of the crossing's chain shows it. */
+const budgetPhaseIn = (policy: PolicyAnswer['policy']) =>
+  policy?.budgets.find((b) => b.name === cluster.budget)?.phase;
+const probes = cluster.replicas.map(
+  (r) => new SidecarLink(r.url, cluster.ca, cluster.token, { usageConnections: 1 }),
+);
+links.push(...probes);
+const chainReaders: ChainReaders = {
+  async budget() {
+    const budget = await cluster.env.client.get(tokenBudgets, {
+      namespace: cluster.namespace,
+      name: BUDGET_NAME,
+    });
+    return (budget?.status as { phase?: string } | undefined)?.phase;
+  },
+  async mirror() {
+    const name = policyConfigMapName(cluster.agents[0] as string);
+    const mirror = await cluster.env.client.get(configMaps, { namespace: cluster.namespace, name });
+    const text = mirror?.data?.[POLICY_FILE_KEY];
+    return text === undefined ? undefined : budgetPhaseIn(JSON.parse(text) as PolicyAnswer['policy']);
+  },
+  replicas: probes.map((probe) => {
+    const connection = probe.pollConnection();
+    return async () =>
+      budgetPhaseIn((await probe.policy(connection, cluster.namespace, cluster.agents[0] as string)).policy);
+  }),
+};
+
 const rssBase = rss();
 let small: ScaleWindow;
 let full: ScaleWindow;
 let warning: { fromPost: ReturnType<typeof crossingDelays>; fromAck: ReturnType<typeof crossingDelays> };
 let exhausted: ReturnType<typeof crossingDelays>;
+let warningChain: ChainLinks;
+let exhaustedChain: ChainLinks;
 let spent: ReturnType<typeof overshoot>;
 let statusTokens: number;
 let tokensPerSpendBatch: number;
@@ -252,12 +290,14 @@ try {
   // A usage batch like any other, from an instance of its own.
   const batch = usageBatchOf(cluster.namespace, cluster.agents[0] as string, 'scale-crossing', 1, 1);
   (batch.entries[0] as { inputTokens: number }).inputTokens = crossing - 10;
+  const warningLinks = followChain(chainReaders, 'Warning');
   const postedAt = performance.now();
   const answer = await link.usage(batch);
   const ackedAt = performance.now();
   if (answer.status !== 200) throw new Error(`the 75 % crossing batch got HTTP ${answer.status}`);
   plan.onAck(crossing, ackedAt);
   const seenWarning = await allHold('Warning', 30_000);
+  warningChain = await warningLinks.stop(ackedAt);
   warning = {
     fromPost: crossingDelays(postedAt, seenWarning),
     fromAck: crossingDelays(ackedAt, seenWarning),
@@ -271,6 +311,7 @@ try {
   // Slower than measured (a busy machine): spend twice as much a batch every --spend-seconds.
   // With leases the slices shrink to nothing short of the limit: the spend stalls there (less than
   // 0.1 % of the limit in a step), and a non-holder's batch then takes the total to the limit.
+  const exhaustedLinks = followChain(chainReaders, 'Exhausted');
   const spendStart = performance.now();
   let before = tally.tokens;
   while (tally.limitReachedAt === undefined && performance.now() - spendStart < 120_000) {
@@ -292,6 +333,7 @@ try {
   progress(tally.limitReachedAt === undefined ? 'the limit was not reached' : 'the limit is reached');
   const seenExhausted = await allHold('Exhausted', 60_000);
   exhausted = crossingDelays(tally.limitReachedAt ?? Number.NaN, seenExhausted);
+  exhaustedChain = await exhaustedLinks.stop(tally.limitReachedAt ?? Number.NaN);
   mode.tokens = 0;
   await sleep(2 * intervalMs + 3_000); // batches in flight are acknowledged
   statusTokens = await eventually(
@@ -335,6 +377,8 @@ printScaleReport({
   full,
   warning,
   exhausted,
+  warningChain,
+  exhaustedChain,
   spent,
   statusTokens,
   tokensPerSpendBatch,

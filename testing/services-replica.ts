@@ -42,6 +42,8 @@ export async function startServicesReplica(options: {
   namespace: string;
   certDir: string;
   extra?: readonly string[];
+  /** Flags for node before the script (`--cpu-prof`, …). */
+  nodeArgs?: readonly string[];
 }): Promise<ServicesReplica> {
   const process = await startCliProcess(
     [
@@ -63,7 +65,7 @@ export async function startServicesReplica(options: {
       ...(options.extra ?? []),
     ],
     READY,
-    { timeoutMs: 60_000 },
+    { timeoutMs: 60_000, ...(options.nodeArgs ? { nodeArgs: [...options.nodeArgs] } : {}) },
   );
   return { process, url: process.ready[1] ?? '', metricsUrl: process.ready[2] ?? '' };
 }

@@ -52,7 +52,13 @@ export async function startScaleCluster(options: {
   replicas: number;
   maxWaiters: number;
   limitTokens: number;
+  /**
+   * A directory for CPU profiles of the replicas and the operator (`node --cpu-prof`, written when
+   * they exit: close() then stops them with SIGTERM instead of SIGKILL); none: not profiled.
+   */
+  cpuProfileDir?: string;
 }): Promise<ScaleCluster> {
+  const profiling = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const env = await servicesEnv();
   const redis = await RedisServer.start({ appendfsync: 'everysec' });
   const namespace = uniqueNamespace('bench-scale');
@@ -95,7 +101,11 @@ export async function startScaleCluster(options: {
     }),
     /agent-governor operator started as/,
     // As the operator re-executes itself in its image (cli/node-flags.ts); Node 20 cannot, so passed.
-    { timeoutMs: 60_000, nodeArgs: [...OPERATOR_NODE_FLAGS], env: leanProcessEnvironment({}) },
+    {
+      timeoutMs: 60_000,
+      nodeArgs: [...OPERATOR_NODE_FLAGS, ...profiling],
+      env: leanProcessEnvironment({}),
+    },
   );
   const ca = await writeLoopbackCertificate(certDir);
   const replicas = await Promise.all(
@@ -105,6 +115,7 @@ export async function startScaleCluster(options: {
         namespace: operatorNamespace,
         certDir,
         extra: ['--max-long-poll-waiters', String(options.maxWaiters), ...store],
+        nodeArgs: profiling,
       }),
     ),
   );
@@ -119,7 +130,9 @@ export async function startScaleCluster(options: {
     token,
     ca,
     async close() {
-      await Promise.allSettled([...replicas.map((r) => r.process.stop('SIGKILL')), operator.stop('SIGKILL')]);
+      // A profiled process writes its profile as it exits: let it exit.
+      const signal = options.cpuProfileDir ? 'SIGTERM' : 'SIGKILL';
+      await Promise.allSettled([...replicas.map((r) => r.process.stop(signal)), operator.stop(signal)]);
       await redis.close();
       rmSync(certDir, { recursive: true, force: true });
       await env.cluster.kubectl(['delete', 'namespace', namespace, operatorNamespace, '--wait=false']);

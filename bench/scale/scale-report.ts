@@ -2,6 +2,7 @@
 // run beside their targets, with the load average, and the targets' verdicts.
 
 import type { WindowWrites } from './apiserver-writes.js';
+import { type ChainLinks, describeChain } from './crossing-chain.js';
 import {
   type CarriedBy,
   type CrossingDelays,
@@ -45,6 +46,9 @@ export interface ScaleRun {
   full: ScaleWindow;
   warning: { fromPost: CrossingDelays; fromAck: CrossingDelays };
   exhausted: CrossingDelays;
+  /** Each link of the crossing's chain, from the same ack (crossing-chain.ts). */
+  warningChain: ChainLinks;
+  exhaustedChain: ChainLinks;
   spent: Overshoot;
   statusTokens: number;
   tokensPerSpendBatch: number;
@@ -73,6 +77,8 @@ export function printScaleReport(run: ScaleRun): void {
     full,
     warning,
     exhausted,
+    warningChain,
+    exhaustedChain,
     spent,
     statusTokens,
     tokensPerSpendBatch,
@@ -160,11 +166,13 @@ export function printScaleReport(run: ScaleRun): void {
     `${ms(warning.fromAck)}; from the post ${n(warning.fromPost.p50Ms)} / ${n(warning.fromPost.p99Ms)} ms; ${ways('Warning')}`,
     `p99 ≤ 1 s: ${warning.fromAck.p99Ms <= 1_000 ? 'yes' : 'no'}`,
   );
+  row('75 % crossing, link by link from the ack (read every 50 ms)', describeChain(warningChain), '');
   row(
     '100 % crossing → every holder holds Exhausted, p50 / p99 from the ack that passed the limit',
     `${ms(exhausted)}; ${ways('Exhausted')}`,
     `p99 ≤ 1 s: ${exhausted.p99Ms <= 1_000 ? 'yes' : 'no'}`,
   );
+  row('100 % crossing, link by link from the ack', describeChain(exhaustedChain), '');
   row(
     `overshoot (each sidecar spent ${n(tokensPerSpendBatch)} tokens a batch until it held Exhausted)`,
     `${n(spent.overshoot)} tokens = ${n((spent.overshoot / limitTokens) * 100, 2)} % of the limit ${n(limitTokens)} (store ${n(spent.recorded)}, budget status ${n(statusTokens)}; the holders' spend stopped at ${n((holdersStoppedAt / limitTokens) * 100, 2)} %)`,

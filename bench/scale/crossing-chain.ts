@@ -1,0 +1,93 @@
+// Where a crossing's time goes, link by link: from the ack of the usage that crossed, when the
+// TokenBudget's status first said the new phase (the ledger feed and the budget reconciled), when
+// the first agent's policy mirror ConfigMap said it (the policy compiled and the mirror written),
+// when each replica first answered a fresh poll with it (its informer and store), and — from the
+// simulated sidecars — when the holders held it. Each link is read every `everyMs` (a GET each),
+// so a time is late by up to that much plus the read's own round trip, which is reported beside it
+// (a fresh read queues behind whatever a busy process is working through); the reads are few
+// beside the sidecars' traffic.
+
+/** Reads the phase one link shows now; undefined when it shows none (or cannot be read now). */
+export type PhaseReader = () => Promise<string | undefined>;
+
+/** ms from the crossing to the answer of the first read that showed the phase, and when that read was sent. */
+export interface LinkTime {
+  ms: number;
+  sentMs: number;
+}
+
+export interface ChainLinks {
+  /** undefined: never shown within the wait. */
+  budget?: LinkTime;
+  mirror?: LinkTime;
+  replicas: Array<LinkTime | undefined>;
+}
+
+/** When a link's read that showed the phase was sent and answered (performance.now). */
+export interface SeenRead {
+  sentAt: number;
+  at: number;
+}
+
+export interface ChainReaders {
+  budget: PhaseReader;
+  mirror: PhaseReader;
+  replicas: PhaseReader[];
+}
+
+/** Reads every link until each showed `phase` or stop() is called; stop() gives the times from `crossedAt`. */
+export function followChain(
+  readers: ChainReaders,
+  phase: string,
+  everyMs = 50,
+): { stop(crossedAt: number): Promise<ChainLinks> } {
+  const seen = new Map<string, SeenRead>();
+  let stopped = false;
+  const follow = async (name: string, read: PhaseReader) => {
+    while (!stopped && !seen.has(name)) {
+      const sentAt = performance.now();
+      const shown = await read().catch(() => undefined);
+      if (shown === phase) seen.set(name, { sentAt, at: performance.now() });
+      else await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  };
+  const loops = [
+    follow('budget', readers.budget),
+    follow('mirror', readers.mirror),
+    ...readers.replicas.map((read, i) => follow(`replica-${i}`, read)),
+  ];
+  return {
+    async stop(crossedAt) {
+      stopped = true;
+      await Promise.all(loops);
+      return chainLinks(crossedAt, seen, readers.replicas.length);
+    },
+  };
+}
+
+/** The times seen as delays from `crossedAt` (a link seen before it counts 0). Pure. */
+export function chainLinks(
+  crossedAt: number,
+  seen: ReadonlyMap<string, SeenRead>,
+  replicas: number,
+): ChainLinks {
+  const from = (name: string): LinkTime | undefined => {
+    const read = seen.get(name);
+    if (read === undefined) return undefined;
+    return { ms: Math.max(0, read.at - crossedAt), sentMs: Math.max(0, read.sentAt - crossedAt) };
+  };
+  const budget = from('budget');
+  const mirror = from('mirror');
+  return {
+    ...(budget === undefined ? {} : { budget }),
+    ...(mirror === undefined ? {} : { mirror }),
+    replicas: Array.from({ length: replicas }, (_, i) => from(`replica-${i}`)),
+  };
+}
+
+/** `budget status 120 ms (read sent at 80) → mirror … → replicas 420 ms (read sent at 400) / never`. */
+export function describeChain(links: ChainLinks): string {
+  const time = (link: LinkTime | undefined) =>
+    link === undefined ? 'never' : `${Math.round(link.ms)} ms (read sent at ${Math.round(link.sentMs)})`;
+  return `budget status ${time(links.budget)} → mirror ${time(links.mirror)} → replicas ${links.replicas.map(time).join(' / ')}`;
+}

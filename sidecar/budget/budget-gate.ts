@@ -93,6 +93,13 @@ export class BudgetGate {
   /** Called when this sidecar's slice of `budget` runs low or a call is refused for want of it (budget-leases.ts renews). */
   onSliceSpent: ((budget: string) => void) | undefined;
 
+  /**
+   * Resolves true when the slice renewal in flight has been answered, false at once when none is in
+   * flight or after `maxWaitMs` (budget-leases.ts sets it): a call refused for want of slice waits
+   * for the renewal it asked for, then is admitted again, rather than a 429 while the budget has room.
+   */
+  sliceRenewal: ((maxWaitMs: number) => Promise<boolean>) | undefined;
+
   /** The ledgers of budgets with a token limit: what leases are held for (budget-leases.ts). */
   leasable(): BudgetLedger[] {
     const now = this.now();

@@ -163,6 +163,38 @@ describe('BudgetLeases', () => {
     await dispatcher.close();
   });
 
+  it('lets a call refused for want of slice wait for the renewal it asked for, and not when none is coming', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 200, body: granted(300) });
+    const { leases, gate, dispatcher } = keeper();
+    leases.start();
+    await leases.settled();
+    assert.equal(gate.admit(call(0)).kind, 'admit', 'the 300-token slice covers one call');
+    answer = () => ({ status: 200, body: granted(600), delayMs: 200 });
+    const refused = gate.admit(call(1));
+    assert.equal(refused.kind, 'refuse');
+    assert.equal(
+      refused.kind === 'refuse' && refused.sliceShort,
+      true,
+      'the budget has room, the slice has not',
+    );
+    assert.equal(await gate.sliceRenewal?.(10_000), true, 'the refusal asked for a renewal at once');
+    assert.equal(asks.length, 2);
+    assert.equal(gate.admit(call(1)).kind, 'admit', 'admitted against the renewed slice');
+
+    // Failing: the next ask waits out its pause, so a call short of slice is not held for nothing.
+    answer = () => ({ status: 503, body: { error: { message: 'the usage store is not connected' } } });
+    const spent = gate.admit(call(2));
+    assert.equal(spent.kind === 'refuse' && spent.sliceShort, true);
+    await leases.settled();
+    gate.onSliceSpent?.('team-a/daily');
+    // A wait of a minute would time the test out: false comes at once.
+    assert.equal(await gate.sliceRenewal?.(60_000), false, 'no renewal in flight during the pause');
+    await leases.stop();
+    assert.equal(gate.sliceRenewal, undefined, 'a stopped keeper renews nothing');
+    await dispatcher.close();
+  });
+
   it('lets the local rule decide at once when the services say they are away (503)', async () => {
     asks.length = 0;
     answer = () => ({ status: 200, body: granted(600) });

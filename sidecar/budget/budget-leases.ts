@@ -70,6 +70,7 @@ export class BudgetLeases {
       this.nudged = true;
       this.tick();
     };
+    this.options.gate.sliceRenewal = (maxWaitMs) => this.renewal(maxWaitMs);
     this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 100);
     this.timer.unref();
     this.tick();
@@ -80,11 +81,29 @@ export class BudgetLeases {
     return this.asking ?? Promise.resolve();
   }
 
+  /**
+   * True once the ask in flight has been answered or failed; false at once when none is in flight
+   * (paused after a failure, stopped) and after `maxWaitMs`. The gate's `sliceRenewal`.
+   */
+  renewal(maxWaitMs: number): Promise<boolean> {
+    const asking = this.asking;
+    if (!asking) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), maxWaitMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      asking.then(done, done);
+    });
+  }
+
   /** Stops asking and gives every slice back (within the client's timeout). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     this.options.gate.onSliceSpent = undefined;
+    this.options.gate.sliceRenewal = undefined;
     await this.asking;
     const held = this.options.gate.leasable().filter((l) => l.lease);
     if (held.length > 0) await this.ask(held, true);

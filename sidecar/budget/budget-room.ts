@@ -131,7 +131,7 @@ export function roomRefusal(
       429,
       'budget_insufficient',
       sliceSpentMessage(ledger.budget, ledger.lease?.granted ?? 0, worst),
-      { budget: ledger.budget.name, resetsAt, retryAfterSeconds: 1 },
+      { budget: ledger.budget.name, resetsAt, retryAfterSeconds: 1, sliceShort: true },
     );
   }
   const fitsLater = fits(ledger.budget, used, NOTHING_RESERVED, worst);

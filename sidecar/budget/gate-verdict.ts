@@ -86,6 +86,8 @@ export type GateVerdict =
       param?: string;
       /** What the refused call's usage record says about its price (an unpriced_model refusal). */
       pricing?: { unpriced?: true; currency?: string };
+      /** The budget has room but this sidecar's slice of it has not: a renewal is being asked for. */
+      sliceShort?: true;
       decisions: string[];
     };
 
@@ -123,6 +125,7 @@ export function refuse(
     retryAfterSeconds?: number;
     param?: string;
     pricing?: { unpriced?: true; currency?: string };
+    sliceShort?: true;
   },
 ): Refusal {
   decisions.push(extra.budget ? `refused:${code}:${extra.budget}` : `refused:${code}`);

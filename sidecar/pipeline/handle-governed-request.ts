@@ -25,6 +25,11 @@ import { relayAnswer } from './relay-answer.js';
 import { templatedCall } from './templated-call.js';
 import { UsageSettlement } from './usage-settlement.js';
 
+/** Renewals a call refused for want of slice waits for before its 429 (docs/adr/0062-budget-leases.md). */
+const MAX_SLICE_WAITS = 2;
+/** Longest wait for one renewal: past the lease client's 1-s timeout, so a slow answer is seen. */
+const SLICE_WAIT_MS = 1_500;
+
 /**
  * One governed call from arrival to log line: read the call's facts (headers, body shape, the fields
  * the sidecar reads — a bad request is refused here and goes no further) → route → prompt template
@@ -178,6 +183,17 @@ async function governCall(
   const asked = gateRequest(facts, route, firstPlan.targets[0]?.model);
   const decided = governor.decisions.length;
   let admission = services.gate.admit(asked);
+  // The budget has room but this sidecar's slice has not: the call waits for the renewal it asked
+  // for (at most two answers of the services) and is admitted again, rather than a 429.
+  for (
+    let waits = 0;
+    admission.kind === 'refuse' && admission.sliceShort && waits < MAX_SLICE_WAITS;
+    waits++
+  ) {
+    if (!(await services.gate.sliceRenewal?.(SLICE_WAIT_MS))) break;
+    admission = services.gate.admit(asked);
+    if (admission.kind !== 'refuse' || !admission.sliceShort) governor.decisions.push('lease-renewed');
+  }
   calls.step('budget');
   for (const decision of admission.decisions) governor.decisions.push(decision);
   if (admission.kind === 'refuse') {

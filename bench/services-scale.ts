@@ -114,7 +114,7 @@ const plan: SpendPlan = {
     if (tally.limitReachedAt === undefined && tally.tokens >= limitTokens) tally.limitReachedAt = at;
   },
 };
-const leaseTally: LeaseTally = { asks: 0, answered: 0, failed: 0, unsupported: 0 };
+const leaseTally: LeaseTally = { asks: 0, answered: 0, failed: 0, late: 0, unsupported: 0 };
 const sidecars: SimulatedSidecar[] = [];
 const began = performance.now();
 /** A line on stderr per step, with the time since start and the load average. */
@@ -197,6 +197,15 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
   const asksBefore = { ...leaseTally };
   const answersBefore = await servicesMetric(REQUESTS, { service: 'policy', code: '200' });
   const servedBefore = await servicesMetric(LEASES);
+  const leaseCodes = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        ['200', '503', '400', '403'].map(
+          async (code) => [code, await servicesMetric(REQUESTS, { service: 'budget-leases', code })] as const,
+        ),
+      ),
+    );
+  const codesBefore = await leaseCodes();
   const replicaCpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0);
   const cpuBefore = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
   const windowStart = performance.now();
@@ -206,9 +215,16 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
   const writes = windowWrites(writesBefore, await apiWrites(), seconds);
   const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
   const served = (await servicesMetric(LEASES)) - servedBefore;
+  const codesAfter = await leaseCodes();
+  const codes = Object.entries(codesAfter)
+    .map(
+      ([code, n]) =>
+        `${code} ${((n - (codesBefore[code] ?? 0)) / ((performance.now() - windowStart) / 1_000)).toFixed(0)}/s`,
+    )
+    .join(', ');
   const per = (i: number) => ((cpuAfter[i] as number) - (cpuBefore[i] as number)) / 1_000 / seconds;
   progress(
-    `window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s, ${((leaseTally.asks - asksBefore.asks) / seconds).toFixed(0)} lease asks/s${leaseTally.lastError ? `; last failed ask: ${leaseTally.lastError}` : ''}`,
+    `window at ${holders} pods: ${((tally.batches - batchesBefore) / seconds).toFixed(0)} batches/s, ${((leaseTally.asks - asksBefore.asks) / seconds).toFixed(0)} lease asks/s, ${((leaseTally.answered - asksBefore.answered) / seconds).toFixed(0)}/s answered (${((leaseTally.late - asksBefore.late) / seconds).toFixed(0)}/s of them late) (the replicas answered ${codes})${leaseTally.lastError ? `; last failed ask: ${leaseTally.lastError}` : ''}`,
   );
   return {
     pods: holders,
@@ -220,7 +236,9 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
     operatorCpuPerSecond: per(2),
     generatorCpuPerSecond: per(3),
     asksPerSecond: (leaseTally.asks - asksBefore.asks) / seconds,
-    failedAsksPerSecond: (leaseTally.failed - asksBefore.failed) / seconds,
+    failedAsksPerSecond:
+      (leaseTally.failed - leaseTally.late - (asksBefore.failed - asksBefore.late)) / seconds,
+    lateAsksPerSecond: (leaseTally.late - asksBefore.late) / seconds,
     leasesServedPerSecond: served / seconds,
     rssMb,
   };

@@ -63,7 +63,7 @@ function step(tally: LeaseTally, counts: number[]): LeaseStep {
 
 describe('LeaseStep', () => {
   it('spends within its slice, asks again with its running total when the slice runs low, and gives it back', async () => {
-    const tally: LeaseTally = { asks: 0, answered: 0, failed: 0, unsupported: 0 };
+    const tally: LeaseTally = { asks: 0, answered: 0, failed: 0, late: 0, unsupported: 0 };
     const counts: number[] = [];
     const holder = step(tally, counts);
     answer = lease(1_000, 700);
@@ -94,11 +94,11 @@ describe('LeaseStep', () => {
     await holder.stop();
     assert.equal(asks.length, 3);
     assert.equal(asks[2]?.budgets[0]?.release, true);
-    assert.deepEqual(tally, { asks: 3, answered: 2, failed: 0, unsupported: 0 });
+    assert.deepEqual(tally, { asks: 3, answered: 2, failed: 0, late: 0, unsupported: 0 });
   });
 
   it('stops limiting at once when the services say they are away (503), naming the failure', async () => {
-    const tally: LeaseTally = { asks: 0, answered: 0, failed: 0, unsupported: 0 };
+    const tally: LeaseTally = { asks: 0, answered: 0, failed: 0, late: 0, unsupported: 0 };
     const holder = step(tally, []);
     answer = lease(1_000, 0);
     await holder.ask(performance.now(), false);

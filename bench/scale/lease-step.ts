@@ -6,7 +6,8 @@
 // (sidecar/budget/local-phase.ts). What differs from BudgetLeases: no 100-ms tick per holder (10,000
 // timers would take the generator's CPU) — the next ask is timed from the answer's expiry, and the
 // low-water rule is looked at whenever the sidecar spends; the failure rule is the same (slow: the
-// slice keeps limiting for 2 s; away: the local rule of the policy decides).
+// slice keeps limiting for 2 s and the answer is still awaited and used; away: the local rule of the
+// policy decides).
 import type { BudgetLeaseRequest } from '../../apis/budget-lease.js';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import { FAILURE_PAUSE_MS, FALLBACK_AFTER_MS } from '../../sidecar/budget/budget-leases.js';
@@ -26,6 +27,8 @@ export interface LeaseTally {
   asks: number;
   answered: number;
   failed: number;
+  /** Failed as slow (past the sidecar's timeout), then answered on their connection and used. */
+  late: number;
   unsupported: number;
   /** The last failure's message (printed with the window). */
   lastError?: string;
@@ -119,8 +122,8 @@ export class LeaseStep {
       ],
     };
     this.tally.asks++;
-    const outcome = await requestBudgetLeases(this.transport, request);
-    const now = performance.now();
+    let outcome = await requestBudgetLeases(this.transport, request);
+    let now = performance.now();
     if (release) return;
     if (outcome.kind !== 'answered') {
       if (outcome.kind === 'unsupported') this.tally.unsupported++;
@@ -134,8 +137,15 @@ export class LeaseStep {
         this.lease.failing = true;
         if (now >= this.lease.expiresAt) this.lease = undefined;
       }
-      this.schedule(FAILURE_PAUSE_MS);
-      return;
+      // Slow: as the sidecar, await the answer on its connection (no new ask meanwhile) and use it.
+      const late = outcome.kind === 'failed' ? outcome.late : undefined;
+      if (late) outcome = await late;
+      now = performance.now();
+      if (outcome.kind !== 'answered') {
+        this.schedule(Math.max(0, askedAt + FAILURE_PAUSE_MS - now));
+        return;
+      }
+      this.tally.late++;
     }
     this.tally.answered++;
     this.failingSince = undefined;

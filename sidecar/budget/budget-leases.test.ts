@@ -12,6 +12,8 @@ import { NEXT_MIDNIGHT, policy, T0 } from './testdata/policies.js';
 let server: Server;
 let url = '';
 const asks: Record<string, unknown>[] = [];
+/** TCP connections the services accepted. */
+let connections = 0;
 let answer: (body: Record<string, unknown>) => { status: number; body: unknown; delayMs?: number } = () => ({
   status: 500,
   body: {},
@@ -33,6 +35,7 @@ before(async () => {
       );
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -66,12 +69,11 @@ function granted(tokens: number, counted = 0): BudgetLeaseAnswer {
 }
 
 /** `timeoutMs`: how long an ask may take; generous unless a test is about slow answers (CI machines are loaded). */
-function keeper(timeoutMs = 10_000) {
+function keeper(timeoutMs = 10_000, dispatcher = new Agent()) {
   const clock = { now: T0 };
   const gate = new BudgetGate({ now: () => clock.now });
   gate.setPolicy(policy());
   const errors: string[] = [];
-  const dispatcher = new Agent();
   const leases = new BudgetLeases({
     gate,
     agent: { namespace: 'team-a', name: 'support-bot' },
@@ -147,7 +149,7 @@ describe('BudgetLeases', () => {
     clock.now += 3_000; // past half the lease time: due
     gate.onSliceSpent?.('team-a/daily');
     await leases.settled();
-    assert.match(errors[0] ?? '', /abort|timeout/i);
+    assert.match(errors[0] ?? '', /no answer within 1000 ms/);
     assert.deepEqual(
       [kind(1), kind(2), kind(3)],
       ['admit', 'admit', 'refuse'],
@@ -192,6 +194,33 @@ describe('BudgetLeases', () => {
     assert.equal(await gate.sliceRenewal?.(60_000), false, 'no renewal in flight during the pause');
     await leases.stop();
     assert.equal(gate.sliceRenewal, undefined, 'a stopped keeper renews nothing');
+    await dispatcher.close();
+  });
+
+  it('awaits a slow answer on its connection, asks nothing meanwhile, and holds the slice it grants', async () => {
+    asks.length = 0;
+    answer = () => ({ status: 200, body: granted(600) });
+    // One connection, as a sidecar's pool would use while its asks come one at a time.
+    const { leases, ledger, errors, clock, gate, dispatcher } = keeper(300, new Agent({ connections: 1 }));
+    const connectionsBefore = connections;
+    leases.start();
+    await leases.settled();
+    answer = () => ({ status: 200, body: granted(900), delayMs: 1_200 }); // past the 300-ms timeout
+    clock.now += 3_000;
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.match(errors[0] ?? '', /no answer within 300 ms/);
+    gate.onSliceSpent?.('team-a/daily');
+    assert.equal(asks.length, 2, 'no second ask while the slow one is still awaited');
+    assert.equal(await gate.sliceRenewal?.(10_000), true);
+    assert.equal(ledger.lease?.granted, 900, 'the late answer is held');
+    answer = () => ({ status: 200, body: granted(700) });
+    clock.now += 3_000;
+    gate.onSliceSpent?.('team-a/daily');
+    await leases.settled();
+    assert.equal(ledger.lease?.granted, 700);
+    assert.equal(connections - connectionsBefore, 1, 'every ask went over the one keep-alive connection');
+    await leases.stop();
     await dispatcher.close();
   });
 

@@ -5,12 +5,14 @@
 // (budget-gate.ts); this is only the asking. A slow or failed answer leaves the slices limiting
 // calls; when the services have not answered for two seconds, the slices stop limiting and the
 // local rule of the last policy decides (fail static, as with the operator away); when they keep
-// no lease books (501) leases are off and asked again every five minutes.
+// no lease books (501) leases are off and asked again every five minutes. A slow answer is still
+// awaited on its connection, no new ask is sent meanwhile, and it is used when it comes
+// (docs/adr/0072-lease-asks-keep-their-connection.md).
 import { randomUUID } from 'node:crypto';
-import type { BudgetLease } from '../../apis/budget-lease.js';
+import type { BudgetLease, BudgetLeaseAnswer, BudgetLeaseAsk } from '../../apis/budget-lease.js';
 import type { BudgetGate } from './budget-gate.js';
 import type { BudgetLedger } from './budget-ledger.js';
-import { type LeaseTransport, requestBudgetLeases } from './lease-client.js';
+import { type LeaseOutcome, type LeaseTransport, requestBudgetLeases } from './lease-client.js';
 import { lowWater, nextRate, renewalDue } from './lease-slice.js';
 
 export interface BudgetLeasesOptions {
@@ -40,6 +42,14 @@ export const FALLBACK_AFTER_MS = 2_000;
 /** The least slice asked for before any call was seen: a few ordinary calls. */
 const FIRST_CALL_TOKENS = 1_024;
 
+/** A ledger as it was when its ask was sent: an answer applies only to the same period. */
+interface SentAsk {
+  ledger: BudgetLedger;
+  epoch: number;
+  settled: number;
+  periodEnd: string;
+}
+
 interface Rate {
   perSecond: number;
   settled: number;
@@ -53,6 +63,8 @@ export class BudgetLeases {
   private readonly rates = new Map<string, Rate>();
   private timer: NodeJS.Timeout | undefined;
   private asking: Promise<void> | undefined;
+  /** A slow ask's request, still running after it counted as failed: no new ask meanwhile. */
+  private late: Promise<void> | undefined;
   private pausedUntil = 0;
   /** When the current streak of failed asks began; undefined: the last ask was answered. */
   private failingSince: number | undefined;
@@ -86,7 +98,7 @@ export class BudgetLeases {
    * (paused after a failure, stopped) and after `maxWaitMs`. The gate's `sliceRenewal`.
    */
   renewal(maxWaitMs: number): Promise<boolean> {
-    const asking = this.asking;
+    const asking = this.asking ?? this.late;
     if (!asking) return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), maxWaitMs);
@@ -114,7 +126,7 @@ export class BudgetLeases {
     const now = this.now();
     const ledgers = this.options.gate.leasable();
     if (ledgers.length === 0) return;
-    if (now < this.pausedUntil) {
+    if (this.late || now < this.pausedUntil) {
       this.fallBackAfterAWhile(ledgers, now);
       return;
     }
@@ -156,27 +168,65 @@ export class BudgetLeases {
       holder: this.holder,
       budgets: asks,
     });
+    if (outcome.kind === 'failed') {
+      this.failed(ledgers, outcome, askedAt);
+      if (outcome.late && !release) {
+        // Slow, not lost: the answer is awaited on its connection (no new ask meanwhile) and used.
+        this.late = outcome.late.then((late) => {
+          this.late = undefined;
+          if (late.kind !== 'failed' && !this.stopped) this.answered(sent, asks, late, askedAt, false);
+        });
+      }
+      return;
+    }
+    this.answered(sent, asks, outcome, askedAt, release);
+  }
+
+  /** A failed ask: the pause before the next, the first failure of a streak reported, the fallback rule. */
+  private failed(
+    ledgers: readonly BudgetLedger[],
+    outcome: Extract<LeaseOutcome, { kind: 'failed' }>,
+    askedAt: number,
+  ): void {
+    const now = this.now();
+    this.pausedUntil = now + (this.options.failurePauseMs ?? FAILURE_PAUSE_MS);
+    if (this.failingSince === undefined) {
+      this.failingSince = askedAt;
+      this.options.onError?.(outcome.error);
+    }
+    // Away (503, no connection): the local rule decides at once, as with the operator away. Slow
+    // (a timeout): the slices keep limiting until the services have not answered for a while.
+    this.away = outcome.away;
+    this.fallBackAfterAWhile(ledgers, now);
+  }
+
+  /** The services answered the ask sent at `askedAt`: leases off (501), or the slices granted held. */
+  private answered(
+    sent: readonly SentAsk[],
+    asks: readonly BudgetLeaseAsk[],
+    outcome: Exclude<LeaseOutcome, { kind: 'failed' }>,
+    askedAt: number,
+    release: boolean,
+  ): void {
     if (outcome.kind === 'unsupported') {
       for (const { ledger } of sent) ledger.lease = undefined;
       this.pausedUntil = askedAt + (this.options.unsupportedPauseMs ?? 5 * 60_000);
       this.options.onError?.(new Error(`budget leases are off: ${outcome.message}`));
       return;
     }
-    if (outcome.kind === 'failed') {
-      const now = this.now();
-      this.pausedUntil = now + (this.options.failurePauseMs ?? FAILURE_PAUSE_MS);
-      if (this.failingSince === undefined) {
-        this.failingSince = askedAt;
-        this.options.onError?.(outcome.error);
-      }
-      // Away (503, no connection): the local rule decides at once, as with the operator away. Slow
-      // (a timeout): the slices keep limiting until the services have not answered for a while.
-      this.away = outcome.away;
-      this.fallBackAfterAWhile(ledgers, now);
-      return;
-    }
+    this.hold(sent, asks, outcome.answer, askedAt, release);
+  }
+
+  /** The services' answer to the ask sent at `askedAt`: the slices it grants are held. */
+  private hold(
+    sent: readonly SentAsk[],
+    asks: readonly BudgetLeaseAsk[],
+    answer: BudgetLeaseAnswer,
+    askedAt: number,
+    release: boolean,
+  ): void {
     this.failingSince = undefined;
-    const byName = new Map(outcome.answer.leases.map((l) => [l.budget, l]));
+    const byName = new Map(answer.leases.map((l) => [l.budget, l]));
     for (const [i, { ledger, epoch, settled, periodEnd }] of sent.entries()) {
       const lease = byName.get(ledger.budget.name);
       // A slice of a period this ledger has left, or of a budget not leased, is not held.

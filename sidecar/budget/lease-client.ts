@@ -1,7 +1,11 @@
 // One budget lease request to the services (POST /v1/budget-leases, docs/adr/0062-budget-leases.md),
 // reusable by anything that holds leases: the sidecar's BudgetLeases, the gateway's pipelines, a
 // benchmark. Never throws: the outcome says whether the services answered, do not lease (501: the
-// API server usage store), or failed (down, 503, timeout, a bad answer).
+// API server usage store), or failed (down, 503, timeout, a bad answer). A slow answer fails the ask
+// at `timeoutMs` but is not abandoned: the request goes on (up to `abandonAfterMs`) on its keep-alive
+// connection and its late outcome is handed over (`late`). Aborting it would close the connection,
+// and at thousands of holders the new TLS handshakes of every timed-out ask kept the services too
+// busy to answer any ask in time (docs/adr/0072-lease-asks-keep-their-connection.md).
 
 import type { Dispatcher } from 'undici';
 import {
@@ -19,8 +23,10 @@ export interface LeaseTransport {
   dispatcher: Dispatcher;
   /** The projected ServiceAccount token (audience agent-governor), read per request; none: no header. */
   token?: () => Promise<string | undefined>;
-  /** Longest wait for an answer; default 1 s. */
+  /** Longest wait for an answer before the ask counts as failed (slow); default 1 s. */
   timeoutMs?: number;
+  /** A slow request is given up (its connection closed) after this long; default 10 s. */
+  abandonAfterMs?: number;
 }
 
 export type LeaseOutcome =
@@ -31,14 +37,56 @@ export type LeaseOutcome =
    * `away`: the services or their store said they cannot answer (503, a refused or reset connection);
    * otherwise they were slow (a timeout) or answered something else.
    */
-  | { kind: 'failed'; error: Error; away: boolean; status?: number };
+  | {
+      kind: 'failed';
+      error: Error;
+      away: boolean;
+      status?: number;
+      /** Slow: the request still runs, and this is its outcome when it ends (never itself late). */
+      late?: Promise<LeaseOutcome>;
+    };
 
-export async function requestBudgetLeases(
+/** Asks given up after this long by default (the connection is closed then). */
+export const ABANDON_AFTER_MS = 10_000;
+
+/**
+ * POST /v1/budget-leases: the outcome within `timeoutMs`; past it, a slow failure whose `late`
+ * promise brings the outcome of the request still running.
+ */
+export function requestBudgetLeases(
   transport: LeaseTransport,
   lease: BudgetLeaseRequest,
 ): Promise<LeaseOutcome> {
   const timeout = transport.timeoutMs ?? 1_000;
-  const url = `${transport.servicesUrl.replace(/\/+$/, '')}${BUDGET_LEASES_PATH}`;
+  const sent = sendLeaseRequest(transport, lease);
+  return new Promise<LeaseOutcome>((resolve) => {
+    const slow = setTimeout(
+      () =>
+        resolve({
+          kind: 'failed',
+          away: false,
+          error: new Error(
+            `POST ${leaseUrl(transport)}: no answer within ${timeout} ms (the answer is still awaited and used when it comes)`,
+          ),
+          late: sent,
+        }),
+      timeout,
+    );
+    void sent.then((outcome) => {
+      clearTimeout(slow);
+      resolve(outcome);
+    });
+  });
+}
+
+function leaseUrl(transport: LeaseTransport): string {
+  return `${transport.servicesUrl.replace(/\/+$/, '')}${BUDGET_LEASES_PATH}`;
+}
+
+/** The request itself, given up only after `abandonAfterMs`. */
+async function sendLeaseRequest(transport: LeaseTransport, lease: BudgetLeaseRequest): Promise<LeaseOutcome> {
+  const timeout = Math.max(transport.abandonAfterMs ?? ABANDON_AFTER_MS, transport.timeoutMs ?? 1_000);
+  const url = leaseUrl(transport);
   try {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const token = await transport.token?.();

@@ -129,6 +129,8 @@ describe('budget leases: four sidecars of one agent on one small budget', { time
     t.diagnostic(
       `lease asks that failed (first of each streak): ${leaseTrouble.length}; ${leaseTrouble.slice(0, 3).join(' | ')}`,
     );
+    const renewed = sidecars.reduce((n, s) => n + (s.output().match(/"lease-renewed"/g) ?? []).length, 0);
+    t.diagnostic(`calls short of their slice that waited for its renewal and were served: ${renewed}`);
     // SIGTERM: each sidecar drains, delivers its usage and gives its slices back.
     for (const sidecar of sidecars) assert.equal(await sidecar.stop('SIGTERM'), 0);
 

@@ -7,7 +7,9 @@
 // both stores get the same batches and the same committer, so the ratio is the stores'. `--stores
 // redis` measures Redis alone; `--replicas 2` records through two committers (two services
 // replicas), each sender's batches to them in turn. Printed beside batches/s: this process's CPU per
-// batch and, for Redis, redis-server's (INFO CPU before and after).
+// batch and, for Redis, redis-server's (INFO CPU before and after). `--idle-instances N` gives each
+// agent N more instances whose sequences the store already keeps (ADR 0071), recorded seconds ago:
+// a batch must cost the same beside them.
 //
 //   npm run build && node dist/bench/usage-store-ingest.js [-- --senders 50 --agents 50 --seconds 10]
 //   node dist/bench/usage-store-ingest.js --stores redis --replicas 2 --senders 3000 --agents 3 --seconds 8
@@ -21,6 +23,7 @@ import { resolveConnection } from '../runtime/kube/kube-connection.js';
 import { namespaces } from '../runtime/kube/resources.js';
 import { LedgerCommitter } from '../sidecar-services/ledger-committer.js';
 import { redisConnection } from '../sidecar-services/usage-store/redis-connection.js';
+import { instanceSequenceKeys } from '../sidecar-services/usage-store/redis-instance-sequences.js';
 import { redisUsageStore } from '../sidecar-services/usage-store/redis-usage-store.js';
 import { installCrds } from '../testing/install-crds.js';
 import { RedisServer } from '../testing/redis-server.js';
@@ -34,10 +37,12 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     stores: { type: 'string', default: 'redis,apiserver' },
     replicas: { type: 'string', default: '1' },
+    'idle-instances': { type: 'string', default: '0' },
   },
 });
 const stores = new Set(values.stores.split(','));
 const replicas = Number(values.replicas);
+const idleInstances = Number(values['idle-instances']);
 const senders = Number(values.senders);
 const agents = Number(values.agents);
 const seconds = Number(values.seconds);
@@ -81,6 +86,27 @@ async function load(ledgers: LedgerDocuments, storeCpuSeconds: () => Promise<num
   );
 }
 
+/** Each agent's `idleInstances` more instances, as the commit script keeps them, sequence 1, seen now. */
+async function addIdleInstances(redis: Redis): Promise<void> {
+  const seen = String(Date.now());
+  for (let a = 0; a < agents; a++) {
+    const [sequences, seenKey] = instanceSequenceKeys({ namespace: NAMESPACE, name: `agent-${a}` });
+    for (let from = 0; from < idleInstances; from += 1_000) {
+      const fields: string[] = [];
+      const scores: string[] = [];
+      for (let i = from; i < Math.min(idleInstances, from + 1_000); i++) {
+        fields.push(`idle-${i}`, '1');
+        scores.push(seen, `idle-${i}`);
+      }
+      await redis
+        .pipeline()
+        .hset(sequences, ...fields)
+        .zadd(seenKey, ...scores)
+        .exec();
+    }
+  }
+}
+
 /** redis-server's CPU seconds so far (INFO CPU). */
 async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
@@ -96,6 +122,7 @@ if (stores.has('redis')) {
   const store = redisUsageStore(redisConnection({ url: redis.url }));
   await store.ready();
   const probe = new Redis(redis.url);
+  if (idleInstances > 0) await addIdleInstances(probe);
   console.log(
     `  redis (redis-server, AOF everysec): ${await load(store.ledgers, () => redisCpuSeconds(probe))}`,
   );

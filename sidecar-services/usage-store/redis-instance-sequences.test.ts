@@ -5,7 +5,6 @@ import {
   instanceSequenceKeys,
   MAX_FORGOTTEN_PER_WRITE,
   recordedBefore,
-  SEEN_REFRESH,
   sequenceArguments,
 } from './redis-instance-sequences.js';
 
@@ -21,7 +20,7 @@ describe('instance sequences in Redis: keys, arguments and answers', () => {
     }
   });
 
-  it('passes when, the cut-offs, the expiry, the bound and each (instance, sequence) in order', () => {
+  it('passes when, the cut-off, the expiry, the bound and each (instance, sequence) in order', () => {
     const atMs = 1_700_000_000_000.7;
     const args = sequenceArguments(
       {
@@ -39,7 +38,6 @@ describe('instance sequences in Redis: keys, arguments and answers', () => {
       '1699999940000',
       '1700000060000',
       String(MAX_FORGOTTEN_PER_WRITE),
-      String(1_700_000_000_000 - Math.floor(60_000 * SEEN_REFRESH)),
       'pod-b',
       '7',
       'pod-a',
@@ -49,16 +47,12 @@ describe('instance sequences in Redis: keys, arguments and answers', () => {
     ]);
   });
 
-  it('keeps a week by default, moves a seen time once an hour, and passes five empty strings without batches', () => {
+  it('keeps a week by default, and passes four empty strings when the write records no batch', () => {
     assert.equal(INSTANCE_SEQUENCE_RETENTION_MS, 7 * 86_400_000);
-    const [at, cut, , , refresh] = sequenceArguments({
-      atMs: 10 * 86_400_000,
-      batches: [{ instance: 'p', sequence: 1 }],
-    });
+    const [at, cut] = sequenceArguments({ atMs: 10 * 86_400_000, batches: [{ instance: 'p', sequence: 1 }] });
     assert.equal(Number(at) - Number(cut), INSTANCE_SEQUENCE_RETENTION_MS);
-    assert.equal(Number(at) - Number(refresh), 3_600_000);
-    assert.deepEqual(sequenceArguments(undefined), ['', '', '', '', '']);
-    assert.deepEqual(sequenceArguments({ atMs: 1, batches: [] }), ['', '', '', '', '']);
+    assert.deepEqual(sequenceArguments(undefined), ['', '', '', '']);
+    assert.deepEqual(sequenceArguments({ atMs: 1, batches: [] }), ['', '', '', '']);
   });
 
   it('reads the instances recorded before, and refuses a sequence that is not a number, naming the key', () => {

@@ -1,11 +1,10 @@
 // Every sidecar instance's highest recorded sequence, kept in Redis beside its agent's ledger and
 // without the ledger's bound of MAX_INSTANCES (docs/adr/0071-instance-sequences-beside-the-ledger.md):
-// `agent-governor:instance-sequences:<namespace>/<name>` (a hash: instance → `<sequence> <seen>`) and
-// `agent-governor:instance-seen:<namespace>/<name>` (a sorted set: instance → when it was seen, epoch
-// ms, moved forward at most once per SEEN_REFRESH of the retention, not at every batch). The commit
-// script (redis-ledger-table.ts) checks and records them in the same atomic step as the ledger's
-// counts; an instance silent for the retention is forgotten, at most MAX_FORGOTTEN_PER_WRITE in one
-// write, so a batch costs the same with 10 or 100,000 instances.
+// `agent-governor:instance-sequences:<namespace>/<name>` (a hash: instance → sequence) and
+// `agent-governor:instance-seen:<namespace>/<name>` (a sorted set: instance → when its last batch was
+// recorded, epoch ms). The commit script (redis-ledger-table.ts) checks and records them in the same
+// atomic step as the ledger's counts; an instance silent for the retention is forgotten, at most
+// MAX_FORGOTTEN_PER_WRITE in one write, so a batch costs the same with 10 or 100,000 instances.
 // Pure: keys, the script's arguments and its answer.
 import type { SequencesRecorded } from '../../agents/ledger-documents.js';
 import { INSTANCE_RETENTION_DAYS } from '../../apis/usage-ledger.js';
@@ -25,13 +24,6 @@ export const INSTANCE_SEQUENCE_RETENTION_MS = INSTANCE_RETENTION_DAYS * 86_400_0
 /** Silent instances forgotten by one write at most; the rest by the next writes. */
 export const MAX_FORGOTTEN_PER_WRITE = 64;
 
-/**
- * An instance's seen time is moved to now once it is older than this part of the retention (an
- * hour of a week): an instance is then forgotten between 167/168 of the retention and the whole of
- * it after its last batch, and the sorted set is written once an hour per instance, not per batch.
- */
-export const SEEN_REFRESH = 1 / 168;
-
 /** The hash of sequences and the sorted set of last batches of a ledger. */
 export function instanceSequenceKeys(key: ObjectKey): [sequences: string, seen: string] {
   const name = `${key.namespace ?? ''}/${key.name}`;
@@ -39,23 +31,21 @@ export function instanceSequenceKeys(key: ObjectKey): [sequences: string, seen: 
 }
 
 /**
- * The commit script's arguments after its first four: when (epoch ms), forget instances seen
- * before, keys expire at, at most so many forgotten, move seen times older than this, then
- * (instance, sequence) pairs. No sequences: five empty strings, and the script leaves the
- * instances as they are.
+ * The commit script's arguments after its first four: when (epoch ms), forget instances silent
+ * since before, keys expire at, at most so many forgotten, then (instance, sequence) pairs. No
+ * sequences: four empty strings, and the script leaves the instances as they are.
  */
 export function sequenceArguments(
   sequences: SequencesRecorded | undefined,
   retentionMs: number = INSTANCE_SEQUENCE_RETENTION_MS,
 ): string[] {
-  if (!sequences || sequences.batches.length === 0) return ['', '', '', '', ''];
+  if (!sequences || sequences.batches.length === 0) return ['', '', '', ''];
   const at = Math.floor(sequences.atMs);
   const args = [
     String(at),
     String(at - retentionMs),
     String(at + retentionMs),
     String(MAX_FORGOTTEN_PER_WRITE),
-    String(at - Math.floor(retentionMs * SEEN_REFRESH)),
   ];
   for (const { instance, sequence } of sequences.batches) args.push(instance, String(sequence));
   return args;

@@ -37,14 +37,12 @@ export const LEDGER_CHANGES = `${KEY_PREFIX}ledger-changes`;
 const REVISION_COUNTER = `${KEY_PREFIX}revision`;
 
 /**
- * KEYS[1] the ledger, KEYS[2] the revision counter, KEYS[3] the instances' sequences (a hash:
- * instance → `<sequence> <seen>`), KEYS[4] when each was seen (a sorted set, epoch ms); ARGV[1] the
- * revision read ('' to create), ARGV[2] the spec JSON, ARGV[3] the change channel, ARGV[4]
- * `namespace/name`, ARGV[5] now (epoch ms; '' when the write records no batch), ARGV[6] forget
- * instances seen before, ARGV[7] the sequence keys expire at, ARGV[8] at most so many forgotten,
- * ARGV[9] seen times older than this are moved to now (younger ones are left: a sorted-set write
- * per instance an hour, not per batch), ARGV[10…] (instance, sequence) of each batch recorded, in
- * order. Every step is O(1) or O(log instances) per batch, plus the few forgotten.
+ * KEYS[1] the ledger, KEYS[2] the revision counter, KEYS[3] the instances' sequences (a hash),
+ * KEYS[4] their last batches (a sorted set); ARGV[1] the revision read ('' to create), ARGV[2] the
+ * spec JSON, ARGV[3] the change channel, ARGV[4] `namespace/name`, ARGV[5] now (epoch ms; '' when
+ * the write records no batch), ARGV[6] forget instances silent since before, ARGV[7] the sequence
+ * keys expire at, ARGV[8] at most so many forgotten, ARGV[9…] (instance, sequence) of each batch
+ * recorded, in order. Every step is O(1) or O(log instances) per batch, plus the few forgotten.
  */
 export const COMMIT_LEDGER_LUA = `
 local rev = redis.call('HGET', KEYS[1], 'rev')
@@ -55,46 +53,39 @@ elseif not rev then
 elseif rev ~= ARGV[1] then
   return {'conflict', rev}
 end
-local fields, seen = {}, {}
+local ids, seqs, seen = {}, {}, {}
 if ARGV[5] ~= '' then
   local silent = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[6], 'LIMIT', 0, ARGV[8])
   if #silent > 0 then
     redis.call('HDEL', KEYS[3], unpack(silent))
     redis.call('ZREM', KEYS[4], unpack(silent))
   end
-  local ids, last, stamp, before = {}, {}, {}, {}
-  for i = 10, #ARGV, 2 do
+  local last, before = {}, {}
+  for i = 9, #ARGV, 2 do
     local id = ARGV[i]
     if last[id] == nil then
       local stored = redis.call('HGET', KEYS[3], id)
-      local seq, at = nil, nil
-      if stored then seq, at = string.match(stored, '^(%d+) (%d+)$') end
-      if seq and tonumber(ARGV[i + 1]) <= tonumber(seq) then
+      if stored and tonumber(ARGV[i + 1]) <= tonumber(stored) then
         before[#before + 1] = id
-        before[#before + 1] = seq
+        before[#before + 1] = stored
       end
-      if at and tonumber(at) >= tonumber(ARGV[9]) then stamp[id] = at end
       ids[#ids + 1] = id
     end
     last[id] = ARGV[i + 1]
   end
   if #before > 0 then return {'recorded', rev or '', unpack(before)} end
   for _, id in ipairs(ids) do
-    local at = stamp[id]
-    if not at then
-      at = ARGV[5]
-      seen[#seen + 1] = at
-      seen[#seen + 1] = id
-    end
-    fields[#fields + 1] = id
-    fields[#fields + 1] = last[id] .. ' ' .. at
+    seqs[#seqs + 1] = id
+    seqs[#seqs + 1] = last[id]
+    seen[#seen + 1] = ARGV[5]
+    seen[#seen + 1] = id
   end
 end
 local next = tostring(redis.call('INCR', KEYS[2]))
 redis.call('HSET', KEYS[1], 'rev', next, 'doc', ARGV[2])
-if #fields > 0 then
-  redis.call('HSET', KEYS[3], unpack(fields))
-  if #seen > 0 then redis.call('ZADD', KEYS[4], unpack(seen)) end
+if #seqs > 0 then
+  redis.call('HSET', KEYS[3], unpack(seqs))
+  redis.call('ZADD', KEYS[4], unpack(seen))
   redis.call('PEXPIREAT', KEYS[3], ARGV[7])
   redis.call('PEXPIREAT', KEYS[4], ARGV[7])
 end

@@ -13,10 +13,41 @@ import { agentUsageLedgers } from './governor-resources.js';
 export interface LedgerDocuments {
   /** The ledger as stored now, with its revision in `metadata.resourceVersion`; undefined when there is none. */
   get(key: ObjectKey): Promise<AgentUsageLedger | undefined>;
-  /** Creates the ledger; 409 AlreadyExists when one is there. */
-  create(ledger: AgentUsageLedger): Promise<AgentUsageLedger>;
-  /** Replaces the ledger at `metadata.resourceVersion`; 409 Conflict when it changed since, 404 when gone. */
-  update(ledger: AgentUsageLedger): Promise<AgentUsageLedger>;
+  /**
+   * Creates the ledger; 409 AlreadyExists when one is there. `sequences`: see `update`.
+   */
+  create(ledger: AgentUsageLedger, sequences?: SequencesRecorded): Promise<AgentUsageLedger>;
+  /**
+   * Replaces the ledger at `metadata.resourceVersion`; 409 Conflict when it changed since, 404 when gone.
+   * `sequences`: the batches this write records (usage ingest). A store that keeps every instance's
+   * sequence beside the ledger (Redis: no bound of MAX_INSTANCES) checks and records them in the same
+   * atomic write, and refuses it with `BatchesRecordedBefore` when one was recorded already; the
+   * API server keeps them in the ledger's own list only and ignores them.
+   */
+  update(ledger: AgentUsageLedger, sequences?: SequencesRecorded): Promise<AgentUsageLedger>;
+}
+
+/** The batches one ledger write records: each (instance, sequence), in the order applied, as of `atMs`. */
+export interface SequencesRecorded {
+  atMs: number;
+  batches: readonly { instance: string; sequence: number }[];
+}
+
+/**
+ * A write refused, nothing written: some of its batches were recorded before, by instances the
+ * ledger's own list no longer holds. `recorded` maps each such instance to its highest recorded
+ * sequence; apply the batches again without those at or below it and write again.
+ */
+export class BatchesRecordedBefore extends Error {
+  constructor(
+    where: string,
+    readonly recorded: ReadonlyMap<string, number>,
+  ) {
+    super(
+      `${where}: ${[...recorded].map(([id, seq]) => `instance ${id} recorded up to sequence ${seq}`).join(', ')}` +
+        ' already; write again without those batches',
+    );
+  }
 }
 
 /** The ledgers as AgentUsageLedger objects in the API server (the embedded default). */

@@ -6,11 +6,20 @@
 // same ledger are committed together (group commit): one read and one write for many batches — and
 // no read when the ledger is as this process last wrote it (the write's resourceVersion proves it).
 // A 409 means someone wrote in between: read again, apply again, after a jittered pause.
+// Each write also names the (instance, sequence) of the batches it records: a store that keeps every
+// instance's sequence beyond the ledger's list of MAX_INSTANCES (Redis, ADR 0071) refuses a write
+// holding a batch recorded before, saying which; those are acknowledged as duplicates and the rest
+// written again.
 import { LRUCache } from 'lru-cache';
-import type { LedgerDocuments } from '../agents/ledger-documents.js';
+import {
+  BatchesRecordedBefore,
+  type LedgerDocuments,
+  type SequencesRecorded,
+} from '../agents/ledger-documents.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../agents/policy-config-map.js';
 import { AGENT_LABEL, API_VERSION } from '../apis/group-version.js';
 import { applyBatch } from '../apis/ledger/apply-batch.js';
+import { recordedSequence } from '../apis/ledger/instance-sequences.js';
 import { emptyLedger, ledgerName } from '../apis/ledger/ledger-name.js';
 import type { UsageAck, UsageBatch } from '../apis/usage-batch.js';
 import { type AgentUsageLedger, type UsageLedgerSpec, usageLedgerSpec } from '../apis/usage-ledger.js';
@@ -20,7 +29,7 @@ import type { ServiceError } from './service-answer.js';
 
 export type CommitOutcome = { ok: true; ack: UsageAck } | { ok: false; error: ServiceError };
 
-export type LedgerWrite = 'written' | 'conflict' | 'refused' | 'failed';
+export type LedgerWrite = 'written' | 'conflict' | 'recorded-before' | 'refused' | 'failed';
 
 export interface LedgerCommitterOptions {
   /** Where the ledgers are kept: the API server (`apiServerLedgers`) or a shared store. */
@@ -114,6 +123,8 @@ export class LedgerCommitter {
     const memoKey = `${key.namespace}/${key.name}`;
     let lastError: unknown;
     let readAtOnce = false;
+    /** Sequences the store said it recorded, of instances the ledger's own list may have forgotten. */
+    const recordedInStore = new Map<string, number>();
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0 && !readAtOnce) await sleep(conflictDelayMs(attempt, this.random));
       // The ledger as this process last wrote it saves a read per batch; if anyone wrote since, the
@@ -139,7 +150,18 @@ export class LedgerCommitter {
       let ledger: UsageLedgerSpec = spec;
       const acks: UsageAck[] = [];
       const now = this.now();
+      const recording: SequencesRecorded['batches'][number][] = [];
       for (const batch of batches) {
+        const inStore = recordedInStore.get(batch.instance);
+        if (inStore !== undefined && batch.sequence <= inStore) {
+          const inLedger = recordedSequence(ledger.instances, batch.instance);
+          acks.push({
+            instance: batch.instance,
+            acknowledgedSequence: Math.max(inStore, inLedger),
+            duplicate: true,
+          });
+          continue;
+        }
         const applied = applyBatch(ledger, batch, now);
         ledger = applied.ledger;
         acks.push({
@@ -147,6 +169,9 @@ export class LedgerCommitter {
           acknowledgedSequence: applied.acknowledgedSequence,
           duplicate: applied.duplicate,
         });
+        if (!applied.duplicate) {
+          recording.push({ instance: batch.instance, sequence: batch.sequence });
+        }
       }
       if (acks.every((ack) => ack.duplicate)) {
         // Only the ledger as stored now may say "recorded before" (it may have been recreated).
@@ -157,12 +182,22 @@ export class LedgerCommitter {
         }
         return acks.map((ack) => ({ ok: true, ack }));
       }
+      const sequences: SequencesRecorded = { atMs: now.getTime(), batches: recording };
       try {
         const written = current
-          ? await ledgers.update({ ...current, spec: ledger })
-          : await ledgers.create(newLedger(key.namespace, key.name, queue.agent, ledger));
+          ? await ledgers.update({ ...current, spec: ledger }, sequences)
+          : await ledgers.create(newLedger(key.namespace, key.name, queue.agent, ledger), sequences);
         this.written.set(memoKey, withoutManagedFields(written));
       } catch (err) {
+        if (err instanceof BatchesRecordedBefore) {
+          // Nothing was written: apply again without those batches, on the ledger as stored.
+          for (const [instance, sequence] of err.recorded) recordedInStore.set(instance, sequence);
+          this.written.delete(memoKey);
+          readAtOnce = true;
+          lastError = err;
+          this.options.onWrite?.('recorded-before');
+          continue;
+        }
         this.written.delete(memoKey);
         readAtOnce = remembered !== undefined && (isConflict(err) || isNotFound(err));
         lastError = err;

@@ -74,7 +74,7 @@ export function createSidecarServicesMetrics(registry: Registry): SidecarService
       (name) =>
         new Counter({
           name,
-          help: 'AgentUsageLedger writes by result: written, conflict (retried), refused (422), failed.',
+          help: 'AgentUsageLedger writes by result: written, conflict (retried), recorded-before (a resend the store knew, written again without it), refused (422), failed.',
           labelNames: ['result'],
           registers,
         }),

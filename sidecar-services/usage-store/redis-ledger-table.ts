@@ -1,19 +1,34 @@
 // The AgentUsageLedgers kept in Redis or Valkey: one hash per ledger, `doc` (the ledger's spec as
-// JSON, instance sequences included) and `rev` (its revision). Counts and the dedup state are one
-// value under one key, so whatever the store keeps or loses, it keeps or loses both together.
-// A write is one Lua script, run atomically: it writes only at the revision the writer read, takes
-// the next revision from one store-wide counter (a ledger deleted and created again never reuses
-// an old revision) and publishes the ledger's name on the change channel (the operator's cache,
-// redis-ledger-feed.ts). Refusals answer in the API server's terms (409 Conflict / AlreadyExists,
-// 404), so the one group committer (../ledger-committer.ts) serves both stores. The arithmetic
-// itself stays in TypeScript (apis/ledger/apply-batch.ts): docs/adr/0060 says why.
+// JSON, with its list of the last MAX_INSTANCES instances' sequences) and `rev` (its revision), and
+// beside it every instance's sequence without that bound (redis-instance-sequences.ts, ADR 0071).
+// A write is one Lua script, run atomically: it writes only at the revision the writer read, checks
+// that none of the batches it records was recorded before (a resend from an instance the ledger's
+// list forgot), records their sequences with the counts, takes the next revision from one
+// store-wide counter (a ledger deleted and created again never reuses an old revision) and
+// publishes the ledger's name on the change channel (the operator's cache, redis-ledger-feed.ts).
+// Counts and sequences change in one script, so the append-only file keeps or loses them together.
+// Refusals answer in the API server's terms (409 Conflict / AlreadyExists, 404), so the one group
+// committer (../ledger-committer.ts) serves both stores; a batch recorded before is
+// `BatchesRecordedBefore`. The arithmetic itself stays in TypeScript (apis/ledger/apply-batch.ts):
+// docs/adr/0060 says why.
 import type { Redis } from 'ioredis';
-import type { LedgerDocuments, LedgerReader } from '../../agents/ledger-documents.js';
+import {
+  BatchesRecordedBefore,
+  type LedgerDocuments,
+  type LedgerReader,
+  type SequencesRecorded,
+} from '../../agents/ledger-documents.js';
 import { MANAGED_BY, MANAGED_BY_LABEL } from '../../agents/policy-config-map.js';
 import { AGENT_LABEL, API_VERSION } from '../../apis/group-version.js';
 import type { AgentUsageLedger, UsageLedgerSpec } from '../../apis/usage-ledger.js';
 import { ApiError } from '../../runtime/kube/api-error.js';
 import type { ObjectKey } from '../../runtime/kube/kube-object.js';
+import {
+  INSTANCE_SEQUENCE_RETENTION_MS,
+  instanceSequenceKeys,
+  recordedBefore,
+  sequenceArguments,
+} from './redis-instance-sequences.js';
 
 export const KEY_PREFIX = 'agent-governor:';
 export const LEDGER_PREFIX = `${KEY_PREFIX}ledger:`;
@@ -22,8 +37,12 @@ export const LEDGER_CHANGES = `${KEY_PREFIX}ledger-changes`;
 const REVISION_COUNTER = `${KEY_PREFIX}revision`;
 
 /**
- * KEYS[1] the ledger, KEYS[2] the revision counter; ARGV[1] the revision read ('' to create),
- * ARGV[2] the spec JSON, ARGV[3] the change channel, ARGV[4] `namespace/name`.
+ * KEYS[1] the ledger, KEYS[2] the revision counter, KEYS[3] the instances' sequences (a hash),
+ * KEYS[4] their last batches (a sorted set); ARGV[1] the revision read ('' to create), ARGV[2] the
+ * spec JSON, ARGV[3] the change channel, ARGV[4] `namespace/name`, ARGV[5] now (epoch ms; '' when
+ * the write records no batch), ARGV[6] forget instances silent since before, ARGV[7] the sequence
+ * keys expire at, ARGV[8] at most so many forgotten, ARGV[9…] (instance, sequence) of each batch
+ * recorded, in order. Every step is O(1) or O(log instances) per batch, plus the few forgotten.
  */
 export const COMMIT_LEDGER_LUA = `
 local rev = redis.call('HGET', KEYS[1], 'rev')
@@ -34,23 +53,59 @@ elseif not rev then
 elseif rev ~= ARGV[1] then
   return {'conflict', rev}
 end
+local ids, seqs, seen = {}, {}, {}
+if ARGV[5] ~= '' then
+  local silent = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[6], 'LIMIT', 0, ARGV[8])
+  if #silent > 0 then
+    redis.call('HDEL', KEYS[3], unpack(silent))
+    redis.call('ZREM', KEYS[4], unpack(silent))
+  end
+  local last, before = {}, {}
+  for i = 9, #ARGV, 2 do
+    local id = ARGV[i]
+    if last[id] == nil then
+      local stored = redis.call('HGET', KEYS[3], id)
+      if stored and tonumber(ARGV[i + 1]) <= tonumber(stored) then
+        before[#before + 1] = id
+        before[#before + 1] = stored
+      end
+      ids[#ids + 1] = id
+    end
+    last[id] = ARGV[i + 1]
+  end
+  if #before > 0 then return {'recorded', rev or '', unpack(before)} end
+  for _, id in ipairs(ids) do
+    seqs[#seqs + 1] = id
+    seqs[#seqs + 1] = last[id]
+    seen[#seen + 1] = ARGV[5]
+    seen[#seen + 1] = id
+  end
+end
 local next = tostring(redis.call('INCR', KEYS[2]))
 redis.call('HSET', KEYS[1], 'rev', next, 'doc', ARGV[2])
+if #seqs > 0 then
+  redis.call('HSET', KEYS[3], unpack(seqs))
+  redis.call('ZADD', KEYS[4], unpack(seen))
+  redis.call('PEXPIREAT', KEYS[3], ARGV[7])
+  redis.call('PEXPIREAT', KEYS[4], ARGV[7])
+end
 redis.call('PUBLISH', ARGV[3], ARGV[4])
 return {'written', next}
 `;
 
-type CommitReply = [verdict: 'written' | 'exists' | 'missing' | 'conflict', revision: string];
+type CommitReply = [
+  verdict: 'written' | 'exists' | 'missing' | 'conflict' | 'recorded',
+  revision: string,
+  ...recorded: string[],
+];
 
 interface WithCommit {
-  commitLedger(
-    ledgerKey: string,
-    counter: string,
-    rev: string,
-    doc: string,
-    channel: string,
-    member: string,
-  ): Promise<CommitReply>;
+  commitLedger(...keysAndArgs: string[]): Promise<CommitReply>;
+}
+
+export interface RedisLedgerTableOptions {
+  /** How long a silent instance's sequence is kept; default INSTANCE_SEQUENCE_RETENTION_MS (seven days). */
+  instanceRetentionMs?: number;
 }
 
 /** `agent-governor:ledger:<namespace>/<name>`. */
@@ -92,9 +147,12 @@ export function ledgerObject(key: ObjectKey, revision: string, doc: string): Age
 export class RedisLedgerTable implements LedgerDocuments, LedgerReader {
   private readonly redis: Redis & WithCommit;
 
-  constructor(redis: Redis) {
+  constructor(
+    redis: Redis,
+    private readonly options: RedisLedgerTableOptions = {},
+  ) {
     // defineCommand runs the script by EVALSHA and loads it on NOSCRIPT (a restarted store).
-    redis.defineCommand('commitLedger', { numberOfKeys: 2, lua: COMMIT_LEDGER_LUA });
+    redis.defineCommand('commitLedger', { numberOfKeys: 4, lua: COMMIT_LEDGER_LUA });
     this.redis = redis as Redis & WithCommit;
   }
 
@@ -105,18 +163,18 @@ export class RedisLedgerTable implements LedgerDocuments, LedgerReader {
     return ledgerObject(key, rev, doc);
   }
 
-  create(ledger: AgentUsageLedger): Promise<AgentUsageLedger> {
-    return this.commit(ledger, '');
+  create(ledger: AgentUsageLedger, sequences?: SequencesRecorded): Promise<AgentUsageLedger> {
+    return this.commit(ledger, '', sequences);
   }
 
-  update(ledger: AgentUsageLedger): Promise<AgentUsageLedger> {
+  update(ledger: AgentUsageLedger, sequences?: SequencesRecorded): Promise<AgentUsageLedger> {
     const rev = ledger.metadata?.resourceVersion;
     if (!rev) {
       throw new Error(
         `update of ledger ${describe(keyOf(ledger))}: no metadata.resourceVersion (the revision read)`,
       );
     }
-    return this.commit(ledger, rev);
+    return this.commit(ledger, rev, sequences);
   }
 
   /** Every ledger, or those of one namespace (SCAN, then one HMGET each, pipelined). */
@@ -158,17 +216,23 @@ export class RedisLedgerTable implements LedgerDocuments, LedgerReader {
     }
   }
 
-  private async commit(ledger: AgentUsageLedger, expected: string): Promise<AgentUsageLedger> {
+  private async commit(
+    ledger: AgentUsageLedger,
+    expected: string,
+    sequences: SequencesRecorded | undefined,
+  ): Promise<AgentUsageLedger> {
     const key = keyOf(ledger);
     const where = `Redis key ${ledgerKey(key)}`;
     this.mustBeConnected(`write ${ledgerKey(key)}`);
-    const [verdict, revision] = await this.redis.commitLedger(
+    const [verdict, revision, ...recorded] = await this.redis.commitLedger(
       ledgerKey(key),
       REVISION_COUNTER,
+      ...instanceSequenceKeys(key),
       expected,
       JSON.stringify(ledger.spec),
       LEDGER_CHANGES,
       describe(key),
+      ...sequenceArguments(sequences, this.options.instanceRetentionMs ?? INSTANCE_SEQUENCE_RETENTION_MS),
     );
     switch (verdict) {
       case 'written':
@@ -182,6 +246,13 @@ export class RedisLedgerTable implements LedgerDocuments, LedgerReader {
         );
       case 'missing':
         throw new ApiError(`update ${where}`, 404, 'NotFound', 'the ledger is not in the store');
+      case 'recorded': {
+        const [sequencesKey] = instanceSequenceKeys(key);
+        throw new BatchesRecordedBefore(
+          `${expected ? 'update' : 'create'} ${where}`,
+          recordedBefore(recorded, `Redis key ${sequencesKey}`),
+        );
+      }
       default:
         throw new ApiError(
           `update ${where}`,

@@ -4,10 +4,10 @@ import { Redis } from 'ioredis';
 import type { RedisConnection } from './redis-connection.js';
 import { RedisLeaseBooks } from './redis-lease-books.js';
 import { RedisLedgerFeed, type RedisLedgerFeedOptions } from './redis-ledger-feed.js';
-import { RedisLedgerTable } from './redis-ledger-table.js';
+import { RedisLedgerTable, type RedisLedgerTableOptions } from './redis-ledger-table.js';
 import type { UsageStore } from './usage-store.js';
 
-export interface RedisUsageStoreOptions extends RedisLedgerFeedOptions {
+export interface RedisUsageStoreOptions extends RedisLedgerFeedOptions, RedisLedgerTableOptions {
   /** Connection errors (the client reconnects by itself); default ignored. */
   onError?: (err: Error) => void;
 }
@@ -18,7 +18,7 @@ export function redisUsageStore(
 ): UsageStore {
   const redis = new Redis(connection.options);
   redis.on('error', (err: Error) => options.onError?.(err));
-  const table = new RedisLedgerTable(redis);
+  const table = new RedisLedgerTable(redis, options);
   return {
     kind: 'redis',
     describe: connection.describe,

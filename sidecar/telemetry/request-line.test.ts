@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { requestLineFields, requestLineJson } from './request-line.js';
+import { requestLineFields, requestLineMembers } from './request-line.js';
 import type { RequestRecord } from './request-record.js';
 import { requestRecord } from './testdata/request-records.js';
 
@@ -62,7 +62,10 @@ const RECORDS: [string, RequestRecord][] = [
   ],
 ];
 
-describe('requestLineJson', () => {
+/** The line's fields as one JSON object. */
+const requestLineJson = (record: RequestRecord) => `{${requestLineMembers(record)}}`;
+
+describe('requestLineMembers', () => {
   for (const [name, record] of RECORDS) {
     it(`writes the fields as JSON.stringify does: ${name}`, () => {
       assert.equal(requestLineJson(record), JSON.stringify(requestLineFields(record)));

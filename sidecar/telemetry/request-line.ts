@@ -5,7 +5,7 @@ import { agentLabel, type RequestRecord } from './request-record.js';
  * The fields of a call's log line, picked one by one from the record — never spread — so nothing a
  * record happens to carry (a header, a key) reaches the log unless it is listed here; strings that
  * came from outside are masked for credentials on top. The prompt is there only when the record
- * carries it (the policy asked for prompt logging). `requestLineJson` writes the same fields as JSON
+ * carries it (the policy asked for prompt logging). `requestLineMembers` writes the same fields as JSON
  * text without building this object; this one is for a logger that wants an object.
  */
 export function requestLineFields(record: RequestRecord): Record<string, unknown> {
@@ -46,14 +46,15 @@ export function requestLineFields(record: RequestRecord): Record<string, unknown
 }
 
 /**
- * `JSON.stringify(requestLineFields(record))`, the same text to the character, written straight from
- * the record: no line object, no nested objects for the tokens and timings, no rounded copy of the
- * steps (docs/adr/0070-data-plane-fewer-layers.md). The rare nested parts (compression, template,
+ * The members of `JSON.stringify(requestLineFields(record))` — the same text to the character, without
+ * the braces, which the log writer adds around its own members — written straight from the record: no
+ * line object, no nested objects for the tokens and timings, no rounded copy of the steps
+ * (docs/adr/0070-data-plane-fewer-layers.md). The rare nested parts (compression, template,
  * experiment, prompt) are handed to `JSON.stringify`.
  */
-export function requestLineJson(record: RequestRecord): string {
+export function requestLineMembers(record: RequestRecord): string {
   const { usage, timings } = record;
-  let json = `{"traceId":${jsonString(redactCredentials(record.traceId))},"agent":${jsonString(agentLabel(record.agent))},"policyVersion":${jsonString(record.policyVersion)},"api":${jsonString(record.api)},"requestedModel":${jsonString(redactCredentials(record.requestedModel))},"model":${jsonString(redactCredentials(record.model))},"stream":${record.stream}`;
+  let json = `"traceId":${jsonString(redactCredentials(record.traceId))},"agent":${jsonString(agentLabel(record.agent))},"policyVersion":${jsonString(record.policyVersion)},"api":${jsonString(record.api)},"requestedModel":${jsonString(redactCredentials(record.requestedModel))},"model":${jsonString(redactCredentials(record.model))},"stream":${record.stream}`;
   if (record.route !== undefined) json += `,"route":${jsonString(record.route)}`;
   if (record.target !== undefined) json += `,"target":${jsonString(record.target)}`;
   json += `,"attempts":${jsonNumber(record.attempts)},"outcome":${jsonString(record.outcome)},"status":${jsonNumber(record.status)},"tokens":{"input":${jsonNumber(usage.inputTokens)},"output":${jsonNumber(usage.outputTokens)},"cachedInput":${jsonNumber(usage.cachedInputTokens)}`;
@@ -76,7 +77,7 @@ export function requestLineJson(record: RequestRecord): string {
     json += `,"promptTemplate":${JSON.stringify(record.promptTemplate)}`;
   if (record.experiment !== undefined) json += `,"experiment":${JSON.stringify(record.experiment)}`;
   if (record.prompt !== undefined) json += `,"prompt":${JSON.stringify(redactValue(record.prompt))}`;
-  return `${json}}`;
+  return json;
 }
 
 /** What `JSON.stringify` must escape: quotes, backslashes, control characters, lone surrogates. */

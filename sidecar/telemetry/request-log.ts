@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { jsonLineWriter } from './json-line-writer.js';
-import { requestLineFields, requestLineJson } from './request-line.js';
+import { requestLineFields, requestLineMembers } from './request-line.js';
 import type { RequestRecord } from './request-record.js';
 
 const WARN_OUTCOMES = new Set(['ServerError', 'Timeout', 'StaticFallback']);
@@ -19,7 +19,7 @@ export function logRequest(logger: Logger, record: RequestRecord): void {
   if (write) {
     write(
       warn ? 'warn' : 'info',
-      requestLineJson(record),
+      requestLineMembers(record),
       'request',
       record.startedAt + record.timings.totalMs,
     );

@@ -149,13 +149,15 @@ export async function startSidecarServer(options: SidecarServerOptions): Promise
       const p = describeBodyProblem(raw);
       res.shouldKeepAlive = false;
       send(res, errorBody(api, p.status, p.code, p.message));
-      return ended();
+      ended();
+      return;
     }
     const parsed = parseJsonObject(raw, req.headers['content-type']);
     if (!parsed.ok) {
       const p = describeBodyProblem(parsed.problem);
       send(res, errorBody(api, p.status, p.code, p.message));
-      return ended();
+      ended();
+      return;
     }
     options
       .governed({ api, req, res, body: parsed.body, raw, startedAt, startedMono })

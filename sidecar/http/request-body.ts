@@ -17,35 +17,51 @@ export type ParsedBody = { ok: true; body: Record<string, unknown> } | { ok: fal
  * the 413).
  */
 export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer | BodyProblem> {
+  return new Promise((resolve, reject) => onRequestBody(req, limit, resolve, reject));
+}
+
+/**
+ * `readRequestBody` for the data path: `done` is called with the body (or its problem) from the
+ * request's own `end` event, `failed` with a stream error — no promise, nor a turn of the microtask
+ * queue, between the last byte and the call (docs/adr/0070-data-plane-fewer-layers.md). Exactly one
+ * of them is called, once.
+ */
+export function onRequestBody(
+  req: IncomingMessage,
+  limit: number,
+  done: (body: Buffer | BodyProblem) => void,
+  failed: (err: Error) => void,
+): void {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too-large', limit });
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        req.off('data', onData);
-        req.pause();
-        resolve({ kind: 'too-large', limit });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    // `on`, not `once`: each emits at most once for a request, and `once` wraps every listener.
-    req.on('data', onData);
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    });
-    req.on('error', (err) => {
-      if (done) return;
-      done = true;
-      reject(err);
-    });
+  if (Number.isFinite(declared) && declared > limit) {
+    done({ kind: 'too-large', limit });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      settled = true;
+      req.off('data', onData);
+      req.pause();
+      done({ kind: 'too-large', limit });
+      return;
+    }
+    chunks.push(chunk);
+  };
+  // `on`, not `once`: each emits at most once for a request, and `once` wraps every listener.
+  req.on('data', onData);
+  req.on('end', () => {
+    if (settled) return;
+    settled = true;
+    done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+  });
+  req.on('error', (err) => {
+    if (settled) return;
+    settled = true;
+    failed(err);
   });
 }
 

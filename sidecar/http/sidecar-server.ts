@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { type ApiKind, apiOf } from './api-kind.js';
 import { errorBody } from './error-body.js';
 import { listenOn } from './listen-on.js';
-import { describeBodyProblem, parseJsonObject, readRequestBody } from './request-body.js';
+import { type BodyProblem, describeBodyProblem, onRequestBody, parseJsonObject } from './request-body.js';
 
 /** One call of a governed API, its body read and parsed. */
 export interface GovernedCall {
@@ -109,38 +109,59 @@ export async function startSidecarServer(options: SidecarServerOptions): Promise
       return;
     }
     inFlight++;
-    governedCall(req, res, api, startedAt, startedMono).then(ended, (err) => {
-      fail(res, api, err);
-      ended();
-    });
+    onRequestBody(
+      req,
+      options.maxBodyBytes,
+      (raw) => {
+        try {
+          governedCall(req, res, api, raw, startedAt, startedMono);
+        } catch (err) {
+          failed(res, api, err);
+        }
+      },
+      (err) => failed(res, api, err),
+    );
   });
   const ended = () => {
     inFlight--;
     if (inFlight === 0) drained?.();
   };
+  const failed = (res: ServerResponse, api: ApiKind, err: unknown) => {
+    fail(res, api, err);
+    ended();
+  };
   server.keepAliveTimeout = 65_000;
 
-  async function governedCall(
+  /**
+   * A governed call once its body is read: refused here when the body is not a JSON object, else
+   * handed to `governed`, and counted in flight until that ends (a throw here: 500 and ended by the
+   * caller). Called from the request's `end` event: the body read adds no promise of its own.
+   */
+  function governedCall(
     req: IncomingMessage,
     res: ServerResponse,
     api: ApiKind,
+    raw: Buffer | BodyProblem,
     startedAt: number,
     startedMono: number,
-  ) {
-    const raw = await readRequestBody(req, options.maxBodyBytes);
+  ): void {
     if (!Buffer.isBuffer(raw)) {
       const p = describeBodyProblem(raw);
       res.shouldKeepAlive = false;
       send(res, errorBody(api, p.status, p.code, p.message));
+      ended();
       return;
     }
     const parsed = parseJsonObject(raw, req.headers['content-type']);
     if (!parsed.ok) {
       const p = describeBodyProblem(parsed.problem);
       send(res, errorBody(api, p.status, p.code, p.message));
+      ended();
       return;
     }
-    await options.governed({ api, req, res, body: parsed.body, raw, startedAt, startedMono });
+    options
+      .governed({ api, req, res, body: parsed.body, raw, startedAt, startedMono })
+      .then(ended, (err) => failed(res, api, err));
   }
 
   function fail(res: ServerResponse, api: ApiKind | undefined, err: unknown) {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Dispatcher, Agent as UndiciAgent, util as undiciUtil } from 'undici';
 
 /**
- * The three parts of undici the sidecar uses — the keep-alive `Agent`, `request` and `parseHeaders` —
+ * The three parts of undici the sidecar uses — the keep-alive `Agent`, `request` and `headerNameToString` —
  * loaded from undici's own modules instead of its index. The index also loads fetch, WebSocket,
  * EventSource, the caches (SQLite included), the mock agents and the proxy agents, which the sidecar
  * never runs: about 8 MB of resident memory in every agent pod (docs/adr/0016-sidecar-hot-path-costs.md).
@@ -15,8 +15,12 @@ const require = createRequire(import.meta.url);
 export const Agent = require('undici/lib/dispatcher/agent.js') as typeof UndiciAgent;
 export type Agent = UndiciAgent;
 
-/** undici's raw-header parser (`util.parseHeaders`): names lower case, repeated ones as a list. */
-export const parseHeaders = (require('undici/lib/core/util.js') as typeof undiciUtil).parseHeaders;
+/**
+ * undici's header name reader (`util.headerNameToString`): a raw name in lower case, a well-known one
+ * found in undici's tree of names without a new string.
+ */
+export const headerNameToString = (require('undici/lib/core/util.js') as typeof undiciUtil)
+  .headerNameToString;
 
 type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
   method?: Dispatcher.HttpMethod;

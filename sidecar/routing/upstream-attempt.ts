@@ -4,7 +4,6 @@ import { retryAfterMs } from './backoff.js';
 import type { CallSignal } from './call-signal.js';
 import type { UpstreamEndpoint } from './upstream-endpoint.js';
 import { abortError, UpstreamExchange } from './upstream-exchange.js';
-import { relayedResponseHeaders } from './upstream-headers.js';
 
 /** A 2xx stream: the first chunk has arrived; `next` reads the others. */
 export interface UpstreamStream {
@@ -79,8 +78,8 @@ export async function attemptUpstream(
       bodyTimeout: timeoutMs,
     });
     const res = await exchange.head;
-    const relayed = relayedResponseHeaders(res.headers);
-    const contentType = String(res.headers['content-type'] ?? '');
+    const relayed = res.headers;
+    const contentType = relayed['content-type'] ?? '';
     if (res.status >= 200 && res.status < 300) {
       if (req.stream && contentType.includes('text/event-stream')) {
         const first = await exchange.next();
@@ -130,7 +129,7 @@ export async function attemptUpstream(
     const failure = failureOfStatus(res.status);
     if (failure === undefined)
       return { ok: true, status: res.status, headers: relayed, body: { type: 'error', bytes } };
-    const retryAfter = retryAfterMs(res.headers['retry-after'], now());
+    const retryAfter = retryAfterMs(res.retryAfter, now());
     return {
       ok: false,
       failure,

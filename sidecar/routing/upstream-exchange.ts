@@ -1,11 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { parseHeaders } from '../http/undici-parts.js';
-
-/** The status and headers of an upstream answer (header names lower case, repeated ones as a list). */
-export interface UpstreamHead {
-  status: number;
-  headers: Record<string, string | string[]>;
-}
+import { type UpstreamHead, upstreamHead } from './upstream-headers.js';
 
 /** Chunks the upstream may send ahead of the agent before the socket is paused. */
 const AHEAD_CHUNKS = 16;
@@ -132,7 +126,7 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (status < 200) return true; // 1xx: the answer is still to come
     this.resumeSocket = resume;
-    const head = { status, headers: parseHeaders(rawHeaders) as Record<string, string | string[]> };
+    const head = upstreamHead(status, rawHeaders);
     this.arrivedHead = head;
     this.settleHead?.resolve(head);
     return true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { relayedResponseHeaders, upstreamHeaders } from './upstream-headers.js';
+import { upstreamHead, upstreamHeaders } from './upstream-headers.js';
 
 describe('upstreamHeaders', () => {
   const incoming = {
@@ -47,29 +47,64 @@ describe('upstreamHeaders', () => {
   });
 });
 
-describe('relayedResponseHeaders', () => {
+/** undici's raw headers: name, value, name, value, ... as the bytes arrived. */
+const raw = (...texts: string[]) => texts.map((text) => Buffer.from(text, 'latin1'));
+
+describe('upstreamHead', () => {
   it('relays content type, request ids and rate limits, not lengths, encodings or cookies', () => {
-    assert.deepEqual(
-      relayedResponseHeaders({
-        'content-type': 'text/event-stream',
-        'content-length': '10',
-        'transfer-encoding': 'chunked',
-        connection: 'keep-alive',
-        'set-cookie': ['a=1'],
-        'x-request-id': 'req_1',
-        'x-ratelimit-remaining-tokens': '100',
-        'anthropic-ratelimit-requests-remaining': '5',
-        'retry-after': '2',
-        'openai-processing-ms': '12',
-      }),
-      {
-        'content-type': 'text/event-stream',
-        'x-request-id': 'req_1',
-        'x-ratelimit-remaining-tokens': '100',
-        'anthropic-ratelimit-requests-remaining': '5',
-        'retry-after': '2',
-        'openai-processing-ms': '12',
-      },
+    const head = upstreamHead(
+      200,
+      raw(
+        'Content-Type',
+        'text/event-stream',
+        'Content-Length',
+        '10',
+        'Transfer-Encoding',
+        'chunked',
+        'Connection',
+        'keep-alive',
+        'Set-Cookie',
+        'a=1',
+        'x-request-id',
+        'req_1',
+        'X-RateLimit-Remaining-Tokens',
+        '100',
+        'anthropic-ratelimit-requests-remaining',
+        '5',
+        'Retry-After',
+        '2',
+        'openai-processing-ms',
+        '12',
+        'Cache-Control',
+        'no-cache',
+      ),
     );
+    assert.equal(head.status, 200);
+    assert.deepEqual(head.headers, {
+      'content-type': 'text/event-stream',
+      'x-request-id': 'req_1',
+      'x-ratelimit-remaining-tokens': '100',
+      'anthropic-ratelimit-requests-remaining': '5',
+      'retry-after': '2',
+      'openai-processing-ms': '12',
+      'cache-control': 'no-cache',
+    });
+    assert.equal(head.retryAfter, '2');
+  });
+
+  it('joins a repeated relayed header and keeps the first retry-after apart', () => {
+    const head = upstreamHead(
+      429,
+      raw('retry-after', '3', 'x-request-id', 'a', 'Retry-After', '9', 'X-Request-Id', 'b'),
+    );
+    assert.deepEqual(head.headers, { 'retry-after': '3, 9', 'x-request-id': 'a, b' });
+    assert.equal(head.retryAfter, '3');
+  });
+
+  it('decodes values as latin1 and has no retry-after when none came', () => {
+    const head = upstreamHead(200, raw('x-request-id', 'r\u00e9q', '__proto__', 'x'));
+    assert.deepEqual(head.headers, { 'x-request-id': 'r\u00e9q' });
+    assert.equal(Object.getPrototypeOf(head.headers), Object.prototype);
+    assert.equal(head.retryAfter, undefined);
   });
 });

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { headerNameToString } from '../http/undici-parts.js';
 import { ANTHROPIC_VERSION } from './provider-adapter.js';
 
 /**
@@ -45,31 +46,49 @@ export function upstreamHeaders(
   return Object.assign(headers, auth);
 }
 
+/** The status of an upstream answer and what the sidecar reads of its headers. */
+export interface UpstreamHead {
+  status: number;
+  /** The headers relayed to the agent (`isRelayedHeader`), names lower case, repeated ones joined by `, `. */
+  headers: Record<string, string>;
+  /** The first `retry-after` value, as the provider wrote it. */
+  retryAfter?: string;
+}
+
 /**
- * Response headers of the provider that reach the agent: the content type, request ids and rate
- * limit information; never hop-by-hop headers, lengths (the sidecar may strip a usage chunk) or
- * cookies.
+ * The head of an upstream answer read from undici's raw headers (name, value, name, value, ...) in one
+ * pass: a name is lower-cased (a well-known one without a new string), a value decoded only when its
+ * header is relayed — no object of every header built first and filtered after.
  */
-export function relayedResponseHeaders(
-  upstream: Record<string, string | string[] | undefined>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in upstream) {
-    const value = upstream[name];
-    if (value === undefined) continue;
-    if (
-      name === 'content-type' ||
-      name === 'retry-after' ||
-      name === 'x-request-id' ||
-      name === 'request-id' ||
-      name === 'openai-processing-ms' ||
-      name === 'openai-version' ||
-      name.startsWith('x-ratelimit-') ||
-      name.startsWith('anthropic-ratelimit-') ||
-      name === 'cache-control'
-    ) {
-      out[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
+export function upstreamHead(status: number, raw: readonly Buffer[]): UpstreamHead {
+  const headers: Record<string, string> = {};
+  const head: UpstreamHead = { status, headers };
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = headerNameToString(raw[i] as Buffer);
+    if (!isRelayedHeader(name)) continue;
+    const value = (raw[i + 1] as Buffer).toString('latin1');
+    if (name === 'retry-after' && head.retryAfter === undefined) head.retryAfter = value;
+    const before = headers[name];
+    headers[name] = before === undefined ? value : `${before}, ${value}`;
   }
-  return out;
+  return head;
+}
+
+/**
+ * Whether a response header of the provider reaches the agent: the content type, request ids and
+ * rate limit information; never hop-by-hop headers, lengths (the sidecar may strip a usage chunk) or
+ * cookies. `name` is lower case.
+ */
+export function isRelayedHeader(name: string): boolean {
+  return (
+    name === 'content-type' ||
+    name === 'retry-after' ||
+    name === 'x-request-id' ||
+    name === 'request-id' ||
+    name === 'openai-processing-ms' ||
+    name === 'openai-version' ||
+    name.startsWith('x-ratelimit-') ||
+    name.startsWith('anthropic-ratelimit-') ||
+    name === 'cache-control'
+  );
 }

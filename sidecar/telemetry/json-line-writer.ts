@@ -1,18 +1,19 @@
 import { type Level, type Logger, stdTimeFunctions, symbols } from 'pino';
 
 /**
- * Writes one JSON log line made of fields serialised beforehand; see `jsonLineWriter`. `timeMs`, when
+ * Writes one JSON log line made of fields serialised beforehand — `members`, the members of one JSON
+ * object without its braces (`"a":1,"b":"x"`, or '' for none); see `jsonLineWriter`. `timeMs`, when
  * given, is the time the line is about (epoch ms), used when the logger writes epoch times.
  */
-export type JsonLineWriter = (level: Level, fieldsJson: string, msg: string, timeMs?: number) => void;
+export type JsonLineWriter = (level: Level, members: string, msg: string, timeMs?: number) => void;
 
 const writers = new WeakMap<Logger, JsonLineWriter | null>();
 
 /**
  * A writer that puts a line on `logger`'s stream exactly as `logger[level](fields, msg)` would —
  * level, time and bindings first, then the fields, then the message — when the fields are already
- * one JSON object (`JSON.stringify`, native, instead of pino's per-field serialisation: a third of
- * the cost of the request line). Only for a plain logger: one with a mixin, a log formatter, hooks,
+ * JSON text (written by the caller, instead of pino's per-field serialisation: a third of the cost
+ * of the request line). Only for a plain logger: one with a mixin, a log formatter, hooks,
  * redaction, serializers of its own, another message key, a nested key or a stream that wants metadata gets
  * undefined, and its caller logs through pino. Decided once per logger.
  */
@@ -56,7 +57,7 @@ function plain(logger: Logger): boolean {
 
 function directWriter(logger: Logger): JsonLineWriter {
   const internals = logger as unknown as Internals;
-  return (level, fieldsJson, msg, timeMs) => {
+  return (level, members, msg, timeMs) => {
     // pino keeps `{"level":30` (or its level formatter's output) per level number.
     const levelPrefix = (internals[symbols.lsCacheSym] as Record<number, string>)[
       logger.levels.values[level]!
@@ -66,7 +67,7 @@ function directWriter(logger: Logger): JsonLineWriter {
       timeMs !== undefined && timeFunction === stdTimeFunctions.epochTime
         ? `,"time":${Math.round(timeMs)}`
         : timeFunction();
-    const fields = fieldsJson.length > 2 ? `,${fieldsJson.slice(1, -1)}` : '';
+    const fields = members === '' ? '' : `,${members}`;
     const line = `${levelPrefix}${time}${internals[symbols.chindingsSym] as string}${fields},"msg":${JSON.stringify(msg)}${internals[symbols.endSym] as string}`;
     (internals[symbols.streamSym] as { write(line: string): void }).write(line);
   };

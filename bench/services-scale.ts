@@ -236,8 +236,11 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
     operatorCpuPerSecond: per(2),
     generatorCpuPerSecond: per(3),
     asksPerSecond: (leaseTally.asks - asksBefore.asks) / seconds,
-    failedAsksPerSecond:
+    // A late answer in the window may be of an ask that failed before it: never below 0.
+    failedAsksPerSecond: Math.max(
+      0,
       (leaseTally.failed - leaseTally.late - (asksBefore.failed - asksBefore.late)) / seconds,
+    ),
     lateAsksPerSecond: (leaseTally.late - asksBefore.late) / seconds,
     leasesServedPerSecond: served / seconds,
     rssMb,

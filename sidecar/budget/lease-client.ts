@@ -25,7 +25,7 @@ export interface LeaseTransport {
   token?: () => Promise<string | undefined>;
   /** Longest wait for an answer before the ask counts as failed (slow); default 1 s. */
   timeoutMs?: number;
-  /** A slow request is given up (its connection closed) after this long; default 10 s. */
+  /** A slow request is given up (its connection closed) when its answer's head, or a pause in its body, takes longer; default 10 s. */
   abandonAfterMs?: number;
 }
 
@@ -46,7 +46,7 @@ export type LeaseOutcome =
       late?: Promise<LeaseOutcome>;
     };
 
-/** Asks given up after this long by default (the connection is closed then). */
+/** Asks whose answer's head (or a pause in its body) takes longer are given up by default (the connection is closed then). */
 export const ABANDON_AFTER_MS = 10_000;
 
 /**

@@ -9,9 +9,9 @@ const now = new Date('2026-12-07T02:00:00.000Z');
 const at = (msBefore: number) => new Date(now.getTime() - msBefore).toISOString();
 
 /** The rule as first written: dates parsed in the comparators, every time. */
-function prunedByTheRule(instances: Instances): Instances {
+function prunedByTheRule(instances: Instances, asOf = now): Instances {
   return instances
-    .filter((i) => now.getTime() - Date.parse(i.lastSeen) <= INSTANCE_RETENTION_DAYS * DAY)
+    .filter((i) => asOf.getTime() - Date.parse(i.lastSeen) <= INSTANCE_RETENTION_DAYS * DAY)
     .sort((a, b) => Date.parse(b.lastSeen) - Date.parse(a.lastSeen))
     .slice(0, MAX_INSTANCES)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -61,5 +61,59 @@ describe('recordSequence', () => {
       3 * MAX_INSTANCES,
     );
     assert.equal(recordedSequence(instances, `pod-${2 * MAX_INSTANCES - 1}`), 0);
+  });
+
+  it('records as the rule does, batch after batch: full lists, equal times, forgotten and foreign lists', () => {
+    // A small deterministic generator (the same run every time): ids from a pool larger than the
+    // bound, several batches in the same millisecond (a group commit), now and then a week's silence.
+    let seed = 12_345;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    let instances: Instances = [];
+    let clock = now.getTime();
+    let sequence = 0;
+    let checked = 0;
+    for (let step = 0; step < 3_000; step++) {
+      const r = random();
+      if (r < 0.6) clock += 1 + Math.floor(random() * 5);
+      else if (r < 0.601) clock += INSTANCE_RETENTION_DAYS * DAY + Math.floor(random() * 3) - 1;
+      const seen = new Date(clock);
+      const id = `pod-${Math.floor(random() * (step < 1_500 ? 400 : 60))}`;
+      // Now and then a list this module did not write: unsorted, or over the bound.
+      const given =
+        step % 997 === 0
+          ? [...instances].reverse()
+          : step % 1_499 === 0
+            ? [...instances, ...instances.slice(0, 20).map((i) => ({ ...i, id: `${i.id}-extra-${step}` }))]
+            : instances;
+      const recorded = recordSequence(given, id, ++sequence, seen);
+      const expected = prunedByTheRule(
+        [{ id, sequence, lastSeen: seen.toISOString() }, ...given.filter((i) => i.id !== id)],
+        seen,
+      );
+      assert.deepEqual(recorded, expected, `step ${step}: ${id}#${sequence} at ${seen.toISOString()}`);
+      instances = recorded;
+      checked++;
+    }
+    assert.equal(checked, 3_000);
+  });
+
+  it('a full list seen in the same millisecond as the new instance keeps the new one, as the rule does', () => {
+    // One group commit of more batches than the bound: every instance seen at the same instant.
+    const seen = now.toISOString();
+    const full: Instances = Array.from({ length: MAX_INSTANCES }, (_, i) => ({
+      id: `pod-${String(i).padStart(3, '0')}`,
+      sequence: i + 1,
+      lastSeen: seen,
+    }));
+    const recorded = recordSequence(full, 'pod-new', 1_000, now);
+    assert.deepEqual(
+      recorded,
+      prunedByTheRule([{ id: 'pod-new', sequence: 1_000, lastSeen: seen }, ...full]),
+    );
+    assert.equal(recordedSequence(recorded, 'pod-new'), 1_000);
+    assert.equal(recorded.length, MAX_INSTANCES);
   });
 });

@@ -13,10 +13,16 @@ let server: Server;
 let base: string;
 let store: PolicyStore;
 let longPoll: PolicyLongPoll;
+const fanouts: Array<{ answered: number; seconds: number }> = [];
 
 before(async () => {
   store = new PolicyStore();
-  longPoll = new PolicyLongPoll({ store, longPollMs: 300, maxWaiters: 3 });
+  longPoll = new PolicyLongPoll({
+    store,
+    longPollMs: 300,
+    maxWaiters: 3,
+    onFanout: (answered, seconds) => fanouts.push({ answered, seconds }),
+  });
   server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     const [namespace, agent] = url.pathname.slice(1).split('/') as [string, string];
@@ -72,6 +78,29 @@ describe('PolicyLongPoll', () => {
     const body = (await response.json()) as { version: string; reasoning: { maxTokensPerRequest: number } };
     assert.equal(body.version, next.version);
     assert.equal(body.reasoning.maxTokensPerRequest, 77);
+  });
+
+  it('reports one fan-out per change, with every held poll it answered', async () => {
+    const { version } = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 40 }),
+    );
+    const held = [1, 2, 3].map(() => fetch(`${base}/team-a/support?after=${version}`));
+    while (longPoll.waiting < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    fanouts.length = 0;
+    store.publish('team-a', 'support', policyFor('team-a', 'support', { maxTokensPerRequest: 41 }));
+    assert.deepEqual(
+      (await Promise.all(held)).map((r) => r.status),
+      [200, 200, 200],
+    );
+    assert.equal(fanouts.length, 1);
+    assert.equal(fanouts[0]?.answered, 3);
+    assert.ok((fanouts[0]?.seconds ?? -1) >= 0);
+    // A change no poll waits for is no fan-out.
+    store.publish('team-a', 'support', policyFor('team-a', 'support', { maxTokensPerRequest: 42 }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(fanouts.length, 1);
   });
 
   it('refuses polls beyond the bound with 503 and Retry-After, and ends held polls on shutdown', async () => {

@@ -17,6 +17,11 @@ export interface PolicyLongPollOptions {
   /** Called with the status of every answer. */
   onAnswer?: (status: number) => void;
   onWaitersChange?: (waiting: number) => void;
+  /**
+   * Called once per policy change that answered held polls: how many, and the seconds from the
+   * first answer written to the last (the held polls of one agent are answered in one turn).
+   */
+  onFanout?: (answered: number, seconds: number) => void;
 }
 
 interface Waiter {
@@ -25,6 +30,8 @@ interface Waiter {
 
 export class PolicyLongPoll {
   private readonly waiters = new Set<Waiter>();
+  /** The fan-out being answered in this turn, if any. */
+  private fanout: { startedAt: number; answered: number } | undefined;
 
   constructor(private readonly options: PolicyLongPollOptions) {}
 
@@ -86,7 +93,10 @@ export class PolicyLongPoll {
       },
     };
     const unwatch = this.options.store.watch(namespace, agent, (policy) => {
-      if (policy && pollDecision(policy, after) === 'answer') waiter.end(200, policy);
+      if (policy && pollDecision(policy, after) === 'answer') {
+        this.countFanout();
+        waiter.end(200, policy);
+      }
     });
     const timer = setTimeout(() => waiter.end(304), this.options.longPollMs);
     const gone = () => {
@@ -97,6 +107,23 @@ export class PolicyLongPoll {
     response.once('close', gone);
     this.waiters.add(waiter);
     this.options.onWaitersChange?.(this.waiters.size);
+  }
+
+  /**
+   * One more held poll answered by a change. A store's change calls its watchers in one synchronous
+   * turn, so the fan-out ends when the turn does: a microtask reports it.
+   */
+  private countFanout(): void {
+    if (this.fanout) {
+      this.fanout.answered++;
+      return;
+    }
+    const fanout = { startedAt: performance.now(), answered: 1 };
+    this.fanout = fanout;
+    queueMicrotask(() => {
+      this.fanout = undefined;
+      this.options.onFanout?.(fanout.answered, (performance.now() - fanout.startedAt) / 1_000);
+    });
   }
 
   private remove(waiter: Waiter): void {

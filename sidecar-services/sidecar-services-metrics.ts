@@ -7,6 +7,7 @@ const prefix = 'governor_operator_';
 export interface SidecarServicesMetrics {
   requests: Counter<'service' | 'code'>;
   policyWaiters: Gauge;
+  policyFanout: Histogram;
   usageBatches: Counter<'result'>;
   usageDuration: Histogram;
   ledgerWrites: Counter<'result'>;
@@ -43,6 +44,17 @@ export function createSidecarServicesMetrics(registry: Registry): SidecarService
         new Gauge({
           name,
           help: 'Policy long-polls waiting for a change now.',
+          registers,
+        }),
+    ),
+    policyFanout: once(
+      registry,
+      `${prefix}sidecar_policy_fanout_seconds`,
+      (name) =>
+        new Histogram({
+          name,
+          help: 'Per policy change that answered held long-polls: seconds from the first of those answers written to the last.',
+          buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
           registers,
         }),
     ),

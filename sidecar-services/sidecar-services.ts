@@ -136,6 +136,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     longPollMs: options.longPollMs ?? LONG_POLL_SECONDS * 1000,
     maxWaiters: options.maxPolicyWaiters ?? 10_000,
     onWaitersChange: (waiting) => metrics.policyWaiters.set(waiting),
+    onFanout: (_answered, seconds) => metrics.policyFanout.observe(seconds),
   });
   const mirror = new PolicyMirror({
     client: kube,

@@ -34,6 +34,7 @@ import { processCpuMs } from './admission/process-cpu.js';
 import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
 import { type ChainLinks, type ChainReaders, followChain } from './scale/crossing-chain.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
+import { type Fanout, fanoutBetween, type HistogramReading, readHistogram } from './scale/fanout-report.js';
 import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
 import { printScaleReport, type ScaleWindow } from './scale/scale-report.js';
@@ -179,6 +180,13 @@ async function servicesMetric(name: string, labels: Record<string, string> = {})
   }
   return sum;
 }
+/** The replicas' fan-out histogram (one observation per policy change that answered held polls), summed. */
+async function replicaFanouts(): Promise<HistogramReading> {
+  const texts = await Promise.all(
+    cluster.replicas.map(async (replica) => (await request(`${replica.metricsUrl}/metrics`)).body.text()),
+  );
+  return readHistogram(texts, 'governor_operator_sidecar_policy_fanout_seconds');
+}
 const REQUESTS = 'governor_operator_sidecar_requests_total';
 const LEASES = 'governor_operator_budget_leases_total';
 
@@ -287,6 +295,8 @@ let small: ScaleWindow;
 let full: ScaleWindow;
 let warning: { fromPost: ReturnType<typeof crossingDelays>; fromAck: ReturnType<typeof crossingDelays> };
 let exhausted: ReturnType<typeof crossingDelays>;
+let warningFanout: Fanout;
+let exhaustedFanout: Fanout;
 let warningChain: ChainLinks;
 let exhaustedChain: ChainLinks;
 let spent: ReturnType<typeof overshoot>;
@@ -311,6 +321,7 @@ try {
   // A usage batch like any other, from an instance of its own.
   const batch = usageBatchOf(cluster.namespace, cluster.agents[0] as string, 'scale-crossing', 1, 1);
   (batch.entries[0] as { inputTokens: number }).inputTokens = crossing - 10;
+  const fanoutsBeforeWarning = await replicaFanouts();
   const warningLinks = followChain(chainReaders, 'Warning');
   const postedAt = performance.now();
   const answer = await link.usage(batch);
@@ -318,6 +329,7 @@ try {
   if (answer.status !== 200) throw new Error(`the 75 % crossing batch got HTTP ${answer.status}`);
   plan.onAck(crossing, ackedAt);
   const seenWarning = await allHold('Warning', 30_000);
+  warningFanout = fanoutBetween(fanoutsBeforeWarning, await replicaFanouts());
   warningChain = await warningLinks.stop(ackedAt);
   warning = {
     fromPost: crossingDelays(postedAt, seenWarning),
@@ -332,6 +344,7 @@ try {
   // Slower than measured (a busy machine): spend twice as much a batch every --spend-seconds.
   // With leases the slices shrink to nothing short of the limit: the spend stalls there (less than
   // 0.1 % of the limit in a step), and a non-holder's batch then takes the total to the limit.
+  const fanoutsBeforeExhausted = await replicaFanouts();
   const exhaustedLinks = followChain(chainReaders, 'Exhausted');
   const spendStart = performance.now();
   let before = tally.tokens;
@@ -353,6 +366,7 @@ try {
   }
   progress(tally.limitReachedAt === undefined ? 'the limit was not reached' : 'the limit is reached');
   const seenExhausted = await allHold('Exhausted', 60_000);
+  exhaustedFanout = fanoutBetween(fanoutsBeforeExhausted, await replicaFanouts());
   exhausted = crossingDelays(tally.limitReachedAt ?? Number.NaN, seenExhausted);
   exhaustedChain = await exhaustedLinks.stop(tally.limitReachedAt ?? Number.NaN);
   mode.tokens = 0;
@@ -400,6 +414,8 @@ printScaleReport({
   exhausted,
   warningChain,
   exhaustedChain,
+  warningFanout,
+  exhaustedFanout,
   spent,
   statusTokens,
   tokensPerSpendBatch,

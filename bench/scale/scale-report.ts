@@ -10,6 +10,7 @@ import {
   leaseBound,
   type Overshoot,
 } from './crossing-report.js';
+import { describeFanout, type Fanout } from './fanout-report.js';
 
 export interface ScaleWindow {
   pods: number;
@@ -50,6 +51,9 @@ export interface ScaleRun {
   /** Each link of the crossing's chain, from the same ack (crossing-chain.ts). */
   warningChain: ChainLinks;
   exhaustedChain: ChainLinks;
+  /** The replicas' fan-outs (policy changes answering held polls) from each crossing until every holder held it. */
+  warningFanout: Fanout;
+  exhaustedFanout: Fanout;
   spent: Overshoot;
   statusTokens: number;
   tokensPerSpendBatch: number;
@@ -80,6 +84,8 @@ export function printScaleReport(run: ScaleRun): void {
     exhausted,
     warningChain,
     exhaustedChain,
+    warningFanout,
+    exhaustedFanout,
     spent,
     statusTokens,
     tokensPerSpendBatch,
@@ -170,11 +176,17 @@ export function printScaleReport(run: ScaleRun): void {
   );
   row('75 % crossing, link by link from the ack (read every 50 ms)', describeChain(warningChain), '');
   row(
+    "75 % crossing, the replicas' fan-outs (one per agent's policy change: first held poll answered to the last)",
+    describeFanout(warningFanout),
+    '',
+  );
+  row(
     '100 % crossing → every holder holds Exhausted, p50 / p99 from the ack that passed the limit',
     `${ms(exhausted)}; ${ways('Exhausted')}`,
     `p99 ≤ 1 s: ${exhausted.p99Ms <= 1_000 ? 'yes' : 'no'}`,
   );
   row('100 % crossing, link by link from the ack', describeChain(exhaustedChain), '');
+  row("100 % crossing, the replicas' fan-outs", describeFanout(exhaustedFanout), '');
   row(
     `overshoot (each sidecar spent ${n(tokensPerSpendBatch)} tokens a batch until it held Exhausted)`,
     `${n(spent.overshoot)} tokens = ${n((spent.overshoot / limitTokens) * 100, 2)} % of the limit ${n(limitTokens)} (store ${n(spent.recorded)}, budget status ${n(statusTokens)}; the holders' spend stopped at ${n((holdersStoppedAt / limitTokens) * 100, 2)} %)`,

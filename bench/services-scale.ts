@@ -1,8 +1,8 @@
 // 10,000 simulated sidecars against 2 `agent-governor services` replicas with the Redis usage store
 // (docs/adr/0063): every sidecar holds the policy long-poll, posts a usage batch every 2 s and —
 // unless `--no-leases` — holds a budget lease (docs/adr/0062), over HTTPS with its ServiceAccount
-// token (bench/scale/simulated-sidecar.ts, lease-step.ts), all in this process. The
-// replicas, the operator, redis-server and the control plane each run in a process of their own
+// token (bench/scale/simulated-sidecar.ts, lease-step.ts), all in this process; the long-polls in
+// `--poll-workers` worker threads of it (bench/scale/poll-workers.ts, docs/adr/0073). The replicas, the operator, redis-server and the control plane each run in a process of their own
 // (bench/scale/scale-cluster.ts). It measures, in order:
 //   1. at `--small-pods` sidecars, then at `--pods`: API-server writes/s over `--window` seconds
 //      (kube-apiserver's apiserver_request_total), the replicas' RSS, and at `--pods` the sustained
@@ -21,6 +21,7 @@
 //   npm run bench:scale [-- --pods 10000 --small-pods 1000 --window 30]   (run it with nice)
 //   npm run bench:scale -- --fast                                          (smoke: 600 pods, short windows)
 //   npm run bench:scale -- --cpu-prof-dir /tmp/prof …                      (CPU profiles of replicas, operator)
+//   npm run bench:scale -- --poll-workers 0 …                              (every long-poll in the main thread)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -30,11 +31,13 @@ import { POLICY_FILE_KEY, policyConfigMapName } from '../agents/policy-config-ma
 import { configMaps } from '../runtime/kube/resources.js';
 import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
-import { processCpuMs } from './admission/process-cpu.js';
+import { processCpuMs, threadCpuMs } from './admission/process-cpu.js';
 import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
 import { type ChainLinks, type ChainReaders, followChain } from './scale/crossing-chain.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
 import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
+import { InProcessPoll } from './scale/policy-poll.js';
+import { PollWorkers } from './scale/poll-workers.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
 import { printScaleReport, type ScaleWindow } from './scale/scale-report.js';
 import { type PolicyAnswer, SidecarLink } from './scale/sidecar-link.js';
@@ -54,6 +57,8 @@ const { values } = parseArgs({
     'spend-seconds': { type: 'string', default: '10' },
     'limit-tokens': { type: 'string', default: '10000000000' },
     'no-leases': { type: 'boolean', default: false },
+    // Worker threads holding the sidecars' policy long-polls (0: in the main thread), docs/adr/0073.
+    'poll-workers': { type: 'string', default: '2' },
     // CPU profiles of the replicas and the operator into this directory (node --cpu-prof); profile
     // the benchmark's own process with `node --cpu-prof dist/bench/services-scale.js …`.
     'cpu-prof-dir': { type: 'string' },
@@ -77,11 +82,17 @@ const callsPerBatch = int('calls-per-batch', 5);
 const usageConnections = int('usage-connections', 64);
 const spendSeconds = int('spend-seconds', 6);
 const limitTokens = int('limit-tokens', 1e10);
+const pollWorkerCount = Number(values['poll-workers']);
+if (!Number.isInteger(pollWorkerCount) || pollWorkerCount < 0)
+  throw new Error(`--poll-workers must be a whole number ≥ 0, got ${values['poll-workers']}`);
 if (smallPods >= pods) throw new Error(`--small-pods (${smallPods}) must be fewer than --pods (${pods})`);
 
 const openFiles = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]);
 const leasing = !values['no-leases'];
-const filesNeeded = pods + replicaCount * ((leasing ? 2 : 1) * usageConnections + 16) + 512;
+// A long-poll connection per sidecar, in whichever thread holds it; the usage (and lease) pools per
+// replica; each worker thread's own event loop (its epoll and wake-up descriptors) and links.
+const filesNeeded =
+  pods + replicaCount * ((leasing ? 2 : 1) * usageConnections + 16) + 16 * pollWorkerCount + 512;
 if (openFiles < filesNeeded) {
   throw new Error(
     `${pods} sidecars need about ${filesNeeded} open files, the limit is ${openFiles}: raise it (ulimit -n ${filesNeeded}) or lower --pods`,
@@ -100,6 +111,15 @@ const cluster = await startScaleCluster({
 const links = cluster.replicas.map(
   (r) => new SidecarLink(r.url, cluster.ca, cluster.token, { usageConnections }),
 );
+const pollWorkers =
+  pollWorkerCount > 0
+    ? new PollWorkers({
+        urls: cluster.replicas.map((r) => r.url),
+        ca: cluster.ca,
+        token: cluster.token,
+        workers: pollWorkerCount,
+      })
+    : undefined;
 
 // What was acknowledged, in order of the acks: the store's total for the budget (exactly once).
 const tally = { batches: 0, tokens: 0, limitReachedAt: undefined as number | undefined };
@@ -129,7 +149,8 @@ async function open(count: number): Promise<void> {
     const started = Array.from({ length: step }, () => {
       const i = sidecars.length;
       const agent = { namespace: cluster.namespace, name: cluster.agents[i % agentCount] as string };
-      const link = links[i % replicaCount] as SidecarLink;
+      const replica = i % replicaCount;
+      const link = links[replica] as SidecarLink;
       // The largest call: what a batch spends, spread over its calls.
       const callTokens = () => Math.max(1, Math.ceil(mode.tokens / callsPerBatch));
       const lease = leasing
@@ -149,6 +170,7 @@ async function open(count: number): Promise<void> {
         cluster.budget,
         link,
         plan,
+        pollWorkers ? pollWorkers.poll(i, replica, agent) : new InProcessPoll(link, agent),
         lease,
       );
       sidecars.push(sidecar);
@@ -207,11 +229,24 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
     );
   const codesBefore = await leaseCodes();
   const replicaCpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0);
-  const cpuBefore = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
+  const mainThreadCpu = () => threadCpuMs(process.pid, process.pid) ?? Number.NaN;
+  const cpuBefore = [
+    replicaCpu(),
+    cpuMs(cluster.redis.pid),
+    cpuMs(cluster.operator.pid),
+    cpuMs(process.pid),
+    mainThreadCpu(),
+  ];
   const windowStart = performance.now();
   await sleep(windowSeconds * 1_000);
   const seconds = (performance.now() - windowStart) / 1_000;
-  const cpuAfter = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
+  const cpuAfter = [
+    replicaCpu(),
+    cpuMs(cluster.redis.pid),
+    cpuMs(cluster.operator.pid),
+    cpuMs(process.pid),
+    mainThreadCpu(),
+  ];
   const writes = windowWrites(writesBefore, await apiWrites(), seconds);
   const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
   const served = (await servicesMetric(LEASES)) - servedBefore;
@@ -235,6 +270,7 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
     redisCpuPerSecond: per(1),
     operatorCpuPerSecond: per(2),
     generatorCpuPerSecond: per(3),
+    mainThreadCpuPerSecond: per(4),
     asksPerSecond: (leaseTally.asks - asksBefore.asks) / seconds,
     // A late answer in the window may be of an ask that failed before it: never below 0.
     failedAsksPerSecond: Math.max(
@@ -378,7 +414,7 @@ try {
   for (const r of cluster.replicas) console.error(`replica:\n${r.process.output().slice(-3_000)}`);
   throw err;
 } finally {
-  await Promise.all([...links.map((l) => l.close()), ...sidecars.map((s) => s.stop())]);
+  await Promise.all([...links.map((l) => l.close()), ...sidecars.map((s) => s.stop()), pollWorkers?.close()]);
   await cluster.close();
 }
 
@@ -387,6 +423,7 @@ printScaleReport({
   smallPods,
   agentCount,
   replicaCount,
+  pollWorkers: pollWorkerCount,
   leasing,
   windowSeconds,
   callsPerBatch,

@@ -20,8 +20,10 @@ export interface ScaleWindow {
   replicaCpuPerSecond: number;
   redisCpuPerSecond: number;
   operatorCpuPerSecond: number;
-  /** This process: the simulated sidecars. */
+  /** This process: the simulated sidecars (all its threads). */
   generatorCpuPerSecond: number;
+  /** Of it, the main thread's: everything but the long-polls the poll workers hold. */
+  mainThreadCpuPerSecond: number;
   /** Lease asks sent per second; of them failed (503, or slow and never answered) per second; answered late (past the 1-s timeout, then used) per second. */
   asksPerSecond: number;
   failedAsksPerSecond: number;
@@ -36,6 +38,8 @@ export interface ScaleRun {
   smallPods: number;
   agentCount: number;
   replicaCount: number;
+  /** Worker threads holding the long-polls; 0: in the main thread (docs/adr/0073). */
+  pollWorkers: number;
   leasing: boolean;
   windowSeconds: number;
   callsPerBatch: number;
@@ -67,6 +71,7 @@ export function printScaleReport(run: ScaleRun): void {
     smallPods,
     agentCount,
     replicaCount,
+    pollWorkers,
     leasing,
     windowSeconds,
     callsPerBatch,
@@ -122,6 +127,7 @@ export function printScaleReport(run: ScaleRun): void {
 
   console.log(
     `\n${n(pods)} simulated sidecars (${n(agentCount)} agents, one TokenBudget over all of them), ${replicaCount} services replicas, usage store redis; Node ${process.version}; ` +
+      `${pollWorkers > 0 ? `long-polls in ${pollWorkers} poll worker threads` : 'long-polls in the main thread (--poll-workers 0)'}; ` +
       `${leasing ? 'budget leases on' : 'budget leases off (--no-leases)'}; load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end`,
   );
   console.log('\n| measure | value | target |');
@@ -148,11 +154,11 @@ export function printScaleReport(run: ScaleRun): void {
     `${n(full.policyAnswersPerSecond)}/s (at ${n(smallPods)} pods: ${n(small.policyAnswersPerSecond)}/s)`,
   );
   row(
-    'CPU while ingesting, % of a core: services replicas (all) / redis-server / operator / the simulated sidecars',
+    'CPU while ingesting, % of a core: services replicas (all) / redis-server / operator / the simulated sidecars (of it, the main thread)',
     [small, full]
       .map(
         (w) =>
-          `${n(w.pods)} pods: ${n(w.replicaCpuPerSecond * 100)} / ${n(w.redisCpuPerSecond * 100)} / ${n(w.operatorCpuPerSecond * 100)} / ${n(w.generatorCpuPerSecond * 100)} at ${n(w.batchesPerSecond)} batches/s`,
+          `${n(w.pods)} pods: ${n(w.replicaCpuPerSecond * 100)} / ${n(w.redisCpuPerSecond * 100)} / ${n(w.operatorCpuPerSecond * 100)} / ${n(w.generatorCpuPerSecond * 100)} (${n(w.mainThreadCpuPerSecond * 100)}) at ${n(w.batchesPerSecond)} batches/s`,
       )
       .join('; '),
   );

@@ -98,7 +98,7 @@ export function printScaleReport(run: ScaleRun): void {
       ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
       : '—';
   const ms = (d: CrossingDelays) =>
-    `${n(d.p50Ms)} / ${n(d.p99Ms)} ms (max ${n(d.maxMs)}; ${d.missed} of ${n(d.holders)} never saw it)`;
+    `${n(d.p50Ms)} / ${n(d.p99Ms)} ms (first ${n(d.firstMs)}, max ${n(d.maxMs)}; ${d.missed} of ${n(d.holders)} never saw it)`;
   const topWrites = (w: WindowWrites) =>
     w.byResource
       .slice(0, 4)

@@ -39,7 +39,7 @@ import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
 import { InProcessPoll } from './scale/policy-poll.js';
 import { PollWorkers } from './scale/poll-workers.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
-import { printScaleReport, type ScaleWindow } from './scale/scale-report.js';
+import { type LoopUse, printScaleReport, type ScaleWindow } from './scale/scale-report.js';
 import { type PolicyAnswer, SidecarLink } from './scale/sidecar-link.js';
 import { SimulatedSidecar, type SpendPlan } from './scale/simulated-sidecar.js';
 import { residentMegabytes } from './sidecar-overhead/bench-processes.js';
@@ -121,8 +121,29 @@ const pollWorkers =
       })
     : undefined;
 
+/** The event loops' use so far: this thread's and each poll worker's. */
+const loopsNow = () => ({
+  main: performance.eventLoopUtilization(),
+  workers: pollWorkers?.loopUse() ?? [],
+});
+/** The share of the time each event loop was busy since `from`. */
+function loopUseSince(from: ReturnType<typeof loopsNow>): LoopUse {
+  const now = loopsNow();
+  return {
+    main: performance.eventLoopUtilization(now.main, from.main).utilization,
+    workers: now.workers.map(
+      (use, i) => performance.eventLoopUtilization(use, from.workers[i] ?? use).utilization,
+    ),
+  };
+}
+
 // What was acknowledged, in order of the acks: the store's total for the budget (exactly once).
-const tally = { batches: 0, tokens: 0, limitReachedAt: undefined as number | undefined };
+const tally = {
+  batches: 0,
+  tokens: 0,
+  limitReachedAt: undefined as number | undefined,
+  loopsAtLimit: undefined as ReturnType<typeof loopsNow> | undefined,
+};
 const mode = { tokens: callsPerBatch * 110 };
 const plan: SpendPlan = {
   intervalMs,
@@ -131,7 +152,10 @@ const plan: SpendPlan = {
   onAck(tokens, at) {
     tally.batches++;
     tally.tokens += tokens;
-    if (tally.limitReachedAt === undefined && tally.tokens >= limitTokens) tally.limitReachedAt = at;
+    if (tally.limitReachedAt === undefined && tally.tokens >= limitTokens) {
+      tally.limitReachedAt = at;
+      tally.loopsAtLimit = loopsNow();
+    }
   },
 };
 const leaseTally: LeaseTally = { asks: 0, answered: 0, failed: 0, late: 0, unsupported: 0 };
@@ -325,6 +349,8 @@ let warning: { fromPost: ReturnType<typeof crossingDelays>; fromAck: ReturnType<
 let exhausted: ReturnType<typeof crossingDelays>;
 let warningChain: ChainLinks;
 let exhaustedChain: ChainLinks;
+let warningLoops: LoopUse;
+let exhaustedLoops: LoopUse;
 let spent: ReturnType<typeof overshoot>;
 let statusTokens: number;
 let tokensPerSpendBatch: number;
@@ -351,9 +377,11 @@ try {
   const postedAt = performance.now();
   const answer = await link.usage(batch);
   const ackedAt = performance.now();
+  const loopsAtAck = loopsNow();
   if (answer.status !== 200) throw new Error(`the 75 % crossing batch got HTTP ${answer.status}`);
   plan.onAck(crossing, ackedAt);
   const seenWarning = await allHold('Warning', 30_000);
+  warningLoops = loopUseSince(loopsAtAck);
   warningChain = await warningLinks.stop(ackedAt);
   warning = {
     fromPost: crossingDelays(postedAt, seenWarning),
@@ -389,6 +417,7 @@ try {
   }
   progress(tally.limitReachedAt === undefined ? 'the limit was not reached' : 'the limit is reached');
   const seenExhausted = await allHold('Exhausted', 60_000);
+  exhaustedLoops = loopUseSince(tally.loopsAtLimit ?? loopsNow());
   exhausted = crossingDelays(tally.limitReachedAt ?? Number.NaN, seenExhausted);
   exhaustedChain = await exhaustedLinks.stop(tally.limitReachedAt ?? Number.NaN);
   mode.tokens = 0;
@@ -437,6 +466,8 @@ printScaleReport({
   exhausted,
   warningChain,
   exhaustedChain,
+  warningLoops,
+  exhaustedLoops,
   spent,
   statusTokens,
   tokensPerSpendBatch,

@@ -4,6 +4,7 @@
 // long-polls run there: one event loop, busy with the usage posts and lease asks of 10,000 sidecars,
 // read the 10,000 answers of a crossing one after the other, where real sidecars — each a process
 // of its own — read them at once (docs/adr/0073).
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { PollSink, SidecarPoll } from './policy-poll.js';
 import {
@@ -59,6 +60,11 @@ export class PollWorkers {
 
   get count(): number {
     return this.workers.length;
+  }
+
+  /** Each worker's event-loop use so far (diff two with performance.eventLoopUtilization). */
+  loopUse(): EventLoopUtilization[] {
+    return this.workers.map((worker) => worker.performance.eventLoopUtilization());
   }
 
   /** Sidecar `index`'s long-poll to `replica` (an index into the urls), in its worker. */

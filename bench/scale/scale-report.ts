@@ -33,6 +33,13 @@ export interface ScaleWindow {
   rssMb: number[];
 }
 
+/** Share of the time each event loop was busy (0–1) from a crossing's ack until every holder held the phase. */
+export interface LoopUse {
+  main: number;
+  /** One per poll worker; none with --poll-workers 0. */
+  workers: number[];
+}
+
 export interface ScaleRun {
   pods: number;
   smallPods: number;
@@ -54,6 +61,8 @@ export interface ScaleRun {
   /** Each link of the crossing's chain, from the same ack (crossing-chain.ts). */
   warningChain: ChainLinks;
   exhaustedChain: ChainLinks;
+  warningLoops: LoopUse;
+  exhaustedLoops: LoopUse;
   spent: Overshoot;
   statusTokens: number;
   tokensPerSpendBatch: number;
@@ -85,6 +94,8 @@ export function printScaleReport(run: ScaleRun): void {
     exhausted,
     warningChain,
     exhaustedChain,
+    warningLoops,
+    exhaustedLoops,
     spent,
     statusTokens,
     tokensPerSpendBatch,
@@ -123,6 +134,8 @@ export function printScaleReport(run: ScaleRun): void {
     const holdersMore = (pods - smallPods) / replicaCount / 1_000;
     return ((full.rssMb[i] as number) - (small.rssMb[i] as number)) / holdersMore;
   });
+  const loops = (use: LoopUse) =>
+    `main thread ${n(use.main * 100)} %${use.workers.length > 0 ? `, poll workers ${use.workers.map((w) => `${n(w * 100)} %`).join(' / ')}` : ''}`;
   const failures = sidecars.reduce((sum, s) => sum + s.failures, 0);
 
   console.log(
@@ -176,11 +189,21 @@ export function printScaleReport(run: ScaleRun): void {
   );
   row('75 % crossing, link by link from the ack (read every 50 ms)', describeChain(warningChain), '');
   row(
+    '75 % crossing, event loops busy from the ack until every holder held Warning',
+    loops(warningLoops),
+    '',
+  );
+  row(
     '100 % crossing → every holder holds Exhausted, p50 / p99 from the ack that passed the limit',
     `${ms(exhausted)}; ${ways('Exhausted')}`,
     `p99 ≤ 1 s: ${exhausted.p99Ms <= 1_000 ? 'yes' : 'no'}`,
   );
   row('100 % crossing, link by link from the ack', describeChain(exhaustedChain), '');
+  row(
+    '100 % crossing, event loops busy from the ack until every holder held Exhausted',
+    loops(exhaustedLoops),
+    '',
+  );
   row(
     `overshoot (each sidecar spent ${n(tokensPerSpendBatch)} tokens a batch until it held Exhausted)`,
     `${n(spent.overshoot)} tokens = ${n((spent.overshoot / limitTokens) * 100, 2)} % of the limit ${n(limitTokens)} (store ${n(spent.recorded)}, budget status ${n(statusTokens)}; the holders' spend stopped at ${n((holdersStoppedAt / limitTokens) * 100, 2)} %)`,

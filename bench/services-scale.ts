@@ -121,19 +121,28 @@ const pollWorkers =
       })
     : undefined;
 
-/** The event loops' use so far: this thread's and each poll worker's. */
+/** The event loops' use so far (this thread's and each poll worker's), and the processes' CPU. */
 const loopsNow = () => ({
+  at: performance.now(),
   main: performance.eventLoopUtilization(),
   workers: pollWorkers?.loopUse() ?? [],
+  cpu: [
+    cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0),
+    cpuMs(process.pid),
+    cpuMs(cluster.operator.pid),
+    cpuMs(cluster.redis.pid),
+  ],
 });
-/** The share of the time each event loop was busy since `from`. */
+/** The share of the time each event loop was busy since `from`, and the cores each process used. */
 function loopUseSince(from: ReturnType<typeof loopsNow>): LoopUse {
   const now = loopsNow();
+  const cores = (i: number) => ((now.cpu[i] as number) - (from.cpu[i] as number)) / (now.at - from.at);
   return {
     main: performance.eventLoopUtilization(now.main, from.main).utilization,
     workers: now.workers.map(
       (use, i) => performance.eventLoopUtilization(use, from.workers[i] ?? use).utilization,
     ),
+    cores: { replicas: cores(0), generator: cores(1), operator: cores(2), redis: cores(3) },
   };
 }
 

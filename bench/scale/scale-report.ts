@@ -38,6 +38,8 @@ export interface LoopUse {
   main: number;
   /** One per poll worker; none with --poll-workers 0. */
   workers: number[];
+  /** Cores each used meanwhile (CPU seconds per second, /proc/<pid>/stat: 10-ms ticks). */
+  cores: { replicas: number; generator: number; operator: number; redis: number };
 }
 
 export interface ScaleRun {
@@ -135,7 +137,8 @@ export function printScaleReport(run: ScaleRun): void {
     return ((full.rssMb[i] as number) - (small.rssMb[i] as number)) / holdersMore;
   });
   const loops = (use: LoopUse) =>
-    `main thread ${n(use.main * 100)} %${use.workers.length > 0 ? `, poll workers ${use.workers.map((w) => `${n(w * 100)} %`).join(' / ')}` : ''}`;
+    `main thread ${n(use.main * 100)} %${use.workers.length > 0 ? `, poll workers ${use.workers.map((w) => `${n(w * 100)} %`).join(' / ')}` : ''}; ` +
+    `cores used: replicas ${n(use.cores.replicas, 2)}, simulated sidecars ${n(use.cores.generator, 2)}, operator ${n(use.cores.operator, 2)}, redis ${n(use.cores.redis, 2)}`;
   const failures = sidecars.reduce((sum, s) => sum + s.failures, 0);
 
   console.log(
@@ -189,7 +192,7 @@ export function printScaleReport(run: ScaleRun): void {
   );
   row('75 % crossing, link by link from the ack (read every 50 ms)', describeChain(warningChain), '');
   row(
-    '75 % crossing, event loops busy from the ack until every holder held Warning',
+    '75 % crossing, from the ack until every holder held Warning: event loops busy; cores used',
     loops(warningLoops),
     '',
   );
@@ -200,7 +203,7 @@ export function printScaleReport(run: ScaleRun): void {
   );
   row('100 % crossing, link by link from the ack', describeChain(exhaustedChain), '');
   row(
-    '100 % crossing, event loops busy from the ack until every holder held Exhausted',
+    '100 % crossing, from the ack until every holder held Exhausted: event loops busy; cores used',
     loops(exhaustedLoops),
     '',
   );

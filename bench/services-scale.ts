@@ -1,8 +1,8 @@
 // 10,000 simulated sidecars against 2 `agent-governor services` replicas with the Redis usage store
 // (docs/adr/0063): every sidecar holds the policy long-poll, posts a usage batch every 2 s and —
 // unless `--no-leases` — holds a budget lease (docs/adr/0062), over HTTPS with its ServiceAccount
-// token (bench/scale/simulated-sidecar.ts, lease-step.ts), all in this process. The
-// replicas, the operator, redis-server and the control plane each run in a process of their own
+// token (bench/scale/simulated-sidecar.ts, lease-step.ts), all in this process; the long-polls in
+// `--poll-workers` worker threads of it (bench/scale/poll-workers.ts, docs/adr/0073). The replicas, the operator, redis-server and the control plane each run in a process of their own
 // (bench/scale/scale-cluster.ts). It measures, in order:
 //   1. at `--small-pods` sidecars, then at `--pods`: API-server writes/s over `--window` seconds
 //      (kube-apiserver's apiserver_request_total), the replicas' RSS, and at `--pods` the sustained
@@ -21,6 +21,7 @@
 //   npm run bench:scale [-- --pods 10000 --small-pods 1000 --window 30]   (run it with nice)
 //   npm run bench:scale -- --fast                                          (smoke: 600 pods, short windows)
 //   npm run bench:scale -- --cpu-prof-dir /tmp/prof …                      (CPU profiles of replicas, operator)
+//   npm run bench:scale -- --poll-workers 0 …                              (every long-poll in the main thread)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -30,14 +31,16 @@ import { POLICY_FILE_KEY, policyConfigMapName } from '../agents/policy-config-ma
 import { configMaps } from '../runtime/kube/resources.js';
 import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
-import { processCpuMs } from './admission/process-cpu.js';
+import { processCpuMs, threadCpuMs } from './admission/process-cpu.js';
 import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
 import { type ChainLinks, type ChainReaders, followChain } from './scale/crossing-chain.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
 import { type Fanout, fanoutBetween, type HistogramReading, readHistogram } from './scale/fanout-report.js';
 import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
+import { InProcessPoll } from './scale/policy-poll.js';
+import { PollWorkers } from './scale/poll-workers.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
-import { printScaleReport, type ScaleWindow } from './scale/scale-report.js';
+import { type LoopUse, printScaleReport, type ScaleWindow } from './scale/scale-report.js';
 import { type PolicyAnswer, SidecarLink } from './scale/sidecar-link.js';
 import { SimulatedSidecar, type SpendPlan } from './scale/simulated-sidecar.js';
 import { residentMegabytes } from './sidecar-overhead/bench-processes.js';
@@ -55,6 +58,8 @@ const { values } = parseArgs({
     'spend-seconds': { type: 'string', default: '10' },
     'limit-tokens': { type: 'string', default: '10000000000' },
     'no-leases': { type: 'boolean', default: false },
+    // Worker threads holding the sidecars' policy long-polls (0: in the main thread), docs/adr/0073.
+    'poll-workers': { type: 'string', default: '2' },
     // CPU profiles of the replicas and the operator into this directory (node --cpu-prof); profile
     // the benchmark's own process with `node --cpu-prof dist/bench/services-scale.js …`.
     'cpu-prof-dir': { type: 'string' },
@@ -78,11 +83,17 @@ const callsPerBatch = int('calls-per-batch', 5);
 const usageConnections = int('usage-connections', 64);
 const spendSeconds = int('spend-seconds', 6);
 const limitTokens = int('limit-tokens', 1e10);
+const pollWorkerCount = Number(values['poll-workers']);
+if (!Number.isInteger(pollWorkerCount) || pollWorkerCount < 0)
+  throw new Error(`--poll-workers must be a whole number ≥ 0, got ${values['poll-workers']}`);
 if (smallPods >= pods) throw new Error(`--small-pods (${smallPods}) must be fewer than --pods (${pods})`);
 
 const openFiles = Number(/^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1]);
 const leasing = !values['no-leases'];
-const filesNeeded = pods + replicaCount * ((leasing ? 2 : 1) * usageConnections + 16) + 512;
+// A long-poll connection per sidecar, in whichever thread holds it; the usage (and lease) pools per
+// replica; each worker thread's own event loop (its epoll and wake-up descriptors) and links.
+const filesNeeded =
+  pods + replicaCount * ((leasing ? 2 : 1) * usageConnections + 16) + 16 * pollWorkerCount + 512;
 if (openFiles < filesNeeded) {
   throw new Error(
     `${pods} sidecars need about ${filesNeeded} open files, the limit is ${openFiles}: raise it (ulimit -n ${filesNeeded}) or lower --pods`,
@@ -101,9 +112,48 @@ const cluster = await startScaleCluster({
 const links = cluster.replicas.map(
   (r) => new SidecarLink(r.url, cluster.ca, cluster.token, { usageConnections }),
 );
+const pollWorkers =
+  pollWorkerCount > 0
+    ? new PollWorkers({
+        urls: cluster.replicas.map((r) => r.url),
+        ca: cluster.ca,
+        token: cluster.token,
+        workers: pollWorkerCount,
+      })
+    : undefined;
+
+/** The event loops' use so far (this thread's and each poll worker's), and the processes' CPU. */
+const loopsNow = () => ({
+  at: performance.now(),
+  main: performance.eventLoopUtilization(),
+  workers: pollWorkers?.loopUse() ?? [],
+  cpu: [
+    cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0),
+    cpuMs(process.pid),
+    cpuMs(cluster.operator.pid),
+    cpuMs(cluster.redis.pid),
+  ],
+});
+/** The share of the time each event loop was busy since `from`, and the cores each process used. */
+function loopUseSince(from: ReturnType<typeof loopsNow>): LoopUse {
+  const now = loopsNow();
+  const cores = (i: number) => ((now.cpu[i] as number) - (from.cpu[i] as number)) / (now.at - from.at);
+  return {
+    main: performance.eventLoopUtilization(now.main, from.main).utilization,
+    workers: now.workers.map(
+      (use, i) => performance.eventLoopUtilization(use, from.workers[i] ?? use).utilization,
+    ),
+    cores: { replicas: cores(0), generator: cores(1), operator: cores(2), redis: cores(3) },
+  };
+}
 
 // What was acknowledged, in order of the acks: the store's total for the budget (exactly once).
-const tally = { batches: 0, tokens: 0, limitReachedAt: undefined as number | undefined };
+const tally = {
+  batches: 0,
+  tokens: 0,
+  limitReachedAt: undefined as number | undefined,
+  loopsAtLimit: undefined as ReturnType<typeof loopsNow> | undefined,
+};
 const mode = { tokens: callsPerBatch * 110 };
 const plan: SpendPlan = {
   intervalMs,
@@ -112,7 +162,10 @@ const plan: SpendPlan = {
   onAck(tokens, at) {
     tally.batches++;
     tally.tokens += tokens;
-    if (tally.limitReachedAt === undefined && tally.tokens >= limitTokens) tally.limitReachedAt = at;
+    if (tally.limitReachedAt === undefined && tally.tokens >= limitTokens) {
+      tally.limitReachedAt = at;
+      tally.loopsAtLimit = loopsNow();
+    }
   },
 };
 const leaseTally: LeaseTally = { asks: 0, answered: 0, failed: 0, late: 0, unsupported: 0 };
@@ -125,12 +178,14 @@ const progress = (what: string) =>
   );
 
 async function open(count: number): Promise<void> {
+  const opening = performance.now();
   while (sidecars.length < count) {
     const step = Math.min(500, count - sidecars.length);
     const started = Array.from({ length: step }, () => {
       const i = sidecars.length;
       const agent = { namespace: cluster.namespace, name: cluster.agents[i % agentCount] as string };
-      const link = links[i % replicaCount] as SidecarLink;
+      const replica = i % replicaCount;
+      const link = links[replica] as SidecarLink;
       // The largest call: what a batch spends, spread over its calls.
       const callTokens = () => Math.max(1, Math.ceil(mode.tokens / callsPerBatch));
       const lease = leasing
@@ -150,6 +205,7 @@ async function open(count: number): Promise<void> {
         cluster.budget,
         link,
         plan,
+        pollWorkers ? pollWorkers.poll(i, replica, agent) : new InProcessPoll(link, agent),
         lease,
       );
       sidecars.push(sidecar);
@@ -157,6 +213,7 @@ async function open(count: number): Promise<void> {
     });
     await Promise.all(started);
   }
+  const openedAt = performance.now();
   // Every sidecar holds a policy now. A policy change (usage counters, every 30 s per agent) answers
   // all polls of its agent at once, so the held count dips while the sidecars poll again.
   const held = await eventually(
@@ -168,7 +225,9 @@ async function open(count: number): Promise<void> {
     progress(`not 90 % held: ${err.message}`);
     return Number.NaN;
   });
-  progress(`${count} sidecars hold a policy and send usage; ${held} polls held on the replicas`);
+  progress(
+    `${count} sidecars hold a policy and send usage; ${held} polls held on the replicas (first policies in ${((openedAt - opening) / 1_000).toFixed(0)} s, then ${((performance.now() - openedAt) / 1_000).toFixed(0)} s to 90 % held)`,
+  );
 }
 
 /** A metric summed over the replicas. */
@@ -215,11 +274,24 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
     );
   const codesBefore = await leaseCodes();
   const replicaCpu = () => cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0);
-  const cpuBefore = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
+  const mainThreadCpu = () => threadCpuMs(process.pid, process.pid) ?? Number.NaN;
+  const cpuBefore = [
+    replicaCpu(),
+    cpuMs(cluster.redis.pid),
+    cpuMs(cluster.operator.pid),
+    cpuMs(process.pid),
+    mainThreadCpu(),
+  ];
   const windowStart = performance.now();
   await sleep(windowSeconds * 1_000);
   const seconds = (performance.now() - windowStart) / 1_000;
-  const cpuAfter = [replicaCpu(), cpuMs(cluster.redis.pid), cpuMs(cluster.operator.pid), cpuMs(process.pid)];
+  const cpuAfter = [
+    replicaCpu(),
+    cpuMs(cluster.redis.pid),
+    cpuMs(cluster.operator.pid),
+    cpuMs(process.pid),
+    mainThreadCpu(),
+  ];
   const writes = windowWrites(writesBefore, await apiWrites(), seconds);
   const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
   const served = (await servicesMetric(LEASES)) - servedBefore;
@@ -243,6 +315,7 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
     redisCpuPerSecond: per(1),
     operatorCpuPerSecond: per(2),
     generatorCpuPerSecond: per(3),
+    mainThreadCpuPerSecond: per(4),
     asksPerSecond: (leaseTally.asks - asksBefore.asks) / seconds,
     // A late answer in the window may be of an ask that failed before it: never below 0.
     failedAsksPerSecond: Math.max(
@@ -299,6 +372,8 @@ let warningFanout: Fanout;
 let exhaustedFanout: Fanout;
 let warningChain: ChainLinks;
 let exhaustedChain: ChainLinks;
+let warningLoops: LoopUse;
+let exhaustedLoops: LoopUse;
 let spent: ReturnType<typeof overshoot>;
 let statusTokens: number;
 let tokensPerSpendBatch: number;
@@ -326,9 +401,11 @@ try {
   const postedAt = performance.now();
   const answer = await link.usage(batch);
   const ackedAt = performance.now();
+  const loopsAtAck = loopsNow();
   if (answer.status !== 200) throw new Error(`the 75 % crossing batch got HTTP ${answer.status}`);
   plan.onAck(crossing, ackedAt);
   const seenWarning = await allHold('Warning', 30_000);
+  warningLoops = loopUseSince(loopsAtAck);
   warningFanout = fanoutBetween(fanoutsBeforeWarning, await replicaFanouts());
   warningChain = await warningLinks.stop(ackedAt);
   warning = {
@@ -366,6 +443,7 @@ try {
   }
   progress(tally.limitReachedAt === undefined ? 'the limit was not reached' : 'the limit is reached');
   const seenExhausted = await allHold('Exhausted', 60_000);
+  exhaustedLoops = loopUseSince(tally.loopsAtLimit ?? loopsNow());
   exhaustedFanout = fanoutBetween(fanoutsBeforeExhausted, await replicaFanouts());
   exhausted = crossingDelays(tally.limitReachedAt ?? Number.NaN, seenExhausted);
   exhaustedChain = await exhaustedLinks.stop(tally.limitReachedAt ?? Number.NaN);
@@ -392,7 +470,7 @@ try {
   for (const r of cluster.replicas) console.error(`replica:\n${r.process.output().slice(-3_000)}`);
   throw err;
 } finally {
-  await Promise.all([...links.map((l) => l.close()), ...sidecars.map((s) => s.stop())]);
+  await Promise.all([...links.map((l) => l.close()), ...sidecars.map((s) => s.stop()), pollWorkers?.close()]);
   await cluster.close();
 }
 
@@ -401,6 +479,7 @@ printScaleReport({
   smallPods,
   agentCount,
   replicaCount,
+  pollWorkers: pollWorkerCount,
   leasing,
   windowSeconds,
   callsPerBatch,
@@ -416,6 +495,8 @@ printScaleReport({
   exhaustedChain,
   warningFanout,
   exhaustedFanout,
+  warningLoops,
+  exhaustedLoops,
   spent,
   statusTokens,
   tokensPerSpendBatch,

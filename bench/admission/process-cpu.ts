@@ -6,11 +6,20 @@ import { readFileSync } from 'node:fs';
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
-/** Milliseconds of CPU the process has used so far, or undefined when /proc cannot tell. */
+/** Milliseconds of CPU the process has used so far (all its threads), or undefined when /proc cannot tell. */
 export function processCpuMs(pid: number): number | undefined {
+  return statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** Milliseconds of CPU one thread of a process has used (the main thread's id is the pid). */
+export function threadCpuMs(pid: number, tid: number): number | undefined {
+  return statCpuMs(`/proc/${pid}/task/${tid}/stat`);
+}
+
+function statCpuMs(path: string): number | undefined {
   let stat: string;
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    stat = readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }

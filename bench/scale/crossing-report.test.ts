@@ -7,6 +7,8 @@ describe('crossingDelays', () => {
     const delays = crossingDelays(1_000, [1_100, 1_300, 900, 1_200]);
     assert.equal(delays.holders, 4);
     assert.equal(delays.missed, 0);
+    assert.equal(delays.firstMs, 0);
+    assert.equal(crossingDelays(1_000, [1_100, 1_300]).firstMs, 100);
     assert.equal(delays.p50Ms, 100);
     assert.equal(delays.maxMs, 300);
   });

@@ -7,6 +7,8 @@ export interface CrossingDelays {
   holders: number;
   /** Holders that never held the phase within the wait. */
   missed: number;
+  /** The first holder's delay: about when the replicas began answering (the spread after it is their writing and the holders' reading). */
+  firstMs: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
@@ -28,6 +30,7 @@ export function crossingDelays(crossedAt: number, seenAt: ReadonlyArray<number |
   return {
     holders: seenAt.length,
     missed,
+    firstMs: delays.reduce((min, d) => Math.min(min, d), Number.POSITIVE_INFINITY),
     p50Ms: summary.median,
     p99Ms: missed > seenAt.length / 100 ? Number.POSITIVE_INFINITY : summary.p99,
     maxMs: missed > 0 ? Number.POSITIVE_INFINITY : delays.reduce((max, d) => Math.max(max, d), 0),

@@ -21,8 +21,10 @@ export interface ScaleWindow {
   replicaCpuPerSecond: number;
   redisCpuPerSecond: number;
   operatorCpuPerSecond: number;
-  /** This process: the simulated sidecars. */
+  /** This process: the simulated sidecars (all its threads). */
   generatorCpuPerSecond: number;
+  /** Of it, the main thread's: everything but the long-polls the poll workers hold. */
+  mainThreadCpuPerSecond: number;
   /** Lease asks sent per second; of them failed (503, or slow and never answered) per second; answered late (past the 1-s timeout, then used) per second. */
   asksPerSecond: number;
   failedAsksPerSecond: number;
@@ -32,11 +34,22 @@ export interface ScaleWindow {
   rssMb: number[];
 }
 
+/** Share of the time each event loop was busy (0–1) from a crossing's ack until every holder held the phase. */
+export interface LoopUse {
+  main: number;
+  /** One per poll worker; none with --poll-workers 0. */
+  workers: number[];
+  /** Cores each used meanwhile (CPU seconds per second, /proc/<pid>/stat: 10-ms ticks). */
+  cores: { replicas: number; generator: number; operator: number; redis: number };
+}
+
 export interface ScaleRun {
   pods: number;
   smallPods: number;
   agentCount: number;
   replicaCount: number;
+  /** Worker threads holding the long-polls; 0: in the main thread (docs/adr/0073). */
+  pollWorkers: number;
   leasing: boolean;
   windowSeconds: number;
   callsPerBatch: number;
@@ -54,6 +67,8 @@ export interface ScaleRun {
   /** The replicas' fan-outs (policy changes answering held polls) from each crossing until every holder held it. */
   warningFanout: Fanout;
   exhaustedFanout: Fanout;
+  warningLoops: LoopUse;
+  exhaustedLoops: LoopUse;
   spent: Overshoot;
   statusTokens: number;
   tokensPerSpendBatch: number;
@@ -71,6 +86,7 @@ export function printScaleReport(run: ScaleRun): void {
     smallPods,
     agentCount,
     replicaCount,
+    pollWorkers,
     leasing,
     windowSeconds,
     callsPerBatch,
@@ -86,6 +102,8 @@ export function printScaleReport(run: ScaleRun): void {
     exhaustedChain,
     warningFanout,
     exhaustedFanout,
+    warningLoops,
+    exhaustedLoops,
     spent,
     statusTokens,
     tokensPerSpendBatch,
@@ -99,7 +117,7 @@ export function printScaleReport(run: ScaleRun): void {
       ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
       : '—';
   const ms = (d: CrossingDelays) =>
-    `${n(d.p50Ms)} / ${n(d.p99Ms)} ms (max ${n(d.maxMs)}; ${d.missed} of ${n(d.holders)} never saw it)`;
+    `${n(d.p50Ms)} / ${n(d.p99Ms)} ms (first ${n(d.firstMs)}, max ${n(d.maxMs)}; ${d.missed} of ${n(d.holders)} never saw it)`;
   const topWrites = (w: WindowWrites) =>
     w.byResource
       .slice(0, 4)
@@ -124,10 +142,14 @@ export function printScaleReport(run: ScaleRun): void {
     const holdersMore = (pods - smallPods) / replicaCount / 1_000;
     return ((full.rssMb[i] as number) - (small.rssMb[i] as number)) / holdersMore;
   });
+  const loops = (use: LoopUse) =>
+    `main thread ${n(use.main * 100)} %${use.workers.length > 0 ? `, poll workers ${use.workers.map((w) => `${n(w * 100)} %`).join(' / ')}` : ''}; ` +
+    `cores used: replicas ${n(use.cores.replicas, 2)}, simulated sidecars ${n(use.cores.generator, 2)}, operator ${n(use.cores.operator, 2)}, redis ${n(use.cores.redis, 2)}`;
   const failures = sidecars.reduce((sum, s) => sum + s.failures, 0);
 
   console.log(
     `\n${n(pods)} simulated sidecars (${n(agentCount)} agents, one TokenBudget over all of them), ${replicaCount} services replicas, usage store redis; Node ${process.version}; ` +
+      `${pollWorkers > 0 ? `long-polls in ${pollWorkers} poll worker threads` : 'long-polls in the main thread (--poll-workers 0)'}; ` +
       `${leasing ? 'budget leases on' : 'budget leases off (--no-leases)'}; load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end`,
   );
   console.log('\n| measure | value | target |');
@@ -154,11 +176,11 @@ export function printScaleReport(run: ScaleRun): void {
     `${n(full.policyAnswersPerSecond)}/s (at ${n(smallPods)} pods: ${n(small.policyAnswersPerSecond)}/s)`,
   );
   row(
-    'CPU while ingesting, % of a core: services replicas (all) / redis-server / operator / the simulated sidecars',
+    'CPU while ingesting, % of a core: services replicas (all) / redis-server / operator / the simulated sidecars (of it, the main thread)',
     [small, full]
       .map(
         (w) =>
-          `${n(w.pods)} pods: ${n(w.replicaCpuPerSecond * 100)} / ${n(w.redisCpuPerSecond * 100)} / ${n(w.operatorCpuPerSecond * 100)} / ${n(w.generatorCpuPerSecond * 100)} at ${n(w.batchesPerSecond)} batches/s`,
+          `${n(w.pods)} pods: ${n(w.replicaCpuPerSecond * 100)} / ${n(w.redisCpuPerSecond * 100)} / ${n(w.operatorCpuPerSecond * 100)} / ${n(w.generatorCpuPerSecond * 100)} (${n(w.mainThreadCpuPerSecond * 100)}) at ${n(w.batchesPerSecond)} batches/s`,
       )
       .join('; '),
   );
@@ -181,12 +203,22 @@ export function printScaleReport(run: ScaleRun): void {
     '',
   );
   row(
+    '75 % crossing, from the ack until every holder held Warning: event loops busy; cores used',
+    loops(warningLoops),
+    '',
+  );
+  row(
     '100 % crossing → every holder holds Exhausted, p50 / p99 from the ack that passed the limit',
     `${ms(exhausted)}; ${ways('Exhausted')}`,
     `p99 ≤ 1 s: ${exhausted.p99Ms <= 1_000 ? 'yes' : 'no'}`,
   );
   row('100 % crossing, link by link from the ack', describeChain(exhaustedChain), '');
   row("100 % crossing, the replicas' fan-outs", describeFanout(exhaustedFanout), '');
+  row(
+    '100 % crossing, from the ack until every holder held Exhausted: event loops busy; cores used',
+    loops(exhaustedLoops),
+    '',
+  );
   row(
     `overshoot (each sidecar spent ${n(tokensPerSpendBatch)} tokens a batch until it held Exhausted)`,
     `${n(spent.overshoot)} tokens = ${n((spent.overshoot / limitTokens) * 100, 2)} % of the limit ${n(limitTokens)} (store ${n(spent.recorded)}, budget status ${n(statusTokens)}; the holders' spend stopped at ${n((holdersStoppedAt / limitTokens) * 100, 2)} %)`,

@@ -14,15 +14,13 @@ import { Client, Pool } from 'undici';
 import { POLICY_PATH, POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch } from '../../apis/usage-batch.js';
 import type { LeaseTransport } from '../../sidecar/budget/lease-client.js';
+import type { PolicySummary } from './poll-answers.js';
 
 export interface PolicyAnswer {
   status: number;
   version: string;
-  /** The parsed body of a 200 (the EffectivePolicy), undefined otherwise. */
-  policy?: {
-    version: string;
-    budgets: Array<{ name: string; phase: string; usedTokens: number; limitTokens?: number }>;
-  };
+  /** The parsed body of a 200 (the whole EffectivePolicy, typed as the fields read), undefined otherwise. */
+  policy?: PolicySummary;
 }
 
 export interface UsageAnswer {

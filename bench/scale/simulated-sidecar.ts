@@ -1,8 +1,9 @@
 // One simulated sidecar: the protocol steps a real sidecar takes against the services, and nothing
 // else (no proxy, no LLM). Each step is one method, so a new step of the protocol (a budget lease,
 // docs/adr/0063) is added here in a few lines:
-//   - follow(): the policy long-poll — the first poll without `after` (answered at once), then
-//     `?after=<version>` held until the version changes (200) or ~30 s pass (304), polled again at once;
+//   - the policy long-poll (policy-poll.ts) — the first poll without `after` (answered at once), then
+//     `?after=<version>` held until the version changes (200) or ~30 s pass (304), polled again at
+//     once; in a poll worker's thread (poll-workers.ts) or, with --poll-workers 0, in this one;
 //   - report(): every `intervalMs`, one usage batch of what the plan says was spent, one in flight,
 //     resent with the same sequence until acknowledged (exactly once, docs/adr/0006);
 //   - admit(): the budget gate's rule for the spend, from the held policy: nothing while it says
@@ -12,13 +13,14 @@
 //     takes the phase from the answer's count too, and gives the slice back at stop.
 // The phase it holds, when it first held each phase and which way it came first (the lease answer or
 // the long-poll), are what the crossing is measured by.
-import type { Client } from 'undici';
 import type { EffectiveBudget } from '../../apis/effective-policy.js';
 import type { UsageBatch } from '../../apis/usage-batch.js';
 import { usageBatchOf } from '../../testing/services-fixture.js';
 import type { CarriedBy } from './crossing-report.js';
 import { type LeaseStep, leasePhase } from './lease-step.js';
-import type { PolicyAnswer, SidecarLink } from './sidecar-link.js';
+import { pause, type SidecarPoll } from './policy-poll.js';
+import type { PolicySummary } from './poll-answers.js';
+import type { SidecarLink } from './sidecar-link.js';
 
 export interface SpendPlan {
   /** Seconds between batches (2 in a sidecar). */
@@ -30,8 +32,6 @@ export interface SpendPlan {
   /** Called with each acknowledged batch's tokens and the moment of the ack (performance.now). */
   onAck(tokens: number, at: number): void;
 }
-
-type Policy = NonNullable<PolicyAnswer['policy']>;
 
 export class SimulatedSidecar {
   phase = 'None';
@@ -47,12 +47,11 @@ export class SimulatedSidecar {
   /** Batches acknowledged, failed answers (non-200, errors) seen. */
   acked = 0;
   failures = 0;
-  private policy: Policy | undefined;
+  private policy: PolicySummary | undefined;
   private localSince = 0;
   private sequence = 1;
   private stopped = false;
   private loops: Promise<void>[] = [];
-  private readonly connection: Client;
 
   constructor(
     readonly instance: string,
@@ -60,11 +59,11 @@ export class SimulatedSidecar {
     private readonly budget: string,
     private readonly link: SidecarLink,
     private readonly plan: SpendPlan,
+    /** The policy long-poll, in this thread or a poll worker's. */
+    private readonly poll: SidecarPoll,
     /** The lease step; none: the long-poll-only path (--no-leases). */
     private readonly lease?: LeaseStep,
-  ) {
-    this.connection = link.pollConnection();
-  }
+  ) {}
 
   /** The lease answered with the budget's count: the phase it gives, if more severe, is held. */
   leaseCounted(at: number): void {
@@ -83,41 +82,18 @@ export class SimulatedSidecar {
 
   /** Resolves once the first policy is held; the long-poll and the usage loop then run until stop(). */
   async start(): Promise<void> {
-    for (;;) {
-      const answer = await this.link
-        .policy(this.connection, this.agent.namespace, this.agent.name)
-        .catch(() => undefined);
-      if (answer?.policy) {
-        this.hold(answer.policy, performance.now());
-        break;
-      }
-      if (this.stopped) return;
-      await pause(500);
-    }
+    const held = await this.poll.start({
+      policy: (policy, at) => this.hold(policy, at),
+      failure: () => {
+        this.failures++;
+      },
+    });
+    if (!held) return;
     this.lease?.ask(performance.now(), false);
-    this.loops = [this.follow(), this.report()];
+    this.loops = [this.report()];
   }
 
-  private async follow(): Promise<void> {
-    while (!this.stopped) {
-      let answer: PolicyAnswer;
-      try {
-        answer = await this.link.policy(this.connection, this.agent.namespace, this.agent.name, this.version);
-      } catch {
-        if (this.stopped) return;
-        this.failures++;
-        await pause(200);
-        continue;
-      }
-      if (answer.policy) this.hold(answer.policy, performance.now());
-      else if (answer.status !== 304) {
-        this.failures++;
-        await pause(1_000); // 503 past --max-long-poll-waiters says Retry-After: 1
-      }
-    }
-  }
-
-  private hold(policy: Policy, at: number): void {
+  private hold(policy: PolicySummary, at: number): void {
     const budget = policy.budgets.find((b) => b.name === this.budget);
     const phase = budget?.phase ?? 'None';
     if (phase !== 'Exhausted' && budget) this.usedBeforeExhausted = budget.usedTokens;
@@ -180,11 +156,9 @@ export class SimulatedSidecar {
     }
   }
 
-  /** Ends both loops; a held poll ends when the link is closed. */
+  /** Ends the usage loop and the long-poll (an in-process poll held ends when the link is closed). */
   async stop(): Promise<void> {
     this.stopped = true;
-    await Promise.allSettled([...this.loops, this.lease?.stop()]);
+    await Promise.allSettled([...this.loops, this.poll.stop(), this.lease?.stop()]);
   }
 }
-
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -103,6 +103,36 @@ describe('PolicyLongPoll', () => {
     assert.equal(fanouts.length, 1);
   });
 
+  it("reports each agent's change apart when two changes wake polls in one turn", async () => {
+    const support = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 50 }),
+    );
+    const billing = store.publish(
+      'team-a',
+      'billing',
+      policyFor('team-a', 'billing', { maxTokensPerRequest: 50 }),
+    );
+    const held = [
+      fetch(`${base}/team-a/support?after=${support.version}`),
+      fetch(`${base}/team-a/billing?after=${billing.version}`),
+      fetch(`${base}/team-a/billing?after=${billing.version}`),
+    ];
+    while (longPoll.waiting < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    fanouts.length = 0;
+    store.publish('team-a', 'support', policyFor('team-a', 'support', { maxTokensPerRequest: 51 }));
+    store.publish('team-a', 'billing', policyFor('team-a', 'billing', { maxTokensPerRequest: 51 }));
+    assert.deepEqual(
+      (await Promise.all(held)).map((r) => r.status),
+      [200, 200, 200],
+    );
+    assert.deepEqual(
+      fanouts.map((f) => f.answered),
+      [1, 2],
+    );
+  });
+
   it('refuses polls beyond the bound with 503 and Retry-After, and ends held polls on shutdown', async () => {
     const { version } = store.publish(
       'team-a',

@@ -30,8 +30,8 @@ interface Waiter {
 
 export class PolicyLongPoll {
   private readonly waiters = new Set<Waiter>();
-  /** The fan-out being answered in this turn, if any. */
-  private fanout: { startedAt: number; answered: number } | undefined;
+  /** The change being answered (its stored policy), if any: a store's change wakes its waiters in one go. */
+  private fanout: { policy: StoredPolicy; startedAt: number; answered: number } | undefined;
 
   constructor(private readonly options: PolicyLongPollOptions) {}
 
@@ -94,7 +94,7 @@ export class PolicyLongPoll {
     };
     const unwatch = this.options.store.watch(namespace, agent, (policy) => {
       if (policy && pollDecision(policy, after) === 'answer') {
-        this.countFanout();
+        this.countFanout(policy);
         waiter.end(200, policy);
       }
     });
@@ -110,20 +110,27 @@ export class PolicyLongPoll {
   }
 
   /**
-   * One more held poll answered by a change. A store's change calls its watchers in one synchronous
-   * turn, so the fan-out ends when the turn does: a microtask reports it.
+   * One more held poll answered by `policy`'s change. A store's change calls its watchers one after
+   * the other, so a change's fan-out ends where another change's begins (several agents' mirrors can
+   * arrive in one turn) or, at the latest, with the turn: a microtask reports the last.
    */
-  private countFanout(): void {
-    if (this.fanout) {
-      this.fanout.answered++;
+  private countFanout(policy: StoredPolicy): void {
+    const current = this.fanout;
+    if (current?.policy === policy) {
+      current.answered++;
       return;
     }
-    const fanout = { startedAt: performance.now(), answered: 1 };
-    this.fanout = fanout;
-    queueMicrotask(() => {
-      this.fanout = undefined;
-      this.options.onFanout?.(fanout.answered, (performance.now() - fanout.startedAt) / 1_000);
-    });
+    if (current) this.reportFanout(current);
+    else
+      queueMicrotask(() => {
+        if (this.fanout) this.reportFanout(this.fanout);
+      });
+    this.fanout = { policy, startedAt: performance.now(), answered: 1 };
+  }
+
+  private reportFanout(fanout: { startedAt: number; answered: number }): void {
+    this.fanout = undefined;
+    this.options.onFanout?.(fanout.answered, (performance.now() - fanout.startedAt) / 1_000);
   }
 
   private remove(waiter: Waiter): void {

@@ -31,12 +31,13 @@ import { POLICY_FILE_KEY, policyConfigMapName } from '../agents/policy-config-ma
 import { configMaps } from '../runtime/kube/resources.js';
 import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
-import { processCpuMs, threadCpuMs } from './admission/process-cpu.js';
+import { threadCpuMs } from './admission/process-cpu.js';
 import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
 import { type ChainLinks, type ChainReaders, followChain } from './scale/crossing-chain.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
 import { type Fanout, fanoutBetween, type HistogramReading, readHistogram } from './scale/fanout-report.js';
 import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
+import { cpuMs, type LoopMoment, type LoopSources, loopMoment, loopUseBetween } from './scale/loop-use.js';
 import { InProcessPoll } from './scale/policy-poll.js';
 import { PollWorkers } from './scale/poll-workers.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
@@ -122,37 +123,21 @@ const pollWorkers =
       })
     : undefined;
 
-/** The event loops' use so far (this thread's and each poll worker's), and the processes' CPU. */
-const loopsNow = () => ({
-  at: performance.now(),
-  main: performance.eventLoopUtilization(),
-  workers: pollWorkers?.loopUse() ?? [],
-  cpu: [
-    cluster.replicas.reduce((sum, r) => sum + cpuMs(r.process.pid), 0),
-    cpuMs(process.pid),
-    cpuMs(cluster.operator.pid),
-    cpuMs(cluster.redis.pid),
-  ],
-});
-/** The share of the time each event loop was busy since `from`, and the cores each process used. */
-function loopUseSince(from: ReturnType<typeof loopsNow>): LoopUse {
-  const now = loopsNow();
-  const cores = (i: number) => ((now.cpu[i] as number) - (from.cpu[i] as number)) / (now.at - from.at);
-  return {
-    main: performance.eventLoopUtilization(now.main, from.main).utilization,
-    workers: now.workers.map(
-      (use, i) => performance.eventLoopUtilization(use, from.workers[i] ?? use).utilization,
-    ),
-    cores: { replicas: cores(0), generator: cores(1), operator: cores(2), redis: cores(3) },
-  };
-}
+const loopSources: LoopSources = {
+  replicaPids: cluster.replicas.map((r) => r.process.pid),
+  operatorPid: cluster.operator.pid,
+  redisPid: cluster.redis.pid,
+  workers: () => pollWorkers?.loopUse() ?? [],
+};
+const loopsNow = () => loopMoment(loopSources);
+const loopUseSince = (from: LoopMoment) => loopUseBetween(from, loopsNow());
 
 // What was acknowledged, in order of the acks: the store's total for the budget (exactly once).
 const tally = {
   batches: 0,
   tokens: 0,
   limitReachedAt: undefined as number | undefined,
-  loopsAtLimit: undefined as ReturnType<typeof loopsNow> | undefined,
+  loopsAtLimit: undefined as LoopMoment | undefined,
 };
 const mode = { tokens: callsPerBatch * 110 };
 const plan: SpendPlan = {
@@ -232,27 +217,21 @@ async function open(count: number): Promise<void> {
 
 /** A metric summed over the replicas. */
 async function servicesMetric(name: string, labels: Record<string, string> = {}): Promise<number> {
-  let sum = 0;
-  for (const replica of cluster.replicas) {
-    const text = await (await request(`${replica.metricsUrl}/metrics`)).body.text();
-    sum += metricValue(text, name, labels);
-  }
-  return sum;
+  return (await replicaMetrics()).reduce((sum, text) => sum + metricValue(text, name, labels), 0);
 }
-/** The replicas' fan-out histogram (one observation per policy change that answered held polls), summed. */
-async function replicaFanouts(): Promise<HistogramReading> {
-  const texts = await Promise.all(
+/** Each replica's /metrics text. */
+const replicaMetrics = () =>
+  Promise.all(
     cluster.replicas.map(async (replica) => (await request(`${replica.metricsUrl}/metrics`)).body.text()),
   );
-  return readHistogram(texts, 'governor_operator_sidecar_policy_fanout_seconds');
-}
+/** The replicas' fan-out histogram (one observation per agent's policy change that answered held polls), summed. */
+const replicaFanouts = async (): Promise<HistogramReading> =>
+  readHistogram(await replicaMetrics(), 'governor_operator_sidecar_policy_fanout_seconds');
 const REQUESTS = 'governor_operator_sidecar_requests_total';
 const LEASES = 'governor_operator_budget_leases_total';
 
 const apiWrites = async () =>
   writesByResource((await cluster.env.cluster.kubectl(['get', '--raw', '/metrics'], { check: true })).stdout);
-const cpuMs = (pid: number | undefined) =>
-  pid === undefined ? Number.NaN : (processCpuMs(pid) ?? Number.NaN);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const rss = () => cluster.replicas.map((r) => residentMegabytes(r.process.pid));
 

@@ -33,6 +33,7 @@ describe('agent-governor operator flags', () => {
         sidecarServicesInsecurePlainHttp: false,
         sidecarServicesExternal: false,
         maxLongPollWaiters: 10_000,
+        budgetLeaseSeconds: 5,
         usageStore: 'apiserver',
         redisTls: false,
         logLevel: 'info',

@@ -197,6 +197,7 @@ export function registerOperatorCommand(program: Command): void {
             ...(tls ? { tls } : {}),
             store: policyStore,
             maxPolicyWaiters: flags.maxLongPollWaiters,
+            budgetLeaseMs: flags.budgetLeaseSeconds * 1000,
             ...(flags.sidecarServicesExternal ? { role: 'publish' as const } : {}),
             ...(usageStore.kind !== 'apiserver' ? { ledgers: usageStore.ledgers } : {}),
             ...(usageStore.leases ? { leases: usageStore.leases } : {}),

@@ -24,6 +24,7 @@ describe('agent-governor services flags', () => {
       certPollInterval: 10,
       insecurePlainHttp: false,
       maxLongPollWaiters: 10_000,
+      budgetLeaseSeconds: 5,
       shutdownTimeout: 5,
       logLevel: 'info',
       usageStore: 'apiserver',

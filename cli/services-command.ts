@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { type Level, pino } from 'pino';
 import { dnsLabel, port, seconds } from './option-values.js';
 import {
+  budgetLeaseSecondsOption,
   DEFAULT_SIDECAR_SERVICES_CERT_DIR,
   maxLongPollWaitersOption,
   sidecarServicesTls,
@@ -26,6 +27,7 @@ interface ServicesFlags extends UsageStoreFlags {
   certPollInterval: number;
   insecurePlainHttp: boolean;
   maxLongPollWaiters: number;
+  budgetLeaseSeconds: number;
   shutdownTimeout: number;
   logLevel: Level;
 }
@@ -88,6 +90,7 @@ export function registerServicesCommand(program: Command): void {
       ).default(false),
     )
     .addOption(maxLongPollWaitersOption())
+    .addOption(budgetLeaseSecondsOption())
     .addOption(
       new Option('--shutdown-timeout <seconds>', 'how long shutdown lets usage posts in flight finish')
         .default(5)
@@ -126,6 +129,7 @@ export function registerServicesCommand(program: Command): void {
         sidecarServicesInsecurePlainHttp: flags.insecurePlainHttp,
         sidecarServicesExternal: false,
         maxLongPollWaiters: flags.maxLongPollWaiters,
+        budgetLeaseSeconds: flags.budgetLeaseSeconds,
         webhookCertPollInterval: flags.certPollInterval * 1000,
         webhookCertLifetime: 0,
         webhookCaLifetime: 0,
@@ -146,6 +150,7 @@ export function registerServicesCommand(program: Command): void {
           ...(tls ? { tls } : {}),
           store: new policies.PolicyStore(),
           maxPolicyWaiters: flags.maxLongPollWaiters,
+          budgetLeaseMs: flags.budgetLeaseSeconds * 1000,
           shutdownGraceMs: flags.shutdownTimeout * 1000,
           ...(usageStore.kind !== 'apiserver' ? { ledgers: usageStore.ledgers } : {}),
           ...(usageStore.leases ? { leases: usageStore.leases } : {}),

@@ -34,6 +34,16 @@ describe('the sidecar services flags', () => {
       assert.throws(() => parsed(['--max-long-poll-waiters', bad]), /must be a whole number of at least 1/);
     }
   });
+  it('lease budgets for 5 s by default, and refuse a lease time outside 2–60 whole seconds', () => {
+    assert.equal(parsed([]).budgetLeaseSeconds, 5);
+    assert.equal(parsed(['--budget-lease-seconds', '20']).budgetLeaseSeconds, 20);
+    for (const bad of ['1', '0', '61', '2.5', 'long']) {
+      assert.throws(
+        () => parsed(['--budget-lease-seconds', bad]),
+        new RegExp(`must be a whole number of seconds from 2 to 60 .*got ${bad.replace('.', '\\.')}$`),
+      );
+    }
+  });
   it('serve plain HTTP only when asked explicitly', () =>
     assert.equal(sidecarServicesTls(parsed(['--sidecar-services-insecure-plain-http']), []), undefined));
   it('name the Service, the injected URL’s host and a specific bind address in the certificate', () => {

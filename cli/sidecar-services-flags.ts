@@ -21,6 +21,7 @@ export interface SidecarServicesFlags {
   sidecarServicesInsecurePlainHttp: boolean;
   sidecarServicesExternal: boolean;
   maxLongPollWaiters: number;
+  budgetLeaseSeconds: number;
 }
 
 export const DEFAULT_SIDECAR_SERVICES_CERT_DIR = '/var/run/agent-governor/sidecar-services-tls';
@@ -45,6 +46,36 @@ export function maxLongPollWaitersOption(): Option {
   )
     .default(DEFAULT_MAX_LONG_POLL_WAITERS)
     .argParser(positiveCount);
+}
+
+/** A budget lease far from a threshold (docs/adr/0062); near one it is always 1 s. */
+export const DEFAULT_BUDGET_LEASE_SECONDS = 5;
+const BUDGET_LEASE_SECONDS_RANGE = { min: 2, max: 60 } as const;
+
+/**
+ * With the Redis usage store: how long a sidecar's budget lease lasts far from a threshold. Holders
+ * renew at half of it, so a budget's books are asked holders ÷ (seconds / 2) times a second; longer
+ * leases mean fewer asks and larger slices set aside (docs/scale.md measures both).
+ */
+export function budgetLeaseSecondsOption(): Option {
+  return new Option(
+    '--budget-lease-seconds <seconds>',
+    'with --usage-store redis: how long a budget lease lasts far from a threshold (near one, 1 s). Each sidecar ' +
+      'asks again at half of it: longer leases mean fewer asks per second and larger slices set aside',
+  )
+    .default(DEFAULT_BUDGET_LEASE_SECONDS)
+    .argParser(budgetLeaseSeconds);
+}
+
+export function budgetLeaseSeconds(text: string): number {
+  const value = Number(text);
+  const { min, max } = BUDGET_LEASE_SECONDS_RANGE;
+  if (!/^[0-9]+$/.test(text) || value < min || value > max) {
+    throw new InvalidArgumentError(
+      `must be a whole number of seconds from ${min} to ${max} (longer than the 1-s lease near a threshold), e.g. 10; got ${text}`,
+    );
+  }
+  return value;
 }
 
 function positiveCount(text: string): number {
@@ -107,7 +138,8 @@ export function addSidecarServicesOptions(command: Command): Command {
           'the certificate and publishes its CA bundle',
       ).default(false),
     )
-    .addOption(maxLongPollWaitersOption());
+    .addOption(maxLongPollWaitersOption())
+    .addOption(budgetLeaseSecondsOption());
 }
 
 /**

@@ -36,6 +36,8 @@ export interface BudgetLeaseDependencies {
   batches: LeaseBatches;
   store: PolicyStore;
   now: () => number;
+  /** Lease time far from a threshold (`--budget-lease-seconds`); default LEASE_MS, 5 s. */
+  leaseMs?: number | undefined;
   /** The binding of agents to ServiceAccounts (agent-binding.ts); undefined: the namespace check only. */
   agentAccounts?: ((namespace: string, agent: string) => AgentAccounts) | undefined;
   /** Per lease answered: granted (a slice > 0), denied (0), released. */
@@ -84,7 +86,7 @@ export async function grantBudgetLeases(
       continue;
     }
     asked.push(
-      leaseBudget(books, deps.batches, budget, holder, ask, deps.now).then((grant) => {
+      leaseBudget(books, deps.batches, budget, holder, ask, deps.now, deps.leaseMs).then((grant) => {
         deps.onLease?.(
           ask.release ? 'released' : grant.grantedTokens > 0 ? 'granted' : 'denied',
           grant.grantedTokens,
@@ -142,14 +144,20 @@ export function leaseBudget(
   holder: string,
   ask: BudgetLeaseAsk,
   now: () => number,
+  leaseMs?: number,
 ): Promise<LeaseGrant> {
   return batches.submit(`${budget.name}@${budget.periodEnd}`, { budget, holder, ask }, (asks) =>
-    decideAndWrite(books, asks, now),
+    decideAndWrite(books, asks, now, leaseMs),
   );
 }
 
 /** One turn: read what the asks need, decide them in order, write the changes at the revision read; again when another writer came first. */
-async function decideAndWrite(books: LeaseBooks, asks: BookAsk[], now: () => number): Promise<LeaseGrant[]> {
+async function decideAndWrite(
+  books: LeaseBooks,
+  asks: BookAsk[],
+  now: () => number,
+  leaseMs: number | undefined,
+): Promise<LeaseGrant[]> {
   const { name, periodEnd, usedTokens } = (asks[0] as BookAsk).budget;
   const expireAt = Date.parse(periodEnd) + BOOK_KEPT_AFTER_PERIOD_MS;
   const holders = [...new Set(asks.map((a) => a.holder))];
@@ -160,6 +168,7 @@ async function decideAndWrite(books: LeaseBooks, asks: BookAsk[], now: () => num
       limitTokens: a.budget.limitTokens ?? 0,
       policyUsedTokens: a.budget.usedTokens,
       thresholds: [...(a.budget.thresholds ?? []).map((t) => t.percent), 100],
+      ...(leaseMs !== undefined ? { leaseMs } : {}),
     },
   }));
   for (let attempt = 1; ; attempt++) {

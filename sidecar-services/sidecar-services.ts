@@ -73,6 +73,8 @@ export interface SidecarServicesOptions {
   longPollMs?: number;
   /** Long-polls held at once; default 10,000. */
   maxPolicyWaiters?: number;
+  /** Budget lease time far from a threshold (`--budget-lease-seconds`); default 5 s (docs/adr/0062). */
+  budgetLeaseMs?: number;
   /** Largest usage post; default 16 MiB. */
   maxBodyBytes?: number;
   /** Retry-After of a follower's 503; default 1 s. */
@@ -216,6 +218,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
         batches: leaseBatches,
         store,
         now: () => (options.now ? options.now().getTime() : Date.now()),
+        leaseMs: options.budgetLeaseMs,
         agentAccounts: options.agentAccounts,
         onLease: (result, granted) => {
           metrics.budgetLeases.inc({ result });

@@ -157,11 +157,12 @@ describe('the chart with services replicas', { timeout: 300_000 }, () => {
             existingSecret: 'store-auth',
             caSecret: 'store-ca',
             tls: true,
+            budgetLeaseSeconds: 12,
           },
         },
       },
     });
-    const usageArgs = (args: string[]) => args.filter((a) => /^--(usage-store|redis-)/.test(a));
+    const usageArgs = (args: string[]) => args.filter((a) => /^--(usage-store|redis-|budget-lease-)/.test(a));
     const services = containerOf(redis, SERVICES);
     assert.deepEqual(usageArgs(services.args), [
       '--usage-store=redis',
@@ -169,10 +170,15 @@ describe('the chart with services replicas', { timeout: 300_000 }, () => {
       '--redis-tls=true',
       '--redis-password-file=/var/run/agent-governor/usage-store/password',
       '--redis-ca-file=/var/run/agent-governor/usage-store-ca/ca.crt',
+      '--budget-lease-seconds=12',
     ]);
     assert.deepEqual(usageArgs(services.args), usageArgs(containerOf(redis, 'agent-governor').args));
     const known = commandFlags('services');
-    for (const arg of usageArgs(services.args)) assert.ok(known.has(arg.split('=')[0] ?? arg), arg);
+    const operatorKnows = commandFlags('operator');
+    for (const arg of usageArgs(services.args)) {
+      assert.ok(known.has(arg.split('=')[0] ?? arg), arg);
+      assert.ok(operatorKnows.has(arg.split('=')[0] ?? arg), arg);
+    }
     const mounted = (container: Manifest, pod: Manifest, name: string) => ({
       at: container['volumeMounts'].find((m: Manifest) => m['name'] === name)?.mountPath,
       secret: pod['volumes'].find((v: Manifest) => v['name'] === name)?.secret?.secretName,

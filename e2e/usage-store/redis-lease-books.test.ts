@@ -154,6 +154,30 @@ describe('budget lease books in a real redis-server', () => {
     assert.ok(book.totals.spent > 0, 'reported usage is in the book');
   });
 
+  it('grants the services’ lease time (--budget-lease-seconds) far from a threshold, and keeps the slice that long', async () => {
+    const budget = budgetOf('agents/long-lease', 1_000_000);
+    const books = new RedisLeaseBooks(clients[0] as Redis);
+    const batches: LeaseBatches = new BookBatches();
+    const at = (ms: number) => () => 1_000_000 + ms;
+    const a = await leaseBudget(
+      books,
+      batches,
+      budget,
+      'a',
+      ask(budget, { ratePerSecond: 200 }),
+      at(0),
+      20_000,
+    );
+    assert.equal(a.expiresInMs, 20_000);
+    assert.equal(a.grantedTokens, 200 * 20, 'the rate over the longer lease');
+    // Past the default 5 s, a's slice is still out: b's ask finds two holders and nothing charged.
+    const b = await leaseBudget(books, batches, budget, 'b', ask(budget), at(5_500), 20_000);
+    assert.equal(b.holders, 2);
+    const book = await storedBook(clients[0] as Redis, budget);
+    assert.equal(book.totals.spent, 0);
+    assert.equal(book.holders.a?.out, 4_000);
+  });
+
   it('charges a slice not renewed by its expiry as spent, found through the expiry index', async () => {
     const budget = budgetOf('agents/expiry', 1_000_000);
     const books = new RedisLeaseBooks(clients[0] as Redis);

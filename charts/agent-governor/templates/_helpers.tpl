@@ -141,6 +141,7 @@ redis://{{ include "agent-governor.fullname" . }}-usage-store.{{ .Release.Namesp
 {{- if .Values.usageStore.redis.caSecret }}
 - --redis-ca-file=/var/run/agent-governor/usage-store-ca/ca.crt
 {{- end }}
+- --budget-lease-seconds={{ .Values.usageStore.redis.budgetLeaseSeconds }}
 {{- end }}
 {{- end -}}
 

@@ -22,6 +22,7 @@
 //   npm run bench:scale -- --fast                                          (smoke: 600 pods, short windows)
 //   npm run bench:scale -- --cpu-prof-dir /tmp/prof …                      (CPU profiles of replicas, operator)
 //   npm run bench:scale -- --poll-workers 0 …                              (every long-poll in the main thread)
+//   npm run bench:scale -- --budget-lease-seconds 20 …                      (the replicas' lease time far from a threshold)
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -59,6 +60,8 @@ const { values } = parseArgs({
     'spend-seconds': { type: 'string', default: '10' },
     'limit-tokens': { type: 'string', default: '10000000000' },
     'no-leases': { type: 'boolean', default: false },
+    // The replicas' lease time far from a threshold (--budget-lease-seconds); holders renew at half.
+    'budget-lease-seconds': { type: 'string', default: '5' },
     // Worker threads holding the sidecars' policy long-polls (0: in the main thread), docs/adr/0073.
     'poll-workers': { type: 'string', default: '2' },
     // CPU profiles of the replicas and the operator into this directory (node --cpu-prof); profile
@@ -84,6 +87,7 @@ const callsPerBatch = int('calls-per-batch', 5);
 const usageConnections = int('usage-connections', 64);
 const spendSeconds = int('spend-seconds', 6);
 const limitTokens = int('limit-tokens', 1e10);
+const leaseSeconds = int('budget-lease-seconds', Number(values['budget-lease-seconds']));
 const pollWorkerCount = Number(values['poll-workers']);
 if (!Number.isInteger(pollWorkerCount) || pollWorkerCount < 0)
   throw new Error(`--poll-workers must be a whole number ≥ 0, got ${values['poll-workers']}`);
@@ -108,6 +112,7 @@ const cluster = await startScaleCluster({
   replicas: replicaCount,
   maxWaiters: perReplica + 1_000,
   limitTokens,
+  leaseSeconds,
   ...(values['cpu-prof-dir'] ? { cpuProfileDir: values['cpu-prof-dir'] } : {}),
 });
 const links = cluster.replicas.map(
@@ -460,6 +465,7 @@ printScaleReport({
   replicaCount,
   pollWorkers: pollWorkerCount,
   leasing,
+  leaseSeconds,
   windowSeconds,
   callsPerBatch,
   intervalMs,

@@ -52,6 +52,8 @@ export async function startScaleCluster(options: {
   replicas: number;
   maxWaiters: number;
   limitTokens: number;
+  /** The replicas' `--budget-lease-seconds`; default theirs (5). */
+  leaseSeconds?: number;
   /**
    * A directory for CPU profiles of the replicas and the operator (`node --cpu-prof`, written when
    * they exit: close() then stops them with SIGTERM instead of SIGKILL); none: not profiled.
@@ -114,7 +116,12 @@ export async function startScaleCluster(options: {
         kubeconfig: env.cluster.kubeconfig,
         namespace: operatorNamespace,
         certDir,
-        extra: ['--max-long-poll-waiters', String(options.maxWaiters), ...store],
+        extra: [
+          '--max-long-poll-waiters',
+          String(options.maxWaiters),
+          ...(options.leaseSeconds ? ['--budget-lease-seconds', String(options.leaseSeconds)] : []),
+          ...store,
+        ],
         nodeArgs: profiling,
       }),
     ),

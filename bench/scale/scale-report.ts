@@ -51,6 +51,8 @@ export interface ScaleRun {
   /** Worker threads holding the long-polls; 0: in the main thread (docs/adr/0073). */
   pollWorkers: number;
   leasing: boolean;
+  /** The replicas' `--budget-lease-seconds`: holders ask again at half of it. */
+  leaseSeconds: number;
   windowSeconds: number;
   callsPerBatch: number;
   intervalMs: number;
@@ -88,6 +90,7 @@ export function printScaleReport(run: ScaleRun): void {
     replicaCount,
     pollWorkers,
     leasing,
+    leaseSeconds,
     windowSeconds,
     callsPerBatch,
     intervalMs,
@@ -169,7 +172,9 @@ export function printScaleReport(run: ScaleRun): void {
     'lease asks/s sent (never answered/s; answered late, past the 1-s timeout, and used/s; answered by the replicas/s), small → full; services / redis CPU per request (batch or ask) at full',
     `${[small, full].map((w) => `${n(w.pods)} pods: ${n(w.asksPerSecond)} (${n(w.failedAsksPerSecond)}; ${n(w.lateAsksPerSecond)}; ${n(w.leasesServedPerSecond)})`).join('; ')}; ` +
       `${perRequest(full, full.replicaCpuPerSecond)} / ${perRequest(full, full.redisCpuPerSecond)} ms at ${n(full.batchesPerSecond + full.asksPerSecond)} requests/s`,
-    leasing ? `offered ${n(pods / 2.5)} asks/s (one per holder every 2.5 s)` : 'leases off',
+    leasing
+      ? `offered ${n(pods / (leaseSeconds / 2))} asks/s (one per holder every ${n(leaseSeconds / 2, 1)} s: leases of ${n(leaseSeconds)} s)`
+      : 'leases off',
   );
   row(
     `policy answers with a body at ${n(pods)} pods (usage counters republished)`,

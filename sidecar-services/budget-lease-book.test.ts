@@ -89,6 +89,24 @@ describe('grantLease', () => {
     assert.equal(countedTokens(g.book), 5_000);
   });
 
+  it('counts what holders report after the operator’s count on top of it, not under it', () => {
+    // 6,500 tokens of a process that holds no lease reach the book only through the operator's
+    // count; holder a's reports after that count must still add up against the limit.
+    const t = (now: number, policyUsedTokens: number) =>
+      terms(now, { limitTokens: 10_000, policyUsedTokens, thresholds: [] });
+    let book = grantLease(openBook(0), 'a', ask({ callTokens: 100 }), t(0, 0)).book;
+    // The operator counts a's first 1,000 and the other process's 6,500.
+    book = grantLease(book, 'a', ask({ settledTokens: 1_000, callTokens: 100 }), t(1_000, 7_500)).book;
+    assert.ok(countedTokens(book) >= 7_500);
+    // a spends 2,000 more and reports them before the operator's next count.
+    const g = grantLease(book, 'a', ask({ settledTokens: 3_000, callTokens: 100 }), t(2_000, 7_500));
+    assert.ok(g.countedTokens >= 9_500, `counted ${g.countedTokens}, used 9,500`);
+    assert.ok(g.grantedTokens <= 500, `granted ${g.grantedTokens} with 500 left`);
+    // The operator's next count has them all: the book counts exactly what was used.
+    const next = grantLease(g.book, 'a', ask({ settledTokens: 3_000, callTokens: 100 }), t(3_000, 9_500));
+    assert.equal(next.countedTokens, 9_500);
+  });
+
   it('shrinks to a one-second lease when the rates could cross the next threshold within a lease', () => {
     const t = terms(0, { limitTokens: 10_000, policyUsedTokens: 7_000 });
     const g = grantLease(

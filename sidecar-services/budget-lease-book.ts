@@ -31,6 +31,12 @@ export interface BookTotals {
   base: number;
   /** Tokens holders reported settled since the book was opened, and expired slices. */
   spent: number;
+  /**
+   * `spent` when `base` last rose. The operator's count holds usage no holder reports (a sidecar
+   * without a lease, a crossing batch of another process), so what holders reported since it came
+   * is counted on top of it, not merged into it by `max` (docs/adr/0074).
+   */
+  spentAtBase: number;
   /** Tokens outstanding in live leases. */
   out: number;
   /** Holders with a live lease. */
@@ -97,14 +103,23 @@ export const FORGET_AFTER_MS = 10 * 60_000;
 
 export function openBook(policyUsedTokens: number): LeaseBook {
   return {
-    totals: { seed: policyUsedTokens, base: policyUsedTokens, spent: 0, out: 0, live: 0, rates: 0 },
+    totals: {
+      seed: policyUsedTokens,
+      base: policyUsedTokens,
+      spent: 0,
+      spentAtBase: 0,
+      out: 0,
+      live: 0,
+      rates: 0,
+    },
     holders: {},
   };
 }
 
 /** What the budget has used as the book knows it: its own reports, or the operator's count when ahead. */
 export function countedTokens(book: LeaseBook): number {
-  return Math.max(book.totals.base, book.totals.seed + book.totals.spent);
+  const { seed, base, spent, spentAtBase } = book.totals;
+  return Math.max(seed + spent, base + spent - spentAtBase);
 }
 
 /**
@@ -145,7 +160,13 @@ function grantInPlace(book: LeaseBook, holderId: string, ask: BudgetLeaseAsk, te
   const leaseMs = terms.leaseMs ?? LEASE_MS;
   const nearMs = terms.nearLeaseMs ?? NEAR_LEASE_MS;
   const totals = book.totals;
-  totals.base = Math.max(totals.base, terms.policyUsedTokens);
+  if (terms.policyUsedTokens > totals.base) {
+    // A newer count of the operator's: holders' reports from here on come on top of it. This ask's
+    // own report is added after, so tokens already in the new count may be counted twice until the
+    // next one comes — never fewer than were used.
+    totals.base = terms.policyUsedTokens;
+    totals.spentAtBase = totals.spent;
+  }
 
   let holder = book.holders[holderId];
   if (!holder) {

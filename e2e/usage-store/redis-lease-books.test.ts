@@ -70,6 +70,7 @@ async function storedBook(redis: Redis, budget: EffectiveBudget): Promise<LeaseB
       seed: n('seed'),
       base: n('base'),
       spent: n('spent'),
+      spentAtBase: n('spentAtBase'),
       out: n('out'),
       live: n('live'),
       rates: n('rates'),
@@ -176,6 +177,23 @@ describe('budget lease books in a real redis-server', () => {
     const book = await storedBook(clients[0] as Redis, budget);
     assert.equal(book.totals.spent, 0);
     assert.equal(book.holders.a?.out, 4_000);
+  });
+
+  it('reads a book stored before spentAtBase as one whose operator count just came', async () => {
+    const budget = budgetOf('agents/older-book', 1_000_000);
+    const books = new RedisLeaseBooks(clients[0] as Redis);
+    const batches: LeaseBatches = new BookBatches();
+    const at = (ms: number) => () => 1_000_000 + ms;
+    await leaseBudget(books, batches, budget, 'a', ask(budget, { ratePerSecond: 100 }), at(0));
+    await leaseBudget(books, batches, budget, 'a', ask(budget, { settledTokens: 400 }), at(1_000));
+    const [totalsKey] = leaseBookKeys(budget.name, budget.periodEnd);
+    await (clients[0] as Redis).hdel(totalsKey, 'spentAtBase');
+    const { book } = await books.read(budget.name, budget.periodEnd, [], 1_002_000);
+    assert.equal(book?.totals.spent, 400);
+    assert.equal(book?.totals.spentAtBase, 400);
+    // Asks go on, and the next write stores the field again.
+    await leaseBudget(books, batches, budget, 'a', ask(budget, { settledTokens: 500 }), at(2_000));
+    assert.equal((await storedBook(clients[0] as Redis, budget)).totals.spentAtBase, 400);
   });
 
   it('charges a slice not renewed by its expiry as spent, found through the expiry index', async () => {

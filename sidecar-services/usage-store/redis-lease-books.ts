@@ -41,11 +41,11 @@ export interface LeaseBooks {
   ): Promise<boolean>;
 }
 
-const TOTAL_FIELDS = ['seed', 'base', 'spent', 'out', 'live', 'rates'] as const;
+const TOTAL_FIELDS = ['seed', 'base', 'spent', 'out', 'live', 'rates', 'spentAtBase'] as const;
 
 /** KEYS totals, holders, live, seen; ARGV[1] now, ARGV[2] silent before, ARGV[3] at most so many swept, ARGV[4…] the holders asking. */
 export const READ_LEASE_BOOK_LUA = `
-local totals = redis.call('HMGET', KEYS[1], 'rev', 'seed', 'base', 'spent', 'out', 'live', 'rates')
+local totals = redis.call('HMGET', KEYS[1], 'rev', 'seed', 'base', 'spent', 'out', 'live', 'rates', 'spentAtBase')
 if not totals[1] then return {} end
 local ids = {}
 for i = 4, #ARGV do ids[#ids + 1] = ARGV[i] end
@@ -60,8 +60,8 @@ return {totals, ids, lines}
 `;
 
 /**
- * KEYS as above; ARGV[1] the revision read ('' to create), ARGV[2] expiry (epoch ms), ARGV[3..8] the
- * totals, ARGV[9] n, then n × (holder, line, expiry or 0 for no live lease, last ask), then holders to forget.
+ * KEYS as above; ARGV[1] the revision read ('' to create), ARGV[2] expiry (epoch ms), ARGV[3..9] the
+ * totals, ARGV[10] n, then n × (holder, line, expiry or 0 for no live lease, last ask), then holders to forget.
  */
 export const WRITE_LEASE_BOOK_LUA = `
 local rev = redis.call('HGET', KEYS[1], 'rev')
@@ -71,9 +71,9 @@ elseif rev ~= ARGV[1] then
   return 0
 end
 local next = redis.call('HINCRBY', KEYS[1], 'rev', 1)
-redis.call('HSET', KEYS[1], 'seed', ARGV[3], 'base', ARGV[4], 'spent', ARGV[5], 'out', ARGV[6], 'live', ARGV[7], 'rates', ARGV[8])
-local i = 10
-for _ = 1, tonumber(ARGV[9]) do
+redis.call('HSET', KEYS[1], 'seed', ARGV[3], 'base', ARGV[4], 'spent', ARGV[5], 'out', ARGV[6], 'live', ARGV[7], 'rates', ARGV[8], 'spentAtBase', ARGV[9])
+local i = 11
+for _ = 1, tonumber(ARGV[10]) do
   local id = ARGV[i]
   redis.call('HSET', KEYS[2], id, ARGV[i + 1])
   if ARGV[i + 2] == '0' then
@@ -141,7 +141,11 @@ export class RedisLeaseBooks implements LeaseBooks {
     const [rev, ...values] = stored;
     const totals = {} as BookTotals;
     TOTAL_FIELDS.forEach((field, i) => {
-      totals[field] = numberIn(values[i], `${keys[0]} field ${field}`);
+      // A book written before spentAtBase (docs/adr/0074) reads as one whose base just rose: the
+      // count it had, until the operator's next count.
+      const value =
+        field === 'spentAtBase' ? (values[i] ?? values[TOTAL_FIELDS.indexOf('spent')]) : values[i];
+      totals[field] = numberIn(value, `${keys[0]} field ${field}`);
     });
     const book: LeaseBook = { totals, holders: {} };
     ids.forEach((id, i) => {

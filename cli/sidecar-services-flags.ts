@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ServiceContext } from '../runtime/manager/operator-service.js';
+import { LEASE_MS } from '../sidecar-services/budget-lease-book.js';
 import type { ServicesTlsSource } from '../sidecar-services/sidecar-services-service.js';
 import { CertificateFiles } from '../webhooks/tls/certificate-files.js';
 import { defaultCertificatePolicy, withLifetimes } from '../webhooks/tls/rotation-plan.js';
@@ -48,8 +49,8 @@ export function maxLongPollWaitersOption(): Option {
     .argParser(positiveCount);
 }
 
-/** A budget lease far from a threshold (docs/adr/0062); near one it is always 1 s. */
-export const DEFAULT_BUDGET_LEASE_SECONDS = 5;
+/** A budget lease far from a threshold: the book's own default (docs/adr/0062); near one it is always 1 s. */
+const DEFAULT_BUDGET_LEASE_SECONDS = LEASE_MS / 1000;
 const BUDGET_LEASE_SECONDS_RANGE = { min: 2, max: 60 } as const;
 
 /**
@@ -67,7 +68,7 @@ export function budgetLeaseSecondsOption(): Option {
     .argParser(budgetLeaseSeconds);
 }
 
-export function budgetLeaseSeconds(text: string): number {
+function budgetLeaseSeconds(text: string): number {
   const value = Number(text);
   const { min, max } = BUDGET_LEASE_SECONDS_RANGE;
   if (!/^[0-9]+$/.test(text) || value < min || value > max) {

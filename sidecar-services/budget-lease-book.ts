@@ -116,7 +116,10 @@ export function openBook(policyUsedTokens: number): LeaseBook {
   };
 }
 
-/** What the budget has used as the book knows it: its own reports, or the operator's count when ahead. */
+/**
+ * What the budget has used as the book knows it: the operator's latest count plus what holders
+ * reported since it came, or the holders' reports alone when they are ahead (docs/adr/0074).
+ */
 export function countedTokens(book: LeaseBook): number {
   const { seed, base, spent, spentAtBase } = book.totals;
   return Math.max(seed + spent, base + spent - spentAtBase);

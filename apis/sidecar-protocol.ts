@@ -7,6 +7,11 @@
  *   `Authorization: Bearer <projected ServiceAccount token>` (audience `TOKEN_AUDIENCE`). Answers
  *   200 with an `EffectivePolicy` as soon as its version differs from `after` (at once when `after`
  *   is absent), or 304 with no body after about `LONG_POLL_SECONDS` without a change.
+ *   With `&watch=true` the answer is a stream (`POLICY_WATCH_CONTENT_TYPE`): 200 and its headers at
+ *   once, then one line per version — an `EffectivePolicy` as JSON and a newline, the first at once
+ *   when the version differs from `after` — written as the version changes, and the end of the
+ *   stream after about `LONG_POLL_SECONDS`, when the sidecar asks again with its token and the last
+ *   version it read (docs/adr/0075-policy-watch-stream.md). Errors are answered as for a poll.
  * - Usage: `POST {USAGE_PATH}` with a `UsageBatch` body. Answers 200 with a `UsageAck` only after the
  *   batch is durably recorded; a resend of a recorded (instance, sequence) answers 200 with
  *   `duplicate: true`.
@@ -29,5 +34,7 @@ export const TOKEN_AUDIENCE = 'agent-governor';
  * same token on to these services, which take it too (docs/adr/0059-gateway-mode.md).
  */
 export const GATEWAY_TOKEN_AUDIENCE = 'agent-governor-gateway';
+/** The content type of a policy watch: newline-delimited JSON, one `EffectivePolicy` a line. */
+export const POLICY_WATCH_CONTENT_TYPE = 'application/x-ndjson';
 /** Header on policy answers: the version, so a client can log it without parsing the body. */
 export const POLICY_VERSION_HEADER = 'x-governor-policy-version';

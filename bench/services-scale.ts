@@ -64,6 +64,8 @@ const { values } = parseArgs({
     'budget-lease-seconds': { type: 'string', default: '5' },
     // Worker threads holding the sidecars' policy long-polls (0: in the main thread), docs/adr/0073.
     'poll-workers': { type: 'string', default: '2' },
+    // Follow the policy by long-polls, a request per change, instead of the sidecar's watch (ADR 0075).
+    'long-poll': { type: 'boolean', default: false },
     // CPU profiles of the replicas and the operator into this directory (node --cpu-prof); profile
     // the benchmark's own process with `node --cpu-prof dist/bench/services-scale.js …`.
     'cpu-prof-dir': { type: 'string' },
@@ -125,6 +127,7 @@ const pollWorkers =
         ca: cluster.ca,
         token: cluster.token,
         workers: pollWorkerCount,
+        watch: !values['long-poll'],
       })
     : undefined;
 
@@ -195,7 +198,9 @@ async function open(count: number): Promise<void> {
         cluster.budget,
         link,
         plan,
-        pollWorkers ? pollWorkers.poll(i, replica, agent) : new InProcessPoll(link, agent),
+        pollWorkers
+          ? pollWorkers.poll(i, replica, agent)
+          : new InProcessPoll(link, agent, !values['long-poll']),
         lease,
       );
       sidecars.push(sidecar);
@@ -234,6 +239,7 @@ const replicaFanouts = async (): Promise<HistogramReading> =>
   readHistogram(await replicaMetrics(), 'governor_operator_sidecar_policy_fanout_seconds');
 const REQUESTS = 'governor_operator_sidecar_requests_total';
 const LEASES = 'governor_operator_budget_leases_total';
+const POLICIES_SENT = 'governor_operator_sidecar_policies_sent_total';
 
 const apiWrites = async () =>
   writesByResource((await cluster.env.cluster.kubectl(['get', '--raw', '/metrics'], { check: true })).stdout);
@@ -246,7 +252,7 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
   const writesBefore = await apiWrites();
   const batchesBefore = tally.batches;
   const asksBefore = { ...leaseTally };
-  const answersBefore = await servicesMetric(REQUESTS, { service: 'policy', code: '200' });
+  const answersBefore = await servicesMetric(POLICIES_SENT);
   const servedBefore = await servicesMetric(LEASES);
   const leaseCodes = async () =>
     Object.fromEntries(
@@ -277,7 +283,7 @@ async function measureWindow(holders: number): Promise<ScaleWindow> {
     mainThreadCpu(),
   ];
   const writes = windowWrites(writesBefore, await apiWrites(), seconds);
-  const answers = (await servicesMetric(REQUESTS, { service: 'policy', code: '200' })) - answersBefore;
+  const answers = (await servicesMetric(POLICIES_SENT)) - answersBefore;
   const served = (await servicesMetric(LEASES)) - servedBefore;
   const codesAfter = await leaseCodes();
   const codes = Object.entries(codesAfter)
@@ -464,6 +470,7 @@ printScaleReport({
   agentCount,
   replicaCount,
   pollWorkers: pollWorkerCount,
+  watching: !values['long-poll'],
   leasing,
   leaseSeconds,
   windowSeconds,

@@ -1,6 +1,6 @@
 // The long-poll on a real loopback HTTP server (without authentication, which the services add in
 // front of it): immediate answers, holds, 304 at the end of the hold, wake-up on publish, the
-// bound on waiters and the shutdown.
+// bound on waiters and the shutdown; and the watch stream: a line per version, its end.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +26,13 @@ before(async () => {
   server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     const [namespace, agent] = url.pathname.slice(1).split('/') as [string, string];
-    longPoll.serve(response, namespace, agent, url.searchParams.get('after') ?? undefined);
+    longPoll.serve(
+      response,
+      namespace,
+      agent,
+      url.searchParams.get('after') ?? undefined,
+      url.searchParams.get('watch') === 'true',
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -171,4 +177,113 @@ describe('PolicyLongPoll', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(longPoll.waiting, 0);
   });
+
+  it('streams a watch: the version at once, a line per change, the end when the hold ends', async () => {
+    const first = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 60 }),
+    );
+    const began = performance.now();
+    const response = await fetch(`${base}/team-a/support?after=1&watch=true`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/x-ndjson');
+    const read = lines(response);
+    assert.equal((await read.next()).value?.version, first.version);
+    assert.equal(longPoll.waiting, 1, 'the stream is held');
+    fanouts.length = 0;
+    const second = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 61 }),
+    );
+    const line = (await read.next()).value;
+    assert.equal(line?.version, second.version);
+    assert.equal(line?.reasoning.maxTokensPerRequest, 61);
+    // The same content again keeps the version: no line.
+    store.publish('team-a', 'support', policyFor('team-a', 'support', { maxTokensPerRequest: 61 }));
+    const third = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 62 }),
+    );
+    assert.equal((await read.next()).value?.version, third.version);
+    assert.deepEqual(
+      fanouts.map((f) => f.answered),
+      [1, 1],
+    );
+    assert.equal((await read.next()).done, true, 'the stream ends');
+    assert.ok(performance.now() - began >= 250, 'held for about the long-poll time');
+    assert.equal(longPoll.waiting, 0);
+  });
+
+  it('streams nothing until a change when the watcher holds the current version', async () => {
+    const { version } = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 70 }),
+    );
+    const response = await fetch(`${base}/team-a/support?after=${version}&watch=true`);
+    assert.equal(response.status, 200, 'headers come at once');
+    const read = lines(response);
+    const next = read.next();
+    const changed = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 71 }),
+    );
+    assert.equal((await next).value?.version, changed.version);
+    assert.equal((await read.next()).done, true);
+  });
+
+  it('counts streams among the waiters, refuses past the bound and ends them on shutdown', async () => {
+    const { version } = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 80 }),
+    );
+    const held = await Promise.all(
+      [1, 2, 3].map(() => fetch(`${base}/team-a/support?after=${version}&watch=true`)),
+    );
+    while (longPoll.waiting < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    const refused = await fetch(`${base}/team-a/support?after=${version}&watch=true`);
+    assert.equal(refused.status, 503);
+    await refused.body?.cancel();
+    longPoll.endAll();
+    for (const response of held) assert.equal((await lines(response).next()).done, true);
+    assert.equal(longPoll.waiting, 0);
+  });
+
+  it('forgets a stream whose client went away', async () => {
+    const { version } = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 90 }),
+    );
+    const abort = new AbortController();
+    const response = await fetch(`${base}/team-a/support?after=${version}&watch=true`, {
+      signal: abort.signal,
+    });
+    assert.equal(longPoll.waiting, 1);
+    abort.abort();
+    await response.body?.cancel().catch(() => undefined);
+    for (let i = 0; i < 100 && longPoll.waiting > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(longPoll.waiting, 0);
+  });
 });
+
+/** The policies a watch streams, one a line, until it ends. */
+async function* lines(
+  response: Response,
+): AsyncGenerator<{ version: string; reasoning: { maxTokensPerRequest: number } }> {
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
+      yield JSON.parse(text.slice(0, end));
+      text = text.slice(end + 1);
+    }
+  }
+}

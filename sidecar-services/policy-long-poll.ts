@@ -1,9 +1,11 @@
 // The policy long-poll (apis/sidecar-protocol.ts): answer at once when the agent's version differs
 // from `after`, otherwise hold the request until a publish changes it (answered from inside the
-// publish, so within milliseconds) or until the hold time ends (304). Waiters are bounded; at
-// shutdown every waiter gets its 304 and a closed connection.
+// publish, so within milliseconds) or until the hold time ends (304). With `watch=true` the answer
+// is a stream instead: a line per version, written as each publish changes it, ended when the hold
+// time ends (docs/adr/0075-policy-watch-stream.md). Waiters — polls and streams alike — are
+// bounded; at shutdown every poll gets its 304 and every stream its end, with a closed connection.
 import type { ServerResponse } from 'node:http';
-import { POLICY_VERSION_HEADER } from '../apis/sidecar-protocol.js';
+import { POLICY_VERSION_HEADER, POLICY_WATCH_CONTENT_TYPE } from '../apis/sidecar-protocol.js';
 import type { PolicyStore, StoredPolicy } from './policy-store.js';
 import { pollDecision } from './policy-version.js';
 import { type ServiceError, sendError, sendJson } from './service-answer.js';
@@ -14,8 +16,8 @@ export interface PolicyLongPollOptions {
   longPollMs: number;
   /** Polls held at once; beyond, 503 with Retry-After. */
   maxWaiters: number;
-  /** Called with the status of every answer. */
-  onAnswer?: (status: number) => void;
+  /** Called with every policy version sent: the answer of a poll, or a line of a watch. */
+  onPolicySent?: (way: 'poll' | 'watch') => void;
   onWaitersChange?: (waiting: number) => void;
   /**
    * Called once per policy change that answered held polls: how many, and the seconds from the
@@ -25,7 +27,8 @@ export interface PolicyLongPollOptions {
 }
 
 interface Waiter {
-  end: (status: 200 | 304, policy?: StoredPolicy, closeConnection?: boolean) => void;
+  /** Ends the hold; `closeConnection` at shutdown. */
+  end: (closeConnection: boolean) => void;
 }
 
 export class PolicyLongPoll {
@@ -39,13 +42,22 @@ export class PolicyLongPoll {
     return this.waiters.size;
   }
 
-  /** Answers (now or later) a poll for the agent's policy; the caller has authorized it. */
-  serve(response: ServerResponse, namespace: string, agent: string, after: string | undefined): void {
+  /**
+   * Answers (now or later) a poll for the agent's policy, or with `watch` streams its versions; the
+   * caller has authorized it.
+   */
+  serve(
+    response: ServerResponse,
+    namespace: string,
+    agent: string,
+    after: string | undefined,
+    watch = false,
+  ): void {
     const { store } = this.options;
     if (after !== undefined) store.noteHeldVersion(namespace, agent, after);
     const current = store.get(namespace, agent);
     const decision = pollDecision(current, after);
-    if (decision === 'answer' && current) {
+    if (decision === 'answer' && current && !watch) {
       this.answer(response, current);
       return;
     }
@@ -70,43 +82,96 @@ export class PolicyLongPoll {
       });
       return;
     }
-    this.hold(response, namespace, agent, after);
+    if (watch) this.stream(response, namespace, agent, decision === 'answer' ? current : undefined, after);
+    else this.hold(response, namespace, agent, after);
   }
 
-  /** Answers every waiting poll 304 and closes its connection (shutdown). */
+  /** Answers every waiting poll 304, ends every stream, and closes their connections (shutdown). */
   endAll(): void {
-    for (const waiter of [...this.waiters]) waiter.end(304, undefined, true);
+    for (const waiter of [...this.waiters]) waiter.end(true);
   }
 
   private hold(response: ServerResponse, namespace: string, agent: string, after: string | undefined): void {
+    const waiter = this.wait(response, namespace, agent, {
+      changed: (policy) => {
+        if (pollDecision(policy, after) !== 'answer') return;
+        this.countFanout(policy);
+        waiter.stop();
+        this.answer(response, policy);
+      },
+      ended: (closeConnection) => {
+        sendJson(response, 304, '', closeConnection ? { connection: 'close' } : {});
+      },
+    });
+  }
+
+  /**
+   * A stream of the agent's versions: headers at once, then a line per version that differs from
+   * the last one sent (`first` at once, when the holder's `after` is not the current version),
+   * ended when the hold time ends — the holder comes back with a fresh token, as a poll would.
+   */
+  private stream(
+    response: ServerResponse,
+    namespace: string,
+    agent: string,
+    first: StoredPolicy | undefined,
+    after: string | undefined,
+  ): void {
+    response.writeHead(200, {
+      'content-type': POLICY_WATCH_CONTENT_TYPE,
+      'cache-control': 'no-store',
+    });
+    let held = after;
+    const send = (policy: StoredPolicy) => {
+      held = String(policy.versionNumber);
+      response.write(`${policy.body}\n`);
+      this.options.onPolicySent?.('watch');
+    };
+    if (first) send(first);
+    else response.flushHeaders();
+    this.wait(response, namespace, agent, {
+      changed: (policy) => {
+        if (pollDecision(policy, held) !== 'answer') return;
+        this.countFanout(policy);
+        send(policy);
+      },
+      ended: (closeConnection) => {
+        if (closeConnection) response.shouldKeepAlive = false;
+        response.end();
+      },
+    });
+  }
+
+  /**
+   * Holds `response` among the waiters: `changed` with each policy the agent's store publishes
+   * while held, `ended` once when the hold time ends or at shutdown; nothing once the client left.
+   */
+  private wait(
+    response: ServerResponse,
+    namespace: string,
+    agent: string,
+    on: { changed: (policy: StoredPolicy) => void; ended: (closeConnection: boolean) => void },
+  ): { stop: () => void } {
+    const stop = () => {
+      clearTimeout(timer);
+      unwatch();
+      response.off('close', stop);
+      this.remove(waiter);
+    };
     const waiter: Waiter = {
-      end: (status, policy, closeConnection = false) => {
-        clearTimeout(timer);
-        unwatch();
-        response.off('close', gone);
-        this.remove(waiter);
-        if (status === 200 && policy) this.answer(response, policy);
-        else {
-          sendJson(response, 304, '', closeConnection ? { connection: 'close' } : {});
-          this.options.onAnswer?.(304);
-        }
+      end: (closeConnection) => {
+        stop();
+        on.ended(closeConnection);
       },
     };
     const unwatch = this.options.store.watch(namespace, agent, (policy) => {
-      if (policy && pollDecision(policy, after) === 'answer') {
-        this.countFanout(policy);
-        waiter.end(200, policy);
-      }
+      if (policy) on.changed(policy);
     });
-    const timer = setTimeout(() => waiter.end(304), this.options.longPollMs);
-    const gone = () => {
-      clearTimeout(timer);
-      unwatch();
-      this.remove(waiter);
-    };
-    response.once('close', gone);
+    const timer = setTimeout(() => waiter.end(false), this.options.longPollMs);
+    response.once('close', stop);
     this.waiters.add(waiter);
     this.options.onWaitersChange?.(this.waiters.size);
+    return { stop };
   }
 
   /**
@@ -139,11 +204,10 @@ export class PolicyLongPoll {
 
   private answer(response: ServerResponse, policy: StoredPolicy): void {
     sendJson(response, 200, policy.body, { [POLICY_VERSION_HEADER]: policy.version });
-    this.options.onAnswer?.(200);
+    this.options.onPolicySent?.('poll');
   }
 
   private fail(response: ServerResponse, error: ServiceError): void {
     sendError(response, error);
-    this.options.onAnswer?.(error.status);
   }
 }

@@ -9,6 +9,15 @@ describe('serviceRoute', () => {
       namespace: 'team-a',
       agent: 'support',
       after: '17',
+      watch: false,
+    }));
+  it('reads a watch of the policy', () =>
+    assert.deepEqual(serviceRoute('GET', '/v1/policies/team-a/support?after=17&watch=true'), {
+      service: 'policy',
+      namespace: 'team-a',
+      agent: 'support',
+      after: '17',
+      watch: true,
     }));
   it('decodes percent-encoded names', () =>
     assert.deepEqual(serviceRoute('GET', '/v1/policies/team-a/support%2Fbot'), {
@@ -16,6 +25,7 @@ describe('serviceRoute', () => {
       namespace: 'team-a',
       agent: 'support/bot',
       after: undefined,
+      watch: false,
     }));
   it('routes usage posts', () => assert.deepEqual(serviceRoute('POST', '/v1/usage'), { service: 'usage' }));
   it('routes budget lease asks', () =>
@@ -34,6 +44,12 @@ describe('serviceRoute', () => {
     ['GET', '/v1/policies/team-a', 404, /\/v1\/policies\/\{namespace\}\/\{agent\}/],
     ['GET', '/v1/policies/team-a/support/extra', 404, /no such path/],
     ['GET', '/v1/policies/team-a/%E0%A4%A', 404, /no such path/],
+    [
+      'GET',
+      '/v1/policies/team-a/support?watch=1',
+      400,
+      /query parameter watch .* is "1"; expected true or false/,
+    ],
     ['GET', '/v1/trace-calls/team-a/support', 405, /count a trace's calls with POST/],
     ['POST', '/v1/trace-calls/team-a', 404, /\/v1\/trace-calls\/\{namespace\}\/\{agent\}/],
     ['GET', '/metrics', 404, /the services are GET \/v1\/policies/],

@@ -4,7 +4,7 @@ import { POLICY_PATH, TRACE_CALLS_PATH, USAGE_PATH } from '../apis/sidecar-proto
 import type { ServiceError } from './service-answer.js';
 
 export type ServiceRoute =
-  | { service: 'policy'; namespace: string; agent: string; after: string | undefined }
+  | { service: 'policy'; namespace: string; agent: string; after: string | undefined; watch: boolean }
   | { service: 'usage' }
   | { service: 'budget-leases' }
   | { service: 'trace-calls'; namespace: string; agent: string }
@@ -67,7 +67,15 @@ export function serviceRoute(method: string | undefined, rawUrl: string | undefi
       );
     }
     const after = url.searchParams.get('after');
-    return { service: 'policy', namespace, agent, after: after ?? undefined };
+    const watch = url.searchParams.get('watch');
+    if (watch !== null && watch !== 'true' && watch !== 'false') {
+      return none(
+        400,
+        'invalid_request',
+        `the query parameter watch of ${path} is ${JSON.stringify(watch)}; expected true or false`,
+      );
+    }
+    return { service: 'policy', namespace, agent, after: after ?? undefined, watch: watch === 'true' };
   }
   return none(
     404,

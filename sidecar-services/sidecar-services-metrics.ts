@@ -8,6 +8,7 @@ export interface SidecarServicesMetrics {
   requests: Counter<'service' | 'code'>;
   policyWaiters: Gauge;
   policyFanout: Histogram;
+  policiesSent: Counter<'way'>;
   usageBatches: Counter<'result'>;
   usageDuration: Histogram;
   ledgerWrites: Counter<'result'>;
@@ -43,7 +44,18 @@ export function createSidecarServicesMetrics(registry: Registry): SidecarService
       (name) =>
         new Gauge({
           name,
-          help: 'Policy long-polls waiting for a change now.',
+          help: 'Policy long-polls and watch streams held now.',
+          registers,
+        }),
+    ),
+    policiesSent: once(
+      registry,
+      `${prefix}sidecar_policies_sent_total`,
+      (name) =>
+        new Counter({
+          name,
+          help: 'Policy versions sent to sidecars, by way: poll (an answer of a long-poll) or watch (a line of a watch stream).',
+          labelNames: ['way'],
           registers,
         }),
     ),

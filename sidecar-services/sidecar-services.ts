@@ -139,6 +139,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
     maxWaiters: options.maxPolicyWaiters ?? 10_000,
     onWaitersChange: (waiting) => metrics.policyWaiters.set(waiting),
     onFanout: (_answered, seconds) => metrics.policyFanout.observe(seconds),
+    onPolicySent: (way) => metrics.policiesSent.inc({ way }),
   });
   const mirror = new PolicyMirror({
     client: kube,
@@ -202,7 +203,7 @@ export async function startSidecarServices(options: SidecarServicesOptions): Pro
         options.agentAccounts?.(route.namespace, route.agent),
       );
       if (refusal) return refuse(refusal);
-      return longPoll.serve(response, route.namespace, route.agent, route.after);
+      return longPoll.serve(response, route.namespace, route.agent, route.after, route.watch);
     }
     if (route.service === 'trace-calls') {
       const agent = { namespace: route.namespace, name: route.agent };

@@ -1,5 +1,5 @@
 // The operator's side of the sidecar protocol (apis/sidecar-protocol.ts), in memory, on a real
-// loopback HTTP server: policy long-poll with version bumps, usage ingest with (instance, sequence)
+// loopback HTTP server: policy long-poll and watch stream with version bumps, usage ingest with (instance, sequence)
 // de-duplication and acknowledgements. It can go down and come back on the same port, answer 503
 // as a follower, and play scripted faults on usage posts (drop the connection before or after
 // recording, answer an error status, hold the answer) — so the sidecar's policy source and usage
@@ -7,7 +7,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EffectivePolicy } from '../apis/effective-policy.js';
-import { POLICY_PATH, POLICY_VERSION_HEADER, USAGE_PATH } from '../apis/sidecar-protocol.js';
+import {
+  POLICY_PATH,
+  POLICY_VERSION_HEADER,
+  POLICY_WATCH_CONTENT_TYPE,
+  USAGE_PATH,
+} from '../apis/sidecar-protocol.js';
 import { type UsageAck, type UsageBatch, usageBatch } from '../apis/usage-batch.js';
 
 /** What the next usage post meets, consumed one per post. */
@@ -26,6 +31,8 @@ export interface GovernorServicesPeerOptions {
   tokens?: Record<string, string>;
   /** Retry-After (seconds) of a follower's 503; default 1. */
   followerRetryAfterSeconds?: number;
+  /** Serve `watch=true` as a stream, as the services do (default); false plays older services, which answer it as a poll. */
+  watch?: boolean;
 }
 
 interface PolicyDocument {
@@ -46,6 +53,8 @@ export class GovernorServicesPeer {
   /** Bearer tokens seen, in order (to check token rotation). */
   readonly tokensSeen: string[] = [];
   policyRequests = 0;
+  /** Policy requests answered as a watch stream. */
+  watchRequests = 0;
   usageRequests = 0;
   /** Requests answered 503 because the peer plays a follower. */
   followerRefusals = 0;
@@ -202,6 +211,14 @@ export class GovernorServicesPeer {
   private answerPolicy(key: string, url: URL, response: ServerResponse): void {
     const after = url.searchParams.get('after');
     const current = this.policies.get(key);
+    if (
+      url.searchParams.get('watch') === 'true' &&
+      this.options.watch !== false &&
+      (current || after !== null)
+    ) {
+      this.streamPolicy(key, after, response);
+      return;
+    }
     if (current && current.version !== after) {
       send(response, 200, current.body, { [POLICY_VERSION_HEADER]: current.version });
       return;
@@ -227,6 +244,41 @@ export class GovernorServicesPeer {
       waiting.delete(wake);
     };
     response.once('close', gone);
+    waiting.add(wake);
+  }
+
+  /** A watch: each version that differs from the last sent as a line, the end after the long-poll time. */
+  private streamPolicy(key: string, after: string | null, response: ServerResponse): void {
+    this.watchRequests++;
+    response.writeHead(200, { 'content-type': POLICY_WATCH_CONTENT_TYPE });
+    let sent = after;
+    const sendCurrent = () => {
+      const current = this.policies.get(key);
+      if (!current || current.version === sent) return;
+      sent = current.version;
+      response.write(`${current.body}\n`);
+    };
+    sendCurrent();
+    response.flushHeaders();
+    const wake = () => {
+      sendCurrent();
+      const waiting = this.waiters.get(key) ?? new Set<() => void>();
+      this.waiters.set(key, waiting);
+      waiting.add(wake);
+    };
+    const unwait = () => this.waiters.get(key)?.delete(wake);
+    const timer = setTimeout(() => {
+      unwait();
+      response.off('close', gone);
+      response.end();
+    }, this.options.longPollMs ?? 30_000);
+    const gone = () => {
+      clearTimeout(timer);
+      unwait();
+    };
+    response.once('close', gone);
+    const waiting = this.waiters.get(key) ?? new Set<() => void>();
+    this.waiters.set(key, waiting);
     waiting.add(wake);
   }
 

@@ -38,6 +38,8 @@ export interface PollWorkerData {
   token: string;
   /** How long answers are gathered before they are posted. */
   flushMs: number;
+  /** Follow by watches (the sidecar's way); false: by long-polls (--long-poll). */
+  watch: boolean;
 }
 
 /** Main thread → worker. */

@@ -6,7 +6,7 @@
 // posted: nothing changes for the sidecar. On `close` it destroys its connections, which ends every
 // held poll, and exits once its loops have ended.
 import { parentPort, workerData } from 'node:worker_threads';
-import { firstPolicy, followPolicy, type ReadPolicy } from './policy-poll.js';
+import { firstPolicy, followPolicy, type ReadPolicy, type WatchPolicy } from './policy-poll.js';
 import {
   Batch,
   type FromPollWorker,
@@ -37,6 +37,8 @@ async function follow(message: Extract<ToPollWorker, { type: 'follow' }>): Promi
   if (!link) throw new Error(`follow: replica ${message.replica} is not one of the ${links.length} replicas`);
   const connection = link.pollConnection();
   const read: ReadPolicy = (after) => link.policy(connection, message.namespace, message.agent, after);
+  const watch: WatchPolicy = (after, onPolicy) =>
+    link.watch(connection, message.namespace, message.agent, after, onPolicy);
   const stopped = () => closing;
   const first = await firstPolicy(read, stopped);
   if (!first) return;
@@ -50,6 +52,7 @@ async function follow(message: Extract<ToPollWorker, { type: 'follow' }>): Promi
       failure: (status) => batch.add({ index: message.index, status, at: now() }),
     },
     stopped,
+    data.watch ? watch : undefined,
   );
 }
 

@@ -31,12 +31,21 @@ export class PollWorkers {
   /** The first worker's failure: every start after it fails with it. */
   private failure: Error | undefined;
 
-  constructor(options: { urls: string[]; ca: string; token: string; workers: number; flushMs?: number }) {
+  constructor(options: {
+    urls: string[];
+    ca: string;
+    token: string;
+    workers: number;
+    flushMs?: number;
+    /** Follow by watches (default, the sidecar's way); false: by long-polls. */
+    watch?: boolean;
+  }) {
     const data: PollWorkerData = {
       urls: options.urls,
       ca: options.ca,
       token: options.token,
       flushMs: options.flushMs ?? 5,
+      watch: options.watch ?? true,
     };
     this.workers = Array.from(
       { length: options.workers },

@@ -16,7 +16,7 @@ export interface ScaleWindow {
   pods: number;
   writes: WindowWrites;
   batchesPerSecond: number;
-  /** Policy answers with a body (a changed version) per second, all replicas. */
+  /** Policy versions sent per second (answers of polls, lines of watches), all replicas. */
   policyAnswersPerSecond: number;
   replicaCpuPerSecond: number;
   redisCpuPerSecond: number;
@@ -50,6 +50,8 @@ export interface ScaleRun {
   replicaCount: number;
   /** Worker threads holding the long-polls; 0: in the main thread (docs/adr/0073). */
   pollWorkers: number;
+  /** The policy followed by watch streams (the sidecar's way, ADR 0075); false: by long-polls (--long-poll). */
+  watching: boolean;
   leasing: boolean;
   /** The replicas' `--budget-lease-seconds`: holders ask again at half of it. */
   leaseSeconds: number;
@@ -89,6 +91,7 @@ export function printScaleReport(run: ScaleRun): void {
     agentCount,
     replicaCount,
     pollWorkers,
+    watching,
     leasing,
     leaseSeconds,
     windowSeconds,
@@ -152,7 +155,7 @@ export function printScaleReport(run: ScaleRun): void {
 
   console.log(
     `\n${n(pods)} simulated sidecars (${n(agentCount)} agents, one TokenBudget over all of them), ${replicaCount} services replicas, usage store redis; Node ${process.version}; ` +
-      `${pollWorkers > 0 ? `long-polls in ${pollWorkers} poll worker threads` : 'long-polls in the main thread (--poll-workers 0)'}; ` +
+      `policy followed by ${watching ? 'watch streams' : 'long-polls (--long-poll)'} in ${pollWorkers > 0 ? `${pollWorkers} poll worker threads` : 'the main thread (--poll-workers 0)'}; ` +
       `${leasing ? 'budget leases on' : 'budget leases off (--no-leases)'}; load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at start, ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')} at end`,
   );
   console.log('\n| measure | value | target |');
@@ -177,7 +180,7 @@ export function printScaleReport(run: ScaleRun): void {
       : 'leases off',
   );
   row(
-    `policy answers with a body at ${n(pods)} pods (usage counters republished)`,
+    `policy versions sent at ${n(pods)} pods (usage counters republished): answers of polls and lines of watches`,
     `${n(full.policyAnswersPerSecond)}/s (at ${n(smallPods)} pods: ${n(small.policyAnswersPerSecond)}/s)`,
   );
   row(

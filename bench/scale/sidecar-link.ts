@@ -11,7 +11,12 @@
 // closes its connection — at 3,000 sidecars a sixth of the client's CPU went to building contexts.
 import { createSecureContext } from 'node:tls';
 import { Client, Pool } from 'undici';
-import { POLICY_PATH, POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
+import {
+  POLICY_PATH,
+  POLICY_VERSION_HEADER,
+  POLICY_WATCH_CONTENT_TYPE,
+  USAGE_PATH,
+} from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch } from '../../apis/usage-batch.js';
 import type { LeaseTransport } from '../../sidecar/budget/lease-client.js';
 import type { PolicySummary } from './poll-answers.js';
@@ -85,6 +90,44 @@ export class SidecarLink {
     // JSON.parse only: the real sidecar validates the policy too (policy-document.ts); the
     // benchmark's 10,000 clients share the machine with the replicas and keep their CPU for them.
     return { status: 200, version, policy: (await answer.body.json()) as PolicyAnswer['policy'] };
+  }
+
+  /**
+   * `GET /v1/policies/{ns}/{agent}?after=version&watch=true`: each policy the stream brings to
+   * `onPolicy` as it comes (a plain answer, from services without the watch, likewise); resolves
+   * with the status once the stream ends.
+   */
+  async watch(
+    connection: Client,
+    namespace: string,
+    agent: string,
+    after: string,
+    onPolicy: (policy: PolicySummary) => void,
+  ): Promise<number> {
+    const answer = await connection.request({
+      path: `${POLICY_PATH}/${namespace}/${agent}?after=${encodeURIComponent(after)}&watch=true`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (answer.statusCode !== 200) {
+      await answer.body.dump();
+      return answer.statusCode;
+    }
+    if (answer.headers['content-type'] !== POLICY_WATCH_CONTENT_TYPE) {
+      onPolicy((await answer.body.json()) as PolicySummary);
+      return 200;
+    }
+    // JSON.parse only, as policy() above.
+    answer.body.setEncoding('utf8');
+    let text = '';
+    for await (const chunk of answer.body) {
+      text += chunk as string;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
+        onPolicy(JSON.parse(text.slice(0, end)) as PolicySummary);
+        text = text.slice(end + 1);
+      }
+    }
+    return 200;
   }
 
   /** `POST /v1/usage`: answered once the batch is durably recorded in the usage store. */

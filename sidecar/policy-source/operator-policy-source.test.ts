@@ -119,6 +119,37 @@ describe('OperatorPolicySource', () => {
     assert.ok(elapsed < 250, `the change took ${elapsed.toFixed(1)} ms`);
   });
 
+  it('follows every version over one watch stream, with no request per change', async () => {
+    const operator = await peer({ longPollMs: 30_000 });
+    operator.setPolicy(policy('1'));
+    const policies = source({ operatorUrl: operator.url });
+    await policies.start();
+    await until(() => operator.watchRequests >= 1, 'the watch to be open');
+    const requests = operator.policyRequests;
+    for (const version of ['2', '3', '4']) {
+      const change = nextChange(policies);
+      operator.setPolicy(policy(version, version === '4' ? 'Warning' : 'Active'));
+      assert.equal((await change).version, version);
+    }
+    assert.equal(policies.current().budgets[0]!.phase, 'Warning');
+    assert.equal(operator.policyRequests, requests, 'no new request for the three changes');
+    assert.equal(operator.watchRequests, 1);
+  });
+
+  it('polls services that answer a watch as a poll (older services)', async () => {
+    const operator = await peer({ longPollMs: 30_000, watch: false });
+    operator.setPolicy(policy('1'));
+    const policies = source({ operatorUrl: operator.url });
+    await policies.start();
+    for (const version of ['2', '3']) {
+      await until(() => operator.policyRequests >= Number(version), 'the next poll to be held');
+      const change = nextChange(policies);
+      operator.setPolicy(policy(version));
+      assert.equal((await change).version, version);
+    }
+    assert.equal(operator.watchRequests, 0);
+  });
+
   it('keeps polling through long-polls that end without a change', async () => {
     const operator = await peer({ longPollMs: 50 });
     operator.setPolicy(policy('1'));
@@ -200,7 +231,7 @@ describe('OperatorPolicySource', () => {
     await until(() => errors.length >= 1, 'the bad answer to be reported');
     assert.match(
       errors[0]!.message,
-      /policy answer from .*: routes\[0\]\.targets: .*not a valid EffectivePolicy/,
+      /policy stream from .*: routes\[0\]\.targets: .*not a valid EffectivePolicy/,
     );
     operator.setRawPolicy(agent, '3', '{"truncated":');
     await until(() => errors.some((error) => /is not JSON/.test(error.message)), 'the truncated answer');

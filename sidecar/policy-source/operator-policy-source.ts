@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
-import { LONG_POLL_SECONDS, POLICY_PATH } from '../../apis/sidecar-protocol.js';
+import { LONG_POLL_SECONDS, POLICY_PATH, POLICY_WATCH_CONTENT_TYPE } from '../../apis/sidecar-protocol.js';
 import { operatorConnector } from '../http/operator-trust.js';
 import { Agent, request } from '../http/undici-parts.js';
 import { backoffDelay, retryAfterMs } from '../routing/backoff.js';
@@ -31,10 +31,16 @@ type Poll =
   | { kind: 'unchanged' }
   | { kind: 'failed'; error: Error; afterMs?: number };
 
+/** The longest line a policy watch may send: a policy is far smaller; past it the stream is dropped. */
+const MAX_WATCH_LINE_CHARS = 16 * 1024 * 1024;
+
 /**
  * The effective policy from the operator, xDS-style: `GET /v1/policies/{ns}/{agent}?after=<version>`
  * answers as soon as the version changes, so a budget crossing reaches the next request within the
- * round trip. Fail-static: when the operator cannot be reached at start, the mounted ConfigMap
+ * round trip. After the first policy the source watches (`&watch=true`): one held stream brings
+ * every version as a line, and ends after the long-poll time, when it is asked again with a fresh
+ * token; services that answer a plain poll instead are followed by polling
+ * (docs/adr/0075-policy-watch-stream.md). Fail-static: when the operator cannot be reached at start, the mounted ConfigMap
  * mirror is used; when it goes away later, the last known policy stays. Every answer is validated;
  * a bad one is reported and the policy in force stays. Polls reconnect with jittered backoff.
  */
@@ -132,11 +138,11 @@ export class OperatorPolicySource implements PolicySource {
     return `${this.options.agent.namespace}/${this.options.agent.name}`;
   }
 
-  /** Long-polls for changes until stopped. */
+  /** Watches (or long-polls) for changes until stopped. */
   private async follow(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
-      const poll = await this.poll(this.policy?.version);
+      const poll = await this.poll(this.policy?.version, undefined, true);
       if (this.stopped) return;
       if (poll.kind === 'changed') {
         failures = 0;
@@ -150,7 +156,11 @@ export class OperatorPolicySource implements PolicySource {
     }
   }
 
-  private async poll(after: string | undefined, limitMs?: number): Promise<Poll> {
+  /**
+   * One poll, or with `watch` one watch: its lines applied as they come, 'unchanged' when it ends
+   * (ask again), 'failed' at a bad line or a broken stream (the policy in force stays).
+   */
+  private async poll(after: string | undefined, limitMs?: number, watch = false): Promise<Poll> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.tokenFile) {
       try {
@@ -163,7 +173,11 @@ export class OperatorPolicySource implements PolicySource {
         };
       }
     }
-    const url = after === undefined ? this.url : `${this.url}?after=${encodeURIComponent(after)}`;
+    const query = [
+      ...(after === undefined ? [] : [`after=${encodeURIComponent(after)}`]),
+      ...(watch ? ['watch=true'] : []),
+    ];
+    const url = query.length === 0 ? this.url : `${this.url}?${query.join('&')}`;
     const timeout = this.options.requestTimeoutMs ?? LONG_POLL_SECONDS * 1000 + 15_000;
     try {
       const response = await request(url, {
@@ -177,6 +191,9 @@ export class OperatorPolicySource implements PolicySource {
             ? this.abort.signal
             : AbortSignal.any([this.abort.signal, AbortSignal.timeout(limitMs)]),
       });
+      if (response.statusCode === 200 && isWatch(response.headers['content-type'])) {
+        return await this.readWatch(response.body);
+      }
       const body = await response.body.text();
       if (response.statusCode === 304) return { kind: 'unchanged' };
       if (response.statusCode === 200) {
@@ -204,6 +221,42 @@ export class OperatorPolicySource implements PolicySource {
         ),
       };
     }
+  }
+
+  /** Applies each version a watch streams, until it ends. */
+  private async readWatch(
+    body: AsyncIterable<Buffer | string> & { setEncoding(encoding: 'utf8'): unknown; destroy(): unknown },
+  ): Promise<Poll> {
+    body.setEncoding('utf8');
+    let text = '';
+    for await (const chunk of body) {
+      text += chunk as string;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
+        const line = text.slice(0, end);
+        text = text.slice(end + 1);
+        if (line.trim() === '') continue;
+        const reading = policyFromJson(
+          line,
+          `policy stream from ${this.options.operatorUrl}`,
+          this.options.agent,
+        );
+        if (!reading.ok) {
+          body.destroy();
+          return { kind: 'failed', error: new Error(reading.message) };
+        }
+        if (reading.policy.version !== this.policy?.version) this.apply(reading.policy);
+      }
+      if (text.length > MAX_WATCH_LINE_CHARS) {
+        body.destroy();
+        return {
+          kind: 'failed',
+          error: new Error(
+            `the policy stream from ${this.options.operatorUrl} sent a line of more than ${MAX_WATCH_LINE_CHARS} characters for ${this.agentName}; dropped it`,
+          ),
+        };
+      }
+    }
+    return { kind: 'unchanged' };
   }
 
   private apply(policy: EffectivePolicy): void {
@@ -249,4 +302,9 @@ function errorMessage(body: string): string | undefined {
   } catch {
     return body.trim().slice(0, 120) || undefined;
   }
+}
+
+function isWatch(contentType: string | string[] | undefined): boolean {
+  const type = Array.isArray(contentType) ? contentType[0] : contentType;
+  return type?.split(';')[0]?.trim().toLowerCase() === POLICY_WATCH_CONTENT_TYPE;
 }

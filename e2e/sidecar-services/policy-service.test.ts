@@ -1,5 +1,6 @@
 // The policy long-poll and its ConfigMap mirror against the real API server: a publish reaches
-// waiting sidecars within a second; an unchanged policy is held and answered 304; the mirror
+// waiting sidecars within a second; an unchanged policy is held and answered 304; a watch streams
+// each publish as a line and ends after the hold; the mirror
 // ConfigMap appears, matches what is served and follows changes; a restarted operator restores
 // from the mirrors and keeps versions monotonic; a follower answers 503.
 import assert from 'node:assert/strict';
@@ -77,6 +78,44 @@ describe('policy long-poll', () => {
     assert.equal(answer.status, 304);
     assert.equal(answer.body, '');
     assert.ok(performance.now() - began >= 500);
+  });
+
+  it('streams each publish to a watch as a line, ends it after the hold, and refuses a watch without a token', async () => {
+    const current = services.store.publish(
+      namespace,
+      'support',
+      policyFor(namespace, 'support', { maxTokensPerRequest: 200 }),
+    );
+    const sentBefore = await services.metrics.policiesSent.get();
+    const watching = call(`${policyUrl(services, 'support', current.version)}&watch=true`, { token });
+    await eventually(
+      async () => services.metrics.policyWaiters.get().then((m) => m.values[0]?.value ?? 0),
+      (count) => count === 1,
+      'the watch to be held',
+    );
+    const versions = [201, 202].map(
+      (maxTokensPerRequest) =>
+        services.store.publish(namespace, 'support', policyFor(namespace, 'support', { maxTokensPerRequest }))
+          .version,
+    );
+    const answer = await watching;
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers['content-type'], 'application/x-ndjson');
+    const lines = answer.body.split('\n');
+    assert.equal(lines.pop(), '', 'each line ends with a newline');
+    assert.deepEqual(
+      lines.map((line) => (JSON.parse(line) as EffectivePolicy).version),
+      versions,
+    );
+    assert.deepEqual(
+      lines.map((line) => (JSON.parse(line) as EffectivePolicy).reasoning.maxTokensPerRequest),
+      [201, 202],
+    );
+    const sent = (metrics: typeof sentBefore) =>
+      metrics.values.find((v) => v.labels.way === 'watch')?.value ?? 0;
+    assert.equal(sent(await services.metrics.policiesSent.get()) - sent(sentBefore), 2);
+    const refused = await call(`${policyUrl(services, 'support', current.version)}&watch=true`);
+    assert.equal(refused.status, 401);
   });
 
   it('answers 404 naming the agent when no policy was compiled for it', async () => {

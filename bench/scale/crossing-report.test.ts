@@ -53,13 +53,13 @@ describe('carriedBy', () => {
       { seenBy: new Map([['Warning', 'lease' as const]]) },
       {
         seenBy: new Map([
-          ['Warning', 'long-poll' as const],
+          ['Warning', 'policy' as const],
           ['Exhausted', 'lease' as const],
         ]),
       },
-      { seenBy: new Map<string, 'lease' | 'long-poll'>() },
+      { seenBy: new Map<string, 'lease' | 'policy'>() },
     ];
-    assert.deepEqual(carriedBy(holders, 'Warning'), { lease: 1, 'long-poll': 1 });
-    assert.deepEqual(carriedBy(holders, 'Exhausted'), { lease: 1, 'long-poll': 0 });
+    assert.deepEqual(carriedBy(holders, 'Warning'), { lease: 1, policy: 1 });
+    assert.deepEqual(carriedBy(holders, 'Exhausted'), { lease: 1, policy: 0 });
   });
 });

@@ -71,14 +71,14 @@ export function leaseBound(holders: number, callsPerBatch: number, tokensPerBatc
   return holders * callsPerBatch * Math.ceil(tokensPerBatch / callsPerBatch);
 }
 
-export type CarriedBy = 'lease' | 'long-poll';
+export type CarriedBy = 'lease' | 'policy';
 
 /** How many holders held `phase` first through each way (a holder that never held it counts in neither). */
 export function carriedBy(
   holders: ReadonlyArray<{ seenBy: ReadonlyMap<string, CarriedBy> }>,
   phase: string,
 ): Record<CarriedBy, number> {
-  const by: Record<CarriedBy, number> = { lease: 0, 'long-poll': 0 };
+  const by: Record<CarriedBy, number> = { lease: 0, policy: 0 };
   for (const holder of holders) {
     const way = holder.seenBy.get(phase);
     if (way) by[way]++;

@@ -140,7 +140,7 @@ export function printScaleReport(run: ScaleRun): void {
     limitReached && spent.overshoot <= (leasing ? bound : spent.bound) && (!leasing || leasesHeld);
   const ways = (phase: string) => {
     const by = carriedBy(sidecars, phase);
-    return `first by lease answer ${n(by.lease)}, by long-poll ${n(by['long-poll'])}`;
+    return `first by lease answer ${n(by.lease)}, by the policy (${watching ? 'watch' : 'long-poll'}) ${n(by.policy)}`;
   };
   const perRequest = (w: ScaleWindow, cpu: number) =>
     n((cpu / (w.batchesPerSecond + w.asksPerSecond)) * 1_000, 3);
@@ -244,13 +244,14 @@ export function printScaleReport(run: ScaleRun): void {
       .join('; '),
   );
   row(
-    'RSS per replica per 1,000 long-polls (small → full)',
+    `RSS per replica per 1,000 held ${watching ? 'watches' : 'long-polls'} (small → full)`,
     perThousand.map((v) => `${n(v, 1)} MiB`).join('; '),
   );
   row('failed answers seen by the sidecars (retried)', n(failures));
   console.log(
-    "\nThe long-poll carries a crossing as: usage in redis → the operator's ledger feed → the budget reconciled → policy mirror" +
-      " ConfigMap → each replica's informer → the held polls answered. A lease answer carries it with the book's count: the" +
+    "\nThe policy carries a crossing as: usage in redis → the operator's ledger feed → the budget reconciled → policy mirror" +
+      ` ConfigMap → each replica's informer → ${watching ? 'a line on every held watch' : 'the held polls answered'}.` +
+      " A lease answer carries it with the book's count: the" +
       " holders' settled tokens at once, a non-holder's batch (the crossing batches here) once a replica's policy shows it.",
   );
   console.log(

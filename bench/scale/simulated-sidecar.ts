@@ -38,7 +38,7 @@ export class SimulatedSidecar {
   version = '';
   /** First moment (performance.now) each phase was held. */
   readonly seenAt = new Map<string, number>();
-  /** Which way each phase came first: the lease answer's count or the long-poll's policy. */
+  /** Which way each phase came first: the lease answer's count or the policy (watch or long-poll). */
   readonly seenBy = new Map<string, CarriedBy>();
   /** The phase the lease answers' count gives (None before the first answer). */
   leasePhase = 'None';
@@ -97,7 +97,7 @@ export class SimulatedSidecar {
     const budget = policy.budgets.find((b) => b.name === this.budget);
     const phase = budget?.phase ?? 'None';
     if (phase !== 'Exhausted' && budget) this.usedBeforeExhausted = budget.usedTokens;
-    this.see(phase, at, 'long-poll');
+    this.see(phase, at, 'policy');
     this.policy = policy;
     this.version = policy.version;
     this.phase = phase;

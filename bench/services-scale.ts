@@ -36,7 +36,14 @@ import { threadCpuMs } from './admission/process-cpu.js';
 import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
 import { type ChainLinks, type ChainReaders, followChain } from './scale/crossing-chain.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
-import { type Fanout, fanoutBetween, type HistogramReading, readHistogram } from './scale/fanout-report.js';
+import {
+  type Fanout,
+  fanoutBetween,
+  type HistogramReading,
+  type LoopDelay,
+  readHistogram,
+  readLoopDelays,
+} from './scale/fanout-report.js';
 import { LeaseStep, type LeaseTally } from './scale/lease-step.js';
 import { cpuMs, type LoopMoment, type LoopSources, loopMoment, loopUseBetween } from './scale/loop-use.js';
 import { InProcessPoll } from './scale/policy-poll.js';
@@ -234,9 +241,22 @@ const replicaMetrics = () =>
   Promise.all(
     cluster.replicas.map(async (replica) => (await request(`${replica.metricsUrl}/metrics`)).body.text()),
   );
-/** The replicas' fan-out histogram (one observation per agent's policy change that answered held polls), summed. */
-const replicaFanouts = async (): Promise<HistogramReading> =>
-  readHistogram(await replicaMetrics(), 'governor_operator_sidecar_policy_fanout_seconds');
+/**
+ * The replicas' fan-out histogram (one observation per agent's policy change that answered held
+ * polls), summed, and each replica's event-loop delay since its previous scrape.
+ */
+const replicaFanouts = async (): Promise<{ histogram: HistogramReading; delays: LoopDelay[] }> => {
+  const texts = await replicaMetrics();
+  return {
+    histogram: readHistogram(texts, 'governor_operator_sidecar_policy_fanout_seconds'),
+    delays: readLoopDelays(texts).filter((d): d is LoopDelay => d !== undefined),
+  };
+};
+/** What fanned out between two readings, with the replicas' event-loop delay in between. */
+const fanoutSince = (
+  before: { histogram: HistogramReading },
+  after: { histogram: HistogramReading; delays: LoopDelay[] },
+): Fanout => ({ ...fanoutBetween(before.histogram, after.histogram), loopDelays: after.delays });
 const REQUESTS = 'governor_operator_sidecar_requests_total';
 const LEASES = 'governor_operator_budget_leases_total';
 const POLICIES_SENT = 'governor_operator_sidecar_policies_sent_total';
@@ -396,7 +416,7 @@ try {
   plan.onAck(crossing, ackedAt);
   const seenWarning = await allHold('Warning', 30_000);
   warningLoops = loopUseSince(loopsAtAck);
-  warningFanout = fanoutBetween(fanoutsBeforeWarning, await replicaFanouts());
+  warningFanout = fanoutSince(fanoutsBeforeWarning, await replicaFanouts());
   warningChain = await warningLinks.stop(ackedAt);
   warning = {
     fromPost: crossingDelays(postedAt, seenWarning),
@@ -434,7 +454,7 @@ try {
   progress(tally.limitReachedAt === undefined ? 'the limit was not reached' : 'the limit is reached');
   const seenExhausted = await allHold('Exhausted', 60_000);
   exhaustedLoops = loopUseSince(tally.loopsAtLimit ?? loopsNow());
-  exhaustedFanout = fanoutBetween(fanoutsBeforeExhausted, await replicaFanouts());
+  exhaustedFanout = fanoutSince(fanoutsBeforeExhausted, await replicaFanouts());
   exhausted = crossingDelays(tally.limitReachedAt ?? Number.NaN, seenExhausted);
   exhaustedChain = await exhaustedLinks.stop(tally.limitReachedAt ?? Number.NaN);
   mode.tokens = 0;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeFanout, fanoutBetween, readHistogram } from './fanout-report.js';
+import { describeFanout, fanoutBetween, readHistogram, readLoopDelays } from './fanout-report.js';
 
 const NAME = 'governor_operator_sidecar_policy_fanout_seconds';
 const exposition = (buckets: Record<string, number>, sum: number, count: number) =>
@@ -47,5 +47,28 @@ describe('the replicas fan-out during a crossing', () => {
       '1 change, mean 3000 ms, each within the last bucket',
     );
     assert.equal(describeFanout(fanoutBetween(after, after)), 'none seen');
+  });
+
+  it("reads each replica's event-loop delay and says it beside the fan-out", () => {
+    const texts = [
+      '# HELP governor_operator_nodejs_eventloop_lag_p99_seconds The 99th percentile\n' +
+        'governor_operator_nodejs_eventloop_lag_p99_seconds 0.12\n' +
+        'governor_operator_nodejs_eventloop_lag_max_seconds 0.48\n',
+      'governor_operator_nodejs_eventloop_lag_p99_seconds 0.09\ngovernor_operator_nodejs_eventloop_lag_max_seconds 0.3\n',
+      'governor_operator_sidecar_policy_waiters 3\n',
+    ];
+    const delays = readLoopDelays(texts);
+    assert.deepEqual(delays, [{ p99Ms: 120, maxMs: 480 }, { p99Ms: 90, maxMs: 300 }, undefined]);
+    const before = readHistogram([exposition({ '0.1': 0, '+Inf': 0 }, 0, 0)], NAME);
+    const after = readHistogram([exposition({ '0.1': 2, '+Inf': 2 }, 0.1, 2)], NAME);
+    const loopDelays = delays.filter((d) => d !== undefined);
+    assert.equal(
+      describeFanout({ ...fanoutBetween(before, after), loopDelays }),
+      "2 changes, mean 50 ms, each within 100 ms; the replicas' event-loop delay meanwhile, p99 / max: 120 / 480 ms, 90 / 300 ms",
+    );
+    assert.equal(
+      describeFanout({ ...fanoutBetween(after, after), loopDelays }),
+      "none seen; the replicas' event-loop delay meanwhile, p99 / max: 120 / 480 ms, 90 / 300 ms",
+    );
   });
 });

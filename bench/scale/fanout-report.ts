@@ -1,7 +1,9 @@
 // The replicas' part of a crossing's way to the sidecars (pure): from each replica's histogram
 // `governor_operator_sidecar_policy_fanout_seconds` (one observation per policy change that
 // answered held long-polls: first answer written to the last), read before and after a crossing,
-// how many changes fanned out, their mean, and the bucket bound every one of them stayed within.
+// how many changes fanned out, their mean, and the bucket bound every one of them stayed within;
+// and each replica's event-loop delay over the same time (prom-client's monitorEventLoopDelay
+// statistics, which start again at each scrape: the reading after a crossing covers it alone).
 
 export interface HistogramReading {
   count: number;
@@ -15,6 +17,30 @@ export interface Fanout {
   meanMs: number;
   /** The smallest bucket bound all changes in between stayed within (ms); Infinity past the last. */
   withinMs: number;
+  /** Each replica's event-loop delay since the reading before, when known. */
+  loopDelays?: LoopDelay[];
+}
+
+/** One process's event-loop delay over a time: how late a timer of the loop ran. */
+export interface LoopDelay {
+  p99Ms: number;
+  maxMs: number;
+}
+
+const LOOP_DELAY_P99 = 'governor_operator_nodejs_eventloop_lag_p99_seconds';
+const LOOP_DELAY_MAX = 'governor_operator_nodejs_eventloop_lag_max_seconds';
+
+/** Each text's (replica's) event-loop delay since its previous scrape; undefined where it has none. */
+export function readLoopDelays(texts: readonly string[]): Array<LoopDelay | undefined> {
+  const gauge = (text: string, name: string) => {
+    const match = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text);
+    return match ? Number(match[1]) * 1_000 : undefined;
+  };
+  return texts.map((text) => {
+    const p99Ms = gauge(text, LOOP_DELAY_P99);
+    const maxMs = gauge(text, LOOP_DELAY_MAX);
+    return p99Ms === undefined || maxMs === undefined ? undefined : { p99Ms, maxMs };
+  });
 }
 
 /** The histogram `name` in a Prometheus text exposition, summed over every `text` (the replicas). */
@@ -54,9 +80,14 @@ export function fanoutBetween(before: HistogramReading, after: HistogramReading)
   return { changes, meanMs: ((after.sum - before.sum) / changes) * 1_000, withinMs };
 }
 
-/** `20 changes, mean 54 ms, each within 100 ms` */
+/** `20 changes, mean 54 ms, each within 100 ms; the replicas' event-loop delay meanwhile, p99 / max: 120 / 480 ms, 90 / 300 ms` */
 export function describeFanout(fanout: Fanout | undefined): string {
-  if (fanout === undefined || fanout.changes === 0) return 'none seen';
+  const delays = fanout?.loopDelays?.length
+    ? `; the replicas' event-loop delay meanwhile, p99 / max: ${fanout.loopDelays
+        .map((d) => `${Math.round(d.p99Ms)} / ${Math.round(d.maxMs)} ms`)
+        .join(', ')}`
+    : '';
+  if (fanout === undefined || fanout.changes === 0) return `none seen${delays}`;
   const within = Number.isFinite(fanout.withinMs) ? `${fanout.withinMs} ms` : 'the last bucket';
-  return `${fanout.changes} change${fanout.changes === 1 ? '' : 's'}, mean ${Math.round(fanout.meanMs)} ms, each within ${within}`;
+  return `${fanout.changes} change${fanout.changes === 1 ? '' : 's'}, mean ${Math.round(fanout.meanMs)} ms, each within ${within}${delays}`;
 }

@@ -177,7 +177,9 @@ export class PolicyLongPoll {
   /**
    * One more held poll answered by `policy`'s change. A store's change calls its watchers one after
    * the other, so a change's fan-out ends where another change's begins (several agents' mirrors can
-   * arrive in one turn) or, at the latest, with the turn: a microtask reports the last.
+   * arrive in one turn) or, at the latest, with the turn: a microtask reports the last. A line
+   * written on a stream only corks its socket, and the socket writes come in a tick after; so the
+   * report waits for a tick of its own, queued behind the change's writes.
    */
   private countFanout(policy: StoredPolicy): void {
     const current = this.fanout;
@@ -195,7 +197,9 @@ export class PolicyLongPoll {
 
   private reportFanout(fanout: { startedAt: number; answered: number }): void {
     this.fanout = undefined;
-    this.options.onFanout?.(fanout.answered, (performance.now() - fanout.startedAt) / 1_000);
+    process.nextTick(() =>
+      this.options.onFanout?.(fanout.answered, (performance.now() - fanout.startedAt) / 1_000),
+    );
   }
 
   private remove(waiter: Waiter): void {

@@ -65,7 +65,7 @@ export function createSidecarServicesMetrics(registry: Registry): SidecarService
       (name) =>
         new Histogram({
           name,
-          help: 'Per policy change that answered held long-polls: seconds from the first of those answers written to the last.',
+          help: 'Per policy change that answered held long-polls or wrote to held watches: seconds from the first of those answers written to the last socket write.',
           buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
           registers,
         }),

@@ -11,15 +11,14 @@
 // closes its connection — at 3,000 sidecars a sixth of the client's CPU went to building contexts.
 import { createSecureContext } from 'node:tls';
 import { Client, Pool } from 'undici';
-import {
-  POLICY_PATH,
-  POLICY_VERSION_HEADER,
-  POLICY_WATCH_CONTENT_TYPE,
-  USAGE_PATH,
-} from '../../apis/sidecar-protocol.js';
+import { POLICY_PATH, POLICY_VERSION_HEADER, USAGE_PATH } from '../../apis/sidecar-protocol.js';
 import type { UsageAck, UsageBatch } from '../../apis/usage-batch.js';
 import type { LeaseTransport } from '../../sidecar/budget/lease-client.js';
+import { isWatchAnswer, watchLines } from '../../sidecar/policy-source/watch-lines.js';
 import type { PolicySummary } from './poll-answers.js';
+
+/** A policy line longer than this ends the watch with an error (a policy is far smaller). */
+const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
 export interface PolicyAnswer {
   status: number;
@@ -113,20 +112,14 @@ export class SidecarLink {
       await answer.body.dump();
       return answer.statusCode;
     }
-    if (answer.headers['content-type'] !== POLICY_WATCH_CONTENT_TYPE) {
+    if (!isWatchAnswer(answer.headers['content-type'])) {
       onPolicy((await answer.body.json()) as PolicySummary);
       return 200;
     }
-    // JSON.parse only, as policy() above.
+    // JSON.parse only, as policy() above; lines read as the sidecar reads them.
     answer.body.setEncoding('utf8');
-    let text = '';
-    for await (const chunk of answer.body) {
-      text += chunk as string;
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
-        onPolicy(JSON.parse(text.slice(0, end)) as PolicySummary);
-        text = text.slice(end + 1);
-      }
-    }
+    for await (const line of watchLines(answer.body, MAX_LINE_CHARS))
+      onPolicy(JSON.parse(line) as PolicySummary);
     return 200;
   }
 

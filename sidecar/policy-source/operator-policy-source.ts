@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { EffectivePolicy } from '../../apis/effective-policy.js';
-import { LONG_POLL_SECONDS, POLICY_PATH, POLICY_WATCH_CONTENT_TYPE } from '../../apis/sidecar-protocol.js';
+import { LONG_POLL_SECONDS, POLICY_PATH } from '../../apis/sidecar-protocol.js';
 import { operatorConnector } from '../http/operator-trust.js';
 import { Agent, request } from '../http/undici-parts.js';
 import { backoffDelay, retryAfterMs } from '../routing/backoff.js';
 import { policyFromFile, policyFromJson } from './policy-document.js';
 import type { PolicySource } from './policy-source.js';
+import { isWatchAnswer, WatchLineTooLong, watchLines } from './watch-lines.js';
 
 export interface OperatorPolicySourceOptions {
   operatorUrl: string;
@@ -191,7 +192,7 @@ export class OperatorPolicySource implements PolicySource {
             ? this.abort.signal
             : AbortSignal.any([this.abort.signal, AbortSignal.timeout(limitMs)]),
       });
-      if (response.statusCode === 200 && isWatch(response.headers['content-type'])) {
+      if (response.statusCode === 200 && isWatchAnswer(response.headers['content-type'])) {
         return await this.readWatch(response.body);
       }
       const body = await response.body.text();
@@ -225,36 +226,28 @@ export class OperatorPolicySource implements PolicySource {
 
   /** Applies each version a watch streams, until it ends. */
   private async readWatch(
-    body: AsyncIterable<Buffer | string> & { setEncoding(encoding: 'utf8'): unknown; destroy(): unknown },
+    body: AsyncIterable<string> & { setEncoding(encoding: 'utf8'): unknown },
   ): Promise<Poll> {
     body.setEncoding('utf8');
-    let text = '';
-    for await (const chunk of body) {
-      text += chunk as string;
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
-        const line = text.slice(0, end);
-        text = text.slice(end + 1);
-        if (line.trim() === '') continue;
+    try {
+      for await (const line of watchLines(body, MAX_WATCH_LINE_CHARS)) {
         const reading = policyFromJson(
           line,
           `policy stream from ${this.options.operatorUrl}`,
           this.options.agent,
         );
-        if (!reading.ok) {
-          body.destroy();
-          return { kind: 'failed', error: new Error(reading.message) };
-        }
+        // Leaving the loop ends the stream: its body is destroyed.
+        if (!reading.ok) return { kind: 'failed', error: new Error(reading.message) };
         if (reading.policy.version !== this.policy?.version) this.apply(reading.policy);
       }
-      if (text.length > MAX_WATCH_LINE_CHARS) {
-        body.destroy();
-        return {
-          kind: 'failed',
-          error: new Error(
-            `the policy stream from ${this.options.operatorUrl} sent a line of more than ${MAX_WATCH_LINE_CHARS} characters for ${this.agentName}; dropped it`,
-          ),
-        };
-      }
+    } catch (error) {
+      if (!(error instanceof WatchLineTooLong)) throw error;
+      return {
+        kind: 'failed',
+        error: new Error(
+          `the policy stream from ${this.options.operatorUrl} sent a line of more than ${MAX_WATCH_LINE_CHARS} characters for ${this.agentName}; dropped it`,
+        ),
+      };
     }
     return { kind: 'unchanged' };
   }
@@ -302,9 +295,4 @@ function errorMessage(body: string): string | undefined {
   } catch {
     return body.trim().slice(0, 120) || undefined;
   }
-}
-
-function isWatch(contentType: string | string[] | undefined): boolean {
-  const type = Array.isArray(contentType) ? contentType[0] : contentType;
-  return type?.split(';')[0]?.trim().toLowerCase() === POLICY_WATCH_CONTENT_TYPE;
 }

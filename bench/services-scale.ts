@@ -28,7 +28,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { tokenBudgets } from '../agents/governor-resources.js';
-import { POLICY_FILE_KEY, policyConfigMapName } from '../agents/policy-config-map.js';
+import { POLICY_FILE_KEY, POLICY_MIRROR_SELECTOR, policyConfigMapName } from '../agents/policy-config-map.js';
 import { configMaps } from '../runtime/kube/resources.js';
 import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
@@ -365,6 +365,19 @@ const chainReaders: ChainReaders = {
     const mirror = await cluster.env.client.get(configMaps, { namespace: cluster.namespace, name });
     const text = mirror?.data?.[POLICY_FILE_KEY];
     return text === undefined ? undefined : budgetPhaseIn(JSON.parse(text) as PolicyAnswer['policy']);
+  },
+  async mirrors() {
+    const list = await cluster.env.client.list(configMaps, {
+      namespace: cluster.namespace,
+      labelSelector: POLICY_MIRROR_SELECTOR,
+    });
+    const phases = new Set(
+      list.map((mirror) => {
+        const text = mirror.data?.[POLICY_FILE_KEY];
+        return text === undefined ? undefined : budgetPhaseIn(JSON.parse(text) as PolicyAnswer['policy']);
+      }),
+    );
+    return list.length >= cluster.agents.length && phases.size === 1 ? [...phases][0] : undefined;
   },
   replicas: probes.map((probe) => {
     const connection = probe.pollConnection();

@@ -20,6 +20,8 @@ export interface ChainLinks {
   /** undefined: never shown within the wait. */
   budget?: LinkTime;
   mirror?: LinkTime;
+  /** Every agent's mirror. */
+  mirrors?: LinkTime;
   replicas: Array<LinkTime | undefined>;
 }
 
@@ -32,6 +34,8 @@ export interface SeenRead {
 export interface ChainReaders {
   budget: PhaseReader;
   mirror: PhaseReader;
+  /** The phase when every agent's mirror shows the same one, else undefined. */
+  mirrors: PhaseReader;
   replicas: PhaseReader[];
 }
 
@@ -54,6 +58,7 @@ export function followChain(
   const loops = [
     follow('budget', readers.budget),
     follow('mirror', readers.mirror),
+    follow('mirrors', readers.mirrors),
     ...readers.replicas.map((read, i) => follow(`replica-${i}`, read)),
   ];
   return {
@@ -78,16 +83,18 @@ export function chainLinks(
   };
   const budget = from('budget');
   const mirror = from('mirror');
+  const mirrors = from('mirrors');
   return {
     ...(budget === undefined ? {} : { budget }),
     ...(mirror === undefined ? {} : { mirror }),
+    ...(mirrors === undefined ? {} : { mirrors }),
     replicas: Array.from({ length: replicas }, (_, i) => from(`replica-${i}`)),
   };
 }
 
-/** `budget status 120 ms (read sent at 80) → mirror … → replicas 420 ms (read sent at 400) / never`. */
+/** `budget status 120 ms (read sent at 80) → mirror … (every agent's …) → replicas 420 ms (read sent at 400) / never`. */
 export function describeChain(links: ChainLinks): string {
   const time = (link: LinkTime | undefined) =>
     link === undefined ? 'never' : `${Math.round(link.ms)} ms (read sent at ${Math.round(link.sentMs)})`;
-  return `budget status ${time(links.budget)} → mirror ${time(links.mirror)} → replicas ${links.replicas.map(time).join(' / ')}`;
+  return `budget status ${time(links.budget)} → mirror ${time(links.mirror)} (every agent's ${time(links.mirrors)}) → replicas ${links.replicas.map(time).join(' / ')}`;
 }

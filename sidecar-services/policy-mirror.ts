@@ -20,6 +20,9 @@ import { defaultMirrorPacing, type MirrorPacing, mirrorDelay, promptContent } fr
 import type { PolicyStore } from './policy-store.js';
 import { parsePolicyVersion } from './policy-version.js';
 
+/** Mirror writes in flight at most, by default (the `concurrency` option). */
+const MIRROR_WRITES_AT_ONCE = 16;
+
 export type MirrorWrite = 'created' | 'updated' | 'unchanged' | 'deleted' | 'skipped' | 'failed';
 
 export interface PolicyMirrorOptions {
@@ -28,7 +31,7 @@ export interface PolicyMirrorOptions {
   /** Only the leader writes; a change seen by a follower is dropped (the leader publishes its own). */
   isLeader: () => boolean;
   logger: Logger;
-  /** Least time between two writes of one agent's mirror; default 200 ms. */
+  /** Least time between the starts of two writes of one agent's mirror; default 200 ms. */
   debounceMs?: number;
   /** Delay of a write that only moves usage counters (mirror-pacing.ts); default 30 s. */
   countersDebounceMs?: number;
@@ -37,10 +40,12 @@ export interface PolicyMirrorOptions {
   /** Pause after a write failed every attempt; default 30 s. */
   retryLaterMs?: number;
   /**
-   * Mirrors written at once; default 4. A cold start publishes every agent's policy together: a
+   * Mirrors written at once; default 16. A cold start publishes every agent's policy together: a
    * write each at once would open as many connections to the API server (a thousand agents, a
    * thousand TLS connections) and starve the operator's other requests — among them the budget
-   * status a crossing's sidecars wait for.
+   * status a crossing's sidecars wait for. A quarter of the API transport's 64 connections (ADR
+   * 0024): with a services Deployment a crossing reaches the replicas only through the mirrors of
+   * every agent the budget selects, written this many at a time (ADR 0076).
    */
   concurrency?: number;
   onWrite?: (result: MirrorWrite) => void;
@@ -68,6 +73,8 @@ export class PolicyMirror {
   private readonly written = new Map<string, string>();
   /** Each mirror as this process last wrote it: the next write's base, instead of a read (a 409 makes it read). */
   private readonly lastWrites = new Map<string, ConfigMap>();
+  /** performance.now() each agent's last write began, for the prompt pacing. */
+  private readonly writeStarts = new Map<string, number>();
   private readonly pacing: MirrorPacing;
 
   constructor(private readonly options: PolicyMirrorOptions) {
@@ -137,12 +144,10 @@ export class PolicyMirror {
     if (state.queued) return;
     const delay =
       delayMs ??
-      mirrorDelay(
-        this.written.get(key),
-        this.options.store.get(namespace, agent)?.policy,
-        this.pacing,
-        Math.random(),
-      );
+      mirrorDelay(this.written.get(key), this.options.store.get(namespace, agent)?.policy, this.pacing, {
+        sinceWriteMs: performance.now() - (this.writeStarts.get(key) ?? Number.NEGATIVE_INFINITY),
+        random: Math.random(),
+      });
     const dueAt = performance.now() + delay;
     if (state.timer) {
       // A write of counters only waits; a change that matters does not wait behind it.
@@ -163,7 +168,7 @@ export class PolicyMirror {
       state.dirty = true;
       return;
     }
-    if (this.writing >= (this.options.concurrency ?? 4)) {
+    if (this.writing >= (this.options.concurrency ?? MIRROR_WRITES_AT_ONCE)) {
       if (!state.queued) this.waiting.push(state);
       state.queued = true;
       return;
@@ -171,6 +176,7 @@ export class PolicyMirror {
     state.queued = false;
     state.dirty = false;
     this.writing++;
+    this.writeStarts.set(`${state.namespace}/${state.agent}`, performance.now());
     state.running = this.write(state).finally(() => {
       this.writing--;
       state.running = undefined;
@@ -181,7 +187,11 @@ export class PolicyMirror {
   }
 
   private startWaiting(): void {
-    while (!this.stopped && this.waiting.length > 0 && this.writing < (this.options.concurrency ?? 4)) {
+    while (
+      !this.stopped &&
+      this.waiting.length > 0 &&
+      this.writing < (this.options.concurrency ?? MIRROR_WRITES_AT_ONCE)
+    ) {
       const next = this.waiting.shift() as AgentState;
       next.queued = false;
       this.run(next);
@@ -300,9 +310,10 @@ export class PolicyMirror {
   private notePacing(state: AgentState, result: MirrorWrite, holds: EffectivePolicy | undefined): void {
     const key = `${state.namespace}/${state.agent}`;
     // Forgetting only makes the next write prompt, the safe side.
-    if (result === 'deleted' || !this.options.store.get(state.namespace, state.agent))
+    if (result === 'deleted' || !this.options.store.get(state.namespace, state.agent)) {
       this.written.delete(key);
-    else if (holds) this.written.set(key, promptContent(holds));
+      this.writeStarts.delete(key);
+    } else if (holds) this.written.set(key, promptContent(holds));
   }
 
   private report(result: MirrorWrite): void {

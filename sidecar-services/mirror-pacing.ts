@@ -1,10 +1,12 @@
 // How soon an agent's policy mirror is rewritten after a publish. The mirror is the fail-static
 // start of sidecars when the operator is down (and where a restarted operator takes its versions
-// from), and with a services Deployment the way every policy reaches the replicas (ADR 0061), so what
-// changes what a sidecar enforces — a phase, an action, a route, a limit — is written at once, unless
-// the agent's mirror was written less than promptMs ago (then when that much time has passed). Usage counters change with every usage report, though: rewriting a ConfigMap per agent
-// at each report multiplies the API server's writes (and etcd's) by the number of agents a budget
-// selects, for counts a starting sidecar does not need to the second. Those wait, coalesced. Pure.
+// from), and with a services Deployment the way every policy reaches the replicas (ADR 0061). So
+// what changes what a sidecar enforces — a phase, an action, a route, a limit — is written at once,
+// unless the agent's mirror was written less than promptMs ago: then when that much time has passed
+// (ADR 0076). Usage counters change with every usage report, though: rewriting a ConfigMap per
+// agent at each report multiplies the API server's writes (and etcd's) by the number of agents a
+// budget selects, for counts a starting sidecar does not need to the second. Those wait, coalesced.
+// Pure.
 import type { EffectivePolicy } from '../apis/effective-policy.js';
 
 /** The mirror pauses: after a change that matters at once, and after a change of counters only. */

@@ -211,8 +211,10 @@ describe('chaos with nothing lost: replicas, store and long-polls broken under t
     }
     const chaosMs = performance.now() - began;
     // A call is served, or — only while its lease renewal was unanswered (answers lost, a replica
-    // gone) — refused with a retryable 429 naming the slice: not served, not counted, nothing lost.
+    // gone) — refused with a retryable 429 naming the slice: not served, no tokens, recorded as a
+    // request the sidecar refused (every call through a sidecar is), nothing lost.
     let sliceRefusals = 0;
+    const refusedBy = new Map<string, number>();
     for (const s of sidecars) {
       const notServed = s.calls.answers.filter((answer) => answer.status !== 200);
       const sliceShort = notServed.filter(
@@ -222,6 +224,7 @@ describe('chaos with nothing lost: replicas, store and long-polls broken under t
           /has room, but this sidecar's lease/.test(a.errorMessage ?? ''),
       );
       sliceRefusals += sliceShort.length;
+      refusedBy.set(s.agent, (refusedBy.get(s.agent) ?? 0) + sliceShort.length);
       assert.deepEqual(
         notServed.filter((a) => !sliceShort.includes(a)),
         [],
@@ -260,7 +263,9 @@ describe('chaos with nothing lost: replicas, store and long-polls broken under t
     }
 
     for (const agent of AGENTS) {
-      const { calls, tokens } = await assertCountedOnce(env, store, mock, agent);
+      const { calls, tokens } = await assertCountedOnce(env, store, mock, agent, {
+        refused: refusedBy.get(agent) ?? 0,
+      });
       t.diagnostic(`${agent}: ${calls} calls, ${tokens} tokens served and counted once`);
     }
     const duplicates = (await Promise.all(live().map((r) => usageBatches(r, 'duplicate')))).reduce(

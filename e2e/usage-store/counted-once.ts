@@ -16,13 +16,17 @@ export interface CountedOnce {
   tokens: number;
 }
 
-/** Waits for budget `<agent>-daily` to count what the mock served to `agent`, then asserts equality. */
+/**
+ * Waits for budget `<agent>-daily` to count what the mock served to `agent`, then asserts equality.
+ * `refused`: calls the agent's sidecars answered themselves (a 429 for want of a lease slice): never
+ * served and no tokens, but recorded as requests with their outcome, as every call through a sidecar is.
+ */
 export async function assertCountedOnce(
   env: GovernedAgents,
   store: UsageStore,
   mock: MockLlm,
   agent: string,
-  timeoutMs = 90_000,
+  { refused = 0, timeoutMs = 90_000 }: { refused?: number; timeoutMs?: number } = {},
 ): Promise<CountedOnce> {
   const tokens = servedTokens(mock, agent);
   const calls = servedCalls(mock, agent).length;
@@ -43,7 +47,11 @@ export async function assertCountedOnce(
     tokens,
     `the store holds the tokens served to ${agent}`,
   );
-  assert.equal(totals?.requests, calls, `the store counts each call of ${agent} once`);
+  assert.equal(
+    totals?.requests,
+    calls + refused,
+    `the store counts each call of ${agent} once: ${calls} served, ${refused} refused by its sidecars`,
+  );
   assert.equal(
     await env.client.get(agentUsageLedgers, ledgerKey),
     undefined,

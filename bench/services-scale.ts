@@ -34,7 +34,7 @@ import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
 import { threadCpuMs } from './admission/process-cpu.js';
 import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
-import { type ChainLinks, type ChainReaders, followChain } from './scale/crossing-chain.js';
+import { type ChainLinks, type ChainReaders, followChain, publishTimes } from './scale/crossing-chain.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
 import {
   type Fanout,
@@ -245,18 +245,26 @@ const replicaMetrics = () =>
  * The replicas' fan-out histogram (one observation per agent's policy change that answered held
  * polls), summed, and each replica's event-loop delay since its previous scrape.
  */
-const replicaFanouts = async (): Promise<{ histogram: HistogramReading; delays: LoopDelay[] }> => {
+const replicaFanouts = async (): Promise<FanoutReading> => {
   const texts = await replicaMetrics();
   return {
     histogram: readHistogram(texts, 'governor_operator_sidecar_policy_fanout_seconds'),
+    arrivals: readHistogram(texts, 'governor_operator_sidecar_policy_arrival_seconds'),
     delays: readLoopDelays(texts).filter((d): d is LoopDelay => d !== undefined),
   };
 };
-/** What fanned out between two readings, with the replicas' event-loop delay in between. */
-const fanoutSince = (
-  before: { histogram: HistogramReading },
-  after: { histogram: HistogramReading; delays: LoopDelay[] },
-): Fanout => ({ ...fanoutBetween(before.histogram, after.histogram), loopDelays: after.delays });
+interface FanoutReading {
+  histogram: HistogramReading;
+  /** The mirrors' arrivals at the replicas, from the publish. */
+  arrivals: HistogramReading;
+  delays: LoopDelay[];
+}
+/** What fanned out between two readings, with the replicas' event-loop delay and the mirrors' arrivals in between. */
+const fanoutSince = (before: FanoutReading, after: FanoutReading): Fanout => ({
+  ...fanoutBetween(before.histogram, after.histogram),
+  loopDelays: after.delays,
+  arrival: fanoutBetween(before.arrivals, after.arrivals),
+});
 const REQUESTS = 'governor_operator_sidecar_requests_total';
 const LEASES = 'governor_operator_budget_leases_total';
 const POLICIES_SENT = 'governor_operator_sidecar_policies_sent_total';
@@ -394,6 +402,8 @@ let exhausted: ReturnType<typeof crossingDelays>;
 let warningFanout: Fanout;
 let exhaustedFanout: Fanout;
 let warningChain: ChainLinks;
+let warningPublish: ReturnType<typeof publishTimes>;
+let exhaustedPublish: ReturnType<typeof publishTimes>;
 let exhaustedChain: ChainLinks;
 let warningLoops: LoopUse;
 let exhaustedLoops: LoopUse;
@@ -431,6 +441,10 @@ try {
   warningLoops = loopUseSince(loopsAtAck);
   warningFanout = fanoutSince(fanoutsBeforeWarning, await replicaFanouts());
   warningChain = await warningLinks.stop(ackedAt);
+  warningPublish = publishTimes(
+    performance.timeOrigin + ackedAt,
+    sidecars.flatMap((s) => s.versionOf.get('Warning') ?? []),
+  );
   warning = {
     fromPost: crossingDelays(postedAt, seenWarning),
     fromAck: crossingDelays(ackedAt, seenWarning),
@@ -470,6 +484,10 @@ try {
   exhaustedFanout = fanoutSince(fanoutsBeforeExhausted, await replicaFanouts());
   exhausted = crossingDelays(tally.limitReachedAt ?? Number.NaN, seenExhausted);
   exhaustedChain = await exhaustedLinks.stop(tally.limitReachedAt ?? Number.NaN);
+  exhaustedPublish = publishTimes(
+    performance.timeOrigin + (tally.limitReachedAt ?? Number.NaN),
+    sidecars.flatMap((s) => s.versionOf.get('Exhausted') ?? []),
+  );
   mode.tokens = 0;
   await sleep(2 * intervalMs + 3_000); // batches in flight are acknowledged
   statusTokens = await eventually(
@@ -518,6 +536,8 @@ printScaleReport({
   exhausted,
   warningChain,
   exhaustedChain,
+  warningPublish,
+  exhaustedPublish,
   warningFanout,
   exhaustedFanout,
   warningLoops,

@@ -84,4 +84,20 @@ describe('followPolicyMirrors', () => {
     assert.match(problems[0] ?? '', /ConfigMap team\/governor-policy-support: policy\.json is not JSON/);
     assert.equal(store.get('team', 'support')?.version, '1000');
   });
+
+  it('tells each version taken from a change as it arrives, not the ones listed at start or not taken', () => {
+    const mirrors = new Mirrors();
+    mirrors.put(mirror('1000'));
+    const store = new PolicyStore();
+    const arrived: string[] = [];
+    followPolicyMirrors(mirrors, store, assert.fail, (policy) => arrived.push(policy.version));
+    mirrors.put(mirror('2000', 'gpt-4o'));
+    mirrors.put(mirror('1500'));
+    mirrors.put(mirror('2000', 'gpt-4o', '2001'));
+    assert.deepEqual(
+      arrived,
+      ['2000'],
+      'the listed 1000, the older 1500 and the same 2000 again are not arrivals',
+    );
+  });
 });

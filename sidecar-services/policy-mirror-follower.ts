@@ -3,12 +3,13 @@
 // A mirror added or changed is restored into the store — taken only when its version is newer, so a
 // watch that replays an old state never moves a policy back — and wakes the agent's long-polls; a
 // mirror deleted removes the agent's policy. A mirror that is not a valid policy is reported once
-// per resourceVersion and changes nothing.
+// per resourceVersion and changes nothing. Each version taken from a change (not from the list at
+// start) is told to `onArrival`, so the replica can say how long after its publish it came.
 
 import { policyInConfigMap } from '../agents/policy-config-map.js';
 import { AGENT_LABEL } from '../apis/group-version.js';
 import type { ConfigMap } from '../runtime/kube/resources.js';
-import type { PolicyStore } from './policy-store.js';
+import type { PolicyStore, StoredPolicy } from './policy-store.js';
 
 /** What the follower needs of an informer of the mirrors (runtime/informer/informer.ts). */
 export interface MirrorSource {
@@ -25,12 +26,15 @@ export function followPolicyMirrors(
   source: MirrorSource,
   store: PolicyStore,
   onProblem: (problem: string) => void,
+  onArrival?: (policy: StoredPolicy) => void,
 ): () => void {
   const reported = new Set<string>();
-  const take = (configMap: ConfigMap) => {
+  const take = (configMap: ConfigMap, listed = false) => {
     const mirrored = policyInConfigMap(configMap);
     if (mirrored.ok) {
-      store.restore(mirrored.policy);
+      if (!store.restore(mirrored.policy) || listed) return;
+      const taken = store.get(mirrored.policy.agent.namespace, mirrored.policy.agent.name);
+      if (taken) onArrival?.(taken);
       return;
     }
     const key = `${configMap.metadata?.uid ?? ''}@${configMap.metadata?.resourceVersion ?? ''}`;
@@ -40,7 +44,7 @@ export function followPolicyMirrors(
     onProblem(mirrored.problem);
   };
   const unsubscribe = source.on({
-    add: take,
+    add: (configMap) => take(configMap),
     update: (_old, configMap) => take(configMap),
     delete: (configMap) => {
       const namespace = configMap.metadata?.namespace;
@@ -48,6 +52,6 @@ export function followPolicyMirrors(
       if (namespace && agent) store.remove(namespace, agent);
     },
   });
-  for (const configMap of source.cache.list()) take(configMap);
+  for (const configMap of source.cache.list()) take(configMap, true);
   return unsubscribe;
 }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextPolicyVersion, parsePolicyVersion, pollDecision } from './policy-version.js';
+import {
+  nextPolicyVersion,
+  parsePolicyVersion,
+  pollDecision,
+  secondsSincePublish,
+} from './policy-version.js';
 
 describe('parsePolicyVersion', () => {
   const cases: [string | undefined, number | undefined][] = [
@@ -28,6 +33,17 @@ describe('nextPolicyVersion', () => {
     assert.equal(nextPolicyVersion(5_000, 1_000), 5_001));
   it('goes above the highest version a sidecar holds', () =>
     assert.equal(nextPolicyVersion(1_000, 1_000, 9_000), 9_001));
+});
+
+describe('secondsSincePublish', () => {
+  it('is the time from the version (its publish in ms) to now, in seconds', () => {
+    assert.equal(secondsSincePublish(1_700_000_000_000, 1_700_000_000_250), 0.25);
+    assert.equal(secondsSincePublish(1_700_000_000_000, 1_700_000_000_000), 0);
+  });
+
+  it('says nothing of a version ahead of this clock', () => {
+    assert.equal(secondsSincePublish(1_700_000_000_500, 1_700_000_000_000), undefined);
+  });
 });
 
 describe('pollDecision', () => {

@@ -23,6 +23,16 @@ export function nextPolicyVersion(previous: number, nowMs: number, highestSeen =
   return Math.max(previous + 1, Math.floor(nowMs), highestSeen + 1);
 }
 
+/**
+ * Seconds from a version's publish to `nowMs`. A version is at least its publish time in
+ * milliseconds, so this is never more than the time since the publish (less when the version was
+ * raised above the clock). Undefined when the version is ahead of `nowMs` (another machine's clock).
+ */
+export function secondsSincePublish(versionNumber: number, nowMs: number): number | undefined {
+  const ms = nowMs - versionNumber;
+  return ms >= 0 ? ms / 1_000 : undefined;
+}
+
 /** Where the policy a long-poll asks about came from. */
 export type PolicyOrigin = 'published' | 'restored';
 

@@ -8,6 +8,7 @@ export interface SidecarServicesMetrics {
   requests: Counter<'service' | 'code'>;
   policyWaiters: Gauge;
   policyFanout: Histogram;
+  policyArrival: Histogram;
   policiesSent: Counter<'way'>;
   usageBatches: Counter<'result'>;
   usageDuration: Histogram;
@@ -67,6 +68,17 @@ export function createSidecarServicesMetrics(registry: Registry): SidecarService
           name,
           help: 'Per policy change that answered held long-polls or wrote to held watches: seconds from the first of those answers written to the last socket write.',
           buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+          registers,
+        }),
+    ),
+    policyArrival: once(
+      registry,
+      `${prefix}sidecar_policy_arrival_seconds`,
+      (name) =>
+        new Histogram({
+          name,
+          help: "Per policy version a services replica took from its agent's ConfigMap mirror: seconds from the leader's publish (the version's time) to this replica's store. A leader on another machine adds its clock's skew.",
+          buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
           registers,
         }),
     ),

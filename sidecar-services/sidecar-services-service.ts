@@ -17,6 +17,7 @@ import type { OperatorService, ServiceContext } from '../runtime/manager/operato
 import type { AgentAccounts } from './agent-binding.js';
 import { followPolicyMirrors } from './policy-mirror-follower.js';
 import { mirrorInformer, type PolicyMirroring, startPolicyMirroring } from './policy-mirroring.js';
+import { secondsSincePublish } from './policy-version.js';
 import { ServicesCaPublisher } from './services-ca-publisher.js';
 import {
   type SidecarServices,
@@ -24,6 +25,7 @@ import {
   type SidecarServicesTls,
   startSidecarServices,
 } from './sidecar-services.js';
+import { createSidecarServicesMetrics } from './sidecar-services-metrics.js';
 
 /** Where the serving certificate comes from (the operator's own CA, cert-manager's or any files). */
 export interface ServicesTlsSource {
@@ -73,11 +75,18 @@ export function sidecarServicesService(options: SidecarServicesServiceOptions): 
         }
       }
       const role = options.role ?? 'all';
+      const arrivals = createSidecarServicesMetrics(context.registry).policyArrival;
       const { tls: _factory, role: _role, ...serviceOptions } = options;
       const unfollow =
         role === 'serve'
-          ? followPolicyMirrors(mirrorInformer(context.informers), options.store, (problem) =>
-              context.log.warn({ problem }, 'policy mirror not served'),
+          ? followPolicyMirrors(
+              mirrorInformer(context.informers),
+              options.store,
+              (problem) => context.log.warn({ problem }, 'policy mirror not served'),
+              (policy) => {
+                const seconds = secondsSincePublish(policy.versionNumber, context.now().getTime());
+                if (seconds !== undefined) arrivals.observe(seconds);
+              },
             )
           : undefined;
       const services: SidecarServices | PolicyMirroring =

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chainLinks, describeChain, followChain } from './crossing-chain.js';
+import { chainLinks, describeChain, describePublish, followChain, publishTimes } from './crossing-chain.js';
 
 describe('chainLinks', () => {
   it('measures each link from the crossing, one seen before it at 0, one never seen as undefined', () => {
@@ -69,5 +69,18 @@ describe('followChain', () => {
     const links = await chain.stop(performance.now());
     assert.ok(failed > 1);
     assert.deepEqual(links, { replicas: [] });
+  });
+});
+
+describe('publishTimes', () => {
+  it("takes the agents' versions as publish times: the first and the last from the crossing", () => {
+    const times = publishTimes(1_700_000_000_000, ['1700000000120', '1700000000045', '1700000000120']);
+    assert.deepEqual(times, { firstMs: 45, lastMs: 120 });
+    assert.equal(describePublish(times), "published 45 / 120 ms after it (first / last agent's version)");
+  });
+
+  it('says so when no version is known', () => {
+    assert.equal(publishTimes(1_000, ['', 'x']), undefined);
+    assert.equal(describePublish(undefined), 'no holder got it by a policy');
   });
 });

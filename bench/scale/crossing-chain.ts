@@ -92,6 +92,26 @@ export function chainLinks(
   };
 }
 
+/**
+ * When the leader published the policies that carried the phase, from the crossing: a version is
+ * its publish time in epoch milliseconds (sidecar-services/policy-version.ts), so the earliest and
+ * the latest of the agents' versions, less the crossing's epoch time. Undefined without versions. Pure.
+ */
+export function publishTimes(
+  crossedAtEpochMs: number,
+  versions: Iterable<string>,
+): { firstMs: number; lastMs: number } | undefined {
+  const times = [...versions].map(Number).filter((v) => Number.isSafeInteger(v) && v > 0);
+  if (times.length === 0) return undefined;
+  return { firstMs: Math.min(...times) - crossedAtEpochMs, lastMs: Math.max(...times) - crossedAtEpochMs };
+}
+
+/** `published 40 / 95 ms after it (first / last agent)`, or that no holder got it by a policy. */
+export function describePublish(times: { firstMs: number; lastMs: number } | undefined): string {
+  if (times === undefined) return 'no holder got it by a policy';
+  return `published ${Math.round(times.firstMs)} / ${Math.round(times.lastMs)} ms after it (first / last agent's version)`;
+}
+
 /** `budget status 120 ms (read sent at 80) → mirror … (every agent's …) → replicas 420 ms (read sent at 400) / never`. */
 export function describeChain(links: ChainLinks): string {
   const time = (link: LinkTime | undefined) =>

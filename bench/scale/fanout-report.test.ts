@@ -71,4 +71,13 @@ describe('the replicas fan-out during a crossing', () => {
       "none seen; the replicas' event-loop delay meanwhile, p99 / max: 120 / 480 ms, 90 / 300 ms",
     );
   });
+  it('says when the mirrors reached the replicas after the publish, beside the fan-out', () => {
+    const before = readHistogram([exposition({ '0.1': 0, '+Inf': 0 }, 0, 0)], NAME);
+    const after = readHistogram([exposition({ '0.1': 2, '+Inf': 2 }, 0.1, 2)], NAME);
+    const arrived = readHistogram([exposition({ '0.1': 1, '0.25': 4, '+Inf': 4 }, 0.6, 4)], NAME);
+    assert.equal(
+      describeFanout({ ...fanoutBetween(before, after), arrival: fanoutBetween(before, arrived) }),
+      '2 changes, mean 50 ms, each within 100 ms; the mirrors reached the replicas 4 times, mean 150 ms after the publish, each within 250 ms',
+    );
+  });
 });

@@ -19,6 +19,8 @@ export interface Fanout {
   withinMs: number;
   /** Each replica's event-loop delay since the reading before, when known. */
   loopDelays?: LoopDelay[];
+  /** The versions the replicas took from the mirrors meanwhile: seconds from the publish (ms here). */
+  arrival?: Fanout;
 }
 
 /** One process's event-loop delay over a time: how late a timer of the loop ran. */
@@ -87,7 +89,13 @@ export function describeFanout(fanout: Fanout | undefined): string {
         .map((d) => `${Math.round(d.p99Ms)} / ${Math.round(d.maxMs)} ms`)
         .join(', ')}`
     : '';
-  if (fanout === undefined || fanout.changes === 0) return `none seen${delays}`;
-  const within = Number.isFinite(fanout.withinMs) ? `${fanout.withinMs} ms` : 'the last bucket';
-  return `${fanout.changes} change${fanout.changes === 1 ? '' : 's'}, mean ${Math.round(fanout.meanMs)} ms, each within ${within}${delays}`;
+  const arrival = fanout?.arrival?.changes
+    ? `; the mirrors reached the replicas ${fanout.arrival.changes} time${fanout.arrival.changes === 1 ? '' : 's'}, mean ${Math.round(fanout.arrival.meanMs)} ms after the publish, each within ${within(fanout.arrival)}`
+    : '';
+  if (fanout === undefined || fanout.changes === 0) return `none seen${delays}${arrival}`;
+  return `${fanout.changes} change${fanout.changes === 1 ? '' : 's'}, mean ${Math.round(fanout.meanMs)} ms, each within ${within(fanout)}${delays}${arrival}`;
+}
+
+function within(fanout: Fanout): string {
+  return Number.isFinite(fanout.withinMs) ? `${fanout.withinMs} ms` : 'the last bucket';
 }

@@ -2,7 +2,7 @@
 // run beside their targets, with the load average, and the targets' verdicts.
 
 import type { WindowWrites } from './apiserver-writes.js';
-import { type ChainLinks, describeChain } from './crossing-chain.js';
+import { type ChainLinks, describeChain, describePublish } from './crossing-chain.js';
 import {
   type CarriedBy,
   type CrossingDelays,
@@ -71,6 +71,9 @@ export interface ScaleRun {
   /** The replicas' fan-outs (policy changes answering held polls) from each crossing until every holder held it. */
   warningFanout: Fanout;
   exhaustedFanout: Fanout;
+  /** When the leader published the policies that carried the phase, from the same ack (the versions' times). */
+  warningPublish: { firstMs: number; lastMs: number } | undefined;
+  exhaustedPublish: { firstMs: number; lastMs: number } | undefined;
   warningLoops: LoopUse;
   exhaustedLoops: LoopUse;
   spent: Overshoot;
@@ -108,6 +111,8 @@ export function printScaleReport(run: ScaleRun): void {
     exhaustedChain,
     warningFanout,
     exhaustedFanout,
+    warningPublish,
+    exhaustedPublish,
     warningLoops,
     exhaustedLoops,
     spent,
@@ -204,7 +209,11 @@ export function printScaleReport(run: ScaleRun): void {
     `${ms(warning.fromAck)}; from the post ${n(warning.fromPost.p50Ms)} / ${n(warning.fromPost.p99Ms)} ms; ${ways('Warning')}`,
     `p99 ≤ 1 s: ${warning.fromAck.p99Ms <= 1_000 ? 'yes' : 'no'}`,
   );
-  row('75 % crossing, link by link from the ack (read every 50 ms)', describeChain(warningChain), '');
+  row(
+    '75 % crossing, link by link from the ack (read every 50 ms)',
+    `${describePublish(warningPublish)}; ${describeChain(warningChain)}`,
+    '',
+  );
   row(
     "75 % crossing, the replicas' fan-outs (one per agent's policy change: first held poll answered to the last)",
     describeFanout(warningFanout),
@@ -220,7 +229,11 @@ export function printScaleReport(run: ScaleRun): void {
     `${ms(exhausted)}; ${ways('Exhausted')}`,
     `p99 ≤ 1 s: ${exhausted.p99Ms <= 1_000 ? 'yes' : 'no'}`,
   );
-  row('100 % crossing, link by link from the ack', describeChain(exhaustedChain), '');
+  row(
+    '100 % crossing, link by link from the ack',
+    `${describePublish(exhaustedPublish)}; ${describeChain(exhaustedChain)}`,
+    '',
+  );
   row("100 % crossing, the replicas' fan-outs", describeFanout(exhaustedFanout), '');
   row(
     '100 % crossing, from the ack until every holder held Exhausted: event loops busy; cores used',

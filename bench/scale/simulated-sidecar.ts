@@ -40,6 +40,8 @@ export class SimulatedSidecar {
   readonly seenAt = new Map<string, number>();
   /** Which way each phase came first: the lease answer's count or the policy (watch or long-poll). */
   readonly seenBy = new Map<string, CarriedBy>();
+  /** The version of the policy that first said each phase (none for a phase a lease answer carried first). */
+  readonly versionOf = new Map<string, string>();
   /** The phase the lease answers' count gives (None before the first answer). */
   leasePhase = 'None';
   /** The budget's aggregate in the last policy held before one said Exhausted. */
@@ -97,6 +99,7 @@ export class SimulatedSidecar {
     const budget = policy.budgets.find((b) => b.name === this.budget);
     const phase = budget?.phase ?? 'None';
     if (phase !== 'Exhausted' && budget) this.usedBeforeExhausted = budget.usedTokens;
+    if (!this.versionOf.has(phase)) this.versionOf.set(phase, policy.version);
     this.see(phase, at, 'policy');
     this.policy = policy;
     this.version = policy.version;

@@ -3,7 +3,7 @@
 // bound on waiters and the shutdown; and the watch stream: a line per version, its end.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { PolicyLongPoll } from './policy-long-poll.js';
 import { PolicyStore } from './policy-store.js';
@@ -271,7 +271,77 @@ describe('PolicyLongPoll', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(longPoll.waiting, 0);
   });
+
+  it("keeps a pipelined watch's lines behind the answer before it on the connection", async () => {
+    const { version } = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 100 }),
+    );
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('data', (data: Buffer) => received.push(data));
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    // A held poll, then a watch on the same connection before the poll is answered.
+    socket.write(
+      `GET /team-a/support?after=${version} HTTP/1.1\r\nHost: x\r\n\r\n` +
+        `GET /team-a/support?after=${version}&watch=true HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    );
+    for (let i = 0; i < 200 && longPoll.waiting < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(longPoll.waiting, 2, 'the poll and the watch are held');
+    const second = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 101 }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const third = store.publish(
+      'team-a',
+      'support',
+      policyFor('team-a', 'support', { maxTokensPerRequest: 102 }),
+    );
+    await closed;
+    const text = Buffer.concat(received).toString('utf8');
+    const [poll, rest] = splitHead(text);
+    assert.match(poll.head, /^HTTP\/1\.1 200/);
+    const length = Number(/content-length: (\d+)/i.exec(poll.head)?.[1]);
+    assert.equal(JSON.parse(rest.slice(0, length)).version, second.version, 'the poll is answered first');
+    const [watch, body] = splitHead(rest.slice(length));
+    assert.match(watch.head, /^HTTP\/1\.1 200/);
+    assert.match(watch.head, /transfer-encoding: chunked/i);
+    assert.deepEqual(
+      dechunk(body)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).version),
+      [second.version, third.version],
+      "the watch's lines, whole, after the poll's answer",
+    );
+  });
 });
+
+/** An HTTP/1.1 message's head and what follows it. */
+function splitHead(text: string): [{ head: string }, string] {
+  const end = text.indexOf('\r\n\r\n');
+  assert.ok(end >= 0, `a message head in ${JSON.stringify(text.slice(0, 200))}`);
+  return [{ head: text.slice(0, end) }, text.slice(end + 4)];
+}
+
+/** The data of a chunked body (RFC 9112, 7.1), which must end with its last chunk. */
+function dechunk(body: string): string {
+  let data = '';
+  let at = 0;
+  for (;;) {
+    const lineEnd = body.indexOf('\r\n', at);
+    assert.ok(lineEnd >= 0, 'a chunk size line');
+    const size = Number.parseInt(body.slice(at, lineEnd), 16);
+    assert.ok(Number.isInteger(size), `a chunk size in hex, not ${JSON.stringify(body.slice(at, lineEnd))}`);
+    if (size === 0) return data;
+    data += body.slice(lineEnd + 2, lineEnd + 2 + size);
+    assert.equal(body.slice(lineEnd + 2 + size, lineEnd + 4 + size), '\r\n', 'a chunk ends with CRLF');
+    at = lineEnd + 4 + size;
+  }
+}
 
 /** The policies a watch streams, one a line, until it ends. */
 async function* lines(

@@ -2,13 +2,15 @@
 // from `after`, otherwise hold the request until a publish changes it (answered from inside the
 // publish, so within milliseconds) or until the hold time ends (304). With `watch=true` the answer
 // is a stream instead: a line per version, written as each publish changes it, ended when the hold
-// time ends (docs/adr/0075-policy-watch-stream.md). Waiters — polls and streams alike — are
+// time ends (docs/adr/0075-policy-watch-stream.md); a version's line is framed as a chunk once and
+// written to each stream's socket as it is (docs/adr/0077-watch-lines-framed-once.md). Waiters — polls and streams alike — are
 // bounded; at shutdown every poll gets its 304 and every stream its end, with a closed connection.
 import type { ServerResponse } from 'node:http';
 import { POLICY_VERSION_HEADER, POLICY_WATCH_CONTENT_TYPE } from '../apis/sidecar-protocol.js';
 import type { PolicyStore, StoredPolicy } from './policy-store.js';
 import { pollDecision } from './policy-version.js';
 import { type ServiceError, sendError, sendJson } from './service-answer.js';
+import { WatchChunks } from './watch-chunk.js';
 
 export interface PolicyLongPollOptions {
   store: PolicyStore;
@@ -33,6 +35,8 @@ interface Waiter {
 
 export class PolicyLongPoll {
   private readonly waiters = new Set<Waiter>();
+  /** Each version's watch line as an HTTP chunk, built once for all its streams. */
+  private readonly chunks = new WatchChunks<StoredPolicy>();
   /** The change being answered (its stored policy), if any: a store's change wakes its waiters in one go. */
   private fanout: { policy: StoredPolicy; startedAt: number; answered: number } | undefined;
 
@@ -124,11 +128,19 @@ export class PolicyLongPoll {
     let held = after;
     const send = (policy: StoredPolicy) => {
       held = String(policy.versionNumber);
-      response.write(`${policy.body}\n`);
+      // Its chunk straight to the socket while the response is the connection's current one (a
+      // pipelined response has no socket yet) and chunked with its head sent; else as any write.
+      const socket = response.socket;
+      if (socket && response.chunkedEncoding && response.headersSent && !response.writableCorked) {
+        socket.write(this.chunks.of(policy, () => `${policy.body}\n`));
+      } else {
+        response.write(`${policy.body}\n`);
+      }
       this.options.onPolicySent?.('watch');
     };
+    // The head goes to the socket first, so a chunk written straight after it follows it.
+    response.flushHeaders();
     if (first) send(first);
-    else response.flushHeaders();
     this.wait(response, namespace, agent, {
       changed: (policy) => {
         if (pollDecision(policy, held) !== 'answer') return;
@@ -178,8 +190,9 @@ export class PolicyLongPoll {
    * One more held poll answered by `policy`'s change. A store's change calls its watchers one after
    * the other, so a change's fan-out ends where another change's begins (several agents' mirrors can
    * arrive in one turn) or, at the latest, with the turn: a microtask reports the last. A line
-   * written on a stream only corks its socket, and the socket writes come in a tick after; so the
-   * report waits for a tick of its own, queued behind the change's writes.
+   * written straight to a stream's socket is written then; one written through its response (and a
+   * poll's answer) only corks the socket, whose writes come a tick later; so the report waits for a
+   * tick of its own, queued behind the change's writes.
    */
   private countFanout(policy: StoredPolicy): void {
     const current = this.fanout;

@@ -3,8 +3,9 @@
 // publish, so within milliseconds) or until the hold time ends (304). With `watch=true` the answer
 // is a stream instead: a line per version, written as each publish changes it, ended when the hold
 // time ends (docs/adr/0075-policy-watch-stream.md); a version's line is framed as a chunk once and
-// written to each stream's socket as it is (docs/adr/0077-watch-lines-framed-once.md). Waiters — polls and streams alike — are
-// bounded; at shutdown every poll gets its 304 and every stream its end, with a closed connection.
+// written to each stream's socket as it is (docs/adr/0077-watch-lines-framed-once.md). Waiters —
+// polls and streams alike — are bounded; at shutdown every poll gets its 304 and every stream its
+// end, with a closed connection.
 import type { ServerResponse } from 'node:http';
 import { POLICY_VERSION_HEADER, POLICY_WATCH_CONTENT_TYPE } from '../apis/sidecar-protocol.js';
 import type { PolicyStore, StoredPolicy } from './policy-store.js';

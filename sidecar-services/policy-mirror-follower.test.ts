@@ -89,15 +89,26 @@ describe('followPolicyMirrors', () => {
     const mirrors = new Mirrors();
     mirrors.put(mirror('1000'));
     const store = new PolicyStore();
-    const arrived: string[] = [];
-    followPolicyMirrors(mirrors, store, assert.fail, (policy) => arrived.push(policy.version));
+    const arrived: Array<[string, number]> = [];
+    let clock = 5_000;
+    // The store wakes the agent's streams after the arrival is timed.
+    store.watch('team', 'support', () => {
+      clock += 100;
+    });
+    followPolicyMirrors(
+      mirrors,
+      store,
+      assert.fail,
+      (policy, at) => arrived.push([policy.version, at]),
+      () => clock,
+    );
     mirrors.put(mirror('2000', 'gpt-4o'));
     mirrors.put(mirror('1500'));
     mirrors.put(mirror('2000', 'gpt-4o', '2001'));
     assert.deepEqual(
       arrived,
-      ['2000'],
-      'the listed 1000, the older 1500 and the same 2000 again are not arrivals',
+      [['2000', 5_100]],
+      'the listed 1000, the older 1500 and the same 2000 again are not arrivals; the time is before the wake-up',
     );
   });
 });

@@ -4,7 +4,8 @@
 // watch that replays an old state never moves a policy back — and wakes the agent's long-polls; a
 // mirror deleted removes the agent's policy. A mirror that is not a valid policy is reported once
 // per resourceVersion and changes nothing. Each version taken from a change (not from the list at
-// start) is told to `onArrival`, so the replica can say how long after its publish it came.
+// start) is told to `onArrival` with when it came (before its fan-out), so the replica can say how
+// long after its publish it came.
 
 import { policyInConfigMap } from '../agents/policy-config-map.js';
 import { AGENT_LABEL } from '../apis/group-version.js';
@@ -26,15 +27,18 @@ export function followPolicyMirrors(
   source: MirrorSource,
   store: PolicyStore,
   onProblem: (problem: string) => void,
-  onArrival?: (policy: StoredPolicy) => void,
+  onArrival?: (policy: StoredPolicy, arrivedAtMs: number) => void,
+  now: () => number = Date.now,
 ): () => void {
   const reported = new Set<string>();
   const take = (configMap: ConfigMap, listed = false) => {
     const mirrored = policyInConfigMap(configMap);
     if (mirrored.ok) {
+      // The time it came, before the store wakes the agent's polls and streams with it.
+      const arrivedAtMs = now();
       if (!store.restore(mirrored.policy) || listed) return;
       const taken = store.get(mirrored.policy.agent.namespace, mirrored.policy.agent.name);
-      if (taken) onArrival?.(taken);
+      if (taken) onArrival?.(taken, arrivedAtMs);
       return;
     }
     const key = `${configMap.metadata?.uid ?? ''}@${configMap.metadata?.resourceVersion ?? ''}`;

@@ -83,10 +83,11 @@ export function sidecarServicesService(options: SidecarServicesServiceOptions): 
               mirrorInformer(context.informers),
               options.store,
               (problem) => context.log.warn({ problem }, 'policy mirror not served'),
-              (policy) => {
-                const seconds = secondsSincePublish(policy.versionNumber, context.now().getTime());
+              (policy, arrivedAtMs) => {
+                const seconds = secondsSincePublish(policy.versionNumber, arrivedAtMs);
                 if (seconds !== undefined) arrivals.observe(seconds);
               },
+              () => context.now().getTime(),
             )
           : undefined;
       const services: SidecarServices | PolicyMirroring =

@@ -28,13 +28,12 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { tokenBudgets } from '../agents/governor-resources.js';
-import { POLICY_FILE_KEY, POLICY_MIRROR_SELECTOR, policyConfigMapName } from '../agents/policy-config-map.js';
-import { configMaps } from '../runtime/kube/resources.js';
 import { metricValue } from '../testing/eventually.js';
 import { eventually, usageBatchOf } from '../testing/services-fixture.js';
 import { threadCpuMs } from './admission/process-cpu.js';
 import { windowWrites, writesByResource } from './scale/apiserver-writes.js';
-import { type ChainLinks, type ChainReaders, followChain, publishTimes } from './scale/crossing-chain.js';
+import { scaleChainReaders } from './scale/chain-readers.js';
+import { type ChainLinks, followChain, publishTimes } from './scale/crossing-chain.js';
 import { crossingDelays, overshoot } from './scale/crossing-report.js';
 import {
   type Fanout,
@@ -50,7 +49,7 @@ import { InProcessPoll } from './scale/policy-poll.js';
 import { PollWorkers } from './scale/poll-workers.js';
 import { BUDGET_NAME, startScaleCluster } from './scale/scale-cluster.js';
 import { type LoopUse, printScaleReport, type ScaleWindow } from './scale/scale-report.js';
-import { type PolicyAnswer, SidecarLink } from './scale/sidecar-link.js';
+import { SidecarLink } from './scale/sidecar-link.js';
 import { SimulatedSidecar, type SpendPlan } from './scale/simulated-sidecar.js';
 import { residentMegabytes } from './sidecar-overhead/bench-processes.js';
 
@@ -353,46 +352,11 @@ async function allHold(phase: string, timeoutMs: number): Promise<Array<number |
   return sidecars.map((s) => s.seenAt.get(phase));
 }
 
-/** The budget's phase in the first agent's policy, as each link of the crossing's chain shows it. */
-const budgetPhaseIn = (policy: PolicyAnswer['policy']) =>
-  policy?.budgets.find((b) => b.name === cluster.budget)?.phase;
 const probes = cluster.replicas.map(
   (r) => new SidecarLink(r.url, cluster.ca, cluster.token, { usageConnections: 1 }),
 );
 links.push(...probes);
-const chainReaders: ChainReaders = {
-  async budget() {
-    const budget = await cluster.env.client.get(tokenBudgets, {
-      namespace: cluster.namespace,
-      name: BUDGET_NAME,
-    });
-    return (budget?.status as { phase?: string } | undefined)?.phase;
-  },
-  async mirror() {
-    const name = policyConfigMapName(cluster.agents[0] as string);
-    const mirror = await cluster.env.client.get(configMaps, { namespace: cluster.namespace, name });
-    const text = mirror?.data?.[POLICY_FILE_KEY];
-    return text === undefined ? undefined : budgetPhaseIn(JSON.parse(text) as PolicyAnswer['policy']);
-  },
-  async mirrors() {
-    const list = await cluster.env.client.list(configMaps, {
-      namespace: cluster.namespace,
-      labelSelector: POLICY_MIRROR_SELECTOR,
-    });
-    const phases = new Set(
-      list.map((mirror) => {
-        const text = mirror.data?.[POLICY_FILE_KEY];
-        return text === undefined ? undefined : budgetPhaseIn(JSON.parse(text) as PolicyAnswer['policy']);
-      }),
-    );
-    return list.length >= cluster.agents.length && phases.size === 1 ? [...phases][0] : undefined;
-  },
-  replicas: probes.map((probe) => {
-    const connection = probe.pollConnection();
-    return async () =>
-      budgetPhaseIn((await probe.policy(connection, cluster.namespace, cluster.agents[0] as string)).policy);
-  }),
-};
+const chainReaders = scaleChainReaders(cluster, probes);
 
 const rssBase = rss();
 let small: ScaleWindow;
